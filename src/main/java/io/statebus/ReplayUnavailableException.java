@@ -1,0 +1,46 @@
+package io.statebus;
+
+/**
+ * A replay was asked to start at a sequence that is no longer (or not yet) in the ring. Nothing was subscribed.
+ */
+public final class ReplayUnavailableException extends IllegalArgumentException
+{
+    private static final long serialVersionUID = 1L;
+
+    private final long requested;
+    private final long oldestAvailable;
+    private final long latest;
+
+    ReplayUnavailableException(final long requested, final long oldestAvailable, final long latest)
+    {
+        super("cannot replay from sequence " + requested + ": the oldest sequence still in the ring is " +
+            oldestAvailable + " and the latest is " + latest);
+        this.requested = requested;
+        this.oldestAvailable = oldestAvailable;
+        this.latest = latest;
+    }
+
+    /**
+     * @return the sequence that was asked for.
+     */
+    public long requested()
+    {
+        return requested;
+    }
+
+    /**
+     * @return the oldest sequence that could be replayed when the request was refused.
+     */
+    public long oldestAvailable()
+    {
+        return oldestAvailable;
+    }
+
+    /**
+     * @return the latest published sequence when the request was refused.
+     */
+    public long latest()
+    {
+        return latest;
+    }
+}

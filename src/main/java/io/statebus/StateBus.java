@@ -1,0 +1,842 @@
+package io.statebus;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.WaitStrategy;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An in-process bus for the state of one component: every change of state {@code (from, to)} is published into
+ * one preallocated LMAX Disruptor ring, and every subscription sees every transition after it joined, in order.
+ *
+ * <pre>{@code
+ * StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(1024).build();
+ * Subscription<Connection> log = bus.subscribe(Policy.BLOCK);
+ *
+ * bus.set(Connection.CONNECTING);                  // producer thread
+ * bus.set(Connection.CONNECTED);
+ *
+ * log.poll((t, endOfBatch) -> System.out.println(t.from() + " -> " + t.to()), 64);   // consumer thread
+ * }</pre>
+ *
+ * <p>Memory is fixed when the bus is built: {@code capacity} slots, plus a sequence and a barrier per
+ * subscription. Publishing and polling allocate nothing per transition. A {@link Policy#BLOCK} subscription
+ * that is a whole ring behind makes producers wait; a {@link Policy#GAP} subscription is lapped instead and told
+ * exactly what it missed.
+ *
+ * <p>Thread safety: {@link #get()} and the counters may be read from any thread. Who may publish depends on the
+ * {@link ProducerMode}. Each subscription is consumed by one thread at a time.
+ *
+ * @param <S> the state type: an enum, or any type whose states are all listed at build time.
+ */
+public final class StateBus<S> implements AutoCloseable
+{
+    /** What {@link #set} returns when the state already had that value and nothing was published. */
+    public static final long NOT_PUBLISHED = -1;
+
+    private static final long CAS_FAILED = -2;
+    private static final long TIMED_OUT = -3;
+    private static final long NO_DEADLINE = Long.MIN_VALUE;
+    private static final PublishListener[] NO_LISTENERS = new PublishListener[0];
+
+    private static final VarHandle OWNER;
+    private static final VarHandle PRODUCER_WAITS;
+    private static final VarHandle PRODUCER_WAIT_NANOS;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            OWNER = lookup.findVarHandle(StateBus.class, "owner", Thread.class);
+            PRODUCER_WAITS = lookup.findVarHandle(StateBus.class, "producerWaits", long.class);
+            PRODUCER_WAIT_NANOS = lookup.findVarHandle(StateBus.class, "producerWaitNanos", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final RingBuffer<Slot> ring;
+    private final int capacity;
+    private final StateTable<S> table;
+    private final boolean[] allowed;
+    private final NanoClock clock;
+    private final boolean publishUnchanged;
+    private final ProducerMode mode;
+    private final ReentrantLock producerLock;
+    private final IdleStrategy producerIdle;
+    private final WaitStrategy waitStrategy;
+    private final ThreadFactory handlerThreadFactory;
+
+    /**
+     * The latest claimed sequence and the state it moved to (see {@link StateWord}); a padded Disruptor sequence.
+     * Written by the producer before it writes the slot, so it is also the "intent" a GAP reader validates against.
+     */
+    private final Sequence stateWord;
+
+    private final Object subscriptionsLock = new Object();
+    private final List<Subscription<S>> subscriptions = new ArrayList<>();
+
+    /** Single-producer mode: the thread that first published; set once by CAS. */
+    @SuppressWarnings("unused")
+    private volatile Thread owner;
+    private volatile boolean closed;
+    /** Copy-on-write; read once per publish, so an empty array costs one load. */
+    private volatile PublishListener[] listeners = NO_LISTENERS;
+
+    /** Written only by the producer holding the right to publish; read with acquire by anyone. */
+    @SuppressWarnings("unused")
+    private long producerWaits;
+    @SuppressWarnings("unused")
+    private long producerWaitNanos;
+
+    private StateBus(final Builder<S> builder)
+    {
+        this.table = builder.table;
+        this.capacity = builder.capacity;
+        this.clock = builder.clock;
+        this.publishUnchanged = builder.publishUnchanged;
+        this.mode = builder.mode;
+        this.producerIdle = builder.producerIdle;
+        this.waitStrategy = builder.waitStrategy;
+        this.handlerThreadFactory = builder.handlerThreadFactory;
+        this.allowed = builder.allowed == null ? null : builder.allowed.clone();
+        this.producerLock = mode == ProducerMode.MULTI ? new ReentrantLock() : null;
+        // The single-producer sequencer in both modes: MULTI producers are serialised by producerLock, and only
+        // tryNext() is used, so the ring's cursor is always the highest published sequence.
+        this.ring = RingBuffer.createSingleProducer(Slot::new, capacity, waitStrategy);
+        final int initialId = table.idOf(builder.initial);
+        this.stateWord = new Sequence(StateWord.pack(0, initialId));
+        final Slot zero = ring.get(0);
+        zero.sequence = 0;
+        zero.fromId = initialId;
+        zero.toId = initialId;
+        // Sequence 0 is the initial state: the ring starts at cursor -1, so claim and publish slot 0 now.
+        // tryNext(), never next(): the latter registers the thread in a static map when assertions are on.
+        try
+        {
+            ring.publish(ring.tryNext());
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            throw new IllegalStateException("an empty ring has capacity", ex);
+        }
+    }
+
+    /**
+     * Starts a builder for a bus whose states are the constants of an enum.
+     *
+     * @param initial the initial state (sequence 0); not null.
+     * @param <E>     the enum type.
+     * @return a builder.
+     */
+    public static <E extends Enum<E>> Builder<E> builder(final E initial)
+    {
+        Objects.requireNonNull(initial, "initial state must not be null");
+        return new Builder<>(initial, StateTable.forEnum(initial.getDeclaringClass()));
+    }
+
+    /**
+     * Starts a builder for a bus whose states are the listed values (compared with {@code equals}). Listing them
+     * keeps memory fixed and lets a slot hold small ids.
+     *
+     * @param initial the initial state; not null and one of {@code states}.
+     * @param states  every state the bus may take, at most 65,536, no duplicates, no null.
+     * @param <S>     the state type.
+     * @return a builder.
+     */
+    public static <S> Builder<S> builder(final S initial, final List<S> states)
+    {
+        Objects.requireNonNull(initial, "initial state must not be null");
+        return new Builder<>(initial, StateTable.forStates(states));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Producer side
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * The current state: the {@code to} of the latest transition. Wait-free: one acquire load.
+     *
+     * @return the current state.
+     */
+    public S get()
+    {
+        return table.stateOf(StateWord.stateId(stateWord.get()));
+    }
+
+    /**
+     * Changes the state and publishes the transition, waiting while a {@link Policy#BLOCK} subscription is a
+     * whole ring behind.
+     *
+     * @param next the new state; not null.
+     * @return the sequence of the published transition, or {@link #NOT_PUBLISHED} if the state already was
+     *     {@code next} (and the bus does not publish unchanged values).
+     * @throws ForbiddenTransitionException if the transition table forbids it; nothing changed.
+     * @throws StateBusClosedException      if the bus is closed, also while waiting; nothing changed.
+     * @throws IllegalStateException        on a single-producer bus, from a second thread; nothing changed.
+     */
+    public long set(final S next)
+    {
+        final int toId = table.idOf(next);
+        if (producerLock == null)
+        {
+            checkOwner();
+            return publish(-1, toId, NO_DEADLINE);
+        }
+        producerLock.lock();
+        try
+        {
+            return publish(-1, toId, NO_DEADLINE);
+        }
+        finally
+        {
+            producerLock.unlock();
+        }
+    }
+
+    /**
+     * Changes the state unless back-pressure lasts past the timeout; then gives up, changing and publishing
+     * nothing.
+     *
+     * @param next    the new state; not null.
+     * @param timeout how long to wait at most; not negative.
+     * @param unit    the unit of {@code timeout}.
+     * @return true if the state is now {@code next} (published, or already so); false if it timed out.
+     * @throws InterruptedException         if interrupted while waiting; nothing changed.
+     * @throws ForbiddenTransitionException if the transition table forbids it; nothing changed.
+     * @throws StateBusClosedException      if the bus is closed, also while waiting; nothing changed.
+     */
+    public boolean trySet(final S next, final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        final int toId = table.idOf(next);
+        final long deadline = deadline(timeout, unit);
+        if (producerLock == null)
+        {
+            checkOwner();
+            return publish(-1, toId, deadline) != TIMED_OUT;
+        }
+        if (!producerLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+        {
+            return false;
+        }
+        try
+        {
+            return publish(-1, toId, deadline) != TIMED_OUT;
+        }
+        finally
+        {
+            producerLock.unlock();
+        }
+    }
+
+    /**
+     * Changes the state to {@code next} only if it is {@code expected}; linearizable with every other producer.
+     *
+     * @param expected the state the caller believes is current; not null.
+     * @param next     the new state; not null.
+     * @return true if the state was {@code expected} and is now {@code next}.
+     * @throws ForbiddenTransitionException if the state was {@code expected} but the table forbids the move.
+     * @throws StateBusClosedException      if the bus is closed; nothing changed.
+     */
+    public boolean compareAndSet(final S expected, final S next)
+    {
+        final int expectedId = table.idOf(expected);
+        final int toId = table.idOf(next);
+        if (producerLock == null)
+        {
+            checkOwner();
+            return publish(expectedId, toId, NO_DEADLINE) != CAS_FAILED;
+        }
+        producerLock.lock();
+        try
+        {
+            return publish(expectedId, toId, NO_DEADLINE) != CAS_FAILED;
+        }
+        finally
+        {
+            producerLock.unlock();
+        }
+    }
+
+    /**
+     * The one publish path; the caller holds the right to publish (the owner thread, or the producer lock).
+     */
+    private long publish(final int expectedId, final int toId, final long deadline)
+    {
+        if (closed)
+        {
+            throw new StateBusClosedException("bus is closed: cannot publish " + table.stateOf(toId));
+        }
+        // plain enough: only the holder of the right to publish writes the word
+        final long word = stateWord.get();
+        final int fromId = StateWord.stateId(word);
+        if (expectedId >= 0 && fromId != expectedId)
+        {
+            return CAS_FAILED;
+        }
+        if (fromId == toId && !publishUnchanged)
+        {
+            return NOT_PUBLISHED;
+        }
+        if (allowed != null && !allowed[fromId * table.size() + toId])
+        {
+            throw new ForbiddenTransitionException(table.stateOf(fromId), table.stateOf(toId));
+        }
+
+        long sequence;
+        try
+        {
+            sequence = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            sequence = claimUnderBackPressure(deadline, toId);
+            if (sequence == TIMED_OUT)
+            {
+                return TIMED_OUT;
+            }
+        }
+
+        // Release store of the new word, then a store-store fence: any reader that sees a byte of the slot writes
+        // below also sees this word, which is how a GAP reader tells that its copy may be torn.
+        stateWord.set(StateWord.pack(sequence, toId));
+        VarHandle.storeStoreFence();
+        final Slot slot = ring.get(sequence);
+        slot.sequence = sequence;
+        slot.fromId = fromId;
+        slot.toId = toId;
+        slot.timestampNanos = clock.nanoTime();
+        // release store of the cursor: makes the plain slot writes visible to readers that acquire it
+        ring.publish(sequence);
+
+        final PublishListener[] toNotify = listeners;
+        for (final PublishListener listener : toNotify)
+        {
+            listener.onPublish();
+        }
+        return sequence;
+    }
+
+    private long claimUnderBackPressure(final long deadline, final int toId)
+    {
+        final long start = System.nanoTime();
+        final IdleStrategy idle = producerIdle;
+        idle.reset();
+        try
+        {
+            while (true)
+            {
+                if (closed)
+                {
+                    throw new StateBusClosedException("bus closed while waiting to publish " + table.stateOf(toId));
+                }
+                try
+                {
+                    return ring.tryNext();
+                }
+                catch (final InsufficientCapacityException ignore)
+                {
+                    // a BLOCK subscription is a whole ring behind: wait for it
+                }
+                if (deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0)
+                {
+                    return TIMED_OUT;
+                }
+                idle.idle();
+            }
+        }
+        finally
+        {
+            // single writer (the publishing thread); release so readers of the counters see whole values
+            PRODUCER_WAITS.setRelease(this, (long)PRODUCER_WAITS.get(this) + 1);
+            PRODUCER_WAIT_NANOS.setRelease(this, (long)PRODUCER_WAIT_NANOS.get(this) + (System.nanoTime() - start));
+        }
+    }
+
+    private void checkOwner()
+    {
+        final Thread current = Thread.currentThread();
+        final Thread existing = (Thread)OWNER.getOpaque(this);
+        if (existing != current)
+        {
+            claimOwner(current, existing);
+        }
+    }
+
+    private void claimOwner(final Thread current, final Thread existing)
+    {
+        if (existing == null && OWNER.compareAndSet(this, null, current))
+        {
+            return;
+        }
+        final Thread owner = (Thread)OWNER.getVolatile(this);
+        if (owner != current)
+        {
+            throw new IllegalStateException("single-producer bus: thread '" + current.getName() +
+                "' may not publish, thread '" + owner.getName() + "' owns it; build with ProducerMode.MULTI " +
+                "for many producers");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Subscribing
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Joins the bus at a snapshot {@code (state, sequence)} taken atomically: the first transition received has
+     * {@code from() == }{@link Subscription#joinState()}. Consume it with {@link Subscription#poll}.
+     *
+     * @param policy what happens when this subscription is a whole ring behind.
+     * @return a new open subscription.
+     * @throws StateBusClosedException if the bus is closed.
+     */
+    public Subscription<S> subscribe(final Policy policy)
+    {
+        return join(policy, -1);
+    }
+
+    /**
+     * Joins the bus with a replay: the first transition received is {@code fromSequence}, which must still be
+     * in the ring. Replayed transitions are read with the same check as {@link Policy#GAP}: if the producer
+     * overwrites one before it is read, the subscription gets a gap notice for it, whatever its policy;
+     * transitions after the join point are covered by the policy.
+     *
+     * @param policy       what happens when this subscription is a whole ring behind.
+     * @param fromSequence the first sequence to receive, at least 1.
+     * @return a new open subscription.
+     * @throws ReplayUnavailableException if {@code fromSequence} is no longer, or not yet, in the ring.
+     * @throws StateBusClosedException    if the bus is closed.
+     */
+    public Subscription<S> subscribe(final Policy policy, final long fromSequence)
+    {
+        if (fromSequence < 1)
+        {
+            throw new IllegalArgumentException("fromSequence must be >= 1 (sequence 0 is the initial state), got " +
+                fromSequence);
+        }
+        return join(policy, fromSequence);
+    }
+
+    /**
+     * Joins the bus and starts a dedicated thread (from the builder's thread factory) that waits with the bus's
+     * {@link WaitStrategy} and delivers every transition to {@code handler}, telling it where each batch ends.
+     * The thread ends when the subscription or the bus is closed (after delivering what was published before),
+     * or when the handler throws, which fails the subscription.
+     *
+     * @param policy  what happens when this subscription is a whole ring behind.
+     * @param handler receives the transitions on the handler thread.
+     * @return the running subscription; {@link Subscription#poll} is not available on it.
+     */
+    public Subscription<S> subscribe(final Policy policy, final TransitionHandler<S> handler)
+    {
+        Objects.requireNonNull(handler, "handler");
+        final Subscription<S> subscription = join(policy, -1);
+        subscription.startHandlerThread(handler, handlerThreadFactory);
+        return subscription;
+    }
+
+    private Subscription<S> join(final Policy policy, final long fromSequence)
+    {
+        Objects.requireNonNull(policy, "policy");
+        synchronized (subscriptionsLock)
+        {
+            if (closed)
+            {
+                throw new StateBusClosedException("bus is closed: cannot subscribe");
+            }
+            final Sequence sequence = new Sequence(Long.MAX_VALUE);
+            if (policy == Policy.BLOCK)
+            {
+                // Sets the sequence to the cursor while adding it (Disruptor's CAS loop), so from here the
+                // producer cannot overwrite anything after the cursor this subscription has not consumed.
+                ring.addGatingSequences(sequence);
+            }
+            // Read after the gating CAS (a full fence): the word's sequence is >= the value the gate was set to.
+            final long word = stateWord.get();
+            final long cursor = ring.getCursor();
+            final long snapshot = StateWord.sequence(word, cursor);
+            long joinSequence = snapshot;
+            int joinStateId = StateWord.stateId(word);
+            if (fromSequence >= 0 && fromSequence <= snapshot)
+            {
+                final long oldest = Math.max(1, snapshot - capacity + 2);
+                final Slot first = ring.get(fromSequence);
+                final int fromId = first.fromId;
+                VarHandle.loadLoadFence();
+                final long head = StateWord.sequence(stateWord.get(), cursor);
+                if (fromSequence < oldest || first.sequence != fromSequence || head - capacity >= fromSequence)
+                {
+                    if (policy == Policy.BLOCK)
+                    {
+                        ring.removeGatingSequence(sequence);
+                    }
+                    throw new ReplayUnavailableException(fromSequence, Math.max(1, head - capacity + 2), head);
+                }
+                joinSequence = fromSequence - 1;
+                joinStateId = fromId;
+            }
+            else if (fromSequence > snapshot + 1)
+            {
+                if (policy == Policy.BLOCK)
+                {
+                    ring.removeGatingSequence(sequence);
+                }
+                throw new ReplayUnavailableException(fromSequence, Math.max(1, snapshot - capacity + 2), snapshot);
+            }
+            sequence.set(joinSequence);
+            final Subscription<S> subscription = new Subscription<>(
+                this, policy, sequence, joinSequence, table.stateOf(joinStateId), snapshot);
+            subscriptions.add(subscription);
+            return subscription;
+        }
+    }
+
+    void removed(final Subscription<S> subscription)
+    {
+        synchronized (subscriptionsLock)
+        {
+            subscriptions.remove(subscription);
+        }
+        if (subscription.policy() == Policy.BLOCK)
+        {
+            ring.removeGatingSequence(subscription.sequenceForBus());
+        }
+    }
+
+    void addListener(final PublishListener listener)
+    {
+        synchronized (subscriptionsLock)
+        {
+            final PublishListener[] current = listeners;
+            final PublishListener[] next = Arrays.copyOf(current, current.length + 1);
+            next[current.length] = listener;
+            listeners = next;
+        }
+    }
+
+    void removeListener(final PublishListener listener)
+    {
+        synchronized (subscriptionsLock)
+        {
+            final PublishListener[] current = listeners;
+            for (int i = 0; i < current.length; i++)
+            {
+                if (current[i] == listener)
+                {
+                    final PublishListener[] next = new PublishListener[current.length - 1];
+                    System.arraycopy(current, 0, next, 0, i);
+                    System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                    listeners = next;
+                    return;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Counters and lifecycle
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * @return the sequence of the latest published transition (0 before the first).
+     */
+    public long latestSequence()
+    {
+        return ring.getCursor();
+    }
+
+    /**
+     * @return how many transitions have been published since the bus was built.
+     */
+    public long published()
+    {
+        return ring.getCursor();
+    }
+
+    /**
+     * @return how many times a producer found the ring full (a {@link Policy#BLOCK} subscription a whole ring
+     *     behind) and had to wait.
+     */
+    public long producerWaits()
+    {
+        return (long)PRODUCER_WAITS.getAcquire(this);
+    }
+
+    /**
+     * @return the total time producers spent waiting for ring capacity, in nanoseconds.
+     */
+    public long producerWaitNanos()
+    {
+        return (long)PRODUCER_WAIT_NANOS.getAcquire(this);
+    }
+
+    /**
+     * @return the ring's number of slots.
+     */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * @return who may publish.
+     */
+    public ProducerMode producerMode()
+    {
+        return mode;
+    }
+
+    /**
+     * @return the number of open subscriptions.
+     */
+    public int subscriptionCount()
+    {
+        synchronized (subscriptionsLock)
+        {
+            return subscriptions.size();
+        }
+    }
+
+    /**
+     * @return true once {@link #close()} has been called.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Closes the bus; idempotent. Publishing then fails with {@link StateBusClosedException}; producers waiting
+     * for capacity are released with it; handler threads deliver what was already published and end; pollers and
+     * awaits receive what was already published, then the exception. A {@code set} that races with
+     * {@code close()} either fails or publishes.
+     */
+    @Override
+    public void close()
+    {
+        final List<Subscription<S>> toRelease;
+        synchronized (subscriptionsLock)
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+            toRelease = new ArrayList<>(subscriptions);
+        }
+        for (final Subscription<S> subscription : toRelease)
+        {
+            subscription.busClosed();
+        }
+        for (final PublishListener listener : listeners)
+        {
+            listener.onPublish();
+        }
+        // wakes handler threads parked in a blocking wait strategy
+        waitStrategy.signalAllWhenBlocking();
+    }
+
+    RingBuffer<Slot> ring()
+    {
+        return ring;
+    }
+
+    Sequence stateWord()
+    {
+        return stateWord;
+    }
+
+    StateTable<S> table()
+    {
+        return table;
+    }
+
+    static long deadline(final long timeout, final TimeUnit unit)
+    {
+        Objects.requireNonNull(unit, "unit");
+        if (timeout < 0)
+        {
+            throw new IllegalArgumentException("timeout must not be negative, got " + timeout + " " + unit);
+        }
+        final long now = System.nanoTime();
+        final long nanos = unit.toNanos(timeout);
+        // saturate: a huge timeout means "no deadline in practice", never a deadline in the past
+        return nanos > Long.MAX_VALUE / 4 ? now + Long.MAX_VALUE / 4 : now + nanos;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "StateBus{state=" + get() + ", sequence=" + latestSequence() + ", capacity=" + capacity +
+            ", mode=" + mode + ", subscriptions=" + subscriptionCount() + (closed ? ", closed" : "") + '}';
+    }
+
+    /**
+     * Builds a {@link StateBus}. Defaults: capacity 1024, {@link ProducerMode#SINGLE},
+     * {@link BlockingWaitStrategy} for handler threads, {@link BackoffIdleStrategy} for producers waiting on
+     * back-pressure, the system nano clock, and setting the current value again publishes nothing.
+     *
+     * @param <S> the state type.
+     */
+    public static final class Builder<S>
+    {
+        private static final int MAX_CAPACITY = 1 << 30;
+
+        private final S initial;
+        private final StateTable<S> table;
+        private int capacity = 1024;
+        private ProducerMode mode = ProducerMode.SINGLE;
+        private WaitStrategy waitStrategy = new BlockingWaitStrategy();
+        private IdleStrategy producerIdle = new BackoffIdleStrategy();
+        private NanoClock clock = SystemNanoClock.INSTANCE;
+        private boolean publishUnchanged;
+        private boolean[] allowed;
+        private ThreadFactory handlerThreadFactory = new HandlerThreadFactory();
+
+        Builder(final S initial, final StateTable<S> table)
+        {
+            this.initial = initial;
+            this.table = table;
+            table.idOf(initial);
+        }
+
+        /**
+         * @param capacity the ring's slots: a power of two from 2 to 2^30. Allocated now, fixed for life.
+         * @return this builder.
+         */
+        public Builder<S> capacity(final int capacity)
+        {
+            if (capacity < 2 || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1)
+            {
+                throw new IllegalArgumentException("capacity must be a power of two from 2 to " + MAX_CAPACITY +
+                    ", got " + capacity);
+            }
+            this.capacity = capacity;
+            return this;
+        }
+
+        /**
+         * @param mode one producer thread, or many.
+         * @return this builder.
+         */
+        public Builder<S> producerMode(final ProducerMode mode)
+        {
+            this.mode = Objects.requireNonNull(mode, "producerMode");
+            return this;
+        }
+
+        /**
+         * @param waitStrategy how handler threads wait for transitions (busy-spin, yielding, blocking, ...).
+         * @return this builder.
+         */
+        public Builder<S> waitStrategy(final WaitStrategy waitStrategy)
+        {
+            this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
+            return this;
+        }
+
+        /**
+         * @param idleStrategy how a producer waits while a {@link Policy#BLOCK} subscription is a whole ring
+         *                     behind. Used by one producer at a time.
+         * @return this builder.
+         */
+        public Builder<S> producerIdleStrategy(final IdleStrategy idleStrategy)
+        {
+            this.producerIdle = Objects.requireNonNull(idleStrategy, "idleStrategy");
+            return this;
+        }
+
+        /**
+         * @param clock the clock for transition timestamps; {@link #noClock()} for the fastest publish.
+         * @return this builder.
+         */
+        public Builder<S> clock(final NanoClock clock)
+        {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Transitions carry timestamp 0: publishing skips the clock read.
+         *
+         * @return this builder.
+         */
+        public Builder<S> noClock()
+        {
+            this.clock = NoClock.INSTANCE;
+            return this;
+        }
+
+        /**
+         * @param publishUnchanged whether setting the current value again publishes a transition
+         *                         ({@code X -> X}); default false.
+         * @return this builder.
+         */
+        public Builder<S> publishUnchanged(final boolean publishUnchanged)
+        {
+            this.publishUnchanged = publishUnchanged;
+            return this;
+        }
+
+        /**
+         * Adds allowed transitions to the bus's transition table. Once any are added, only listed transitions
+         * may be published; others throw {@link ForbiddenTransitionException} and change nothing.
+         *
+         * @param from the state before.
+         * @param to   the states it may move to.
+         * @return this builder.
+         */
+        @SafeVarargs
+        public final Builder<S> allow(final S from, final S... to)
+        {
+            final int fromId = table.idOf(from);
+            if (allowed == null)
+            {
+                allowed = new boolean[table.size() * table.size()];
+            }
+            for (final S target : to)
+            {
+                allowed[fromId * table.size() + table.idOf(target)] = true;
+            }
+            return this;
+        }
+
+        /**
+         * @param threadFactory makes the threads of {@link StateBus#subscribe(Policy, TransitionHandler)}.
+         * @return this builder.
+         */
+        public Builder<S> handlerThreadFactory(final ThreadFactory threadFactory)
+        {
+            this.handlerThreadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * Allocates the ring and every slot.
+         *
+         * @return the bus, in the initial state at sequence 0.
+         */
+        public StateBus<S> build()
+        {
+            return new StateBus<>(this);
+        }
+    }
+}

@@ -1,0 +1,519 @@
+package io.statebus;
+
+import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.TimeoutException;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * One consumer of a {@link StateBus}: its own sequence (a cursor into the shared ring), a barrier, a
+ * {@link Policy}, and counters. It joined at a snapshot ({@link #joinState()}, {@link #joinSequence()}) and
+ * receives every later transition in order (or, for {@link Policy#GAP}, a {@link Gap} notice for what it missed).
+ *
+ * <pre>{@code
+ * Subscription<Connection> sub = bus.subscribe(Policy.BLOCK);
+ * IdleStrategy idle = new BackoffIdleStrategy();
+ * while (running) {
+ *     idle.idle(sub.poll(handler, 256));
+ * }
+ * }</pre>
+ *
+ * <p>One thread consumes a subscription: the first thread that polls it owns it (a poll from another thread
+ * fails with {@link IllegalStateException}). The counters and {@link #close()} may be used from any thread.
+ *
+ * @param <S> the state type
+ */
+public final class Subscription<S> implements AutoCloseable
+{
+    private static final int OPEN = 0;
+    private static final int CLOSED = 1;
+    private static final int FAILED = 2;
+    /** A GAP reader lapped this many times in one poll gives the thread back rather than chase the producer. */
+    private static final int MAX_LAPS_PER_POLL = 16;
+
+    private static final VarHandle STATUS;
+    private static final VarHandle CONSUMER;
+    private static final VarHandle DELIVERED;
+    private static final VarHandle MISSED;
+    private static final VarHandle GAPS;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATUS = lookup.findVarHandle(Subscription.class, "status", int.class);
+            CONSUMER = lookup.findVarHandle(Subscription.class, "consumer", Thread.class);
+            DELIVERED = lookup.findVarHandle(Subscription.class, "delivered", long.class);
+            MISSED = lookup.findVarHandle(Subscription.class, "missed", long.class);
+            GAPS = lookup.findVarHandle(Subscription.class, "gaps", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final StateBus<S> bus;
+    private final RingBuffer<Slot> ring;
+    private final Sequence stateWord;
+    private final int capacity;
+    private final Policy policy;
+    /** This subscription's cursor: the last sequence consumed. Gates the producer when the policy is BLOCK. */
+    private final Sequence sequence;
+    private final SequenceBarrier barrier;
+    private final long joinSequence;
+    private final S joinState;
+    /** Sequences up to here (a replay) are read with the GAP check even under BLOCK. */
+    private final long validateUpTo;
+    private final TransitionView<S> view;
+    private final GapView<S> gapView;
+
+    private volatile int status = OPEN;
+    private volatile boolean busClosed;
+    private volatile Throwable failure;
+    @SuppressWarnings("unused")
+    private volatile Thread consumer;
+    private volatile Thread handlerThread;
+
+    /** Consumer-thread only: first sequence of a gap not yet reported, or -1. */
+    private long pendingGapFirst = -1;
+
+    /** Single writer (the consuming thread), release stores once per batch; read with acquire by anyone. */
+    @SuppressWarnings("unused")
+    private long delivered;
+    @SuppressWarnings("unused")
+    private long missed;
+    @SuppressWarnings("unused")
+    private long gaps;
+
+    Subscription(
+        final StateBus<S> bus,
+        final Policy policy,
+        final Sequence sequence,
+        final long joinSequence,
+        final S joinState,
+        final long validateUpTo)
+    {
+        this.bus = bus;
+        this.ring = bus.ring();
+        this.stateWord = bus.stateWord();
+        this.capacity = ring.getBufferSize();
+        this.policy = policy;
+        this.sequence = sequence;
+        this.barrier = ring.newBarrier();
+        this.joinSequence = joinSequence;
+        this.joinState = joinState;
+        this.validateUpTo = validateUpTo;
+        this.view = new TransitionView<>(bus.table());
+        this.gapView = new GapView<>(bus.table());
+    }
+
+    /**
+     * Delivers the transitions available now, at most {@code limit}, to {@code handler} on the calling thread.
+     * Never blocks and allocates nothing. Pair it with an Agrona {@code IdleStrategy}: the count it returns is
+     * the work done.
+     *
+     * @param handler receives each transition (and, for {@link Policy#GAP}, each gap notice first).
+     * @param limit   the most transitions to deliver in this call, at least 1.
+     * @return how many transitions were delivered (0 if none was available).
+     * @throws StateBusClosedException if this subscription is closed or failed, or the bus is closed and every
+     *                                 transition published before has been delivered.
+     * @throws IllegalStateException   if another thread consumes this subscription, or it has a handler thread.
+     * @throws RuntimeException        whatever the handler threw; the subscription has then failed.
+     */
+    public int poll(final TransitionHandler<S> handler, final int limit)
+    {
+        if ((Thread)CONSUMER.getOpaque(this) != Thread.currentThread())
+        {
+            claimConsumer();
+        }
+        if (limit < 1)
+        {
+            throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+        }
+        Objects.requireNonNull(handler, "handler");
+        if (status != OPEN)
+        {
+            throw closedException();
+        }
+        final long next = sequence.get() + 1;
+        // acquire load of the cursor: every slot up to it was written before it was published
+        final long available = ring.getCursor();
+        if (available < next)
+        {
+            if (busClosed)
+            {
+                throw closedException();
+            }
+            return 0;
+        }
+        return deliver(handler, next, available, limit);
+    }
+
+    int deliver(final TransitionHandler<S> handler, final long next, final long available, final int limit)
+    {
+        if (policy == Policy.BLOCK && next > validateUpTo)
+        {
+            return deliverGated(handler, next, Math.min(available, next + limit - 1));
+        }
+        return deliverValidated(handler, next, available, limit);
+    }
+
+    /** BLOCK: the producer cannot overwrite these slots until {@code sequence} passes them, so no check. */
+    private int deliverGated(final TransitionHandler<S> handler, final long next, final long end)
+    {
+        final TransitionView<S> view = this.view;
+        long s = next;
+        try
+        {
+            for (; s <= end; s++)
+            {
+                final Slot slot = ring.get(s);
+                view.sequence = s;
+                view.fromId = slot.fromId;
+                view.toId = slot.toId;
+                view.timestampNanos = slot.timestampNanos;
+                // the copy is read before the status: if a close() from another thread ungated us meanwhile,
+                // the copy may be torn, and the status read below says so
+                VarHandle.loadLoadFence();
+                if (status != OPEN)
+                {
+                    break;
+                }
+                handler.onTransition(view, s == end);
+            }
+        }
+        catch (final Throwable ex)
+        {
+            consumed(s, s - next + 1);
+            fail(ex);
+            throw ex;
+        }
+        consumed(s - 1, s - next);
+        return (int)(s - next);
+    }
+
+    /** GAP (and replays): copy, then check the state word to prove the producer did not touch the slot. */
+    private int deliverValidated(
+        final TransitionHandler<S> handler, final long next, final long firstAvailable, final int limit)
+    {
+        final TransitionView<S> view = this.view;
+        final long stop = policy == Policy.BLOCK ? validateUpTo : Long.MAX_VALUE;
+        long available = firstAvailable;
+        long end = Math.min(Math.min(available, next + limit - 1), stop);
+        long s = next;
+        int count = 0;
+        int laps = 0;
+        try
+        {
+            while (s <= end)
+            {
+                final Slot slot = ring.get(s);
+                final long slotSequence = slot.sequence;
+                final int fromId = slot.fromId;
+                final int toId = slot.toId;
+                final long timestamp = slot.timestampNanos;
+                // the copy is read before the word; the producer writes the word before the slot (store-store
+                // fence), so if any copied field came from a later publication the word shows that publication
+                VarHandle.loadLoadFence();
+                final long head = StateWord.sequence(stateWord.get(), s);
+                if (slotSequence != s || head - capacity >= s)
+                {
+                    final long resume = Math.max(s + 1, head - capacity + 1);
+                    if (pendingGapFirst < 0)
+                    {
+                        pendingGapFirst = s;
+                        GAPS.setRelease(this, (long)GAPS.get(this) + 1);
+                    }
+                    MISSED.setRelease(this, (long)MISSED.get(this) + (resume - s));
+                    s = resume;
+                    available = ring.getCursor();
+                    end = Math.min(Math.min(available, s + (limit - count) - 1), stop);
+                    if (++laps > MAX_LAPS_PER_POLL)
+                    {
+                        break;
+                    }
+                    continue;
+                }
+                if (status != OPEN)
+                {
+                    break;
+                }
+                if (pendingGapFirst >= 0)
+                {
+                    gapView.firstMissed = pendingGapFirst;
+                    gapView.lastMissed = s - 1;
+                    gapView.resumeStateId = fromId;
+                    pendingGapFirst = -1;
+                    handler.onGap(gapView);
+                }
+                view.sequence = s;
+                view.fromId = fromId;
+                view.toId = toId;
+                view.timestampNanos = timestamp;
+                handler.onTransition(view, s == end);
+                count++;
+                s++;
+            }
+        }
+        catch (final Throwable ex)
+        {
+            consumed(s, count + 1);
+            fail(ex);
+            throw ex;
+        }
+        consumed(s - 1, count);
+        return count;
+    }
+
+    private void consumed(final long lastSequence, final long deliveredNow)
+    {
+        // release: the slots read above may be overwritten once the producer sees this
+        sequence.set(lastSequence);
+        DELIVERED.setRelease(this, (long)DELIVERED.get(this) + deliveredNow);
+    }
+
+    private void claimConsumer()
+    {
+        final Thread current = Thread.currentThread();
+        if (handlerThread != null)
+        {
+            throw new IllegalStateException("this subscription is consumed by its handler thread; poll is not " +
+                "available");
+        }
+        if (!CONSUMER.compareAndSet(this, null, current) && CONSUMER.getVolatile(this) != current)
+        {
+            throw new IllegalStateException("subscription is consumed by thread '" +
+                ((Thread)CONSUMER.getVolatile(this)).getName() + "'; '" + current.getName() + "' may not poll it");
+        }
+    }
+
+    void startHandlerThread(final TransitionHandler<S> handler, final ThreadFactory factory)
+    {
+        final Thread thread = factory.newThread(() -> runHandler(handler));
+        handlerThread = thread;
+        CONSUMER.setVolatile(this, thread);
+        thread.start();
+    }
+
+    private void runHandler(final TransitionHandler<S> handler)
+    {
+        while (true)
+        {
+            final long next = sequence.get() + 1;
+            final long available;
+            try
+            {
+                available = barrier.waitFor(next);
+            }
+            catch (final AlertException ex)
+            {
+                if (status == OPEN && busClosed)
+                {
+                    drainAfterBusClosed(handler);
+                }
+                return;
+            }
+            catch (final TimeoutException ex)
+            {
+                continue;
+            }
+            catch (final InterruptedException ex)
+            {
+                close();
+                return;
+            }
+            if (available >= next)
+            {
+                try
+                {
+                    deliver(handler, next, available, Integer.MAX_VALUE);
+                }
+                catch (final Throwable ex)
+                {
+                    return; // fail() recorded it and ungated this subscription
+                }
+            }
+            if (status != OPEN)
+            {
+                return;
+            }
+        }
+    }
+
+    private void drainAfterBusClosed(final TransitionHandler<S> handler)
+    {
+        try
+        {
+            long next = sequence.get() + 1;
+            long available = ring.getCursor();
+            while (available >= next && status == OPEN)
+            {
+                deliver(handler, next, available, Integer.MAX_VALUE);
+                next = sequence.get() + 1;
+                available = ring.getCursor();
+            }
+        }
+        catch (final Throwable ignore)
+        {
+            // fail() recorded it
+        }
+    }
+
+    private void fail(final Throwable cause)
+    {
+        if (STATUS.compareAndSet(this, OPEN, FAILED))
+        {
+            failure = cause;
+            release();
+        }
+    }
+
+    /**
+     * Closes this subscription; idempotent, from any thread. A {@link Policy#BLOCK} subscription stops holding
+     * the producer back at once; a handler thread ends.
+     */
+    @Override
+    public void close()
+    {
+        if (STATUS.compareAndSet(this, OPEN, CLOSED))
+        {
+            release();
+        }
+    }
+
+    private void release()
+    {
+        bus.removed(this);
+        barrier.alert();
+    }
+
+    void busClosed()
+    {
+        busClosed = true;
+        barrier.alert();
+    }
+
+    private StateBusClosedException closedException()
+    {
+        final int current = status;
+        if (current == FAILED)
+        {
+            return new StateBusClosedException("subscription failed: its handler threw " + failure, failure);
+        }
+        if (current == CLOSED)
+        {
+            return new StateBusClosedException("subscription is closed");
+        }
+        return new StateBusClosedException("bus is closed and every transition published before was delivered");
+    }
+
+    /**
+     * @return what happens when this subscription is a whole ring behind.
+     */
+    public Policy policy()
+    {
+        return policy;
+    }
+
+    /**
+     * @return the sequence of the snapshot this subscription joined at: it receives every later transition.
+     */
+    public long joinSequence()
+    {
+        return joinSequence;
+    }
+
+    /**
+     * @return the state at the join snapshot: the {@code from} of the first transition received.
+     */
+    public S joinState()
+    {
+        return joinState;
+    }
+
+    /**
+     * @return the last sequence consumed (delivered or reported missed).
+     */
+    public long position()
+    {
+        return sequence.get();
+    }
+
+    /**
+     * @return transitions delivered to the handler so far.
+     */
+    public long delivered()
+    {
+        return (long)DELIVERED.getAcquire(this);
+    }
+
+    /**
+     * @return transitions missed because the producer lapped this subscription (always 0 for {@link Policy#BLOCK}
+     *     outside a replay).
+     */
+    public long missed()
+    {
+        return (long)MISSED.getAcquire(this);
+    }
+
+    /**
+     * @return how many times this subscription was lapped (one gap notice each).
+     */
+    public long gaps()
+    {
+        return (long)GAPS.getAcquire(this);
+    }
+
+    /**
+     * @return how many published transitions this subscription has not consumed yet.
+     */
+    public long lag()
+    {
+        return Math.max(0, ring.getCursor() - sequence.get());
+    }
+
+    /**
+     * @return true once closed, failed, or the bus closed.
+     */
+    public boolean isClosed()
+    {
+        return status != OPEN || busClosed;
+    }
+
+    /**
+     * @return what the handler threw if it failed this subscription, else null.
+     */
+    public Throwable failure()
+    {
+        return failure;
+    }
+
+    /**
+     * @return the handler thread, if this subscription has one, else null.
+     */
+    public Thread handlerThread()
+    {
+        return handlerThread;
+    }
+
+    Sequence sequenceForBus()
+    {
+        return sequence;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Subscription{" + policy + ", joined at #" + joinSequence + " " + joinState + ", position=" +
+            position() + ", delivered=" + delivered() + ", missed=" + missed() + ", gaps=" + gaps() +
+            (isClosed() ? ", closed" : "") + '}';
+    }
+}

@@ -1,0 +1,37 @@
+package io.statebus;
+
+/**
+ * Receives the transitions of one subscription, on that subscription's consuming thread.
+ *
+ * <pre>{@code
+ * subscription.poll((t, endOfBatch) -> {
+ *     if (t.to() == Connection.CLOSING) drainPendingRequests();
+ * }, 64);
+ * }</pre>
+ *
+ * <p>An exception thrown by a handler never reaches the producer or another subscription: it fails this
+ * subscription only (see {@link Subscription#failure()}).
+ *
+ * @param <S> the state type
+ */
+@FunctionalInterface
+public interface TransitionHandler<S>
+{
+    /**
+     * Called once per transition, in sequence order.
+     *
+     * @param transition a view valid during this call only; {@link Transition#copy()} to keep it.
+     * @param endOfBatch true for the last transition currently available: a good moment to flush.
+     */
+    void onTransition(Transition<S> transition, boolean endOfBatch);
+
+    /**
+     * Called when a {@link Policy#GAP} subscription was lapped, before the first transition after the gap. The
+     * subscription's counters record every gap whether or not this is overridden; the default does nothing.
+     *
+     * @param gap a view valid during this call only.
+     */
+    default void onGap(final Gap<S> gap)
+    {
+    }
+}

@@ -1,0 +1,25 @@
+package io.statebus;
+
+import java.util.Objects;
+
+/** The immutable form of a {@link Transition}: what {@link Transition#copy()} returns. */
+record TransitionRecord<S>(long sequence, S from, S to, long timestampNanos) implements Transition<S>
+{
+    TransitionRecord
+    {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+    }
+
+    @Override
+    public Transition<S> copy()
+    {
+        return this;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "#" + sequence + " " + from + " -> " + to;
+    }
+}

@@ -1,0 +1,90 @@
+package io.statebus.agent;
+
+import io.statebus.StateBusClosedException;
+import io.statebus.Subscription;
+import io.statebus.TransitionHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
+
+import java.util.Objects;
+
+/**
+ * Runs a {@link Subscription} as an Agrona {@link Agent}, so it can be driven by an {@code AgentRunner} with any
+ * {@code IdleStrategy}, or share one thread with other agents in a {@code CompositeAgent}.
+ *
+ * <pre>{@code
+ * Agent agent = new SubscriptionAgent<>("quotes-guard", bus.subscribe(Policy.BLOCK), handler, 256);
+ * AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace, null, agent);
+ * AgentRunner.startOnThread(runner);
+ * }</pre>
+ *
+ * <p>Each duty cycle delivers at most {@code limit} transitions and reports how many, which is what the idle
+ * strategy needs. When the subscription or the bus closes (after what was published was delivered), the agent
+ * asks its runner to stop; closing the agent closes the subscription. A handler that throws fails the
+ * subscription and the runner's error handler sees the exception once.
+ *
+ * @param <S> the state type
+ */
+public final class SubscriptionAgent<S> implements Agent
+{
+    private final String roleName;
+    private final Subscription<S> subscription;
+    private final TransitionHandler<S> handler;
+    private final int limit;
+
+    /**
+     * @param roleName     the agent's name, for the runner's thread.
+     * @param subscription the subscription to consume; this agent becomes its only consumer.
+     * @param handler      receives the transitions on the runner's thread.
+     * @param limit        the most transitions per duty cycle, at least 1.
+     */
+    public SubscriptionAgent(
+        final String roleName, final Subscription<S> subscription, final TransitionHandler<S> handler, final int limit)
+    {
+        this.roleName = Objects.requireNonNull(roleName, "roleName");
+        this.subscription = Objects.requireNonNull(subscription, "subscription");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        if (limit < 1)
+        {
+            throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+        }
+        this.limit = limit;
+    }
+
+    @Override
+    public int doWork()
+    {
+        try
+        {
+            return subscription.poll(handler, limit);
+        }
+        catch (final StateBusClosedException ex)
+        {
+            if (subscription.failure() != null && ex.getCause() == subscription.failure())
+            {
+                throw new AgentTerminationException(ex);
+            }
+            throw new AgentTerminationException(ex.getMessage());
+        }
+    }
+
+    @Override
+    public void onClose()
+    {
+        subscription.close();
+    }
+
+    @Override
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    /**
+     * @return the subscription this agent consumes.
+     */
+    public Subscription<S> subscription()
+    {
+        return subscription;
+    }
+}
