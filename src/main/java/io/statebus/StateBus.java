@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -84,6 +87,7 @@ public final class StateBus<S> implements AutoCloseable
     private final IdleStrategy producerIdle;
     private final WaitStrategy waitStrategy;
     private final ThreadFactory handlerThreadFactory;
+    private final Policy awaitPolicy;
 
     /**
      * The latest claimed sequence and the state it moved to (see {@link StateWord}); a padded Disruptor sequence.
@@ -117,6 +121,7 @@ public final class StateBus<S> implements AutoCloseable
         this.producerIdle = builder.producerIdle;
         this.waitStrategy = builder.waitStrategy;
         this.handlerThreadFactory = builder.handlerThreadFactory;
+        this.awaitPolicy = builder.awaitPolicy;
         this.allowed = builder.allowed == null ? null : builder.allowed.clone();
         this.producerLock = mode == ProducerMode.MULTI ? new ReentrantLock() : null;
         // The single-producer sequencer in both modes: MULTI producers are serialised by producerLock, and only
@@ -328,11 +333,22 @@ public final class StateBus<S> implements AutoCloseable
         ring.publish(sequence);
 
         final PublishListener[] toNotify = listeners;
+        if (toNotify.length != 0)
+        {
+            notifyListeners(toNotify);
+        }
+        return sequence;
+    }
+
+    private static void notifyListeners(final PublishListener[] toNotify)
+    {
+        // StoreLoad between our cursor store and each listener's read of its waiter's flag (Dekker with
+        // ParkedWaiter and ExecutorDelivery); paid only while an await or executor subscription exists.
+        VarHandle.fullFence();
         for (final PublishListener listener : toNotify)
         {
             listener.onPublish();
         }
-        return sequence;
     }
 
     private long claimUnderBackPressure(final long deadline, final int toId)
@@ -551,6 +567,212 @@ public final class StateBus<S> implements AutoCloseable
         }
     }
 
+    /**
+     * Joins the bus and delivers every transition to {@code handler} on {@code executor} (an event loop, a pool,
+     * a virtual thread per task): in order, never two callbacks at once for this subscription, with no queue but
+     * the ring. A task delivers at most a few hundred transitions, then re-submits itself. A rejected task or a
+     * throwing handler fails the subscription.
+     *
+     * @param policy   what happens when this subscription is a whole ring behind.
+     * @param handler  receives the transitions on the executor's threads, one call at a time.
+     * @param executor runs the delivery tasks.
+     * @return the subscription; {@link Subscription#poll} is not available on it.
+     */
+    public Subscription<S> subscribe(final Policy policy, final TransitionHandler<S> handler, final Executor executor)
+    {
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(executor, "executor");
+        final Subscription<S> subscription = join(policy, -1);
+        final ExecutorDelivery<S> delivery = new ExecutorDelivery<>(this, subscription, handler, executor, null);
+        subscription.consumedBy("executor", delivery);
+        delivery.onPublish(); // deliver anything published between the join and the listener's registration
+        return subscription;
+    }
+
+    /**
+     * Blocks until the state is {@code state}: at once if it already is, else until the first transition to it.
+     * A state that lasted a single transition is still found.
+     *
+     * <pre>{@code
+     * Awaited<Connection> r = bus.await(Connection.CLOSED, 1, TimeUnit.SECONDS);
+     * switch (r.outcome()) { case ALREADY, MATCHED -> ...; case TIMED_OUT -> ...; case LAPPED -> ...; }
+     * }</pre>
+     *
+     * @param state   the state to wait for.
+     * @param timeout how long to wait at most; not negative.
+     * @param unit    the unit of {@code timeout}.
+     * @return how it ended, with the matching transition on a match.
+     * @throws InterruptedException    if interrupted while waiting.
+     * @throws StateBusClosedException if the bus closes before a match.
+     */
+    public Awaited<S> await(final S state, final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        final int id = table.idOf(state);
+        return await(s -> table.idOf(s) == id, false, timeout, unit);
+    }
+
+    /**
+     * Blocks until the state satisfies {@code predicate}: at once if the current state does, else until the
+     * first transition whose {@code to} does.
+     *
+     * @param predicate tested on the awaiting thread, on the current state and each later {@code to}.
+     * @param timeout   how long to wait at most; not negative.
+     * @param unit      the unit of {@code timeout}.
+     * @return how it ended, with the matching transition on a match.
+     * @throws InterruptedException    if interrupted while waiting.
+     * @throws StateBusClosedException if the bus closes before a match.
+     */
+    public Awaited<S> await(final Predicate<? super S> predicate, final long timeout, final TimeUnit unit)
+        throws InterruptedException
+    {
+        Objects.requireNonNull(predicate, "predicate");
+        return await(predicate, false, timeout, unit);
+    }
+
+    /**
+     * Blocks until the next transition after now, whatever it is.
+     *
+     * @param timeout how long to wait at most; not negative.
+     * @param unit    the unit of {@code timeout}.
+     * @return {@link Awaited.Outcome#MATCHED} with the transition, or how else it ended.
+     * @throws InterruptedException    if interrupted while waiting.
+     * @throws StateBusClosedException if the bus closes first.
+     */
+    public Awaited<S> awaitChange(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        return await(s -> true, true, timeout, unit);
+    }
+
+    private Awaited<S> await(
+        final Predicate<? super S> predicate, final boolean changeOnly, final long timeout, final TimeUnit unit)
+        throws InterruptedException
+    {
+        final long deadline = deadline(timeout, unit);
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException();
+        }
+        final Subscription<S> subscription = join(awaitPolicy, -1);
+        try
+        {
+            if (!changeOnly && predicate.test(subscription.joinState()))
+            {
+                return new Awaited<>(Awaited.Outcome.ALREADY, transitionAt(subscription), 0);
+            }
+            final AwaitMatcher<S> matcher = new AwaitMatcher<>(predicate);
+            final ParkedWaiter waiter = new ParkedWaiter(Thread.currentThread());
+            subscription.consumedBy("await", waiter);
+            while (true)
+            {
+                subscription.pollAvailable(matcher, 1024);
+                if (matcher.match != null)
+                {
+                    return new Awaited<>(Awaited.Outcome.MATCHED, matcher.match, 0);
+                }
+                if (matcher.missed > 0)
+                {
+                    return new Awaited<>(Awaited.Outcome.LAPPED, null, matcher.missed);
+                }
+                if (System.nanoTime() - deadline >= 0)
+                {
+                    return new Awaited<>(Awaited.Outcome.TIMED_OUT, null, 0);
+                }
+                waiter.prepare();
+                if (subscription.hasWorkOrClosed())
+                {
+                    waiter.cancel();
+                    continue;
+                }
+                waiter.park(deadline);
+                if (Thread.interrupted())
+                {
+                    throw new InterruptedException();
+                }
+            }
+        }
+        finally
+        {
+            subscription.close(); // ungates the producer at once, whatever ended the await
+        }
+    }
+
+    /**
+     * Like {@link #await(Predicate, long, TimeUnit)}, without blocking: the predicate runs on {@code executor},
+     * and the future completes with the matching transition (for a current state that already matches, the
+     * transition that led to it). It completes exceptionally with {@link java.util.concurrent.TimeoutException}
+     * after the timeout, {@link StateBusClosedException} if the bus closes first, or {@link LappedException}
+     * (a {@link Policy#GAP} await). Cancelling it, or any completion, closes its subscription at once.
+     *
+     * @param predicate tested on the current state and each later {@code to}.
+     * @param timeout   how long to wait at most; not negative.
+     * @param unit      the unit of {@code timeout}.
+     * @param executor  runs the checks and completes the future.
+     * @return a future of the first matching transition.
+     */
+    public CompletableFuture<Transition<S>> awaitAsync(
+        final Predicate<? super S> predicate, final long timeout, final TimeUnit unit, final Executor executor)
+    {
+        Objects.requireNonNull(predicate, "predicate");
+        Objects.requireNonNull(executor, "executor");
+        deadline(timeout, unit);
+        final CompletableFuture<Transition<S>> future = new CompletableFuture<>();
+        final Subscription<S> subscription = join(awaitPolicy, -1);
+        if (predicate.test(subscription.joinState()))
+        {
+            subscription.close();
+            future.complete(transitionAt(subscription));
+            return future;
+        }
+        final AwaitMatcher<S> matcher = new AwaitMatcher<>(predicate);
+        final TransitionHandler<S> completer = new TransitionHandler<>()
+        {
+            @Override
+            public void onTransition(final Transition<S> transition, final boolean endOfBatch)
+            {
+                matcher.onTransition(transition, endOfBatch);
+                if (matcher.match != null)
+                {
+                    future.complete(matcher.match);
+                }
+            }
+
+            @Override
+            public void onGap(final Gap<S> gap)
+            {
+                matcher.onGap(gap);
+                future.completeExceptionally(new LappedException(matcher.missed));
+            }
+        };
+        future.whenComplete((t, ex) -> subscription.close());
+        future.orTimeout(timeout, unit);
+        final ExecutorDelivery<S> delivery = new ExecutorDelivery<>(
+            this, subscription, completer, executor, future::completeExceptionally);
+        subscription.consumedBy("future", delivery);
+        delivery.onPublish();
+        return future;
+    }
+
+    /** The transition that led to a subscription's join state, when it can still be read; kept as a copy. */
+    private Transition<S> transitionAt(final Subscription<S> subscription)
+    {
+        final long sequence = subscription.joinSequence();
+        final S state = subscription.joinState();
+        if (sequence <= ring.getCursor())
+        {
+            final Slot slot = ring.get(sequence);
+            final long slotSequence = slot.sequence;
+            final int fromId = slot.fromId;
+            final long timestamp = slot.timestampNanos;
+            VarHandle.loadLoadFence(); // same check as a GAP read: the copy predates the word we compare against
+            final long head = StateWord.sequence(stateWord.get(), sequence);
+            if (slotSequence == sequence && head - capacity < sequence)
+            {
+                return Transition.of(sequence, table.stateOf(fromId), state, timestamp);
+            }
+        }
+        return Transition.of(sequence, state, state, 0);
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Counters and lifecycle
     // ------------------------------------------------------------------------------------------------------------
@@ -646,10 +868,7 @@ public final class StateBus<S> implements AutoCloseable
         {
             subscription.busClosed();
         }
-        for (final PublishListener listener : listeners)
-        {
-            listener.onPublish();
-        }
+        notifyListeners(listeners);
         // wakes handler threads parked in a blocking wait strategy
         waitStrategy.signalAllWhenBlocking();
     }
@@ -710,6 +929,7 @@ public final class StateBus<S> implements AutoCloseable
         private boolean publishUnchanged;
         private boolean[] allowed;
         private ThreadFactory handlerThreadFactory = new HandlerThreadFactory();
+        private Policy awaitPolicy = Policy.BLOCK;
 
         Builder(final S initial, final StateTable<S> table)
         {
@@ -826,6 +1046,18 @@ public final class StateBus<S> implements AutoCloseable
         public Builder<S> handlerThreadFactory(final ThreadFactory threadFactory)
         {
             this.handlerThreadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * @param policy the policy of the private subscription behind each await: {@link Policy#BLOCK} (default;
+         *               an await can hold producers back, never past its own deadline) or {@link Policy#GAP}
+         *               (never holds them back; reports {@link Awaited.Outcome#LAPPED} if it falls a ring behind).
+         * @return this builder.
+         */
+        public Builder<S> awaitPolicy(final Policy policy)
+        {
+            this.awaitPolicy = Objects.requireNonNull(policy, "awaitPolicy");
             return this;
         }
 

@@ -81,6 +81,10 @@ public final class Subscription<S> implements AutoCloseable
     @SuppressWarnings("unused")
     private volatile Thread consumer;
     private volatile Thread handlerThread;
+    /** Set when the bus itself consumes this subscription (handler thread, executor): poll is refused. */
+    private volatile String internalConsumer;
+    /** How the bus wakes this subscription's consumer (executor delivery, await), removed on close. */
+    private volatile PublishListener listener;
 
     /** Consumer-thread only: first sequence of a gap not yet reported, or -1. */
     private long pendingGapFirst = -1;
@@ -139,6 +143,12 @@ public final class Subscription<S> implements AutoCloseable
             throw new IllegalArgumentException("limit must be >= 1, got " + limit);
         }
         Objects.requireNonNull(handler, "handler");
+        return pollAvailable(handler, limit);
+    }
+
+    /** {@link #poll} without the consumer-thread check: for the bus's own consumers (executor, await). */
+    int pollAvailable(final TransitionHandler<S> handler, final int limit)
+    {
         if (status != OPEN)
         {
             throw closedException();
@@ -283,10 +293,10 @@ public final class Subscription<S> implements AutoCloseable
     private void claimConsumer()
     {
         final Thread current = Thread.currentThread();
-        if (handlerThread != null)
+        if (internalConsumer != null)
         {
-            throw new IllegalStateException("this subscription is consumed by its handler thread; poll is not " +
-                "available");
+            throw new IllegalStateException("this subscription is consumed by its " + internalConsumer +
+                "; poll is not available");
         }
         if (!CONSUMER.compareAndSet(this, null, current) && CONSUMER.getVolatile(this) != current)
         {
@@ -298,6 +308,7 @@ public final class Subscription<S> implements AutoCloseable
     void startHandlerThread(final TransitionHandler<S> handler, final ThreadFactory factory)
     {
         final Thread thread = factory.newThread(() -> runHandler(handler));
+        internalConsumer = "handler thread";
         handlerThread = thread;
         CONSUMER.setVolatile(this, thread);
         thread.start();
@@ -367,7 +378,7 @@ public final class Subscription<S> implements AutoCloseable
         }
     }
 
-    private void fail(final Throwable cause)
+    void fail(final Throwable cause)
     {
         if (STATUS.compareAndSet(this, OPEN, FAILED))
         {
@@ -391,8 +402,20 @@ public final class Subscription<S> implements AutoCloseable
 
     private void release()
     {
+        final PublishListener attached = listener;
+        if (attached != null)
+        {
+            bus.removeListener(attached);
+        }
         bus.removed(this);
         barrier.alert();
+    }
+
+    void consumedBy(final String consumer, final PublishListener wakeUp)
+    {
+        internalConsumer = consumer;
+        listener = wakeUp;
+        bus.addListener(wakeUp);
     }
 
     void busClosed()
@@ -494,6 +517,14 @@ public final class Subscription<S> implements AutoCloseable
     public Throwable failure()
     {
         return failure;
+    }
+
+    /**
+     * @return true if a transition is published that this subscription has not consumed yet, or it is closed.
+     */
+    boolean hasWorkOrClosed()
+    {
+        return ring.getCursor() > sequence.get() || status != OPEN || busClosed;
     }
 
     /**

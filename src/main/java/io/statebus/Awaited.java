@@ -1,0 +1,80 @@
+package io.statebus;
+
+/**
+ * The answer of an await: how it ended and, on a match, the matching transition.
+ *
+ * <pre>{@code
+ * Awaited<Connection> closing = bus.await(Connection.CLOSING, 5, TimeUnit.SECONDS);
+ * if (closing.isMatch()) drain(closing.transition().sequence());
+ * }</pre>
+ *
+ * @param <S> the state type
+ */
+public final class Awaited<S>
+{
+    /** How an await ended. */
+    public enum Outcome
+    {
+        /** The current state already matched when the await began; {@link #transition()} led to it. */
+        ALREADY,
+        /** A transition after the await began matched: {@link #transition()} is the first one. */
+        MATCHED,
+        /** The timeout passed with no match. */
+        TIMED_OUT,
+        /**
+         * The await was lapped ({@link Policy#GAP} awaits only): {@link #missed()} transitions went by unseen, so
+         * it cannot tell whether one of them matched. Never a silent wrong answer.
+         */
+        LAPPED
+    }
+
+    private final Outcome outcome;
+    private final Transition<S> transition;
+    private final long missed;
+
+    Awaited(final Outcome outcome, final Transition<S> transition, final long missed)
+    {
+        this.outcome = outcome;
+        this.transition = transition;
+        this.missed = missed;
+    }
+
+    /**
+     * @return how the await ended.
+     */
+    public Outcome outcome()
+    {
+        return outcome;
+    }
+
+    /**
+     * @return true for {@link Outcome#ALREADY} and {@link Outcome#MATCHED}.
+     */
+    public boolean isMatch()
+    {
+        return outcome == Outcome.ALREADY || outcome == Outcome.MATCHED;
+    }
+
+    /**
+     * @return the matching transition (a kept copy) on a match; for {@link Outcome#ALREADY}, the transition that
+     *     led to the current state ({@code from == to} for the initial state at sequence 0); null otherwise.
+     */
+    public Transition<S> transition()
+    {
+        return transition;
+    }
+
+    /**
+     * @return for {@link Outcome#LAPPED}, how many transitions went by unseen; else 0.
+     */
+    public long missed()
+    {
+        return missed;
+    }
+
+    @Override
+    public String toString()
+    {
+        return outcome + (transition != null ? " " + transition : "") + (missed > 0 ? " missed=" + missed : "");
+    }
+}

@@ -1,0 +1,26 @@
+package io.statebus;
+
+/**
+ * An asynchronous await was lapped (a {@link Policy#GAP} await): transitions went by unseen, so it cannot tell
+ * whether one of them matched.
+ */
+public final class LappedException extends IllegalStateException
+{
+    private static final long serialVersionUID = 1L;
+
+    private final long missed;
+
+    LappedException(final long missed)
+    {
+        super("await was lapped: " + missed + " transitions went by unseen, so a match among them cannot be ruled out");
+        this.missed = missed;
+    }
+
+    /**
+     * @return how many transitions went by unseen.
+     */
+    public long missed()
+    {
+        return missed;
+    }
+}

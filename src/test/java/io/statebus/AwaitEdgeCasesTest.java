@@ -1,0 +1,255 @@
+package io.statebus;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.statebus.Connection.*;
+import static io.statebus.TestWaits.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Guarantee 7 at its edges: how each await ends, and that an ended await holds nothing. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AwaitEdgeCasesTest
+{
+    private final ExecutorService pool = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void shutdown()
+    {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void anAwaitForTheCurrentStateAnswersAtOnceAndSaysSo() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).noClock().build())
+        {
+            bus.set(CONNECTING);
+            final Awaited<Connection> awaited = bus.await(CONNECTING, 0, TimeUnit.SECONDS);
+            assertThat(awaited.outcome()).isEqualTo(Awaited.Outcome.ALREADY);
+            assertThat(awaited.transition()).isEqualTo(Transition.of(1, DISCONNECTED, CONNECTING, 0));
+            assertThat(bus.await(DISCONNECTED::equals, 0, TimeUnit.SECONDS).outcome())
+                .isEqualTo(Awaited.Outcome.TIMED_OUT);
+            assertThat(bus.awaitAsync(s -> s == CONNECTING, 1, TimeUnit.SECONDS, pool).get().sequence()).isEqualTo(1);
+            assertThat(bus.subscriptionCount()).isZero();
+        }
+    }
+
+    @Test
+    void anAwaitTimesOutWithoutAMatchAndLeavesNothingBehind() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).build())
+        {
+            final Awaited<Connection> awaited = bus.await(CLOSED, 20, TimeUnit.MILLISECONDS);
+            assertThat(awaited.outcome()).isEqualTo(Awaited.Outcome.TIMED_OUT);
+            assertThat(awaited.transition()).isNull();
+            assertThat(bus.subscriptionCount()).isZero();
+            assertThat(bus.awaitChange(0, TimeUnit.SECONDS).outcome()).isEqualTo(Awaited.Outcome.TIMED_OUT);
+        }
+    }
+
+    @Test
+    void awaitChangeReturnsTheNextTransitionWhateverItIs() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).build())
+        {
+            final CompletableFuture<Awaited<Connection>> change = CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    return bus.awaitChange(10, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+            }, pool);
+            waitUntil(() -> bus.subscriptionCount() == 1, "awaitChange joined");
+            bus.set(CONNECTING);
+            assertThat(change.get(10, TimeUnit.SECONDS).transition()).isEqualTo(Transition.of(1, DISCONNECTED,
+                CONNECTING, change.get().transition().timestampNanos()));
+        }
+    }
+
+    @Test
+    void anInterruptedAwaitThrowsAndUngatesTheProducer() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(4).build())
+        {
+            final AtomicReference<Throwable> thrown = new AtomicReference<>();
+            final Thread awaiter = new Thread(() ->
+            {
+                try
+                {
+                    bus.await(CLOSED, 30, TimeUnit.SECONDS);
+                }
+                catch (final Throwable ex)
+                {
+                    thrown.set(ex);
+                }
+            });
+            awaiter.start();
+            waitUntil(() -> bus.subscriptionCount() == 1, "the await joined");
+            awaiter.interrupt();
+            awaiter.join(10_000);
+            assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+            fillWholeRing(bus);
+        }
+    }
+
+    @Test
+    void closingTheBusReleasesAWaitingAwaitWithAClearException() throws Exception
+    {
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).build();
+        final AtomicReference<Throwable> thrown = new AtomicReference<>();
+        final Thread awaiter = new Thread(() ->
+        {
+            try
+            {
+                bus.await(CLOSED, 30, TimeUnit.SECONDS);
+            }
+            catch (final Throwable ex)
+            {
+                thrown.set(ex);
+            }
+        });
+        awaiter.start();
+        final CompletableFuture<Transition<Connection>> future = bus.awaitAsync(s -> s == CLOSED, 30,
+            TimeUnit.SECONDS, pool);
+        waitUntil(() -> bus.subscriptionCount() == 2, "both awaits joined");
+        bus.close();
+        awaiter.join(10_000);
+        assertThat(awaiter.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(StateBusClosedException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            .hasCauseInstanceOf(StateBusClosedException.class);
+    }
+
+    @Test
+    void anAwaitThatMatchesBeforeTheBusClosesStillReturnsTheMatch() throws Exception
+    {
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).build();
+        final CompletableFuture<Transition<Connection>> future = bus.awaitAsync(s -> s == CLOSED, 30,
+            TimeUnit.SECONDS, Runnable::run);
+        bus.set(CLOSING);
+        bus.set(CLOSED);
+        bus.close();
+        assertThat(future.get(10, TimeUnit.SECONDS).sequence()).isEqualTo(2);
+    }
+
+    @Test
+    void aGapAwaitThatWasLappedSaysItCannotTell() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(4).awaitPolicy(Policy.GAP).build())
+        {
+            final CountDownLatch inPredicate = new CountDownLatch(1);
+            final CountDownLatch lapped = new CountDownLatch(1);
+            final AtomicReference<Object> result = new AtomicReference<>();
+            final Thread awaiter = new Thread(() ->
+            {
+                try
+                {
+                    result.set(bus.await(s ->
+                    {
+                        if (s == CONNECTING)
+                        {
+                            inPredicate.countDown(); // hold the awaiter here while the producer laps it
+                            try
+                            {
+                                lapped.await();
+                            }
+                            catch (final InterruptedException ex)
+                            {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                        return s == CLOSED;
+                    }, 30, TimeUnit.SECONDS));
+                }
+                catch (final Throwable ex)
+                {
+                    result.set(ex);
+                }
+            });
+            awaiter.start();
+            waitUntil(() -> bus.subscriptionCount() == 1, "the await joined");
+            bus.set(CONNECTING);
+            assertThat(inPredicate.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 5; i++)
+            {
+                bus.set(CONNECTED);
+                bus.set(CLOSING);
+            }
+            bus.set(CLOSED); // the match happened while the await could not see it
+            for (int i = 0; i < 8; i++)
+            {
+                bus.set(CONNECTING);
+                bus.set(CONNECTED);
+            }
+            lapped.countDown();
+            awaiter.join(10_000);
+            assertThat(result.get()).isInstanceOf(Awaited.class);
+            final Awaited<?> awaited = (Awaited<?>)result.get();
+            assertThat(awaited.outcome()).isEqualTo(Awaited.Outcome.LAPPED);
+            assertThat(awaited.missed()).isPositive();
+            assertThat(awaited.transition()).isNull();
+        }
+    }
+
+    @Test
+    void cancelledAndTimedOutFuturesLeaveNoGatingSequenceBehind() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).build())
+        {
+            final CompletableFuture<Transition<Connection>> cancelled =
+                bus.awaitAsync(s -> s == CLOSED, 30, TimeUnit.SECONDS, pool);
+            final CompletableFuture<Transition<Connection>> timedOut =
+                bus.awaitAsync(s -> s == CLOSED, 10, TimeUnit.MILLISECONDS, pool);
+            assertThat(bus.subscriptionCount()).isEqualTo(2);
+            cancelled.cancel(false);
+            assertThatThrownBy(cancelled::join).isInstanceOf(CancellationException.class);
+            assertThatThrownBy(() -> timedOut.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
+            waitUntil(() -> bus.subscriptionCount() == 0, "the futures' subscriptions are closed");
+            fillWholeRing(bus);
+        }
+    }
+
+    @Test
+    void aFutureCompletesWithTheFirstMatchingTransition() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).build())
+        {
+            final CompletableFuture<Transition<Connection>> closing =
+                bus.awaitAsync(s -> s == CLOSING, 10, TimeUnit.SECONDS, pool);
+            bus.set(CONNECTING);
+            bus.set(CLOSING);
+            bus.set(CLOSED);
+            bus.set(CLOSING);
+            assertThat(closing.get(10, TimeUnit.SECONDS).sequence()).isEqualTo(2);
+            assertThat(closing.get().from()).isEqualTo(CONNECTING);
+            waitUntil(() -> bus.subscriptionCount() == 0, "the future's subscription is closed");
+        }
+    }
+
+    /** Publishes more than a whole ring with no consumer: only possible if nothing gates the producer. */
+    private static void fillWholeRing(final StateBus<Connection> bus) throws InterruptedException
+    {
+        for (int i = 0; i < bus.capacity() * 3; i++)
+        {
+            assertThat(bus.trySet(i % 2 == 0 ? CONNECTED : CONNECTING, 0, TimeUnit.SECONDS))
+                .as("transition %d must not wait for a gone await", i).isTrue();
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.statebus;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.statebus.TestWaits.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * "Ways to consume: executor": callbacks on the user's executor, every transition in order, never two at once for
+ * one subscription, bounded by the ring.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ExecutorDeliveryTest
+{
+    private static final int STATES = 7;
+    private static final int TRANSITIONS = 300_000;
+
+    /** Checks order, chain and overlap on whichever pool thread it runs. */
+    static final class CheckingHandler implements TransitionHandler<Integer>
+    {
+        final AtomicInteger inside = new AtomicInteger();
+        final AtomicLong overlaps = new AtomicLong();
+        final AtomicLong outOfOrder = new AtomicLong();
+        final AtomicLong received = new AtomicLong();
+        final List<String> threads = new ArrayList<>();
+        long expected;
+        int previousTo;
+
+        CheckingHandler(final long firstExpected, final int joinState)
+        {
+            expected = firstExpected;
+            previousTo = joinState;
+        }
+
+        @Override
+        public void onTransition(final Transition<Integer> t, final boolean endOfBatch)
+        {
+            if (inside.incrementAndGet() != 1)
+            {
+                overlaps.incrementAndGet();
+            }
+            // plain fields: safe only if deliveries never overlap and each happens-before the next
+            if (t.sequence() != expected || t.from() != previousTo || t.to() != (int)(t.sequence() % STATES))
+            {
+                outOfOrder.incrementAndGet();
+            }
+            expected = t.sequence() + 1;
+            previousTo = t.to();
+            final String name = Thread.currentThread().getName();
+            if (!threads.contains(name))
+            {
+                threads.add(name);
+            }
+            inside.decrementAndGet();
+            received.incrementAndGet();
+        }
+    }
+
+    @Test
+    void everyTransitionArrivesInOrderAndNeverTwoAtOnceOnAMultiThreadedExecutor() throws Exception
+    {
+        final ExecutorService pool = Executors.newFixedThreadPool(4);
+        final List<Integer> states = new ArrayList<>();
+        for (int i = 0; i < STATES; i++)
+        {
+            states.add(i);
+        }
+        try (StateBus<Integer> bus = StateBus.builder(0, states).capacity(64).build())
+        {
+            final CheckingHandler block = new CheckingHandler(1, 0);
+            final CheckingHandler gap = new CheckingHandler(1, 0);
+            final Subscription<Integer> blockSub = bus.subscribe(Policy.BLOCK, block, pool);
+            final Subscription<Integer> gapSub = bus.subscribe(Policy.GAP, new TransitionHandler<>()
+            {
+                @Override
+                public void onTransition(final Transition<Integer> t, final boolean endOfBatch)
+                {
+                    gap.onTransition(t, endOfBatch);
+                }
+
+                @Override
+                public void onGap(final Gap<Integer> g)
+                {
+                    gap.expected = g.lastMissed() + 1;
+                    gap.previousTo = g.resumeState();
+                }
+            }, pool);
+
+            for (int s = 1; s <= TRANSITIONS; s++)
+            {
+                bus.set(s % STATES);
+            }
+            waitUntil(() -> blockSub.position() == TRANSITIONS && gapSub.position() == TRANSITIONS,
+                "both executor subscriptions caught up");
+
+            assertThat(block.received.get()).isEqualTo(TRANSITIONS);
+            assertThat(blockSub.delivered()).isEqualTo(TRANSITIONS);
+            assertThat(block.overlaps.get()).isZero();
+            assertThat(block.outOfOrder.get()).isZero();
+            assertThat(gap.overlaps.get()).isZero();
+            assertThat(gap.outOfOrder.get()).isZero();
+            assertThat(gapSub.delivered() + gapSub.missed()).isEqualTo(TRANSITIONS);
+            // the tasks really ran on more than one pool thread, so the checks above meant something
+            assertThat(block.threads.size() + gap.threads.size()).isGreaterThan(2);
+            assertThat(blockSub.isClosed()).isFalse();
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSlowExecutorSubscriptionHoldsTheProducerAtOneRingNotAHiddenQueue() throws Exception
+    {
+        final ExecutorService pool = Executors.newSingleThreadExecutor();
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (StateBus<Integer> bus = StateBus.builder(0, List.of(0, 1)).capacity(16).build())
+        {
+            final Subscription<Integer> sub = bus.subscribe(Policy.BLOCK, (t, end) ->
+            {
+                try
+                {
+                    release.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }, pool);
+            int published = 0;
+            while (bus.trySet(published % 2 == 0 ? 1 : 0, 0, TimeUnit.SECONDS))
+            {
+                published++;
+                assertThat(published).isLessThanOrEqualTo(16 + 1);
+            }
+            // one transition is in the stuck handler, the ring holds the rest: nothing is buffered elsewhere
+            assertThat(published).isBetween(16, 17);
+            release.countDown();
+            final int total = published;
+            waitUntil(() -> sub.delivered() == total, "the executor drained the ring");
+            assertThat(bus.trySet(total % 2 == 0 ? 1 : 0, 1, TimeUnit.SECONDS)).isTrue();
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aThrowingCallbackFailsOnlyItsSubscription() throws Exception
+    {
+        final ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (StateBus<Integer> bus = StateBus.builder(0, List.of(0, 1)).capacity(8).build())
+        {
+            final Subscription<Integer> failing = bus.subscribe(Policy.BLOCK, (t, end) ->
+            {
+                throw new IllegalStateException("boom at " + t.sequence());
+            }, pool);
+            final AtomicLong healthy = new AtomicLong();
+            final Subscription<Integer> other = bus.subscribe(Policy.BLOCK, (t, end) -> healthy.incrementAndGet(),
+                pool);
+            for (int i = 1; i <= 100; i++)
+            {
+                bus.set(i % 2);
+            }
+            waitUntil(() -> healthy.get() == 100, "the healthy subscription received everything");
+            waitUntil(failing::isClosed, "the failing subscription failed");
+            assertThat(failing.failure()).hasMessage("boom at 1");
+            assertThat(other.isClosed()).isFalse();
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+    }
+}
