@@ -1,25 +1,42 @@
 package io.statebus;
 
 /**
- * One preallocated ring entry: a transition stored as ids, 32-40 bytes with its header, so a transition moves
- * as little memory between cores as possible.
+ * One preallocated ring entry: a transition stored as two 16-bit state ids, so an entry is 32 bytes with its
+ * object header and two entries share a cache line (a transition moves as little memory between cores as
+ * possible).
  *
  * <pre>
- *  +--------------+-----------------+-----------+-----------+
- *  | header       | sequence (long) | from (int)| to (int)  |  timestampNanos (long)
- *  +--------------+-----------------+-----------+-----------+
+ *   0               12              16                24                 32
+ *  +----------------+---------------+-----------------+------------------+
+ *  | object header  | from:16 to:16 | sequence (long) | timestampNanos   |
+ *  +----------------+---------------+-----------------+------------------+
  * </pre>
  *
  * Single writer: the producer that claimed the slot's sequence writes these plain fields, then publishes the ring
  * cursor with a release store, which is what makes them visible to readers that acquire the cursor. A reader that
- * is not gating the producer (GAP) validates its copy against the bus's state word afterwards (see
+ * does not gate the producer (GAP) validates its copy against the bus's state word afterwards (see
  * {@code Subscription}).
  */
 final class Slot
 {
     /** The sequence this slot currently holds; lets a lapped reader see that it was overwritten. */
     long sequence = -1;
-    int fromId;
-    int toId;
     long timestampNanos;
+    /** {@code from << 16 | to}: both ids in one int keeps the slot at 32 bytes. */
+    int states;
+
+    static int pack(final int fromId, final int toId)
+    {
+        return fromId << StateWord.ID_BITS | toId;
+    }
+
+    static int fromId(final int states)
+    {
+        return states >>> StateWord.ID_BITS;
+    }
+
+    static int toId(final int states)
+    {
+        return states & (int)StateWord.ID_MASK;
+    }
 }

@@ -131,8 +131,7 @@ public final class StateBus<S> implements AutoCloseable
         this.stateWord = new Sequence(StateWord.pack(0, initialId));
         final Slot zero = ring.get(0);
         zero.sequence = 0;
-        zero.fromId = initialId;
-        zero.toId = initialId;
+        zero.states = Slot.pack(initialId, initialId);
         // Sequence 0 is the initial state: the ring starts at cursor -1, so claim and publish slot 0 now.
         // tryNext(), never next(): the latter registers the thread in a static map when assertions are on.
         try
@@ -326,8 +325,7 @@ public final class StateBus<S> implements AutoCloseable
         VarHandle.storeStoreFence();
         final Slot slot = ring.get(sequence);
         slot.sequence = sequence;
-        slot.fromId = fromId;
-        slot.toId = toId;
+        slot.states = Slot.pack(fromId, toId);
         slot.timestampNanos = clock.nanoTime();
         // release store of the cursor: makes the plain slot writes visible to readers that acquire it
         ring.publish(sequence);
@@ -495,10 +493,11 @@ public final class StateBus<S> implements AutoCloseable
             {
                 final long oldest = Math.max(1, snapshot - capacity + 2);
                 final Slot first = ring.get(fromSequence);
-                final int fromId = first.fromId;
-                VarHandle.loadLoadFence();
+                final long firstSequence = first.sequence;
+                final int fromId = Slot.fromId(first.states);
+                VarHandle.loadLoadFence(); // the copy is read before the word, as in a GAP read
                 final long head = StateWord.sequence(stateWord.get(), cursor);
-                if (fromSequence < oldest || first.sequence != fromSequence || head - capacity >= fromSequence)
+                if (fromSequence < oldest || firstSequence != fromSequence || head - capacity >= fromSequence)
                 {
                     if (policy == Policy.BLOCK)
                     {
@@ -761,7 +760,7 @@ public final class StateBus<S> implements AutoCloseable
         {
             final Slot slot = ring.get(sequence);
             final long slotSequence = slot.sequence;
-            final int fromId = slot.fromId;
+            final int fromId = Slot.fromId(slot.states);
             final long timestamp = slot.timestampNanos;
             VarHandle.loadLoadFence(); // same check as a GAP read: the copy predates the word we compare against
             final long head = StateWord.sequence(stateWord.get(), sequence);

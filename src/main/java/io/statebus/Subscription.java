@@ -187,8 +187,7 @@ public final class Subscription<S> implements AutoCloseable
             {
                 final Slot slot = ring.get(s);
                 view.sequence = s;
-                view.fromId = slot.fromId;
-                view.toId = slot.toId;
+                view.states = slot.states;
                 view.timestampNanos = slot.timestampNanos;
                 // the copy is read before the status: if a close() from another thread ungated us meanwhile,
                 // the copy may be torn, and the status read below says so
@@ -227,8 +226,7 @@ public final class Subscription<S> implements AutoCloseable
             {
                 final Slot slot = ring.get(s);
                 final long slotSequence = slot.sequence;
-                final int fromId = slot.fromId;
-                final int toId = slot.toId;
+                final int states = slot.states;
                 final long timestamp = slot.timestampNanos;
                 // the copy is read before the word; the producer writes the word before the slot (store-store
                 // fence), so if any copied field came from a later publication the word shows that publication
@@ -260,13 +258,12 @@ public final class Subscription<S> implements AutoCloseable
                 {
                     gapView.firstMissed = pendingGapFirst;
                     gapView.lastMissed = s - 1;
-                    gapView.resumeStateId = fromId;
+                    gapView.resumeStateId = Slot.fromId(states);
                     pendingGapFirst = -1;
                     handler.onGap(gapView);
                 }
                 view.sequence = s;
-                view.fromId = fromId;
-                view.toId = toId;
+                view.states = states;
                 view.timestampNanos = timestamp;
                 handler.onTransition(view, s == end);
                 count++;

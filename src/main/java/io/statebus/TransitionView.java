@@ -8,8 +8,8 @@ final class TransitionView<S> implements Transition<S>
 {
     private final StateTable<S> table;
     long sequence;
-    int fromId;
-    int toId;
+    /** Packed as in {@link Slot}: one copy instead of two. */
+    int states;
     long timestampNanos;
 
     TransitionView(final StateTable<S> table)
@@ -26,13 +26,13 @@ final class TransitionView<S> implements Transition<S>
     @Override
     public S from()
     {
-        return table.stateOf(fromId);
+        return table.stateOf(Slot.fromId(states));
     }
 
     @Override
     public S to()
     {
-        return table.stateOf(toId);
+        return table.stateOf(Slot.toId(states));
     }
 
     @Override
