@@ -13,8 +13,11 @@ public final class ReplayUnavailableException extends IllegalArgumentException
 
     ReplayUnavailableException(final long requested, final long oldestAvailable, final long latest)
     {
-        super("cannot replay from sequence " + requested + ": the oldest sequence still in the ring is " +
-            oldestAvailable + " and the latest is " + latest);
+        super(requested > latest + 1 ?
+            "cannot replay from sequence " + requested + ": it is not published yet (the latest is " + latest +
+                "; " + (latest + 1) + " is the next transition)" :
+            "cannot replay from sequence " + requested + ": the oldest sequence still in the ring is " +
+                oldestAvailable + " and the latest is " + latest);
         this.requested = requested;
         this.oldestAvailable = oldestAvailable;
         this.latest = latest;

@@ -25,18 +25,20 @@ final class Slot
     /** {@code from << 16 | to}: both ids in one int keeps the slot at 32 bytes. */
     int states;
 
+    private static final int TO_BITS = 16;
+
     static int pack(final int fromId, final int toId)
     {
-        return fromId << StateWord.ID_BITS | toId;
+        return fromId << TO_BITS | toId;
     }
 
     static int fromId(final int states)
     {
-        return states >>> StateWord.ID_BITS;
+        return states >>> TO_BITS;
     }
 
     static int toId(final int states)
     {
-        return states & (int)StateWord.ID_MASK;
+        return states & ((1 << TO_BITS) - 1);
     }
 }

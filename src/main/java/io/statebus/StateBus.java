@@ -54,6 +54,7 @@ public final class StateBus<S> implements AutoCloseable
 
     private static final long CAS_FAILED = -2;
     private static final long TIMED_OUT = -3;
+    private static final long INTERRUPTED = -4;
     private static final long NO_DEADLINE = Long.MIN_VALUE;
     private static final PublishListener[] NO_LISTENERS = new PublishListener[0];
 
@@ -128,7 +129,7 @@ public final class StateBus<S> implements AutoCloseable
         // tryNext() is used, so the ring's cursor is always the highest published sequence.
         this.ring = RingBuffer.createSingleProducer(Slot::new, capacity, waitStrategy);
         final int initialId = table.idOf(builder.initial);
-        this.stateWord = new Sequence(StateWord.pack(0, initialId));
+        this.stateWord = new Sequence(StateWord.pack(0, initialId, initialId));
         final Slot zero = ring.get(0);
         zero.sequence = 0;
         zero.states = Slot.pack(initialId, initialId);
@@ -162,7 +163,7 @@ public final class StateBus<S> implements AutoCloseable
      * keeps memory fixed and lets a slot hold small ids.
      *
      * @param initial the initial state; not null and one of {@code states}.
-     * @param states  every state the bus may take, at most 65,536, no duplicates, no null.
+     * @param states  every state the bus may take, at most 4,096, no duplicates, no null.
      * @param <S>     the state type.
      * @return a builder.
      */
@@ -177,13 +178,24 @@ public final class StateBus<S> implements AutoCloseable
     // ------------------------------------------------------------------------------------------------------------
 
     /**
-     * The current state: the {@code to} of the latest transition. Wait-free: one acquire load.
+     * The current state: the {@code to} of the latest published transition. Wait-free: two loads, no loop.
      *
      * @return the current state.
      */
     public S get()
     {
-        return table.stateOf(StateWord.stateId(stateWord.get()));
+        return table.stateOf(publishedStateId(stateWord.get(), ring.getCursor()));
+    }
+
+    /**
+     * The current state id given the state word and a cursor read after it. The word stays at its sequence until
+     * that sequence is published (the next claim comes after the publish), so: published by the time the cursor
+     * was read means its {@code to} was current at some instant between the two loads; not yet published means
+     * its {@code from} was current when the cursor was read.
+     */
+    private static int publishedStateId(final long word, final long cursor)
+    {
+        return StateWord.sequence(word, cursor) <= cursor ? StateWord.toId(word) : StateWord.fromId(word);
     }
 
     /**
@@ -235,7 +247,7 @@ public final class StateBus<S> implements AutoCloseable
         if (producerLock == null)
         {
             checkOwner();
-            return publish(-1, toId, deadline) != TIMED_OUT;
+            return trySetOutcome(publish(-1, toId, deadline));
         }
         if (!producerLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
         {
@@ -243,7 +255,7 @@ public final class StateBus<S> implements AutoCloseable
         }
         try
         {
-            return publish(-1, toId, deadline) != TIMED_OUT;
+            return trySetOutcome(publish(-1, toId, deadline));
         }
         finally
         {
@@ -289,9 +301,8 @@ public final class StateBus<S> implements AutoCloseable
         {
             throw new StateBusClosedException("bus is closed: cannot publish " + table.stateOf(toId));
         }
-        // plain enough: only the holder of the right to publish writes the word
-        final long word = stateWord.get();
-        final int fromId = StateWord.stateId(word);
+        // only the holder of the right to publish writes the word, and it published its last claim itself
+        final int fromId = StateWord.toId(stateWord.get());
         if (expectedId >= 0 && fromId != expectedId)
         {
             return CAS_FAILED;
@@ -313,15 +324,15 @@ public final class StateBus<S> implements AutoCloseable
         catch (final InsufficientCapacityException ex)
         {
             sequence = claimUnderBackPressure(deadline, toId);
-            if (sequence == TIMED_OUT)
+            if (sequence == TIMED_OUT || sequence == INTERRUPTED)
             {
-                return TIMED_OUT;
+                return sequence;
             }
         }
 
         // Release store of the new word, then a store-store fence: any reader that sees a byte of the slot writes
         // below also sees this word, which is how a GAP reader tells that its copy may be torn.
-        stateWord.set(StateWord.pack(sequence, toId));
+        stateWord.set(StateWord.pack(sequence, fromId, toId));
         VarHandle.storeStoreFence();
         final Slot slot = ring.get(sequence);
         slot.sequence = sequence;
@@ -349,10 +360,20 @@ public final class StateBus<S> implements AutoCloseable
         }
     }
 
+    private static boolean trySetOutcome(final long published) throws InterruptedException
+    {
+        if (published == INTERRUPTED)
+        {
+            throw new InterruptedException("interrupted while waiting for ring capacity; nothing was published");
+        }
+        return published != TIMED_OUT;
+    }
+
     private long claimUnderBackPressure(final long deadline, final int toId)
     {
         final long start = System.nanoTime();
         final IdleStrategy idle = producerIdle;
+        boolean interrupted = false;
         idle.reset();
         try
         {
@@ -374,11 +395,23 @@ public final class StateBus<S> implements AutoCloseable
                 {
                     return TIMED_OUT;
                 }
+                if (Thread.interrupted())
+                {
+                    if (deadline != NO_DEADLINE)
+                    {
+                        return INTERRUPTED; // trySet throws InterruptedException, nothing published
+                    }
+                    interrupted = true; // set() is not interruptible; clear the flag so parking works, restore it
+                }
                 idle.idle();
             }
         }
         finally
         {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
             // single writer (the publishing thread); release so readers of the counters see whole values
             PRODUCER_WAITS.setRelease(this, (long)PRODUCER_WAITS.get(this) + 1);
             PRODUCER_WAIT_NANOS.setRelease(this, (long)PRODUCER_WAIT_NANOS.get(this) + (System.nanoTime() - start));
@@ -461,7 +494,7 @@ public final class StateBus<S> implements AutoCloseable
      */
     public Subscription<S> subscribe(final Policy policy, final TransitionHandler<S> handler)
     {
-        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(handler, "handler must not be null");
         final Subscription<S> subscription = join(policy, -1);
         subscription.startHandlerThread(handler, handlerThreadFactory);
         return subscription;
@@ -469,7 +502,7 @@ public final class StateBus<S> implements AutoCloseable
 
     private Subscription<S> join(final Policy policy, final long fromSequence)
     {
-        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(policy, "policy must not be null");
         synchronized (subscriptionsLock)
         {
             if (closed)
@@ -483,12 +516,14 @@ public final class StateBus<S> implements AutoCloseable
                 // producer cannot overwrite anything after the cursor this subscription has not consumed.
                 ring.addGatingSequences(sequence);
             }
-            // Read after the gating CAS (a full fence): the word's sequence is >= the value the gate was set to.
+            // Read after the gating CAS (a full fence), word then cursor as in get(): the snapshot is the latest
+            // published transition at one instant, and is >= the value the gate was set to.
             final long word = stateWord.get();
             final long cursor = ring.getCursor();
-            final long snapshot = StateWord.sequence(word, cursor);
+            final long claimed = StateWord.sequence(word, cursor);
+            final long snapshot = claimed <= cursor ? claimed : claimed - 1;
             long joinSequence = snapshot;
-            int joinStateId = StateWord.stateId(word);
+            int joinStateId = publishedStateId(word, cursor);
             if (fromSequence >= 0 && fromSequence <= snapshot)
             {
                 final long oldest = Math.max(1, snapshot - capacity + 2);
@@ -579,8 +614,8 @@ public final class StateBus<S> implements AutoCloseable
      */
     public Subscription<S> subscribe(final Policy policy, final TransitionHandler<S> handler, final Executor executor)
     {
-        Objects.requireNonNull(handler, "handler");
-        Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(handler, "handler must not be null");
+        Objects.requireNonNull(executor, "executor must not be null");
         final Subscription<S> subscription = join(policy, -1);
         final ExecutorDelivery<S> delivery = new ExecutorDelivery<>(this, subscription, handler, executor, null);
         subscription.consumedBy("executor", delivery);
@@ -624,7 +659,7 @@ public final class StateBus<S> implements AutoCloseable
     public Awaited<S> await(final Predicate<? super S> predicate, final long timeout, final TimeUnit unit)
         throws InterruptedException
     {
-        Objects.requireNonNull(predicate, "predicate");
+        Objects.requireNonNull(predicate, "predicate must not be null");
         return await(predicate, false, timeout, unit);
     }
 
@@ -711,8 +746,8 @@ public final class StateBus<S> implements AutoCloseable
     public CompletableFuture<Transition<S>> awaitAsync(
         final Predicate<? super S> predicate, final long timeout, final TimeUnit unit, final Executor executor)
     {
-        Objects.requireNonNull(predicate, "predicate");
-        Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(predicate, "predicate must not be null");
+        Objects.requireNonNull(executor, "executor must not be null");
         deadline(timeout, unit);
         final CompletableFuture<Transition<S>> future = new CompletableFuture<>();
         final Subscription<S> subscription = join(awaitPolicy, -1);
@@ -847,8 +882,14 @@ public final class StateBus<S> implements AutoCloseable
     /**
      * Closes the bus; idempotent. Publishing then fails with {@link StateBusClosedException}; producers waiting
      * for capacity are released with it; handler threads deliver what was already published and end; pollers and
-     * awaits receive what was already published, then the exception. A {@code set} that races with
-     * {@code close()} either fails or publishes.
+     * awaits receive what was already published, then the exception.
+     *
+     * <p>With {@link ProducerMode#MULTI}, {@code close()} waits for a publish in progress, so nothing is published
+     * after it returns. With {@link ProducerMode#SINGLE} the publish path takes no lock and no full fence, so a
+     * {@code set} running on the owner thread at the same moment as {@code close()} on another thread may still
+     * publish one transition after {@code close()} returns; a subscription that polls after that publish still
+     * receives it, one that had already been told "closed" does not. For an exact cut, close a single-producer
+     * bus from its producer thread.
      */
     @Override
     public void close()
@@ -862,6 +903,13 @@ public final class StateBus<S> implements AutoCloseable
             }
             closed = true;
             toRelease = new ArrayList<>(subscriptions);
+        }
+        if (producerLock != null)
+        {
+            // a publish that read closed == false holds the lock: wait it out, so nothing is published after
+            // close() returns (a producer waiting for capacity sees closed, throws and unlocks)
+            producerLock.lock();
+            producerLock.unlock();
         }
         for (final Subscription<S> subscription : toRelease)
         {
@@ -889,7 +937,7 @@ public final class StateBus<S> implements AutoCloseable
 
     static long deadline(final long timeout, final TimeUnit unit)
     {
-        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(unit, "unit must not be null");
         if (timeout < 0)
         {
             throw new IllegalArgumentException("timeout must not be negative, got " + timeout + " " + unit);
@@ -958,7 +1006,7 @@ public final class StateBus<S> implements AutoCloseable
          */
         public Builder<S> producerMode(final ProducerMode mode)
         {
-            this.mode = Objects.requireNonNull(mode, "producerMode");
+            this.mode = Objects.requireNonNull(mode, "producerMode must not be null");
             return this;
         }
 
@@ -968,7 +1016,7 @@ public final class StateBus<S> implements AutoCloseable
          */
         public Builder<S> waitStrategy(final WaitStrategy waitStrategy)
         {
-            this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
+            this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy must not be null");
             return this;
         }
 
@@ -979,7 +1027,7 @@ public final class StateBus<S> implements AutoCloseable
          */
         public Builder<S> producerIdleStrategy(final IdleStrategy idleStrategy)
         {
-            this.producerIdle = Objects.requireNonNull(idleStrategy, "idleStrategy");
+            this.producerIdle = Objects.requireNonNull(idleStrategy, "idleStrategy must not be null");
             return this;
         }
 
@@ -989,7 +1037,7 @@ public final class StateBus<S> implements AutoCloseable
          */
         public Builder<S> clock(final NanoClock clock)
         {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = Objects.requireNonNull(clock, "clock must not be null");
             return this;
         }
 
@@ -1027,13 +1075,19 @@ public final class StateBus<S> implements AutoCloseable
         public final Builder<S> allow(final S from, final S... to)
         {
             final int fromId = table.idOf(from);
+            Objects.requireNonNull(to, "allowed target states must not be null");
+            final int[] toIds = new int[to.length];
+            for (int i = 0; i < to.length; i++)
+            {
+                toIds[i] = table.idOf(to[i]); // check every state before recording any: a refused call changes nothing
+            }
             if (allowed == null)
             {
                 allowed = new boolean[table.size() * table.size()];
             }
-            for (final S target : to)
+            for (final int toId : toIds)
             {
-                allowed[fromId * table.size() + table.idOf(target)] = true;
+                allowed[fromId * table.size() + toId] = true;
             }
             return this;
         }
@@ -1044,7 +1098,7 @@ public final class StateBus<S> implements AutoCloseable
          */
         public Builder<S> handlerThreadFactory(final ThreadFactory threadFactory)
         {
-            this.handlerThreadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            this.handlerThreadFactory = Objects.requireNonNull(threadFactory, "threadFactory must not be null");
             return this;
         }
 
@@ -1056,7 +1110,7 @@ public final class StateBus<S> implements AutoCloseable
          */
         public Builder<S> awaitPolicy(final Policy policy)
         {
-            this.awaitPolicy = Objects.requireNonNull(policy, "awaitPolicy");
+            this.awaitPolicy = Objects.requireNonNull(policy, "awaitPolicy must not be null");
             return this;
         }
 
@@ -1067,6 +1121,14 @@ public final class StateBus<S> implements AutoCloseable
          */
         public StateBus<S> build()
         {
+            // a slot is 32 bytes plus its reference in the ring's array: refuse clearly rather than fail with OOM
+            final long bytes = 40L * capacity;
+            final long maxHeap = Runtime.getRuntime().maxMemory();
+            if (bytes > maxHeap / 2)
+            {
+                throw new IllegalArgumentException("capacity " + capacity + " needs about " + (bytes >> 20) +
+                    " MiB for its slots, more than half of this JVM's maximum heap (" + (maxHeap >> 20) + " MiB)");
+            }
             return new StateBus<>(this);
         }
     }

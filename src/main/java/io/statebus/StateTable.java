@@ -39,7 +39,7 @@ final class StateTable<S>
 
     static <S> StateTable<S> forStates(final List<S> declared)
     {
-        Objects.requireNonNull(declared, "states");
+        Objects.requireNonNull(declared, "states must not be null");
         if (declared.isEmpty())
         {
             throw new IllegalArgumentException("states must not be empty");

@@ -134,15 +134,15 @@ public final class Subscription<S> implements AutoCloseable
      */
     public int poll(final TransitionHandler<S> handler, final int limit)
     {
-        if ((Thread)CONSUMER.getOpaque(this) != Thread.currentThread())
-        {
-            claimConsumer();
-        }
         if (limit < 1)
         {
             throw new IllegalArgumentException("limit must be >= 1, got " + limit);
         }
-        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(handler, "handler must not be null");
+        if ((Thread)CONSUMER.getOpaque(this) != Thread.currentThread())
+        {
+            claimConsumer(); // only a valid poll makes the calling thread the consumer
+        }
         return pollAvailable(handler, limit);
     }
 
@@ -530,6 +530,14 @@ public final class Subscription<S> implements AutoCloseable
     public Thread handlerThread()
     {
         return handlerThread;
+    }
+
+    /**
+     * @return the bus this subscription belongs to.
+     */
+    public StateBus<S> bus()
+    {
+        return bus;
     }
 
     Sequence sequenceForBus()

@@ -7,8 +7,8 @@ record TransitionRecord<S>(long sequence, S from, S to, long timestampNanos) imp
 {
     TransitionRecord
     {
-        Objects.requireNonNull(from, "from");
-        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(from, "from must not be null");
+        Objects.requireNonNull(to, "to must not be null");
     }
 
     @Override

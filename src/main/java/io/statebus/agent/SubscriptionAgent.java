@@ -19,9 +19,11 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Each duty cycle delivers at most {@code limit} transitions and reports how many, which is what the idle
- * strategy needs. When the subscription or the bus closes (after what was published was delivered), the agent
- * asks its runner to stop; closing the agent closes the subscription. A handler that throws fails the
- * subscription and the runner's error handler sees the exception once.
+ * strategy needs. A handler that throws fails the subscription: the runner's error handler sees the exception
+ * once, and from then on this agent does no work, without stopping the other agents of a {@code CompositeAgent};
+ * so does a subscription closed by its owner. When the bus closes, the agent delivers what was published and then
+ * asks its runner to stop (with {@code AgentTerminationException}), which stops a whole {@code CompositeAgent}:
+ * compose agents of one bus, or close the runner yourself. Closing the agent closes the subscription.
  *
  * @param <S> the state type
  */
@@ -41,9 +43,9 @@ public final class SubscriptionAgent<S> implements Agent
     public SubscriptionAgent(
         final String roleName, final Subscription<S> subscription, final TransitionHandler<S> handler, final int limit)
     {
-        this.roleName = Objects.requireNonNull(roleName, "roleName");
-        this.subscription = Objects.requireNonNull(subscription, "subscription");
-        this.handler = Objects.requireNonNull(handler, "handler");
+        this.roleName = Objects.requireNonNull(roleName, "roleName must not be null");
+        this.subscription = Objects.requireNonNull(subscription, "subscription must not be null");
+        this.handler = Objects.requireNonNull(handler, "handler must not be null");
         if (limit < 1)
         {
             throw new IllegalArgumentException("limit must be >= 1, got " + limit);
@@ -60,11 +62,11 @@ public final class SubscriptionAgent<S> implements Agent
         }
         catch (final StateBusClosedException ex)
         {
-            if (subscription.failure() != null && ex.getCause() == subscription.failure())
+            if (subscription.bus().isClosed() && subscription.failure() == null)
             {
-                throw new AgentTerminationException(ex);
+                throw new AgentTerminationException(ex); // the bus is over and all was delivered: stop the runner
             }
-            throw new AgentTerminationException(ex.getMessage());
+            return 0; // this subscription closed or failed: go quiet, never stopping the other agents
         }
     }
 

@@ -1,0 +1,600 @@
+package io.statebus;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.statebus.Connection.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * The bad-input catalogue (docs/bad-input.md), one test per row: each bad input gets the exception type and
+ * message listed there, and changes nothing (state, latest sequence, subscription count, open/closed; for a
+ * subscription, its position, counters and who may poll it; for a builder, what it builds).
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class BadInputTest
+{
+    /** What "nothing changed" compares, for a bus. */
+    record Snapshot(Object state, long latest, int subscriptions, boolean closed)
+    {
+        static Snapshot of(final StateBus<?> bus)
+        {
+            return new Snapshot(bus.get(), bus.latestSequence(), bus.subscriptionCount(), bus.isClosed());
+        }
+    }
+
+    /** What "nothing changed" compares, for a subscription. */
+    record SubSnapshot(long position, long delivered, long missed, long gaps, boolean closed)
+    {
+        static SubSnapshot of(final Subscription<?> sub)
+        {
+            return new SubSnapshot(sub.position(), sub.delivered(), sub.missed(), sub.gaps(), sub.isClosed());
+        }
+    }
+
+    private static final TransitionHandler<Connection> IGNORE = (t, endOfBatch) -> { };
+
+    /** A bus with some history and one open subscription. */
+    private static StateBus<Connection> busWithHistory(final ProducerMode mode)
+    {
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(4).producerMode(mode).build();
+        bus.subscribe(Policy.GAP);
+        bus.set(CONNECTING);
+        bus.set(CONNECTED);
+        return bus;
+    }
+
+    /** Runs {@code task} on a new thread, waits for it (bounded), and returns what it threw, or null. */
+    private static Throwable onAnotherThread(final ThrowingRunnable task) throws Exception
+    {
+        final ExecutorService other = Executors.newSingleThreadExecutor(r -> new Thread(r, "intruder"));
+        try
+        {
+            final AtomicReference<Throwable> thrown = new AtomicReference<>();
+            final Future<?> done = other.submit(() ->
+            {
+                try
+                {
+                    task.run();
+                }
+                catch (final Throwable ex)
+                {
+                    thrown.set(ex);
+                }
+            });
+            done.get(10, TimeUnit.SECONDS);
+            return thrown.get();
+        }
+        finally
+        {
+            other.shutdownNow();
+        }
+    }
+
+    interface ThrowingRunnable
+    {
+        void run() throws Exception;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Builder
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    void nullInitialState()
+    {
+        assertThatThrownBy(() -> StateBus.builder((Connection)null))
+            .isExactlyInstanceOf(NullPointerException.class).hasMessage("initial state must not be null");
+        assertThatThrownBy(() -> StateBus.builder(null, List.of("a", "b")))
+            .isExactlyInstanceOf(NullPointerException.class).hasMessage("initial state must not be null");
+    }
+
+    @Test
+    void initialStateNotInTheList()
+    {
+        assertThatThrownBy(() -> StateBus.builder("z", List.of("a", "b")))
+            .isExactlyInstanceOf(IllegalArgumentException.class)
+            .hasMessage("state z is not one of this bus's states [a, b]");
+    }
+
+    @Test
+    void stateListNullEmptyDuplicatedOrWithNull()
+    {
+        assertThatThrownBy(() -> StateBus.builder("a", null))
+            .isExactlyInstanceOf(NullPointerException.class).hasMessage("states must not be null");
+        assertThatThrownBy(() -> StateBus.builder("a", List.of()))
+            .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("states must not be empty");
+        assertThatThrownBy(() -> StateBus.builder("a", java.util.Arrays.asList("a", null)))
+            .isExactlyInstanceOf(NullPointerException.class).hasMessage("states must not contain null");
+        assertThatThrownBy(() -> StateBus.builder("a", List.of("a", "b", "a")))
+            .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("state listed twice: a");
+    }
+
+    @Test
+    void capacityNotAPowerOfTwo()
+    {
+        final StateBus.Builder<Connection> builder = StateBus.builder(DISCONNECTED).capacity(16);
+        for (final int bad : new int[] {3, 6, 1000, Integer.MAX_VALUE})
+        {
+            assertThatThrownBy(() -> builder.capacity(bad))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("capacity must be a power of two from 2 to 1073741824, got " + bad);
+        }
+        try (StateBus<Connection> bus = builder.build())
+        {
+            assertThat(bus.capacity()).isEqualTo(16);
+        }
+    }
+
+    @Test
+    void capacityOneZeroOrNegative()
+    {
+        final StateBus.Builder<Connection> builder = StateBus.builder(DISCONNECTED).capacity(16);
+        for (final int bad : new int[] {1, 0, -1, -8, Integer.MIN_VALUE})
+        {
+            assertThatThrownBy(() -> builder.capacity(bad))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("capacity must be a power of two from 2 to 1073741824, got " + bad);
+        }
+        try (StateBus<Connection> bus = builder.build())
+        {
+            assertThat(bus.capacity()).isEqualTo(16);
+        }
+    }
+
+    /**
+     * Every power of two above 2^30 overflows an int, so "too large" can only mean "more than this JVM can hold".
+     * build() refuses a ring that would not fit, with an IllegalArgumentException naming the capacity and the
+     * heap, rather than dying with an OutOfMemoryError while allocating it.
+     */
+    @Test
+    void capacityTooLargeForThisJvm()
+    {
+        final StateBus.Builder<Connection> builder = StateBus.builder(DISCONNECTED);
+        final Throwable thrown = catchThrowable(() -> builder.capacity(1 << 30).build().close());
+        assertThat(thrown)
+            .describedAs("capacity 2^30 (about 36 GiB of slots) with a %d MiB heap", Runtime.getRuntime().maxMemory() >> 20)
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("capacity");
+    }
+
+    @Test
+    void nullStateInTheTransitionTable()
+    {
+        final StateBus.Builder<Connection> builder = StateBus.builder(DISCONNECTED);
+        assertThatThrownBy(() -> builder.allow(null, CONNECTING))
+            .isExactlyInstanceOf(NullPointerException.class).hasMessage("state must not be null");
+        assertThatThrownBy(() -> builder.allow(DISCONNECTED, CONNECTING, null))
+            .isExactlyInstanceOf(NullPointerException.class).hasMessage("state must not be null");
+        assertThatThrownBy(() -> builder.allow(DISCONNECTED, (Connection[])null))
+            .isExactlyInstanceOf(NullPointerException.class).hasMessage("allowed target states must not be null");
+        // nothing changed: the builder still has no transition table, so every transition is allowed
+        try (StateBus<Connection> bus = builder.build())
+        {
+            assertThat(catchThrowable(() -> bus.set(CLOSED))).isNull();
+            assertThat(bus.get()).isEqualTo(CLOSED);
+        }
+    }
+
+    @Test
+    void unknownStateInTheTransitionTable()
+    {
+        final StateBus.Builder<String> builder = StateBus.builder("a", List.of("a", "b"));
+        assertThatThrownBy(() -> builder.allow("a", "b", "z"))
+            .isExactlyInstanceOf(IllegalArgumentException.class)
+            .hasMessage("state z is not one of this bus's states [a, b]");
+        // nothing changed: "a -> b" must not have been recorded, nor a table created
+        try (StateBus<String> bus = builder.build())
+        {
+            assertThat(catchThrowable(() -> bus.set("b"))).isNull();
+            assertThat(catchThrowable(() -> bus.set("a"))).isNull();
+        }
+    }
+
+    @Test
+    void nullBuilderOptions()
+    {
+        final StateBus.Builder<Connection> builder = StateBus.builder(DISCONNECTED);
+        assertThatThrownBy(() -> builder.producerMode(null))
+            .isExactlyInstanceOf(NullPointerException.class).hasMessage("producerMode must not be null");
+        assertThatThrownBy(() -> builder.waitStrategy(null))
+            .isExactlyInstanceOf(NullPointerException.class).hasMessage("waitStrategy must not be null");
+        assertThatThrownBy(() -> builder.producerIdleStrategy(null))
+            .isExactlyInstanceOf(NullPointerException.class).hasMessage("idleStrategy must not be null");
+        assertThatThrownBy(() -> builder.clock(null))
+            .isExactlyInstanceOf(NullPointerException.class).hasMessage("clock must not be null");
+        assertThatThrownBy(() -> builder.handlerThreadFactory(null))
+            .isExactlyInstanceOf(NullPointerException.class).hasMessage("threadFactory must not be null");
+        try (StateBus<Connection> bus = builder.build())
+        {
+            assertThat(bus.producerMode()).isEqualTo(ProducerMode.SINGLE);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Producer
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    void nullStateToSet() throws Exception
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.MULTI))
+        {
+            final Snapshot before = Snapshot.of(bus);
+            assertThatThrownBy(() -> bus.set(null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("state must not be null");
+            assertThatThrownBy(() -> bus.trySet(null, 1, TimeUnit.SECONDS))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("state must not be null");
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void nullStateToCompareAndSet()
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.MULTI))
+        {
+            final Snapshot before = Snapshot.of(bus);
+            assertThatThrownBy(() -> bus.compareAndSet(null, CLOSING))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("state must not be null");
+            assertThatThrownBy(() -> bus.compareAndSet(CONNECTED, null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("state must not be null");
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void stateNotInTheBusList()
+    {
+        try (StateBus<String> bus = StateBus.builder("a", List.of("a", "b")).capacity(4).build())
+        {
+            bus.set("b");
+            final Snapshot before = Snapshot.of(bus);
+            assertThatThrownBy(() -> bus.set("z"))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("state z is not one of this bus's states [a, b]");
+            assertThatThrownBy(() -> bus.compareAndSet("b", "z"))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("state z is not one of this bus's states [a, b]");
+            assertThatThrownBy(() -> bus.compareAndSet("z", "a"))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("state z is not one of this bus's states [a, b]");
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void negativeTimeoutToTrySet()
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))
+        {
+            final Snapshot before = Snapshot.of(bus);
+            assertThatThrownBy(() -> bus.trySet(CLOSING, -1, TimeUnit.MILLISECONDS))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("timeout must not be negative, got -1 MILLISECONDS");
+            assertThatThrownBy(() -> bus.trySet(CLOSING, 1, null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("unit must not be null");
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void negativeTimeoutToAwait()
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))
+        {
+            final Snapshot before = Snapshot.of(bus);
+            assertThatThrownBy(() -> bus.await(CLOSING, -5, TimeUnit.SECONDS))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("timeout must not be negative, got -5 SECONDS");
+            assertThatThrownBy(() -> bus.awaitChange(-1, TimeUnit.NANOSECONDS))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("timeout must not be negative, got -1 NANOSECONDS");
+            assertThatThrownBy(() -> bus.awaitAsync(s -> true, -1, TimeUnit.SECONDS, Runnable::run))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("timeout must not be negative, got -1 SECONDS");
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void nullStateToAwait()
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))
+        {
+            final Snapshot before = Snapshot.of(bus);
+            assertThatThrownBy(() -> bus.await((Connection)null, 1, TimeUnit.SECONDS))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("state must not be null");
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void publishingAfterClose()
+    {
+        final StateBus<Connection> bus = busWithHistory(ProducerMode.MULTI);
+        bus.close();
+        final Snapshot before = Snapshot.of(bus);
+        assertThatThrownBy(() -> bus.set(CLOSING))
+            .isExactlyInstanceOf(StateBusClosedException.class).hasMessage("bus is closed: cannot publish CLOSING");
+        assertThatThrownBy(() -> bus.trySet(CLOSING, 0, TimeUnit.SECONDS))
+            .isExactlyInstanceOf(StateBusClosedException.class).hasMessage("bus is closed: cannot publish CLOSING");
+        assertThatThrownBy(() -> bus.compareAndSet(CONNECTED, CLOSING))
+            .isExactlyInstanceOf(StateBusClosedException.class).hasMessage("bus is closed: cannot publish CLOSING");
+        assertThat(Snapshot.of(bus)).isEqualTo(before);
+        bus.close(); // idempotent
+        assertThat(Snapshot.of(bus)).isEqualTo(before);
+    }
+
+    @Test
+    void forbiddenTransition() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(4)
+            .allow(DISCONNECTED, CONNECTING).allow(CONNECTING, CONNECTED).build())
+        {
+            bus.set(CONNECTING);
+            final Snapshot before = Snapshot.of(bus);
+            assertThatThrownBy(() -> bus.set(CLOSED))
+                .isExactlyInstanceOf(ForbiddenTransitionException.class)
+                .hasMessage("transition CONNECTING -> CLOSED is not allowed by this bus's transition table")
+                .satisfies(ex -> assertThat(((ForbiddenTransitionException)ex).from()).isEqualTo(CONNECTING))
+                .satisfies(ex -> assertThat(((ForbiddenTransitionException)ex).to()).isEqualTo(CLOSED));
+            assertThatThrownBy(() -> bus.trySet(DISCONNECTED, 0, TimeUnit.SECONDS))
+                .isExactlyInstanceOf(ForbiddenTransitionException.class)
+                .hasMessage("transition CONNECTING -> DISCONNECTED is not allowed by this bus's transition table");
+            assertThatThrownBy(() -> bus.compareAndSet(CONNECTING, CLOSING))
+                .isExactlyInstanceOf(ForbiddenTransitionException.class)
+                .hasMessage("transition CONNECTING -> CLOSING is not allowed by this bus's transition table");
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void secondThreadOnASingleProducerBus() throws Exception
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))
+        {
+            final Snapshot before = Snapshot.of(bus);
+            final String owner = Thread.currentThread().getName();
+            final String expected = "single-producer bus: thread 'intruder' may not publish, thread '" + owner +
+                "' owns it; build with ProducerMode.MULTI for many producers";
+            assertThat(onAnotherThread(() -> bus.set(CLOSING)))
+                .isExactlyInstanceOf(IllegalStateException.class).hasMessage(expected);
+            assertThat(onAnotherThread(() -> bus.compareAndSet(CONNECTED, CLOSING)))
+                .isExactlyInstanceOf(IllegalStateException.class).hasMessage(expected);
+            assertThat(onAnotherThread(() -> bus.trySet(CLOSING, 0, TimeUnit.SECONDS)))
+                .isExactlyInstanceOf(IllegalStateException.class).hasMessage(expected);
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+            bus.set(CLOSING); // the owner still may
+            assertThat(bus.latestSequence()).isEqualTo(before.latest() + 1);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Subscribing
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    void subscribingAfterClose()
+    {
+        final StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE);
+        bus.close();
+        final Snapshot before = Snapshot.of(bus);
+        for (final Policy policy : Policy.values())
+        {
+            assertThatThrownBy(() -> bus.subscribe(policy))
+                .isExactlyInstanceOf(StateBusClosedException.class).hasMessage("bus is closed: cannot subscribe");
+            assertThatThrownBy(() -> bus.subscribe(policy, 1))
+                .isExactlyInstanceOf(StateBusClosedException.class).hasMessage("bus is closed: cannot subscribe");
+            assertThatThrownBy(() -> bus.subscribe(policy, IGNORE))
+                .isExactlyInstanceOf(StateBusClosedException.class).hasMessage("bus is closed: cannot subscribe");
+            assertThatThrownBy(() -> bus.subscribe(policy, IGNORE, Runnable::run))
+                .isExactlyInstanceOf(StateBusClosedException.class).hasMessage("bus is closed: cannot subscribe");
+        }
+        assertThat(Snapshot.of(bus)).isEqualTo(before);
+    }
+
+    @Test
+    void nullPolicyHandlerOrExecutor()
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))
+        {
+            final Snapshot before = Snapshot.of(bus);
+            assertThatThrownBy(() -> bus.subscribe(null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("policy must not be null");
+            assertThatThrownBy(() -> bus.subscribe(Policy.BLOCK, (TransitionHandler<Connection>)null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("handler must not be null");
+            assertThatThrownBy(() -> bus.subscribe(Policy.BLOCK, IGNORE, null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("executor must not be null");
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void replayStartNoLongerInTheRing()
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(4).build())
+        {
+            final Connection[] cycle = {CONNECTING, CONNECTED, CLOSING, CLOSED, DISCONNECTED};
+            for (int i = 0; i < 10; i++)
+            {
+                bus.set(cycle[i % cycle.length]);
+            }
+            final Snapshot before = Snapshot.of(bus);
+            for (final Policy policy : Policy.values())
+            {
+                assertThatThrownBy(() -> bus.subscribe(policy, 2))
+                    .isExactlyInstanceOf(ReplayUnavailableException.class)
+                    .hasMessage("cannot replay from sequence 2: the oldest sequence still in the ring is 8 and the " +
+                        "latest is 10")
+                    .satisfies(ex -> assertThat(((ReplayUnavailableException)ex).oldestAvailable()).isEqualTo(8))
+                    .satisfies(ex -> assertThat(((ReplayUnavailableException)ex).requested()).isEqualTo(2))
+                    .satisfies(ex -> assertThat(((ReplayUnavailableException)ex).latest()).isEqualTo(10));
+                assertThat(Snapshot.of(bus)).isEqualTo(before);
+            }
+            // the sequence the message names can be replayed
+            try (Subscription<Connection> replay = bus.subscribe(Policy.BLOCK, 8))
+            {
+                final Recorder<Connection> r = new Recorder<>();
+                replay.poll(r, 10);
+                assertThat(r.transitions).extracting(Transition::sequence).containsExactly(8L, 9L, 10L);
+            }
+        }
+    }
+
+    @Test
+    void replayStartInTheFuture()
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))
+        {
+            final Snapshot before = Snapshot.of(bus);
+            for (final Policy policy : Policy.values())
+            {
+                assertThatThrownBy(() -> bus.subscribe(policy, 4))
+                    .isExactlyInstanceOf(ReplayUnavailableException.class)
+                    .hasMessage("cannot replay from sequence 4: it is not published yet (the latest is 2; 3 is the " +
+                        "next transition)");
+                assertThat(Snapshot.of(bus)).isEqualTo(before);
+            }
+        }
+    }
+
+    @Test
+    void replayStartBelowOne()
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))
+        {
+            final Snapshot before = Snapshot.of(bus);
+            assertThatThrownBy(() -> bus.subscribe(Policy.GAP, 0))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fromSequence must be >= 1 (sequence 0 is the initial state), got 0");
+            assertThatThrownBy(() -> bus.subscribe(Policy.BLOCK, -3))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fromSequence must be >= 1 (sequence 0 is the initial state), got -3");
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Consuming
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    void secondThreadPollingASubscription() throws Exception
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))
+        {
+            final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK);
+            bus.set(CLOSING);
+            sub.poll(IGNORE, 1);
+            bus.set(CLOSED);
+            final Snapshot before = Snapshot.of(bus);
+            final SubSnapshot subBefore = SubSnapshot.of(sub);
+            final String owner = Thread.currentThread().getName();
+            assertThat(onAnotherThread(() -> sub.poll(IGNORE, 10)))
+                .isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("subscription is consumed by thread '" + owner + "'; 'intruder' may not poll it");
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+            assertThat(SubSnapshot.of(sub)).isEqualTo(subBefore);
+            assertThat(sub.poll(IGNORE, 10)).isEqualTo(1); // the owner still may
+        }
+    }
+
+    @Test
+    void pollLimitBelowOne() throws Exception
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))
+        {
+            final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK);
+            bus.set(CLOSING);
+            final Snapshot before = Snapshot.of(bus);
+            final SubSnapshot subBefore = SubSnapshot.of(sub);
+            for (final int bad : new int[] {0, -1, Integer.MIN_VALUE})
+            {
+                assertThatThrownBy(() -> sub.poll(IGNORE, bad))
+                    .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("limit must be >= 1, got " + bad);
+            }
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+            assertThat(SubSnapshot.of(sub)).isEqualTo(subBefore);
+            // nothing changed also means: the rejected call did not make this thread the subscription's consumer
+            assertThat(onAnotherThread(() -> sub.poll(IGNORE, 10))).isNull();
+        }
+    }
+
+    @Test
+    void nullPollHandler() throws Exception
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))
+        {
+            final Subscription<Connection> sub = bus.subscribe(Policy.GAP);
+            bus.set(CLOSING);
+            final Snapshot before = Snapshot.of(bus);
+            final SubSnapshot subBefore = SubSnapshot.of(sub);
+            assertThatThrownBy(() -> sub.poll(null, 10))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("handler must not be null");
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+            assertThat(SubSnapshot.of(sub)).isEqualTo(subBefore);
+            // as for a bad limit: the rejected call did not claim the subscription for this thread
+            assertThat(onAnotherThread(() -> sub.poll(IGNORE, 10))).isNull();
+        }
+    }
+
+    @Test
+    void pollOnAHandlerThreadSubscription()
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))
+        {
+            final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK, IGNORE);
+            final Snapshot before = Snapshot.of(bus);
+            assertThatThrownBy(() -> sub.poll(IGNORE, 10))
+                .isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("this subscription is consumed by its handler thread; poll is not available");
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+            assertThat(sub.isClosed()).isFalse();
+            sub.close();
+        }
+    }
+
+    @Test
+    void pollOnAnExecutorSubscription()
+    {
+        final ExecutorService executor = Executors.newSingleThreadExecutor();
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))
+        {
+            final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK, IGNORE, executor);
+            final Snapshot before = Snapshot.of(bus);
+            assertThatThrownBy(() -> sub.poll(IGNORE, 10))
+                .isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("this subscription is consumed by its executor; poll is not available");
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+            assertThat(sub.isClosed()).isFalse();
+        }
+        finally
+        {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void pollOnAClosedSubscription()
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))
+        {
+            final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK);
+            sub.close();
+            final Snapshot before = Snapshot.of(bus);
+            assertThatThrownBy(() -> sub.poll(IGNORE, 10))
+                .isExactlyInstanceOf(StateBusClosedException.class).hasMessage("subscription is closed");
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+        }
+    }
+}
