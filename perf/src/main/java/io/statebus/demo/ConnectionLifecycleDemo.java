@@ -1,0 +1,232 @@
+package io.statebus.demo;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import io.statebus.Awaited;
+import io.statebus.Policy;
+import io.statebus.StateBus;
+import io.statebus.Subscription;
+import io.statebus.Transition;
+import io.statebus.TransitionHandler;
+import io.statebus.agent.SubscriptionAgent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The connection lifecycle, driven at full speed, with three consumers that each need every transition:
+ * one drains pending requests whenever the connection enters CLOSING (a handler thread), one logs every transition
+ * (an Agrona agent), and one awaits CLOSED. A lock + condition waiter runs alongside to show what it misses.
+ *
+ * <pre>
+ *   java -cp ... io.statebus.demo.ConnectionLifecycleDemo [cycles]
+ * </pre>
+ */
+public final class ConnectionLifecycleDemo
+{
+    /** The states of a connection. */
+    enum Connection
+    {
+        DISCONNECTED, CONNECTING, CONNECTED, CLOSING, CLOSED
+    }
+
+    private static final Connection[] CYCLE = {
+        Connection.CONNECTING, Connection.CONNECTED, Connection.CLOSING, Connection.CLOSED, Connection.DISCONNECTED};
+
+    private ConnectionLifecycleDemo()
+    {
+    }
+
+    /**
+     * Runs the demo.
+     *
+     * @param args optional: the number of lifecycle cycles (default 200,000).
+     * @throws Exception if a consumer does not finish.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final int cycles = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        final StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED)
+            .capacity(4096)
+            .waitStrategy(new BlockingWaitStrategy())
+            .allow(Connection.DISCONNECTED, Connection.CONNECTING)
+            .allow(Connection.CONNECTING, Connection.CONNECTED, Connection.CLOSING)
+            .allow(Connection.CONNECTED, Connection.CLOSING)
+            .allow(Connection.CLOSING, Connection.CLOSED)
+            .allow(Connection.CLOSED, Connection.DISCONNECTED)
+            .build();
+
+        // 1. drains pending requests on every entry into CLOSING: a dedicated handler thread, BLOCK
+        final AtomicLong pending = new AtomicLong();
+        final AtomicLong drains = new AtomicLong();
+        final Subscription<Connection> drainer = bus.subscribe(Policy.BLOCK, (t, endOfBatch) ->
+        {
+            if (t.to() == Connection.CLOSING)
+            {
+                pending.set(0);
+                drains.incrementAndGet();
+            }
+        });
+
+        // 2. logs every transition: an Agrona agent on its own runner, BLOCK, checking the chain as it goes
+        final ChainLogger logger = new ChainLogger(bus.get());
+        final Subscription<Connection> logSubscription = bus.subscribe(Policy.BLOCK);
+        final AgentRunner loggerRunner = new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace,
+            null, new SubscriptionAgent<>("transition-logger", logSubscription, logger, 1024));
+        AgentRunner.startOnThread(loggerRunner);
+
+        // 3. awaits CLOSED (joins now, before the first transition)
+        final CompletableFuture<Awaited<Connection>> closed = CompletableFuture.supplyAsync(() ->
+        {
+            try
+            {
+                return bus.await(Connection.CLOSED, 30, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        });
+        while (bus.subscriptionCount() < 3)
+        {
+            Thread.onSpinWait(); // wait for the await to join before driving the lifecycle
+        }
+
+        // alongside: the usual lock + condition, and a waiter that wakes on every signal
+        final ConditionWaiter condition = new ConditionWaiter();
+        final Thread conditionThread = new Thread(condition::run, "condition-waiter");
+        conditionThread.start();
+
+        final long start = System.nanoTime();
+        for (int c = 0; c < cycles; c++)
+        {
+            for (final Connection next : CYCLE)
+            {
+                if (next == Connection.CONNECTED)
+                {
+                    pending.incrementAndGet();
+                }
+                bus.set(next);
+                condition.set(next);
+            }
+        }
+        final long elapsed = System.nanoTime() - start;
+        final long published = bus.latestSequence();
+        final Awaited<Connection> firstClosed = closed.get(30, TimeUnit.SECONDS);
+        final Awaited<Connection> alreadyDisconnected = bus.await(Connection.DISCONNECTED, 0, TimeUnit.SECONDS);
+
+        while (drainer.position() < published || logSubscription.position() < published)
+        {
+            Thread.onSpinWait();
+        }
+        condition.finish();
+        conditionThread.join();
+        loggerRunner.close();
+        bus.close();
+        drainer.handlerThread().join(10_000);
+
+        System.out.printf("StateBus demo: the connection lifecycle, %,d cycles, %,d transitions in %.1f ms " +
+            "(%.1f M transitions/s, each also signalled to a lock + condition)%n",
+            cycles, published, elapsed / 1e6, published * 1e3 / elapsed);
+        System.out.printf("  drainer (handler thread, BLOCK):  entered CLOSING %,d times, drained %,d times   %s%n",
+            (long)cycles, drains.get(), drains.get() == cycles ? "OK" : "MISSED SOME");
+        System.out.printf("  logger  (Agrona agent, BLOCK):    logged %,d transitions, chain breaks %d, first: %s   %s%n",
+            logger.count, logger.chainBreaks, logger.first, logger.count == published && logger.chainBreaks == 0 ?
+            "OK" : "WRONG");
+        System.out.printf("  awaiter (await CLOSED):           %s; then await DISCONNECTED -> %s%n",
+            firstClosed, alreadyDisconnected.outcome());
+        System.out.printf("  lock + condition waiter:          saw CLOSING %,d of %,d times (%.2f%%): the rest came " +
+            "and went while it slept%n", condition.closingSeen, (long)cycles, 100.0 * condition.closingSeen / cycles);
+    }
+
+    /** Counts every transition and checks {@code from == previous to}; prints nothing on the hot path. */
+    static final class ChainLogger implements TransitionHandler<Connection>
+    {
+        private Connection previous;
+        long count;
+        long chainBreaks;
+        String first;
+
+        ChainLogger(final Connection initial)
+        {
+            previous = initial;
+        }
+
+        @Override
+        public void onTransition(final Transition<Connection> t, final boolean endOfBatch)
+        {
+            if (t.from() != previous)
+            {
+                chainBreaks++;
+            }
+            if (first == null)
+            {
+                first = t.toString();
+            }
+            previous = t.to();
+            count++;
+        }
+    }
+
+    /** The usual tool: a guarded field and signalAll; its waiter only ever sees the state when it wakes. */
+    static final class ConditionWaiter
+    {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
+        private Connection state = Connection.DISCONNECTED;
+        private boolean done;
+        long closingSeen;
+
+        void set(final Connection next)
+        {
+            lock.lock();
+            try
+            {
+                state = next;
+                changed.signalAll();
+            }
+            finally
+            {
+                lock.unlock();
+            }
+        }
+
+        void run()
+        {
+            lock.lock();
+            try
+            {
+                while (!done)
+                {
+                    if (state == Connection.CLOSING)
+                    {
+                        closingSeen++;
+                    }
+                    changed.awaitUninterruptibly();
+                }
+            }
+            finally
+            {
+                lock.unlock();
+            }
+        }
+
+        void finish()
+        {
+            lock.lock();
+            try
+            {
+                done = true;
+                changed.signalAll();
+            }
+            finally
+            {
+                lock.unlock();
+            }
+        }
+    }
+}
