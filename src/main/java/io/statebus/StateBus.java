@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An in-process bus for the state of one component: every change of state {@code (from, to)} is published into
@@ -84,7 +83,7 @@ public final class StateBus<S> implements AutoCloseable
     private final NanoClock clock;
     private final boolean publishUnchanged;
     private final ProducerMode mode;
-    private final ReentrantLock producerLock;
+    private final ProducerLock producerLock;
     private final IdleStrategy producerIdle;
     private final WaitStrategy waitStrategy;
     private final ThreadFactory handlerThreadFactory;
@@ -124,7 +123,7 @@ public final class StateBus<S> implements AutoCloseable
         this.handlerThreadFactory = builder.handlerThreadFactory;
         this.awaitPolicy = builder.awaitPolicy;
         this.allowed = builder.allowed == null ? null : builder.allowed.clone();
-        this.producerLock = mode == ProducerMode.MULTI ? new ReentrantLock() : null;
+        this.producerLock = mode == ProducerMode.MULTI ? new ProducerLock() : null;
         // The single-producer sequencer in both modes: MULTI producers are serialised by producerLock, and only
         // tryNext() is used, so the ring's cursor is always the highest published sequence.
         this.ring = RingBuffer.createSingleProducer(Slot::new, capacity, waitStrategy);
@@ -249,7 +248,7 @@ public final class StateBus<S> implements AutoCloseable
             checkOwner();
             return trySetOutcome(publish(-1, toId, deadline));
         }
-        if (!producerLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+        if (!producerLock.tryLock(deadline))
         {
             return false;
         }
@@ -957,8 +956,12 @@ public final class StateBus<S> implements AutoCloseable
 
     /**
      * Builds a {@link StateBus}. Defaults: capacity 1024, {@link ProducerMode#SINGLE},
-     * {@link BlockingWaitStrategy} for handler threads, {@link BackoffIdleStrategy} for producers waiting on
-     * back-pressure, the system nano clock, and setting the current value again publishes nothing.
+     * {@link BlockingWaitStrategy} for handler threads (no CPU while idle, and an interrupted handler thread ends;
+     * but the producer takes its lock on every publish: pick {@code YieldingWaitStrategy} or
+     * {@code BusySpinWaitStrategy} for the lowest latency, {@code SleepingWaitStrategy} for the cheapest publish
+     * with little idle CPU), a {@link BackoffIdleStrategy} that spins, yields,
+     * then parks at most 50 us for producers waiting on back-pressure, the system nano clock, and setting the
+     * current value again publishes nothing.
      *
      * @param <S> the state type.
      */
@@ -971,7 +974,7 @@ public final class StateBus<S> implements AutoCloseable
         private int capacity = 1024;
         private ProducerMode mode = ProducerMode.SINGLE;
         private WaitStrategy waitStrategy = new BlockingWaitStrategy();
-        private IdleStrategy producerIdle = new BackoffIdleStrategy();
+        private IdleStrategy producerIdle = new BackoffIdleStrategy(64, 16, 1, 50_000);
         private NanoClock clock = SystemNanoClock.INSTANCE;
         private boolean publishUnchanged;
         private boolean[] allowed;

@@ -72,8 +72,13 @@ public final class Subscription<S> implements AutoCloseable
     private final S joinState;
     /** Sequences up to here (a replay) are read with the GAP check even under BLOCK. */
     private final long validateUpTo;
-    private final TransitionView<S> view;
-    private final GapView<S> gapView;
+    private final StateTable<S> table;
+    /**
+     * Consumer-thread only, and allocated by that thread on its first delivery: the views are written per
+     * transition, so they live in the consumer's own allocation buffer, away from other threads' objects.
+     */
+    private TransitionView<S> view;
+    private GapView<S> gapView;
 
     private volatile int status = OPEN;
     private volatile boolean busClosed;
@@ -115,8 +120,7 @@ public final class Subscription<S> implements AutoCloseable
         this.joinSequence = joinSequence;
         this.joinState = joinState;
         this.validateUpTo = validateUpTo;
-        this.view = new TransitionView<>(bus.table());
-        this.gapView = new GapView<>(bus.table());
+        this.table = bus.table();
     }
 
     /**
@@ -176,10 +180,16 @@ public final class Subscription<S> implements AutoCloseable
         return deliverValidated(handler, next, available, limit);
     }
 
+    private TransitionView<S> view()
+    {
+        final TransitionView<S> existing = view;
+        return existing != null ? existing : (view = new TransitionView<>(table));
+    }
+
     /** BLOCK: the producer cannot overwrite these slots until {@code sequence} passes them, so no check. */
     private int deliverGated(final TransitionHandler<S> handler, final long next, final long end)
     {
-        final TransitionView<S> view = this.view;
+        final TransitionView<S> view = view();
         long s = next;
         try
         {
@@ -213,7 +223,7 @@ public final class Subscription<S> implements AutoCloseable
     private int deliverValidated(
         final TransitionHandler<S> handler, final long next, final long firstAvailable, final int limit)
     {
-        final TransitionView<S> view = this.view;
+        final TransitionView<S> view = view();
         final long stop = policy == Policy.BLOCK ? validateUpTo : Long.MAX_VALUE;
         long available = firstAvailable;
         long end = Math.min(Math.min(available, next + limit - 1), stop);
@@ -256,6 +266,10 @@ public final class Subscription<S> implements AutoCloseable
                 }
                 if (pendingGapFirst >= 0)
                 {
+                    if (gapView == null)
+                    {
+                        gapView = new GapView<>(table); // once, on the first gap, by the consumer thread
+                    }
                     gapView.firstMissed = pendingGapFirst;
                     gapView.lastMissed = s - 1;
                     gapView.resumeStateId = Slot.fromId(states);
