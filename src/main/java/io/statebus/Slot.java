@@ -1,31 +1,28 @@
 package io.statebus;
 
 /**
- * One preallocated ring entry: a transition stored as two 16-bit state ids, so an entry is 32 bytes with its
- * object header and two entries share a cache line (a transition moves as little memory between cores as
- * possible).
+ * One preallocated ring entry: a transition's {@code from} and {@code to} state ids packed in one {@code int}, so
+ * an entry is 16 bytes with its object header and four share a cache line. Cross-core throughput follows the bytes
+ * moved per transition, so the slot holds nothing else: its sequence is the ring index the reader already knows,
+ * a lapped reader is detected through the bus's state word instead (see {@code Subscription}), and timestamps
+ * live in a parallel array that exists only when the bus has a clock.
  *
  * <pre>
- *   0               12              16                24                 32
- *  +----------------+---------------+-----------------+------------------+
- *  | object header  | from:16 to:16 | sequence (long) | timestampNanos   |
- *  +----------------+---------------+-----------------+------------------+
+ *   0               12              16
+ *  +----------------+---------------+
+ *  | object header  | from:16 to:16 |
+ *  +----------------+---------------+
  * </pre>
  *
- * Single writer: the producer that claimed the slot's sequence writes these plain fields, then publishes the ring
- * cursor with a release store, which is what makes them visible to readers that acquire the cursor. A reader that
- * does not gate the producer (GAP) validates its copy against the bus's state word afterwards (see
- * {@code Subscription}).
+ * Single writer: the producer that claimed the slot's sequence writes it (and its timestamp), then publishes the
+ * ring cursor with a release store, which makes both visible to readers that acquire the cursor.
  */
 final class Slot
 {
-    /** The sequence this slot currently holds; lets a lapped reader see that it was overwritten. */
-    long sequence = -1;
-    long timestampNanos;
-    /** {@code from << 16 | to}: both ids in one int keeps the slot at 32 bytes. */
-    int states;
-
     private static final int TO_BITS = 16;
+
+    /** {@code from << 16 | to}. */
+    int states;
 
     static int pack(final int fromId, final int toId)
     {

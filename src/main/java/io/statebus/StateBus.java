@@ -94,13 +94,19 @@ public final class StateBus<S> implements AutoCloseable
      * Written by the producer before it writes the slot, so it is also the "intent" a GAP reader validates against.
      */
     private final Sequence stateWord;
+    /** Timestamps by ring index, written by the producer before it publishes; null with the no-op clock. */
+    private final long[] timestamps;
+    private final int indexMask;
 
     private final Object subscriptionsLock = new Object();
     private final List<Subscription<S>> subscriptions = new ArrayList<>();
 
-    /** Single-producer mode: the thread that first published; set once by CAS. */
-    @SuppressWarnings("unused")
-    private volatile Thread owner;
+    /**
+     * Single-producer mode: the thread that first published, set once by CAS. Read plainly on the publish path:
+     * the owner always sees its own write, and any other thread that reads a stale value goes to the CAS, which
+     * tells the truth.
+     */
+    private Thread owner;
     private volatile boolean closed;
     /** Copy-on-write; read once per publish, so an empty array costs one load. */
     private volatile PublishListener[] listeners = NO_LISTENERS;
@@ -129,9 +135,9 @@ public final class StateBus<S> implements AutoCloseable
         this.ring = RingBuffer.createSingleProducer(Slot::new, capacity, waitStrategy);
         final int initialId = table.idOf(builder.initial);
         this.stateWord = new Sequence(StateWord.pack(0, initialId, initialId));
-        final Slot zero = ring.get(0);
-        zero.sequence = 0;
-        zero.states = Slot.pack(initialId, initialId);
+        this.timestamps = clock == NoClock.INSTANCE ? null : new long[capacity];
+        this.indexMask = capacity - 1;
+        ring.get(0).states = Slot.pack(initialId, initialId);
         // Sequence 0 is the initial state: the ring starts at cursor -1, so claim and publish slot 0 now.
         // tryNext(), never next(): the latter registers the thread in a static map when assertions are on.
         try
@@ -333,10 +339,12 @@ public final class StateBus<S> implements AutoCloseable
         // below also sees this word, which is how a GAP reader tells that its copy may be torn.
         stateWord.set(StateWord.pack(sequence, fromId, toId));
         VarHandle.storeStoreFence();
-        final Slot slot = ring.get(sequence);
-        slot.sequence = sequence;
-        slot.states = Slot.pack(fromId, toId);
-        slot.timestampNanos = clock.nanoTime();
+        ring.get(sequence).states = Slot.pack(fromId, toId);
+        final long[] times = timestamps;
+        if (times != null)
+        {
+            times[(int)sequence & indexMask] = clock.nanoTime();
+        }
         // release store of the cursor: makes the plain slot writes visible to readers that acquire it
         ring.publish(sequence);
 
@@ -420,7 +428,7 @@ public final class StateBus<S> implements AutoCloseable
     private void checkOwner()
     {
         final Thread current = Thread.currentThread();
-        final Thread existing = (Thread)OWNER.getOpaque(this);
+        final Thread existing = owner;
         if (existing != current)
         {
             claimOwner(current, existing);
@@ -527,11 +535,10 @@ public final class StateBus<S> implements AutoCloseable
             {
                 final long oldest = Math.max(1, snapshot - capacity + 2);
                 final Slot first = ring.get(fromSequence);
-                final long firstSequence = first.sequence;
                 final int fromId = Slot.fromId(first.states);
                 VarHandle.loadLoadFence(); // the copy is read before the word, as in a GAP read
                 final long head = StateWord.sequence(stateWord.get(), cursor);
-                if (fromSequence < oldest || firstSequence != fromSequence || head - capacity >= fromSequence)
+                if (fromSequence < oldest || head - capacity >= fromSequence)
                 {
                     if (policy == Policy.BLOCK)
                     {
@@ -792,13 +799,11 @@ public final class StateBus<S> implements AutoCloseable
         final S state = subscription.joinState();
         if (sequence <= ring.getCursor())
         {
-            final Slot slot = ring.get(sequence);
-            final long slotSequence = slot.sequence;
-            final int fromId = Slot.fromId(slot.states);
-            final long timestamp = slot.timestampNanos;
+            final int fromId = Slot.fromId(ring.get(sequence).states);
+            final long timestamp = timestampAt(sequence);
             VarHandle.loadLoadFence(); // same check as a GAP read: the copy predates the word we compare against
             final long head = StateWord.sequence(stateWord.get(), sequence);
-            if (slotSequence == sequence && head - capacity < sequence)
+            if (head - capacity < sequence)
             {
                 return Transition.of(sequence, table.stateOf(fromId), state, timestamp);
             }
@@ -917,6 +922,18 @@ public final class StateBus<S> implements AutoCloseable
         notifyListeners(listeners);
         // wakes handler threads parked in a blocking wait strategy
         waitStrategy.signalAllWhenBlocking();
+    }
+
+    /** The timestamp stored for a sequence; 0 with the no-op clock. Valid only while the slot is not lapped. */
+    long timestampAt(final long sequence)
+    {
+        final long[] times = timestamps;
+        return times == null ? 0 : times[(int)sequence & indexMask];
+    }
+
+    long[] timestamps()
+    {
+        return timestamps;
     }
 
     RingBuffer<Slot> ring()

@@ -183,7 +183,7 @@ public final class Subscription<S> implements AutoCloseable
     private TransitionView<S> view()
     {
         final TransitionView<S> existing = view;
-        return existing != null ? existing : (view = new TransitionView<>(table));
+        return existing != null ? existing : (view = new TransitionView<>(table, bus.timestamps(), capacity - 1));
     }
 
     /** BLOCK: the producer cannot overwrite these slots until {@code sequence} passes them, so no check. */
@@ -196,16 +196,12 @@ public final class Subscription<S> implements AutoCloseable
             for (; s <= end; s++)
             {
                 final Slot slot = ring.get(s);
-                view.sequence = s;
-                view.states = slot.states;
-                view.timestampNanos = slot.timestampNanos;
-                // the copy is read before the status: if a close() from another thread ungated us meanwhile,
-                // the copy may be torn, and the status read below says so
-                VarHandle.loadLoadFence();
                 if (status != OPEN)
                 {
-                    break;
+                    break; // closed from another thread: the gate is gone, the slot is no longer ours to read
                 }
+                view.slot = slot;
+                view.sequence = s;
                 handler.onTransition(view, s == end);
             }
         }
@@ -234,15 +230,13 @@ public final class Subscription<S> implements AutoCloseable
         {
             while (s <= end)
             {
-                final Slot slot = ring.get(s);
-                final long slotSequence = slot.sequence;
-                final int states = slot.states;
-                final long timestamp = slot.timestampNanos;
+                final int states = ring.get(s).states;
+                final long timestamp = bus.timestampAt(s);
                 // the copy is read before the word; the producer writes the word before the slot (store-store
-                // fence), so if any copied field came from a later publication the word shows that publication
+                // fence), so if any copied field came from a later lap the word shows that lap: h >= s + capacity
                 VarHandle.loadLoadFence();
                 final long head = StateWord.sequence(stateWord.get(), s);
-                if (slotSequence != s || head - capacity >= s)
+                if (head - capacity >= s)
                 {
                     final long resume = Math.max(s + 1, head - capacity + 1);
                     if (pendingGapFirst < 0)
@@ -276,6 +270,7 @@ public final class Subscription<S> implements AutoCloseable
                     pendingGapFirst = -1;
                     handler.onGap(gapView);
                 }
+                view.slot = null;
                 view.sequence = s;
                 view.states = states;
                 view.timestampNanos = timestamp;

@@ -1,0 +1,303 @@
+package io.statebus;
+
+import io.statebus.agent.SubscriptionAgent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.statebus.Connection.CLOSED;
+import static io.statebus.Connection.CONNECTED;
+import static io.statebus.Connection.CONNECTING;
+import static io.statebus.Connection.DISCONNECTED;
+import static io.statebus.TestStates.cycleAt;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Guarantee 9: {@code close()} is idempotent; after it publishing fails with {@link StateBusClosedException} and
+ * changes nothing; blocked producers and waiting consumers are released with that exception; handler threads end
+ * after delivering what was published; pollers drain, then get the exception. Nothing hangs.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ClosingTest
+{
+    private static final int CAPACITY = 8;
+
+    @Test
+    void closeIsIdempotent()
+    {
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(CAPACITY).build();
+        final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK);
+        bus.set(CONNECTING);
+        bus.close();
+        bus.close();
+        bus.close();
+        assertThat(bus.isClosed()).isTrue();
+        assertThat(sub.isClosed()).isTrue();
+        assertThat(bus.get()).isEqualTo(CONNECTING);
+        sub.close();
+        sub.close();
+        assertThat(sub.isClosed()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProducerMode.class)
+    void publishingAfterCloseThrowsAndChangesNothing(final ProducerMode mode)
+    {
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(CAPACITY).producerMode(mode).build();
+        final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK);
+        bus.set(CONNECTING);
+        bus.close();
+
+        assertThatThrownBy(() -> bus.set(CONNECTED)).isInstanceOf(StateBusClosedException.class)
+            .hasMessageContaining("closed");
+        assertThatThrownBy(() -> bus.trySet(CONNECTED, 1, TimeUnit.SECONDS))
+            .isInstanceOf(StateBusClosedException.class);
+        assertThatThrownBy(() -> bus.compareAndSet(CONNECTING, CONNECTED))
+            .isInstanceOf(StateBusClosedException.class);
+        assertThat(bus.get()).isEqualTo(CONNECTING);
+        assertThat(bus.latestSequence()).isEqualTo(1);
+
+        final Recorder<Connection> recorder = new Recorder<>();
+        assertThat(sub.poll(recorder, 10)).isEqualTo(1);
+        assertThatThrownBy(() -> sub.poll(recorder, 10)).isInstanceOf(StateBusClosedException.class);
+        assertThat(recorder.transitions).map(Transition::toString).containsExactly("#1 DISCONNECTED -> CONNECTING");
+    }
+
+    /** A set blocked by back-pressure, a timed set with a long deadline and (MULTI) a set queued behind them. */
+    @ParameterizedTest
+    @EnumSource(ProducerMode.class)
+    void producersBlockedByBackPressureAreReleasedWithStateBusClosedException(final ProducerMode mode)
+        throws Exception
+    {
+        final FirstIdleFixture idle = new FirstIdleFixture();
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(CAPACITY).producerMode(mode)
+            .producerIdleStrategy(idle).build();
+        final Subscription<Connection> stalled = bus.subscribe(Policy.BLOCK);
+        final List<Thread> producers = new ArrayList<>();
+        final List<AtomicReference<Throwable>> outcomes = new ArrayList<>();
+        final AtomicReference<Throwable> blocked = new AtomicReference<>();
+        producers.add(new Thread(() ->
+        {
+            try
+            {
+                for (int i = 1; i <= CAPACITY; i++)
+                {
+                    bus.set(cycleAt(i));
+                }
+                bus.set(cycleAt(CAPACITY + 1));
+            }
+            catch (final Throwable ex)
+            {
+                blocked.set(ex);
+            }
+        }, "blocked-in-set"));
+        outcomes.add(blocked);
+        producers.get(0).start();
+        assertThat(idle.awaitProducerBlocked()).isTrue();
+        if (mode == ProducerMode.MULTI)
+        {
+            for (final boolean timed : new boolean[] {false, true})
+            {
+                final AtomicReference<Throwable> outcome = new AtomicReference<>();
+                final Thread queued = new Thread(() ->
+                {
+                    try
+                    {
+                        if (timed)
+                        {
+                            bus.trySet(CLOSED, 1, TimeUnit.HOURS);
+                        }
+                        else
+                        {
+                            bus.set(CLOSED);
+                        }
+                    }
+                    catch (final Throwable ex)
+                    {
+                        outcome.set(ex);
+                    }
+                }, timed ? "queued-trySet" : "queued-set");
+                queued.start();
+                // it waits for the producer lock held by the blocked producer
+                TestAwait.until(() -> queued.getState() == Thread.State.WAITING ||
+                    queued.getState() == Thread.State.TIMED_WAITING || !queued.isAlive(), queued.getName() + " waits");
+                producers.add(queued);
+                outcomes.add(outcome);
+            }
+        }
+        final Connection before = bus.get();
+
+        bus.close();
+        for (final Thread producer : producers)
+        {
+            TestAwait.ended(producer);
+        }
+
+        assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome.get())
+            .isInstanceOf(StateBusClosedException.class)
+            .hasMessageContaining("closed"));
+        assertThat(bus.get()).isEqualTo(before);
+        assertThat(bus.latestSequence()).isEqualTo(CAPACITY);
+        // what was published before the close can still be drained
+        final ChainCheckFixture<Connection> check = new ChainCheckFixture<>(stalled, CAPACITY, TestStates::cycleAt);
+        assertThat(stalled.poll(check, 100)).isEqualTo(CAPACITY);
+        assertThat(check.verdict()).isEqualTo("clean");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Policy.class)
+    void handlerThreadsDeliverWhatWasPublishedThenEnd(final Policy policy) throws Exception
+    {
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(CAPACITY).build();
+        final CountDownLatch inFirstCallback = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final ChainCheckFixture<Connection> check =
+            new ChainCheckFixture<>(0, DISCONNECTED, Long.MAX_VALUE, TestStates::cycleAt);
+        final Subscription<Connection> busy = bus.subscribe(policy, (t, end) ->
+        {
+            inFirstCallback.countDown();
+            try
+            {
+                release.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            check.onTransition(t, end);
+        });
+        final Subscription<Connection> idle = bus.subscribe(policy, (t, end) -> { });
+        bus.set(cycleAt(1));
+        assertThat(inFirstCallback.await(20, TimeUnit.SECONDS)).isTrue();
+        // published after the busy thread's current batch (#1 alone), so only a drain on close can deliver them
+        for (int i = 2; i <= 5; i++)
+        {
+            bus.set(cycleAt(i));
+        }
+        bus.close(); // while the busy handler thread is inside its first callback
+        release.countDown();
+
+        TestAwait.ended(busy.handlerThread());
+        TestAwait.ended(idle.handlerThread());
+        assertThat(check.verdict()).isEqualTo("clean");
+        assertThat(check.delivered).as("every transition published before the close").isEqualTo(5);
+        assertThat(busy.failure()).isNull();
+    }
+
+    @Test
+    void aHandlerThreadWaitingForTransitionsEndsWhenTheBusCloses() throws Exception
+    {
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(CAPACITY).build();
+        final AtomicLong calls = new AtomicLong();
+        final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK, (t, end) -> calls.incrementAndGet());
+        TestAwait.until(() -> sub.handlerThread().getState() == Thread.State.WAITING ||
+            sub.handlerThread().getState() == Thread.State.TIMED_WAITING, "the handler thread waits");
+        bus.close();
+        TestAwait.ended(sub.handlerThread());
+        assertThat(calls.get()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Policy.class)
+    void pollDrainsWhatWasPublishedThenThrows(final Policy policy)
+    {
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(CAPACITY).build();
+        final Subscription<Connection> sub = bus.subscribe(policy);
+        for (int i = 1; i <= 3; i++)
+        {
+            bus.set(cycleAt(i));
+        }
+        bus.close();
+        final ChainCheckFixture<Connection> check = new ChainCheckFixture<>(sub, 3, TestStates::cycleAt);
+        assertThat(sub.poll(check, 2)).isEqualTo(2);
+        assertThat(sub.poll(check, 2)).isEqualTo(1);
+        assertThatThrownBy(() -> sub.poll(check, 2)).isInstanceOf(StateBusClosedException.class)
+            .hasMessageContaining("bus is closed");
+        assertThatThrownBy(() -> sub.poll(check, 2)).isInstanceOf(StateBusClosedException.class);
+        assertThat(check.verdict()).isEqualTo("clean");
+        assertThat(check.delivered).isEqualTo(3);
+    }
+
+    /** When the bus closes, an agent delivers what was published before, then stops its runner: its thread ends. */
+    @Test
+    void anAgentDeliversWhatWasPublishedThenItsRunnerEndsWhenTheBusCloses() throws Exception
+    {
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(CAPACITY).build();
+        final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK);
+        final ChainCheckFixture<Connection> check = new ChainCheckFixture<>(sub, 4, TestStates::cycleAt);
+        for (int i = 1; i <= 4; i++)
+        {
+            bus.set(cycleAt(i));
+        }
+        bus.close();
+        final List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(), errors::add, null,
+            new SubscriptionAgent<>("closing", sub, check, 3));
+        final Thread runnerThread = AgentRunner.startOnThread(runner);
+        try
+        {
+            TestAwait.ended(runnerThread);
+        }
+        finally
+        {
+            runner.close();
+        }
+        assertThat(check.verdict()).isEqualTo("clean");
+        assertThat(check.delivered).isEqualTo(4);
+        assertThat(sub.isClosed()).isTrue();
+        // the only thing the runner may report is the agent asking it to stop
+        assertThat(errors).allSatisfy(ex -> assertThat(ex).isInstanceOf(AgentTerminationException.class));
+    }
+
+    @Test
+    void anAwaitingConsumerIsReleasedWithStateBusClosedException() throws Exception
+    {
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(CAPACITY).build();
+        final AtomicReference<Object> outcome = new AtomicReference<>();
+        final Thread waiter = new Thread(() ->
+        {
+            try
+            {
+                outcome.set(bus.await(CLOSED, 1, TimeUnit.HOURS));
+            }
+            catch (final Throwable ex)
+            {
+                outcome.set(ex);
+            }
+        }, "awaiting");
+        waiter.start();
+        TestAwait.until(() -> bus.subscriptionCount() == 1, "the await joined");
+        bus.close();
+        TestAwait.ended(waiter);
+        assertThat(outcome.get()).isInstanceOf(StateBusClosedException.class);
+    }
+
+    @Test
+    void subscribingAfterCloseThrows()
+    {
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(CAPACITY).build();
+        bus.set(CONNECTING);
+        bus.close();
+        assertThatThrownBy(() -> bus.subscribe(Policy.BLOCK)).isInstanceOf(StateBusClosedException.class)
+            .hasMessageContaining("cannot subscribe");
+        assertThatThrownBy(() -> bus.subscribe(Policy.GAP)).isInstanceOf(StateBusClosedException.class);
+        assertThatThrownBy(() -> bus.subscribe(Policy.BLOCK, 1)).isInstanceOf(StateBusClosedException.class);
+        assertThatThrownBy(() -> bus.subscribe(Policy.GAP, (t, end) -> { }))
+            .isInstanceOf(StateBusClosedException.class);
+        assertThatThrownBy(() -> bus.subscribe(Policy.BLOCK, (t, end) -> { }, Runnable::run))
+            .isInstanceOf(StateBusClosedException.class);
+        assertThat(bus.subscriptionCount()).isZero();
+    }
+}

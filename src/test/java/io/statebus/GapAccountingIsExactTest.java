@@ -1,0 +1,254 @@
+package io.statebus;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Guarantee 5: a {@link Policy#GAP} subscription never slows the producer; when lapped it receives one gap notice
+ * per incident saying exactly what it missed and the state it resumes from; {@code delivered + missed ==
+ * published since join}, always. States here are {@code sequence % 7}, so every figure is known in advance.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class GapAccountingIsExactTest
+{
+    private static final int STATES = 7;
+    private static final List<Integer> STATE_LIST = TestStates.integers(STATES);
+    private static final LongFunction<Integer> STATE_AT = sequence -> (int)(sequence % STATES);
+
+    private static StateBus<Integer> bus(final int capacity)
+    {
+        return StateBus.builder(0, STATE_LIST).capacity(capacity).build();
+    }
+
+    private static void publishUpTo(final StateBus<Integer> bus, final long lastSequence)
+    {
+        for (long s = bus.latestSequence() + 1; s <= lastSequence; s++)
+        {
+            bus.set((int)(s % STATES));
+        }
+    }
+
+    /** Records gap notices and transitions in the order they arrive, as text. */
+    private static final class Events implements TransitionHandler<Integer>
+    {
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public void onTransition(final Transition<Integer> t, final boolean endOfBatch)
+        {
+            events.add(t.toString());
+        }
+
+        @Override
+        public void onGap(final Gap<Integer> gap)
+        {
+            events.add("gap " + gap.firstMissed() + ".." + gap.lastMissed() + " missed " + gap.missed() +
+                " resume " + gap.resumeState());
+        }
+    }
+
+    private static List<String> transitions(final long first, final long last)
+    {
+        final List<String> expected = new ArrayList<>();
+        for (long s = first; s <= last; s++)
+        {
+            expected.add("#" + s + " " + STATE_AT.apply(s - 1) + " -> " + STATE_AT.apply(s));
+        }
+        return expected;
+    }
+
+    @Test
+    void aGapSubscriptionNeverMakesTheProducerWaitWhetherPolledOrOnAStuckHandlerThread() throws Exception
+    {
+        final CountDownLatch unstick = new CountDownLatch(1);
+        final CountDownLatch stuck = new CountDownLatch(1);
+        try (StateBus<Integer> bus = bus(8))
+        {
+            final Subscription<Integer> neverPolled = bus.subscribe(Policy.GAP);
+            final Subscription<Integer> stuckHandler = bus.subscribe(Policy.GAP, (t, end) ->
+            {
+                stuck.countDown();
+                try
+                {
+                    unstick.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            bus.set(1);
+            assertThat(stuck.await(20, TimeUnit.SECONDS)).isTrue();
+            for (int i = 2; i <= 10 * 8; i++)
+            {
+                assertThat(bus.trySet(i % STATES, 0, TimeUnit.NANOSECONDS)).as("#%d published at once", i).isTrue();
+            }
+            assertThat(bus.latestSequence()).isEqualTo(80);
+            assertThat(bus.producerWaits()).isZero();
+            unstick.countDown();
+            TestAwait.until(() -> stuckHandler.position() == 80, "the unstuck handler caught up");
+            assertThat(stuckHandler.delivered() + stuckHandler.missed()).isEqualTo(80);
+            assertThat(stuckHandler.gaps()).isEqualTo(1);
+            assertThat(neverPolled.position()).isZero();
+        }
+    }
+
+    @Test
+    void eachIncidentGivesOneNoticeWithItsExactRangeCountAndResumeState()
+    {
+        try (StateBus<Integer> bus = bus(8))
+        {
+            final Subscription<Integer> sub = bus.subscribe(Policy.GAP);
+            final Events first = new Events();
+            publishUpTo(bus, 20);
+            assertThat(sub.poll(first, 100)).isEqualTo(8);
+            // slots hold 13..20; 1..12 were overwritten; the state after #12 is 12 % 7 = 5
+            final List<String> expected = new ArrayList<>(List.of("gap 1..12 missed 12 resume 5"));
+            expected.addAll(transitions(13, 20));
+            assertThat(first.events).containsExactlyElementsOf(expected);
+            assertThat(sub.delivered()).isEqualTo(8);
+            assertThat(sub.missed()).isEqualTo(12);
+            assertThat(sub.gaps()).isEqualTo(1);
+
+            final Events second = new Events();
+            publishUpTo(bus, 50);
+            assertThat(sub.poll(second, 100)).isEqualTo(8);
+            final List<String> expectedSecond = new ArrayList<>(List.of("gap 21..42 missed 22 resume 0"));
+            expectedSecond.addAll(transitions(43, 50));
+            assertThat(second.events).containsExactlyElementsOf(expectedSecond);
+            assertThat(sub.delivered()).isEqualTo(16);
+            assertThat(sub.missed()).isEqualTo(34);
+            assertThat(sub.gaps()).isEqualTo(2);
+            assertThat(sub.delivered() + sub.missed()).isEqualTo(50);
+        }
+    }
+
+    @Test
+    void exactlyOneRingBehindIsNotAGapAndOneMoreIsAGapOfExactlyOne()
+    {
+        try (StateBus<Integer> bus = bus(8))
+        {
+            final Subscription<Integer> sub = bus.subscribe(Policy.GAP);
+            final Events full = new Events();
+            publishUpTo(bus, 8);
+            assertThat(sub.poll(full, 100)).isEqualTo(8);
+            assertThat(full.events).containsExactlyElementsOf(transitions(1, 8));
+            assertThat(sub.gaps()).isZero();
+
+            final Events overfull = new Events();
+            publishUpTo(bus, 17);
+            assertThat(sub.poll(overfull, 100)).isEqualTo(8);
+            final List<String> expected = new ArrayList<>(List.of("gap 9..9 missed 1 resume 2"));
+            expected.addAll(transitions(10, 17));
+            assertThat(overfull.events).containsExactlyElementsOf(expected);
+            assertThat(sub.missed()).isEqualTo(1);
+            assertThat(sub.gaps()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theNoticeComesJustBeforeTheFirstTransitionAfterTheGapEvenWithAPollLimitOfOne()
+    {
+        try (StateBus<Integer> bus = bus(4))
+        {
+            final Subscription<Integer> sub = bus.subscribe(Policy.GAP);
+            publishUpTo(bus, 10);
+            final Events events = new Events();
+            for (int i = 0; i < 4; i++)
+            {
+                assertThat(sub.poll(events, 1)).isEqualTo(1);
+                assertThat(sub.delivered() + sub.missed()).isEqualTo(sub.position());
+            }
+            assertThat(sub.poll(events, 1)).isZero();
+            final List<String> expected = new ArrayList<>(List.of("gap 1..6 missed 6 resume 6"));
+            expected.addAll(transitions(7, 10));
+            assertThat(events.events).containsExactlyElementsOf(expected);
+        }
+    }
+
+    /**
+     * A seeded random schedule of bursts and polls with random limits on three GAP subscriptions joined at
+     * different points: after every poll {@code delivered + missed} equals what the subscription has consumed since
+     * it joined, and whenever a poll finds nothing it equals everything published since the join.
+     */
+    @Test
+    void deliveredPlusMissedEqualsPublishedSinceJoinAtEveryQuiescentPoint()
+    {
+        final Random random = new Random(7);
+        try (StateBus<Integer> bus = bus(16))
+        {
+            final List<Subscription<Integer>> subs = new ArrayList<>();
+            final List<ChainCheckFixture<Integer>> checks = new ArrayList<>();
+            int quiescentChecks = 0;
+            for (int step = 0; step < 6_000; step++)
+            {
+                if (step == 0 || step == 7 || step == 1_000)
+                {
+                    final Subscription<Integer> sub = bus.subscribe(Policy.GAP);
+                    subs.add(sub);
+                    checks.add(new ChainCheckFixture<>(sub, Long.MAX_VALUE, STATE_AT));
+                }
+                publishUpTo(bus, bus.latestSequence() + random.nextInt(random.nextBoolean() ? 8 : 60));
+                for (int i = 0; i < subs.size(); i++)
+                {
+                    final Subscription<Integer> sub = subs.get(i);
+                    for (int polls = random.nextInt(4); polls >= 0; polls--)
+                    {
+                        final int got = sub.poll(checks.get(i), 1 + random.nextInt(20));
+                        assertThat(sub.delivered() + sub.missed()).isEqualTo(sub.position() - sub.joinSequence());
+                        if (got == 0)
+                        {
+                            assertThat(sub.delivered() + sub.missed())
+                                .isEqualTo(bus.latestSequence() - sub.joinSequence());
+                            quiescentChecks++;
+                            break;
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < subs.size(); i++)
+            {
+                final Subscription<Integer> sub = subs.get(i);
+                final ChainCheckFixture<Integer> check = checks.get(i);
+                TestAwait.drain(sub, check);
+                assertThat(check.verdict()).isEqualTo("clean");
+                assertThat(sub.delivered() + sub.missed()).isEqualTo(bus.latestSequence() - sub.joinSequence());
+                assertThat(check.delivered).isEqualTo(sub.delivered());
+                assertThat(check.missedInNotices).isEqualTo(sub.missed());
+                assertThat(check.gapNotices).isEqualTo(sub.gaps()).isPositive();
+            }
+            assertThat(quiescentChecks).isGreaterThan(1_000);
+        }
+    }
+
+    @Test
+    void aGapHandlerThreadLappedByAFullSpeedProducerAccountsForEveryTransition() throws Exception
+    {
+        final int transitions = 1_000_000;
+        try (StateBus<Integer> bus = bus(64))
+        {
+            final ChainCheckFixture<Integer> check = new ChainCheckFixture<>(0, 0, transitions, STATE_AT);
+            final Subscription<Integer> sub = bus.subscribe(Policy.GAP, check);
+            publishUpTo(bus, transitions);
+            assertThat(check.awaitReached(40)).as("the handler thread accounted for the last transition").isTrue();
+            TestAwait.until(() -> sub.position() == transitions, "the handler thread's position caught up");
+
+            assertThat(check.verdict()).isEqualTo("clean");
+            assertThat(sub.delivered() + sub.missed()).isEqualTo(transitions);
+            assertThat(check.delivered).isEqualTo(sub.delivered());
+            assertThat(check.missedInNotices).isEqualTo(sub.missed());
+            assertThat(check.gapNotices).isEqualTo(sub.gaps());
+            System.out.printf("GAP handler thread: delivered %d, missed %d in %d gaps%n",
+                sub.delivered(), sub.missed(), sub.gaps());
+        }
+    }
+}

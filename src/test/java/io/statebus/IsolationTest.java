@@ -1,0 +1,226 @@
+package io.statebus;
+
+import io.statebus.agent.SubscriptionAgent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
+
+import static io.statebus.TestStates.CYCLE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Guarantee 8: an exception in one subscription's handler never reaches the producer or another subscription, and a
+ * failed {@link Policy#BLOCK} subscription stops holding the producer back at once. Whichever way the handler runs
+ * (poll, handler thread, agent), the failure is kept in {@link Subscription#failure()}.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class IsolationTest
+{
+    private static final int CAPACITY = 8;
+    private static final LongFunction<Connection> CYCLE_AT = TestStates::cycleAt;
+
+    private static Connection nextFor(final StateBus<Connection> bus)
+    {
+        return CYCLE[(int)(bus.latestSequence() % CYCLE.length)];
+    }
+
+    /** Three rings more with a zero timeout: fails if any BLOCK subscription still gates the producer. */
+    private static void publishThreeRingsWithoutWaiting(final StateBus<Connection> bus) throws InterruptedException
+    {
+        for (int i = 0; i < 3 * CAPACITY; i++)
+        {
+            assertThat(bus.trySet(nextFor(bus), 0, TimeUnit.NANOSECONDS))
+                .as("transition %d after the failure went through at once", i + 1).isTrue();
+        }
+    }
+
+    @Test
+    void aHandlerThatThrowsInPollFailsOnlyItsSubscriptionWhichStopsGatingAtOnce() throws InterruptedException
+    {
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(CAPACITY).build())
+        {
+            final Subscription<Connection> failing = bus.subscribe(Policy.BLOCK);
+            final Subscription<Connection> healthyGap = bus.subscribe(Policy.GAP);
+            final ChainCheckFixture<Connection> healthy = new ChainCheckFixture<>(healthyGap, Long.MAX_VALUE, CYCLE_AT);
+            for (int i = 0; i < CAPACITY; i++)
+            {
+                bus.set(nextFor(bus));
+            }
+            final IllegalStateException boom = new IllegalStateException("boom");
+            assertThatThrownBy(() -> failing.poll((t, end) ->
+            {
+                if (t.sequence() == 2)
+                {
+                    throw boom;
+                }
+            }, 100)).isSameAs(boom);
+
+            assertThat(failing.failure()).isSameAs(boom);
+            assertThat(failing.isClosed()).isTrue();
+            assertThat(bus.subscriptionCount()).isEqualTo(1);
+            publishThreeRingsWithoutWaiting(bus);
+            assertThatThrownBy(() -> failing.poll((t, end) -> { }, 100))
+                .isInstanceOf(StateBusClosedException.class)
+                .hasCause(boom);
+
+            TestAwait.drain(healthyGap, healthy);
+            assertThat(healthy.verdict()).isEqualTo("clean");
+            assertThat(healthyGap.delivered() + healthyGap.missed()).isEqualTo(4 * CAPACITY);
+            assertThat(healthyGap.failure()).isNull();
+        }
+    }
+
+    @Test
+    void aHandlerThreadThatThrowsEndsFailsItsSubscriptionAndStopsGatingAtOnce() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(CAPACITY).build())
+        {
+            final IllegalStateException boom = new IllegalStateException("boom");
+            final Subscription<Connection> failing = bus.subscribe(Policy.BLOCK, (t, end) ->
+            {
+                throw boom;
+            });
+            bus.set(nextFor(bus)); // the producer never sees the exception
+            TestAwait.ended(failing.handlerThread());
+
+            assertThat(failing.failure()).isSameAs(boom);
+            assertThat(failing.isClosed()).isTrue();
+            assertThat(bus.subscriptionCount()).isZero();
+            publishThreeRingsWithoutWaiting(bus);
+            assertThat(bus.latestSequence()).isEqualTo(1 + 3 * CAPACITY);
+            assertThat(bus.producerWaits()).isZero();
+        }
+    }
+
+    @Test
+    void aThrowingHandlerThreadNeverDisturbsTheOtherSubscriptionsOrTheProducer() throws Exception
+    {
+        final int transitions = 20_000;
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(CAPACITY).build())
+        {
+            final Subscription<Connection> failing = bus.subscribe(Policy.BLOCK, (t, end) ->
+            {
+                if (t.sequence() == 5)
+                {
+                    throw new IllegalStateException("boom at #5");
+                }
+            });
+            final ChainCheckFixture<Connection> blockThread = new ChainCheckFixture<>(0, Connection.DISCONNECTED,
+                transitions, CYCLE_AT);
+            final Subscription<Connection> healthyThread = bus.subscribe(Policy.BLOCK, blockThread);
+            final ChainCheckFixture<Connection> gapThread = new ChainCheckFixture<>(0, Connection.DISCONNECTED,
+                transitions, CYCLE_AT);
+            final Subscription<Connection> healthyGapThread = bus.subscribe(Policy.GAP, gapThread);
+            for (int i = 0; i < transitions; i++)
+            {
+                // bounded: only a subscription that still gated the producer could hold it this long
+                assertThat(bus.trySet(nextFor(bus), 10, TimeUnit.SECONDS)).as("#%d published", i + 1).isTrue();
+            }
+            assertThat(blockThread.awaitReached(20)).isTrue();
+            assertThat(gapThread.awaitReached(20)).isTrue();
+            TestAwait.ended(failing.handlerThread());
+
+            assertThat(failing.failure()).hasMessage("boom at #5");
+            assertThat(blockThread.verdict()).isEqualTo("clean");
+            assertThat(blockThread.delivered).isEqualTo(transitions);
+            assertThat(gapThread.verdict()).isEqualTo("clean");
+            assertThat(healthyThread.isClosed()).isFalse();
+            assertThat(healthyGapThread.isClosed()).isFalse();
+            assertThat(healthyThread.failure()).isNull();
+            assertThat(healthyGapThread.failure()).isNull();
+        }
+    }
+
+    @Test
+    void anAgentWhoseHandlerThrowsReportsItOnceToTheRunnerAndStopsGatingAtOnce() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(CAPACITY).build())
+        {
+            final Subscription<Connection> failing = bus.subscribe(Policy.BLOCK);
+            final IllegalStateException boom = new IllegalStateException("boom");
+            final List<Throwable> errors = new CopyOnWriteArrayList<>();
+            final CountDownLatch reported = new CountDownLatch(1);
+            final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(), ex ->
+            {
+                errors.add(ex);
+                reported.countDown();
+            }, null, new SubscriptionAgent<Connection>("failing", failing, (t, end) ->
+            {
+                throw boom;
+            }, 16));
+            AgentRunner.startOnThread(runner);
+            try
+            {
+                bus.set(nextFor(bus)); // the producer never sees the exception
+                assertThat(reported.await(20, TimeUnit.SECONDS)).isTrue();
+                assertThat(failing.failure()).isSameAs(boom);
+                publishThreeRingsWithoutWaiting(bus);
+            }
+            finally
+            {
+                runner.close();
+            }
+            assertThat(errors.get(0)).isSameAs(boom);
+            assertThat(errors).filteredOn(ex -> ex == boom).hasSize(1);
+            assertThat(bus.latestSequence()).isEqualTo(1 + 3 * CAPACITY);
+        }
+    }
+
+    /**
+     * A {@code CompositeAgent} drives several subscriptions on one thread (the style the agent adapter exists for).
+     * One of them failing must not stop or close the other: its subscription keeps receiving every transition.
+     */
+    @Test
+    void aFailingAgentInACompositeAgentNeverStopsTheOtherSubscriptionOnThatThread() throws Exception
+    {
+        final int transitions = 1_000;
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(CAPACITY).build())
+        {
+            final Subscription<Connection> failing = bus.subscribe(Policy.BLOCK);
+            final Subscription<Connection> healthy = bus.subscribe(Policy.BLOCK);
+            final ChainCheckFixture<Connection> check = new ChainCheckFixture<>(healthy, transitions, CYCLE_AT);
+            final List<Throwable> errors = new CopyOnWriteArrayList<>();
+            final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(), errors::add, null, new CompositeAgent(
+                new SubscriptionAgent<Connection>("failing", failing, (t, end) ->
+                {
+                    throw new IllegalStateException("boom");
+                }, 16),
+                new SubscriptionAgent<>("healthy", healthy, check, 16)));
+            AgentRunner.startOnThread(runner);
+            final AtomicReference<String> producerStuck = new AtomicReference<>();
+            try
+            {
+                for (int i = 0; i < transitions && producerStuck.get() == null; i++)
+                {
+                    // bounded: a healthy subscription that stopped consuming would hold the producer forever
+                    if (!bus.trySet(nextFor(bus), 5, TimeUnit.SECONDS))
+                    {
+                        producerStuck.set("#" + (i + 1) + " timed out: " + healthy);
+                    }
+                }
+                TestAwait.until(() -> healthy.position() == transitions || healthy.isClosed() ||
+                    producerStuck.get() != null, "the healthy agent consumed everything, or was stopped");
+                assertThat(failing.failure()).hasMessage("boom");
+                assertThat(healthy.isClosed()).as("the healthy subscription was closed; the runner saw %s", errors)
+                    .isFalse();
+                assertThat(producerStuck.get()).isNull();
+            }
+            finally
+            {
+                runner.close();
+            }
+            assertThat(check.verdict()).isEqualTo("clean");
+            assertThat(check.delivered).isEqualTo(transitions);
+        }
+    }
+}

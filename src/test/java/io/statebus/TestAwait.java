@@ -1,0 +1,60 @@
+package io.statebus;
+
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * Bounded waiting for a condition another thread makes true, with backoff (spin, yield, then park up to 1 ms) so a
+ * waiting test thread does not hold a core. Fails loudly on timeout; never a substitute for a latch where one fits.
+ */
+final class TestAwait
+{
+    private static final long TIMEOUT_NANOS = 20_000_000_000L;
+
+    private TestAwait()
+    {
+    }
+
+    static void until(final BooleanSupplier condition, final String what)
+    {
+        final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
+        final long deadline = System.nanoTime() + TIMEOUT_NANOS;
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            idle.idle();
+        }
+    }
+
+    /**
+     * Polls until a poll finds nothing, on a bus nobody is publishing to; fails rather than loop if polls keep
+     * finding work (a subscription that does not advance).
+     */
+    static <S> void drain(final Subscription<S> subscription, final TransitionHandler<S> handler)
+    {
+        for (int polls = 0; polls < 1_000_000; polls++)
+        {
+            if (subscription.poll(handler, 256) == 0)
+            {
+                return;
+            }
+        }
+        throw new AssertionError("a million polls and still not drained: " + subscription);
+    }
+
+    /** Joins a thread, failing if it has not ended within the bounded wait. */
+    static void ended(final Thread thread) throws InterruptedException
+    {
+        thread.join(TIMEOUT_NANOS / 1_000_000);
+        if (thread.isAlive())
+        {
+            throw new AssertionError("thread '" + thread.getName() + "' did not end: " +
+                java.util.Arrays.toString(thread.getStackTrace()));
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.statebus;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** States for buses whose state can be computed from a sequence. */
+final class TestStates
+{
+    /** The connection lifecycle as a cycle: consecutive entries differ, so every set publishes. */
+    static final Connection[] CYCLE = {
+        Connection.CONNECTING, Connection.CONNECTED, Connection.CLOSING, Connection.CLOSED, Connection.DISCONNECTED};
+
+    private TestStates()
+    {
+    }
+
+    /** 0, 1, ..., n - 1; keep n at most 128 so the values come from the Integer cache and boxing never allocates. */
+    static List<Integer> integers(final int n)
+    {
+        final List<Integer> states = new ArrayList<>(n);
+        for (int i = 0; i < n; i++)
+        {
+            states.add(i);
+        }
+        return states;
+    }
+
+    /** The state a bus built on {@code DISCONNECTED} is in after publishing {@code CYCLE} in order up to {@code sequence}. */
+    static Connection cycleAt(final long sequence)
+    {
+        return sequence == 0 ? Connection.DISCONNECTED : CYCLE[(int)((sequence - 1) % CYCLE.length)];
+    }
+}
