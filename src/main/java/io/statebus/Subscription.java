@@ -193,6 +193,11 @@ public final class Subscription<S> implements AutoCloseable
         long s = next;
         try
         {
+            if (pendingGapFirst >= 0 && next <= end)
+            {
+                // a replay lapped at its very end: the notice is still due, before the first gated transition
+                notifyGap(handler, next, Slot.fromId(ring.get(next).states));
+            }
             for (; s <= end; s++)
             {
                 final Slot slot = ring.get(s);
@@ -260,15 +265,7 @@ public final class Subscription<S> implements AutoCloseable
                 }
                 if (pendingGapFirst >= 0)
                 {
-                    if (gapView == null)
-                    {
-                        gapView = new GapView<>(table); // once, on the first gap, by the consumer thread
-                    }
-                    gapView.firstMissed = pendingGapFirst;
-                    gapView.lastMissed = s - 1;
-                    gapView.resumeStateId = Slot.fromId(states);
-                    pendingGapFirst = -1;
-                    handler.onGap(gapView);
+                    notifyGap(handler, s, Slot.fromId(states));
                 }
                 view.slot = null;
                 view.sequence = s;
@@ -287,6 +284,20 @@ public final class Subscription<S> implements AutoCloseable
         }
         consumed(s - 1, count);
         return count;
+    }
+
+    /** One notice per incident, just before the first transition after it ({@code resumeAt}). */
+    private void notifyGap(final TransitionHandler<S> handler, final long resumeAt, final int resumeStateId)
+    {
+        if (gapView == null)
+        {
+            gapView = new GapView<>(table); // once, on the first gap, by the consumer thread
+        }
+        gapView.firstMissed = pendingGapFirst;
+        gapView.lastMissed = resumeAt - 1;
+        gapView.resumeStateId = resumeStateId;
+        pendingGapFirst = -1;
+        handler.onGap(gapView);
     }
 
     private void consumed(final long lastSequence, final long deliveredNow)
