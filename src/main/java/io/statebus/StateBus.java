@@ -1141,8 +1141,8 @@ public final class StateBus<S> implements AutoCloseable
          */
         public StateBus<S> build()
         {
-            // a slot is 32 bytes plus its reference in the ring's array: refuse clearly rather than fail with OOM
-            final long bytes = 40L * capacity;
+            // a slot is 16 bytes, its reference 4-8, a timestamp 8: refuse clearly rather than fail with OOM
+            final long bytes = (clock == NoClock.INSTANCE ? 24L : 32L) * capacity;
             final long maxHeap = Runtime.getRuntime().maxMemory();
             if (bytes > maxHeap / 2)
             {

@@ -15,10 +15,10 @@
  * ({@code ExecutorDelivery}, {@code ParkedWaiter}, {@code AwaitMatcher}).
  *
  * <p><b>The lapping check, step by step.</b> The producer of sequence {@code q} (1) claims {@code q} from the
- * Disruptor sequencer, (2) stores the state word {@code (q, to)} with release and a store-store fence, (3) writes
- * the slot's plain fields, (4) publishes the cursor with release. A {@code GAP} reader of {@code s} (1) acquires the
- * cursor ({@code >= s}), (2) copies the slot, (3) fences loads, (4) reads the state word's sequence {@code h}; the
- * copy is whole if the slot still says {@code s} and {@code h - capacity < s}, since any field written for a later
- * lap would come with a state word of that lap or later.
+ * Disruptor sequencer, (2) stores the state word {@code (q, from, to)} with release and a store-store fence,
+ * (3) writes the slot's packed ids (and the timestamp, with a clock), (4) publishes the cursor with release. A
+ * {@code GAP} reader of {@code s} (1) acquires the cursor ({@code >= s}), (2) copies the slot, (3) fences loads,
+ * (4) reads the state word's sequence {@code h}. The copy is whole if {@code h - capacity < s}: a value written
+ * for a later lap ({@code s + capacity} or beyond) comes with a state word of that lap or later.
  */
 package io.statebus;
