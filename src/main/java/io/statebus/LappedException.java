@@ -8,6 +8,7 @@ public final class LappedException extends IllegalStateException
 {
     private static final long serialVersionUID = 1L;
 
+    /** How many transitions went by unseen. */
     private final long missed;
 
     LappedException(final long missed)

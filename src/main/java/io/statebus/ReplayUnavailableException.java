@@ -7,8 +7,11 @@ public final class ReplayUnavailableException extends IllegalArgumentException
 {
     private static final long serialVersionUID = 1L;
 
+    /** The sequence that was asked for. */
     private final long requested;
+    /** The oldest sequence that could be replayed at the time. */
     private final long oldestAvailable;
+    /** The latest published sequence at the time. */
     private final long latest;
 
     ReplayUnavailableException(final long requested, final long oldestAvailable, final long latest)
