@@ -534,28 +534,18 @@ public final class StateBus<S> implements AutoCloseable
             if (fromSequence >= 0 && fromSequence <= snapshot)
             {
                 final long oldest = Math.max(1, snapshot - capacity + 2);
-                final Slot first = ring.get(fromSequence);
-                final int fromId = Slot.fromId(first.states);
-                VarHandle.loadLoadFence(); // the copy is read before the word, as in a GAP read
-                final long head = StateWord.sequence(stateWord.get(), cursor);
+                final int fromId = Slot.fromId(ring.get(fromSequence).states);
+                final long head = claimedAfterCopy(fromSequence);
                 if (fromSequence < oldest || head - capacity >= fromSequence)
                 {
-                    if (policy == Policy.BLOCK)
-                    {
-                        ring.removeGatingSequence(sequence);
-                    }
-                    throw new ReplayUnavailableException(fromSequence, Math.max(1, head - capacity + 2), head);
+                    throw refuseReplay(policy, sequence, fromSequence, head);
                 }
                 joinSequence = fromSequence - 1;
                 joinStateId = fromId;
             }
             else if (fromSequence > snapshot + 1)
             {
-                if (policy == Policy.BLOCK)
-                {
-                    ring.removeGatingSequence(sequence);
-                }
-                throw new ReplayUnavailableException(fromSequence, Math.max(1, snapshot - capacity + 2), snapshot);
+                throw refuseReplay(policy, sequence, fromSequence, snapshot);
             }
             sequence.set(joinSequence);
             final Subscription<S> subscription = new Subscription<>(
@@ -563,6 +553,16 @@ public final class StateBus<S> implements AutoCloseable
             subscriptions.add(subscription);
             return subscription;
         }
+    }
+
+    private ReplayUnavailableException refuseReplay(
+        final Policy policy, final Sequence gate, final long fromSequence, final long latest)
+    {
+        if (policy == Policy.BLOCK)
+        {
+            ring.removeGatingSequence(gate); // nothing subscribed: the gate must not outlive the refusal
+        }
+        return new ReplayUnavailableException(fromSequence, Math.max(1, latest - capacity + 2), latest);
     }
 
     void removed(final Subscription<S> subscription)
@@ -801,9 +801,7 @@ public final class StateBus<S> implements AutoCloseable
         {
             final int fromId = Slot.fromId(ring.get(sequence).states);
             final long timestamp = timestampAt(sequence);
-            VarHandle.loadLoadFence(); // same check as a GAP read: the copy predates the word we compare against
-            final long head = StateWord.sequence(stateWord.get(), sequence);
-            if (head - capacity < sequence)
+            if (claimedAfterCopy(sequence) - capacity < sequence)
             {
                 return Transition.of(sequence, table.stateOf(fromId), state, timestamp);
             }
@@ -828,7 +826,7 @@ public final class StateBus<S> implements AutoCloseable
      */
     public long published()
     {
-        return ring.getCursor();
+        return latestSequence(); // sequence 0 is the initial state, so the latest sequence is the count
     }
 
     /**
@@ -924,6 +922,18 @@ public final class StateBus<S> implements AutoCloseable
         waitStrategy.signalAllWhenBlocking();
     }
 
+    /**
+     * The second half of every validated read (GAP delivery, replay, the transition behind an await's ALREADY):
+     * called after copying the slot of {@code near}, it fences loads and reads the claimed sequence. The producer
+     * stores the state word before the slot (store-store fence), so if any copied value came from a later lap, the
+     * result shows that lap: the copy is whole only if {@code result - capacity < near}.
+     */
+    long claimedAfterCopy(final long near)
+    {
+        VarHandle.loadLoadFence();
+        return StateWord.sequence(stateWord.get(), near);
+    }
+
     /** The timestamp stored for a sequence; 0 with the no-op clock. Valid only while the slot is not lapped. */
     long timestampAt(final long sequence)
     {
@@ -939,11 +949,6 @@ public final class StateBus<S> implements AutoCloseable
     RingBuffer<Slot> ring()
     {
         return ring;
-    }
-
-    Sequence stateWord()
-    {
-        return stateWord;
     }
 
     StateTable<S> table()

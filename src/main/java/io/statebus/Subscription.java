@@ -62,7 +62,6 @@ public final class Subscription<S> implements AutoCloseable
 
     private final StateBus<S> bus;
     private final RingBuffer<Slot> ring;
-    private final Sequence stateWord;
     private final int capacity;
     private final Policy policy;
     /** This subscription's cursor: the last sequence consumed. Gates the producer when the policy is BLOCK. */
@@ -112,7 +111,6 @@ public final class Subscription<S> implements AutoCloseable
     {
         this.bus = bus;
         this.ring = bus.ring();
-        this.stateWord = bus.stateWord();
         this.capacity = ring.getBufferSize();
         this.policy = policy;
         this.sequence = sequence;
@@ -237,10 +235,7 @@ public final class Subscription<S> implements AutoCloseable
             {
                 final int states = ring.get(s).states;
                 final long timestamp = bus.timestampAt(s);
-                // the copy is read before the word; the producer writes the word before the slot (store-store
-                // fence), so if any copied field came from a later lap the word shows that lap: h >= s + capacity
-                VarHandle.loadLoadFence();
-                final long head = StateWord.sequence(stateWord.get(), s);
+                final long head = bus.claimedAfterCopy(s); // a whole ring past s: the copy may be from a later lap
                 if (head - capacity >= s)
                 {
                     final long resume = Math.max(s + 1, head - capacity + 1);
