@@ -2,8 +2,10 @@ package io.statebus;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -55,6 +57,18 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
         this.subscription = subscription;
         this.handler = handler;
         this.executor = executor;
+    }
+
+    /**
+     * Call right after the bus registered this delivery as a listener: drains anything published between the join
+     * and the registration now, and checks once more after the registration window (see {@link PublishListener}),
+     * from the JDK's shared delay thread onto this delivery's executor.
+     */
+    void registered()
+    {
+        onPublish();
+        CompletableFuture.delayedExecutor(REGISTRATION_RECHECK_NANOS, TimeUnit.NANOSECONDS, executor)
+            .execute(this::onPublish);
     }
 
     /** Producer thread, after its publish and a full fence. */

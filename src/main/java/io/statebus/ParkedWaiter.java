@@ -24,6 +24,9 @@ final class ParkedWaiter implements PublishListener
     private final Thread thread;
     @SuppressWarnings("unused")
     private volatile boolean parked;
+    /** Until a park has ended at or after this time, parks end by it (see {@link PublishListener}). */
+    private long recheckAt;
+    private boolean rechecked;
 
     ParkedWaiter(final Thread thread)
     {
@@ -43,9 +46,28 @@ final class ParkedWaiter implements PublishListener
     /**
      * Parks until woken or the deadline; the caller re-checks for work after {@link #prepare()} and before this.
      */
+    /** Call right after the bus registered this waiter as a listener. */
+    void registered()
+    {
+        recheckAt = System.nanoTime() + REGISTRATION_RECHECK_NANOS;
+    }
+
     void park(final long deadlineNanos)
     {
-        final long remaining = deadlineNanos - System.nanoTime();
+        final long now = System.nanoTime();
+        long wakeAt = deadlineNanos;
+        if (!rechecked)
+        {
+            if (now - recheckAt >= 0)
+            {
+                rechecked = true; // the caller polled after the recheck time: the registration window is closed
+            }
+            else if (recheckAt - deadlineNanos < 0)
+            {
+                wakeAt = recheckAt;
+            }
+        }
+        final long remaining = wakeAt - now;
         if (remaining > 0)
         {
             LockSupport.parkNanos(this, remaining);

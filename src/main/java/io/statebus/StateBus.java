@@ -359,7 +359,8 @@ public final class StateBus<S> implements AutoCloseable
     private static void notifyListeners(final PublishListener[] toNotify)
     {
         // StoreLoad between our cursor store and each listener's read of its waiter's flag (Dekker with
-        // ParkedWaiter and ExecutorDelivery); paid only while an await or executor subscription exists.
+        // ParkedWaiter and ExecutorDelivery); paid only while an await or executor subscription exists. The
+        // listener array itself was read without it: PublishListener says how a new listener covers that.
         VarHandle.fullFence();
         for (final PublishListener listener : toNotify)
         {
@@ -625,7 +626,7 @@ public final class StateBus<S> implements AutoCloseable
         final Subscription<S> subscription = join(policy, -1);
         final ExecutorDelivery<S> delivery = new ExecutorDelivery<>(this, subscription, handler, executor, null);
         subscription.consumedBy("executor", delivery);
-        delivery.onPublish(); // deliver anything published between the join and the listener's registration
+        delivery.registered();
         return subscription;
     }
 
@@ -702,6 +703,7 @@ public final class StateBus<S> implements AutoCloseable
             final AwaitMatcher<S> matcher = new AwaitMatcher<>(predicate);
             final ParkedWaiter waiter = new ParkedWaiter(Thread.currentThread());
             subscription.consumedBy("await", waiter);
+            waiter.registered();
             while (true)
             {
                 subscription.pollAvailable(matcher, 1024);
@@ -788,7 +790,7 @@ public final class StateBus<S> implements AutoCloseable
         final ExecutorDelivery<S> delivery = new ExecutorDelivery<>(
             this, subscription, completer, executor, future::completeExceptionally);
         subscription.consumedBy("future", delivery);
-        delivery.onPublish();
+        delivery.registered();
         return future;
     }
 

@@ -71,11 +71,13 @@ final class StateTable<S>
         }
         if (enumType != null)
         {
-            if (state.getClass() != enumType && state.getClass().getDeclaringClass() != enumType)
+            // the ordinal names a slot of the table; identity with what is there rules out other enums' constants
+            final int ordinal = state instanceof Enum ? ((Enum<?>)state).ordinal() : -1;
+            if (ordinal < 0 || ordinal >= states.length || states[ordinal] != state)
             {
                 throw unknown(state);
             }
-            return ((Enum<?>)state).ordinal();
+            return ordinal;
         }
         final int id = ids.getValue(state);
         if (id < 0)

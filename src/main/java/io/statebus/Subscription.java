@@ -181,10 +181,10 @@ public final class Subscription<S> implements AutoCloseable
     private TransitionView<S> view()
     {
         final TransitionView<S> existing = view;
-        return existing != null ? existing : (view = new TransitionView<>(table, bus.timestamps(), capacity - 1));
+        return existing != null ? existing : (view = new TransitionView<>(table));
     }
 
-    /** BLOCK: the producer cannot overwrite these slots until {@code sequence} passes them, so no check. */
+    /** BLOCK: the producer cannot overwrite these slots until {@code sequence} passes them or the gate is removed. */
     private int deliverGated(final TransitionHandler<S> handler, final long next, final long end)
     {
         final TransitionView<S> view = view();
@@ -196,15 +196,23 @@ public final class Subscription<S> implements AutoCloseable
                 // a replay lapped at its very end: the notice is still due, before the first gated transition
                 notifyGap(handler, next, Slot.fromId(ring.get(next).states));
             }
+            final RingBuffer<Slot> ring = this.ring;
+            final long[] times = bus.timestamps();
+            final int mask = capacity - 1;
             for (; s <= end; s++)
             {
-                final Slot slot = ring.get(s);
+                final int states = ring.get(s).states;
+                final long timestamp = times == null ? 0 : times[(int)s & mask];
+                // The copy is good only if the gate still held after it was made: close() from another thread
+                // removes the gate before the producer may overwrite, so read status after the copy, in order.
+                VarHandle.loadLoadFence();
                 if (status != OPEN)
                 {
-                    break; // closed from another thread: the gate is gone, the slot is no longer ours to read
+                    break;
                 }
-                view.slot = slot;
                 view.sequence = s;
+                view.states = states;
+                view.timestampNanos = timestamp;
                 handler.onTransition(view, s == end);
             }
         }
@@ -262,7 +270,6 @@ public final class Subscription<S> implements AutoCloseable
                 {
                     notifyGap(handler, s, Slot.fromId(states));
                 }
-                view.slot = null;
                 view.sequence = s;
                 view.states = states;
                 view.timestampNanos = timestamp;

@@ -3,33 +3,21 @@ package io.statebus;
 /**
  * The reusable transition a subscription hands to its handler, owned by the subscription's consuming thread.
  *
- * <p>Two ways to fill it: a gated read ({@code BLOCK}) points it at the slot itself, which the subscription's
- * gate protects until the callback returns, so the handler reads only the fields it uses (as with a raw
- * Disruptor event); a validated read ({@code GAP}, replay) fills it with a copy that was checked not to be torn.
+ * <p>Always a copy: the subscription reads the slot before it checks that it still owns the slot (gated read, for
+ * {@code BLOCK}) or that the copy is not torn (validated read, for {@code GAP} and replay), so a handler never
+ * sees a slot that was overwritten while it ran, not even after another thread closed the subscription.
  */
 final class TransitionView<S> implements Transition<S>
 {
     private final StateTable<S> table;
-    private final long[] timestamps;
-    private final int indexMask;
-    /** Gated read: the slot; null for a validated copy. */
-    Slot slot;
     long sequence;
-    /** Validated copy: packed as in {@link Slot}. */
+    /** Packed as in {@link Slot}. */
     int states;
     long timestampNanos;
 
-    TransitionView(final StateTable<S> table, final long[] timestamps, final int indexMask)
+    TransitionView(final StateTable<S> table)
     {
         this.table = table;
-        this.timestamps = timestamps;
-        this.indexMask = indexMask;
-    }
-
-    private int states()
-    {
-        final Slot gated = slot;
-        return gated != null ? gated.states : states;
     }
 
     @Override
@@ -41,24 +29,19 @@ final class TransitionView<S> implements Transition<S>
     @Override
     public S from()
     {
-        return table.stateOf(Slot.fromId(states()));
+        return table.stateOf(Slot.fromId(states));
     }
 
     @Override
     public S to()
     {
-        return table.stateOf(Slot.toId(states()));
+        return table.stateOf(Slot.toId(states));
     }
 
     @Override
     public long timestampNanos()
     {
-        if (slot == null)
-        {
-            return timestampNanos;
-        }
-        final long[] times = timestamps;
-        return times == null ? 0 : times[(int)sequence & indexMask];
+        return timestampNanos;
     }
 
     @Override
