@@ -116,6 +116,7 @@ public final class PerfRunner
         final int rounds = quick ? 2 : 3;
         final int comparedRounds = quick ? 4 : 6;
         final List<Agg> aggs = new ArrayList<>();
+        final List<Double> hops = new ArrayList<>();
         for (final String[] row : rows)
         {
             aggs.add(new Agg(row));
@@ -131,10 +132,12 @@ public final class PerfRunner
                 {
                     continue;
                 }
-                System.out.printf("=== round %d of %d, row %d of %d: %s / %s / %s (%.0f s elapsed)%n", round,
-                    rowRounds, i + 1, aggs.size(), agg.row[0], agg.row[1], agg.row[2],
-                    (System.nanoTime() - started) / 1e9);
-                agg.add(runRow(agg.row, quick));
+                final double hopBefore = CoreHop.probe();
+                System.out.printf("=== round %d of %d, row %d of %d: %s / %s / %s (%.0f s elapsed, core hop %.0f ns)%n",
+                    round, rowRounds, i + 1, aggs.size(), agg.row[0], agg.row[1], agg.row[2],
+                    (System.nanoTime() - started) / 1e9, hopBefore);
+                agg.add(runRow(agg.row, quick), hopBefore);
+                hops.add(hopBefore);
             }
         }
         boolean failed = false;
@@ -156,6 +159,11 @@ public final class PerfRunner
             tsv.append(String.join("\t", r)).append('\n');
         }
         Files.writeString(results.resolve("latest.tsv"), tsv.toString());
+        final double[] sortedHops = hops.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        notes.add(0, String.format("all\tall\t-\tcore-to-core hand-off probed before each row (CoreHop): min %.0f ns, " +
+            "median %.0f ns, max %.0f ns", sortedHops[0], Harness.median(sortedHops),
+            sortedHops[sortedHops.length - 1]));
+        notes.addAll(1, pairedRatios(aggs));
         Files.writeString(results.resolve("notes.txt"), "case\tsystem\twait\tnote\n" + String.join("\n", notes) + "\n");
         printTable(out, notes);
         try
@@ -171,6 +179,51 @@ public final class PerfRunner
         System.out.printf("wrote %s/latest.tsv, notes.txt, throughput.png, latency.png in %.0f s%n", results,
             (System.nanoTime() - started) / 1e9);
         System.exit(failed ? 1 : 0);
+    }
+
+    /**
+     * For each statebus row with a raw Disruptor row of the same case and wait strategy: the ratio of their
+     * medians (what the targets read), and the median of the per-round ratios, each pair run back to back, which
+     * the core-hop swings between rounds move less.
+     */
+    private static List<String> pairedRatios(final List<Agg> aggs)
+    {
+        final List<String> lines = new ArrayList<>();
+        for (final Agg sb : aggs)
+        {
+            if (!"statebus".equals(sb.row[1]))
+            {
+                continue;
+            }
+            for (final Agg raw : aggs)
+            {
+                if (!"disruptor".equals(raw.row[1]) || !raw.row[0].equals(sb.row[0]) || !raw.row[2].equals(sb.row[2]))
+                {
+                    continue;
+                }
+                final int n = Math.min(sb.rates.size(), raw.rates.size());
+                final double[] perRound = new double[n];
+                final StringBuilder each = new StringBuilder();
+                int k = 0;
+                for (int round = 0; round < n; round++)
+                {
+                    final double[] a = sb.rates.get(round).stream().mapToDouble(Double::doubleValue).toArray();
+                    final double[] b = raw.rates.get(round).stream().mapToDouble(Double::doubleValue).toArray();
+                    if (a.length > 0 && b.length > 0)
+                    {
+                        perRound[k] = Harness.median(a) / Harness.median(b);
+                        each.append(k == 0 ? "" : " ").append(String.format("%.2f", perRound[k]));
+                        k++;
+                    }
+                }
+                if (k > 0)
+                {
+                    lines.add(String.format("%s\tstatebus/disruptor\t%s\tper-round ratios %s; median of them %.2f",
+                        sb.row[0], sb.row[2], each, Harness.median(java.util.Arrays.copyOf(perRound, k))));
+                }
+            }
+        }
+        return lines;
     }
 
     /** The rows whose ratio to each other is a target: statebus and the raw Disruptor in unicast and multicast3. */
@@ -239,8 +292,10 @@ public final class PerfRunner
     static final class Agg
     {
         final String[] row;
-        final List<Double> rates = new ArrayList<>();
-        final List<double[]> percentiles = new ArrayList<>();
+        /** Per round: the measured samples, and the slower of the two core-hop probes around it. */
+        final List<List<Double>> rates = new ArrayList<>();
+        final List<List<double[]>> percentiles = new ArrayList<>();
+        final List<Double> hops = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
         String threads = "-";
         boolean verified = true;
@@ -254,7 +309,7 @@ public final class PerfRunner
             this.row = row;
         }
 
-        void add(final String result)
+        void add(final String result, final double hopNanos)
         {
             final String[] f = result == null ? null : result.split("\t", -1);
             if (f == null || f.length < 9)
@@ -275,19 +330,24 @@ public final class PerfRunner
                 allocated += Long.parseLong(f[5]);
                 ops += Long.parseLong(f[6]);
             }
+            final List<Double> roundRates = new ArrayList<>();
+            final List<double[]> roundPercentiles = new ArrayList<>();
             for (final String sample : f[7].split(","))
             {
                 if (sample.contains("/"))
                 {
                     final String[] p = sample.split("/");
-                    percentiles.add(new double[] {Double.parseDouble(p[0]), Double.parseDouble(p[1]),
+                    roundPercentiles.add(new double[] {Double.parseDouble(p[0]), Double.parseDouble(p[1]),
                         Double.parseDouble(p[2])});
                 }
                 else if (!sample.isEmpty())
                 {
-                    rates.add(Double.parseDouble(sample));
+                    roundRates.add(Double.parseDouble(sample));
                 }
             }
+            rates.add(roundRates);
+            percentiles.add(roundPercentiles);
+            hops.add(hopNanos);
             if (f.length > 8 && !f[8].isEmpty() && !notes.contains(f[8]))
             {
                 notes.add(f[8]);
@@ -297,6 +357,16 @@ public final class PerfRunner
         /** The TSV line: medians over all measured iterations of all rounds. */
         String[] line()
         {
+            final List<Double> rates = new ArrayList<>();
+            final List<double[]> percentiles = new ArrayList<>();
+            this.rates.forEach(rates::addAll);
+            this.percentiles.forEach(percentiles::addAll);
+            final StringBuilder hopList = new StringBuilder();
+            for (final double hop : hops)
+            {
+                hopList.append(hopList.length() == 0 ? "" : " ").append(String.format("%.0f", hop));
+            }
+            notes.add("core hop ns before each round: " + hopList);
             final String ops_per_sec;
             if (!rates.isEmpty())
             {
