@@ -93,6 +93,12 @@ final class StateTable<S>
         return (S)states[id];
     }
 
+    /** The states by id; shared, never to be written. */
+    Object[] statesById()
+    {
+        return states;
+    }
+
     int size()
     {
         return states.length;

@@ -9,7 +9,8 @@ package io.statebus;
  */
 final class TransitionView<S> implements Transition<S>
 {
-    private final StateTable<S> table;
+    /** The table's states by id, held directly: one load less per from() and to() than going through the table. */
+    private final Object[] byId;
     long sequence;
     /** Packed as in {@link Slot}. */
     int states;
@@ -17,7 +18,7 @@ final class TransitionView<S> implements Transition<S>
 
     TransitionView(final StateTable<S> table)
     {
-        this.table = table;
+        this.byId = table.statesById();
     }
 
     @Override
@@ -27,15 +28,17 @@ final class TransitionView<S> implements Transition<S>
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public S from()
     {
-        return table.stateOf(Slot.fromId(states));
+        return (S)byId[Slot.fromId(states)];
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public S to()
     {
-        return table.stateOf(Slot.toId(states));
+        return (S)byId[Slot.toId(states)];
     }
 
     @Override
