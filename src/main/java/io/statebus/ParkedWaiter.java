@@ -24,9 +24,10 @@ final class ParkedWaiter implements PublishListener
     private final Thread thread;
     @SuppressWarnings("unused")
     private volatile boolean parked;
-    /** Until a park has ended at or after this time, parks end by it (see {@link PublishListener}). */
+    /** Until the caller has polled after this time, parks end by it (see {@link PublishListener}). */
     private long recheckAt;
-    private boolean rechecked;
+    private long wokeAt;
+    private boolean windowClosed;
 
     ParkedWaiter(final Thread thread)
     {
@@ -43,35 +44,37 @@ final class ParkedWaiter implements PublishListener
         }
     }
 
-    /**
-     * Parks until woken or the deadline; the caller re-checks for work after {@link #prepare()} and before this.
-     */
     /** Call right after the bus registered this waiter as a listener. */
     void registered()
     {
         recheckAt = System.nanoTime() + REGISTRATION_RECHECK_NANOS;
+        wokeAt = recheckAt - 1;
     }
 
+    /**
+     * Parks until woken or the deadline; the caller re-checks for work after {@link #prepare()} and before this.
+     * Until the caller has polled after the registration window, the park ends by the window's end too.
+     */
     void park(final long deadlineNanos)
     {
-        final long now = System.nanoTime();
         long wakeAt = deadlineNanos;
-        if (!rechecked)
+        if (!windowClosed)
         {
-            if (now - recheckAt >= 0)
+            if (wokeAt - recheckAt >= 0)
             {
-                rechecked = true; // the caller polled after the recheck time: the registration window is closed
+                windowClosed = true; // the caller polled after the last park, which ended after the window
             }
             else if (recheckAt - deadlineNanos < 0)
             {
                 wakeAt = recheckAt;
             }
         }
-        final long remaining = wakeAt - now;
+        final long remaining = wakeAt - System.nanoTime();
         if (remaining > 0)
         {
             LockSupport.parkNanos(this, remaining);
         }
+        wokeAt = System.nanoTime();
         parked = false;
     }
 
