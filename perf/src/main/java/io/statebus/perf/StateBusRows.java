@@ -125,6 +125,14 @@ final class StateBusRows
         }
 
         @Override
+        String notes()
+        {
+            // how often the ring was full for the producer: back-pressure shapes cross-core throughput
+            return "producer found the ring full " + bus.producerWaits() + " times, waited " +
+                bus.producerWaitNanos() / 1_000_000 + " ms in all, published " + published;
+        }
+
+        @Override
         public void close()
         {
             bus.close();
