@@ -145,12 +145,10 @@ final class DisruptorRows
             super("disruptor");
             ring = RingBuffer.createMultiProducer(LongEvent::new, RING, Harness.waitStrategy(wait));
             processors = start(ring, threads, new EventHandler[] {checker});
-            final long[] counters = new long[2];
-            producers = new ProducerPair(threads, (id, deadline) -> {
+            producers = new ProducerPair(threads, (id, first, deadline) -> {
                 final RingBuffer<LongEvent> ring = this.ring;
                 final long tag = (long)id << 40;
-                long k = counters[id];
-                final long first = k;
+                long k = first;
                 do
                 {
                     for (int i = 0; i < BATCH; i++)
@@ -161,7 +159,6 @@ final class DisruptorRows
                     }
                 }
                 while (System.nanoTime() < deadline);
-                counters[id] = k;
                 return k - first;
             });
         }

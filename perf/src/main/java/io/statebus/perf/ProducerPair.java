@@ -6,10 +6,13 @@ import java.util.concurrent.CyclicBarrier;
 /** Two persistent producer threads for multiproducer2, started and joined per iteration by barriers. */
 final class ProducerPair implements AutoCloseable
 {
-    /** One producer's loop: publishes until the deadline, returns how many it published. */
+    /**
+     * One producer's loop: publishes until the deadline, returns how many it published. {@code first} is how many
+     * this producer published in earlier iterations, so a loop that numbers its messages carries on from there.
+     */
     interface Loop
     {
-        long run(int id, long deadlineNanos) throws Exception;
+        long run(int id, long first, long deadlineNanos) throws Exception;
     }
 
     private final CyclicBarrier start = new CyclicBarrier(3);
@@ -36,7 +39,7 @@ final class ProducerPair implements AutoCloseable
                         {
                             return;
                         }
-                        last[id] = loop.run(id, deadline);
+                        last[id] = loop.run(id, published[id], deadline);
                         published[id] += last[id];
                         end.await();
                     }

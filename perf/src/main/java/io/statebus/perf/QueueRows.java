@@ -93,10 +93,10 @@ final class QueueRows
                 checkers[i] = checker;
                 threads.start(() -> consume(queue, checker));
             }
-            producers = producerCount == 2 ? new ProducerPair(threads, (id, deadline) -> {
+            producers = producerCount == 2 ? new ProducerPair(threads, (id, first, deadline) -> {
                 final BlockingQueue<Long> queue = queues[0];
                 final int offset = id * RING;
-                long k = 0;
+                long k = first; // the consumers check each producer's sequence across iterations
                 do
                 {
                     for (int i = 0; i < BATCH; i++)
@@ -105,7 +105,7 @@ final class QueueRows
                     }
                 }
                 while (System.nanoTime() < deadline);
-                return k;
+                return k - first;
             }) : null;
         }
 
@@ -357,10 +357,10 @@ final class QueueRows
                     }
                 });
             }
-            producers = producerCount == 2 ? new ProducerPair(threads, (id, deadline) -> {
+            producers = producerCount == 2 ? new ProducerPair(threads, (id, first, deadline) -> {
                 final SubmissionPublisher<Long> publisher = this.publisher;
                 final int offset = id * RING;
-                long k = 0;
+                long k = first; // the consumers check each producer's sequence across iterations
                 do
                 {
                     for (int i = 0; i < BATCH; i++)
@@ -369,7 +369,7 @@ final class QueueRows
                     }
                 }
                 while (System.nanoTime() < deadline);
-                return k;
+                return k - first;
             }) : null;
         }
 

@@ -263,7 +263,7 @@ final class StateBusRows
             super("statebus");
             bus = builder(wait, false, threads).producerMode(ProducerMode.MULTI).build();
             sub = bus.subscribe(Policy.BLOCK, checker);
-            producers = new ProducerPair(threads, (id, deadline) -> {
+            producers = new ProducerPair(threads, (id, earlier, deadline) -> {
                 final St first = id == 0 ? St.B : St.D;
                 final St second = id == 0 ? St.A : St.C;
                 long n = 0;
