@@ -221,15 +221,42 @@ public final class PerfRunner
                     lines.add(String.format("%s\tstatebus/disruptor\t%s\tper-round ratios %s; median of them %.2f",
                         sb.row[0], sb.row[2], each, Harness.median(java.util.Arrays.copyOf(perRound, k))));
                 }
+                final String p99 = pairedP99Ratios(sb, raw);
+                if (p99 != null)
+                {
+                    lines.add(p99);
+                }
             }
         }
         return lines;
     }
 
-    /** The rows whose ratio to each other is a target: statebus and the raw Disruptor in unicast and multicast3. */
+    /** The latency twin of the above: per-round ratios of the median p99, statebus over the raw Disruptor. */
+    private static String pairedP99Ratios(final Agg sb, final Agg raw)
+    {
+        final int n = Math.min(sb.percentiles.size(), raw.percentiles.size());
+        final double[] perRound = new double[n];
+        final StringBuilder each = new StringBuilder();
+        int k = 0;
+        for (int round = 0; round < n; round++)
+        {
+            final double[] a = sb.percentiles.get(round).stream().mapToDouble(p -> p[1]).toArray();
+            final double[] b = raw.percentiles.get(round).stream().mapToDouble(p -> p[1]).toArray();
+            if (a.length > 0 && b.length > 0)
+            {
+                perRound[k] = Harness.median(a) / Harness.median(b);
+                each.append(k == 0 ? "" : " ").append(String.format("%.2f", perRound[k]));
+                k++;
+            }
+        }
+        return k == 0 ? null : String.format("%s\tstatebus/disruptor\t%s\tp99 per-round ratios %s; median of them %.2f",
+            sb.row[0], sb.row[2], each, Harness.median(java.util.Arrays.copyOf(perRound, k)));
+    }
+
+    /** The rows whose ratio to each other is a target: statebus and the raw Disruptor in unicast, multicast3, latency. */
     private static boolean isCompared(final String[] row)
     {
-        return ("unicast".equals(row[0]) || "multicast3".equals(row[0])) &&
+        return ("unicast".equals(row[0]) || "multicast3".equals(row[0]) || "latency".equals(row[0])) &&
             ("statebus".equals(row[1]) || "disruptor".equals(row[1]));
     }
 
