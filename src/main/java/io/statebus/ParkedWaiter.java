@@ -26,8 +26,8 @@ final class ParkedWaiter implements PublishListener
     private volatile boolean parked;
     /** Until the caller has polled after this time, parks end by it (see {@link PublishListener}). */
     private long recheckAt;
+    /** When the last park ended; the caller polls after each park. */
     private long wokeAt;
-    private boolean windowClosed;
 
     ParkedWaiter(final Thread thread)
     {
@@ -57,18 +57,9 @@ final class ParkedWaiter implements PublishListener
      */
     void park(final long deadlineNanos)
     {
-        long wakeAt = deadlineNanos;
-        if (!windowClosed)
-        {
-            if (wokeAt - recheckAt >= 0)
-            {
-                windowClosed = true; // the caller polled after the last park, which ended after the window
-            }
-            else if (recheckAt - deadlineNanos < 0)
-            {
-                wakeAt = recheckAt;
-            }
-        }
+        // the window is closed once a park has ended after it, because the caller polled since then
+        final boolean windowOpen = wokeAt - recheckAt < 0;
+        final long wakeAt = windowOpen && recheckAt - deadlineNanos < 0 ? recheckAt : deadlineNanos;
         final long remaining = wakeAt - System.nanoTime();
         if (remaining > 0)
         {
