@@ -182,9 +182,9 @@ public final class PerfRunner
     }
 
     /**
-     * For each statebus row with a raw Disruptor row of the same case and wait strategy: the ratio of their
-     * medians (what the targets read), and the median of the per-round ratios, each pair run back to back, which
-     * the core-hop swings between rounds move less.
+     * For each statebus row with a raw Disruptor row of the same case and wait strategy: the per-round ratios of
+     * their medians (ops/s; p99 for latency rows), each pair run back to back, and the median of those ratios,
+     * which the core-hop swings between rounds move less than the ratio of whole-run medians.
      */
     private static List<String> pairedRatios(final List<Agg> aggs)
     {
@@ -201,56 +201,43 @@ public final class PerfRunner
                 {
                     continue;
                 }
-                final int n = Math.min(sb.rates.size(), raw.rates.size());
-                final double[] perRound = new double[n];
+                final double[] a = roundMedians(sb);
+                final double[] b = roundMedians(raw);
+                final double[] perRound = new double[Math.min(a.length, b.length)];
                 final StringBuilder each = new StringBuilder();
                 int k = 0;
-                for (int round = 0; round < n; round++)
+                for (int round = 0; round < perRound.length; round++)
                 {
-                    final double[] a = sb.rates.get(round).stream().mapToDouble(Double::doubleValue).toArray();
-                    final double[] b = raw.rates.get(round).stream().mapToDouble(Double::doubleValue).toArray();
-                    if (a.length > 0 && b.length > 0)
+                    if (!Double.isNaN(a[round]) && !Double.isNaN(b[round]))
                     {
-                        perRound[k] = Harness.median(a) / Harness.median(b);
+                        perRound[k] = a[round] / b[round];
                         each.append(k == 0 ? "" : " ").append(String.format("%.2f", perRound[k]));
                         k++;
                     }
                 }
                 if (k > 0)
                 {
-                    lines.add(String.format("%s\tstatebus/disruptor\t%s\tper-round ratios %s; median of them %.2f",
-                        sb.row[0], sb.row[2], each, Harness.median(java.util.Arrays.copyOf(perRound, k))));
-                }
-                final String p99 = pairedP99Ratios(sb, raw);
-                if (p99 != null)
-                {
-                    lines.add(p99);
+                    lines.add(String.format("%s\tstatebus/disruptor\t%s\t%sper-round ratios %s; median of them %.2f",
+                        sb.row[0], sb.row[2], "latency".equals(sb.row[0]) ? "p99 " : "", each,
+                        Harness.median(java.util.Arrays.copyOf(perRound, k))));
                 }
             }
         }
         return lines;
     }
 
-    /** The latency twin of the above: per-round ratios of the median p99, statebus over the raw Disruptor. */
-    private static String pairedP99Ratios(final Agg sb, final Agg raw)
+    /** Per round, the median of a row's measured samples: ops/s, or p99 for a latency row; NaN if it failed. */
+    private static double[] roundMedians(final Agg agg)
     {
-        final int n = Math.min(sb.percentiles.size(), raw.percentiles.size());
-        final double[] perRound = new double[n];
-        final StringBuilder each = new StringBuilder();
-        int k = 0;
-        for (int round = 0; round < n; round++)
+        final double[] medians = new double[agg.rates.size()];
+        for (int round = 0; round < medians.length; round++)
         {
-            final double[] a = sb.percentiles.get(round).stream().mapToDouble(p -> p[1]).toArray();
-            final double[] b = raw.percentiles.get(round).stream().mapToDouble(p -> p[1]).toArray();
-            if (a.length > 0 && b.length > 0)
-            {
-                perRound[k] = Harness.median(a) / Harness.median(b);
-                each.append(k == 0 ? "" : " ").append(String.format("%.2f", perRound[k]));
-                k++;
-            }
+            final double[] samples = agg.rates.get(round).isEmpty() ?
+                agg.percentiles.get(round).stream().mapToDouble(p -> p[1]).toArray() :
+                agg.rates.get(round).stream().mapToDouble(Double::doubleValue).toArray();
+            medians[round] = samples.length == 0 ? Double.NaN : Harness.median(samples);
         }
-        return k == 0 ? null : String.format("%s\tstatebus/disruptor\t%s\tp99 per-round ratios %s; median of them %.2f",
-            sb.row[0], sb.row[2], each, Harness.median(java.util.Arrays.copyOf(perRound, k)));
+        return medians;
     }
 
     /** The rows whose ratio to each other is a target: statebus and the raw Disruptor in unicast, multicast3, latency. */
