@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -87,15 +86,27 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
         {
             executor.execute(this);
         }
-        catch (final RejectedExecutionException ex)
+        catch (final RuntimeException ex)
         {
-            state = IDLE;
-            subscription.fail(ex);
-            bus.removeListener(this);
-            if (onEnd != null)
-            {
-                onEnd.accept(ex);
-            }
+            // rejected, or the executor failed in its own way: this runs on the producer's thread, so the failure
+            // ends this subscription (and ungates the producer) instead of reaching the producer
+            end(ex);
+        }
+        catch (final Error ex)
+        {
+            end(new IllegalStateException("executor failed", ex));
+            throw ex;
+        }
+    }
+
+    private void end(final RuntimeException cause)
+    {
+        state = IDLE;
+        subscription.fail(cause);
+        bus.removeListener(this);
+        if (onEnd != null)
+        {
+            onEnd.accept(cause);
         }
     }
 

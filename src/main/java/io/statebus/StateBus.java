@@ -217,20 +217,25 @@ public final class StateBus<S> implements AutoCloseable
     public long set(final S next)
     {
         final int toId = table.idOf(next);
+        final long sequence;
         if (producerLock == null)
         {
             checkOwner();
-            return publish(-1, toId, NO_DEADLINE);
+            sequence = publish(-1, toId, NO_DEADLINE);
         }
-        producerLock.lock();
-        try
+        else
         {
-            return publish(-1, toId, NO_DEADLINE);
+            producerLock.lock();
+            try
+            {
+                sequence = publish(-1, toId, NO_DEADLINE);
+            }
+            finally
+            {
+                producerLock.unlock();
+            }
         }
-        finally
-        {
-            producerLock.unlock();
-        }
+        return told(sequence);
     }
 
     /**
@@ -249,23 +254,28 @@ public final class StateBus<S> implements AutoCloseable
     {
         final int toId = table.idOf(next);
         final long deadline = deadline(timeout, unit);
+        final long sequence;
         if (producerLock == null)
         {
             checkOwner();
-            return trySetOutcome(publish(-1, toId, deadline));
+            sequence = publish(-1, toId, deadline);
         }
-        if (!producerLock.tryLock(deadline))
+        else
         {
-            return false;
+            if (!producerLock.tryLock(deadline))
+            {
+                return false;
+            }
+            try
+            {
+                sequence = publish(-1, toId, deadline);
+            }
+            finally
+            {
+                producerLock.unlock();
+            }
         }
-        try
-        {
-            return trySetOutcome(publish(-1, toId, deadline));
-        }
-        finally
-        {
-            producerLock.unlock();
-        }
+        return trySetOutcome(told(sequence));
     }
 
     /**
@@ -281,20 +291,25 @@ public final class StateBus<S> implements AutoCloseable
     {
         final int expectedId = table.idOf(expected);
         final int toId = table.idOf(next);
+        final long sequence;
         if (producerLock == null)
         {
             checkOwner();
-            return publish(expectedId, toId, NO_DEADLINE) != CAS_FAILED;
+            sequence = publish(expectedId, toId, NO_DEADLINE);
         }
-        producerLock.lock();
-        try
+        else
         {
-            return publish(expectedId, toId, NO_DEADLINE) != CAS_FAILED;
+            producerLock.lock();
+            try
+            {
+                sequence = publish(expectedId, toId, NO_DEADLINE);
+            }
+            finally
+            {
+                producerLock.unlock();
+            }
         }
-        finally
-        {
-            producerLock.unlock();
-        }
+        return told(sequence) != CAS_FAILED;
     }
 
     /**
@@ -347,11 +362,22 @@ public final class StateBus<S> implements AutoCloseable
         }
         // release store of the cursor: makes the plain slot writes visible to readers that acquire it
         ring.publish(sequence);
+        return sequence;
+    }
 
-        final PublishListener[] toNotify = listeners;
-        if (toNotify.length != 0)
+    /**
+     * After a publish, and outside the producer lock: tells the awaits and executor subscriptions, if any. Outside
+     * the lock because an executor may run the handler right here, and a handler may publish or close.
+     */
+    private long told(final long sequence)
+    {
+        if (sequence >= 0)
         {
-            notifyListeners(toNotify);
+            final PublishListener[] toNotify = listeners;
+            if (toNotify.length != 0)
+            {
+                notifyListeners(toNotify);
+            }
         }
         return sequence;
     }
@@ -499,12 +525,24 @@ public final class StateBus<S> implements AutoCloseable
      * @param policy  what happens when this subscription is a whole ring behind.
      * @param handler receives the transitions on the handler thread.
      * @return the running subscription; {@link Subscription#poll} is not available on it.
+     * @throws StateBusClosedException if the bus is closed.
+     * @throws IllegalStateException   if the handler thread factory returned no thread; whatever it threw, or
+     *                                 starting the thread threw, passes through. Either way the subscription is
+     *                                 closed and nothing changed.
      */
     public Subscription<S> subscribe(final Policy policy, final TransitionHandler<S> handler)
     {
         Objects.requireNonNull(handler, "handler must not be null");
         final Subscription<S> subscription = join(policy, -1);
-        subscription.startHandlerThread(handler, handlerThreadFactory);
+        try
+        {
+            subscription.startHandlerThread(handler, handlerThreadFactory);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            subscription.close(); // no thread will consume it: it must not gate the producer
+            throw ex;
+        }
         return subscription;
     }
 
@@ -611,8 +649,10 @@ public final class StateBus<S> implements AutoCloseable
     /**
      * Joins the bus and delivers every transition to {@code handler} on {@code executor} (an event loop, a pool,
      * a virtual thread per task): in order, never two callbacks at once for this subscription, with no queue but
-     * the ring. A task delivers at most a few hundred transitions, then re-submits itself. A rejected task or a
-     * throwing handler fails the subscription.
+     * the ring. A task delivers at most a few hundred transitions, then re-submits itself. A rejected task (or an
+     * executor that throws in any other way) or a throwing handler fails the subscription; neither reaches the
+     * producer. A same-thread executor ({@code Runnable::run}) works too: the handler then runs inside the
+     * producer's {@code set}, after the producer lock is released, so it may publish or close.
      *
      * @param policy   what happens when this subscription is a whole ring behind.
      * @param handler  receives the transitions on the executor's threads, one call at a time.
@@ -743,7 +783,8 @@ public final class StateBus<S> implements AutoCloseable
      * and the future completes with the matching transition (for a current state that already matches, the
      * transition that led to it). It completes exceptionally with {@link java.util.concurrent.TimeoutException}
      * after the timeout, {@link StateBusClosedException} if the bus closes first, or {@link LappedException}
-     * (a {@link Policy#GAP} await). Cancelling it, or any completion, closes its subscription at once.
+     * (a {@link Policy#GAP} await). Cancelling it, or any completion, closes its subscription at once. If the
+     * predicate throws on the current state, that exception is thrown here and nothing is left subscribed.
      *
      * @param predicate tested on the current state and each later {@code to}.
      * @param timeout   how long to wait at most; not negative.
@@ -759,6 +800,25 @@ public final class StateBus<S> implements AutoCloseable
         deadline(timeout, unit);
         final CompletableFuture<Transition<S>> future = new CompletableFuture<>();
         final Subscription<S> subscription = join(awaitPolicy, -1);
+        try
+        {
+            return awaitAsync(subscription, future, predicate, timeout, unit, executor);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            subscription.close(); // a predicate or executor that threw must not leave a gate behind
+            throw ex;
+        }
+    }
+
+    private CompletableFuture<Transition<S>> awaitAsync(
+        final Subscription<S> subscription,
+        final CompletableFuture<Transition<S>> future,
+        final Predicate<? super S> predicate,
+        final long timeout,
+        final TimeUnit unit,
+        final Executor executor)
+    {
         if (predicate.test(subscription.joinState()))
         {
             subscription.close();

@@ -160,11 +160,18 @@ public final class Subscription<S> implements AutoCloseable
         final long available = ring.getCursor();
         if (available < next)
         {
-            if (busClosed)
+            if (!busClosed)
+            {
+                return 0;
+            }
+            // a publish may have landed between the cursor load and the close: busClosed is set after the last
+            // publish, so a cursor load after reading it sees everything there will ever be
+            final long last = ring.getCursor();
+            if (last < next)
             {
                 throw closedException();
             }
-            return 0;
+            return deliver(handler, next, last, limit);
         }
         return deliver(handler, next, available, limit);
     }
@@ -189,12 +196,22 @@ public final class Subscription<S> implements AutoCloseable
     {
         final TransitionView<S> view = view();
         long s = next;
+        boolean inGapNotice = false;
         try
         {
             if (pendingGapFirst >= 0 && next <= end)
             {
-                // a replay lapped at its very end: the notice is still due, before the first gated transition
-                notifyGap(handler, next, Slot.fromId(ring.get(next).states));
+                // a replay lapped at its very end: the notice is still due, before the first gated transition;
+                // its resume state is a copy made while the gate held, like every gated read below
+                final int first = ring.get(next).states;
+                VarHandle.loadLoadFence();
+                if (status != OPEN)
+                {
+                    return 0;
+                }
+                inGapNotice = true;
+                notifyGap(handler, next, Slot.fromId(first));
+                inGapNotice = false;
             }
             final RingBuffer<Slot> ring = this.ring;
             final long[] times = bus.timestamps();
@@ -218,7 +235,8 @@ public final class Subscription<S> implements AutoCloseable
         }
         catch (final Throwable ex)
         {
-            consumed(s, s - next + 1);
+            // the transition whose handler threw counts as consumed; one whose gap notice threw was never handed over
+            consumed(inGapNotice ? s - 1 : s, inGapNotice ? s - next : s - next + 1);
             fail(ex);
             throw ex;
         }
@@ -237,6 +255,7 @@ public final class Subscription<S> implements AutoCloseable
         long s = next;
         int count = 0;
         int laps = 0;
+        boolean inGapNotice = false;
         try
         {
             while (s <= end)
@@ -268,7 +287,9 @@ public final class Subscription<S> implements AutoCloseable
                 }
                 if (pendingGapFirst >= 0)
                 {
+                    inGapNotice = true;
                     notifyGap(handler, s, Slot.fromId(states));
+                    inGapNotice = false;
                 }
                 view.sequence = s;
                 view.states = states;
@@ -280,7 +301,7 @@ public final class Subscription<S> implements AutoCloseable
         }
         catch (final Throwable ex)
         {
-            consumed(s, count + 1);
+            consumed(inGapNotice ? s - 1 : s, inGapNotice ? count : count + 1); // as in deliverGated
             fail(ex);
             throw ex;
         }
@@ -327,6 +348,10 @@ public final class Subscription<S> implements AutoCloseable
     void startHandlerThread(final TransitionHandler<S> handler, final ThreadFactory factory)
     {
         final Thread thread = factory.newThread(() -> runHandler(handler));
+        if (thread == null)
+        {
+            throw new IllegalStateException("the handler thread factory returned no thread");
+        }
         internalConsumer = "handler thread";
         handlerThread = thread;
         CONSUMER.setVolatile(this, thread);

@@ -284,6 +284,64 @@ class ClosingTest
         assertThat(outcome.get()).isInstanceOf(StateBusClosedException.class);
     }
 
+    /**
+     * The exact cut of a bus closed from its producer thread: a poller that loads the cursor just before the last
+     * publish and sees the close just after must still receive that transition before it is told "closed". The
+     * window is two loads wide, so this runs it many times with the poller spinning against set-then-close.
+     */
+    @Test
+    void aPollerRacingSetThenCloseReceivesTheLastTransitionBeforeTheException() throws Exception
+    {
+        final int rounds = 20_000;
+        final java.util.concurrent.SynchronousQueue<Subscription<Connection>> handOff =
+            new java.util.concurrent.SynchronousQueue<>();
+        final java.util.concurrent.SynchronousQueue<Long> counts = new java.util.concurrent.SynchronousQueue<>();
+        final Thread poller = new Thread(() -> {
+            try
+            {
+                for (int r = 0; r < rounds; r++)
+                {
+                    final Subscription<Connection> sub = handOff.take();
+                    long received = 0;
+                    final long[] box = new long[1];
+                    try
+                    {
+                        while (true)
+                        {
+                            received += sub.poll((t, end) -> box[0]++, 16);
+                        }
+                    }
+                    catch (final StateBusClosedException expected)
+                    {
+                        counts.put(received);
+                    }
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "poller");
+        poller.setDaemon(true);
+        poller.start();
+        int cutShort = 0;
+        for (int r = 0; r < rounds; r++)
+        {
+            final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(CAPACITY).noClock().build();
+            final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK);
+            handOff.put(sub);
+            bus.set(CONNECTING);
+            bus.close(); // from the producer thread: the exact cut, nothing published after it
+            final Long received = counts.poll(10, TimeUnit.SECONDS);
+            assertThat(received).as("round %d ended", r).isNotNull();
+            if (received != 1)
+            {
+                cutShort++;
+            }
+        }
+        assertThat(cutShort).as("rounds in which the poller was told 'closed' before the last transition").isZero();
+    }
+
     @Test
     void subscribingAfterCloseThrows()
     {

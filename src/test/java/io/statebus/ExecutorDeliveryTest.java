@@ -183,4 +183,38 @@ class ExecutorDeliveryTest
             pool.shutdownNow();
         }
     }
+
+    /**
+     * A same-thread executor runs the handler inside the producer's {@code set}. On a multi-producer bus that
+     * happens after the producer lock is released, so a handler may publish (and close) without deadlocking.
+     */
+    @Test
+    void aSameThreadExecutorHandlerMayPublishOnAMultiProducerBus() throws Exception
+    {
+        final StateBus<Integer> bus = StateBus.builder(0, List.of(0, 1, 2)).capacity(8)
+            .producerMode(ProducerMode.MULTI).build();
+        // the registration's recheck may run a drain on the JDK's delay thread instead: hence a concurrent list
+        final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        bus.subscribe(Policy.BLOCK, (t, end) ->
+        {
+            seen.add(t.from() + "->" + t.to());
+            if (t.to() == 1)
+            {
+                bus.set(2); // re-enters the bus from inside the outer set(1)
+            }
+        }, Runnable::run);
+        final Thread producer = new Thread(() -> bus.set(1), "producer");
+        producer.setDaemon(true); // a deadlocked producer must not keep the test JVM alive
+        producer.start();
+        producer.join(TimeUnit.SECONDS.toMillis(20));
+        // not closed while the producer is stuck: close() would wait for the producer lock it holds
+        assertThat(producer.isAlive()).as("the producer finished its set").isFalse();
+        waitUntil(() -> seen.size() == 2, "both transitions were handled");
+        assertThat(seen).containsExactly("0->1", "1->2");
+        assertThat(bus.get()).isEqualTo(2);
+        bus.set(0); // the lock is free for everyone else too
+        waitUntil(() -> seen.size() == 3, "the third transition was handled");
+        assertThat(seen).containsExactly("0->1", "1->2", "2->0");
+        bus.close();
+    }
 }

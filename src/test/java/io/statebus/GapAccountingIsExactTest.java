@@ -251,4 +251,43 @@ class GapAccountingIsExactTest
                 sub.delivered(), sub.missed(), sub.gaps());
         }
     }
+
+    /** A gap notice that throws hands nothing over: the transition after it is neither delivered nor missed. */
+    @Test
+    void aThrowingGapNoticeCountsNoTransitionAsDelivered()
+    {
+        try (StateBus<Integer> bus = bus(4))
+        {
+            final Subscription<Integer> sub = bus.subscribe(Policy.GAP);
+            publishUpTo(bus, 10); // the ring holds 7..10: 1..6 were overwritten
+            final List<Long> handedOver = new ArrayList<>();
+            final IllegalStateException boom = new IllegalStateException("gap handler");
+            try
+            {
+                sub.poll(new TransitionHandler<>()
+                {
+                    @Override
+                    public void onTransition(final Transition<Integer> t, final boolean endOfBatch)
+                    {
+                        handedOver.add(t.sequence());
+                    }
+
+                    @Override
+                    public void onGap(final Gap<Integer> gap)
+                    {
+                        throw boom;
+                    }
+                }, 100);
+            }
+            catch (final IllegalStateException expected)
+            {
+                assertThat(expected).isSameAs(boom);
+            }
+            assertThat(handedOver).isEmpty();
+            assertThat(sub.delivered()).isZero();
+            assertThat(sub.missed()).isEqualTo(6);
+            assertThat(sub.delivered() + sub.missed()).isEqualTo(sub.position());
+            assertThat(sub.failure()).isSameAs(boom);
+        }
+    }
 }

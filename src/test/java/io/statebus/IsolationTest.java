@@ -223,4 +223,61 @@ class IsolationTest
             assertThat(check.delivered).isEqualTo(transitions);
         }
     }
+
+    @Test
+    void anAwaitAsyncWhosePredicateThrowsOnTheCurrentStateLeavesNothingSubscribed() throws InterruptedException
+    {
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(CAPACITY).build())
+        {
+            final IllegalStateException boom = new IllegalStateException("boom");
+            assertThatThrownBy(() -> bus.awaitAsync(state ->
+            {
+                throw boom;
+            }, 1, TimeUnit.SECONDS, Runnable::run)).isSameAs(boom);
+            assertThat(bus.subscriptionCount()).isZero();
+            publishThreeRingsWithoutWaiting(bus);
+        }
+    }
+
+    @Test
+    void aHandlerThreadFactoryThatFailsLeavesNothingSubscribed() throws InterruptedException
+    {
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(CAPACITY)
+            .handlerThreadFactory(task -> null).build())
+        {
+            assertThatThrownBy(() -> bus.subscribe(Policy.BLOCK, (t, end) -> { }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("returned no thread");
+            assertThat(bus.subscriptionCount()).isZero();
+            publishThreeRingsWithoutWaiting(bus);
+        }
+        final IllegalStateException boom = new IllegalStateException("no threads today");
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(CAPACITY)
+            .handlerThreadFactory(task ->
+            {
+                throw boom;
+            }).build())
+        {
+            assertThatThrownBy(() -> bus.subscribe(Policy.BLOCK, (t, end) -> { })).isSameAs(boom);
+            assertThat(bus.subscriptionCount()).isZero();
+            publishThreeRingsWithoutWaiting(bus);
+        }
+    }
+
+    @Test
+    void anExecutorThatThrowsFailsOnlyItsSubscriptionAndNeverReachesTheProducer() throws InterruptedException
+    {
+        final IllegalStateException down = new IllegalStateException("executor down");
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(CAPACITY).build())
+        {
+            final Subscription<Connection> failing = bus.subscribe(Policy.BLOCK, (t, end) -> { }, task ->
+            {
+                throw down;
+            });
+            assertThat(failing.failure()).as("the drain scheduled at registration already failed").isSameAs(down);
+            assertThat(failing.isClosed()).isTrue();
+            publishThreeRingsWithoutWaiting(bus); // no exception from set, no gate left
+            assertThat(bus.subscriptionCount()).isZero();
+        }
+    }
 }
