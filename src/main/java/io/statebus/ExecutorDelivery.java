@@ -88,21 +88,23 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
         }
         catch (final RuntimeException ex)
         {
-            // rejected, or the executor failed in its own way: this runs on the producer's thread, so the failure
-            // ends this subscription (and ungates the producer) instead of reaching the producer
+            // rejected, or the executor failed in its own way: this runs on a producer's thread (or in close()),
+            // so the failure ends this subscription (and ungates the producer) instead of reaching the caller
             end(ex);
         }
         catch (final Error ex)
         {
-            end(new IllegalStateException("executor failed", ex));
-            throw ex;
+            end(new IllegalStateException("executor failed", ex)); // kept as the subscription's failure
         }
     }
 
     private void end(final RuntimeException cause)
     {
         state = IDLE;
-        subscription.fail(cause);
+        if (!subscription.isClosed())
+        {
+            subscription.fail(cause); // a subscription already ended by its bus's close keeps that ending
+        }
         bus.removeListener(this);
         if (onEnd != null)
         {

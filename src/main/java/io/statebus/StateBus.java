@@ -374,9 +374,9 @@ public final class StateBus<S> implements AutoCloseable
         if (sequence >= 0)
         {
             final PublishListener[] toNotify = listeners;
-            if (toNotify.length != 0)
+            if (toNotify.length != 0 && !closed)
             {
-                notifyListeners(toNotify);
+                notifyListeners(toNotify); // once closed, close() itself has told everyone, after this publish
             }
         }
         return sequence;
@@ -652,7 +652,8 @@ public final class StateBus<S> implements AutoCloseable
      * the ring. A task delivers at most a few hundred transitions, then re-submits itself. A rejected task (or an
      * executor that throws in any other way) or a throwing handler fails the subscription; neither reaches the
      * producer. A same-thread executor ({@code Runnable::run}) works too: the handler then runs inside the
-     * producer's {@code set}, after the producer lock is released, so it may publish or close.
+     * producer's {@code set}, after the producer lock is released, so it may publish (see {@link TransitionHandler}
+     * for the one caution) or close.
      *
      * @param policy   what happens when this subscription is a whole ring behind.
      * @param handler  receives the transitions on the executor's threads, one call at a time.

@@ -165,7 +165,8 @@ public final class Subscription<S> implements AutoCloseable
                 return 0;
             }
             // a publish may have landed between the cursor load and the close: busClosed is set after the last
-            // publish, so a cursor load after reading it sees everything there will ever be
+            // publish close() waited for (every one, except on a SINGLE bus closed from another thread), so a
+            // cursor load after reading it sees all of those
             final long last = ring.getCursor();
             if (last < next)
             {

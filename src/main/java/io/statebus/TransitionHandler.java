@@ -12,6 +12,10 @@ package io.statebus;
  * <p>An exception thrown by a handler never reaches the producer or another subscription: it fails this
  * subscription only (see {@link Subscription#failure()}).
  *
+ * <p>A handler may publish on the bus it listens to, with one caution: a {@link Policy#BLOCK} subscription frees
+ * its slots only when its batch ends, so a handler that calls {@code set} on a full ring waits for itself, for
+ * ever. Publish from a handler with {@code trySet} and a timeout, or from a {@link Policy#GAP} subscription.
+ *
  * @param <S> the state type
  */
 @FunctionalInterface

@@ -280,4 +280,26 @@ class IsolationTest
             assertThat(bus.subscriptionCount()).isZero();
         }
     }
+
+    @Test
+    void anExecutorThatThrowsAnErrorFailsOnlyItsSubscriptionAndNeverReachesTheProducer() throws InterruptedException
+    {
+        final AssertionError broken = new AssertionError("executor broken");
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(CAPACITY).build())
+        {
+            final java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+            final Subscription<Connection> failing = bus.subscribe(Policy.BLOCK, (t, end) -> { }, task ->
+            {
+                if (down.get())
+                {
+                    throw broken;
+                }
+                task.run();
+            });
+            down.set(true);
+            publishThreeRingsWithoutWaiting(bus); // the first set meets the broken executor: no Error from set
+            assertThat(failing.failure()).isInstanceOf(IllegalStateException.class).hasCause(broken);
+            assertThat(bus.subscriptionCount()).isZero();
+        }
+    }
 }
