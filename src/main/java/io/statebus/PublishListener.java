@@ -1,8 +1,9 @@
 package io.statebus;
 
 /**
- * Told by the producer after each publish (and once on close), on the producer's thread: how awaits and executor
- * subscriptions learn of new transitions without a thread of their own. Must be short and must not block.
+ * Told by the producer after each publish, on the producer's thread and outside a multi-producer bus's lock (and
+ * once by close, which then stands in for any later telling): how awaits and executor subscriptions learn of new
+ * transitions without a thread of their own. Must be short and must not block.
  *
  * <p>The one window: the producer reads the listener array after its cursor store with no fence between (a fence
  * per publish would double the cost of {@code set}), so a publish racing a registration can read the array from
