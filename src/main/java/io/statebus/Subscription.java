@@ -197,7 +197,6 @@ public final class Subscription<S> implements AutoCloseable
     {
         final TransitionView<S> view = view();
         long s = next;
-        boolean inGapNotice = false;
         try
         {
             if (pendingGapFirst >= 0 && next <= end)
@@ -210,9 +209,7 @@ public final class Subscription<S> implements AutoCloseable
                 {
                     return 0;
                 }
-                inGapNotice = true;
                 notifyGap(handler, next, Slot.fromId(first));
-                inGapNotice = false;
             }
             final RingBuffer<Slot> ring = this.ring;
             final long[] times = bus.timestamps();
@@ -236,9 +233,7 @@ public final class Subscription<S> implements AutoCloseable
         }
         catch (final Throwable ex)
         {
-            // the transition whose handler threw counts as consumed; one whose gap notice threw was never handed over
-            consumed(inGapNotice ? s - 1 : s, inGapNotice ? s - next : s - next + 1);
-            fail(ex);
+            failed(ex, s, s - next);
             throw ex;
         }
         consumed(s - 1, s - next);
@@ -256,7 +251,6 @@ public final class Subscription<S> implements AutoCloseable
         long s = next;
         int count = 0;
         int laps = 0;
-        boolean inGapNotice = false;
         try
         {
             while (s <= end)
@@ -288,9 +282,7 @@ public final class Subscription<S> implements AutoCloseable
                 }
                 if (pendingGapFirst >= 0)
                 {
-                    inGapNotice = true;
                     notifyGap(handler, s, Slot.fromId(states));
-                    inGapNotice = false;
                 }
                 view.sequence = s;
                 view.states = states;
@@ -302,8 +294,7 @@ public final class Subscription<S> implements AutoCloseable
         }
         catch (final Throwable ex)
         {
-            consumed(inGapNotice ? s - 1 : s, inGapNotice ? count : count + 1); // as in deliverGated
-            fail(ex);
+            failed(ex, s, count);
             throw ex;
         }
         consumed(s - 1, count);
@@ -320,8 +311,19 @@ public final class Subscription<S> implements AutoCloseable
         gapView.firstMissed = pendingGapFirst;
         gapView.lastMissed = resumeAt - 1;
         gapView.resumeStateId = resumeStateId;
-        pendingGapFirst = -1;
         handler.onGap(gapView);
+        pendingGapFirst = -1; // after the call: if it threw, the notice is still pending (see failed)
+    }
+
+    /**
+     * A handler threw while at {@code s}, after {@code delivered} transitions of this call. The transition whose
+     * {@code onTransition} threw counts as consumed; if its gap notice threw instead, it was never handed over.
+     */
+    private void failed(final Throwable ex, final long s, final long delivered)
+    {
+        final boolean inGapNotice = pendingGapFirst >= 0;
+        consumed(inGapNotice ? s - 1 : s, inGapNotice ? delivered : delivered + 1);
+        fail(ex);
     }
 
     private void consumed(final long lastSequence, final long deliveredNow)
