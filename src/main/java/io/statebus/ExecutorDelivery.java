@@ -23,12 +23,14 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
     private static final int IDLE = 0;
     private static final int SCHEDULED = 1;
     private static final VarHandle STATE;
+    private static final VarHandle RUNNER;
 
     static
     {
         try
         {
             STATE = MethodHandles.lookup().findVarHandle(ExecutorDelivery.class, "state", int.class);
+            RUNNER = MethodHandles.lookup().findVarHandle(ExecutorDelivery.class, "runner", Thread.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -40,39 +42,74 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
     private final Subscription<S> subscription;
     private final TransitionHandler<S> handler;
     private final Executor executor;
-    private final Consumer<RuntimeException> onEnd;
+    private final Consumer<Throwable> onEnd;
     @SuppressWarnings("unused")
     private volatile int state = IDLE;
+    /** Whether a producer (or close) has told this delivery since it registered (see {@link #registered()}). */
+    private volatile boolean told;
+    /** Whether such a telling proves no publish hid in the registration window: single-producer buses only. */
+    private final boolean toldCoversWindow;
+    /** The thread in the drain loop, while it is there; a task it re-submits that runs on it at once sees it. */
+    private volatile Thread runner;
+    /** Set by such a task (a same-thread executor) instead of recursing: the loop on that thread goes on. */
+    private volatile Thread ranInlineOn;
 
     ExecutorDelivery(
         final StateBus<S> bus,
         final Subscription<S> subscription,
         final TransitionHandler<S> handler,
         final Executor executor,
-        final Consumer<RuntimeException> onEnd)
+        final Consumer<Throwable> onEnd)
     {
         this.onEnd = onEnd;
         this.bus = bus;
         this.subscription = subscription;
         this.handler = handler;
         this.executor = executor;
+        this.toldCoversWindow = bus.isSingleProducer();
     }
 
     /**
-     * Call right after the bus registered this delivery as a listener: drains anything published between the join
-     * and the registration now, and checks once more after the registration window (see {@link PublishListener}),
-     * from the JDK's shared delay thread onto this delivery's executor.
+     * Call right after the bus registered this delivery as a listener, on the registering thread: drains anything
+     * published between the join and the registration now, and checks once more after the registration window
+     * (see {@link PublishListener}), from the JDK's shared delay thread onto this delivery's executor.
+     *
+     * <p>The second check is skipped where no publish can hide in the window, so that a same-thread executor's
+     * handler runs on the delay thread only when a publish really raced the registration: on a single-producer
+     * bus, if the registering thread is its producer (its own publishes are in program order with the
+     * registration), or if a publish has told this delivery since (the one producer told us after a full fence,
+     * so every earlier publish of its own is visible to the drain that telling started). With many producers a
+     * telling proves nothing about another producer's publish, so the check always runs.
      */
     void registered()
     {
-        onPublish();
+        schedule();
+        if (toldCoversWindow && bus.isOwnedBy(Thread.currentThread()))
+        {
+            return;
+        }
         CompletableFuture.delayedExecutor(REGISTRATION_RECHECK_NANOS, TimeUnit.NANOSECONDS, executor)
-            .execute(this::onPublish);
+            .execute(() ->
+            {
+                if (!(toldCoversWindow && told) && subscription.hasWorkOrClosed())
+                {
+                    schedule();
+                }
+            });
     }
 
     /** Producer thread, after its publish and a full fence. */
     @Override
     public void onPublish()
+    {
+        if (!told)
+        {
+            told = true; // written once: later tellings only read it
+        }
+        schedule();
+    }
+
+    private void schedule()
     {
         if (state == IDLE && STATE.compareAndSet(this, IDLE, SCHEDULED))
         {
@@ -115,6 +152,13 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
     @Override
     public void run()
     {
+        final Thread current = Thread.currentThread();
+        if (runner == current)
+        {
+            ranInlineOn = current; // our own re-submit, run at once by a same-thread executor: no recursion
+            return;
+        }
+        runner = current;
         while (true)
         {
             final int delivered;
@@ -124,6 +168,7 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
             }
             catch (final RuntimeException ex)
             {
+                runner = null;
                 // a throwing handler failed the subscription; closed means drained: either way, stop
                 bus.removeListener(this);
                 if (onEnd != null)
@@ -134,14 +179,27 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
             }
             catch (final Error ex)
             {
+                runner = null;
                 bus.removeListener(this);
+                if (onEnd != null)
+                {
+                    onEnd.accept(ex); // an await's future ends with it, not at its timeout
+                }
                 throw ex;
             }
             if (delivered == BATCH)
             {
                 submit(); // still SCHEDULED: the next task continues, in order, never alongside this one
+                if (ranInlineOn == current)
+                {
+                    ranInlineOn = null; // it ran on this thread inside submit and left the next batch to us
+                    continue;
+                }
+                // handed over (or failed): clear our mark unless the next task already replaced it
+                RUNNER.compareAndSet(this, current, null);
                 return;
             }
+            runner = null;
             state = IDLE;
             // Dekker with the producer: it publishes, fences, then reads state; we write state, fence, then
             // read the cursor, so one of us sees the other and no transition is left undelivered.
@@ -150,6 +208,7 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
             {
                 return;
             }
+            runner = current;
         }
     }
 }

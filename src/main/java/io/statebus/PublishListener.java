@@ -9,7 +9,8 @@ package io.statebus;
  * per publish would double the cost of {@code set}), so a publish racing a registration can read the array from
  * before it while its cursor store is not yet visible to the new listener's first check. Such a store becomes
  * visible within far less than {@link #REGISTRATION_RECHECK_NANOS}, so every listener polls once more at least
- * that long after it registered; after that, every publish sees it and the Dekker fence does the rest.
+ * that long after it registered, unless it can tell that no publish hid in the window (see
+ * {@code ExecutorDelivery.registered}); after that, every publish sees it and the Dekker fence does the rest.
  */
 interface PublishListener
 {

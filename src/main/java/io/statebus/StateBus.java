@@ -452,6 +452,18 @@ public final class StateBus<S> implements AutoCloseable
         }
     }
 
+    /** Whether this bus has one producer thread (ProducerMode.SINGLE). */
+    boolean isSingleProducer()
+    {
+        return producerLock == null;
+    }
+
+    /** Whether {@code thread} is this single-producer bus's producer (it has published). */
+    boolean isOwnedBy(final Thread thread)
+    {
+        return OWNER.getVolatile(this) == thread;
+    }
+
     private void checkOwner()
     {
         final Thread current = Thread.currentThread();
@@ -574,7 +586,7 @@ public final class StateBus<S> implements AutoCloseable
             {
                 final long oldest = Math.max(1, snapshot - capacity + 2);
                 final int fromId = Slot.fromId(ring.get(fromSequence).states);
-                final long head = claimedAfterCopy(fromSequence);
+                final long head = claimedAfterCopy();
                 if (fromSequence < oldest || head - capacity >= fromSequence)
                 {
                     throw refuseReplay(policy, sequence, fromSequence, head);
@@ -651,9 +663,14 @@ public final class StateBus<S> implements AutoCloseable
      * a virtual thread per task): in order, never two callbacks at once for this subscription, with no queue but
      * the ring. A task delivers at most a few hundred transitions, then re-submits itself. A rejected task (or an
      * executor that throws in any other way) or a throwing handler fails the subscription; neither reaches the
-     * producer. A same-thread executor ({@code Runnable::run}) works too: the handler then runs inside the
-     * producer's {@code set}, after the producer lock is released, so it may publish (see {@link TransitionHandler}
-     * for the one caution) or close.
+     * producer. A same-thread executor ({@code Runnable::run}) works too, without recursion however long the
+     * backlog: the handler then runs on the thread that hands it work, inside a producer's {@code set} after the
+     * producer lock is released (so it may publish, see {@link TransitionHandler} for the one caution, or close),
+     * and inside this call for what was published before it. That is all when a single-producer bus's producer
+     * subscribes after its first publish. Otherwise, once, about 50 µs after this call, the JDK's shared delay
+     * thread may deliver what is pending at that moment: it checks that no publish raced this call (single
+     * producer: only if no publish has told the subscription by then). A handler that must run on the producer's
+     * thread should be subscribed there, after its first publish.
      *
      * @param policy   what happens when this subscription is a whole ring behind.
      * @param handler  receives the transitions on the executor's threads, one call at a time.
@@ -737,9 +754,14 @@ public final class StateBus<S> implements AutoCloseable
         final Subscription<S> subscription = join(awaitPolicy, -1);
         try
         {
-            if (!changeOnly && predicate.test(subscription.joinState()))
+            if (!changeOnly)
             {
-                return new Awaited<>(Awaited.Outcome.ALREADY, transitionAt(subscription), 0);
+                // read before the predicate runs: the producer may lap the slot while it does
+                final Transition<S> ledHere = transitionAt(subscription);
+                if (predicate.test(subscription.joinState()))
+                {
+                    return new Awaited<>(Awaited.Outcome.ALREADY, ledHere, 0);
+                }
             }
             final AwaitMatcher<S> matcher = new AwaitMatcher<>(predicate);
             final ParkedWaiter waiter = new ParkedWaiter(Thread.currentThread());
@@ -759,6 +781,10 @@ public final class StateBus<S> implements AutoCloseable
                 if (System.nanoTime() - deadline >= 0)
                 {
                     return new Awaited<>(Awaited.Outcome.TIMED_OUT, null, 0);
+                }
+                if (Thread.interrupted())
+                {
+                    throw new InterruptedException(); // also when transitions keep coming and it never parks
                 }
                 waiter.prepare();
                 if (subscription.hasWorkOrClosed())
@@ -799,8 +825,8 @@ public final class StateBus<S> implements AutoCloseable
         Objects.requireNonNull(predicate, "predicate must not be null");
         Objects.requireNonNull(executor, "executor must not be null");
         deadline(timeout, unit);
-        final CompletableFuture<Transition<S>> future = new CompletableFuture<>();
         final Subscription<S> subscription = join(awaitPolicy, -1);
+        final CompletableFuture<Transition<S>> future = new ClosingFuture<>(subscription);
         try
         {
             return awaitAsync(subscription, future, predicate, timeout, unit, executor);
@@ -820,10 +846,10 @@ public final class StateBus<S> implements AutoCloseable
         final TimeUnit unit,
         final Executor executor)
     {
+        final Transition<S> ledHere = transitionAt(subscription); // before the predicate, as in await
         if (predicate.test(subscription.joinState()))
         {
-            subscription.close();
-            future.complete(transitionAt(subscription));
+            future.complete(ledHere); // closes the subscription (ClosingFuture)
             return future;
         }
         final AwaitMatcher<S> matcher = new AwaitMatcher<>(predicate);
@@ -846,13 +872,47 @@ public final class StateBus<S> implements AutoCloseable
                 future.completeExceptionally(new LappedException(matcher.missed));
             }
         };
-        future.whenComplete((t, ex) -> subscription.close());
-        future.orTimeout(timeout, unit);
+        future.orTimeout(timeout, unit); // its TimeoutException closes the subscription too (ClosingFuture)
         final ExecutorDelivery<S> delivery = new ExecutorDelivery<>(
             this, subscription, completer, executor, future::completeExceptionally);
         subscription.consumedBy("future", delivery);
         delivery.registered();
         return future;
+    }
+
+    /**
+     * An await's future: any completion closes the subscription first, so the future's dependents (which run
+     * inside the completion, possibly on the delivery thread) never find the finished await still gating.
+     */
+    private static final class ClosingFuture<T> extends CompletableFuture<T>
+    {
+        private final Subscription<?> subscription;
+
+        ClosingFuture(final Subscription<?> subscription)
+        {
+            this.subscription = subscription;
+        }
+
+        @Override
+        public boolean complete(final T value)
+        {
+            subscription.close();
+            return super.complete(value);
+        }
+
+        @Override
+        public boolean completeExceptionally(final Throwable ex)
+        {
+            subscription.close();
+            return super.completeExceptionally(ex);
+        }
+
+        @Override
+        public boolean cancel(final boolean mayInterruptIfRunning)
+        {
+            subscription.close();
+            return super.cancel(mayInterruptIfRunning);
+        }
     }
 
     /** The transition that led to a subscription's join state, when it can still be read; kept as a copy. */
@@ -864,7 +924,7 @@ public final class StateBus<S> implements AutoCloseable
         {
             final int fromId = Slot.fromId(ring.get(sequence).states);
             final long timestamp = timestampAt(sequence);
-            if (claimedAfterCopy(sequence) - capacity < sequence)
+            if (claimedAfterCopy() - capacity < sequence)
             {
                 return Transition.of(sequence, table.stateOf(fromId), state, timestamp);
             }
@@ -987,14 +1047,17 @@ public final class StateBus<S> implements AutoCloseable
 
     /**
      * The second half of every validated read (GAP delivery, replay, the transition behind an await's ALREADY):
-     * called after copying the slot of {@code near}, it fences loads and reads the claimed sequence. The producer
-     * stores the state word before the slot (store-store fence), so if any copied value came from a later lap, the
-     * result shows that lap: the copy is whole only if {@code result - capacity < near}.
+     * called after copying the slot of sequence {@code s}, it fences loads and reads the claimed sequence. The
+     * producer stores the state word before the slot (store-store fence), so if any copied value came from a later
+     * lap, the result shows that lap: the copy is whole only if {@code result - capacity < s}. The word's 40 bits
+     * are widened against the cursor loaded right after it, never against {@code s}: a reader's own position may be
+     * any number of publications old (a GAP subscription left unpolled for hours, a slow handler).
      */
-    long claimedAfterCopy(final long near)
+    long claimedAfterCopy()
     {
         VarHandle.loadLoadFence();
-        return StateWord.sequence(stateWord.get(), near);
+        final long word = stateWord.get();
+        return StateWord.sequence(word, ring.getCursor());
     }
 
     /** The timestamp stored for a sequence; 0 with the no-op clock. Valid only while the slot is not lapped. */

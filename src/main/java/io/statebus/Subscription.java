@@ -257,7 +257,7 @@ public final class Subscription<S> implements AutoCloseable
             {
                 final int states = ring.get(s).states;
                 final long timestamp = bus.timestampAt(s);
-                final long head = bus.claimedAfterCopy(s); // a whole ring past s: the copy may be from a later lap
+                final long head = bus.claimedAfterCopy(); // a whole ring past s: the copy may be from a later lap
                 if (head - capacity >= s)
                 {
                     final long resume = Math.max(s + 1, head - capacity + 1);

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -12,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.statebus.Connection.*;
@@ -23,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AwaitEdgeCasesTest
 {
+    private static final List<Integer> INTEGERS = TestStates.integers(7);
+
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
 
     @AfterEach
@@ -250,6 +254,199 @@ class AwaitEdgeCasesTest
         {
             assertThat(bus.trySet(i % 2 == 0 ? CONNECTED : CONNECTING, 0, TimeUnit.SECONDS))
                 .as("transition %d must not wait for a gone await", i).isTrue();
+        }
+    }
+
+    /**
+     * Any completion of an async await closes its subscription before the future's dependents run: a continuation
+     * that publishes on a full ring is not held back by the await that has already answered.
+     */
+    @Test
+    void aContinuationOfAMatchedFutureIsNotHeldBackByTheFinishedAwait() throws Exception
+    {
+        final ExecutorService single = Executors.newSingleThreadExecutor();
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(2)
+            .producerMode(ProducerMode.MULTI).build())
+        {
+            final CountDownLatch hold = new CountDownLatch(1);
+            single.execute(() ->
+            {
+                try
+                {
+                    hold.await();
+                }
+                catch (final InterruptedException ignore)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            final CompletableFuture<Transition<Connection>> connecting =
+                bus.awaitAsync(s -> s == CONNECTING, 30, TimeUnit.SECONDS, single);
+            final CompletableFuture<Boolean> next = connecting.thenApply(t ->
+            {
+                try
+                {
+                    return bus.trySet(CLOSING, 2, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            bus.set(CONNECTING);
+            bus.set(CONNECTED); // the ring (2) is now full up to the await's gate
+            hold.countDown();
+            assertThat(next.get(20, TimeUnit.SECONDS)).as("the continuation's trySet").isTrue();
+        }
+        finally
+        {
+            single.shutdownNow();
+        }
+    }
+
+    /**
+     * A predicate that throws an Error on the executor completes the future with it, at once, and leaves nothing
+     * subscribed (not a TimeoutException at the deadline).
+     */
+    @Test
+    void aFutureWhosePredicateThrowsAnErrorCompletesWithIt() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).build())
+        {
+            final CompletableFuture<Transition<Connection>> future = bus.awaitAsync(s ->
+            {
+                if (s == CONNECTED)
+                {
+                    throw new AssertionError("predicate broke");
+                }
+                return false;
+            }, 30, TimeUnit.SECONDS, pool);
+            bus.set(CONNECTING);
+            bus.set(CONNECTED);
+            assertThatThrownBy(() -> future.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(AssertionError.class);
+            waitUntil(() -> bus.subscriptionCount() == 0, "the future's subscription is closed");
+        }
+    }
+
+    /**
+     * A blocking await ends on an interrupt even while a transition is pending every time it looks (here the
+     * predicate publishes the next one itself, so the await never needs to park).
+     */
+    @Test
+    void anAwaitEndsOnAnInterruptEvenWhileTransitionsKeepComing() throws Exception
+    {
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8)
+            .producerMode(ProducerMode.MULTI).build();
+        final AtomicReference<Throwable> thrown = new AtomicReference<>();
+        final CountDownLatch ended = new CountDownLatch(1);
+        final Thread awaiter = new Thread(() ->
+        {
+            try
+            {
+                // a busy stream: by the time the awaiter looks again, another transition is always pending
+                bus.await(s ->
+                {
+                    bus.set(s == CONNECTING ? CONNECTED : CONNECTING);
+                    return s == CLOSED;
+                }, 30, TimeUnit.SECONDS);
+            }
+            catch (final Throwable ex)
+            {
+                thrown.set(ex);
+            }
+            ended.countDown();
+        });
+        awaiter.start();
+        waitUntil(() -> bus.latestSequence() > 1000, "the stream runs");
+        awaiter.interrupt();
+        final boolean endedInTime = ended.await(5, TimeUnit.SECONDS);
+        bus.close(); // ends the awaiter either way
+        ended.await();
+        assertThat(endedInTime).as("await ended within 5 s of the interrupt").isTrue();
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+    }
+
+    /**
+     * ALREADY carries the transition that led to the current state, even if the producer laps its slot while the
+     * predicate runs (a ring of two, which the await's gate at its join point allows): never a made-up
+     * {@code 1 -> 1} with timestamp 0.
+     */
+    @Test
+    void anAlreadyAnswerCarriesTheTransitionThatLedToTheStateEvenIfTheProducerMovedOnMeanwhile() throws Exception
+    {
+        try (StateBus<Integer> bus = StateBus.builder(0, INTEGERS).capacity(2).build())
+        {
+            final long first = bus.set(1);
+            final CountDownLatch inPredicate = new CountDownLatch(1);
+            final CountDownLatch release = new CountDownLatch(1);
+            final AtomicBoolean once = new AtomicBoolean();
+            final CompletableFuture<Awaited<Integer>> result = new CompletableFuture<>();
+            final Thread awaiter = new Thread(() ->
+            {
+                try
+                {
+                    result.complete(bus.await(s ->
+                    {
+                        if (once.compareAndSet(false, true))
+                        {
+                            inPredicate.countDown();
+                            try
+                            {
+                                release.await();
+                            }
+                            catch (final InterruptedException ex)
+                            {
+                                throw new IllegalStateException(ex);
+                            }
+                        }
+                        return s == 1;
+                    }, 10, TimeUnit.SECONDS));
+                }
+                catch (final Throwable ex)
+                {
+                    result.completeExceptionally(ex);
+                }
+            }, "awaiter");
+            awaiter.start();
+            inPredicate.await();
+            bus.set(2); // the await's gate is at #1: #2 and #3 fit a ring of two
+            bus.set(3);
+            release.countDown();
+            final Awaited<Integer> awaited = result.get(10, TimeUnit.SECONDS);
+            awaiter.join();
+
+            assertThat(awaited.outcome()).isEqualTo(Awaited.Outcome.ALREADY);
+            assertThat(awaited.transition().sequence()).isEqualTo(first);
+            assertThat(awaited.transition().from()).as("%s", awaited.transition()).isEqualTo(0);
+            assertThat(awaited.transition().to()).isEqualTo(1);
+            assertThat(awaited.transition().timestampNanos()).isPositive();
+        }
+    }
+
+    /** The same for awaitAsync on a state that already matches. */
+    @Test
+    void anAwaitAsyncOnAMatchingStateCompletesWithTheTransitionThatLedToIt() throws Exception
+    {
+        try (StateBus<Integer> bus = StateBus.builder(0, INTEGERS).capacity(2).awaitPolicy(Policy.GAP).build())
+        {
+            final long first = bus.set(1);
+            final AtomicBoolean once = new AtomicBoolean();
+            // a predicate that, on its first call, lets the producer move on by a ring: here it publishes itself
+            final Transition<Integer> t = bus.awaitAsync(s ->
+            {
+                if (once.compareAndSet(false, true))
+                {
+                    bus.set(2);
+                    bus.set(3);
+                }
+                return s == 1;
+            }, 10, TimeUnit.SECONDS, Runnable::run).get(10, TimeUnit.SECONDS);
+
+            assertThat(t.sequence()).isEqualTo(first);
+            assertThat(t.from()).as("%s", t).isEqualTo(0);
+            assertThat(t.timestampNanos()).isPositive();
         }
     }
 }

@@ -10,7 +10,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
+import static io.statebus.Connection.*;
 import static io.statebus.TestWaits.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -216,5 +218,87 @@ class ExecutorDeliveryTest
         waitUntil(() -> seen.size() == 3, "the third transition was handled");
         assertThat(seen).containsExactly("0->1", "1->2", "2->0");
         bus.close();
+    }
+
+    /**
+     * With a same-thread executor, on a single-producer bus whose producer subscribes after its first publish, the
+     * handler runs only inside the producer's set (so it may publish), never on another thread: the registration
+     * check after 50 µs does not run it from the JDK's delay thread.
+     */
+    @Test
+    void aSameThreadExecutorHandlerRunsOnlyInsideTheProducersSet()
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(1024).build())
+        {
+            final Thread producer = Thread.currentThread();
+            bus.set(CONNECTING); // the producer's first publish: from now on no other thread may publish
+            final AtomicReference<String> foreign = new AtomicReference<>();
+            for (int round = 0; round < 500; round++)
+            {
+                final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK, (t, end) ->
+                {
+                    if (Thread.currentThread() != producer)
+                    {
+                        foreign.compareAndSet(null, Thread.currentThread().getName());
+                    }
+                    if (t.to() == CONNECTED)
+                    {
+                        bus.set(CLOSING); // allowed: the handler runs inside the producer's set
+                    }
+                }, Runnable::run);
+                for (int i = 0; i < 400; i++) // well past the 50 us registration window
+                {
+                    bus.set(CONNECTING);
+                    bus.set(CONNECTED);
+                }
+                final Throwable failure = sub.failure();
+                sub.close();
+                assertThat(failure).as("round %d", round).isNull();
+            }
+            assertThat(foreign.get()).as("a thread other than the producer ran the handler").isNull();
+        }
+    }
+
+    /**
+     * A same-thread executor drains a backlog of a whole ring (here published by the handler itself) without one
+     * level of recursion per batch, so the stack does not overflow.
+     */
+    @Test
+    void aSameThreadExecutorDrainsABacklogWithoutRecursingPerBatch() throws Exception
+    {
+        final int capacity = 1 << 20;
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(capacity).noClock().build())
+        {
+            final long[] received = new long[1];
+            final AtomicReference<Subscription<Connection>> sub = new AtomicReference<>();
+            final AtomicReference<Throwable> thrown = new AtomicReference<>();
+            final Thread producer = new Thread(null, () ->
+            {
+                try
+                {
+                    sub.set(bus.subscribe(Policy.BLOCK, (t, end) ->
+                    {
+                        received[0]++;
+                        if (t.sequence() == 1)
+                        {
+                            for (int i = 0; i < capacity - 8; i++) // a handler may publish: fits in the ring
+                            {
+                                bus.set(i % 2 == 0 ? CONNECTED : CONNECTING);
+                            }
+                        }
+                    }, Runnable::run));
+                    bus.set(CONNECTING);
+                }
+                catch (final Throwable ex)
+                {
+                    thrown.set(ex);
+                }
+            }, "producer", 0);
+            producer.start();
+            producer.join(30_000);
+            assertThat(thrown.get()).isNull();
+            assertThat(sub.get().failure()).as("the subscription's failure").isNull();
+            assertThat(received[0]).isEqualTo(capacity - 7);
+        }
     }
 }

@@ -1,10 +1,15 @@
 package io.statebus;
 
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -288,6 +293,101 @@ class GapAccountingIsExactTest
             assertThat(sub.missed()).isEqualTo(6);
             assertThat(sub.delivered() + sub.missed()).isEqualTo(sub.position());
             assertThat(sub.failure()).isSameAs(boom);
+        }
+    }
+
+    private static Field field(final Class<?> start, final String name) throws NoSuchFieldException
+    {
+        for (Class<?> c = start; c != null; c = c.getSuperclass())
+        {
+            try
+            {
+                final Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f;
+            }
+            catch (final NoSuchFieldException ignore)
+            {
+                // look further up
+            }
+        }
+        throw new NoSuchFieldException(name);
+    }
+
+    /**
+     * Puts a single-producer bus with no BLOCK subscription exactly where 'to' publications would have left it
+     * (sequencer claim, cached gate and cursor, state word), without running 2^39 publications.
+     */
+    private static void fastForward(final StateBus<Integer> bus, final long to) throws Exception
+    {
+        final RingBuffer<Slot> ring = bus.ring();
+        final Object sequencer = field(ring.getClass(), "sequencer").get(ring);
+        field(sequencer.getClass(), "nextValue").setLong(sequencer, to);
+        field(sequencer.getClass(), "cachedValue").setLong(sequencer, to);
+        ((Sequence)field(sequencer.getClass(), "cursor").get(sequencer)).set(to);
+        final Sequence word = (Sequence)field(StateBus.class, "stateWord").get(bus);
+        final int current = StateWord.toId(word.get());
+        word.set(StateWord.pack(to, current, current));
+        // the ring's slots all get overwritten by the publications the test makes after this
+    }
+
+    /**
+     * A GAP subscription left unpolled while the producer published 2^39 transitions (hours at tens of millions a
+     * second) gets a gap notice and the last ring, not slots of later laps under its old sequence numbers: the
+     * state word's 40 bits are widened against a fresh cursor, never against the reader's own position. The bus is
+     * moved forward by reflection to where 2^39 publications would leave it.
+     */
+    @Test
+    void aGapSubscriptionLeftUnpolledFor2To39PublicationsGetsAGapNoticeNotStaleSlots() throws Exception
+    {
+        final int capacity = 8;
+        try (StateBus<Integer> bus = StateBus.builder(0, STATE_LIST).capacity(capacity).noClock().build())
+        {
+            final Subscription<Integer> sub = bus.subscribe(Policy.GAP); // joins at 0, state 0
+            final Map<Long, String> published = new HashMap<>();
+            published.put(bus.set(1), "0->1");
+            published.put(bus.set(2), "1->2");
+
+            final long forwardTo = (1L << 39) + 100;
+            fastForward(bus, forwardTo);
+            int state = 2;
+            for (int i = 0; i < 2 * capacity; i++)
+            {
+                final int next = (state + 1) % STATES;
+                published.put(bus.set(next), state + "->" + next);
+                state = next;
+            }
+            final long latest = bus.latestSequence();
+            assertThat(latest).isEqualTo(forwardTo + 2 * capacity);
+
+            final List<String> received = new ArrayList<>();
+            final List<String> wrong = new ArrayList<>();
+            sub.poll(new TransitionHandler<>()
+            {
+                @Override
+                public void onTransition(final Transition<Integer> t, final boolean endOfBatch)
+                {
+                    received.add("#" + t.sequence() + " " + t.from() + "->" + t.to());
+                    final String expected = published.get(t.sequence());
+                    if (expected == null || !expected.equals(t.from() + "->" + t.to()))
+                    {
+                        wrong.add("#" + t.sequence() + " " + t.from() + "->" + t.to() + " (published: " +
+                            expected + ")");
+                    }
+                }
+
+                @Override
+                public void onGap(final Gap<Integer> gap)
+                {
+                    received.add("gap " + gap.firstMissed() + ".." + gap.lastMissed());
+                }
+            }, 64);
+
+            assertThat(wrong).as("transitions that were never published with that sequence; received %s",
+                received.subList(0, Math.min(6, received.size()))).isEmpty();
+            assertThat(received.get(0)).isEqualTo("gap 1.." + (latest - capacity));
+            assertThat(sub.missed()).isEqualTo(latest - capacity);
+            assertThat(sub.delivered()).isEqualTo(capacity);
         }
     }
 }
