@@ -283,6 +283,10 @@ public final class Subscription<S> implements AutoCloseable
                 if (pendingGapFirst >= 0)
                 {
                     notifyGap(handler, s, Slot.fromId(states));
+                    if (status != OPEN)
+                    {
+                        break; // the notice's handler closed this subscription: nothing after it
+                    }
                 }
                 view.sequence = s;
                 view.states = states;

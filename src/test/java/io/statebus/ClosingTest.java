@@ -358,4 +358,37 @@ class ClosingTest
             .isInstanceOf(StateBusClosedException.class);
         assertThat(bus.subscriptionCount()).isZero();
     }
+
+    /** A handler that closes its own subscription from a gap notice gets no transition after the notice. */
+    @Test
+    void aSubscriptionClosedByItsGapNoticeDeliversNothingAfterIt()
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(4).build())
+        {
+            final Subscription<Connection> sub = bus.subscribe(Policy.GAP);
+            for (long s = 1; s <= 10; s++)
+            {
+                bus.set(cycleAt(s)); // laps the subscription: slots 1..6 are overwritten
+            }
+            final List<String> calls = new ArrayList<>();
+            final int delivered = sub.poll(new TransitionHandler<>()
+            {
+                @Override
+                public void onTransition(final Transition<Connection> t, final boolean endOfBatch)
+                {
+                    calls.add("#" + t.sequence());
+                }
+
+                @Override
+                public void onGap(final Gap<Connection> gap)
+                {
+                    calls.add("gap");
+                    sub.close();
+                }
+            }, 100);
+            assertThat(calls).containsExactly("gap");
+            assertThat(delivered).isZero();
+            assertThat(sub.isClosed()).isTrue();
+        }
+    }
 }
