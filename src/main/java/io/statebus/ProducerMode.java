@@ -7,7 +7,8 @@ public enum ProducerMode
 {
     /**
      * Exactly one thread changes the state: the first one that calls {@code set}, {@code trySet} or
-     * {@code compareAndSet}. No lock on the publish path. A call from any other thread fails with
+     * {@code compareAndSet}, whatever that call's outcome (a forbidden or unchanged value still makes it the
+     * producer). No lock on the publish path. A call from any other thread fails with
      * {@link IllegalStateException} and changes nothing.
      */
     SINGLE,

@@ -102,9 +102,9 @@ public final class StateBus<S> implements AutoCloseable
     private final List<Subscription<S>> subscriptions = new ArrayList<>();
 
     /**
-     * Single-producer mode: the thread that first published, set once by CAS. Read plainly on the publish path:
-     * the owner always sees its own write, and any other thread that reads a stale value goes to the CAS, which
-     * tells the truth.
+     * Single-producer mode: the thread that first called a publishing method (whatever that call's outcome), set
+     * once by CAS. Read plainly on the publish path: the owner always sees its own write, and any other thread that
+     * reads a stale value goes to the CAS, which tells the truth.
      */
     private Thread owner;
     private volatile boolean closed;
@@ -336,17 +336,26 @@ public final class StateBus<S> implements AutoCloseable
             throw new ForbiddenTransitionException(table.stateOf(fromId), table.stateOf(toId));
         }
 
+        // The clock is the user's code: read it before the claim, so that a clock that throws leaves nothing
+        // claimed (a claimed slot cannot be given back, and the next publish would publish it).
+        final long[] times = timestamps;
+        long now = times == null ? 0 : clock.nanoTime();
         long sequence;
-        try
+        while (true)
         {
-            sequence = ring.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            sequence = claimUnderBackPressure(deadline, toId);
-            if (sequence == TIMED_OUT || sequence == INTERRUPTED)
+            try
             {
-                return sequence;
+                sequence = ring.tryNext();
+                break;
+            }
+            catch (final InsufficientCapacityException ex)
+            {
+                final long waited = awaitCapacity(deadline, toId);
+                if (waited == TIMED_OUT || waited == INTERRUPTED)
+                {
+                    return waited;
+                }
+                now = times == null ? 0 : clock.nanoTime(); // stamped when it can publish, not when it began
             }
         }
 
@@ -355,10 +364,9 @@ public final class StateBus<S> implements AutoCloseable
         stateWord.set(StateWord.pack(sequence, fromId, toId));
         VarHandle.storeStoreFence();
         ring.get(sequence).states = Slot.pack(fromId, toId);
-        final long[] times = timestamps;
         if (times != null)
         {
-            times[(int)sequence & indexMask] = clock.nanoTime();
+            times[(int)sequence & indexMask] = now;
         }
         // release store of the cursor: makes the plain slot writes visible to readers that acquire it
         ring.publish(sequence);
@@ -403,7 +411,8 @@ public final class StateBus<S> implements AutoCloseable
         return published != TIMED_OUT;
     }
 
-    private long claimUnderBackPressure(final long deadline, final int toId)
+    /** Waits until the ring has a free slot (0), or returns TIMED_OUT or INTERRUPTED; claims nothing. */
+    private long awaitCapacity(final long deadline, final int toId)
     {
         final long start = System.nanoTime();
         final IdleStrategy idle = producerIdle;
@@ -417,14 +426,11 @@ public final class StateBus<S> implements AutoCloseable
                 {
                     throw new StateBusClosedException("bus closed while waiting to publish " + table.stateOf(toId));
                 }
-                try
+                if (ring.hasAvailableCapacity(1))
                 {
-                    return ring.tryNext();
+                    return 0; // the caller reads the clock, then claims (it is the only one who may)
                 }
-                catch (final InsufficientCapacityException ignore)
-                {
-                    // a BLOCK subscription is a whole ring behind: wait for it
-                }
+                // a BLOCK subscription is a whole ring behind: wait for it
                 if (deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0)
                 {
                     return TIMED_OUT;
@@ -1246,7 +1252,7 @@ public final class StateBus<S> implements AutoCloseable
             {
                 toIds[i] = table.idOf(to[i]); // check every state before recording any: a refused call changes nothing
             }
-            if (allowed == null)
+            if (allowed == null && toIds.length != 0) // listing no target adds no transition: no table yet
             {
                 allowed = new boolean[table.size() * table.size()];
             }

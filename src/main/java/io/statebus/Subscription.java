@@ -345,6 +345,10 @@ public final class Subscription<S> implements AutoCloseable
             throw new IllegalStateException("this subscription is consumed by its " + internalConsumer +
                 "; poll is not available");
         }
+        if (status != OPEN)
+        {
+            throw closedException(); // a refused poll makes no thread the consumer
+        }
         if (!CONSUMER.compareAndSet(this, null, current) && CONSUMER.getVolatile(this) != current)
         {
             throw new IllegalStateException("subscription is consumed by thread '" +

@@ -9,6 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.agrona.concurrent.NanoClock;
 
 import static io.statebus.Connection.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -595,6 +598,71 @@ class BadInputTest
             assertThatThrownBy(() -> sub.poll(IGNORE, 10))
                 .isExactlyInstanceOf(StateBusClosedException.class).hasMessage("subscription is closed");
             assertThat(Snapshot.of(bus)).isEqualTo(before);
+        }
+    }
+
+    /**
+     * A user clock that throws fails the set and changes nothing: nothing stays claimed, so a retry publishes
+     * CONNECTING -> CONNECTED as sequence 2 and no half-done transition appears later.
+     */
+    @Test
+    void aThrowingClockChangesNothing()
+    {
+        final AtomicBoolean broken = new AtomicBoolean();
+        final NanoClock clock = () ->
+        {
+            if (broken.get())
+            {
+                throw new IllegalStateException("clock broke");
+            }
+            return System.nanoTime();
+        };
+        for (final ProducerMode mode : new ProducerMode[] {ProducerMode.MULTI, ProducerMode.SINGLE})
+        {
+            try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(4).producerMode(mode)
+                .clock(clock).build())
+            {
+                final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK);
+                bus.set(CONNECTING);
+                broken.set(true);
+                assertThatThrownBy(() -> bus.set(CONNECTED)).hasMessage("clock broke");
+                broken.set(false);
+                assertThat(bus.get()).isEqualTo(CONNECTING);
+                assertThat(bus.latestSequence()).isEqualTo(1);
+                // the caller retries: the state is CONNECTING, so this must publish CONNECTING -> CONNECTED
+                final long retried = bus.set(CONNECTED);
+                final Connection after = bus.get();
+                bus.set(CLOSING);
+                final List<String> seen = new ArrayList<>();
+                sub.poll((t, end) -> seen.add(t.sequence() + " " + t.from() + "->" + t.to()), 10);
+                assertThat(List.of(retried, after, seen)).as(mode.toString()).isEqualTo(List.of(2L, CONNECTED,
+                    List.of("1 DISCONNECTED->CONNECTING", "2 CONNECTING->CONNECTED", "3 CONNECTED->CLOSING")));
+            }
+        }
+    }
+
+    /** A poll refused because the subscription is closed makes no thread its consumer. */
+    @Test
+    void pollOnAClosedSubscriptionClaimsNothing() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(4).build())
+        {
+            final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK);
+            sub.close();
+            assertThat(onAnotherThread(() -> sub.poll((t, e) -> { }, 10)))
+                .isExactlyInstanceOf(StateBusClosedException.class).hasMessage("subscription is closed");
+            assertThatThrownBy(() -> sub.poll((t, e) -> { }, 10))
+                .isExactlyInstanceOf(StateBusClosedException.class).hasMessage("subscription is closed");
+        }
+    }
+
+    /** allow(X) with no targets adds no transition, so it does not turn on a table that forbids everything. */
+    @Test
+    void allowWithNoTargetsForbidsNothing()
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(4).allow(CLOSED).build())
+        {
+            assertThat(bus.set(CONNECTING)).isEqualTo(1);
         }
     }
 }

@@ -14,9 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 
+import static io.statebus.Connection.CONNECTING;
+import static io.statebus.Connection.DISCONNECTED;
 import static io.statebus.TestStates.CYCLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Guarantee 8: an exception in one subscription's handler never reaches the producer or another subscription, and a
@@ -300,6 +303,23 @@ class IsolationTest
             publishThreeRingsWithoutWaiting(bus); // the first set meets the broken executor: no Error from set
             assertThat(failing.failure()).isInstanceOf(IllegalStateException.class).hasCause(broken);
             assertThat(bus.subscriptionCount()).isZero();
+        }
+    }
+
+    /** An agent whose handler throws StateBusClosedException (a closed downstream bus) reports it to its runner. */
+    @Test
+    void anAgentReportsAStateBusClosedExceptionItsHandlerThrew() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(4).build();
+            StateBus<Connection> downstream = StateBus.builder(DISCONNECTED).capacity(4).build())
+        {
+            downstream.close();
+            final SubscriptionAgent<Connection> agent = new SubscriptionAgent<>(
+                "forwarder", bus.subscribe(Policy.BLOCK), (t, end) -> downstream.set(t.to()), 16);
+            bus.set(CONNECTING);
+            final Throwable thrown = catchThrowable(agent::doWork);
+            assertThat(agent.subscription().failure()).isInstanceOf(StateBusClosedException.class);
+            assertThat(thrown).as("what the runner's error handler sees").isSameAs(agent.subscription().failure());
         }
     }
 }

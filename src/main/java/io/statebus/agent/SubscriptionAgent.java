@@ -62,6 +62,10 @@ public final class SubscriptionAgent<S> implements Agent
         }
         catch (final StateBusClosedException ex)
         {
+            if (ex == subscription.failure())
+            {
+                throw ex; // the handler threw it (a closed bus it publishes to): the runner's error handler sees it
+            }
             if (subscription.bus().isClosed() && subscription.failure() == null)
             {
                 throw new AgentTerminationException(ex); // the bus is over and all was delivered: stop the runner
