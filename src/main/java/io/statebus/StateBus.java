@@ -124,7 +124,8 @@ public final class StateBus<S> implements AutoCloseable
         this.clock = builder.clock;
         this.publishUnchanged = builder.publishUnchanged;
         this.mode = builder.mode;
-        this.producerIdle = builder.producerIdle;
+        // one per bus: an idle strategy has state, and two buses built by one builder may wait at once
+        this.producerIdle = builder.producerIdle != null ? builder.producerIdle : defaultProducerIdle();
         this.waitStrategy = builder.waitStrategy;
         this.handlerThreadFactory = builder.handlerThreadFactory;
         this.awaitPolicy = builder.awaitPolicy;
@@ -757,17 +758,14 @@ public final class StateBus<S> implements AutoCloseable
         {
             throw new InterruptedException();
         }
-        final Subscription<S> subscription = join(awaitPolicy, -1);
+        final AwaitJoin<S> joined = changeOnly ? new AwaitJoin<>(join(awaitPolicy, -1), null) : joinForAwait();
+        final Subscription<S> subscription = joined.subscription;
+        final Transition<S> ledHere = joined.ledHere;
         try
         {
-            if (!changeOnly)
+            if (!changeOnly && predicate.test(subscription.joinState()))
             {
-                // read before the predicate runs: the producer may lap the slot while it does
-                final Transition<S> ledHere = transitionAt(subscription);
-                if (predicate.test(subscription.joinState()))
-                {
-                    return new Awaited<>(Awaited.Outcome.ALREADY, ledHere, 0);
-                }
+                return new Awaited<>(Awaited.Outcome.ALREADY, ledHere, 0);
             }
             final AwaitMatcher<S> matcher = new AwaitMatcher<>(predicate);
             final ParkedWaiter waiter = new ParkedWaiter(Thread.currentThread());
@@ -831,11 +829,12 @@ public final class StateBus<S> implements AutoCloseable
         Objects.requireNonNull(predicate, "predicate must not be null");
         Objects.requireNonNull(executor, "executor must not be null");
         deadline(timeout, unit);
-        final Subscription<S> subscription = join(awaitPolicy, -1);
-        final CompletableFuture<Transition<S>> future = new ClosingFuture<>(subscription);
+        final AwaitJoin<S> joined = joinForAwait();
+        final Subscription<S> subscription = joined.subscription;
+        final ClosingFuture<Transition<S>> future = new ClosingFuture<>(subscription);
         try
         {
-            return awaitAsync(subscription, future, predicate, timeout, unit, executor);
+            return awaitAsync(subscription, joined.ledHere, future, predicate, timeout, unit, executor);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -846,13 +845,13 @@ public final class StateBus<S> implements AutoCloseable
 
     private CompletableFuture<Transition<S>> awaitAsync(
         final Subscription<S> subscription,
-        final CompletableFuture<Transition<S>> future,
+        final Transition<S> ledHere,
+        final ClosingFuture<Transition<S>> future,
         final Predicate<? super S> predicate,
         final long timeout,
         final TimeUnit unit,
         final Executor executor)
     {
-        final Transition<S> ledHere = transitionAt(subscription); // before the predicate, as in await
         if (predicate.test(subscription.joinState()))
         {
             future.complete(ledHere); // closes the subscription (ClosingFuture)
@@ -880,7 +879,7 @@ public final class StateBus<S> implements AutoCloseable
         };
         future.orTimeout(timeout, unit); // its TimeoutException closes the subscription too (ClosingFuture)
         final ExecutorDelivery<S> delivery = new ExecutorDelivery<>(
-            this, subscription, completer, executor, future::completeExceptionally);
+            this, subscription, completer, executor, future::deliveryEnded);
         subscription.consumedBy("future", delivery);
         delivery.registered();
         return future;
@@ -893,6 +892,8 @@ public final class StateBus<S> implements AutoCloseable
     private static final class ClosingFuture<T> extends CompletableFuture<T>
     {
         private final Subscription<?> subscription;
+        /** Set before this future closes its subscription: the delivery's "closed" that follows is not news. */
+        private volatile boolean ending;
 
         ClosingFuture(final Subscription<?> subscription)
         {
@@ -902,40 +903,91 @@ public final class StateBus<S> implements AutoCloseable
         @Override
         public boolean complete(final T value)
         {
-            subscription.close();
+            end();
             return super.complete(value);
         }
 
         @Override
         public boolean completeExceptionally(final Throwable ex)
         {
-            subscription.close();
+            end();
             return super.completeExceptionally(ex);
         }
 
         @Override
         public boolean cancel(final boolean mayInterruptIfRunning)
         {
-            subscription.close();
+            end();
             return super.cancel(mayInterruptIfRunning);
+        }
+
+        /** How the delivery ends this future (a throwing predicate, the bus closing, a rejecting executor). */
+        void deliveryEnded(final Throwable cause)
+        {
+            // volatile read after the delivery saw the subscription closed: a close by end() is visible here
+            if (!ending)
+            {
+                completeExceptionally(cause);
+            }
+        }
+
+        private void end()
+        {
+            ending = true; // before the close, which the delivery thread may see and report
+            subscription.close();
         }
     }
 
-    /** The transition that led to a subscription's join state, when it can still be read; kept as a copy. */
+    /**
+     * Joins for an await, with the transition that led to the join state read at once, before any predicate runs
+     * (the producer may lap the slot meanwhile); joins again if it was lapped even before that read.
+     */
+    private AwaitJoin<S> joinForAwait()
+    {
+        while (true)
+        {
+            final Subscription<S> subscription = join(awaitPolicy, -1);
+            final Transition<S> ledHere = transitionAt(subscription);
+            if (ledHere != null)
+            {
+                return new AwaitJoin<>(subscription, ledHere);
+            }
+            subscription.close(); // never a made-up transition: join again
+        }
+    }
+
+    /** An await's subscription and the transition that led to its join state (null when not needed). */
+    private static final class AwaitJoin<S>
+    {
+        final Subscription<S> subscription;
+        final Transition<S> ledHere;
+
+        AwaitJoin(final Subscription<S> subscription, final Transition<S> ledHere)
+        {
+            this.subscription = subscription;
+            this.ledHere = ledHere;
+        }
+    }
+
+    /**
+     * The transition that led to a subscription's join state, kept as a copy; null if the producer lapped its slot
+     * before it could be read (the caller joins again: never a made-up {@code X -> X}).
+     */
     private Transition<S> transitionAt(final Subscription<S> subscription)
     {
         final long sequence = subscription.joinSequence();
         final S state = subscription.joinState();
-        if (sequence <= ring.getCursor())
+        if (sequence == 0)
         {
-            final int fromId = Slot.fromId(ring.get(sequence).states);
-            final long timestamp = timestampAt(sequence);
-            if (claimedAfterCopy() - capacity < sequence)
-            {
-                return Transition.of(sequence, table.stateOf(fromId), state, timestamp);
-            }
+            return Transition.of(0, state, state, 0); // the initial state: from == to, no timestamp
         }
-        return Transition.of(sequence, state, state, 0);
+        final int fromId = Slot.fromId(ring.get(sequence).states);
+        final long timestamp = timestampAt(sequence);
+        if (claimedAfterCopy() - capacity < sequence)
+        {
+            return Transition.of(sequence, table.stateOf(fromId), state, timestamp);
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -1034,6 +1086,7 @@ public final class StateBus<S> implements AutoCloseable
             }
             closed = true;
             toRelease = new ArrayList<>(subscriptions);
+            subscriptions.clear(); // every one of them is closed now (Subscription#isClosed): none is open
         }
         if (producerLock != null)
         {
@@ -1088,6 +1141,11 @@ public final class StateBus<S> implements AutoCloseable
         return table;
     }
 
+    private static IdleStrategy defaultProducerIdle()
+    {
+        return new BackoffIdleStrategy(64, 16, 1, 50_000);
+    }
+
     static long deadline(final long timeout, final TimeUnit unit)
     {
         Objects.requireNonNull(unit, "unit must not be null");
@@ -1128,7 +1186,8 @@ public final class StateBus<S> implements AutoCloseable
         private int capacity = 1024;
         private ProducerMode mode = ProducerMode.SINGLE;
         private WaitStrategy waitStrategy = new BlockingWaitStrategy();
-        private IdleStrategy producerIdle = new BackoffIdleStrategy(64, 16, 1, 50_000);
+        /** Null: each bus gets its own default (StateBus.defaultProducerIdle), never a shared one. */
+        private IdleStrategy producerIdle;
         private NanoClock clock = SystemNanoClock.INSTANCE;
         private boolean publishUnchanged;
         private boolean[] allowed;

@@ -42,6 +42,7 @@ public final class Subscription<S> implements AutoCloseable
     private static final VarHandle DELIVERED;
     private static final VarHandle MISSED;
     private static final VarHandle GAPS;
+    private static final VarHandle FAILURE;
 
     static
     {
@@ -53,6 +54,7 @@ public final class Subscription<S> implements AutoCloseable
             DELIVERED = lookup.findVarHandle(Subscription.class, "delivered", long.class);
             MISSED = lookup.findVarHandle(Subscription.class, "missed", long.class);
             GAPS = lookup.findVarHandle(Subscription.class, "gaps", long.class);
+            FAILURE = lookup.findVarHandle(Subscription.class, "failure", Throwable.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -332,9 +334,10 @@ public final class Subscription<S> implements AutoCloseable
 
     private void consumed(final long lastSequence, final long deliveredNow)
     {
+        // counters first: whoever sees the new position (acquire) then sees counters that account for it
+        DELIVERED.setRelease(this, (long)DELIVERED.get(this) + deliveredNow);
         // release: the slots read above may be overwritten once the producer sees this
         sequence.set(lastSequence);
-        DELIVERED.setRelease(this, (long)DELIVERED.get(this) + deliveredNow);
     }
 
     private void claimConsumer()
@@ -435,9 +438,10 @@ public final class Subscription<S> implements AutoCloseable
 
     void fail(final Throwable cause)
     {
+        // the cause first: whoever sees FAILED sees it (failure() reports it only if this call failed us)
+        FAILURE.compareAndSet(this, null, cause);
         if (STATUS.compareAndSet(this, OPEN, FAILED))
         {
-            failure = cause;
             release();
         }
     }
@@ -571,7 +575,7 @@ public final class Subscription<S> implements AutoCloseable
      */
     public Throwable failure()
     {
-        return failure;
+        return status == FAILED ? failure : null;
     }
 
     /**

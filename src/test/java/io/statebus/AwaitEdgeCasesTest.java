@@ -20,12 +20,14 @@ import static io.statebus.Connection.*;
 import static io.statebus.TestWaits.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** Guarantee 7 at its edges: how each await ends, and that an ended await holds nothing. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AwaitEdgeCasesTest
 {
     private static final List<Integer> INTEGERS = TestStates.integers(7);
+    private static final List<Integer> THREE = TestStates.integers(3);
 
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
 
@@ -447,6 +449,129 @@ class AwaitEdgeCasesTest
             assertThat(t.sequence()).isEqualTo(first);
             assertThat(t.from()).as("%s", t).isEqualTo(0);
             assertThat(t.timestampNanos()).isPositive();
+        }
+    }
+
+    /**
+     * ALREADY never carries a made-up {@code X -> X} with timestamp 0, even when the producer laps the join slot
+     * between the join and the read of the transition that led there (a GAP await on a ring of two).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anAlreadyAnswerNeverCarriesAMadeUpTransitionWhileTheProducerLaps() throws Exception
+    {
+        try (StateBus<Integer> bus = StateBus.builder(0, THREE).capacity(2).awaitPolicy(Policy.GAP).build())
+        {
+            final AtomicBoolean stop = new AtomicBoolean();
+            final Thread producer = new Thread(() ->
+            {
+                int i = 0;
+                while (!stop.get())
+                {
+                    bus.set(1 + (i++ & 1));
+                }
+            }, "producer");
+            producer.start();
+            final AtomicReference<Transition<Integer>> madeUp = new AtomicReference<>();
+            try
+            {
+                final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                for (int i = 0; i < 2_000_000 && madeUp.get() == null && System.nanoTime() < end; i++)
+                {
+                    final Awaited<Integer> a = bus.await(s -> s != 0, 1, TimeUnit.SECONDS);
+                    if (a.outcome() == Awaited.Outcome.ALREADY)
+                    {
+                        final Transition<Integer> t = a.transition();
+                        if (t.sequence() > 0 && (t.from().equals(t.to()) || t.timestampNanos() == 0))
+                        {
+                            madeUp.set(t);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                stop.set(true);
+                producer.join();
+            }
+            assertThat(madeUp.get()).as("ALREADY carried a made-up transition").isNull();
+        }
+    }
+
+    /** The same for awaitAsync with a BLOCK await: its gate at the join point still lets a ring's worth through. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anAwaitAsyncOnAMatchingStateNeverCompletesWithAMadeUpTransitionWhileTheProducerLaps() throws Exception
+    {
+        try (StateBus<Integer> bus = StateBus.builder(0, THREE).capacity(2).build())
+        {
+            final AtomicBoolean stop = new AtomicBoolean();
+            final Thread producer = new Thread(() ->
+            {
+                int i = 0;
+                try
+                {
+                    while (!stop.get())
+                    {
+                        bus.set(1 + (i++ & 1));
+                    }
+                }
+                catch (final StateBusClosedException ignore)
+                {
+                    // the test ended
+                }
+            }, "producer");
+            producer.start();
+            final AtomicReference<Transition<Integer>> madeUp = new AtomicReference<>();
+            try
+            {
+                final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                for (int i = 0; i < 2_000_000 && madeUp.get() == null && System.nanoTime() < end; i++)
+                {
+                    final Transition<Integer> t = bus.awaitAsync(s -> s != 0, 1, TimeUnit.SECONDS, Runnable::run)
+                        .get(10, TimeUnit.SECONDS);
+                    if (t.sequence() > 0 && (t.from().equals(t.to()) || t.timestampNanos() == 0))
+                    {
+                        madeUp.set(t);
+                    }
+                }
+            }
+            finally
+            {
+                stop.set(true);
+                bus.close();
+                producer.join();
+            }
+            assertThat(madeUp.get()).as("awaitAsync on a matching state completed with a made-up transition").isNull();
+        }
+    }
+
+    /**
+     * A cancelled future says cancelled, even when its delivery, running on the pool at that moment, finds the
+     * subscription closed by the cancel: that "closed" is the cancel's own doing, not the bus's.
+     */
+    @Test
+    void aCancelledFutureSaysCancelledEvenWhileItsDeliveryRuns()
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(1024).build())
+        {
+            int notCancelled = 0;
+            String first = null;
+            for (int i = 0; i < 5_000; i++)
+            {
+                final CompletableFuture<Transition<Connection>> future =
+                    bus.awaitAsync(s -> s == CLOSED, 30, TimeUnit.SECONDS, pool);
+                bus.set(i % 2 == 0 ? CONNECTING : DISCONNECTED); // work for the delivery, no match
+                future.cancel(false);
+                final Throwable thrown = catchThrowable(future::join);
+                if (!(thrown instanceof CancellationException))
+                {
+                    notCancelled++;
+                    first = first == null ? String.valueOf(thrown) : first;
+                }
+            }
+            assertThat(notCancelled).as("futures not ended by their cancel; first: %s", first).isZero();
+            waitUntil(() -> bus.subscriptionCount() == 0, "every cancelled future's subscription is closed");
         }
     }
 }

@@ -212,4 +212,18 @@ class BackPressureWithoutLossTest
             assertThat(witness.delivered() + witness.missed()).isEqualTo(4 * CAPACITY);
         }
     }
+
+    /** The default producer idle strategy has state: two buses built by one builder get one each. */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void twoBusesFromOneBuilderWaitWithTheirOwnDefaultIdleStrategy() throws Exception
+    {
+        final StateBus.Builder<Integer> builder = StateBus.builder(0, TestStates.integers(3)).capacity(4);
+        try (StateBus<Integer> a = builder.build(); StateBus<Integer> b = builder.build())
+        {
+            final java.lang.reflect.Field idle = StateBus.class.getDeclaredField("producerIdle");
+            idle.setAccessible(true);
+            assertThat(idle.get(a)).isNotSameAs(idle.get(b));
+        }
+    }
 }

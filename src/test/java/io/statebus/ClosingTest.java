@@ -391,4 +391,18 @@ class ClosingTest
             assertThat(sub.isClosed()).isTrue();
         }
     }
+
+    /** After close, every subscription is closed and subscriptionCount() says none is open. */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void noSubscriptionCountsAsOpenAfterTheBusCloses()
+    {
+        final StateBus<Integer> bus = StateBus.builder(0, TestStates.integers(3)).capacity(4).build();
+        final Subscription<Integer> a = bus.subscribe(Policy.BLOCK);
+        final Subscription<Integer> b = bus.subscribe(Policy.GAP);
+        bus.close();
+        assertThat(a.isClosed()).isTrue();
+        assertThat(b.isClosed()).isTrue();
+        assertThat(bus.subscriptionCount()).as("open subscriptions after close: %s", bus).isZero();
+    }
 }

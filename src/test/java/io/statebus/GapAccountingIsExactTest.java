@@ -14,6 +14,9 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -388,6 +391,54 @@ class GapAccountingIsExactTest
             assertThat(received.get(0)).isEqualTo("gap 1.." + (latest - capacity));
             assertThat(sub.missed()).isEqualTo(latest - capacity);
             assertThat(sub.delivered()).isEqualTo(capacity);
+        }
+    }
+
+    /**
+     * delivered + missed accounts for every position another thread has seen: the counters are stored before the
+     * position, so an observer reading position, then counters, never finds them behind.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void countersAccountForEveryPositionAnotherThreadHasSeen() throws Exception
+    {
+        try (StateBus<Integer> bus = StateBus.builder(0, STATE_LIST).capacity(1024).noClock().build())
+        {
+            final Subscription<Integer> sub = bus.subscribe(Policy.GAP);
+            final AtomicBoolean stop = new AtomicBoolean();
+            final AtomicLong violations = new AtomicLong();
+            final AtomicReference<String> example = new AtomicReference<>();
+            final Thread observer = new Thread(() ->
+            {
+                while (!stop.get())
+                {
+                    final long p = sub.position();
+                    final long d = sub.delivered();
+                    final long m = sub.missed();
+                    if (d + m < p - sub.joinSequence())
+                    {
+                        violations.incrementAndGet();
+                        example.compareAndSet(null, "position " + p + " delivered " + d + " missed " + m);
+                    }
+                }
+            }, "observer");
+            observer.start();
+            final TransitionHandler<Integer> handler = (t, end) -> { };
+            try
+            {
+                final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                for (int i = 0; violations.get() == 0 && System.nanoTime() < end; i++)
+                {
+                    bus.set(1 + (i % 6));
+                    sub.poll(handler, 1);
+                }
+            }
+            finally
+            {
+                stop.set(true);
+                observer.join();
+            }
+            assertThat(violations.get()).as("first: %s", example.get()).isZero();
         }
     }
 }

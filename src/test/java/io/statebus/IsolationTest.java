@@ -322,4 +322,34 @@ class IsolationTest
             assertThat(thrown).as("what the runner's error handler sees").isSameAs(agent.subscription().failure());
         }
     }
+
+    /** A subscription another thread sees closed because its handler threw always reports that exception. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aSubscriptionSeenClosedByItsHandlersThrowNamesThatFailure() throws Exception
+    {
+        final RuntimeException boom = new IllegalStateException("boom");
+        try (StateBus<Integer> bus = StateBus.builder(0, TestStates.integers(3)).capacity(8).build())
+        {
+            int seen = 0;
+            for (int i = 0; i < 2_000; i++)
+            {
+                final Subscription<Integer> sub = bus.subscribe(Policy.GAP, (t, end) ->
+                {
+                    throw boom;
+                });
+                bus.set(1 + (i & 1));
+                while (!sub.isClosed())
+                {
+                    Thread.onSpinWait();
+                }
+                final Throwable failure = sub.failure();
+                assertThat(failure).as("failure() of a subscription already seen closed, iteration %d", i)
+                    .isSameAs(boom);
+                seen++;
+                sub.handlerThread().join();
+            }
+            assertThat(seen).isEqualTo(2_000);
+        }
+    }
 }
