@@ -457,92 +457,79 @@ class AwaitEdgeCasesTest
      * between the join and the read of the transition that led there (a GAP await on a ring of two).
      */
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void anAlreadyAnswerNeverCarriesAMadeUpTransitionWhileTheProducerLaps() throws Exception
     {
         try (StateBus<Integer> bus = StateBus.builder(0, THREE).capacity(2).awaitPolicy(Policy.GAP).build())
         {
-            final AtomicBoolean stop = new AtomicBoolean();
-            final Thread producer = new Thread(() ->
+            final Transition<Integer> madeUp = firstMadeUpAnswer(bus, () ->
             {
-                int i = 0;
-                while (!stop.get())
-                {
-                    bus.set(1 + (i++ & 1));
-                }
-            }, "producer");
-            producer.start();
-            final AtomicReference<Transition<Integer>> madeUp = new AtomicReference<>();
-            try
-            {
-                final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-                for (int i = 0; i < 2_000_000 && madeUp.get() == null && System.nanoTime() < end; i++)
-                {
-                    final Awaited<Integer> a = bus.await(s -> s != 0, 1, TimeUnit.SECONDS);
-                    if (a.outcome() == Awaited.Outcome.ALREADY)
-                    {
-                        final Transition<Integer> t = a.transition();
-                        if (t.sequence() > 0 && (t.from().equals(t.to()) || t.timestampNanos() == 0))
-                        {
-                            madeUp.set(t);
-                        }
-                    }
-                }
-            }
-            finally
-            {
-                stop.set(true);
-                producer.join();
-            }
-            assertThat(madeUp.get()).as("ALREADY carried a made-up transition").isNull();
+                final Awaited<Integer> awaited = bus.await(s -> s != 0, 1, TimeUnit.SECONDS);
+                return awaited.outcome() == Awaited.Outcome.ALREADY ? awaited.transition() : null;
+            });
+            assertThat(madeUp).as("ALREADY carried a made-up transition").isNull();
         }
     }
 
     /** The same for awaitAsync with a BLOCK await: its gate at the join point still lets a ring's worth through. */
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void anAwaitAsyncOnAMatchingStateNeverCompletesWithAMadeUpTransitionWhileTheProducerLaps() throws Exception
     {
         try (StateBus<Integer> bus = StateBus.builder(0, THREE).capacity(2).build())
         {
-            final AtomicBoolean stop = new AtomicBoolean();
-            final Thread producer = new Thread(() ->
-            {
-                int i = 0;
-                try
-                {
-                    while (!stop.get())
-                    {
-                        bus.set(1 + (i++ & 1));
-                    }
-                }
-                catch (final StateBusClosedException ignore)
-                {
-                    // the test ended
-                }
-            }, "producer");
-            producer.start();
-            final AtomicReference<Transition<Integer>> madeUp = new AtomicReference<>();
+            final Transition<Integer> madeUp = firstMadeUpAnswer(bus,
+                () -> bus.awaitAsync(s -> s != 0, 1, TimeUnit.SECONDS, Runnable::run).get(10, TimeUnit.SECONDS));
+            assertThat(madeUp).as("awaitAsync on a matching state completed with a made-up transition").isNull();
+        }
+    }
+
+    /** An answer about the current state: the transition that led to it, or null when it was not an ALREADY. */
+    private interface AlreadyAnswer
+    {
+        Transition<Integer> ask() throws Exception;
+    }
+
+    /**
+     * Asks for 3 s while another thread publishes flat out; returns the first answer that is not a real
+     * transition ({@code from == to} or no timestamp), or null.
+     */
+    private static Transition<Integer> firstMadeUpAnswer(final StateBus<Integer> bus, final AlreadyAnswer answer)
+        throws Exception
+    {
+        final AtomicBoolean stop = new AtomicBoolean();
+        final Thread producer = new Thread(() ->
+        {
+            int i = 0;
             try
             {
-                final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-                for (int i = 0; i < 2_000_000 && madeUp.get() == null && System.nanoTime() < end; i++)
+                while (!stop.get())
                 {
-                    final Transition<Integer> t = bus.awaitAsync(s -> s != 0, 1, TimeUnit.SECONDS, Runnable::run)
-                        .get(10, TimeUnit.SECONDS);
-                    if (t.sequence() > 0 && (t.from().equals(t.to()) || t.timestampNanos() == 0))
-                    {
-                        madeUp.set(t);
-                    }
+                    bus.set(1 + (i++ & 1));
                 }
             }
-            finally
+            catch (final StateBusClosedException ignore)
             {
-                stop.set(true);
-                bus.close();
-                producer.join();
+                // the test ended
             }
-            assertThat(madeUp.get()).as("awaitAsync on a matching state completed with a made-up transition").isNull();
+        }, "producer");
+        producer.start();
+        try
+        {
+            final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            for (int i = 0; i < 2_000_000 && System.nanoTime() < end; i++)
+            {
+                final Transition<Integer> t = answer.ask();
+                if (t != null && t.sequence() > 0 && (t.from().equals(t.to()) || t.timestampNanos() == 0))
+                {
+                    return t;
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            stop.set(true);
+            bus.close(); // releases the producer if it waits for capacity
+            producer.join();
         }
     }
 
