@@ -51,8 +51,11 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
     private final boolean toldCoversWindow;
     /** The thread in the drain loop, while it is there; a task it re-submits that runs on it at once sees it. */
     private volatile Thread runner;
-    /** Set by such a task (a same-thread executor) instead of recursing: the loop on that thread goes on. */
-    private volatile Thread ranInlineOn;
+    /**
+     * Set by such a task (a same-thread executor) instead of recursing: the loop on that thread goes on. Plain:
+     * only the thread in the loop writes and reads it.
+     */
+    private Thread ranInlineOn;
 
     ExecutorDelivery(
         final StateBus<S> bus,
@@ -166,26 +169,20 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
             {
                 delivered = subscription.pollAvailable(handler, BATCH);
             }
-            catch (final RuntimeException ex)
+            catch (final RuntimeException | Error ex)
             {
                 runner = null;
                 // a throwing handler failed the subscription; closed means drained: either way, stop
                 bus.removeListener(this);
                 if (onEnd != null)
                 {
-                    onEnd.accept(ex);
-                }
-                return;
-            }
-            catch (final Error ex)
-            {
-                runner = null;
-                bus.removeListener(this);
-                if (onEnd != null)
-                {
                     onEnd.accept(ex); // an await's future ends with it, not at its timeout
                 }
-                throw ex;
+                if (ex instanceof Error)
+                {
+                    throw (Error)ex; // the executor's thread should see an Error
+                }
+                return;
             }
             if (delivered == BATCH)
             {
