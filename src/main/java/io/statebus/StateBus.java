@@ -55,9 +55,12 @@ public final class StateBus<S> implements AutoCloseable
     private static final long TIMED_OUT = -3;
     private static final long INTERRUPTED = -4;
     private static final long NO_DEADLINE = Long.MIN_VALUE;
+    /** From the fast path: not decided there (unchanged, forbidden, ring full); the full path decides. */
+    private static final long FAST_MISS = -5;
     private static final PublishListener[] NO_LISTENERS = new PublishListener[0];
 
     private static final VarHandle OWNER;
+    private static final VarHandle FAST_PRODUCER;
     private static final VarHandle PRODUCER_WAITS;
     private static final VarHandle PRODUCER_WAIT_NANOS;
 
@@ -67,6 +70,7 @@ public final class StateBus<S> implements AutoCloseable
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             OWNER = lookup.findVarHandle(StateBus.class, "owner", Thread.class);
+            FAST_PRODUCER = lookup.findVarHandle(StateBus.class, "fastProducer", Thread.class);
             PRODUCER_WAITS = lookup.findVarHandle(StateBus.class, "producerWaits", long.class);
             PRODUCER_WAIT_NANOS = lookup.findVarHandle(StateBus.class, "producerWaitNanos", long.class);
         }
@@ -107,6 +111,13 @@ public final class StateBus<S> implements AutoCloseable
      * reads a stale value goes to the CAS, which tells the truth.
      */
     private Thread owner;
+    /**
+     * The owner of a single-producer bus while nothing else needs checking on its publish path: not closed, no
+     * listener. One read of it stands for the owner, closed and listener checks. Only the owner sets it (after a
+     * publish, see {@link #openFastPath}); {@link #close} and {@link #addListener} clear it.
+     */
+    @SuppressWarnings("unused")
+    private Thread fastProducer;
     private volatile boolean closed;
     /** Copy-on-write; read once per publish, so an empty array costs one load. */
     private volatile PublishListener[] listeners = NO_LISTENERS;
@@ -218,11 +229,21 @@ public final class StateBus<S> implements AutoCloseable
     public long set(final S next)
     {
         final int toId = table.idOf(next);
+        final Thread current = Thread.currentThread();
+        if ((Thread)FAST_PRODUCER.getOpaque(this) == current) // opaque: a stale "open" is caught after the publish
+        {
+            final long fast = publishFast(-1, toId);
+            if (fast != FAST_MISS)
+            {
+                return toldAfterFast(fast, current);
+            }
+        }
         final long sequence;
         if (producerLock == null)
         {
-            checkOwner();
+            checkOwner(current);
             sequence = publish(-1, toId, NO_DEADLINE);
+            openFastPath(current);
         }
         else
         {
@@ -255,11 +276,22 @@ public final class StateBus<S> implements AutoCloseable
     {
         final int toId = table.idOf(next);
         final long deadline = deadline(timeout, unit);
+        final Thread current = Thread.currentThread();
+        if ((Thread)FAST_PRODUCER.getOpaque(this) == current) // as in set
+        {
+            final long fast = publishFast(-1, toId);
+            if (fast != FAST_MISS)
+            {
+                toldAfterFast(fast, current);
+                return true;
+            }
+        }
         final long sequence;
         if (producerLock == null)
         {
-            checkOwner();
+            checkOwner(current);
             sequence = publish(-1, toId, deadline);
+            openFastPath(current);
         }
         else
         {
@@ -292,11 +324,21 @@ public final class StateBus<S> implements AutoCloseable
     {
         final int expectedId = table.idOf(expected);
         final int toId = table.idOf(next);
+        final Thread current = Thread.currentThread();
+        if ((Thread)FAST_PRODUCER.getOpaque(this) == current) // as in set
+        {
+            final long fast = publishFast(expectedId, toId);
+            if (fast != FAST_MISS)
+            {
+                return toldAfterFast(fast, current) != CAS_FAILED;
+            }
+        }
         final long sequence;
         if (producerLock == null)
         {
-            checkOwner();
+            checkOwner(current);
             sequence = publish(expectedId, toId, NO_DEADLINE);
+            openFastPath(current);
         }
         else
         {
@@ -314,7 +356,7 @@ public final class StateBus<S> implements AutoCloseable
     }
 
     /**
-     * The one publish path; the caller holds the right to publish (the owner thread, or the producer lock).
+     * The full publish path; the caller holds the right to publish (the owner thread, or the producer lock).
      */
     private long publish(final int expectedId, final int toId, final long deadline)
     {
@@ -360,6 +402,47 @@ public final class StateBus<S> implements AutoCloseable
             }
         }
 
+        write(sequence, fromId, toId, times, now);
+        return sequence;
+    }
+
+    /**
+     * {@link #publish} for the common case, on a single-producer bus whose owner saw the fast path open (so the
+     * bus was open and had no listener a moment ago; the caller re-reads the gate after this). Decides only what
+     * it can decide without waiting or throwing: returns the published sequence, {@link #CAS_FAILED}, or
+     * {@link #FAST_MISS} for the full path (unchanged, forbidden, ring full), having then claimed nothing.
+     */
+    private long publishFast(final int expectedId, final int toId)
+    {
+        // the owner wrote the word itself (program order), so the acquire load sees its own last claim
+        final int fromId = StateWord.toId(stateWord.get());
+        if (expectedId >= 0 && fromId != expectedId)
+        {
+            return CAS_FAILED;
+        }
+        final boolean[] allowed = this.allowed;
+        if (fromId == toId || (allowed != null && !allowed[fromId * table.size() + toId]))
+        {
+            return FAST_MISS;
+        }
+        final long[] times = timestamps;
+        final long now = times == null ? 0 : clock.nanoTime(); // before the claim, as in publish
+        final long sequence;
+        try
+        {
+            sequence = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return FAST_MISS; // the full path waits for capacity (and reads the clock again when it can publish)
+        }
+        write(sequence, fromId, toId, times, now);
+        return sequence;
+    }
+
+    /** Writes and publishes a claimed sequence; both publish paths end here. */
+    private void write(final long sequence, final int fromId, final int toId, final long[] times, final long now)
+    {
         // Release store of the new word, then a store-store fence: any reader that sees a byte of the slot writes
         // below also sees this word, which is how a GAP reader tells that its copy may be torn.
         stateWord.set(StateWord.pack(sequence, fromId, toId));
@@ -371,7 +454,50 @@ public final class StateBus<S> implements AutoCloseable
         }
         // release store of the cursor: makes the plain slot writes visible to readers that acquire it
         ring.publish(sequence);
+    }
+
+    /**
+     * After a fast publish: if the gate has shut since it was read (a listener was added, or the bus closed),
+     * tell the listeners as the full path would. Read after the cursor store with no fence between, as the full
+     * path reads the listener array: {@link PublishListener} covers that window. Acquire: having seen the gate
+     * shut, the listener array read in {@link #told} is at least the one whose adding shut it.
+     */
+    private long toldAfterFast(final long sequence, final Thread current)
+    {
+        if ((Thread)FAST_PRODUCER.getAcquire(this) != current)
+        {
+            told(sequence);
+        }
         return sequence;
+    }
+
+    /**
+     * Single-producer bus, after a full-path publish by its owner: opens the fast path if the bus is open and has
+     * no listener. Volatile write, then volatile re-reads: against {@link #close} and {@link #addListener}, which
+     * write their flag, then shut the gate, whichever of the two goes second in the synchronization order sees the
+     * other, so the gate never stays open over a listener or a closed bus.
+     */
+    private void openFastPath(final Thread current)
+    {
+        if (producerLock == null && (Thread)FAST_PRODUCER.getOpaque(this) != current && canBeFast())
+        {
+            FAST_PRODUCER.setVolatile(this, current);
+            if (!canBeFast())
+            {
+                FAST_PRODUCER.setVolatile(this, null);
+            }
+        }
+    }
+
+    private boolean canBeFast()
+    {
+        return listeners.length == 0 && !closed;
+    }
+
+    /** Whether the owner's next publish may take the fast path (for tests). */
+    boolean fastPathOpen()
+    {
+        return FAST_PRODUCER.getVolatile(this) != null;
     }
 
     /**
@@ -471,9 +597,8 @@ public final class StateBus<S> implements AutoCloseable
         return OWNER.getVolatile(this) == thread;
     }
 
-    private void checkOwner()
+    private void checkOwner(final Thread current)
     {
-        final Thread current = Thread.currentThread();
         final Thread existing = owner;
         if (existing != current)
         {
@@ -643,6 +768,7 @@ public final class StateBus<S> implements AutoCloseable
             final PublishListener[] next = Arrays.copyOf(current, current.length + 1);
             next[current.length] = listener;
             listeners = next;
+            FAST_PRODUCER.setVolatile(this, null); // after the array: see openFastPath
         }
     }
 
@@ -1085,6 +1211,7 @@ public final class StateBus<S> implements AutoCloseable
                 return;
             }
             closed = true;
+            FAST_PRODUCER.setVolatile(this, null); // after the flag: see openFastPath
             toRelease = new ArrayList<>(subscriptions);
             subscriptions.clear(); // every one of them is closed now (Subscription#isClosed): none is open
         }

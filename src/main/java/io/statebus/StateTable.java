@@ -65,6 +65,17 @@ final class StateTable<S>
     /** The id of a state; a clear error for null or a state this bus does not know. */
     int idOf(final S state)
     {
+        // the common case first: a constant of the bus's enum class is its ordinal (enum constants are
+        // singletons, so the class alone proves it is this table's; constants with a body take the full check)
+        if (state != null && state.getClass() == enumType)
+        {
+            return ((Enum<?>)state).ordinal();
+        }
+        return idOfChecked(state);
+    }
+
+    private int idOfChecked(final S state)
+    {
         if (state == null)
         {
             throw new NullPointerException("state must not be null");

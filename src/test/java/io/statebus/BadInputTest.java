@@ -275,6 +275,60 @@ class BadInputTest
         }
     }
 
+    /** Constants with a body are instances of a subclass of their enum: still this bus's states. */
+    enum Phase
+    {
+        IDLE
+        {
+            @Override
+            public String toString()
+            {
+                return "idle";
+            }
+        },
+        BUSY
+        {
+            @Override
+            public String toString()
+            {
+                return "busy";
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void aConstantOfAnotherEnumOnAnEnumBus() throws Exception
+    {
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))
+        {
+            final Snapshot before = Snapshot.of(bus);
+            final StateBus raw = bus; // only an unchecked call gets a foreign constant this far
+            // SECONDS has ordinal 3, which names a slot of Connection: only identity tells them apart
+            final String message =
+                "state SECONDS is not one of this bus's states [DISCONNECTED, CONNECTING, CONNECTED, CLOSING, CLOSED]";
+            assertThatThrownBy(() -> raw.set(TimeUnit.SECONDS))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage(message);
+            assertThatThrownBy(() -> raw.trySet(TimeUnit.SECONDS, 1, TimeUnit.SECONDS))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage(message);
+            assertThatThrownBy(() -> raw.compareAndSet(CONNECTED, TimeUnit.SECONDS))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage(message);
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+        }
+        try (StateBus<Phase> bus = StateBus.builder(Phase.IDLE).capacity(4).allow(Phase.IDLE, Phase.BUSY)
+            .allow(Phase.BUSY, Phase.IDLE).build())
+        {
+            final Subscription<Phase> sub = bus.subscribe(Policy.BLOCK);
+            assertThat(bus.set(Phase.BUSY)).isEqualTo(1);
+            assertThat(bus.set(Phase.IDLE)).isEqualTo(2);
+            assertThat(bus.compareAndSet(Phase.IDLE, Phase.BUSY)).isTrue();
+            assertThat(bus.get()).isSameAs(Phase.BUSY);
+            final List<String> seen = new ArrayList<>();
+            sub.poll((t, endOfBatch) -> seen.add(t.from() + "->" + t.to()), 10);
+            assertThat(seen).containsExactly("idle->busy", "busy->idle", "idle->busy");
+        }
+    }
+
     @Test
     void negativeTimeoutToTrySet()
     {

@@ -1,0 +1,153 @@
+package io.statebus;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Once a single-producer bus's owner has published, its next publishes take a fast path where one read of a gate
+ * stands for the owner, closed and listener checks of the full path. These tests pin down that the gate shuts for
+ * everything those checks catch, each time after the owner has published (so the gate was open): a close from
+ * another thread, an executor subscription or an await added later. Without the gate shutting, each fails.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class FastPathChecksEverythingTest
+{
+    private static StateBus<Connection> busOnItsFastPath()
+    {
+        final StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(64).noClock().build();
+        bus.set(Connection.CONNECTING); // the full path: makes this thread the owner, then opens the gate
+        bus.set(Connection.CONNECTED); // the fast path
+        assertThat(bus.fastPathOpen()).as("fast path open after the owner's first publish").isTrue();
+        return bus;
+    }
+
+    @Test
+    void aCloseFromAnotherThreadIsSeenByTheOwnersNextSet() throws Exception
+    {
+        try (StateBus<Connection> bus = busOnItsFastPath())
+        {
+            final Thread closer = new Thread(bus::close, "closer");
+            closer.start();
+            closer.join(); // close() returned before the set below
+            assertThat(bus.fastPathOpen()).isFalse();
+
+            assertThatThrownBy(() -> bus.set(Connection.CLOSING)).isInstanceOf(StateBusClosedException.class);
+            assertThatThrownBy(() -> bus.trySet(Connection.CLOSING, 1, TimeUnit.SECONDS))
+                .isInstanceOf(StateBusClosedException.class);
+            assertThatThrownBy(() -> bus.compareAndSet(Connection.CONNECTED, Connection.CLOSING))
+                .isInstanceOf(StateBusClosedException.class);
+            assertThat(bus.get()).isEqualTo(Connection.CONNECTED);
+            assertThat(bus.published()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anExecutorSubscriptionAddedByTheOwnerIsToldOfItsVeryNextPublish() throws Exception
+    {
+        try (StateBus<Connection> bus = busOnItsFastPath())
+        {
+            final Recorder<Connection> recorder = new Recorder<>();
+            // a same-thread executor subscribed from the producer, after its first publish: no registration
+            // recheck, so the handler runs only if a publish tells it
+            bus.subscribe(Policy.BLOCK, recorder, Runnable::run);
+
+            bus.set(Connection.CLOSING);
+            assertThat(recorder.transitions).extracting(Transition::to).containsExactly(Connection.CLOSING);
+            assertThat(bus.trySet(Connection.CLOSED, 1, TimeUnit.SECONDS)).isTrue();
+            assertThat(bus.compareAndSet(Connection.CLOSED, Connection.DISCONNECTED)).isTrue();
+            assertThat(recorder.transitions).extracting(Transition::to)
+                .containsExactly(Connection.CLOSING, Connection.CLOSED, Connection.DISCONNECTED);
+        }
+    }
+
+    @Test
+    void theGateReopensWhenTheLastListenerLeavesAndShutsAgainForTheNext()
+    {
+        try (StateBus<Connection> bus = busOnItsFastPath())
+        {
+            final Recorder<Connection> first = new Recorder<>();
+            final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK, first, Runnable::run);
+            bus.set(Connection.CLOSING);
+            assertThat(bus.fastPathOpen()).as("shut while a listener is registered").isFalse();
+            sub.close();
+            bus.set(Connection.CLOSED); // the full path: no listener left, so it reopens the gate
+            assertThat(bus.fastPathOpen()).as("reopened once no listener is left").isTrue();
+            bus.set(Connection.DISCONNECTED); // the fast path again
+
+            final Recorder<Connection> second = new Recorder<>();
+            bus.subscribe(Policy.BLOCK, second, Runnable::run);
+            bus.set(Connection.CONNECTING);
+
+            assertThat(first.transitions).extracting(Transition::to).containsExactly(Connection.CLOSING);
+            assertThat(second.transitions).extracting(Transition::to).containsExactly(Connection.CONNECTING);
+        }
+    }
+
+    @Test
+    void anAwaitParkedPastItsRegistrationWindowIsWokenByTheOwnersNextSet() throws Exception
+    {
+        try (StateBus<Connection> bus = busOnItsFastPath())
+        {
+            final AtomicReference<Awaited<Connection>> result = new AtomicReference<>();
+            final CountDownLatch done = new CountDownLatch(1);
+            final Thread waiter = new Thread(() ->
+            {
+                try
+                {
+                    result.set(bus.await(Connection.CLOSING, 20, TimeUnit.SECONDS));
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                finally
+                {
+                    done.countDown();
+                }
+            }, "waiter");
+            waiter.start();
+
+            // registered, then parked beyond the registration window: from here only a publish that tells the
+            // await wakes it before its 20 s deadline
+            final long windowEnds = awaitRegistered(bus) + 20 * PublishListener.REGISTRATION_RECHECK_NANOS;
+            while (System.nanoTime() - windowEnds < 0 || waiter.getState() != Thread.State.TIMED_WAITING)
+            {
+                Thread.yield();
+            }
+            bus.set(Connection.CLOSING);
+
+            assertThat(done.await(10, TimeUnit.SECONDS)).as("await woken by the publish").isTrue();
+            assertThat(result.get().outcome()).isEqualTo(Awaited.Outcome.MATCHED);
+            assertThat(result.get().transition().sequence()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aMultiProducerBusAlwaysTakesTheFullPath()
+    {
+        try (StateBus<Connection> bus =
+                 StateBus.builder(Connection.DISCONNECTED).producerMode(ProducerMode.MULTI).noClock().build())
+        {
+            bus.set(Connection.CONNECTING);
+            bus.set(Connection.CONNECTED);
+            assertThat(bus.fastPathOpen()).as("the lock is the multi-producer bus's only way in").isFalse();
+        }
+    }
+
+    /** Waits (bounded by the class timeout) until an await has joined; returns when it was seen. */
+    private static long awaitRegistered(final StateBus<Connection> bus)
+    {
+        while (bus.subscriptionCount() == 0)
+        {
+            Thread.yield();
+        }
+        return System.nanoTime();
+    }
+}
