@@ -90,6 +90,8 @@ public final class StateBus<S> implements AutoCloseable
     private final ProducerLock producerLock;
     private final IdleStrategy producerIdle;
     private final WaitStrategy waitStrategy;
+    /** The ring's view of {@link #waitStrategy}: signals it only while a handler thread runs. */
+    private final HandlerThreadWaitStrategy handlerThreadWaits;
     private final ThreadFactory handlerThreadFactory;
     private final Policy awaitPolicy;
 
@@ -144,7 +146,8 @@ public final class StateBus<S> implements AutoCloseable
         this.producerLock = mode == ProducerMode.MULTI ? new ProducerLock() : null;
         // The single-producer sequencer in both modes: MULTI producers are serialised by producerLock, and only
         // tryNext() is used, so the ring's cursor is always the highest published sequence.
-        this.ring = RingBuffer.createSingleProducer(Slot::new, capacity, waitStrategy);
+        this.handlerThreadWaits = new HandlerThreadWaitStrategy(waitStrategy);
+        this.ring = RingBuffer.createSingleProducer(Slot::new, capacity, handlerThreadWaits);
         final int initialId = table.idOf(builder.initial);
         this.stateWord = new Sequence(StateWord.pack(0, initialId, initialId));
         this.timestamps = clock == NoClock.INSTANCE ? null : new long[capacity];
@@ -680,7 +683,7 @@ public final class StateBus<S> implements AutoCloseable
         final Subscription<S> subscription = join(policy, -1);
         try
         {
-            subscription.startHandlerThread(handler, handlerThreadFactory);
+            subscription.startHandlerThread(handler, handlerThreadFactory, handlerThreadWaits);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -1296,9 +1299,10 @@ public final class StateBus<S> implements AutoCloseable
     /**
      * Builds a {@link StateBus}. Defaults: capacity 1024, {@link ProducerMode#SINGLE},
      * {@link BlockingWaitStrategy} for handler threads (no CPU while idle, and an interrupted handler thread ends;
-     * but the producer takes its lock on every publish: pick {@code YieldingWaitStrategy} or
-     * {@code BusySpinWaitStrategy} for the lowest latency, {@code SleepingWaitStrategy} for the cheapest publish
-     * with little idle CPU), a {@link BackoffIdleStrategy} that spins, yields,
+     * but while a handler thread runs, the producer takes its lock on every publish: pick
+     * {@code YieldingWaitStrategy} or {@code BusySpinWaitStrategy} for the lowest latency,
+     * {@code SleepingWaitStrategy} for the cheapest publish with little idle CPU; a bus without handler threads
+     * never signals its wait strategy), a {@link BackoffIdleStrategy} that spins, yields,
      * then parks at most 50 us for producers waiting on back-pressure, the system nano clock, and setting the
      * current value again publishes nothing.
      *

@@ -359,9 +359,11 @@ public final class Subscription<S> implements AutoCloseable
         }
     }
 
-    void startHandlerThread(final TransitionHandler<S> handler, final ThreadFactory factory)
+    void startHandlerThread(
+        final TransitionHandler<S> handler, final ThreadFactory factory, final HandlerThreadWaitStrategy waits)
     {
-        final Thread thread = factory.newThread(() -> runHandler(handler));
+        final long[] firstWait = new long[1];
+        final Thread thread = factory.newThread(() -> runHandler(handler, waits, firstWait[0]));
         if (thread == null)
         {
             throw new IllegalStateException("the handler thread factory returned no thread");
@@ -369,10 +371,33 @@ public final class Subscription<S> implements AutoCloseable
         internalConsumer = "handler thread";
         handlerThread = thread;
         CONSUMER.setVolatile(this, thread);
-        thread.start();
+        firstWait[0] = waits.handlerThreadRegistered(); // Thread.start() publishes it to the new thread
+        try
+        {
+            thread.start();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            waits.handlerThreadEnded();
+            throw ex;
+        }
     }
 
-    private void runHandler(final TransitionHandler<S> handler)
+    private void runHandler(
+        final TransitionHandler<S> handler, final HandlerThreadWaitStrategy waits, final long firstWaitNotBefore)
+    {
+        try
+        {
+            HandlerThreadWaitStrategy.firstWaitNotBefore(firstWaitNotBefore);
+            deliverUntilEnded(handler);
+        }
+        finally
+        {
+            waits.handlerThreadEnded();
+        }
+    }
+
+    private void deliverUntilEnded(final TransitionHandler<S> handler)
     {
         while (true)
         {

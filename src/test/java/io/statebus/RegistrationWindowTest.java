@@ -3,6 +3,10 @@ package io.statebus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.WaitStrategy;
+
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -83,6 +87,76 @@ class RegistrationWindowTest
                 ran++;
             }
             assertThat(recorder.transitions).isEmpty();
+        }
+    }
+
+    /** Counts the signals it receives; waits like a busy-spin strategy. */
+    private static final class CountingSignals implements WaitStrategy
+    {
+        int signals;
+
+        @Override
+        public long waitFor(final long sequence, final Sequence cursor, final Sequence dependent,
+            final SequenceBarrier barrier)
+        {
+            return dependent.get();
+        }
+
+        @Override
+        public void signalAllWhenBlocking()
+        {
+            signals++;
+        }
+    }
+
+    @Test
+    void theProducerSignalsTheWaitStrategyOnlyWhileAHandlerThreadIsRegistered()
+    {
+        final CountingSignals counting = new CountingSignals();
+        final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(counting);
+        waits.signalAllWhenBlocking();
+        assertThat(counting.signals).as("no handler thread: no signal").isZero();
+
+        waits.handlerThreadRegistered();
+        waits.handlerThreadRegistered();
+        waits.signalAllWhenBlocking();
+        waits.handlerThreadEnded();
+        waits.signalAllWhenBlocking();
+        assertThat(counting.signals).as("signals while one or two handler threads run").isEqualTo(2);
+
+        waits.handlerThreadEnded();
+        waits.signalAllWhenBlocking();
+        assertThat(counting.signals).as("none after the last one ended").isEqualTo(2);
+    }
+
+    @Test
+    void aNewHandlerThreadsFirstWaitComesAfterTheRegistrationWindow()
+    {
+        // a publish that read "no handler thread" just before the registration sent no signal; its cursor store
+        // is visible to the strategy's own check of the cursor once the window has passed
+        final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(new CountingSignals());
+        final long registeredAfter = System.nanoTime();
+        final long notBefore = waits.handlerThreadRegistered();
+        assertThat(notBefore - registeredAfter).isGreaterThanOrEqualTo(PublishListener.REGISTRATION_RECHECK_NANOS);
+
+        HandlerThreadWaitStrategy.firstWaitNotBefore(notBefore);
+        assertThat(System.nanoTime() - notBefore).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aHandlerThreadOfABusWithoutOthersStillReceivesTransitionsPublishedAsItStarts() throws Exception
+    {
+        // the default BlockingWaitStrategy: a handler thread that missed a signal would block until its timeout
+        for (int round = 0; round < 200; round++)
+        {
+            try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(8).noClock().build())
+            {
+                bus.set(Connection.CONNECTING); // before any handler thread: no signal sent
+                final LinkedBlockingQueue<Connection> seen = new LinkedBlockingQueue<>();
+                bus.subscribe(Policy.BLOCK, (t, endOfBatch) -> seen.add(t.to()));
+                bus.set(Connection.CONNECTED); // racing the new thread's start
+                assertThat(seen.poll(10, TimeUnit.SECONDS)).as("round %d", round).isEqualTo(Connection.CONNECTED);
+            }
         }
     }
 }
