@@ -141,14 +141,20 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
     private void end(final RuntimeException cause)
     {
         state = IDLE;
+        RuntimeException reported = cause;
         if (!subscription.isClosed())
         {
             subscription.fail(cause); // a subscription already ended by its bus's close keeps that ending
         }
+        else
+        {
+            // the bus (or the subscription) closed first: that is the ending, the refused final drain its detail
+            reported = new StateBusClosedException("closed; the executor refused the final delivery: " + cause, cause);
+        }
         bus.removeListener(this);
         if (onEnd != null)
         {
-            onEnd.accept(cause);
+            onEnd.accept(reported);
         }
     }
 

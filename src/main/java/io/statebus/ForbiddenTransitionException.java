@@ -7,8 +7,9 @@ public final class ForbiddenTransitionException extends IllegalStateException
 {
     private static final long serialVersionUID = 1L;
 
-    private final transient Object from;
-    private final transient Object to;
+    /** Transient: a state need not be Serializable; writeObject keeps the ones that are (every enum). */
+    private transient Object from;
+    private transient Object to;
 
     ForbiddenTransitionException(final Object from, final Object to)
     {
@@ -17,8 +18,23 @@ public final class ForbiddenTransitionException extends IllegalStateException
         this.to = to;
     }
 
+    private void writeObject(final java.io.ObjectOutputStream out) throws java.io.IOException
+    {
+        out.defaultWriteObject();
+        out.writeObject(from instanceof java.io.Serializable ? from : null);
+        out.writeObject(to instanceof java.io.Serializable ? to : null);
+    }
+
+    private void readObject(final java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException
+    {
+        in.defaultReadObject();
+        from = in.readObject();
+        to = in.readObject();
+    }
+
     /**
-     * @return the state the bus was in, and still is.
+     * @return the state the bus was in, and still is (after deserialization: null unless the state is
+     *     {@link java.io.Serializable}).
      */
     public Object from()
     {

@@ -31,6 +31,11 @@ final class ProducerLock
     private volatile int locked;
     @SuppressWarnings("unused")
     private long p11, p12, p13, p14, p15, p16, p17;
+    /**
+     * The holder, written by it after acquiring and cleared before releasing. Plain: a thread only ever finds
+     * itself here while it holds the lock (its own writes, in program order); any other value means "not me".
+     */
+    private Thread holder;
 
     /** Acquires, waiting as long as it takes; not interruptible (the interrupt status is kept). */
     void lock()
@@ -39,6 +44,13 @@ final class ProducerLock
         {
             lockSlowly();
         }
+        holder = Thread.currentThread();
+    }
+
+    /** Whether the calling thread holds the lock (user code it runs while publishing may call back into the bus). */
+    boolean isHeldByCurrentThread()
+    {
+        return holder == Thread.currentThread();
     }
 
     private void lockSlowly()
@@ -63,27 +75,29 @@ final class ProducerLock
      */
     boolean tryLock(final long deadlineNanos) throws InterruptedException
     {
-        if (LOCKED.compareAndSet(this, 0, 1))
+        if (!LOCKED.compareAndSet(this, 0, 1))
         {
-            return true;
-        }
-        for (int attempt = 0; locked != 0 || !LOCKED.compareAndSet(this, 0, 1); attempt++)
-        {
-            if (Thread.interrupted())
+            for (int attempt = 0; locked != 0 || !LOCKED.compareAndSet(this, 0, 1); attempt++)
             {
-                throw new InterruptedException("interrupted while waiting for another producer; nothing was published");
+                if (Thread.interrupted())
+                {
+                    throw new InterruptedException(
+                        "interrupted while waiting for another producer; nothing was published");
+                }
+                if (System.nanoTime() - deadlineNanos >= 0)
+                {
+                    return false;
+                }
+                backOff(attempt);
             }
-            if (System.nanoTime() - deadlineNanos >= 0)
-            {
-                return false;
-            }
-            backOff(attempt);
         }
+        holder = Thread.currentThread();
         return true;
     }
 
     void unlock()
     {
+        holder = null;
         // release: everything the holder wrote (slot, state word, sequencer fields) is seen by the next holder
         LOCKED.setRelease(this, 0);
     }

@@ -58,6 +58,8 @@ public final class StateBus<S> implements AutoCloseable
     /** From the fast path: not decided there (unchanged, forbidden, ring full); the full path decides. */
     private static final long FAST_MISS = -5;
     private static final PublishListener[] NO_LISTENERS = new PublishListener[0];
+    /** The fast-path gate of a closed bus: final, no thread opens it again. */
+    private static final Object CLOSED_GATE = new Object();
 
     private static final VarHandle OWNER;
     private static final VarHandle FAST_PRODUCER;
@@ -70,7 +72,7 @@ public final class StateBus<S> implements AutoCloseable
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             OWNER = lookup.findVarHandle(StateBus.class, "owner", Thread.class);
-            FAST_PRODUCER = lookup.findVarHandle(StateBus.class, "fastProducer", Thread.class);
+            FAST_PRODUCER = lookup.findVarHandle(StateBus.class, "fastProducer", Object.class);
             PRODUCER_WAITS = lookup.findVarHandle(StateBus.class, "producerWaits", long.class);
             PRODUCER_WAIT_NANOS = lookup.findVarHandle(StateBus.class, "producerWaitNanos", long.class);
         }
@@ -114,12 +116,14 @@ public final class StateBus<S> implements AutoCloseable
      */
     private Thread owner;
     /**
-     * The owner of a single-producer bus while nothing else needs checking on its publish path: not closed, no
-     * listener. One read of it stands for the owner, closed and listener checks. Only the owner sets it (after a
-     * publish, see {@link #openFastPath}); {@link #close} and {@link #addListener} clear it.
+     * The fast-path gate: the owner of a single-producer bus while nothing else needs checking on its publish
+     * path (open, no listener); null while something does; {@link #CLOSED_GATE} once closed, for good. One read
+     * of it stands for the owner, closed and listener checks. Only the owner opens it (after a full-path publish,
+     * see {@link #openFastPath}); {@link #addListener} and {@link #told} shut it; {@link #close} closes it before
+     * it sets {@link #closed}, so a thread that has seen {@code closed} also finds the gate closed.
      */
     @SuppressWarnings("unused")
-    private Thread fastProducer;
+    private Object fastProducer;
     private volatile boolean closed;
     /** Copy-on-write; read once per publish, so an empty array costs one load. */
     private volatile PublishListener[] listeners = NO_LISTENERS;
@@ -233,7 +237,7 @@ public final class StateBus<S> implements AutoCloseable
     {
         final int toId = table.idOf(next);
         final Thread current = Thread.currentThread();
-        if ((Thread)FAST_PRODUCER.getOpaque(this) == current) // opaque: a stale "open" is caught after the publish
+        if (FAST_PRODUCER.getOpaque(this) == current) // opaque: a stale "open" is caught after the publish
         {
             final long fast = publishFast(-1, toId);
             if (fast != FAST_MISS)
@@ -280,7 +284,7 @@ public final class StateBus<S> implements AutoCloseable
         final int toId = table.idOf(next);
         final long deadline = deadline(timeout, unit);
         final Thread current = Thread.currentThread();
-        if ((Thread)FAST_PRODUCER.getOpaque(this) == current) // as in set
+        if (FAST_PRODUCER.getOpaque(this) == current) // as in set
         {
             final long fast = publishFast(-1, toId);
             if (fast != FAST_MISS)
@@ -328,7 +332,7 @@ public final class StateBus<S> implements AutoCloseable
         final int expectedId = table.idOf(expected);
         final int toId = table.idOf(next);
         final Thread current = Thread.currentThread();
-        if ((Thread)FAST_PRODUCER.getOpaque(this) == current) // as in set
+        if (FAST_PRODUCER.getOpaque(this) == current) // as in set
         {
             final long fast = publishFast(expectedId, toId);
             if (fast != FAST_MISS)
@@ -389,6 +393,12 @@ public final class StateBus<S> implements AutoCloseable
         long sequence;
         while (true)
         {
+            if (times != null && closed)
+            {
+                // the clock (user code) may have closed the bus: claim nothing after close() returned (an idle
+                // strategy that closes it is caught by awaitCapacity, which re-reads closed after each idle)
+                throw new StateBusClosedException("bus is closed: cannot publish " + table.stateOf(toId));
+            }
             try
             {
                 sequence = ring.tryNext();
@@ -429,7 +439,15 @@ public final class StateBus<S> implements AutoCloseable
             return FAST_MISS;
         }
         final long[] times = timestamps;
-        final long now = times == null ? 0 : clock.nanoTime(); // before the claim, as in publish
+        long now = 0;
+        if (times != null)
+        {
+            now = clock.nanoTime(); // before the claim, as in publish
+            if (closed)
+            {
+                return FAST_MISS; // the clock closed the bus: the full path refuses
+            }
+        }
         final long sequence;
         try
         {
@@ -467,7 +485,7 @@ public final class StateBus<S> implements AutoCloseable
      */
     private long toldAfterFast(final long sequence, final Thread current)
     {
-        if ((Thread)FAST_PRODUCER.getAcquire(this) != current)
+        if (FAST_PRODUCER.getAcquire(this) != current)
         {
             told(sequence);
         }
@@ -475,20 +493,17 @@ public final class StateBus<S> implements AutoCloseable
     }
 
     /**
-     * Single-producer bus, after a full-path publish by its owner: opens the fast path if the bus is open and has
-     * no listener. Volatile write, then volatile re-reads: against {@link #close} and {@link #addListener}, which
-     * write their flag, then shut the gate, whichever of the two goes second in the synchronization order sees the
-     * other, so the gate never stays open over a listener or a closed bus.
+     * Single-producer bus, after a full-path publish by its owner and its telling: opens the fast path if the bus
+     * has no listener. CAS from null (a closed gate stays closed), then a volatile re-read of the listeners:
+     * against {@link #addListener}, which writes the array, then shuts the gate, whichever of the two goes second
+     * in the synchronization order sees the other, so the gate never stays open over a listener.
      */
     private void openFastPath(final Thread current)
     {
-        if (producerLock == null && (Thread)FAST_PRODUCER.getOpaque(this) != current && canBeFast())
+        if (producerLock == null && FAST_PRODUCER.getOpaque(this) != current && canBeFast() &&
+            FAST_PRODUCER.compareAndSet(this, null, current) && !canBeFast())
         {
-            FAST_PRODUCER.setVolatile(this, current);
-            if (!canBeFast())
-            {
-                FAST_PRODUCER.setVolatile(this, null);
-            }
+            FAST_PRODUCER.compareAndSet(this, current, null);
         }
     }
 
@@ -500,7 +515,7 @@ public final class StateBus<S> implements AutoCloseable
     /** Whether the owner's next publish may take the fast path (for tests). */
     boolean fastPathOpen()
     {
-        return FAST_PRODUCER.getVolatile(this) != null;
+        return FAST_PRODUCER.getVolatile(this) instanceof Thread;
     }
 
     /**
@@ -514,10 +529,25 @@ public final class StateBus<S> implements AutoCloseable
             final PublishListener[] toNotify = listeners;
             if (toNotify.length != 0 && !closed)
             {
+                shutFastPath(); // from now on this producer's publishes read the array too
                 notifyListeners(toNotify); // once closed, close() itself has told everyone, after this publish
             }
         }
         return sequence;
+    }
+
+    /**
+     * A publish that tells a listener shuts its owner's gate itself, not only the thread that added the
+     * listener (which may not have shut it yet): a listener told once is told of every later publish, which is
+     * what lets an executor subscription skip its registration recheck (see {@code ExecutorDelivery}).
+     */
+    private void shutFastPath()
+    {
+        final Thread current = Thread.currentThread();
+        if (FAST_PRODUCER.getOpaque(this) == current)
+        {
+            FAST_PRODUCER.compareAndSet(this, current, null);
+        }
     }
 
     private static void notifyListeners(final PublishListener[] toNotify)
@@ -724,7 +754,8 @@ public final class StateBus<S> implements AutoCloseable
                 final long head = claimedAfterCopy();
                 if (fromSequence < oldest || head - capacity >= fromSequence)
                 {
-                    throw refuseReplay(policy, sequence, fromSequence, head);
+                    // head may be claimed and not yet published: name the latest published one
+                    throw refuseReplay(policy, sequence, fromSequence, Math.min(head, ring.getCursor()));
                 }
                 joinSequence = fromSequence - 1;
                 joinStateId = fromId;
@@ -771,7 +802,10 @@ public final class StateBus<S> implements AutoCloseable
             final PublishListener[] next = Arrays.copyOf(current, current.length + 1);
             next[current.length] = listener;
             listeners = next;
-            FAST_PRODUCER.setVolatile(this, null); // after the array: see openFastPath
+            if (!closed) // under the lock close() takes: a closed gate stays closed
+            {
+                FAST_PRODUCER.setVolatile(this, null); // after the array: see openFastPath
+            }
         }
     }
 
@@ -907,9 +941,12 @@ public final class StateBus<S> implements AutoCloseable
                 {
                     return new Awaited<>(Awaited.Outcome.MATCHED, matcher.match, 0);
                 }
-                if (matcher.missed > 0)
+                // not only the notices delivered: a poll lapped more than MAX_LAPS_PER_POLL times returns with
+                // its notice still pending, and what it missed may have matched
+                final long missed = subscription.missed();
+                if (missed > 0)
                 {
-                    return new Awaited<>(Awaited.Outcome.LAPPED, null, matcher.missed);
+                    return new Awaited<>(Awaited.Outcome.LAPPED, null, missed);
                 }
                 if (System.nanoTime() - deadline >= 0)
                 {
@@ -1040,7 +1077,24 @@ public final class StateBus<S> implements AutoCloseable
         public boolean completeExceptionally(final Throwable ex)
         {
             end();
-            return super.completeExceptionally(ex);
+            return super.completeExceptionally(lappedIfMissed(ex));
+        }
+
+        /**
+         * A timeout of an await that missed transitions is a lap: a GAP poll lapped many times returns before its
+         * notice is due (see Subscription), and what went by unseen may have matched.
+         */
+        private Throwable lappedIfMissed(final Throwable ex)
+        {
+            if (ex instanceof java.util.concurrent.TimeoutException)
+            {
+                final long missed = subscription.missed();
+                if (missed > 0)
+                {
+                    return new LappedException(missed);
+                }
+            }
+            return ex;
         }
 
         @Override
@@ -1213,15 +1267,17 @@ public final class StateBus<S> implements AutoCloseable
             {
                 return;
             }
+            FAST_PRODUCER.setVolatile(this, CLOSED_GATE); // before the flag: see fastProducer
             closed = true;
-            FAST_PRODUCER.setVolatile(this, null); // after the flag: see openFastPath
             toRelease = new ArrayList<>(subscriptions);
             subscriptions.clear(); // every one of them is closed now (Subscription#isClosed): none is open
         }
-        if (producerLock != null)
+        if (producerLock != null && !producerLock.isHeldByCurrentThread())
         {
             // a publish that read closed == false holds the lock: wait it out, so nothing is published after
-            // close() returns (a producer waiting for capacity sees closed, throws and unlocks)
+            // close() returns (a producer waiting for capacity sees closed, throws and unlocks). Not when this
+            // thread holds it (a clock, idle strategy or state's toString closing from inside its own publish):
+            // that publish re-reads closed before it claims, so it publishes nothing.
             producerLock.lock();
             producerLock.unlock();
         }
@@ -1369,7 +1425,9 @@ public final class StateBus<S> implements AutoCloseable
 
         /**
          * @param idleStrategy how a producer waits while a {@link Policy#BLOCK} subscription is a whole ring
-         *                     behind. Used by one producer at a time.
+         *                     behind. Used by one producer at a time, inside its publish (on a multi-producer
+         *                     bus, holding the producer lock): it may close the bus (the waiting publish then
+         *                     throws {@link StateBusClosedException}), but must not wait for another producer.
          * @return this builder.
          */
         public Builder<S> producerIdleStrategy(final IdleStrategy idleStrategy)
@@ -1392,6 +1450,10 @@ public final class StateBus<S> implements AutoCloseable
          * // in the producer's (or any agent's) duty cycle:
          * clock.update(System.nanoTime());
          * }</pre>
+         *
+         * <p>It runs inside the publish, before the claim (on a multi-producer bus, holding the producer lock): a
+         * clock that throws changes nothing, one that closes the bus makes that publish throw
+         * {@link StateBusClosedException}; it must not wait for another producer.
          *
          * @param clock the clock for transition timestamps; {@link #noClock()} for the fastest publish.
          * @return this builder.

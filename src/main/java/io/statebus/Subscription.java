@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One consumer of a {@link StateBus}: its own sequence (a cursor into the shared ring), a barrier, a
@@ -362,23 +363,34 @@ public final class Subscription<S> implements AutoCloseable
     void startHandlerThread(
         final TransitionHandler<S> handler, final ThreadFactory factory, final HandlerThreadWaitStrategy waits)
     {
-        final long[] firstWait = new long[1];
-        final Thread thread = factory.newThread(() -> runHandler(handler, waits, firstWait[0]));
-        if (thread == null)
-        {
-            throw new IllegalStateException("the handler thread factory returned no thread");
-        }
-        internalConsumer = "handler thread";
-        handlerThread = thread;
-        CONSUMER.setVolatile(this, thread);
-        firstWait[0] = waits.handlerThreadRegistered(); // Thread.start() publishes it to the new thread
+        // Counted before any thread can run the task. Exactly one of the task and the failure path below uncounts
+        // it: a factory may hand back a thread that already runs the task, and then start() throws.
+        final AtomicBoolean unclaimed = new AtomicBoolean(true);
+        final long firstWaitNotBefore = waits.handlerThreadRegistered();
         try
         {
+            final Thread thread = factory.newThread(() ->
+            {
+                if (unclaimed.compareAndSet(true, false))
+                {
+                    runHandler(handler, waits, firstWaitNotBefore);
+                }
+            });
+            if (thread == null)
+            {
+                throw new IllegalStateException("the handler thread factory returned no thread");
+            }
+            internalConsumer = "handler thread";
+            handlerThread = thread;
+            CONSUMER.setVolatile(this, thread);
             thread.start();
         }
         catch (final RuntimeException | Error ex)
         {
-            waits.handlerThreadEnded();
+            if (unclaimed.compareAndSet(true, false))
+            {
+                waits.handlerThreadEnded(); // the task never ran; one already running stays counted until it ends
+            }
             throw ex;
         }
     }
@@ -547,7 +559,10 @@ public final class Subscription<S> implements AutoCloseable
     }
 
     /**
-     * @return the last sequence consumed (delivered or reported missed).
+     * Updated once per poll (per batch on a handler thread or executor), after the handler returned from the
+     * batch's last transition: read inside a handler, it does not count the batch being delivered yet.
+     *
+     * @return the last sequence consumed (delivered, or counted in {@link #missed()}) by the batches completed.
      */
     public long position()
     {
@@ -555,7 +570,10 @@ public final class Subscription<S> implements AutoCloseable
     }
 
     /**
-     * @return transitions delivered to the handler so far.
+     * Updated once per poll (per batch), like {@link #position()}; {@link #missed()} is updated as each lap is
+     * found, before the position, so another thread never finds {@code delivered + missed} behind the position.
+     *
+     * @return transitions delivered to the handler by the batches completed.
      */
     public long delivered()
     {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.reflect.Field;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -559,6 +560,107 @@ class AwaitEdgeCasesTest
             }
             assertThat(notCancelled).as("futures not ended by their cancel; first: %s", first).isZero();
             waitUntil(() -> bus.subscriptionCount() == 0, "every cancelled future's subscription is closed");
+        }
+    }
+
+    /**
+     * A GAP await whose poll is lapped more than Subscription.MAX_LAPS_PER_POLL times returns from that poll with
+     * its notice still pending: transitions went by unseen, so the answer is LAPPED, never TIMED_OUT.
+     */
+    @Test
+    void aGapAwaitLappedManyTimesInOnePollNeverSaysTimedOut() throws Exception
+    {
+        final String wrong = whileAProducerLapsEveryGapAwait((bus, own) ->
+        {
+            final Awaited<Connection> r = bus.await(s -> own.capture() && s == CLOSED, 0, TimeUnit.SECONDS);
+            return r.outcome() == Awaited.Outcome.TIMED_OUT && own.missed() > 0 ? r.toString() : null;
+        });
+        assertThat(wrong).as("an await that missed transitions said").isNull();
+    }
+
+    @Test
+    void aGapFutureLappedManyTimesInOnePollNeverEndsWithTimeoutException() throws Exception
+    {
+        final String wrong = whileAProducerLapsEveryGapAwait((bus, own) ->
+        {
+            final CompletableFuture<Transition<Connection>> f =
+                bus.awaitAsync(s -> own.capture() && s == CLOSED, 1, TimeUnit.MILLISECONDS, pool);
+            final Throwable thrown = catchThrowable(() -> f.get(10, TimeUnit.SECONDS));
+            return thrown != null && thrown.getCause() instanceof TimeoutException && own.missed() > 0 ?
+                thrown.getCause().toString() : null;
+        });
+        assertThat(wrong).as("a future that missed transitions ended with").isNull();
+    }
+
+    /** The await's own subscription, captured from inside its predicate (the newest subscription at that point). */
+    private static final class OwnSubscription
+    {
+        final List<Subscription<Connection>> all;
+        volatile Subscription<Connection> own;
+
+        OwnSubscription(final List<Subscription<Connection>> all)
+        {
+            this.all = all;
+        }
+
+        boolean capture()
+        {
+            if (own == null)
+            {
+                own = all.get(all.size() - 1); // the first test is of the join state, right after joining
+            }
+            return true;
+        }
+
+        long missed()
+        {
+            return own.missed();
+        }
+    }
+
+    private interface OneGapAwait
+    {
+        /** Returns a description of a wrong answer, or null. */
+        String run(StateBus<Connection> bus, OwnSubscription own) throws Exception;
+    }
+
+    /** Awaits, one after another for 5 s, on a ring of 2 that a producer laps flat out; the first wrong answer. */
+    @SuppressWarnings("unchecked")
+    private static String whileAProducerLapsEveryGapAwait(final OneGapAwait await) throws Exception
+    {
+        final StateBus<Connection> bus =
+            StateBus.builder(DISCONNECTED).capacity(2).noClock().awaitPolicy(Policy.GAP).build();
+        final Field field = StateBus.class.getDeclaredField("subscriptions");
+        field.setAccessible(true);
+        final List<Subscription<Connection>> subscriptions = (List<Subscription<Connection>>)field.get(bus);
+        final AtomicBoolean stop = new AtomicBoolean();
+        final Thread producer = new Thread(() ->
+        {
+            for (long i = 0; !stop.get() && i < 2_000_000_000L; i++)
+            {
+                bus.set((i & 1) == 0 ? CONNECTING : CONNECTED);
+            }
+        }, "producer");
+        producer.setDaemon(true);
+        producer.start();
+        try
+        {
+            final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() - end < 0)
+            {
+                final String wrong = await.run(bus, new OwnSubscription(subscriptions));
+                if (wrong != null)
+                {
+                    return wrong;
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            stop.set(true);
+            producer.join(5_000);
+            bus.close();
         }
     }
 }

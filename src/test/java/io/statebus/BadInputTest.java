@@ -1,22 +1,29 @@
 package io.statebus;
 
+import com.lmax.disruptor.Sequence;
+import org.agrona.concurrent.NanoClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.agrona.concurrent.NanoClock;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.statebus.Connection.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * The bad-input catalogue (docs/bad-input.md), one test per row: each bad input gets the exception type and
@@ -717,6 +724,53 @@ class BadInputTest
         try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(4).allow(CLOSED).build())
         {
             assertThat(bus.set(CONNECTING)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRefusedReplayNamesOnlyPublishedSequences() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(4).noClock().build())
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                bus.set(TestStates.CYCLE[i % TestStates.CYCLE.length]);
+            }
+            final long published = bus.latestSequence(); // 10; the ring holds 7..10
+            // the moment inside a publish after the claim (state word written) and before the cursor moves
+            final Field word = StateBus.class.getDeclaredField("stateWord");
+            word.setAccessible(true);
+            final int nextId = TestStates.CYCLE[(int)(published % TestStates.CYCLE.length)].ordinal();
+            ((Sequence)word.get(bus)).set(StateWord.pack(published + 1, bus.get().ordinal(), nextId));
+
+            final ReplayUnavailableException ex =
+                catchThrowableOfType(() -> bus.subscribe(Policy.GAP, 2), ReplayUnavailableException.class);
+            assertThat(ex).isNotNull();
+            assertThat(ex.latest()).as(ex.getMessage()).isEqualTo(published);
+            assertThat(ex.oldestAvailable()).as(ex.getMessage()).isGreaterThan(published + 1 - 4);
+        }
+    }
+
+    @Test
+    void aForbiddenTransitionKeepsItsStatesThroughSerialization() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).allow(DISCONNECTED, CONNECTING).build())
+        {
+            final ForbiddenTransitionException ex =
+                catchThrowableOfType(() -> bus.set(CLOSED), ForbiddenTransitionException.class);
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes))
+            {
+                out.writeObject(ex);
+            }
+            final ForbiddenTransitionException copy;
+            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray())))
+            {
+                copy = (ForbiddenTransitionException)in.readObject();
+            }
+            assertThat(copy.getMessage()).isEqualTo(ex.getMessage());
+            assertThat(copy.from()).isEqualTo(DISCONNECTED);
+            assertThat(copy.to()).isEqualTo(CLOSED);
         }
     }
 }

@@ -4,6 +4,8 @@ import io.statebus.agent.SubscriptionAgent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,10 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.statebus.Connection.CLOSED;
+import static io.statebus.Connection.CLOSING;
 import static io.statebus.Connection.CONNECTED;
 import static io.statebus.Connection.CONNECTING;
 import static io.statebus.Connection.DISCONNECTED;
@@ -404,5 +409,110 @@ class ClosingTest
         assertThat(a.isClosed()).isTrue();
         assertThat(b.isClosed()).isTrue();
         assertThat(bus.subscriptionCount()).as("open subscriptions after close: %s", bus).isZero();
+    }
+
+    /** User code run while publishing (here a producer idle strategy, a watchdog) may close the bus: no hang. */
+    @ParameterizedTest
+    @EnumSource(ProducerMode.class)
+    void aProducerIdleStrategyMayCloseTheBus(final ProducerMode mode) throws Exception
+    {
+        final AtomicReference<StateBus<Connection>> busRef = new AtomicReference<>();
+        final AtomicInteger idles = new AtomicInteger();
+        final IdleStrategy closingIdle = new IdleStrategy()
+        {
+            @Override
+            public void idle(final int workCount)
+            {
+                idle();
+            }
+
+            @Override
+            public void idle()
+            {
+                if (idles.incrementAndGet() == 3)
+                {
+                    busRef.get().close(); // inside set(): on a MULTI bus, while holding the producer lock
+                }
+                Thread.onSpinWait();
+            }
+
+            @Override
+            public void reset()
+            {
+            }
+        };
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED)
+            .capacity(2).producerMode(mode).producerIdleStrategy(closingIdle).build();
+        busRef.set(bus);
+        bus.subscribe(Policy.BLOCK); // never polled: the third set waits for capacity
+        final Throwable outcome = publishOnItsOwnThread(mode, () ->
+        {
+            bus.set(CONNECTING);
+            bus.set(CONNECTED);
+            bus.set(CLOSING);
+        });
+        assertThat(outcome).isInstanceOf(StateBusClosedException.class);
+        assertThat(bus.get()).isEqualTo(CONNECTED);
+    }
+
+    /** A clock (read before the claim) that closes the bus: no hang, and nothing published after close(). */
+    @ParameterizedTest
+    @EnumSource(ProducerMode.class)
+    void aClockMayCloseTheBusAndNothingIsPublishedAfter(final ProducerMode mode) throws Exception
+    {
+        final AtomicReference<StateBus<Connection>> busRef = new AtomicReference<>();
+        final AtomicBoolean closeNow = new AtomicBoolean();
+        final NanoClock closingClock = () ->
+        {
+            if (closeNow.get())
+            {
+                busRef.get().close();
+            }
+            return System.nanoTime();
+        };
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).producerMode(mode).clock(closingClock).build();
+        busRef.set(bus);
+        final Throwable outcome = publishOnItsOwnThread(mode, () ->
+        {
+            bus.set(CONNECTING); // on a SINGLE bus, this opens the fast path
+            closeNow.set(true);
+            bus.set(CONNECTED);
+        });
+        assertThat(outcome).isInstanceOf(StateBusClosedException.class);
+        assertThat(bus.latestSequence()).isEqualTo(1);
+        assertThat(bus.get()).isEqualTo(CONNECTING);
+    }
+
+    /** Runs the publishes on a new thread; returns what they threw (an AssertionError if nothing); fails on a hang. */
+    private static Throwable publishOnItsOwnThread(final ProducerMode mode, final Runnable publishes) throws Exception
+    {
+        final AtomicReference<Throwable> outcome = new AtomicReference<>();
+        final Thread producer = new Thread(() ->
+        {
+            try
+            {
+                publishes.run();
+                outcome.set(new AssertionError("every publish succeeded"));
+            }
+            catch (final Throwable ex)
+            {
+                outcome.set(ex);
+            }
+        }, "producer-" + mode);
+        producer.setDaemon(true);
+        producer.start();
+        producer.join(10_000);
+        assertThat(producer.isAlive()).as("still publishing after 10 s: %s", stackOf(producer)).isFalse();
+        return outcome.get();
+    }
+
+    private static String stackOf(final Thread thread)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final StackTraceElement e : thread.getStackTrace())
+        {
+            sb.append("\n    at ").append(e);
+        }
+        return sb.toString();
     }
 }

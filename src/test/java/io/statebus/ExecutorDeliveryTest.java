@@ -5,8 +5,13 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static io.statebus.Connection.*;
 import static io.statebus.TestWaits.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * "Ways to consume: executor": callbacks on the user's executor, every transition in order, never two at once for
@@ -299,6 +305,34 @@ class ExecutorDeliveryTest
             assertThat(thrown.get()).isNull();
             assertThat(sub.get().failure()).as("the subscription's failure").isNull();
             assertThat(received[0]).isEqualTo(capacity - 7);
+        }
+    }
+
+    /** The awaitAsync Javadoc: StateBusClosedException "if the bus closes first", whatever the executor does then. */
+    @Test
+    void anAwaitFutureSaysClosedWhenItsExecutorRefusesTheDrainAfterTheBusClosed() throws Exception
+    {
+        final ThreadPoolExecutor pool =
+            new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).build())
+        {
+            final CompletableFuture<Transition<Connection>> future =
+                bus.awaitAsync(s -> s == CLOSED, 20, TimeUnit.SECONDS, pool);
+            // the first drain and the registration recheck ran (and found nothing) before the pool shuts down
+            waitUntil(() -> pool.getCompletedTaskCount() >= 2, "the await's first drain and its recheck ran");
+            pool.shutdown();
+            assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+
+            bus.close(); // its final drain is refused by the shut-down pool
+
+            final Throwable thrown = catchThrowable(() -> future.get(5, TimeUnit.SECONDS));
+            assertThat(thrown).isInstanceOf(ExecutionException.class);
+            assertThat(thrown.getCause()).isInstanceOf(StateBusClosedException.class)
+                .hasCauseInstanceOf(RejectedExecutionException.class);
+        }
+        finally
+        {
+            pool.shutdownNow();
         }
     }
 }

@@ -3,7 +3,10 @@ package io.statebus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -149,5 +152,54 @@ class FastPathChecksEverythingTest
             Thread.yield();
         }
         return System.nanoTime();
+    }
+
+    /**
+     * The gate is closed before {@code closed} is set, and stays closed: an owner that has seen
+     * {@link StateBus#isClosed()} (a happens-before edge with the close) can no longer publish, even in a race.
+     */
+    @Test
+    void anOwnerThatSawTheBusClosedCannotPublishAnymore() throws Exception
+    {
+        final SynchronousQueue<StateBus<Connection>> toClose = new SynchronousQueue<>();
+        final List<String> violations = new CopyOnWriteArrayList<>();
+        final long stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        final Thread owner = new Thread(() ->
+        {
+            try
+            {
+                while (System.nanoTime() - stopAt < 0 && violations.isEmpty())
+                {
+                    final StateBus<Connection> bus = busOnItsFastPath();
+                    toClose.put(bus);
+                    while (!bus.isClosed())
+                    {
+                        Thread.onSpinWait(); // the closer closes it at once
+                    }
+                    try
+                    {
+                        violations.add("set published " + bus.set(Connection.CLOSING) + " after isClosed()");
+                    }
+                    catch (final StateBusClosedException expected)
+                    {
+                        // the contract
+                    }
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "owner");
+        owner.start();
+        while (owner.isAlive())
+        {
+            final StateBus<Connection> bus = toClose.poll(100, TimeUnit.MILLISECONDS);
+            if (bus != null)
+            {
+                bus.close();
+            }
+        }
+        assertThat(violations).isEmpty();
     }
 }

@@ -7,16 +7,21 @@ import org.agrona.concurrent.CompositeAgent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 
+import static io.statebus.Connection.CONNECTED;
 import static io.statebus.Connection.CONNECTING;
 import static io.statebus.Connection.DISCONNECTED;
 import static io.statebus.TestStates.CYCLE;
+import static io.statebus.TestWaits.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -350,6 +355,67 @@ class IsolationTest
                 sub.handlerThread().join();
             }
             assertThat(seen).isEqualTo(2_000);
+        }
+    }
+
+    /** A factory whose first thread already runs its task when handed back, so that its start() throws. */
+    private static final class AlreadyStartedFirstThread implements ThreadFactory
+    {
+        final List<Thread> made = new ArrayList<>();
+
+        @Override
+        public synchronized Thread newThread(final Runnable task)
+        {
+            final Thread thread = new Thread(task, "handler-" + made.size());
+            thread.setDaemon(true);
+            if (made.isEmpty())
+            {
+                thread.start();
+                // blocked in BlockingWaitStrategy's wait for the first transition
+                waitUntil(() -> thread.getState() == Thread.State.WAITING, "the early thread waits");
+            }
+            made.add(thread);
+            return thread;
+        }
+    }
+
+    @Test
+    void aHandlerThreadWhoseStartThrowsEndsWithItsRefusedSubscription() throws Exception
+    {
+        final AlreadyStartedFirstThread factory = new AlreadyStartedFirstThread();
+        try (StateBus<Connection> bus =
+                 StateBus.builder(DISCONNECTED).capacity(8).handlerThreadFactory(factory).build())
+        {
+            assertThatThrownBy(() -> bus.subscribe(Policy.BLOCK, (t, endOfBatch) -> { }))
+                .isInstanceOf(IllegalThreadStateException.class);
+            assertThat(bus.subscriptionCount()).isZero();
+            final Thread refused = factory.made.get(0);
+            refused.join(10_000);
+            assertThat(refused.isAlive()).as("the refused subscription's thread ended").isFalse();
+        }
+    }
+
+    @Test
+    void aLaterHandlerThreadIsStillWokenAfterAStartThatThrew() throws Exception
+    {
+        final AlreadyStartedFirstThread factory = new AlreadyStartedFirstThread();
+        try (StateBus<Connection> bus =
+                 StateBus.builder(DISCONNECTED).capacity(8).handlerThreadFactory(factory).build())
+        {
+            assertThatThrownBy(() -> bus.subscribe(Policy.BLOCK, (t, endOfBatch) -> { }))
+                .isInstanceOf(IllegalThreadStateException.class);
+            final AtomicInteger received = new AtomicInteger();
+            bus.subscribe(Policy.BLOCK, (t, endOfBatch) -> received.incrementAndGet());
+            final Thread handler = factory.made.get(1);
+            waitUntil(() -> handler.getState() == Thread.State.WAITING, "the handler thread waits");
+
+            bus.set(CONNECTING);
+            waitUntil(() -> received.get() == 1, "the first transition is delivered");
+            factory.made.get(0).join(10_000);
+            waitUntil(() -> handler.getState() == Thread.State.WAITING, "the handler thread waits again");
+
+            bus.set(CONNECTED);
+            waitUntil(() -> received.get() == 2, "the second transition is delivered");
         }
     }
 }
