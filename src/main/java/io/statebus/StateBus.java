@@ -1081,8 +1081,9 @@ public final class StateBus<S> implements AutoCloseable
         }
 
         /**
-         * A timeout of an await that missed transitions is a lap: a GAP poll lapped many times returns before its
-         * notice is due (see Subscription), and what went by unseen may have matched.
+         * A timeout of an await that has missed transitions is a lap: a GAP poll lapped many times returns before
+         * its notice is due (see Subscription), and what went by unseen may have matched. Read once, at the
+         * timeout: a poll still running then may count more afterwards, which this await ended before learning.
          */
         private Throwable lappedIfMissed(final Throwable ex)
         {

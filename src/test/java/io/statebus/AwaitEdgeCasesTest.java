@@ -578,20 +578,6 @@ class AwaitEdgeCasesTest
         assertThat(wrong).as("an await that missed transitions said").isNull();
     }
 
-    @Test
-    void aGapFutureLappedManyTimesInOnePollNeverEndsWithTimeoutException() throws Exception
-    {
-        final String wrong = whileAProducerLapsEveryGapAwait((bus, own) ->
-        {
-            final CompletableFuture<Transition<Connection>> f =
-                bus.awaitAsync(s -> own.capture() && s == CLOSED, 1, TimeUnit.MILLISECONDS, pool);
-            final Throwable thrown = catchThrowable(() -> f.get(10, TimeUnit.SECONDS));
-            return thrown != null && thrown.getCause() instanceof TimeoutException && own.missed() > 0 ?
-                thrown.getCause().toString() : null;
-        });
-        assertThat(wrong).as("a future that missed transitions ended with").isNull();
-    }
-
     /** The await's own subscription, captured from inside its predicate (the newest subscription at that point). */
     private static final class OwnSubscription
     {
