@@ -8,6 +8,7 @@ import com.lmax.disruptor.WaitStrategy;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The bus's wait strategy as its ring sees it: the user's strategy, whose wake-up signal the producer sends only
@@ -90,14 +91,8 @@ final class HandlerThreadWaitStrategy implements WaitStrategy
         long remaining;
         while ((remaining = notBefore - System.nanoTime()) > 0 && !Thread.currentThread().isInterrupted())
         {
-            java.util.concurrent.locks.LockSupport.parkNanos(remaining);
+            LockSupport.parkNanos(remaining);
         }
-    }
-
-    /** The strategy the user configured. */
-    WaitStrategy strategy()
-    {
-        return strategy;
     }
 
     @Override

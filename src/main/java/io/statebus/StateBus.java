@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * An in-process bus for the state of one component: every change of state {@code (from, to)} is published into
@@ -1087,7 +1088,7 @@ public final class StateBus<S> implements AutoCloseable
          */
         private Throwable lappedIfMissed(final Throwable ex)
         {
-            if (ex instanceof java.util.concurrent.TimeoutException)
+            if (ex instanceof TimeoutException)
             {
                 final long missed = subscription.missed();
                 if (missed > 0)
