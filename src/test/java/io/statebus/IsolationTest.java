@@ -379,15 +379,22 @@ class IsolationTest
         }
     }
 
+    /** A bus whose first handler subscription was refused because its thread's start() threw. */
+    private static StateBus<Connection> busThatRefusedItsFirstHandlerThread(final AlreadyStartedFirstThread factory)
+    {
+        final StateBus<Connection> bus =
+            StateBus.builder(DISCONNECTED).capacity(8).handlerThreadFactory(factory).build();
+        assertThatThrownBy(() -> bus.subscribe(Policy.BLOCK, (t, endOfBatch) -> { }))
+            .isInstanceOf(IllegalThreadStateException.class);
+        return bus;
+    }
+
     @Test
     void aHandlerThreadWhoseStartThrowsEndsWithItsRefusedSubscription() throws Exception
     {
         final AlreadyStartedFirstThread factory = new AlreadyStartedFirstThread();
-        try (StateBus<Connection> bus =
-                 StateBus.builder(DISCONNECTED).capacity(8).handlerThreadFactory(factory).build())
+        try (StateBus<Connection> bus = busThatRefusedItsFirstHandlerThread(factory))
         {
-            assertThatThrownBy(() -> bus.subscribe(Policy.BLOCK, (t, endOfBatch) -> { }))
-                .isInstanceOf(IllegalThreadStateException.class);
             assertThat(bus.subscriptionCount()).isZero();
             final Thread refused = factory.made.get(0);
             refused.join(10_000);
@@ -399,11 +406,8 @@ class IsolationTest
     void aLaterHandlerThreadIsStillWokenAfterAStartThatThrew() throws Exception
     {
         final AlreadyStartedFirstThread factory = new AlreadyStartedFirstThread();
-        try (StateBus<Connection> bus =
-                 StateBus.builder(DISCONNECTED).capacity(8).handlerThreadFactory(factory).build())
+        try (StateBus<Connection> bus = busThatRefusedItsFirstHandlerThread(factory))
         {
-            assertThatThrownBy(() -> bus.subscribe(Policy.BLOCK, (t, endOfBatch) -> { }))
-                .isInstanceOf(IllegalThreadStateException.class);
             final AtomicInteger received = new AtomicInteger();
             bus.subscribe(Policy.BLOCK, (t, endOfBatch) -> received.incrementAndGet());
             final Thread handler = factory.made.get(1);
