@@ -29,8 +29,10 @@ public final class PerfRunner
     static final String[][] ROWS = {
         {"unicast", "statebus", "busy-spin"},
         {"unicast", "disruptor", "busy-spin"},
+        {"unicast", "disruptor+states", "busy-spin"},
         {"unicast", "statebus", "yielding"},
         {"unicast", "disruptor", "yielding"},
+        {"unicast", "disruptor+states", "yielding"},
         {"unicast", "statebus+clock", "busy-spin"},
         {"unicast", "jctools-spsc", "busy-spin"},
         {"unicast", "agrona-broadcast", "busy-spin"},
@@ -39,6 +41,7 @@ public final class PerfRunner
         {"unicast", "condition", "-"},
         {"multicast3", "statebus", "yielding"},
         {"multicast3", "disruptor", "yielding"},
+        {"multicast3", "disruptor+states", "yielding"},
         {"multicast3", "statebus", "blocking"},
         {"multicast3", "disruptor", "blocking"},
         {"multicast3", "agrona-broadcast", "yielding"},
@@ -112,7 +115,8 @@ public final class PerfRunner
         // this shared machine hits both sides of a ratio alike; each figure is the median over all rounds.
         // A Disruptor-style ring on 2 cores settles per JVM into a fast state (consumer a batch behind) or a slow
         // one (consumer on the producer's heels, every publish a cache-line round trip), raw Disruptor included,
-        // so the rows behind the statebus/disruptor ratios get more JVMs than the others.
+        // so the rows behind the statebus/disruptor ratios (and disruptor+states, the raw ring carrying statebus's
+        // payload) get more JVMs than the others.
         final int rounds = quick ? 2 : 3;
         final int comparedRounds = quick ? 4 : 6;
         final List<Agg> aggs = new ArrayList<>();
@@ -182,9 +186,10 @@ public final class PerfRunner
     }
 
     /**
-     * For each statebus row with a raw Disruptor row of the same case and wait strategy: the per-round ratios of
-     * their medians (ops/s; p99 for latency rows), each pair run back to back, and the median of those ratios,
-     * which the core-hop swings between rounds move less than the ratio of whole-run medians.
+     * For each statebus row with a raw Disruptor row ({@code disruptor}, and {@code disruptor+states} where it
+     * runs) of the same case and wait strategy: the per-round ratios of their medians (ops/s; p99 for latency
+     * rows), each pair run back to back, and the median of those ratios, which the core-hop swings between rounds
+     * move less than the ratio of whole-run medians.
      */
     private static List<String> pairedRatios(final List<Agg> aggs)
     {
@@ -197,7 +202,8 @@ public final class PerfRunner
             }
             for (final Agg raw : aggs)
             {
-                if (!"disruptor".equals(raw.row[1]) || !raw.row[0].equals(sb.row[0]) || !raw.row[2].equals(sb.row[2]))
+                if (!raw.row[1].startsWith("disruptor") || !raw.row[0].equals(sb.row[0]) ||
+                    !raw.row[2].equals(sb.row[2]))
                 {
                     continue;
                 }
@@ -217,8 +223,8 @@ public final class PerfRunner
                 }
                 if (k > 0)
                 {
-                    lines.add(String.format("%s\tstatebus/disruptor\t%s\t%sper-round ratios %s; median of them %.2f",
-                        sb.row[0], sb.row[2], "latency".equals(sb.row[0]) ? "p99 " : "", each,
+                    lines.add(String.format("%s\tstatebus/%s\t%s\t%sper-round ratios %s; median of them %.2f",
+                        sb.row[0], raw.row[1], sb.row[2], "latency".equals(sb.row[0]) ? "p99 " : "", each,
                         Harness.median(java.util.Arrays.copyOf(perRound, k))));
                 }
             }
@@ -244,7 +250,7 @@ public final class PerfRunner
     private static boolean isCompared(final String[] row)
     {
         return ("unicast".equals(row[0]) || "multicast3".equals(row[0]) || "latency".equals(row[0])) &&
-            ("statebus".equals(row[1]) || "disruptor".equals(row[1]));
+            ("statebus".equals(row[1]) || "disruptor".equals(row[1]) || "disruptor+states".equals(row[1]));
     }
 
     /** Runs one row in a child JVM with this JVM's flags; forwards its progress; returns its RESULT fields. */

@@ -101,6 +101,10 @@ public final class RowMain
                 return new DisruptorRows.Fanout(1, wait);
             case "multicast3 disruptor":
                 return new DisruptorRows.Fanout(3, wait);
+            case "unicast disruptor+states":
+                return new DisruptorRows.StatesFanout(1, wait);
+            case "multicast3 disruptor+states":
+                return new DisruptorRows.StatesFanout(3, wait);
             case "multiproducer2 disruptor":
                 return new DisruptorRows.MultiProducer(wait);
             case "unicast abq-fanout":
