@@ -9,8 +9,9 @@ import com.lmax.disruptor.TimeoutException;
 import io.statebus.Policy;
 import io.statebus.StateBus;
 import io.statebus.Subscription;
-import io.statebus.Transition;
-import io.statebus.TransitionHandler;
+import io.statebus.perf.jmh.DisruptorPublishBenchmark.LongEvent;
+import io.statebus.perf.jmh.PublishBenchmark.Phase;
+import io.statebus.perf.jmh.PublishBenchmark.Sink;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -44,34 +45,10 @@ public class DrainBenchmark
 {
     static final int BATCH = 64;
 
-    /** Two states: setting the current one again publishes nothing, so the benchmarks alternate. */
-    public enum Phase
-    {
-        UP, DOWN
-    }
-
-    static final class LongEvent
-    {
-        long value;
-    }
-
-    /** Keeps what it receives in fields, so the JIT cannot drop the delivery. */
-    static final class Sink implements TransitionHandler<Phase>
-    {
-        long sequence;
-        Phase to;
-
-        @Override
-        public void onTransition(final Transition<Phase> transition, final boolean endOfBatch)
-        {
-            sequence = transition.sequence();
-            to = transition.to();
-        }
-    }
-
     private StateBus<Phase> bus;
     private StateBus<Phase> bare;
     private Subscription<Phase> subscription;
+    /** Keeps the sequence and the new state, as {@link PublishBenchmark}'s handler does. */
     private final Sink sink = new Sink();
 
     private RingBuffer<LongEvent> ring;
