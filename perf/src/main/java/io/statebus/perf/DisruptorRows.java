@@ -180,7 +180,7 @@ final class DisruptorRows
 
         StatesFanout(final int consumers, final String wait)
         {
-            super("disruptor");
+            super("disruptor+states");
             ring = RingBuffer.createSingleProducer(StatesEvent::new, RING, Harness.waitStrategy(wait));
             checkers = new StatesChecker[consumers];
             for (int i = 0; i < consumers; i++)

@@ -250,7 +250,7 @@ public final class PerfRunner
     private static boolean isCompared(final String[] row)
     {
         return ("unicast".equals(row[0]) || "multicast3".equals(row[0]) || "latency".equals(row[0])) &&
-            ("statebus".equals(row[1]) || "disruptor".equals(row[1]) || "disruptor+states".equals(row[1]));
+            ("statebus".equals(row[1]) || row[1].startsWith("disruptor")); // disruptor and disruptor+states
     }
 
     /** Runs one row in a child JVM with this JVM's flags; forwards its progress; returns its RESULT fields. */
