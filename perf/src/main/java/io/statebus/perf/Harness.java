@@ -116,6 +116,26 @@ final class Harness
         return sum;
     }
 
+    /** CPU time so far of the calling thread (dead threads count as 0, so measure before stopping them). */
+    static long callingThreadCpuNanos()
+    {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
+    /** CPU time so far of these threads and the calling thread, in nanoseconds. */
+    static long cpuNanos(final List<Thread> threads)
+    {
+        long sum = THREADS.getCurrentThreadCpuTime();
+        for (final Thread thread : threads)
+        {
+            if (thread != Thread.currentThread())
+            {
+                sum += Math.max(0, THREADS.getThreadCpuTime(thread.getId()));
+            }
+        }
+        return sum;
+    }
+
     static double median(final double[] values)
     {
         final double[] sorted = values.clone();

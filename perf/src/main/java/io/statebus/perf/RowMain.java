@@ -180,33 +180,53 @@ public final class RowMain
         final StringBuilder samples = new StringBuilder();
         long allocated = 0;
         long ops = 0;
+        long cpuAll = 0;
+        long cpuCalling = 0;
         for (int i = 0; i < warmups + measured; i++)
         {
             final boolean warm = i < warmups;
             bench.doneNanos = 0;
+            // CPU time is read outside the allocation window, so reading it cannot count as the row's allocation
+            final long cpuAll0 = Harness.cpuNanos(bench.threads.threads);
+            final long cpuCalling0 = Harness.callingThreadCpuNanos();
             final long bytes0 = Harness.allocatedBytes(bench.threads.threads);
             final long start = System.nanoTime();
             final long n = bench.iteration(start + iterNanos);
             final long end = bench.doneNanos != 0 ? bench.doneNanos : System.nanoTime();
             final long bytes1 = Harness.allocatedBytes(bench.threads.threads);
+            final long cpuCalling1 = Harness.callingThreadCpuNanos();
+            final long cpuAll1 = Harness.cpuNanos(bench.threads.threads);
             final double rate = n * 1e9 / (end - start);
             if (!warm)
             {
                 samples.append(samples.length() == 0 ? "" : ",").append(String.format("%.0f", rate));
                 allocated += bytes1 - bytes0;
                 ops += n;
+                cpuAll += cpuAll1 - cpuAll0;
+                cpuCalling += cpuCalling1 - cpuCalling0;
             }
             System.out.printf("%s %s %d of %d: %.2f M ops/s%n", label, warm ? "warm-up" : "iteration",
                 warm ? i + 1 : i - warmups + 1, warm ? warmups : measured, rate / 1e6);
         }
-        return result(bench, String.valueOf(allocated), ops, samples);
+        // With more threads than CPUs a row is CPU-bound, and ops/s follows the CPU time each operation takes.
+        final String cpu = ops == 0 ? "" : String.format("CPU ns per op: %.1f in all, %.1f on the calling thread",
+            cpuAll / (double)ops, cpuCalling / (double)ops);
+        return result(bench, String.valueOf(allocated), ops, samples, cpu);
     }
 
     /** The RESULT fields: case, system, wait, threads, verified, allocated bytes, ops, samples, notes. */
     private String result(final Bench bench, final String allocated, final long ops, final CharSequence samples)
     {
+        return result(bench, allocated, ops, samples, "");
+    }
+
+    private String result(
+        final Bench bench, final String allocated, final long ops, final CharSequence samples, final String extraNote)
+    {
+        final String own = notes(bench);
+        final String note = own.isEmpty() ? extraNote : extraNote.isEmpty() ? own : own + "; " + extraNote;
         return String.join("\t", kase, system, wait, String.valueOf(threadsOfCase()), bench.verified() ? "yes" : "no",
-            allocated, String.valueOf(ops), samples, notes(bench));
+            allocated, String.valueOf(ops), samples, note);
     }
 
     private String latency(final LatencyBench bench) throws Exception
