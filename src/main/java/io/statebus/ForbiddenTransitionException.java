@@ -18,6 +18,13 @@ public final class ForbiddenTransitionException extends IllegalStateException
         this.to = to;
     }
 
+    /**
+     * Writes the message, then each state if it is {@link java.io.Serializable}, otherwise null.
+     *
+     * @param out the stream.
+     * @throws java.io.IOException if the stream fails.
+     * @serialData the default fields, then {@code from} and {@code to}, each null if not serializable.
+     */
     private void writeObject(final java.io.ObjectOutputStream out) throws java.io.IOException
     {
         out.defaultWriteObject();
@@ -25,6 +32,13 @@ public final class ForbiddenTransitionException extends IllegalStateException
         out.writeObject(to instanceof java.io.Serializable ? to : null);
     }
 
+    /**
+     * Reads what {@link #writeObject} wrote.
+     *
+     * @param in the stream.
+     * @throws java.io.IOException    if the stream fails.
+     * @throws ClassNotFoundException if a state's class is not on this side's class path.
+     */
     private void readObject(final java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException
     {
         in.defaultReadObject();
