@@ -19,7 +19,7 @@ public final class ForbiddenTransitionException extends IllegalStateException
     }
 
     /**
-     * Writes the message, then each state if it is {@link java.io.Serializable}, otherwise null.
+     * Writes the default fields, then each state if it is {@link java.io.Serializable}, otherwise null.
      *
      * @param out the stream.
      * @throws java.io.IOException if the stream fails.

@@ -116,13 +116,13 @@ final class Harness
         return sum;
     }
 
-    /** CPU time so far of the calling thread (dead threads count as 0, so measure before stopping them). */
+    /** CPU time so far of the calling thread, in nanoseconds. */
     static long callingThreadCpuNanos()
     {
         return THREADS.getCurrentThreadCpuTime();
     }
 
-    /** CPU time so far of these threads and the calling thread, in nanoseconds. */
+    /** CPU time so far of these threads and the calling thread, in nanoseconds (dead threads count as 0). */
     static long cpuNanos(final List<Thread> threads)
     {
         long sum = THREADS.getCurrentThreadCpuTime();
