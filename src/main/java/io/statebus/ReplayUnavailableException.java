@@ -19,7 +19,7 @@ public final class ReplayUnavailableException extends IllegalArgumentException
         super(requested > latest + 1 ?
             "cannot replay from sequence " + requested + ": it is not published yet (the latest is " + latest +
                 "; " + (latest + 1) + " is the next transition)" :
-            "cannot replay from sequence " + requested + ": the oldest sequence still in the ring is " +
+            "cannot replay from sequence " + requested + ": the oldest sequence still available is " +
                 oldestAvailable + " and the latest is " + latest);
         this.requested = requested;
         this.oldestAvailable = oldestAvailable;

@@ -989,6 +989,8 @@ public final class StateBus<S> implements AutoCloseable
      * @param unit      the unit of {@code timeout}.
      * @param executor  runs the checks and completes the future.
      * @return a future of the first matching transition.
+     * @throws StateBusClosedException if the bus is already closed (a close after this returns completes the
+     *                                 future exceptionally instead).
      */
     public CompletableFuture<Transition<S>> awaitAsync(
         final Predicate<? super S> predicate, final long timeout, final TimeUnit unit, final Executor executor)

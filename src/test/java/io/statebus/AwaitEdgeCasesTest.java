@@ -8,6 +8,7 @@ import java.lang.reflect.Field;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -212,6 +213,42 @@ class AwaitEdgeCasesTest
             assertThat(awaited.outcome()).isEqualTo(Awaited.Outcome.LAPPED);
             assertThat(awaited.missed()).isPositive();
             assertThat(awaited.transition()).isNull();
+        }
+    }
+
+    /**
+     * Guarantee 7 for the future form: a GAP await lapped before it could look (its executor holds every task
+     * until the ring has gone round twice, the match included) completes with {@link LappedException}, never with
+     * a wrong transition and never by timing out.
+     */
+    @Test
+    void aLappedAsyncAwaitCompletesWithLappedException() throws Exception
+    {
+        final ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
+        try (StateBus<Connection> bus =
+                 StateBus.builder(DISCONNECTED).capacity(4).noClock().awaitPolicy(Policy.GAP).build())
+        {
+            final CompletableFuture<Transition<Connection>> future =
+                bus.awaitAsync(s -> s == CLOSED, 30, TimeUnit.SECONDS, held::add);
+            bus.set(CONNECTING);
+            bus.set(CONNECTED);
+            bus.set(CLOSING);
+            bus.set(CLOSED); // the match, published while the await's executor runs nothing
+            for (int i = 0; i < 4; i++)
+            {
+                bus.set(DISCONNECTED);
+                bus.set(CONNECTING);
+            }
+            Runnable task;
+            while (!future.isDone() && (task = held.poll()) != null)
+            {
+                task.run();
+            }
+            assertThat(future).isCompletedExceptionally();
+            final Throwable cause = catchThrowable(future::get).getCause();
+            assertThat(cause).isInstanceOf(LappedException.class);
+            assertThat(((LappedException)cause).missed()).isPositive();
+            waitUntil(() -> bus.subscriptionCount() == 0, "the lapped await's subscription is closed");
         }
     }
 

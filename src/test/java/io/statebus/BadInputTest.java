@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * The bad-input catalogue (docs/bad-input.md), one test per row: each bad input gets the exception type and
+ * The bad-input catalogue (the README's Bad input table), one test per row: each bad input gets the exception type and
  * message listed there, and changes nothing (state, latest sequence, subscription count, open/closed; for a
  * subscription, its position, counters and who may poll it; for a builder, what it builds).
  */
@@ -498,7 +498,7 @@ class BadInputTest
             {
                 assertThatThrownBy(() -> bus.subscribe(policy, 2))
                     .isExactlyInstanceOf(ReplayUnavailableException.class)
-                    .hasMessage("cannot replay from sequence 2: the oldest sequence still in the ring is 8 and the " +
+                    .hasMessage("cannot replay from sequence 2: the oldest sequence still available is 8 and the " +
                         "latest is 10")
                     .satisfies(ex -> assertThat(((ReplayUnavailableException)ex).oldestAvailable()).isEqualTo(8))
                     .satisfies(ex -> assertThat(((ReplayUnavailableException)ex).requested()).isEqualTo(2))

@@ -451,7 +451,8 @@ class ClosingTest
             bus.set(CONNECTED);
             bus.set(CLOSING);
         });
-        assertThat(outcome).isInstanceOf(StateBusClosedException.class);
+        assertThat(outcome).isInstanceOf(StateBusClosedException.class)
+            .hasMessage("bus closed while waiting to publish CLOSING");
         assertThat(bus.get()).isEqualTo(CONNECTED);
     }
 

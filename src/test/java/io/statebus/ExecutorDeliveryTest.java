@@ -193,6 +193,46 @@ class ExecutorDeliveryTest
     }
 
     /**
+     * Isolation where it is hardest to keep: a same-thread executor runs handlers inside the producer's own
+     * {@code set}, yet neither an exception nor an {@code Error} thrown there reaches the producer or the other
+     * subscriptions; each ends only its own subscription, with what it threw as the failure.
+     */
+    @Test
+    void aThrowingHandlerOnTheProducersOwnThreadNeverReachesTheProducer()
+    {
+        try (StateBus<Integer> bus = StateBus.builder(0, List.of(0, 1)).capacity(8).build())
+        {
+            bus.set(1); // the test thread now owns the bus: deliveries run inside its sets, not on a recheck thread
+            final Thread producer = Thread.currentThread();
+            final AtomicReference<Thread> ranOn = new AtomicReference<>();
+            final Subscription<Integer> throwsException = bus.subscribe(Policy.BLOCK, (t, end) ->
+            {
+                ranOn.set(Thread.currentThread());
+                throw new IllegalStateException("boom at " + t.sequence());
+            }, Runnable::run);
+            final Subscription<Integer> throwsError = bus.subscribe(Policy.BLOCK, (t, end) ->
+            {
+                throw new AssertionError("error at " + t.sequence());
+            }, Runnable::run);
+            final AtomicLong healthy = new AtomicLong();
+            final Subscription<Integer> other = bus.subscribe(Policy.BLOCK, (t, end) -> healthy.incrementAndGet(),
+                Runnable::run);
+            for (int i = 0; i < 100; i++)
+            {
+                bus.set(i % 2); // 1 -> 0 -> 1 ...: every set publishes, and none of them throws
+            }
+            assertThat(ranOn.get()).isSameAs(producer);
+            assertThat(throwsException.isClosed()).isTrue();
+            assertThat(throwsException.failure()).isInstanceOf(IllegalStateException.class).hasMessage("boom at 2");
+            assertThat(throwsError.isClosed()).isTrue();
+            assertThat(throwsError.failure()).isInstanceOf(AssertionError.class).hasMessage("error at 2");
+            assertThat(healthy.get()).isEqualTo(100);
+            assertThat(other.isClosed()).isFalse();
+            assertThat(bus.published()).isEqualTo(101);
+        }
+    }
+
+    /**
      * A same-thread executor runs the handler inside the producer's {@code set}. On a multi-producer bus that
      * happens after the producer lock is released, so a handler may publish (and close) without deadlocking.
      */

@@ -199,7 +199,7 @@ class ContractPropertiesTest
                     {
                         assertThatThrownBy(() -> bus.subscribe(Policy.GAP, from))
                             .isInstanceOf(ReplayUnavailableException.class)
-                            .hasMessageContaining("the oldest sequence still in the ring is " + oldest);
+                            .hasMessageContaining("the oldest sequence still available is " + oldest);
                         return;
                     }
                     final Subscription<S3> sub = bus.subscribe(Policy.GAP, from);
