@@ -6,10 +6,11 @@ package io.statebus;
 public enum ProducerMode
 {
     /**
-     * Exactly one thread changes the state: the first one that calls {@code set}, {@code trySet} or
-     * {@code compareAndSet}, whatever that call's outcome (a forbidden or unchanged value still makes it the
-     * producer). No lock on the publish path. A call from any other thread fails with
-     * {@link IllegalStateException} and changes nothing.
+     * Exactly one thread changes the state: the first one whose {@code set}, {@code trySet} or
+     * {@code compareAndSet} gets as far as publishing. A call answered without publishing (a forbidden transition,
+     * an unchanged value, a failed compare) does not make its thread the producer. No lock on the publish path.
+     * Once the bus has its producer, a call from any other thread fails with {@link IllegalStateException} and
+     * changes nothing.
      */
     SINGLE,
 

@@ -58,6 +58,8 @@ public final class StateBus<S> implements AutoCloseable
     private static final long NO_DEADLINE = Long.MIN_VALUE;
     /** From the fast path: not decided there (unchanged, forbidden, ring full); the full path decides. */
     private static final long FAST_MISS = -5;
+    /** From {@link #refusal}: the call may publish. */
+    private static final long GO = -6;
     private static final PublishListener[] NO_LISTENERS = new PublishListener[0];
     /** The fast-path gate of a closed bus: final, no thread opens it again. */
     private static final Object CLOSED_GATE = new Object();
@@ -249,9 +251,7 @@ public final class StateBus<S> implements AutoCloseable
         final long sequence;
         if (producerLock == null)
         {
-            checkOwner(current);
-            sequence = publish(-1, toId, NO_DEADLINE);
-            openFastPath(current);
+            sequence = publishAsOwner(current, -1, toId, NO_DEADLINE);
         }
         else
         {
@@ -297,9 +297,7 @@ public final class StateBus<S> implements AutoCloseable
         final long sequence;
         if (producerLock == null)
         {
-            checkOwner(current);
-            sequence = publish(-1, toId, deadline);
-            openFastPath(current);
+            sequence = publishAsOwner(current, -1, toId, deadline);
         }
         else
         {
@@ -344,9 +342,7 @@ public final class StateBus<S> implements AutoCloseable
         final long sequence;
         if (producerLock == null)
         {
-            checkOwner(current);
-            sequence = publish(expectedId, toId, NO_DEADLINE);
-            openFastPath(current);
+            sequence = publishAsOwner(current, expectedId, toId, NO_DEADLINE);
         }
         else
         {
@@ -374,17 +370,10 @@ public final class StateBus<S> implements AutoCloseable
         }
         // only the holder of the right to publish writes the word, and it published its last claim itself
         final int fromId = StateWord.toId(stateWord.get());
-        if (expectedId >= 0 && fromId != expectedId)
+        final long refused = refusal(fromId, expectedId, toId);
+        if (refused != GO)
         {
-            return CAS_FAILED;
-        }
-        if (fromId == toId && !publishUnchanged)
-        {
-            return NOT_PUBLISHED;
-        }
-        if (allowed != null && !allowed[fromId * table.size() + toId])
-        {
-            throw new ForbiddenTransitionException(table.stateOf(fromId), table.stateOf(toId));
+            return refused;
         }
 
         // The clock is the user's code: read it before the claim, so that a clock that throws leaves nothing
@@ -631,13 +620,67 @@ public final class StateBus<S> implements AutoCloseable
         return OWNER.getVolatile(this) == thread;
     }
 
-    private void checkOwner(final Thread current)
+    /**
+     * Single-producer bus, full path: owns the bus (unless the call is refused first), publishes, then opens the
+     * owner's fast path.
+     */
+    private long publishAsOwner(final Thread current, final int expectedId, final int toId, final long deadline)
+    {
+        final long refused = ownUnlessRefused(current, expectedId, toId);
+        if (refused != GO)
+        {
+            return refused; // refused before owning: the gate stays as it was
+        }
+        final long sequence = publish(expectedId, toId, deadline);
+        openFastPath(current);
+        return sequence;
+    }
+
+    /**
+     * Whether a call from {@code fromId} may publish: {@link #GO}, or {@link #CAS_FAILED} or {@link #NOT_PUBLISHED}
+     * for a call that changes nothing; throws for a transition the table forbids.
+     */
+    private long refusal(final int fromId, final int expectedId, final int toId)
+    {
+        if (expectedId >= 0 && fromId != expectedId)
+        {
+            return CAS_FAILED;
+        }
+        if (fromId == toId && !publishUnchanged)
+        {
+            return NOT_PUBLISHED;
+        }
+        if (allowed != null && !allowed[fromId * table.size() + toId])
+        {
+            throw new ForbiddenTransitionException(table.stateOf(fromId), table.stateOf(toId));
+        }
+        return GO;
+    }
+
+    /**
+     * Single-producer bus, full path: makes {@code current} the owner, or fails as another thread owns it. A call
+     * that would change nothing (refused, unchanged, a failed compare) is answered before it claims the bus, so
+     * it does not make its thread the owner. Returns {@link #GO} when the caller owns the bus and may publish.
+     */
+    private long ownUnlessRefused(final Thread current, final int expectedId, final int toId)
     {
         final Thread existing = owner;
-        if (existing != current)
+        if (existing == current)
         {
-            claimOwner(current, existing);
+            return GO;
         }
+        if (existing == null && !closed) // closed: publish() gives the closed error, whoever calls
+        {
+            // the published state, read as get() reads it: another thread may own the bus by now, mid-publish
+            final int publishedId = publishedStateId(stateWord.get(), ring.getCursor());
+            final long refused = refusal(publishedId, expectedId, toId);
+            if (refused != GO)
+            {
+                return refused; // linearized at that read, as a get() would be
+            }
+        }
+        claimOwner(current, existing);
+        return GO;
     }
 
     private void claimOwner(final Thread current, final Thread existing)

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.statebus.Connection.*;
@@ -440,6 +441,39 @@ class BadInputTest
             assertThat(Snapshot.of(bus)).isEqualTo(before);
             bus.set(CLOSING); // the owner still may
             assertThat(bus.latestSequence()).isEqualTo(before.latest() + 1);
+        }
+    }
+
+    /**
+     * A call on a single-producer bus that has no producer yet and is answered without publishing (forbidden,
+     * unchanged, a failed compare) changes nothing, not even who the producer is: the intended producer may still
+     * take the bus afterwards.
+     */
+    @Test
+    void aRefusedFirstCallDoesNotMakeItsThreadTheProducer() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8)
+            .allow(DISCONNECTED, CONNECTING).allow(CONNECTING, CONNECTED).build())
+        {
+            final Snapshot before = Snapshot.of(bus);
+            final AtomicLong unchanged = new AtomicLong();
+            final AtomicBoolean compared = new AtomicBoolean(true);
+            final AtomicBoolean timedSet = new AtomicBoolean();
+            assertThat(onAnotherThread(() -> bus.set(CLOSED)))
+                .isExactlyInstanceOf(ForbiddenTransitionException.class)
+                .hasMessage("transition DISCONNECTED -> CLOSED is not allowed by this bus's transition table");
+            assertThat(onAnotherThread(() -> unchanged.set(bus.set(DISCONNECTED)))).isNull();
+            assertThat(onAnotherThread(() -> compared.set(bus.compareAndSet(CONNECTING, CONNECTED)))).isNull();
+            assertThat(onAnotherThread(() -> timedSet.set(bus.trySet(DISCONNECTED, 0, TimeUnit.SECONDS)))).isNull();
+            assertThat(unchanged.get()).isEqualTo(StateBus.NOT_PUBLISHED);
+            assertThat(compared.get()).isFalse();
+            assertThat(timedSet.get()).isTrue(); // already so: nothing to publish
+            assertThat(Snapshot.of(bus)).isEqualTo(before);
+            assertThat(bus.set(CONNECTING)).isEqualTo(1); // this thread becomes the producer
+            assertThat(onAnotherThread(() -> bus.set(CONNECTED)))
+                .isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("single-producer bus: thread 'intruder' may not publish");
+            assertThat(bus.set(CONNECTED)).isEqualTo(2);
         }
     }
 
