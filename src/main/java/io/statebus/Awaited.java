@@ -32,7 +32,12 @@ public final class Awaited<S>
     private final Transition<S> transition;
     private final long missed;
 
-    Awaited(final Outcome outcome, final Transition<S> transition, final long missed)
+    /**
+     * @param outcome    how the await ended.
+     * @param transition the matching transition (a kept copy), or null.
+     * @param missed     for {@link Outcome#LAPPED}, how many transitions went by unseen.
+     */
+    public Awaited(final Outcome outcome, final Transition<S> transition, final long missed)
     {
         this.outcome = outcome;
         this.transition = transition;

@@ -11,7 +11,11 @@ public final class ForbiddenTransitionException extends IllegalStateException
     private transient Object from;
     private transient Object to;
 
-    ForbiddenTransitionException(final Object from, final Object to)
+    /**
+     * @param from the state before.
+     * @param to   the state the caller asked for.
+     */
+    public ForbiddenTransitionException(final Object from, final Object to)
     {
         super("transition " + from + " -> " + to + " is not allowed by this bus's transition table");
         this.from = from;

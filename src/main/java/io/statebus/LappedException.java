@@ -11,7 +11,10 @@ public final class LappedException extends IllegalStateException
     /** How many transitions went by unseen. */
     private final long missed;
 
-    LappedException(final long missed)
+    /**
+     * @param missed how many transitions went by unseen.
+     */
+    public LappedException(final long missed)
     {
         super("await was lapped: " + missed + " transitions went by unseen, so a match among them cannot be ruled out");
         this.missed = missed;

@@ -14,7 +14,12 @@ public final class ReplayUnavailableException extends IllegalArgumentException
     /** The latest published sequence at the time. */
     private final long latest;
 
-    ReplayUnavailableException(final long requested, final long oldestAvailable, final long latest)
+    /**
+     * @param requested       the sequence asked for.
+     * @param oldestAvailable the oldest sequence a replay was offered from.
+     * @param latest          the latest published sequence.
+     */
+    public ReplayUnavailableException(final long requested, final long oldestAvailable, final long latest)
     {
         super(requested > latest + 1 ?
             "cannot replay from sequence " + requested + ": it is not published yet (the latest is " + latest +

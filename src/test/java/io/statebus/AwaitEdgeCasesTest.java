@@ -1,6 +1,8 @@
 package io.statebus;
 
 import org.junit.jupiter.api.AfterEach;
+import io.statebus.read.Reader;
+import io.statebus.read.Subscriptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -618,10 +620,10 @@ class AwaitEdgeCasesTest
     /** The await's own subscription, captured from inside its predicate (the newest subscription at that point). */
     private static final class OwnSubscription
     {
-        final List<Subscription<Connection>> all;
-        volatile Subscription<Connection> own;
+        final List<Reader<Connection>> all;
+        volatile Reader<Connection> own;
 
-        OwnSubscription(final List<Subscription<Connection>> all)
+        OwnSubscription(final List<Reader<Connection>> all)
         {
             this.all = all;
         }
@@ -653,9 +655,11 @@ class AwaitEdgeCasesTest
     {
         final StateBus<Connection> bus =
             StateBus.builder(DISCONNECTED).capacity(2).noClock().awaitPolicy(Policy.GAP).build();
-        final Field field = StateBus.class.getDeclaredField("subscriptions");
-        field.setAccessible(true);
-        final List<Subscription<Connection>> subscriptions = (List<Subscription<Connection>>)field.get(bus);
+        final Field registry = StateBus.class.getDeclaredField("subscriptions");
+        registry.setAccessible(true);
+        final Field open = Subscriptions.class.getDeclaredField("open");
+        open.setAccessible(true);
+        final List<Reader<Connection>> subscriptions = (List<Reader<Connection>>)open.get(registry.get(bus));
         final AtomicBoolean stop = new AtomicBoolean();
         final Thread producer = new Thread(() ->
         {

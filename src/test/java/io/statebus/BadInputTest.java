@@ -1,6 +1,6 @@
 package io.statebus;
 
-import com.lmax.disruptor.Sequence;
+import io.statebus.ring.SlotWord;
 import org.agrona.concurrent.NanoClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -133,7 +133,7 @@ class BadInputTest
     @Test
     void capacityNotAPowerOfTwo()
     {
-        final StateBus.Builder<Connection> builder = StateBus.builder(DISCONNECTED).capacity(16);
+        final StateBusBuilder<Connection> builder = StateBus.builder(DISCONNECTED).capacity(16);
         for (final int bad : new int[] {3, 6, 1000, Integer.MAX_VALUE})
         {
             assertThatThrownBy(() -> builder.capacity(bad))
@@ -149,7 +149,7 @@ class BadInputTest
     @Test
     void capacityOneZeroOrNegative()
     {
-        final StateBus.Builder<Connection> builder = StateBus.builder(DISCONNECTED).capacity(16);
+        final StateBusBuilder<Connection> builder = StateBus.builder(DISCONNECTED).capacity(16);
         for (final int bad : new int[] {1, 0, -1, -8, Integer.MIN_VALUE})
         {
             assertThatThrownBy(() -> builder.capacity(bad))
@@ -170,7 +170,7 @@ class BadInputTest
     @Test
     void capacityTooLargeForThisJvm()
     {
-        final StateBus.Builder<Connection> builder = StateBus.builder(DISCONNECTED);
+        final StateBusBuilder<Connection> builder = StateBus.builder(DISCONNECTED);
         final Throwable thrown = catchThrowable(() -> builder.capacity(1 << 30).build().close());
         assertThat(thrown)
             .describedAs("capacity 2^30 (about 36 GiB of slots) with a %d MiB heap", Runtime.getRuntime().maxMemory() >> 20)
@@ -181,7 +181,7 @@ class BadInputTest
     @Test
     void nullStateInTheTransitionTable()
     {
-        final StateBus.Builder<Connection> builder = StateBus.builder(DISCONNECTED);
+        final StateBusBuilder<Connection> builder = StateBus.builder(DISCONNECTED);
         assertThatThrownBy(() -> builder.allow(null, CONNECTING))
             .isExactlyInstanceOf(NullPointerException.class).hasMessage("state must not be null");
         assertThatThrownBy(() -> builder.allow(DISCONNECTED, CONNECTING, null))
@@ -199,7 +199,7 @@ class BadInputTest
     @Test
     void unknownStateInTheTransitionTable()
     {
-        final StateBus.Builder<String> builder = StateBus.builder("a", List.of("a", "b"));
+        final StateBusBuilder<String> builder = StateBus.builder("a", List.of("a", "b"));
         assertThatThrownBy(() -> builder.allow("a", "b", "z"))
             .isExactlyInstanceOf(IllegalArgumentException.class)
             .hasMessage("state z is not one of this bus's states [a, b]");
@@ -214,7 +214,7 @@ class BadInputTest
     @Test
     void nullBuilderOptions()
     {
-        final StateBus.Builder<Connection> builder = StateBus.builder(DISCONNECTED);
+        final StateBusBuilder<Connection> builder = StateBus.builder(DISCONNECTED);
         assertThatThrownBy(() -> builder.producerMode(null))
             .isExactlyInstanceOf(NullPointerException.class).hasMessage("producerMode must not be null");
         assertThatThrownBy(() -> builder.waitStrategy(null))
@@ -771,11 +771,16 @@ class BadInputTest
                 bus.set(TestStates.CYCLE[i % TestStates.CYCLE.length]);
             }
             final long published = bus.latestSequence(); // 10; the ring holds 7..10
-            // the moment inside a publish after the claim (state word written) and before the cursor moves
-            final Field word = StateBus.class.getDeclaredField("stateWord");
-            word.setAccessible(true);
+            // the moment inside a publish after the claimed slot is written and before the cursor moves
+            final Field ringField = StateBus.class.getDeclaredField("ring");
+            ringField.setAccessible(true);
+            final Object ring = ringField.get(bus);
+            final Field slotsField = ring.getClass().getDeclaredField("slots");
+            slotsField.setAccessible(true);
+            final long[] slots = (long[])slotsField.get(ring);
             final int nextId = TestStates.CYCLE[(int)(published % TestStates.CYCLE.length)].ordinal();
-            ((Sequence)word.get(bus)).set(StateWord.pack(published + 1, bus.get().ordinal(), nextId));
+            slots[(int)(published + 1) & (slots.length - 1)] =
+                SlotWord.pack(published + 1, bus.get().ordinal(), nextId);
 
             final ReplayUnavailableException ex =
                 catchThrowableOfType(() -> bus.subscribe(Policy.GAP, 2), ReplayUnavailableException.class);

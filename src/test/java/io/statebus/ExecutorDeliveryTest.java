@@ -228,7 +228,7 @@ class ExecutorDeliveryTest
             assertThat(throwsError.failure()).isInstanceOf(AssertionError.class).hasMessage("error at 2");
             assertThat(healthy.get()).isEqualTo(100);
             assertThat(other.isClosed()).isFalse();
-            assertThat(bus.published()).isEqualTo(101);
+            assertThat(bus.latestSequence()).isEqualTo(101);
         }
     }
 

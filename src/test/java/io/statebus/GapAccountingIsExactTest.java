@@ -1,6 +1,7 @@
 package io.statebus;
 
-import com.lmax.disruptor.RingBuffer;
+import io.statebus.ring.SlotWord;
+import io.statebus.ring.TransitionRing;
 import com.lmax.disruptor.Sequence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -319,18 +320,18 @@ class GapAccountingIsExactTest
 
     /**
      * Puts a single-producer bus with no BLOCK subscription exactly where 'to' publications would have left it
-     * (sequencer claim, cached gate and cursor, state word), without running 2^39 publications.
+     * (sequencer claim, cached gate and cursor, the slot at the cursor), without running 2^39 publications.
      */
     private static void fastForward(final StateBus<Integer> bus, final long to) throws Exception
     {
-        final RingBuffer<Slot> ring = bus.ring();
+        final Object ring = field(StateBus.class, "ring").get(bus);
+        final int current = ((TransitionRing)ring).currentStateId();
         final Object sequencer = field(ring.getClass(), "sequencer").get(ring);
         field(sequencer.getClass(), "nextValue").setLong(sequencer, to);
         field(sequencer.getClass(), "cachedValue").setLong(sequencer, to);
         ((Sequence)field(sequencer.getClass(), "cursor").get(sequencer)).set(to);
-        final Sequence word = (Sequence)field(StateBus.class, "stateWord").get(bus);
-        final int current = StateWord.toId(word.get());
-        word.set(StateWord.pack(to, current, current));
+        final long[] slots = (long[])field(ring.getClass(), "slots").get(ring);
+        slots[(int)to & (slots.length - 1)] = SlotWord.pack(to, current, current);
         // the ring's slots all get overwritten by the publications the test makes after this
     }
 

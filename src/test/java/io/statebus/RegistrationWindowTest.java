@@ -1,9 +1,12 @@
 package io.statebus;
 
+import io.statebus.publish.RegistrationWindow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import com.lmax.disruptor.Sequence;
+import io.statebus.consume.HandlerThreadWaitStrategy;
+import io.statebus.consume.ParkedWaiter;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
 
@@ -15,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * "Awaiting never misses", at the one moment the producer's wake-up can be lost: a publish that races the
  * registration of an await or executor subscription may read the listener list from before it, with no fence
- * (see {@link PublishListener}). The only cover is that a new listener checks for work once more after the
+ * (see {@link io.statebus.publish.RegistrationWindow}). The only cover is that a new listener checks for work once more after the
  * registration window, whatever it was told. A test cannot make the CPU reorder on demand, so these tests pin that
  * cover down: without it, each of them blocks until its {@code @Timeout}.
  */
@@ -33,7 +36,7 @@ class RegistrationWindowTest
         // no publish, no unpark: only the registration window can end these parks before the far deadline
         long now = System.nanoTime();
         int parks = 0;
-        while (now - registeredAfter < PublishListener.REGISTRATION_RECHECK_NANOS && parks < 1_000_000)
+        while (now - registeredAfter < RegistrationWindow.NANOS && parks < 1_000_000)
         {
             waiter.prepare();
             waiter.park(farDeadline);
@@ -41,7 +44,7 @@ class RegistrationWindowTest
             now = System.nanoTime();
         }
 
-        assertThat(now - registeredAfter).isGreaterThanOrEqualTo(PublishListener.REGISTRATION_RECHECK_NANOS);
+        assertThat(now - registeredAfter).isGreaterThanOrEqualTo(RegistrationWindow.NANOS);
     }
 
     @Test
@@ -49,7 +52,7 @@ class RegistrationWindowTest
     {
         final ParkedWaiter waiter = new ParkedWaiter(Thread.currentThread());
         waiter.registered();
-        final long pastWindow = System.nanoTime() + 2 * PublishListener.REGISTRATION_RECHECK_NANOS;
+        final long pastWindow = System.nanoTime() + 2 * RegistrationWindow.NANOS;
         while (System.nanoTime() - pastWindow < 0)
         {
             waiter.prepare();
@@ -137,7 +140,7 @@ class RegistrationWindowTest
         final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(new CountingSignals());
         final long registeredAfter = System.nanoTime();
         final long notBefore = waits.handlerThreadRegistered();
-        assertThat(notBefore - registeredAfter).isGreaterThanOrEqualTo(PublishListener.REGISTRATION_RECHECK_NANOS);
+        assertThat(notBefore - registeredAfter).isGreaterThanOrEqualTo(RegistrationWindow.NANOS);
 
         HandlerThreadWaitStrategy.firstWaitNotBefore(notBefore);
         assertThat(System.nanoTime() - notBefore).isGreaterThanOrEqualTo(0);

@@ -2,6 +2,7 @@ package io.statebus.perf;
 
 import com.lmax.disruptor.Sequence;
 import io.statebus.Awaited;
+import io.statebus.StateBusBuilder;
 import io.statebus.Gap;
 import io.statebus.Policy;
 import io.statebus.ProducerMode;
@@ -26,9 +27,9 @@ final class StateBusRows
     {
     }
 
-    static StateBus.Builder<St> builder(final String wait, final boolean clock, final Harness.TrackedThreads threads)
+    static StateBusBuilder<St> builder(final String wait, final boolean clock, final Harness.TrackedThreads threads)
     {
-        final StateBus.Builder<St> builder = StateBus.builder(St.A)
+        final StateBusBuilder<St> builder = StateBus.builder(St.A)
             .capacity(RING)
             .handlerThreadFactory(threads);
         if (!"-".equals(wait))
@@ -115,7 +116,7 @@ final class StateBusRows
         @Override
         boolean verified()
         {
-            boolean ok = bus.published() == published;
+            boolean ok = bus.latestSequence() == published;
             for (int i = 0; i < checkers.length; i++)
             {
                 ok &= checkers[i].errors == 0 && checkers[i].progress.get() == published &&
@@ -228,7 +229,7 @@ final class StateBusRows
         @Override
         boolean verified()
         {
-            return bus.published() == published && fast.errors == 0 && fastSub.delivered() == published &&
+            return bus.latestSequence() == published && fast.errors == 0 && fastSub.delivered() == published &&
                 slow.errors == 0 && slowSub.delivered() + slowSub.missed() == published &&
                 slow.delivered == slowSub.delivered() && slow.missedSeen == slowSub.missed() &&
                 slow.gapsSeen == slowSub.gaps() && fastSub.failure() == null && slowSub.failure() == null;
@@ -293,7 +294,7 @@ final class StateBusRows
         @Override
         boolean verified()
         {
-            return bus.published() == published && checker.errors == 0 && sub.delivered() == published &&
+            return bus.latestSequence() == published && checker.errors == 0 && sub.delivered() == published &&
                 checker.counts[0] + checker.counts[1] == published && producers.published(0) == checker.counts[0] &&
                 sub.failure() == null;
         }
@@ -386,7 +387,7 @@ final class StateBusRows
         @Override
         boolean verified()
         {
-            return checker.errors == 0 && sub.delivered() == published && bus.published() == published;
+            return checker.errors == 0 && sub.delivered() == published && bus.latestSequence() == published;
         }
 
         @Override

@@ -1,4 +1,4 @@
-package io.statebus;
+package io.statebus.ring;
 
 import org.agrona.collections.Object2IntHashMap;
 
@@ -10,23 +10,28 @@ import java.util.Objects;
  * Maps the bus's states to small ids and back, so a ring slot stores two {@code int}s instead of two references
  * (smaller slots, and no GC write barrier on the publish path). Immutable after construction; safe to share.
  */
-final class StateTable<S>
+public final class StateIds<S>
 {
-    /** Largest number of distinct states: ids must fit the low bits of the bus's state word. */
-    static final int MAX_STATES = 1 << StateWord.ID_BITS;
+    /** Largest number of distinct states: ids must fit a slot word ({@link SlotWord}). */
+    public static final int MAX_STATES = SlotWord.MAX_STATES;
 
     private final Object[] states;
     private final Class<?> enumType;
     private final Object2IntHashMap<Object> ids;
 
-    private StateTable(final Object[] states, final Class<?> enumType, final Object2IntHashMap<Object> ids)
+    private StateIds(final Object[] states, final Class<?> enumType, final Object2IntHashMap<Object> ids)
     {
         this.states = states;
         this.enumType = enumType;
         this.ids = ids;
     }
 
-    static <E extends Enum<E>> StateTable<E> forEnum(final Class<E> type)
+    /**
+     * @param type an enum class.
+     * @param <E>  the enum type.
+     * @return ids by ordinal.
+     */
+    public static <E extends Enum<E>> StateIds<E> forEnum(final Class<E> type)
     {
         final E[] constants = type.getEnumConstants();
         if (constants.length > MAX_STATES)
@@ -34,10 +39,15 @@ final class StateTable<S>
             throw new IllegalArgumentException("at most " + MAX_STATES + " states, " + type.getName() + " has " +
                 constants.length);
         }
-        return new StateTable<>(constants, type, null);
+        return new StateIds<>(constants, type, null);
     }
 
-    static <S> StateTable<S> forStates(final List<S> declared)
+    /**
+     * @param declared every state, no duplicates, no null.
+     * @param <S>      the state type.
+     * @return ids by position in {@code declared}.
+     */
+    public static <S> StateIds<S> forStates(final List<S> declared)
     {
         Objects.requireNonNull(declared, "states must not be null");
         if (declared.isEmpty())
@@ -59,11 +69,14 @@ final class StateTable<S>
             }
             states[i] = state;
         }
-        return new StateTable<>(states, null, ids);
+        return new StateIds<>(states, null, ids);
     }
 
-    /** The id of a state; a clear error for null or a state this bus does not know. */
-    int idOf(final S state)
+    /**
+     * @param state a state.
+     * @return its id; a clear error for null or a state this bus does not know.
+     */
+    public int idOf(final S state)
     {
         // the common case first: a constant of the bus's enum class is its ordinal (enum constants are
         // singletons, so the class alone proves it is this table's; constants with a body take the full check)
@@ -98,19 +111,28 @@ final class StateTable<S>
         return id;
     }
 
+    /**
+     * @param id a state id.
+     * @return the state.
+     */
     @SuppressWarnings("unchecked")
-    S stateOf(final int id)
+    public S stateOf(final int id)
     {
         return (S)states[id];
     }
 
-    /** The states by id; shared, never to be written. */
-    Object[] statesById()
+    /**
+     * @return the states by id; shared, never to be written.
+     */
+    public Object[] statesById()
     {
         return states;
     }
 
-    int size()
+    /**
+     * @return how many states.
+     */
+    public int size()
     {
         return states.length;
     }

@@ -1,4 +1,8 @@
-package io.statebus;
+package io.statebus.consume;
+
+import io.statebus.Gap;
+import io.statebus.Transition;
+import io.statebus.TransitionHandler;
 
 import java.util.function.Predicate;
 
@@ -30,10 +34,5 @@ final class AwaitMatcher<S> implements TransitionHandler<S>
         {
             missed += gap.missed();
         }
-    }
-
-    boolean done()
-    {
-        return match != null || missed > 0;
     }
 }

@@ -1,11 +1,12 @@
-package io.statebus;
+package io.statebus.ring;
 
 import org.agrona.concurrent.NanoClock;
 
 /** The clock of a bus that does not timestamp: a constant, so the JIT folds the call away. */
-final class NoClock implements NanoClock
+public final class NoClock implements NanoClock
 {
-    static final NoClock INSTANCE = new NoClock();
+    /** The one instance; a bus with it allocates no timestamp array. */
+    public static final NoClock INSTANCE = new NoClock();
 
     private NoClock()
     {

@@ -1,16 +1,19 @@
-package io.statebus;
+package io.statebus.read;
 
-/** The reusable gap notice of one subscription, owned by its consuming thread. */
+import io.statebus.Gap;
+import io.statebus.ring.StateIds;
+
+/** The reusable gap notice of one reader, owned by its consuming thread. */
 final class GapView<S> implements Gap<S>
 {
-    private final StateTable<S> table;
+    private final StateIds<S> ids;
     long firstMissed;
     long lastMissed;
     int resumeStateId;
 
-    GapView(final StateTable<S> table)
+    GapView(final StateIds<S> ids)
     {
-        this.table = table;
+        this.ids = ids;
     }
 
     @Override
@@ -34,7 +37,7 @@ final class GapView<S> implements Gap<S>
     @Override
     public S resumeState()
     {
-        return table.stateOf(resumeStateId);
+        return ids.stateOf(resumeStateId);
     }
 
     @Override

@@ -1,4 +1,12 @@
-package io.statebus;
+package io.statebus.consume;
+
+import io.statebus.StateBusClosedException;
+import io.statebus.TransitionHandler;
+import io.statebus.publish.Producer;
+import io.statebus.publish.PublishListener;
+import io.statebus.publish.RegistrationWindow;
+import io.statebus.read.ConsumedBy;
+import io.statebus.read.Reader;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -15,7 +23,7 @@ import java.util.function.Consumer;
  * the task drains a batch, and either re-submits itself (to be fair to the executor's other work) or goes back to
  * IDLE and re-checks for work published meanwhile.
  */
-final class ExecutorDelivery<S> implements PublishListener, Runnable
+public final class ExecutorDelivery<S> implements PublishListener, Runnable
 {
     /** Transitions per task run before giving the executor's thread back. */
     static final int BATCH = 256;
@@ -38,17 +46,17 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
         }
     }
 
-    private final StateBus<S> bus;
-    private final Subscription<S> subscription;
+    private final Producer<S> producer;
+    private final Reader<S> subscription;
     private final TransitionHandler<S> handler;
     private final Executor executor;
     private final Consumer<Throwable> onEnd;
     @SuppressWarnings("unused")
     private volatile int state = IDLE;
-    /** Whether a producer (or close) has told this delivery since it registered (see {@link #registered()}). */
-    private volatile boolean told;
-    /** Whether such a telling proves no publish hid in the registration window: single-producer buses only. */
-    private final boolean toldCoversWindow;
+    /** Whether a producer (or close) has notified this delivery since it registered (see {@link #start()}). */
+    private volatile boolean notified;
+    /** Whether such a notification proves no publish hid in the registration window: single-producer buses. */
+    private final boolean notifiedCoversWindow;
     /** The thread in the drain loop, while it is there; a task it re-submits that runs on it at once sees it. */
     private volatile Thread runner;
     /**
@@ -57,44 +65,55 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
      */
     private Thread ranInlineOn;
 
-    ExecutorDelivery(
-        final StateBus<S> bus,
-        final Subscription<S> subscription,
+    /**
+     * @param producer     the bus's producer, which tells this delivery of each publish.
+     * @param subscription the reader to deliver from.
+     * @param handler      receives the transitions.
+     * @param executor     runs the delivery tasks.
+     * @param onEnd        told how the delivery ended (a throwing handler, the bus closing, a rejecting
+     *                     executor), or null.
+     */
+    public ExecutorDelivery(
+        final Producer<S> producer,
+        final Reader<S> subscription,
         final TransitionHandler<S> handler,
         final Executor executor,
         final Consumer<Throwable> onEnd)
     {
         this.onEnd = onEnd;
-        this.bus = bus;
+        this.producer = producer;
         this.subscription = subscription;
         this.handler = handler;
         this.executor = executor;
-        this.toldCoversWindow = bus.isSingleProducer();
+        this.notifiedCoversWindow = producer.hasOneProducer();
     }
 
     /**
-     * Call right after the bus registered this delivery as a listener, on the registering thread: drains anything
-     * published between the join and the registration now, and checks once more after the registration window
-     * (see {@link PublishListener}), from the JDK's shared delay thread onto this delivery's executor.
+     * Registers this delivery with the producer, drains anything published between the join and the registration
+     * now, and checks once more after the {@link RegistrationWindow}, from the JDK's shared delay thread onto this
+     * delivery's executor.
      *
      * <p>The second check is skipped where no publish can hide in the window, so that a same-thread executor's
      * handler runs on the delay thread only when a publish really raced the registration: on a single-producer
      * bus, if the registering thread is its producer (its own publishes are in program order with the
-     * registration), or if a publish has told this delivery since (the one producer told us after a full fence,
-     * so every earlier publish of its own is visible to the drain that telling started). With many producers a
-     * telling proves nothing about another producer's publish, so the check always runs.
+     * registration), or if a publish has notified this delivery since (the one producer notified it after a full
+     * fence, so every earlier publish of its own is visible to the drain that started). With many producers a
+     * notification proves nothing about another producer's publish, so the check always runs.
+     *
+     * @param by who this delivery is, for {@code poll}'s refusal.
      */
-    void registered()
+    public void start(final ConsumedBy by)
     {
+        subscription.consumedBy(by, this, null);
         schedule();
-        if (toldCoversWindow && bus.isOwnedBy(Thread.currentThread()))
+        if (notifiedCoversWindow && producer.isOnlyProducer(Thread.currentThread()))
         {
             return;
         }
-        CompletableFuture.delayedExecutor(REGISTRATION_RECHECK_NANOS, TimeUnit.NANOSECONDS, executor)
+        CompletableFuture.delayedExecutor(RegistrationWindow.NANOS, TimeUnit.NANOSECONDS, executor)
             .execute(() ->
             {
-                if (!(toldCoversWindow && told) && subscription.hasWorkOrClosed())
+                if (!(notifiedCoversWindow && notified) && subscription.hasWorkOrClosed())
                 {
                     schedule();
                 }
@@ -105,9 +124,9 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
     @Override
     public void onPublish()
     {
-        if (!told)
+        if (!notified)
         {
-            told = true; // written once: later tellings only read it
+            notified = true; // written once: later notifications only read it
         }
         schedule();
     }
@@ -142,7 +161,7 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
     {
         state = IDLE;
         RuntimeException reported = cause;
-        if (!subscription.isClosed())
+        if (subscription.isOpen())
         {
             subscription.fail(cause); // a subscription already ended by its bus's close keeps that ending
         }
@@ -151,7 +170,7 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
             // the bus (or the subscription) closed first: that is the ending, the refused final drain its detail
             reported = new StateBusClosedException("closed; the executor refused the final delivery: " + cause, cause);
         }
-        bus.removeListener(this);
+        producer.removeListener(this);
         if (onEnd != null)
         {
             onEnd.accept(reported);
@@ -179,7 +198,7 @@ final class ExecutorDelivery<S> implements PublishListener, Runnable
             {
                 runner = null;
                 // a throwing handler failed the subscription; closed means drained: either way, stop
-                bus.removeListener(this);
+                producer.removeListener(this);
                 if (onEnd != null)
                 {
                     onEnd.accept(ex); // an await's future ends with it, not at its timeout

@@ -1,15 +1,15 @@
-package io.statebus;
+package io.statebus.publish;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Serialises the producers of a {@link ProducerMode#MULTI} bus without allocating: a CAS on one padded word, and
+ * Serialises the producers of a {@code ProducerMode.MULTI} bus without allocating: a CAS on one padded word, and
  * waiters that spin, yield, then park briefly. {@code ReentrantLock} would allocate a queue node per contended
  * {@code lock()}; producers here hold the lock for one publish, so a short backoff loses little.
  */
-final class ProducerLock
+public final class ProducerLock
 {
     private static final VarHandle LOCKED;
 
@@ -38,7 +38,7 @@ final class ProducerLock
     private Thread holder;
 
     /** Acquires, waiting as long as it takes; not interruptible (the interrupt status is kept). */
-    void lock()
+    public void lock()
     {
         if (!LOCKED.compareAndSet(this, 0, 1))
         {
@@ -47,8 +47,11 @@ final class ProducerLock
         holder = Thread.currentThread();
     }
 
-    /** Whether the calling thread holds the lock (user code it runs while publishing may call back into the bus). */
-    boolean isHeldByCurrentThread()
+    /**
+     * @return whether the calling thread holds the lock (user code it runs while publishing may call back into
+     *     the bus).
+     */
+    public boolean isHeldByCurrentThread()
     {
         return holder == Thread.currentThread();
     }
@@ -71,9 +74,11 @@ final class ProducerLock
     /**
      * Acquires unless the deadline passes first.
      *
+     * @param deadlineNanos a {@code System.nanoTime()} deadline.
      * @return true if acquired.
+     * @throws InterruptedException if interrupted while waiting; not acquired.
      */
-    boolean tryLock(final long deadlineNanos) throws InterruptedException
+    public boolean tryLock(final long deadlineNanos) throws InterruptedException
     {
         if (!LOCKED.compareAndSet(this, 0, 1))
         {
@@ -95,7 +100,8 @@ final class ProducerLock
         return true;
     }
 
-    void unlock()
+    /** Releases; only the holder calls it. */
+    public void unlock()
     {
         holder = null;
         // release: everything the holder wrote (slot, state word, sequencer fields) is seen by the next holder

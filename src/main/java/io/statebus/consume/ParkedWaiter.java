@@ -1,11 +1,14 @@
-package io.statebus;
+package io.statebus.consume;
+
+import io.statebus.publish.PublishListener;
+import io.statebus.publish.RegistrationWindow;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /** Wakes one thread blocked in an await, only when it is actually parked (so a running waiter costs one read). */
-final class ParkedWaiter implements PublishListener
+public final class ParkedWaiter implements PublishListener
 {
     private static final VarHandle PARKED;
 
@@ -24,12 +27,15 @@ final class ParkedWaiter implements PublishListener
     private final Thread thread;
     @SuppressWarnings("unused")
     private volatile boolean parked;
-    /** Until the caller has polled after this time, parks end by it (see {@link PublishListener}). */
+    /** Until the caller has polled after this time, parks end by it (see {@link RegistrationWindow}). */
     private long recheckAt;
     /** When the last park ended; the caller polls after each park. */
     private long wokeAt;
 
-    ParkedWaiter(final Thread thread)
+    /**
+     * @param thread the awaiting thread.
+     */
+    public ParkedWaiter(final Thread thread)
     {
         this.thread = thread;
     }
@@ -45,17 +51,19 @@ final class ParkedWaiter implements PublishListener
     }
 
     /** Call right after the bus registered this waiter as a listener. */
-    void registered()
+    public void registered()
     {
-        recheckAt = System.nanoTime() + REGISTRATION_RECHECK_NANOS;
+        recheckAt = RegistrationWindow.closesAt();
         wokeAt = recheckAt - 1;
     }
 
     /**
      * Parks until woken or the deadline; the caller re-checks for work after {@link #prepare()} and before this.
      * Until the caller has polled after the registration window, the park ends by the window's end too.
+     *
+     * @param deadlineNanos a {@code System.nanoTime()} deadline.
      */
-    void park(final long deadlineNanos)
+    public void park(final long deadlineNanos)
     {
         // the window is closed once a park has ended after it, because the caller polled since then
         final boolean windowOpen = wokeAt - recheckAt < 0;
@@ -70,13 +78,14 @@ final class ParkedWaiter implements PublishListener
     }
 
     /** Announce the park, then fence: the producer publishes, fences, reads this flag; we set it, fence, re-check. */
-    void prepare()
+    public void prepare()
     {
         parked = true;
         VarHandle.fullFence();
     }
 
-    void cancel()
+    /** The caller found work after {@link #prepare()}: it will not park. */
+    public void cancel()
     {
         parked = false;
     }

@@ -1,10 +1,10 @@
-package io.statebus;
+package io.statebus.consume;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The default factory for handler threads: daemon threads named {@code statebus-handler-N}. */
-final class HandlerThreadFactory implements ThreadFactory
+public final class HandlerThreadFactory implements ThreadFactory
 {
     private static final AtomicInteger COUNT = new AtomicInteger();
 

@@ -1,4 +1,6 @@
-package io.statebus;
+package io.statebus.consume;
+
+import io.statebus.publish.RegistrationWindow;
 
 import com.lmax.disruptor.AlertException;
 import com.lmax.disruptor.Sequence;
@@ -16,13 +18,11 @@ import java.util.concurrent.locks.LockSupport;
  * executors, awaits and agents never do), so a bus without them does not pay, for example, the lock that
  * {@code BlockingWaitStrategy} takes on every publish.
  *
- * <p>The one window: a publish that read "no handler thread" just before one registered may not yet be visible
- * to that thread's first look at the cursor, and sent no signal. So a new handler thread makes its first wait
- * no earlier than {@link PublishListener#REGISTRATION_RECHECK_NANOS} after it registered (see
- * {@link #firstWaitNotBefore}); by then such a publish is visible to the strategy's own check of the cursor,
- * and every later publish reads the count that includes it.
+ * <p>A publish that read "no handler thread" just before one registered sent no signal, so a new handler
+ * thread makes its first wait no earlier than the {@link RegistrationWindow} after it registered (see
+ * {@link #firstWaitNotBefore}).
  */
-final class HandlerThreadWaitStrategy implements WaitStrategy
+public final class HandlerThreadWaitStrategy implements WaitStrategy
 {
     private static final VarHandle HANDLER_THREADS;
 
@@ -43,7 +43,10 @@ final class HandlerThreadWaitStrategy implements WaitStrategy
     /** Handler threads registered and not yet ended; read by the producer on every publish. */
     private volatile int handlerThreads;
 
-    HandlerThreadWaitStrategy(final WaitStrategy strategy)
+    /**
+     * @param strategy the user's wait strategy.
+     */
+    public HandlerThreadWaitStrategy(final WaitStrategy strategy)
     {
         this.strategy = strategy;
     }
@@ -70,14 +73,14 @@ final class HandlerThreadWaitStrategy implements WaitStrategy
      *
      * @return the earliest time (System.nanoTime) the new thread may make its first wait.
      */
-    long handlerThreadRegistered()
+    public long handlerThreadRegistered()
     {
         HANDLER_THREADS.getAndAdd(this, 1);
-        return System.nanoTime() + PublishListener.REGISTRATION_RECHECK_NANOS;
+        return RegistrationWindow.closesAt();
     }
 
     /** After a handler thread's last wait. */
-    void handlerThreadEnded()
+    public void handlerThreadEnded()
     {
         HANDLER_THREADS.getAndAdd(this, -1);
     }
@@ -85,8 +88,10 @@ final class HandlerThreadWaitStrategy implements WaitStrategy
     /**
      * On a new handler thread, before its first wait: parks until the registration window has passed (usually it
      * has: starting a thread takes longer). Spurious or early wake-ups just park again; an interrupt ends it.
+     *
+     * @param notBefore what {@link #handlerThreadRegistered()} returned.
      */
-    static void firstWaitNotBefore(final long notBefore)
+    public static void firstWaitNotBefore(final long notBefore)
     {
         long remaining;
         while ((remaining = notBefore - System.nanoTime()) > 0 && !Thread.currentThread().isInterrupted())

@@ -1,0 +1,156 @@
+package io.statebus.consume;
+
+import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.TimeoutException;
+import io.statebus.TransitionHandler;
+import io.statebus.read.ConsumedBy;
+import io.statebus.read.Reader;
+
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A dedicated thread that waits on a reader's Disruptor barrier with the bus's wait strategy and delivers every
+ * transition, telling the handler where each batch ends. It ends when the reader or the bus closes (after
+ * delivering what was published before), or when the handler throws, which fails the reader.
+ *
+ * @param <S> the state type
+ */
+public final class HandlerThread<S>
+{
+    private final Reader<S> reader;
+    private final TransitionHandler<S> handler;
+    private final HandlerThreadWaitStrategy waits;
+
+    private HandlerThread(final Reader<S> reader, final TransitionHandler<S> handler, final HandlerThreadWaitStrategy waits)
+    {
+        this.reader = reader;
+        this.handler = handler;
+        this.waits = waits;
+    }
+
+    /**
+     * Starts a thread from {@code factory} that consumes {@code reader}.
+     *
+     * @param reader  the reader, which nothing else consumes.
+     * @param handler receives the transitions.
+     * @param factory makes the thread.
+     * @param waits   the bus's wait strategy, which from now on signals while this thread runs.
+     * @param <S>     the state type.
+     * @throws IllegalStateException if the factory returned no thread; whatever the factory or
+     *                               {@code Thread.start} threw passes through.
+     */
+    public static <S> void start(
+        final Reader<S> reader,
+        final TransitionHandler<S> handler,
+        final ThreadFactory factory,
+        final HandlerThreadWaitStrategy waits)
+    {
+        final HandlerThread<S> task = new HandlerThread<>(reader, handler, waits);
+        // Counted before any thread can run the task. Exactly one of the task and the failure path below uncounts
+        // it: a factory may hand back a thread that already runs the task, and then start() throws.
+        final AtomicBoolean unclaimed = new AtomicBoolean(true);
+        final long firstWaitNotBefore = waits.handlerThreadRegistered();
+        try
+        {
+            final Thread thread = factory.newThread(() ->
+            {
+                if (unclaimed.compareAndSet(true, false))
+                {
+                    task.run(firstWaitNotBefore);
+                }
+            });
+            if (thread == null)
+            {
+                throw new IllegalStateException("the handler thread factory returned no thread");
+            }
+            reader.consumedBy(ConsumedBy.HANDLER_THREAD, null, thread);
+            thread.start();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (unclaimed.compareAndSet(true, false))
+            {
+                waits.handlerThreadEnded(); // the task never ran; one already running stays counted until it ends
+            }
+            throw ex;
+        }
+    }
+
+    private void run(final long firstWaitNotBefore)
+    {
+        try
+        {
+            HandlerThreadWaitStrategy.firstWaitNotBefore(firstWaitNotBefore);
+            deliverUntilEnded();
+        }
+        finally
+        {
+            waits.handlerThreadEnded();
+        }
+    }
+
+    private void deliverUntilEnded()
+    {
+        while (true)
+        {
+            final long next = reader.position() + 1;
+            final long available;
+            try
+            {
+                available = reader.barrier().waitFor(next);
+            }
+            catch (final AlertException ex)
+            {
+                if (reader.isDraining())
+                {
+                    drainAfterBusClosed();
+                }
+                return;
+            }
+            catch (final TimeoutException ex)
+            {
+                continue;
+            }
+            catch (final InterruptedException ex)
+            {
+                reader.close();
+                return;
+            }
+            if (available >= next)
+            {
+                try
+                {
+                    reader.deliver(handler, next, available, Integer.MAX_VALUE);
+                }
+                catch (final Throwable ex)
+                {
+                    return; // the reader recorded it and stopped gating
+                }
+            }
+            if (reader.isEnded())
+            {
+                return; // a draining reader goes on: its next wait is alerted and drains
+            }
+        }
+    }
+
+    private void drainAfterBusClosed()
+    {
+        try
+        {
+            long next = reader.position() + 1;
+            long available = reader.ring().cursor();
+            while (available >= next && reader.isDraining())
+            {
+                reader.deliver(handler, next, available, Integer.MAX_VALUE);
+                next = reader.position() + 1;
+                available = reader.ring().cursor();
+            }
+        }
+        catch (final Throwable ignore)
+        {
+            // the reader recorded it
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.statebus.publish;
+
+import io.statebus.ring.StateIds;
+import io.statebus.ring.TransitionRing;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * Any thread may publish: producers are serialised by a {@link ProducerLock} on the ring's single-producer
+ * sequencer, which makes {@code compareAndSet} linearizable and the ring's order the order in which the state
+ * changed.
+ *
+ * @param <S> the state type
+ */
+public final class MultiProducer<S> extends Producer<S>
+{
+    private final ProducerLock lock = new ProducerLock();
+
+    /**
+     * @param ring  the ring.
+     * @param ids   the states.
+     * @param rules what may be published.
+     * @param clock stamps each transition.
+     * @param idle  how a producer waits for a free slot.
+     */
+    public MultiProducer(
+        final TransitionRing ring,
+        final StateIds<S> ids,
+        final TransitionRules rules,
+        final NanoClock clock,
+        final IdleStrategy idle)
+    {
+        super(ring, ids, rules, clock, idle);
+    }
+
+    @Override
+    public long publish(final int expectedId, final int toId, final long deadline)
+    {
+        if (expectedId >= 0 && ring.currentStateId() != expectedId && !isClosed())
+        {
+            // a compare that fails against the current state answers without the lock, linearized at that read,
+            // so a retry loop does not starve the producer it lost to
+            return PublishResult.CAS_FAILED;
+        }
+        if (deadline == PublishResult.NO_DEADLINE)
+        {
+            lock.lock();
+        }
+        else
+        {
+            try
+            {
+                if (!lock.tryLock(deadline))
+                {
+                    return PublishResult.TIMED_OUT;
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                return PublishResult.INTERRUPTED;
+            }
+        }
+        final long result;
+        try
+        {
+            result = publishHeld(expectedId, toId, deadline);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        return told(result);
+    }
+
+    @Override
+    public void close()
+    {
+        markClosed();
+    }
+
+    @Override
+    public void awaitPublishInProgress()
+    {
+        // a publish that read closed == false holds the lock: wait it out, so nothing is published after close()
+        // returns. Not when this thread holds it (a clock or idle strategy closing from inside its own publish):
+        // that publish re-reads closed before it claims.
+        if (!lock.isHeldByCurrentThread())
+        {
+            lock.lock();
+            lock.unlock();
+        }
+    }
+}

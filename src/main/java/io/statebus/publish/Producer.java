@@ -1,0 +1,216 @@
+package io.statebus.publish;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.Sequence;
+import io.statebus.StateBusClosedException;
+import io.statebus.ring.StateIds;
+import io.statebus.ring.TransitionRing;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * The one way into the ring: {@code set}, {@code trySet} and {@code compareAndSet} all call {@link #publish}.
+ * Subclasses decide who holds the right to publish (one owner thread, or a lock); this class holds the path every
+ * publish takes once it holds it: the rules, the clock, the claim and back-pressure, the write, and telling the
+ * listeners.
+ *
+ * @param <S> the state type
+ */
+public abstract class Producer<S>
+{
+    final TransitionRing ring;
+    final StateIds<S> ids;
+    final TransitionRules rules;
+    final NanoClock clock;
+    final BackPressure backPressure;
+    final Listeners listeners = new Listeners();
+    private volatile boolean closed;
+
+    Producer(
+        final TransitionRing ring,
+        final StateIds<S> ids,
+        final TransitionRules rules,
+        final NanoClock clock,
+        final IdleStrategy idle)
+    {
+        this.ring = ring;
+        this.ids = ids;
+        this.rules = rules;
+        this.clock = clock;
+        this.backPressure = new BackPressure(ring, idle);
+    }
+
+    /**
+     * Publishes {@code from -> toId} if the rules allow it.
+     *
+     * @param expectedId the state a compare-and-set expects, or -1 for a plain set.
+     * @param toId       the new state's id.
+     * @param deadline   a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
+     * @return the published sequence, or a {@link PublishResult} code.
+     * @throws StateBusClosedException if the bus is closed, also while waiting; nothing published.
+     */
+    public abstract long publish(int expectedId, int toId, long deadline);
+
+    /**
+     * Moves a replaying {@code BLOCK} subscription's gate back to {@code to}. The producer honours it from its next
+     * claim on: for a ring's worth of claims it asks every gate rather than the sequencer's cache (see
+     * {@link BackPressure}). A publish already past that check when the gate moves (at most one: producers are
+     * serialised) claims at most the slot after the cursor; a replay is offered only from the slot after that, and
+     * reads every slot validated, so a publish that raced it shows as a gap, never as a wrong transition.
+     *
+     * @param gate the subscription's gate, already added at the cursor.
+     * @param to   the last sequence it has consumed.
+     */
+    public final void moveGateBack(final Sequence gate, final long to)
+    {
+        backPressure.checkEveryGateUntil(ring.cursor());
+        listenersSeen(); // shuts the single producer's fast path, which never asks every gate
+        gate.set(to);
+    }
+
+    /**
+     * @return whether one thread publishes (a single-producer bus).
+     */
+    public boolean hasOneProducer()
+    {
+        return false;
+    }
+
+    /**
+     * @param thread a thread.
+     * @return whether it is this bus's one producer (a single-producer bus whose owner it is).
+     */
+    public boolean isOnlyProducer(final Thread thread)
+    {
+        return false;
+    }
+
+    /** Closes the way in: from now on every publish fails. */
+    public abstract void close();
+
+    /** After {@link #close()}: returns once no publish that began before it can still publish. */
+    public abstract void awaitPublishInProgress();
+
+    /** The rules, the clock, the claim, the write: the caller holds the right to publish. */
+    final long publishHeld(final int expectedId, final int toId, final long deadline)
+    {
+        if (closed)
+        {
+            throw closedFor(toId);
+        }
+        // the holder of the right to publish wrote the latest transition itself, or took the lock after its writer
+        final int fromId = ring.currentStateId();
+        final long refused = rules.refusal(fromId, expectedId, toId);
+        if (refused != PublishResult.GO)
+        {
+            return refused;
+        }
+        final boolean stamped = ring.isStamped();
+        // the clock is user code: read it before the claim, so that one that throws leaves nothing claimed
+        long now = stamped ? clock.nanoTime() : 0;
+        long sequence;
+        while (true)
+        {
+            if (stamped && closed)
+            {
+                throw closedFor(toId); // the clock may have closed the bus: claim nothing after close() returned
+            }
+            if (backPressure.mayTrustCache() || ring.hasCapacity(true))
+            {
+                try
+                {
+                    sequence = ring.claim();
+                    break;
+                }
+                catch (final InsufficientCapacityException ex)
+                {
+                    // a BLOCK subscription is a whole ring behind: wait for it below
+                }
+            }
+            final long waited = backPressure.awaitCapacity(deadline, this, toId);
+            if (waited != 0)
+            {
+                return waited;
+            }
+            now = stamped ? clock.nanoTime() : 0; // stamped when it can publish, not when it began
+        }
+        ring.publish(sequence, fromId, toId, now);
+        return sequence;
+    }
+
+    /**
+     * After a publish, outside any lock (an executor may run a handler right here, which may publish or close):
+     * tells the awaits and executor subscriptions, if any.
+     */
+    final long told(final long result)
+    {
+        if (result > 0)
+        {
+            final PublishListener[] toTell = listeners.current();
+            if (toTell.length != 0 && !closed)
+            {
+                listenersSeen(); // once closed, close() itself has told everyone, after this publish
+                Listeners.tell(toTell);
+            }
+        }
+        return result;
+    }
+
+    /** Listeners were found or a gate moved back: the single producer's fast path must not skip them now. */
+    void listenersSeen()
+    {
+    }
+
+    /**
+     * @param listener told after every publish from now on, until removed.
+     */
+    public void addListener(final PublishListener listener)
+    {
+        listeners.add(listener);
+    }
+
+    /**
+     * @param listener a listener to stop telling.
+     */
+    public void removeListener(final PublishListener listener)
+    {
+        listeners.remove(listener);
+    }
+
+    /** Tells every listener once: the bus closed. */
+    public void tellClosed()
+    {
+        Listeners.tell(listeners.current());
+    }
+
+    final void markClosed()
+    {
+        closed = true;
+    }
+
+    /**
+     * @return whether {@link #close()} was called.
+     */
+    public final boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * @return the back-pressure counters.
+     */
+    public final BackPressure backPressure()
+    {
+        return backPressure;
+    }
+
+    final StateBusClosedException closedFor(final int toId)
+    {
+        return new StateBusClosedException("bus is closed: cannot publish " + ids.stateOf(toId));
+    }
+
+    final StateBusClosedException closedWhileWaiting(final int toId)
+    {
+        return new StateBusClosedException("bus closed while waiting to publish " + ids.stateOf(toId));
+    }
+}

@@ -1,0 +1,262 @@
+package io.statebus.publish;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import io.statebus.ring.StateIds;
+import io.statebus.ring.TransitionRing;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One producer thread, no lock: the first thread whose call would publish owns the bus for good.
+ *
+ * <p>After its first publish the owner takes a fast path: one read of the gate stands for the owner, closed and
+ * listener checks. The gate holds the owner while the bus is open, has no listener and no gate was moved back;
+ * null while something needs the full path; {@link #CLOSED_GATE} once closed, for good. Only the owner opens it
+ * ({@link #openFastPath}); adding a listener, telling one, moving a gate back and closing shut it.
+ *
+ * @param <S> the state type
+ */
+public final class SingleProducer<S> extends Producer<S>
+{
+    private static final Object CLOSED_GATE = new Object();
+    private static final VarHandle OWNER;
+    private static final VarHandle GATE;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            OWNER = lookup.findVarHandle(SingleProducer.class, "owner", Thread.class);
+            GATE = lookup.findVarHandle(SingleProducer.class, "gate", Object.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    /** Set once by CAS. Read plainly: the owner sees its own write; any other thread goes to the CAS. */
+    private Thread owner;
+    @SuppressWarnings("unused")
+    private Object gate;
+    /** The state the owner last published; owner-only, read on the fast path it opened itself. */
+    private int lastToId;
+
+    /**
+     * @param ring  the ring.
+     * @param ids   the states.
+     * @param rules what may be published.
+     * @param clock stamps each transition.
+     * @param idle  how the producer waits for a free slot.
+     */
+    public SingleProducer(
+        final TransitionRing ring,
+        final StateIds<S> ids,
+        final TransitionRules rules,
+        final NanoClock clock,
+        final IdleStrategy idle)
+    {
+        super(ring, ids, rules, clock, idle);
+    }
+
+    @Override
+    public long publish(final int expectedId, final int toId, final long deadline)
+    {
+        final Thread current = Thread.currentThread();
+        if (GATE.getOpaque(this) == current) // opaque: a stale "open" is caught after the publish (afterFast)
+        {
+            final long fast = publishFast(expectedId, toId);
+            if (fast != PublishResult.FAST_MISS)
+            {
+                return afterFast(fast, current);
+            }
+        }
+        final long refused = ownUnlessRefused(current, expectedId, toId);
+        if (refused != PublishResult.GO)
+        {
+            return refused; // refused before owning: the gate stays as it was
+        }
+        final long result = publishHeld(expectedId, toId, deadline);
+        if (result > 0)
+        {
+            lastToId = toId;
+        }
+        else
+        {
+            lastToId = ring.currentStateId(); // unchanged or a failed compare: the ring holds the owner's last
+        }
+        openFastPath(current);
+        return told(result);
+    }
+
+    /**
+     * The common case, on the owner's open fast path: decides only what it can without waiting or throwing.
+     *
+     * @return the published sequence, {@link PublishResult#CAS_FAILED}, or {@link PublishResult#FAST_MISS} for
+     *     the full path (unchanged, forbidden, ring full, closed by the clock), having then claimed nothing.
+     */
+    private long publishFast(final int expectedId, final int toId)
+    {
+        final int fromId = lastToId;
+        if (expectedId >= 0 && fromId != expectedId)
+        {
+            return PublishResult.CAS_FAILED;
+        }
+        if (!rules.allowsChange(fromId, toId))
+        {
+            return PublishResult.FAST_MISS;
+        }
+        long now = 0;
+        if (ring.isStamped())
+        {
+            now = clock.nanoTime(); // before the claim, as on the full path
+            if (isClosed())
+            {
+                return PublishResult.FAST_MISS;
+            }
+        }
+        final long sequence;
+        try
+        {
+            sequence = ring.claim();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return PublishResult.FAST_MISS; // the full path waits (and reads the clock again when it can publish)
+        }
+        ring.publish(sequence, fromId, toId, now);
+        lastToId = toId;
+        return sequence;
+    }
+
+    /**
+     * If the gate shut since it was read, tell the listeners as the full path would. Acquire: having seen the gate
+     * shut, the listener array read in {@link #told} is at least the one whose adding shut it.
+     */
+    private long afterFast(final long result, final Thread current)
+    {
+        if (GATE.getAcquire(this) != current)
+        {
+            told(result);
+        }
+        return result;
+    }
+
+    /**
+     * After a full-path publish: opens the fast path if nothing needs the full one. CAS from null (a closed gate
+     * stays closed), then a volatile re-read: against {@link #addListener}, which writes the array, then shuts the
+     * gate, whichever goes second sees the other, so the gate never stays open over a listener.
+     */
+    private void openFastPath(final Thread current)
+    {
+        if (GATE.getOpaque(this) != current && canBeFast() && GATE.compareAndSet(this, null, current) &&
+            !canBeFast())
+        {
+            GATE.compareAndSet(this, current, null);
+        }
+    }
+
+    private boolean canBeFast()
+    {
+        return listeners.current().length == 0 && !isClosed() && backPressure.mayTrustCache();
+    }
+
+    /**
+     * @return whether the owner's next publish may take the fast path (for tests).
+     */
+    public boolean fastPathOpen()
+    {
+        return GATE.getVolatile(this) instanceof Thread;
+    }
+
+    private void shutFastPath()
+    {
+        final Object open = GATE.getVolatile(this);
+        if (open instanceof Thread)
+        {
+            GATE.compareAndSet(this, open, null); // never replaces CLOSED_GATE
+        }
+    }
+
+    /** A listener told once is told of every later publish: its telling shuts the owner's gate too. */
+    @Override
+    void listenersSeen()
+    {
+        shutFastPath();
+    }
+
+    @Override
+    public void addListener(final PublishListener listener)
+    {
+        super.addListener(listener);
+        shutFastPath(); // after the array: see openFastPath
+    }
+
+    /**
+     * Moves the gate back, then makes the owner ask every gate for a ring's worth of claims. A publish the owner
+     * began on its fast path before it saw the gate shut may still claim past the moved gate; the replay reads
+     * validate every slot, so such a publish shows as a gap, never as a wrong transition.
+     */
+    @Override
+    public void close()
+    {
+        GATE.setVolatile(this, CLOSED_GATE); // before the flag: a thread that has seen closed finds the gate closed
+        markClosed();
+    }
+
+    @Override
+    public void awaitPublishInProgress()
+    {
+        // no lock to wait on: an owner's set concurrent with close() may publish once more (see StateBus#close)
+    }
+
+    @Override
+    public boolean hasOneProducer()
+    {
+        return true;
+    }
+
+    @Override
+    public boolean isOnlyProducer(final Thread thread)
+    {
+        return OWNER.getVolatile(this) == thread;
+    }
+
+    /**
+     * Makes {@code current} the owner, or fails as another thread owns it. A call that would change nothing is
+     * answered before it claims the bus, so it does not make its thread the owner.
+     */
+    private long ownUnlessRefused(final Thread current, final int expectedId, final int toId)
+    {
+        final Thread existing = owner;
+        if (existing == current)
+        {
+            return PublishResult.GO;
+        }
+        if (existing == null && !isClosed()) // closed: publishHeld gives the closed error, whoever calls
+        {
+            // the published state, read as get() reads it: another thread may own the bus by now, mid-publish
+            final long refused = rules.refusal(ring.currentStateId(), expectedId, toId);
+            if (refused != PublishResult.GO)
+            {
+                return refused; // linearized at that read, as a get() would be
+            }
+        }
+        if (existing == null && OWNER.compareAndSet(this, null, current))
+        {
+            return PublishResult.GO;
+        }
+        final Thread actual = (Thread)OWNER.getVolatile(this);
+        if (actual != current)
+        {
+            throw new IllegalStateException("single-producer bus: thread '" + current.getName() +
+                "' may not publish, thread '" + actual.getName() + "' owns it; build with ProducerMode.MULTI " +
+                "for many producers");
+        }
+        return PublishResult.GO;
+    }
+}

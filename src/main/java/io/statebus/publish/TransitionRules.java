@@ -1,0 +1,58 @@
+package io.statebus.publish;
+
+import io.statebus.ForbiddenTransitionException;
+import io.statebus.ring.StateIds;
+
+/**
+ * Whether a call may publish: the compare of {@code compareAndSet}, the unchanged no-op, and the optional table
+ * of allowed transitions. Immutable.
+ */
+public final class TransitionRules
+{
+    private final StateIds<?> ids;
+    /** {@code allowed[from * states + to]}, or null: every transition allowed. */
+    private final boolean[] allowed;
+    private final boolean publishUnchanged;
+
+    /**
+     * @param ids              the bus's states.
+     * @param allowed          the table of allowed transitions by {@code from * states + to}, or null for none.
+     * @param publishUnchanged whether setting the current value again publishes {@code X -> X}.
+     */
+    public TransitionRules(final StateIds<?> ids, final boolean[] allowed, final boolean publishUnchanged)
+    {
+        this.ids = ids;
+        this.allowed = allowed == null ? null : allowed.clone();
+        this.publishUnchanged = publishUnchanged;
+    }
+
+    /**
+     * @param fromId     the current state.
+     * @param expectedId the state a compare-and-set expects, or -1.
+     * @param toId       the state asked for.
+     * @return {@link PublishResult#GO}, {@link PublishResult#CAS_FAILED} or {@link PublishResult#NOT_PUBLISHED}.
+     * @throws ForbiddenTransitionException if the table forbids the move.
+     */
+    long refusal(final int fromId, final int expectedId, final int toId)
+    {
+        if (expectedId >= 0 && fromId != expectedId)
+        {
+            return PublishResult.CAS_FAILED;
+        }
+        if (fromId == toId && !publishUnchanged)
+        {
+            return PublishResult.NOT_PUBLISHED;
+        }
+        if (allowed != null && !allowed[fromId * ids.size() + toId])
+        {
+            throw new ForbiddenTransitionException(ids.stateOf(fromId), ids.stateOf(toId));
+        }
+        return PublishResult.GO;
+    }
+
+    /** The common case, decided without throwing: a change the table allows. */
+    boolean allowsChange(final int fromId, final int toId)
+    {
+        return fromId != toId && (allowed == null || allowed[fromId * ids.size() + toId]);
+    }
+}

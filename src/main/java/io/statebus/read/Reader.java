@@ -1,0 +1,437 @@
+package io.statebus.read;
+
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import io.statebus.Policy;
+import io.statebus.StateBusClosedException;
+import io.statebus.TransitionHandler;
+import io.statebus.publish.PublishListener;
+import io.statebus.ring.StateIds;
+import io.statebus.ring.TransitionRing;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The engine side of one subscription: its cursor into the ring ({@link #sequence}), one lifecycle word, its
+ * counters, and the two ways to read ({@link GatedRead} for {@code BLOCK}, {@link ValidatedRead} for {@code GAP}
+ * and replays). Every way to consume (poll, agent, handler thread, executor, await) reads through
+ * {@link #pollAvailable} or {@link #deliver}.
+ *
+ * <p>Lifecycle, one word: {@code OPEN -> DRAINING} (the bus closed: deliver what was published, then end),
+ * {@code OPEN | DRAINING -> CLOSED} (closed by its user) or {@code -> FAILED} (its handler threw).
+ *
+ * @param <S> the state type
+ */
+public final class Reader<S>
+{
+    static final int OPEN = 0;
+    static final int DRAINING = 1;
+    static final int CLOSED = 2;
+    static final int FAILED = 3;
+
+    private static final VarHandle STATUS;
+    private static final VarHandle CONSUMER;
+    static final VarHandle DELIVERED;
+    static final VarHandle MISSED;
+    static final VarHandle GAPS;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATUS = lookup.findVarHandle(Reader.class, "status", int.class);
+            CONSUMER = lookup.findVarHandle(Reader.class, "consumer", Thread.class);
+            DELIVERED = lookup.findVarHandle(Reader.class, "delivered", long.class);
+            MISSED = lookup.findVarHandle(Reader.class, "missed", long.class);
+            GAPS = lookup.findVarHandle(Reader.class, "gaps", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    final TransitionRing ring;
+    final StateIds<S> ids;
+    final Policy policy;
+    /** The last sequence consumed; the producer's gate when the policy is BLOCK. */
+    final Sequence sequence;
+    final long joinSequence;
+    final int joinStateId;
+    /** Sequences up to here (a replay) are read validated even under BLOCK. */
+    final long validateUpTo;
+    private final Subscriptions<S> registry;
+    private final SequenceBarrier barrier;
+
+    volatile int status = OPEN;
+    /** Written before the status becomes FAILED: whoever sees FAILED sees it. */
+    private volatile Throwable failure;
+    @SuppressWarnings("unused")
+    private volatile Thread consumer;
+    /** Set when the bus itself consumes this reader (handler thread, executor, await): poll is refused. */
+    private volatile ConsumedBy consumedBy;
+    private volatile PublishListener listener;
+    private volatile Thread handlerThread;
+
+    /** Consumer-thread only, allocated by it on first use, so they live in its allocation buffer. */
+    TransitionView<S> view;
+    GapView<S> gapView;
+    /** Consumer-thread only: the first sequence of a gap not yet reported, or -1. */
+    long pendingGapFirst = -1;
+
+    /** Single writer (the consuming thread), release stores once per batch; acquire loads by anyone. */
+    @SuppressWarnings("unused")
+    private long delivered;
+    @SuppressWarnings("unused")
+    private long missed;
+    @SuppressWarnings("unused")
+    private long gaps;
+
+    Reader(
+        final Subscriptions<S> registry,
+        final Policy policy,
+        final Sequence sequence,
+        final long joinSequence,
+        final int joinStateId,
+        final long validateUpTo)
+    {
+        this.registry = registry;
+        this.ring = registry.ring;
+        this.ids = registry.ids;
+        this.policy = policy;
+        this.sequence = sequence;
+        this.joinSequence = joinSequence;
+        this.joinStateId = joinStateId;
+        this.validateUpTo = validateUpTo;
+        this.barrier = ring.newBarrier();
+    }
+
+    /**
+     * Delivers what is available now, at most {@code limit}, on the calling thread, which becomes (or must be)
+     * this reader's one consumer.
+     *
+     * @param handler the handler.
+     * @param limit   the most transitions to deliver, at least 1.
+     * @return how many were delivered.
+     */
+    public int poll(final TransitionHandler<S> handler, final int limit)
+    {
+        if ((Thread)CONSUMER.getOpaque(this) != Thread.currentThread())
+        {
+            claimConsumer(); // only a valid poll makes the calling thread the consumer
+        }
+        return pollAvailable(handler, limit);
+    }
+
+    /**
+     * {@link #poll} without the consumer-thread check: for the bus's own consumers (executor, await).
+     *
+     * @param handler the handler.
+     * @param limit   the most transitions to deliver.
+     * @return how many were delivered.
+     * @throws StateBusClosedException once closed, failed, or drained after the bus closed.
+     */
+    public int pollAvailable(final TransitionHandler<S> handler, final int limit)
+    {
+        final int now = status;
+        if (now > DRAINING)
+        {
+            throw closedException();
+        }
+        final long next = sequence.get() + 1;
+        final long available = ring.cursor(); // acquire: every slot up to it was written before it was published
+        if (available < next)
+        {
+            if (now == OPEN)
+            {
+                return 0;
+            }
+            // DRAINING is set after the last publish close() waited for: a cursor load after reading it sees it
+            final long last = ring.cursor();
+            if (last < next)
+            {
+                throw closedException();
+            }
+            return deliver(handler, next, last, limit);
+        }
+        return deliver(handler, next, available, limit);
+    }
+
+    /**
+     * Delivers {@code next..available} (at most {@code limit}) with this reader's policy.
+     *
+     * @param handler   the handler.
+     * @param next      the first sequence not consumed.
+     * @param available the latest published sequence.
+     * @param limit     the most transitions to deliver.
+     * @return how many were delivered.
+     */
+    public int deliver(final TransitionHandler<S> handler, final long next, final long available, final int limit)
+    {
+        if (policy == Policy.GAP)
+        {
+            return ValidatedRead.deliver(this, handler, next, available, limit);
+        }
+        if (next > validateUpTo)
+        {
+            return GatedRead.deliver(this, handler, next, Math.min(available, next + limit - 1));
+        }
+        // a BLOCK replay: validated up to its join point, gated after it, in one call
+        final int replayed = ValidatedRead.deliver(this, handler, next, available, limit);
+        final long after = sequence.get() + 1;
+        if (after > validateUpTo && after <= available && replayed < limit && status <= DRAINING)
+        {
+            return replayed + GatedRead.deliver(this, handler, after, Math.min(available, after + (limit - replayed) - 1));
+        }
+        return replayed;
+    }
+
+    TransitionView<S> view()
+    {
+        final TransitionView<S> existing = view;
+        return existing != null ? existing : (view = new TransitionView<>(ids));
+    }
+
+    /** One notice per incident, just before the first transition after it ({@code resumeAt}). */
+    void notifyGap(final TransitionHandler<S> handler, final long resumeAt, final int resumeStateId)
+    {
+        if (gapView == null)
+        {
+            gapView = new GapView<>(ids);
+        }
+        gapView.firstMissed = pendingGapFirst;
+        gapView.lastMissed = resumeAt - 1;
+        gapView.resumeStateId = resumeStateId;
+        handler.onGap(gapView);
+        pendingGapFirst = -1; // after the call: if it threw, the notice is still pending (see failed)
+    }
+
+    /**
+     * A handler threw at {@code s}, after {@code deliveredNow} transitions of this call. The transition whose
+     * {@code onTransition} threw counts as consumed; if its gap notice threw instead, it was never handed over.
+     */
+    void failed(final Throwable ex, final long s, final long deliveredNow)
+    {
+        final boolean inGapNotice = pendingGapFirst >= 0;
+        consumed(inGapNotice ? s - 1 : s, inGapNotice ? deliveredNow : deliveredNow + 1);
+        fail(ex);
+    }
+
+    void consumed(final long lastSequence, final long deliveredNow)
+    {
+        // counters first: whoever sees the new position (acquire) then sees counters that account for it
+        DELIVERED.setRelease(this, (long)DELIVERED.get(this) + deliveredNow);
+        // release: the slots read may be overwritten once the producer sees this
+        sequence.set(lastSequence);
+    }
+
+    private void claimConsumer()
+    {
+        final Thread current = Thread.currentThread();
+        final ConsumedBy internal = consumedBy;
+        if (internal != null)
+        {
+            throw new IllegalStateException("this subscription is consumed by " + internal + "; poll is not available");
+        }
+        if (status > DRAINING)
+        {
+            throw closedException(); // a refused poll makes no thread the consumer
+        }
+        if (!CONSUMER.compareAndSet(this, null, current) && CONSUMER.getVolatile(this) != current)
+        {
+            throw new IllegalStateException("subscription is consumed by thread '" +
+                ((Thread)CONSUMER.getVolatile(this)).getName() + "'; '" + current.getName() + "' may not poll it");
+        }
+    }
+
+    /**
+     * The bus consumes this reader from now on; poll is refused.
+     *
+     * @param by     who consumes it.
+     * @param wakeUp how the producer wakes it, or null (a handler thread waits on the barrier instead).
+     * @param thread the handler thread, or null.
+     */
+    public void consumedBy(final ConsumedBy by, final PublishListener wakeUp, final Thread thread)
+    {
+        consumedBy = by;
+        handlerThread = thread;
+        if (thread != null)
+        {
+            CONSUMER.setVolatile(this, thread);
+        }
+        if (wakeUp != null)
+        {
+            listener = wakeUp;
+            registry.producer.addListener(wakeUp);
+        }
+    }
+
+    /**
+     * Fails this reader: it stops gating and delivering; {@link #failure()} reports the cause.
+     *
+     * @param cause what the handler threw.
+     */
+    public void fail(final Throwable cause)
+    {
+        failure = cause; // before the status: whoever sees FAILED sees it
+        if (STATUS.compareAndSet(this, OPEN, FAILED) || STATUS.compareAndSet(this, DRAINING, FAILED))
+        {
+            release();
+        }
+    }
+
+    /** Closes; idempotent, from any thread. A BLOCK reader stops gating at once. */
+    public void close()
+    {
+        if (STATUS.compareAndSet(this, OPEN, CLOSED) || STATUS.compareAndSet(this, DRAINING, CLOSED))
+        {
+            release();
+        }
+    }
+
+    private void release()
+    {
+        final PublishListener attached = listener;
+        if (attached != null)
+        {
+            registry.producer.removeListener(attached);
+        }
+        registry.removed(this);
+        barrier.alert();
+    }
+
+    /** The bus closed: deliver what was published, then end. */
+    void busClosed()
+    {
+        STATUS.compareAndSet(this, OPEN, DRAINING);
+        barrier.alert();
+    }
+
+    /**
+     * @return the exception a closed, failed or drained reader's poll throws.
+     */
+    public StateBusClosedException closedException()
+    {
+        final int now = status;
+        if (now == FAILED)
+        {
+            return new StateBusClosedException("subscription failed: its handler threw " + failure, failure);
+        }
+        if (now == CLOSED)
+        {
+            return new StateBusClosedException("subscription is closed");
+        }
+        return new StateBusClosedException("bus is closed and every transition published before was delivered");
+    }
+
+    // ---- what the ways to consume and the public face read ----
+
+    /** @return true while open (not closed, failed, or the bus closed). */
+    public boolean isOpen()
+    {
+        return status == OPEN;
+    }
+
+    /** @return true once closed or failed (not merely draining after the bus closed). */
+    public boolean isEnded()
+    {
+        return status > DRAINING;
+    }
+
+    /** @return true once the bus closed and this reader has not been closed or failed since. */
+    public boolean isDraining()
+    {
+        return status == DRAINING;
+    }
+
+    /** @return the cause if the handler failed this reader, else null. */
+    public Throwable failure()
+    {
+        return status == FAILED ? failure : null;
+    }
+
+    /** @return true if a published transition is not consumed yet, or this reader is no longer open. */
+    public boolean hasWorkOrClosed()
+    {
+        return ring.cursor() > sequence.get() || status != OPEN;
+    }
+
+    /** @return the policy. */
+    public Policy policy()
+    {
+        return policy;
+    }
+
+    /** @return the sequence consumed last. */
+    public long position()
+    {
+        return sequence.get();
+    }
+
+    /** @return the join snapshot's sequence. */
+    public long joinSequence()
+    {
+        return joinSequence;
+    }
+
+    /** @return the join snapshot's state. */
+    public S joinState()
+    {
+        return ids.stateOf(joinStateId);
+    }
+
+    /** @return transitions delivered by completed batches. */
+    public long delivered()
+    {
+        return (long)DELIVERED.getAcquire(this);
+    }
+
+    /** @return transitions missed because the producer lapped this reader. */
+    public long missed()
+    {
+        return (long)MISSED.getAcquire(this);
+    }
+
+    /** @return how many times the producer lapped this reader. */
+    public long gaps()
+    {
+        return (long)GAPS.getAcquire(this);
+    }
+
+    /** @return published transitions not consumed yet. */
+    public long lag()
+    {
+        return Math.max(0, ring.cursor() - sequence.get());
+    }
+
+    /** @return the handler thread, or null. */
+    public Thread handlerThread()
+    {
+        return handlerThread;
+    }
+
+    /** @return the barrier a handler thread waits on. */
+    public SequenceBarrier barrier()
+    {
+        return barrier;
+    }
+
+    /** @return the bus's states. */
+    public StateIds<S> ids()
+    {
+        return ids;
+    }
+
+    /** @return the ring. */
+    public TransitionRing ring()
+    {
+        return ring;
+    }
+
+    Sequence gate()
+    {
+        return sequence;
+    }
+}

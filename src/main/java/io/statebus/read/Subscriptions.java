@@ -1,0 +1,167 @@
+package io.statebus.read;
+
+import com.lmax.disruptor.Sequence;
+import io.statebus.Policy;
+import io.statebus.ReplayUnavailableException;
+import io.statebus.StateBusClosedException;
+import io.statebus.publish.Producer;
+import io.statebus.ring.SlotWord;
+import io.statebus.ring.StateIds;
+import io.statebus.ring.TransitionRing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where readers join and leave: the join snapshot, replays, and the list of open readers that closing the bus
+ * releases.
+ *
+ * @param <S> the state type
+ */
+public final class Subscriptions<S>
+{
+    final TransitionRing ring;
+    final StateIds<S> ids;
+    final Producer<S> producer;
+    private final List<Reader<S>> open = new ArrayList<>();
+    private boolean closed;
+
+    /**
+     * @param ring     the ring.
+     * @param ids      the states.
+     * @param producer the bus's way in (closing, listeners, replay gates).
+     */
+    public Subscriptions(final TransitionRing ring, final StateIds<S> ids, final Producer<S> producer)
+    {
+        this.ring = ring;
+        this.ids = ids;
+        this.producer = producer;
+    }
+
+    /**
+     * Joins at a snapshot {@code (sequence, state)} taken atomically, or replays from {@code fromSequence}.
+     *
+     * @param policy       the reader's policy.
+     * @param fromSequence the first sequence to receive (a replay), or -1 for "after now".
+     * @return a new open reader.
+     * @throws StateBusClosedException    if the bus is closed.
+     * @throws ReplayUnavailableException if {@code fromSequence} is no longer, or not yet, in the ring.
+     */
+    public synchronized Reader<S> join(final Policy policy, final long fromSequence)
+    {
+        Objects.requireNonNull(policy, "policy must not be null");
+        if (closed)
+        {
+            throw new StateBusClosedException("bus is closed: cannot subscribe");
+        }
+        final Sequence gate = new Sequence(Long.MAX_VALUE);
+        if (policy == Policy.BLOCK)
+        {
+            // set to the cursor while added (the Disruptor's CAS loop): from here nothing after it is overwritten
+            ring.addGate(gate);
+        }
+        // after the gating CAS (a full fence): the snapshot is at or after the gate's value
+        final long snapshot = ring.snapshot();
+        final long latest = SlotWord.sequence(snapshot, ring.cursor());
+        long joinSequence = latest;
+        int joinStateId = SlotWord.toId(snapshot);
+        if (fromSequence > latest + 1 || (fromSequence >= 0 && fromSequence < oldestOffered(latest)))
+        {
+            throw refuseReplay(policy, gate, fromSequence, latest);
+        }
+        if (fromSequence >= 0 && fromSequence <= latest)
+        {
+            if (policy == Policy.BLOCK)
+            {
+                producer.moveGateBack(gate, fromSequence - 1);
+            }
+            // the replay's first slot, checked after the gate moved back: whole and not yet lapped
+            final long first = ring.wordRacing(fromSequence);
+            final long head = ring.cursor();
+            if (!SlotWord.isOf(first, fromSequence) || fromSequence < oldestOffered(head))
+            {
+                throw refuseReplay(policy, gate, fromSequence, head);
+            }
+            joinSequence = fromSequence - 1;
+            joinStateId = SlotWord.fromId(first);
+        }
+        gate.set(joinSequence);
+        final Reader<S> reader = new Reader<>(this, policy, gate, joinSequence, joinStateId, latest);
+        open.add(reader);
+        return reader;
+    }
+
+    /**
+     * The oldest sequence a replay is offered: the slot after the latest one's is the next to be claimed, so its
+     * transition may be overwritten at any moment and is not offered.
+     */
+    private long oldestOffered(final long latest)
+    {
+        return Math.max(1, latest - ring.capacity() + 2);
+    }
+
+    private ReplayUnavailableException refuseReplay(
+        final Policy policy, final Sequence gate, final long fromSequence, final long latest)
+    {
+        if (policy == Policy.BLOCK)
+        {
+            ring.removeGate(gate); // nothing subscribed: the gate must not outlive the refusal
+        }
+        return new ReplayUnavailableException(fromSequence, oldestOffered(latest), latest);
+    }
+
+    void removed(final Reader<S> reader)
+    {
+        synchronized (this)
+        {
+            open.remove(reader);
+        }
+        if (reader.policy == Policy.BLOCK)
+        {
+            ring.removeGate(reader.gate());
+        }
+    }
+
+    /**
+     * @return the number of open readers.
+     */
+    public synchronized int count()
+    {
+        return open.size();
+    }
+
+    /**
+     * Refuses every later join, and returns the readers open now (each closed from now on).
+     *
+     * @return the readers to release, or null if already closed.
+     */
+    public List<Reader<S>> close()
+    {
+        synchronized (this)
+        {
+            if (closed)
+            {
+                return null;
+            }
+            closed = true;
+            producer.close(); // under this lock: a join either sees the bus closed or finishes before it
+            final List<Reader<S>> toRelease = new ArrayList<>(open);
+            open.clear();
+            return toRelease;
+        }
+    }
+
+    /**
+     * Tells each released reader that the bus closed: it delivers what was published, then ends.
+     *
+     * @param released what {@link #close()} returned.
+     */
+    public static void busClosed(final List<? extends Reader<?>> released)
+    {
+        for (final Reader<?> reader : released)
+        {
+            reader.busClosed();
+        }
+    }
+}

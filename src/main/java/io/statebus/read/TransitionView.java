@@ -1,0 +1,57 @@
+package io.statebus.read;
+
+import io.statebus.Transition;
+import io.statebus.ring.SlotWord;
+import io.statebus.ring.StateIds;
+
+/**
+ * The reusable transition a reader hands to its handler, owned by the reader's consuming thread. Always a copy of
+ * a slot made before the reader proved the slot was still its own (gated read) or whole (validated read), so a
+ * handler never sees a slot that changed while it ran.
+ */
+final class TransitionView<S> implements Transition<S>
+{
+    /** The states by id, held directly: one load less per from() and to(). */
+    private final Object[] byId;
+    long sequence;
+    /** A {@link SlotWord}. */
+    long word;
+    long timestampNanos;
+
+    TransitionView(final StateIds<S> ids)
+    {
+        this.byId = ids.statesById();
+    }
+
+    @Override
+    public long sequence()
+    {
+        return sequence;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public S from()
+    {
+        return (S)byId[SlotWord.fromId(word)];
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public S to()
+    {
+        return (S)byId[SlotWord.toId(word)];
+    }
+
+    @Override
+    public long timestampNanos()
+    {
+        return timestampNanos;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "#" + sequence + " " + from() + " -> " + to();
+    }
+}

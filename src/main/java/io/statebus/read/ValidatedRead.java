@@ -1,0 +1,95 @@
+package io.statebus.read;
+
+import io.statebus.Policy;
+import io.statebus.TransitionHandler;
+import io.statebus.ring.SlotWord;
+import io.statebus.ring.TransitionRing;
+
+/**
+ * How a {@code GAP} reader (and any replay) reads: the producer may overwrite a slot at any moment, so each copy
+ * is checked by its tag ({@link SlotWord}): one load gives the transition and the proof that it is the one asked
+ * for. A slot of a later lap starts a gap: the reader counts what it missed, resumes where the ring may still
+ * hold its transitions, and reports the gap once, just before the next transition it delivers.
+ *
+ * <pre>
+ *  1. w = slot[s]                 one load: whole, never torn
+ *  2. tag(w) == s ?               yes: deliver (with its timestamp, re-checked if stamped); no: lapped at s
+ *  3. lapped: missed += resume - s; resume = max(s + 1, head - capacity + 1); notice before the next delivery
+ * </pre>
+ */
+final class ValidatedRead
+{
+    /** A reader lapped this many times in one poll gives the thread back rather than chase the producer. */
+    private static final int MAX_LAPS_PER_POLL = 16;
+
+    private ValidatedRead()
+    {
+    }
+
+    static <S> int deliver(
+        final Reader<S> reader, final TransitionHandler<S> handler, final long next, final long firstAvailable,
+        final int limit)
+    {
+        final TransitionView<S> view = reader.view();
+        final TransitionRing ring = reader.ring;
+        final int capacity = ring.capacity();
+        final long stop = reader.policy == Policy.BLOCK ? reader.validateUpTo : Long.MAX_VALUE;
+        long end = Math.min(Math.min(firstAvailable, next + limit - 1), stop);
+        long s = next;
+        int count = 0;
+        int laps = 0;
+        try
+        {
+            while (s <= end)
+            {
+                final long word = ring.wordRacing(s);
+                final long timestamp = ring.timestampAt(s);
+                if (!SlotWord.isOf(word, s) || !ring.isStill(s, word))
+                {
+                    // lapped: the producer has claimed at least a ring past s
+                    final long available = ring.cursor();
+                    final long head = Math.max(available, SlotWord.sequence(word, s));
+                    final long resume = Math.max(s + 1, head - capacity + 1);
+                    if (reader.pendingGapFirst < 0)
+                    {
+                        reader.pendingGapFirst = s;
+                        Reader.GAPS.setRelease(reader, (long)Reader.GAPS.get(reader) + 1);
+                    }
+                    Reader.MISSED.setRelease(reader, (long)Reader.MISSED.get(reader) + (resume - s));
+                    s = resume;
+                    end = Math.min(Math.min(available, s + (limit - count) - 1), stop);
+                    if (++laps > MAX_LAPS_PER_POLL)
+                    {
+                        break;
+                    }
+                    continue;
+                }
+                if (reader.status > Reader.DRAINING)
+                {
+                    break;
+                }
+                if (reader.pendingGapFirst >= 0)
+                {
+                    reader.notifyGap(handler, s, SlotWord.fromId(word));
+                    if (reader.status > Reader.DRAINING)
+                    {
+                        break; // the notice's handler closed this reader: nothing after it
+                    }
+                }
+                view.sequence = s;
+                view.word = word;
+                view.timestampNanos = timestamp;
+                handler.onTransition(view, s == end);
+                count++;
+                s++;
+            }
+        }
+        catch (final Throwable ex)
+        {
+            reader.failed(ex, s, count);
+            throw ex;
+        }
+        reader.consumed(s - 1, count);
+        return count;
+    }
+}

@@ -1,0 +1,257 @@
+package io.statebus.ring;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.Sequencer;
+import com.lmax.disruptor.SingleProducerSequencer;
+import com.lmax.disruptor.WaitStrategy;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The bus's one preallocated ring: a {@code long} per slot ({@link SlotWord}), an optional parallel array of
+ * timestamps, and the Disruptor's {@link SingleProducerSequencer} for claiming, publishing and gating. Producers
+ * of a multi-producer bus are serialised before they reach it, so its cursor is always the highest published
+ * sequence and the slot at the cursor always holds the current state.
+ *
+ * <pre>
+ *  slots:  [ #8 A-&gt;B | #9 B-&gt;C | #10 C-&gt;A | #3 ... ]   capacity 4: slot = sequence &amp; 3
+ *                                     ^ cursor 10: the current state is C-&gt;A's "to"
+ * </pre>
+ *
+ * <p>Single writer: the producer holding the right to publish. Readers acquire the cursor, then load a slot; the
+ * slot's tag says whether the copy belongs to the sequence they asked for. Sequence 0 holds the initial state.
+ */
+public final class TransitionRing
+{
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private final long[] slots;
+    /** Timestamps by slot, or null when the bus has no clock. */
+    private final long[] times;
+    private final int mask;
+    private final SingleProducerSequencer sequencer;
+
+    /**
+     * Allocates every slot and publishes sequence 0, the initial state.
+     *
+     * @param capacity  slots, a power of two.
+     * @param initialId the initial state's id.
+     * @param stamped   whether transitions carry timestamps.
+     * @param waits     how handler threads wait for the cursor.
+     */
+    public TransitionRing(final int capacity, final int initialId, final boolean stamped, final WaitStrategy waits)
+    {
+        this.slots = new long[capacity];
+        this.times = stamped ? new long[capacity] : null;
+        this.mask = capacity - 1;
+        this.sequencer = new SingleProducerSequencer(capacity, waits);
+        for (int i = 1; i < capacity; i++)
+        {
+            slots[i] = SlotWord.pack(i - capacity, 0, 0); // a tag no reader asks for: before the first lap
+        }
+        slots[0] = SlotWord.pack(0, initialId, initialId);
+        try
+        {
+            // tryNext(), never next(): the latter registers the thread in a static map when assertions are on
+            sequencer.publish(sequencer.tryNext());
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            throw new IllegalStateException("an empty ring has capacity", ex);
+        }
+    }
+
+    /**
+     * @return the number of slots.
+     */
+    public int capacity()
+    {
+        return slots.length;
+    }
+
+    /**
+     * @return whether transitions carry timestamps.
+     */
+    public boolean isStamped()
+    {
+        return times != null;
+    }
+
+    // ---- producer side: only the holder of the right to publish calls these ----
+
+    /**
+     * @return the next sequence, claimed.
+     * @throws InsufficientCapacityException if a gating sequence is a whole ring behind (as last seen).
+     */
+    public long claim() throws InsufficientCapacityException
+    {
+        return sequencer.tryNext();
+    }
+
+    /**
+     * @param everyGate read every gating sequence now rather than trust the sequencer's cached minimum (needed
+     *                  right after a gate was moved backwards, see {@code BackPressure}).
+     * @return whether a slot is free.
+     */
+    public boolean hasCapacity(final boolean everyGate)
+    {
+        return everyGate ? sequencer.remainingCapacity() > 0 : sequencer.hasAvailableCapacity(1);
+    }
+
+    /**
+     * Writes a claimed slot and publishes it.
+     *
+     * @param sequence  the claimed sequence.
+     * @param fromId    the state id before.
+     * @param toId      the state id after.
+     * @param timestamp the clock's reading (ignored without timestamps).
+     */
+    public void publish(final long sequence, final int fromId, final int toId, final long timestamp)
+    {
+        final int index = (int)sequence & mask;
+        // release: a reader that sees this word also sees the cursor at sequence - 1 (see currentStateId)
+        SLOT.setRelease(slots, index, SlotWord.pack(sequence, fromId, toId));
+        final long[] times = this.times;
+        if (times != null)
+        {
+            // the word moves to this lap before the timestamp changes, so a reader that copied the new timestamp
+            // finds the old word gone when it re-reads the slot (see isStill)
+            VarHandle.storeStoreFence();
+            times[index] = timestamp;
+        }
+        // release store of the cursor: a reader that acquires it sees the slot written above
+        sequencer.publish(sequence);
+    }
+
+    // ---- reader side: any thread ----
+
+    /**
+     * @return the highest published sequence (acquire).
+     */
+    public long cursor()
+    {
+        return sequencer.getCursor();
+    }
+
+    /**
+     * A slot's word, with a plain load: for gated readers, whose slots the producer cannot overwrite.
+     *
+     * @param sequence a published sequence.
+     * @return the slot's word.
+     */
+    public long wordAt(final long sequence)
+    {
+        return slots[(int)sequence & mask];
+    }
+
+    /**
+     * A slot's word, read whole even while the producer writes it: for readers that validate the tag.
+     *
+     * @param sequence a published sequence.
+     * @return the slot's word, of {@code sequence} or of a later lap.
+     */
+    public long wordRacing(final long sequence)
+    {
+        return (long)SLOT.getOpaque(slots, (int)sequence & mask);
+    }
+
+    /**
+     * @param sequence a published sequence.
+     * @return its timestamp, 0 without timestamps; valid only if {@link #isStill} confirms the slot's word after.
+     */
+    public long timestampAt(final long sequence)
+    {
+        final long[] times = this.times;
+        return times == null ? 0 : times[(int)sequence & mask];
+    }
+
+    /**
+     * After copying a slot's word and timestamp: whether the timestamp belongs with the word. True at once
+     * without timestamps, as the word alone is the whole transition.
+     *
+     * @param sequence the sequence read.
+     * @param word     the word read before the timestamp.
+     * @return whether the slot still holds {@code word}.
+     */
+    public boolean isStill(final long sequence, final long word)
+    {
+        if (times == null)
+        {
+            return true;
+        }
+        VarHandle.loadLoadFence(); // the timestamp's load before this re-read (pairs with the store-store fence)
+        return (long)SLOT.getOpaque(slots, (int)sequence & mask) == word;
+    }
+
+    /**
+     * The current state, wait-free and linearizable: the cursor, then the slot at it. If the slot still holds the
+     * cursor's transition, its {@code to} was current when the cursor was read. If a later lap has overwritten it
+     * (the reader stalled), that later transition's claim came after the cursor read and its word was written
+     * (release) after its predecessor was published, so its {@code from} was current when the word was written.
+     *
+     * @return the current state's id.
+     */
+    public int currentStateId()
+    {
+        final long cursor = sequencer.getCursor();
+        final long word = (long)SLOT.getAcquire(slots, (int)cursor & mask);
+        return SlotWord.isOf(word, cursor) ? SlotWord.toId(word) : SlotWord.fromId(word);
+    }
+
+    /**
+     * The latest published transition at one instant, as {@link #currentStateId()} reads it: a word whose tag is
+     * the sequence and whose {@code to} is the state (its {@code from} is only meaningful when the slot was not
+     * lapped meanwhile, which {@link SlotWord#isOf} on the slot tells).
+     *
+     * @return a slot word standing for the snapshot {@code (sequence, state)}.
+     */
+    public long snapshot()
+    {
+        final long cursor = sequencer.getCursor();
+        final long word = (long)SLOT.getAcquire(slots, (int)cursor & mask);
+        if (SlotWord.isOf(word, cursor))
+        {
+            return word;
+        }
+        // a later lap's claim: its predecessor is published and its from is the state after it
+        final long claimed = SlotWord.sequence(word, cursor);
+        return SlotWord.pack(claimed - 1, 0, SlotWord.fromId(word));
+    }
+
+    // ---- gating ----
+
+    /**
+     * @param gate a sequence the producer must not lap; set to the cursor as it is added.
+     */
+    public void addGate(final Sequence gate)
+    {
+        sequencer.addGatingSequences(gate);
+    }
+
+    /**
+     * @param gate a gate to stop honouring.
+     */
+    public void removeGate(final Sequence gate)
+    {
+        sequencer.removeGatingSequence(gate);
+    }
+
+    /**
+     * @return a barrier for a handler thread that waits on the cursor with the ring's wait strategy.
+     */
+    public SequenceBarrier newBarrier()
+    {
+        return sequencer.newBarrier();
+    }
+
+    /**
+     * @return the sequencer, for the Disruptor's own types.
+     */
+    public Sequencer sequencer()
+    {
+        return sequencer;
+    }
+}

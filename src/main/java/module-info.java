@@ -1,0 +1,13 @@
+/**
+ * StateBus: every change of a component's state, to every consumer, through one preallocated LMAX Disruptor ring.
+ * Exports the public face ({@code io.statebus}) and the Agrona agent adapter ({@code io.statebus.agent}); the
+ * engine's packages ({@code ring}, {@code publish}, {@code read}, {@code consume}) stay inside the module.
+ */
+module io.statebus
+{
+    requires transitive com.lmax.disruptor;
+    requires transitive org.agrona;
+
+    exports io.statebus;
+    exports io.statebus.agent;
+}
