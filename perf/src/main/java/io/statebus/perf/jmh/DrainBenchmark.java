@@ -7,6 +7,7 @@ import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.TimeoutException;
 import io.statebus.Policy;
+import io.statebus.ProducerMode;
 import io.statebus.StateBus;
 import io.statebus.Subscription;
 import io.statebus.perf.jmh.DisruptorPublishBenchmark.LongEvent;
@@ -47,6 +48,9 @@ public class DrainBenchmark
 
     private StateBus<Phase> bus;
     private StateBus<Phase> bare;
+    private StateBus<Phase> multiBus;
+    private StateBus<Phase> multiBare;
+    private Subscription<Phase> multiSubscription;
     private Subscription<Phase> subscription;
     /** Keeps the sequence and the new state, as {@link PublishBenchmark}'s handler does. */
     private final Sink sink = new Sink();
@@ -55,6 +59,10 @@ public class DrainBenchmark
     private RingBuffer<LongEvent> rawBare;
     private SequenceBarrier barrier;
     private final Sequence consumer = new Sequence(-1);
+    private RingBuffer<LongEvent> multiRing;
+    private RingBuffer<LongEvent> multiRawBare;
+    private SequenceBarrier multiBarrier;
+    private final Sequence multiConsumer = new Sequence(-1);
     private long value;
     private long rawSequence;
     private long rawValue;
@@ -69,6 +77,15 @@ public class DrainBenchmark
         rawBare = RingBuffer.createSingleProducer(LongEvent::new, 65_536, new BusySpinWaitStrategy());
         barrier = ring.newBarrier();
         ring.addGatingSequences(consumer);
+        multiBus = StateBus.builder(Phase.DOWN).capacity(65_536).noClock().producerMode(ProducerMode.MULTI)
+            .waitStrategy(new BusySpinWaitStrategy()).build();
+        multiBare = StateBus.builder(Phase.DOWN).capacity(65_536).noClock().producerMode(ProducerMode.MULTI)
+            .waitStrategy(new BusySpinWaitStrategy()).build();
+        multiSubscription = multiBus.subscribe(Policy.BLOCK);
+        multiRing = RingBuffer.createMultiProducer(LongEvent::new, 65_536, new BusySpinWaitStrategy());
+        multiRawBare = RingBuffer.createMultiProducer(LongEvent::new, 65_536, new BusySpinWaitStrategy());
+        multiBarrier = multiRing.newBarrier();
+        multiRing.addGatingSequences(multiConsumer);
     }
 
     @TearDown(Level.Trial)
@@ -76,6 +93,8 @@ public class DrainBenchmark
     {
         bus.close();
         bare.close();
+        multiBus.close();
+        multiBare.close();
     }
 
     /** {@value #BATCH} sets on a bus with no subscription: the publishing part of {@link #statebusPublishAndDrain}. */
@@ -83,12 +102,7 @@ public class DrainBenchmark
     @OperationsPerInvocation(BATCH)
     public void statebusPublish()
     {
-        final StateBus<Phase> bus = bare;
-        for (int i = 0; i < BATCH; i += 2)
-        {
-            bus.set(Phase.UP);
-            bus.set(Phase.DOWN);
-        }
+        publish(bare);
     }
 
     /** {@value #BATCH} sets, then polls until all {@value #BATCH} are delivered. */
@@ -96,12 +110,72 @@ public class DrainBenchmark
     @OperationsPerInvocation(BATCH)
     public long statebusPublishAndDrain()
     {
-        final StateBus<Phase> bus = this.bus;
+        publish(bus);
+        return drain(subscription);
+    }
+
+    /** {@link #statebusPublish} on a multi-producer bus (its lock, uncontended). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void statebusMultiPublish()
+    {
+        publish(multiBare);
+    }
+
+    /** {@link #statebusPublishAndDrain} on a multi-producer bus. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long statebusMultiPublishAndDrain()
+    {
+        publish(multiBus);
+        return drain(multiSubscription);
+    }
+
+    /** {@value #BATCH} raw claim, write, publish: the publishing part of {@link #rawPublishAndDrain}. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void rawPublish()
+    {
+        publish(rawBare);
+    }
+
+    /** {@value #BATCH} raw publishes, then a batch processor's loop on the same thread until all are consumed. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long rawPublishAndDrain() throws AlertException, InterruptedException, TimeoutException
+    {
+        publish(ring);
+        return drain(ring, barrier, consumer);
+    }
+
+    /** {@link #rawPublish} on the Disruptor's multi-producer sequencer (uncontended). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void rawMultiPublish()
+    {
+        publish(multiRawBare);
+    }
+
+    /** {@link #rawPublishAndDrain} on the Disruptor's multi-producer sequencer. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long rawMultiPublishAndDrain() throws AlertException, InterruptedException, TimeoutException
+    {
+        publish(multiRing);
+        return drain(multiRing, multiBarrier, multiConsumer);
+    }
+
+    private static void publish(final StateBus<Phase> bus)
+    {
         for (int i = 0; i < BATCH; i += 2)
         {
             bus.set(Phase.UP);
             bus.set(Phase.DOWN);
         }
+    }
+
+    private long drain(final Subscription<Phase> subscription)
+    {
         int delivered = 0;
         while (delivered < BATCH)
         {
@@ -110,12 +184,8 @@ public class DrainBenchmark
         return sink.sequence;
     }
 
-    /** {@value #BATCH} raw claim, write, publish: the publishing part of {@link #rawPublishAndDrain}. */
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public void rawPublish()
+    private void publish(final RingBuffer<LongEvent> ring)
     {
-        final RingBuffer<LongEvent> ring = rawBare;
         for (int i = 0; i < BATCH; i++)
         {
             final long seq = ring.next();
@@ -124,18 +194,9 @@ public class DrainBenchmark
         }
     }
 
-    /** {@value #BATCH} raw publishes, then a batch processor's loop on the same thread until all are consumed. */
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public long rawPublishAndDrain() throws AlertException, InterruptedException, TimeoutException
+    private long drain(final RingBuffer<LongEvent> ring, final SequenceBarrier barrier, final Sequence consumer)
+        throws AlertException, InterruptedException, TimeoutException
     {
-        final RingBuffer<LongEvent> ring = this.ring;
-        for (int i = 0; i < BATCH; i++)
-        {
-            final long seq = ring.next();
-            ring.get(seq).value = value++;
-            ring.publish(seq);
-        }
         long next = consumer.get() + 1;
         final long last = ring.getCursor();
         while (next <= last)
