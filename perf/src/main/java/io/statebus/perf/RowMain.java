@@ -93,6 +93,8 @@ public final class RowMain
                 return new StateBusRows.Fanout(1, wait, true);
             case "multicast3 statebus":
                 return new StateBusRows.Fanout(3, wait, false);
+            case "multicast3 statebus-default":
+                return new StateBusRows.Fanout(3, wait, true); // the builder's defaults: blocking, System.nanoTime
             case "mixed statebus":
                 return new StateBusRows.Mixed(wait, SLOW_WORK);
             case "multiproducer2 statebus":
