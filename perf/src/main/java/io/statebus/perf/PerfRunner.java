@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The perf-test runner (see perf/run and ../shared/PERF.md): runs each (case, system, wait) row in a fresh JVM,
- * prints a table, writes results/latest.tsv, results/notes.txt and the two plots.
+ * prints a table, writes latest.tsv, rounds.tsv, ratios.tsv, notes.txt and the plots into the run directory
+ * perf/run gives it (--results).
  */
 public final class PerfRunner
 {
@@ -86,7 +90,9 @@ public final class PerfRunner
         Locale.setDefault(Locale.ROOT);
         boolean quick = false;
         Set<String> cases = new LinkedHashSet<>(CASES);
-        Path results = Paths.get("perf/results");
+        // without --results (perf/run always gives one), a new run directory as perf/run would make
+        Path results = Paths.get("perf/results/runs",
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now()));
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])

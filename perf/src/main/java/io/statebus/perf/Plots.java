@@ -7,6 +7,7 @@ import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -33,6 +34,7 @@ import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.text.DecimalFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -223,6 +225,8 @@ final class Plots
             logAxis.setBase(10);
             logAxis.setSmallestValue(0.1);
             logAxis.setRange(0.1, top * 2); // room for the highest round's bar
+            logAxis.setTickUnit(new NumberTickUnit(1.0)); // one tick per power of ten
+            logAxis.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
             axis = logAxis;
         }
         else
