@@ -41,16 +41,52 @@ final class ReactiveRows
     }
 
     /** What differs between the two libraries: one way to emit, one way to attach a consumer on its own thread. */
-    interface Wiring extends AutoCloseable
+    abstract static class Wiring implements AutoCloseable
     {
+        /** Emits refused for want of demand; written and read by the producer thread only. */
+        private long refused;
+
         /** Hands {@code v} to every subscriber, or answers false (nothing emitted) when one has no room. */
-        boolean tryEmit(Long v);
+        abstract boolean tryEmit(Long v);
 
         /** Attaches {@code consumer} on a thread of its own; a lossy one drops (calling {@code onDrop}) when full. */
-        void subscribe(Consumer<Long> consumer, Runnable onDrop, Harness.TrackedThreads threads);
+        abstract void subscribe(Consumer<Long> consumer, Runnable onDrop, Harness.TrackedThreads threads);
+
+        /** How this row is set up, for notes.txt. */
+        abstract String setup();
+
+        /** Emits {@code v}, yielding while the library has no room for it (back-pressure: wait, never drop). */
+        final void emit(final Long v)
+        {
+            while (!tryEmit(v))
+            {
+                refused++;
+                Harness.idle(false);
+            }
+        }
+
+        /** Emits values {@code first, first + 1, ...} in batches until the deadline; returns how many. */
+        final long emitUntil(final long first, final long deadlineNanos)
+        {
+            long i = first;
+            do
+            {
+                for (int k = 0; k < BATCH; k++)
+                {
+                    emit(QueueRows.box(i++));
+                }
+            }
+            while (System.nanoTime() < deadlineNanos);
+            return i - first;
+        }
+
+        final String notes()
+        {
+            return setup() + "; the producer found no demand " + refused + " times (yielded, then emitted again)";
+        }
 
         @Override
-        void close();
+        public abstract void close();
     }
 
     static Wiring wiring(final String system)
@@ -67,13 +103,13 @@ final class ReactiveRows
     }
 
     /** Reactor 3.8: one multicast sink with back-pressure; each consumer publishOn its own single-thread scheduler. */
-    static final class ReactorSinks implements Wiring
+    static final class ReactorSinks extends Wiring
     {
         private final Sinks.Many<Long> sink = Sinks.many().multicast().onBackpressureBuffer(RING, false);
         private final List<Scheduler> schedulers = new ArrayList<>();
 
         @Override
-        public boolean tryEmit(final Long v)
+        boolean tryEmit(final Long v)
         {
             final Sinks.EmitResult result = sink.tryEmitNext(v);
             if (result == Sinks.EmitResult.OK)
@@ -88,7 +124,7 @@ final class ReactiveRows
         }
 
         @Override
-        public void subscribe(final Consumer<Long> consumer, final Runnable onDrop, final Harness.TrackedThreads threads)
+        void subscribe(final Consumer<Long> consumer, final Runnable onDrop, final Harness.TrackedThreads threads)
         {
             final Scheduler scheduler = Schedulers.newSingle(threads);
             schedulers.add(scheduler);
@@ -101,6 +137,13 @@ final class ReactiveRows
         }
 
         @Override
+        String setup()
+        {
+            return "Sinks.many().multicast().onBackpressureBuffer(" + RING + ", false); each consumer " +
+                "asFlux().publishOn(Schedulers.newSingle(..)), default prefetch 256";
+        }
+
+        @Override
         public void close()
         {
             sink.tryEmitComplete();
@@ -109,19 +152,19 @@ final class ReactiveRows
     }
 
     /** RxJava 3.1: one BehaviorProcessor; each consumer observeOn a single-thread executor of its own. */
-    static final class RxBehavior implements Wiring
+    static final class RxBehavior extends Wiring
     {
         private final BehaviorProcessor<Long> processor = BehaviorProcessor.create();
         private final List<ExecutorService> executors = new ArrayList<>();
 
         @Override
-        public boolean tryEmit(final Long v)
+        boolean tryEmit(final Long v)
         {
             return processor.offer(v);
         }
 
         @Override
-        public void subscribe(final Consumer<Long> consumer, final Runnable onDrop, final Harness.TrackedThreads threads)
+        void subscribe(final Consumer<Long> consumer, final Runnable onDrop, final Harness.TrackedThreads threads)
         {
             final ExecutorService executor = Executors.newSingleThreadExecutor(threads);
             executors.add(executor);
@@ -135,35 +178,18 @@ final class ReactiveRows
         }
 
         @Override
+        String setup()
+        {
+            return "BehaviorProcessor.create(), offer(); each consumer observeOn(Schedulers.from(" +
+                "Executors.newSingleThreadExecutor()), false, " + RING + ")";
+        }
+
+        @Override
         public void close()
         {
             processor.onComplete();
             executors.forEach(ExecutorService::shutdownNow);
         }
-    }
-
-    /** Emits {@code v}, yielding while the library has no room for it (back-pressure: wait, never drop). */
-    static void emit(final Wiring wiring, final Long v)
-    {
-        while (!wiring.tryEmit(v))
-        {
-            Harness.idle(false);
-        }
-    }
-
-    /** Emits values {@code first, first + 1, ...} in batches until the deadline; returns how many. */
-    static long emitUntil(final Wiring wiring, final long first, final long deadlineNanos)
-    {
-        long i = first;
-        do
-        {
-            for (int k = 0; k < BATCH; k++)
-            {
-                emit(wiring, QueueRows.box(i++));
-            }
-        }
-        while (System.nanoTime() < deadlineNanos);
-        return i - first;
     }
 
     /** multicast3 (N lossless consumers) and latency (one consumer, timed). */
@@ -189,7 +215,7 @@ final class ReactiveRows
         @Override
         long iteration(final long deadlineNanos)
         {
-            final long n = emitUntil(wiring, published, deadlineNanos);
+            final long n = wiring.emitUntil(published, deadlineNanos);
             published += n;
             for (final QueueRows.Checker checker : checkers)
             {
@@ -208,13 +234,19 @@ final class ReactiveRows
         @Override
         void sendOne(final long i)
         {
-            emit(wiring, QueueRows.box(i));
+            wiring.emit(QueueRows.box(i));
         }
 
         @Override
         boolean verified()
         {
             return QueueRows.Checker.allSaw(checkers, published);
+        }
+
+        @Override
+        String notes()
+        {
+            return wiring.notes();
         }
 
         @Override
@@ -249,7 +281,7 @@ final class ReactiveRows
         @Override
         long iteration(final long deadlineNanos)
         {
-            final long n = emitUntil(wiring, published, deadlineNanos);
+            final long n = wiring.emitUntil(published, deadlineNanos);
             published += n;
             Harness.awaitProgress(fast.progress, published, "lossless consumer");
             doneNanos = System.nanoTime();
@@ -267,7 +299,7 @@ final class ReactiveRows
         @Override
         String notes()
         {
-            return "lossless consumer errors=" + fast.errors + " received=" + fast.received + "/" + published +
+            return wiring.notes() + "; lossless consumer errors=" + fast.errors + " received=" + fast.received + "/" + published +
                 "; slow consumer (onBackpressureDrop): received=" + slow.received + " dropped=" + dropped.get() +
                 " order errors=" + slow.errors;
         }
