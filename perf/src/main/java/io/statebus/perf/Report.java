@@ -53,7 +53,7 @@ public final class Report
                 Rounds.read(dir.resolve("rounds.tsv")) : Map.of();
             final List<Rounds.Ratio> ratios = Files.exists(dir.resolve("ratios.tsv")) ?
                 Rounds.readRatios(dir.resolve("ratios.tsv")) : List.of();
-            out.append(defaultSection(rows, rounds)).append(ratioSection(ratios, rows)).append(noiseSection(rounds));
+            out.append(defaultSection(rows, rounds)).append(ratioSection(ratios, rows)).append(noiseSection(rounds, dir));
             if (args.length > 1 && "--plots".equals(args[1]))
             {
                 Plots.all(rows, rounds, ratios, dir);
@@ -210,15 +210,15 @@ public final class Report
         return out.append('\n').toString();
     }
 
-    private static String noiseSection(final Map<String, List<double[]>> rounds)
+    private static String noiseSection(final Map<String, List<double[]>> rounds, final Path dir) throws IOException
     {
         final double[] hops = rounds.values().stream().flatMap(List::stream).mapToDouble(f -> f[Rounds.HOP])
             .filter(v -> !Double.isNaN(v)).sorted().toArray();
         final StringBuilder out = new StringBuilder("## How noisy the machine was\n\n");
         if (hops.length > 0)
         {
-            out.append(String.format("The core-to-core hand-off, probed before each row, took %.0f–%.0f ns " +
-                "(median %.0f). ", hops[0], hops[hops.length - 1], Harness.median(hops)));
+            out.append(String.format("The core-to-core hand-off, probed before each row, took %s to %s (median %s). ",
+                duration(hops[0]), duration(hops[hops.length - 1]), duration(Harness.median(hops))));
         }
         for (final String key : List.of(Rounds.key("unicast", "disruptor", "busy-spin"),
             Rounds.key("multicast3", "disruptor", "yielding")))
@@ -231,6 +231,19 @@ public final class Report
                     "(%.1f× apart). ", key.replace('\t', ' '), r[0] / 1e6, r[r.length - 1] / 1e6, r[r.length - 1] / r[0]));
             }
         }
+        final Path machine = dir.resolve("machine.txt");
+        if (Files.exists(machine))
+        {
+            Files.readAllLines(machine).stream().filter(l -> l.startsWith("load average at start:")).findFirst()
+                .ifPresent(l -> out.append("The ").append(l.replace(":", " (1, 5, 15 min):")).append('.'));
+        }
         return out.append("\n").toString();
+    }
+
+    /** 48 ns, 3.7 µs, 51.7 ms. */
+    private static String duration(final double nanos)
+    {
+        return nanos < 1e3 ? String.format("%.0f ns", nanos) : nanos < 1e6 ? String.format("%.1f µs", nanos / 1e3) :
+            String.format("%.1f ms", nanos / 1e6);
     }
 }
