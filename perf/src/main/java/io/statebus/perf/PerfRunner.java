@@ -136,7 +136,8 @@ public final class PerfRunner
         // so the rows behind the statebus/disruptor ratios (and disruptor+states, the raw ring carrying statebus's
         // payload) get more JVMs than the others.
         final int rounds = quick ? 2 : 3;
-        final int comparedRounds = quick ? 4 : 6;
+        // quick: 3 rounds for those rows, so that a quick run with the reactive peers stays near its 3-minute budget
+        final int comparedRounds = quick ? 3 : 6;
         final List<Agg> aggs = new ArrayList<>();
         final List<Double> hops = new ArrayList<>();
         for (final String[] row : rows)
