@@ -148,21 +148,17 @@ final class AgronaRows
         }
 
         @Override
-        void send(final long count, final long intervalNanos)
+        void send(final long count, final long intervalNanos) throws Exception
         {
-            final long[] sent = sendTimes;
-            long sendAt = System.nanoTime();
-            long i = published;
-            for (long c = 0; c < count; c++)
-            {
-                sendAt += intervalNanos;
-                pace(sendAt);
-                sent[(int)(i & MASK)] = System.nanoTime();
-                message.putLong(0, i++);
-                transmitter.transmit(1, message, 0, 8);
-            }
-            published = i;
+            published = paced(published, count, intervalNanos);
             Harness.awaitProgress(receivers[0].progress, published, "agrona receiver");
+        }
+
+        @Override
+        void sendOne(final long i)
+        {
+            message.putLong(0, i);
+            transmitter.transmit(1, message, 0, 8);
         }
 
         @Override

@@ -338,23 +338,18 @@ final class DisruptorRows
         }
 
         @Override
-        void send(final long count, final long intervalNanos)
+        void send(final long count, final long intervalNanos) throws Exception
         {
-            final RingBuffer<LongEvent> ring = this.ring;
-            final long[] sent = sendTimes;
-            long sendAt = System.nanoTime();
-            long value = published;
-            for (long i = 0; i < count; i++)
-            {
-                sendAt += intervalNanos;
-                pace(sendAt);
-                sent[(int)(value & MASK)] = System.nanoTime(); // before the claim, as for statebus's set()
-                final long seq = ring.next();
-                ring.get(seq).value = value++;
-                ring.publish(seq);
-            }
-            published = value;
+            published = paced(published, count, intervalNanos); // stamped before the claim, as for statebus's set()
             Harness.awaitProgress(checker.progress, published, "disruptor consumer");
+        }
+
+        @Override
+        void sendOne(final long value)
+        {
+            final long seq = ring.next();
+            ring.get(seq).value = value;
+            ring.publish(seq);
         }
 
         @Override

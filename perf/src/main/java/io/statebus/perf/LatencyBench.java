@@ -31,8 +31,31 @@ abstract class LatencyBench extends Bench
     /**
      * Sends {@code count} messages, one every {@code intervalNanos}, and waits until all arrived; the consumer
      * recorded each one into {@link #histogram} (reset by the caller between iterations, while it is idle).
+     * Rows do it with {@link #paced}, then wait for their consumer.
      */
     abstract void send(long count, long intervalNanos) throws Exception;
+
+    /** Publishes message number {@code i} (one long's worth), the way this row's producer publishes. */
+    abstract void sendOne(long i) throws Exception;
+
+    /**
+     * Sends messages {@code first .. first + count - 1} at the fixed rate, each send time stamped into
+     * {@link #sendTimes} just before its publish; returns {@code first + count}.
+     */
+    final long paced(final long first, final long count, final long intervalNanos) throws Exception
+    {
+        final long[] sent = sendTimes;
+        long sendAt = System.nanoTime();
+        final long end = first + count;
+        for (long i = first; i < end; i++)
+        {
+            sendAt += intervalNanos;
+            pace(sendAt);
+            sent[(int)(i & Harness.MASK)] = System.nanoTime();
+            sendOne(i);
+        }
+        return end;
+    }
 
     /** Latency-only benches have no throughput iteration; the queue peers that serve both override this. */
     @Override

@@ -8,17 +8,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The perf-test runner (see perf/run and ../shared/PERF.md): runs each (case, system, wait) row in a fresh JVM,
- * prints a table, writes results/latest.tsv, results/notes.txt and the two plots.
+ * prints a table, writes latest.tsv, rounds.tsv, ratios.tsv, notes.txt and the plots into the run directory
+ * perf/run gives it (--results).
  */
 public final class PerfRunner
 {
@@ -44,13 +50,19 @@ public final class PerfRunner
         {"multicast3", "disruptor+states", "yielding"},
         {"multicast3", "statebus", "blocking"},
         {"multicast3", "disruptor", "blocking"},
+        // what a user of the defaults gets: the builder's blocking wait strategy and System.nanoTime clock
+        {"multicast3", "statebus-default", "blocking"},
         {"multicast3", "agrona-broadcast", "yielding"},
         {"multicast3", "abq-fanout", "-"},
         {"multicast3", "submission-publisher", "-"},
+        {"multicast3", "reactor-sinks", "-"},
+        {"multicast3", "rxjava-behavior", "-"},
         {"multicast3", "condition", "-"},
         {"mixed", "statebus", "yielding"},
         {"mixed", "agrona-broadcast", "yielding"},
         {"mixed", "abq-fanout", "-"},
+        {"mixed", "reactor-sinks", "-"},
+        {"mixed", "rxjava-behavior", "-"},
         {"multiproducer2", "statebus", "yielding"},
         {"multiproducer2", "disruptor", "yielding"},
         {"multiproducer2", "abq-fanout", "-"},
@@ -61,6 +73,10 @@ public final class PerfRunner
         {"latency", "agrona-broadcast", "busy-spin"},
         {"latency", "abq-fanout", "-"},
         {"latency", "submission-publisher", "-"},
+        {"latency", "reactor-sinks", "-"},
+        {"latency", "rxjava-behavior", "-"},
+        // statebus-flow (StateBus through its Flow.Publisher adapter) goes in multicast3, mixed and latency once the
+        // adapter exists: a row here, a case in RowMain; Plots already has its colour
         {"await", "statebus", "-"},
         {"await", "condition", "-"},
     };
@@ -74,7 +90,9 @@ public final class PerfRunner
         Locale.setDefault(Locale.ROOT);
         boolean quick = false;
         Set<String> cases = new LinkedHashSet<>(CASES);
-        Path results = Paths.get("perf/results");
+        // without --results (perf/run always gives one), a new run directory as perf/run would make
+        Path results = Paths.get("perf/results/runs",
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now()));
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -118,7 +136,8 @@ public final class PerfRunner
         // so the rows behind the statebus/disruptor ratios (and disruptor+states, the raw ring carrying statebus's
         // payload) get more JVMs than the others.
         final int rounds = quick ? 2 : 3;
-        final int comparedRounds = quick ? 4 : 6;
+        // quick: 3 rounds for those rows, so that a quick run with the reactive peers stays near its 3-minute budget
+        final int comparedRounds = quick ? 3 : 6;
         final List<Agg> aggs = new ArrayList<>();
         final List<Double> hops = new ArrayList<>();
         for (final String[] row : rows)
@@ -167,83 +186,47 @@ public final class PerfRunner
         notes.add(0, String.format("all\tall\t-\tcore-to-core hand-off probed before each row (CoreHop): min %.0f ns, " +
             "median %.0f ns, max %.0f ns", sortedHops[0], Harness.median(sortedHops),
             sortedHops[sortedHops.length - 1]));
-        notes.addAll(1, pairedRatios(aggs));
+        final Map<String, List<double[]>> figures = new LinkedHashMap<>();
+        for (final Agg agg : aggs)
+        {
+            figures.put(Rounds.key(agg.row[0], agg.row[1], agg.row[2]), agg.roundFigures());
+        }
+        Rounds.write(results.resolve("rounds.tsv"), figures);
+        final List<Rounds.Ratio> ratios = Rounds.ratios(out, figures);
+        Rounds.writeRatios(results.resolve("ratios.tsv"), ratios);
+        notes.addAll(1, ratioNotes(ratios));
         Files.writeString(results.resolve("notes.txt"), "case\tsystem\twait\tnote\n" + String.join("\n", notes) + "\n");
         printTable(out, notes);
         try
         {
-            Plots.throughput(out, results.resolve("throughput.png"));
-            Plots.latency(out, results.resolve("latency.png"));
+            Plots.all(out, figures, ratios, results);
         }
         catch (final Exception | LinkageError ex)
         {
             failed = true;
             System.out.println("plots failed: " + ex);
         }
-        System.out.printf("wrote %s/latest.tsv, notes.txt, throughput.png, latency.png in %.0f s%n", results,
+        System.out.printf("wrote %s/latest.tsv, rounds.tsv, ratios.tsv, notes.txt and the plots in %.0f s%n", results,
             (System.nanoTime() - started) / 1e9);
         System.exit(failed ? 1 : 0);
     }
 
-    /**
-     * For each statebus row with a raw Disruptor row ({@code disruptor}, and {@code disruptor+states} where it
-     * runs) of the same case and wait strategy: the per-round ratios of their medians (ops/s; p99 for latency
-     * rows), each pair run back to back, and the median of those ratios, which the core-hop swings between rounds
-     * move less than the ratio of whole-run medians.
-     */
-    private static List<String> pairedRatios(final List<Agg> aggs)
+    /** The notes.txt lines of the paired ratios, in the wording earlier runs used. */
+    private static List<String> ratioNotes(final List<Rounds.Ratio> ratios)
     {
         final List<String> lines = new ArrayList<>();
-        for (final Agg sb : aggs)
+        for (final Rounds.Ratio r : ratios)
         {
-            if (!"statebus".equals(sb.row[1]))
+            final StringBuilder each = new StringBuilder();
+            for (final double v : r.perRound())
             {
-                continue;
+                each.append(each.length() == 0 ? "" : " ").append(String.format("%.2f", v));
             }
-            for (final Agg raw : aggs)
-            {
-                if (!raw.row[1].startsWith("disruptor") || !raw.row[0].equals(sb.row[0]) ||
-                    !raw.row[2].equals(sb.row[2]))
-                {
-                    continue;
-                }
-                final double[] a = roundMedians(sb);
-                final double[] b = roundMedians(raw);
-                final double[] perRound = new double[Math.min(a.length, b.length)];
-                final StringBuilder each = new StringBuilder();
-                int k = 0;
-                for (int round = 0; round < perRound.length; round++)
-                {
-                    if (!Double.isNaN(a[round]) && !Double.isNaN(b[round]))
-                    {
-                        perRound[k] = a[round] / b[round];
-                        each.append(k == 0 ? "" : " ").append(String.format("%.2f", perRound[k]));
-                        k++;
-                    }
-                }
-                if (k > 0)
-                {
-                    lines.add(String.format("%s\tstatebus/%s\t%s\t%sper-round ratios %s; median of them %.2f",
-                        sb.row[0], raw.row[1], sb.row[2], "latency".equals(sb.row[0]) ? "p99 " : "", each,
-                        Harness.median(java.util.Arrays.copyOf(perRound, k))));
-                }
-            }
+            lines.add(String.format("%s\t%s/%s\t%s\t%sper-round ratios %s; median of them %.2f, min %.2f, max %.2f",
+                r.kase(), r.numerator().split("/")[0], r.denominator().split("/")[0], r.waitStrategy(),
+                "p99_ns".equals(r.metric()) ? "p99 " : "", each, r.median(), r.min(), r.max()));
         }
         return lines;
-    }
-
-    /** Per round, the median of a row's measured samples: ops/s, or p99 for a latency row; NaN if it failed. */
-    private static double[] roundMedians(final Agg agg)
-    {
-        final double[] medians = new double[agg.rates.size()];
-        for (int round = 0; round < medians.length; round++)
-        {
-            final double[] samples = agg.rates.get(round).isEmpty() ?
-                agg.percentiles.get(round).stream().mapToDouble(p -> p[1]).toArray() :
-                agg.rates.get(round).stream().mapToDouble(Double::doubleValue).toArray();
-            medians[round] = samples.length == 0 ? Double.NaN : Harness.median(samples);
-        }
-        return medians;
     }
 
     /** The rows whose ratio to each other is a target: statebus and the raw Disruptor in unicast, multicast3, latency. */
@@ -337,6 +320,9 @@ public final class PerfRunner
                 failed = true;
                 verified = false;
                 notes.add("FAILED in one round: see the output above");
+                rates.add(List.of()); // an empty round keeps the rounds of all rows aligned for pairing
+                percentiles.add(List.of());
+                hops.add(hopNanos);
                 return;
             }
             threads = f[3];
@@ -372,6 +358,31 @@ public final class PerfRunner
             {
                 notes.add(f[8]);
             }
+        }
+
+        /** Per round: {ops/s, p50, p99, p99.9, core hop}, each the median of that round's iterations (NaN: none). */
+        List<double[]> roundFigures()
+        {
+            final List<double[]> out = new ArrayList<>();
+            for (int round = 0; round < rates.size(); round++)
+            {
+                final double[] f = new double[5];
+                Arrays.fill(f, Double.NaN);
+                final List<Double> r = rates.get(round);
+                if (!r.isEmpty())
+                {
+                    f[Rounds.OPS] = Harness.median(r.stream().mapToDouble(Double::doubleValue).toArray());
+                }
+                final List<double[]> p = percentiles.get(round);
+                for (int k = 0; k < 3 && !p.isEmpty(); k++)
+                {
+                    final int column = k;
+                    f[Rounds.P50 + k] = Harness.median(p.stream().mapToDouble(x -> x[column]).toArray());
+                }
+                f[Rounds.HOP] = hops.get(round);
+                out.add(f);
+            }
+            return out;
         }
 
         /** The TSV line: medians over all measured iterations of all rounds. */

@@ -64,6 +64,48 @@ final class QueueRows
             counts[producer]++;
             progress.set(++received);
         }
+
+        /** True when these consumers all saw all {@code published} values, each in order. */
+        static boolean allSaw(final Checker[] checkers, final long published)
+        {
+            boolean ok = true;
+            for (final Checker checker : checkers)
+            {
+                ok &= checker.errors == 0 && checker.received == published;
+            }
+            return ok;
+        }
+    }
+
+    /**
+     * The deliberately slow, lossy consumer of {@code mixed}: does {@link Harness#work} per value and counts what
+     * it receives; values skip where the system dropped some, so it can only catch a repeated value.
+     */
+    static final class SlowChecker
+    {
+        final Sequence progress = new Sequence(0);
+        private final int work;
+        private long last = -1;
+        long received;
+        long errors;
+        long sink;
+
+        SlowChecker(final int work)
+        {
+            this.work = work;
+        }
+
+        void accept(final long v)
+        {
+            if (last >= 0 && ((v - last) & MASK) == 0)
+            {
+                errors++; // a duplicate (values are modulo the pool's size)
+            }
+            last = v;
+            received++;
+            sink += Harness.work(v, work);
+            progress.set(received);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -164,31 +206,22 @@ final class QueueRows
         }
 
         @Override
-        void send(final long count, final long intervalNanos) throws InterruptedException
+        void send(final long count, final long intervalNanos) throws Exception
         {
-            final ArrayBlockingQueue<Long> queue = queues[0];
-            final long[] sent = sendTimes;
-            long sendAt = System.nanoTime();
-            long i = published;
-            for (long c = 0; c < count; c++)
-            {
-                sendAt += intervalNanos;
-                pace(sendAt);
-                sent[(int)(i & MASK)] = System.nanoTime();
-                queue.put(box(i++));
-            }
-            published = i;
+            published = paced(published, count, intervalNanos);
             Harness.awaitProgress(checkers[0].progress, published, "abq consumer");
+        }
+
+        @Override
+        void sendOne(final long i) throws InterruptedException
+        {
+            queues[0].put(box(i));
         }
 
         @Override
         boolean verified()
         {
-            boolean ok = true;
-            for (final Checker checker : checkers)
-            {
-                ok &= checker.errors == 0 && checker.received == published;
-            }
+            boolean ok = Checker.allSaw(checkers, published);
             if (producers != null)
             {
                 ok &= checkers[0].counts[0] == producers.published(0) && checkers[0].counts[1] == producers.published(1);
@@ -216,9 +249,7 @@ final class QueueRows
         private final ArrayBlockingQueue<Long> fastQueue = new ArrayBlockingQueue<>(RING);
         private final ArrayBlockingQueue<Long> slowQueue = new ArrayBlockingQueue<>(RING);
         private final Checker fast = new Checker(null, null);
-        private final Sequence slowProgress = new Sequence(0);
-        private long slowErrors;
-        private long slowReceived;
+        private final SlowChecker slow;
         private long dropped;
         private long published;
 
@@ -238,31 +269,18 @@ final class QueueRows
                     Thread.currentThread().interrupt();
                 }
             });
+            slow = new SlowChecker(work);
             threads.start(() -> {
-                long last = -1;
-                long sink = 0;
                 try
                 {
                     while (true)
                     {
-                        final long v = slowQueue.take();
-                        if (last >= 0 && ((v - last) & MASK) == 0)
-                        {
-                            slowErrors++; // a duplicate (values are modulo the pool's size)
-                        }
-                        last = v;
-                        slowReceived++;
-                        sink += Harness.work(v, work);
-                        slowProgress.set(slowReceived);
+                        slow.accept(slowQueue.take());
                     }
                 }
                 catch (final InterruptedException ex)
                 {
                     Thread.currentThread().interrupt();
-                }
-                if (sink == 42)
-                {
-                    System.out.print("");
                 }
             });
         }
@@ -290,7 +308,7 @@ final class QueueRows
             dropped += drops;
             Harness.awaitProgress(fast.progress, published, "abq consumer");
             doneNanos = System.nanoTime();
-            Harness.awaitProgress(slowProgress, published - dropped, "abq slow consumer");
+            Harness.awaitProgress(slow.progress, published - dropped, "abq slow consumer");
             return n;
         }
 
@@ -304,8 +322,8 @@ final class QueueRows
         String notes()
         {
             return "lossless consumer errors=" + fast.errors + " received=" + fast.received + "/" + published +
-                "; slow consumer (offer, drop when full): received=" + slowReceived + " dropped=" + dropped +
-                " order errors=" + slowErrors;
+                "; slow consumer (offer, drop when full): received=" + slow.received + " dropped=" + dropped +
+                " order errors=" + slow.errors;
         }
     }
 
@@ -404,30 +422,22 @@ final class QueueRows
         }
 
         @Override
-        void send(final long count, final long intervalNanos)
+        void send(final long count, final long intervalNanos) throws Exception
         {
-            final long[] sent = sendTimes;
-            long sendAt = System.nanoTime();
-            long i = published;
-            for (long c = 0; c < count; c++)
-            {
-                sendAt += intervalNanos;
-                pace(sendAt);
-                sent[(int)(i & MASK)] = System.nanoTime();
-                publisher.submit(box(i++));
-            }
-            published = i;
+            published = paced(published, count, intervalNanos);
             Harness.awaitProgress(checkers[0].progress, published, "submission-publisher subscriber");
+        }
+
+        @Override
+        void sendOne(final long i)
+        {
+            publisher.submit(box(i));
         }
 
         @Override
         boolean verified()
         {
-            boolean ok = true;
-            for (final Checker checker : checkers)
-            {
-                ok &= checker.errors == 0 && checker.received == published;
-            }
+            boolean ok = Checker.allSaw(checkers, published);
             if (producers != null)
             {
                 ok &= checkers[0].counts[0] == producers.published(0) && checkers[0].counts[1] == producers.published(1);
@@ -501,24 +511,20 @@ final class QueueRows
         }
 
         @Override
-        void send(final long count, final long intervalNanos)
+        void send(final long count, final long intervalNanos) throws Exception
         {
-            final long[] sent = sendTimes;
-            long sendAt = System.nanoTime();
-            long i = published;
-            for (long c = 0; c < count; c++)
-            {
-                sendAt += intervalNanos;
-                pace(sendAt);
-                sent[(int)(i & MASK)] = System.nanoTime();
-                final Long v = box(i++);
-                while (!queue.offer(v))
-                {
-                    Thread.onSpinWait();
-                }
-            }
-            published = i;
+            published = paced(published, count, intervalNanos);
             Harness.awaitProgress(checker.progress, published, "jctools consumer");
+        }
+
+        @Override
+        void sendOne(final long i)
+        {
+            final Long v = box(i);
+            while (!queue.offer(v))
+            {
+                Thread.onSpinWait();
+            }
         }
 
         @Override

@@ -93,6 +93,8 @@ public final class RowMain
                 return new StateBusRows.Fanout(1, wait, true);
             case "multicast3 statebus":
                 return new StateBusRows.Fanout(3, wait, false);
+            case "multicast3 statebus-default":
+                return new StateBusRows.Fanout(3, wait, true); // the builder's defaults: blocking, System.nanoTime
             case "mixed statebus":
                 return new StateBusRows.Mixed(wait, SLOW_WORK);
             case "multiproducer2 statebus":
@@ -115,6 +117,12 @@ public final class RowMain
                 return new QueueRows.Abq(1, 2, false);
             case "mixed abq-fanout":
                 return new QueueRows.AbqMixed(SLOW_WORK);
+            case "multicast3 reactor-sinks":
+            case "multicast3 rxjava-behavior":
+                return new ReactiveRows.Fanout(system, 3, false);
+            case "mixed reactor-sinks":
+            case "mixed rxjava-behavior":
+                return new ReactiveRows.Mixed(system, SLOW_WORK);
             case "unicast submission-publisher":
                 return new QueueRows.SubPub(1, 1, false);
             case "multicast3 submission-publisher":
@@ -154,6 +162,9 @@ public final class RowMain
                 return new QueueRows.Spsc(true);
             case "agrona-broadcast":
                 return new AgronaRows.Broadcast(1, "busy-spin".equals(wait), 0, true);
+            case "reactor-sinks":
+            case "rxjava-behavior":
+                return new ReactiveRows.Fanout(system, 1, true);
             default:
                 throw new IllegalArgumentException("no such row: latency " + system);
         }

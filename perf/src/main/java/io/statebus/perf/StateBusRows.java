@@ -366,22 +366,16 @@ final class StateBusRows
         }
 
         @Override
-        void send(final long count, final long intervalNanos)
+        void send(final long count, final long intervalNanos) throws Exception
         {
-            final StateBus<St> bus = this.bus;
-            final long[] sent = sendTimes;
-            long sendAt = System.nanoTime();
-            long seq = published;
-            for (long i = 0; i < count; i++)
-            {
-                sendAt += intervalNanos;
-                pace(sendAt);
-                seq++;
-                sent[(int)(seq & MASK)] = System.nanoTime();
-                bus.set((seq & 1) == 1 ? St.B : St.A);
-            }
-            published = seq;
+            published = paced(published + 1, count, intervalNanos) - 1; // stamped by sequence, which starts at 1
             Harness.awaitProgress(checker.progress, published, "statebus consumer");
+        }
+
+        @Override
+        void sendOne(final long seq)
+        {
+            bus.set((seq & 1) == 1 ? St.B : St.A);
         }
 
         @Override
