@@ -67,12 +67,14 @@ public final class SingleProducer<S> extends Producer<S>
     public long publish(final int expectedId, final int toId, final long deadline)
     {
         final Thread current = Thread.currentThread();
-        if (GATE.getOpaque(this) == current) // opaque: a stale "open" is caught after the publish (afterFast)
+        // opaque: a listener registered a moment ago may not be seen by this publish; the RegistrationWindow
+        // covers it (a new listener looks at the ring once more after the window)
+        if (GATE.getOpaque(this) == current)
         {
             final long fast = publishFast(expectedId, toId);
             if (fast != PublishResult.FAST_MISS)
             {
-                return afterFast(fast, current);
+                return fast;
             }
         }
         final long refused = ownUnlessRefused(current, expectedId, toId);
@@ -131,19 +133,6 @@ public final class SingleProducer<S> extends Producer<S>
         ring.publish(sequence, fromId, toId, now);
         lastToId = toId;
         return sequence;
-    }
-
-    /**
-     * If the gate shut since it was read, tell the listeners as the full path would. Acquire: having seen the gate
-     * shut, the listener array read in {@link #told} is at least the one whose adding shut it.
-     */
-    private long afterFast(final long result, final Thread current)
-    {
-        if (GATE.getAcquire(this) != current)
-        {
-            told(result);
-        }
-        return result;
     }
 
     /**
