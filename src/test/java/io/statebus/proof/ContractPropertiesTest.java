@@ -9,14 +9,11 @@ import io.statebus.StateBusClosedException;
 import io.statebus.Subscription;
 import io.statebus.Transition;
 import io.statebus.TransitionHandler;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +21,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 /**
  * Random programs of bus operations (set, compareAndSet, trySet with a zero timeout, subscribe BLOCK/GAP, replay,
@@ -34,12 +35,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code delivered + missed == consumed since join}, and {@code == published since join} once drained.
  *
  * <p>Single-threaded on purpose: the concurrent behaviour is {@link LinearizabilityTest}'s and
- * {@link FaultSoakTest}'s job; here the point is exact, shrinkable counterexamples.
+ * {@link FaultSoakTest}'s job; here the point is exact, shrinkable counterexamples. QuickTheories generates the
+ * programs and, on a failure, shrinks them to a minimal failing program and reports it with the failure's cause and
+ * the seed ({@code Seed was ...}); rerun that case with {@code -DQT_SEED=<seed>}, and change the number of programs
+ * with {@code -DQT_EXAMPLES=<n>} (default 1000).
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ContractPropertiesTest
 {
     static final S3[] STATES = S3.values();
     static final int MAX_SUBSCRIPTIONS = 5;
+    static final int EXAMPLES = Integer.getInteger("QT_EXAMPLES", 1000);
 
     /** One step of a program. {@code a}, {@code b} are small numbers whose meaning depends on the kind. */
     enum Kind
@@ -56,34 +62,56 @@ class ContractPropertiesTest
         }
     }
 
-    @Provide
-    Arbitrary<List<Step>> programs()
+    /** Programs of 1 to 120 steps; kinds weighted as below, each shrinking towards {@code SET(0,0)}. */
+    static Gen<List<Step>> programs()
     {
-        final Arbitrary<Kind> kinds = Arbitraries.frequency(
-            net.jqwik.api.Tuple.of(10, Kind.SET),
-            net.jqwik.api.Tuple.of(4, Kind.CAS),
-            net.jqwik.api.Tuple.of(3, Kind.TRY_SET),
-            net.jqwik.api.Tuple.of(2, Kind.SUBSCRIBE_BLOCK),
-            net.jqwik.api.Tuple.of(2, Kind.SUBSCRIBE_GAP),
-            net.jqwik.api.Tuple.of(1, Kind.REPLAY_GAP),
-            net.jqwik.api.Tuple.of(10, Kind.POLL),
-            net.jqwik.api.Tuple.of(2, Kind.STALL),
-            net.jqwik.api.Tuple.of(1, Kind.CLOSE_SUBSCRIPTION));
-        final Arbitrary<Step> steps = Combinators.combine(kinds, Arbitraries.integers().between(0, 9),
-            Arbitraries.integers().between(0, 9)).as(Step::new);
-        return steps.list().ofMinSize(1).ofMaxSize(120);
+        final Gen<Kind> kinds = Generate.frequency(List.of(
+            Pair.of(10, Generate.constant(Kind.SET)),
+            Pair.of(4, Generate.constant(Kind.CAS)),
+            Pair.of(3, Generate.constant(Kind.TRY_SET)),
+            Pair.of(2, Generate.constant(Kind.SUBSCRIBE_BLOCK)),
+            Pair.of(2, Generate.constant(Kind.SUBSCRIBE_GAP)),
+            Pair.of(1, Generate.constant(Kind.REPLAY_GAP)),
+            Pair.of(10, Generate.constant(Kind.POLL)),
+            Pair.of(2, Generate.constant(Kind.STALL)),
+            Pair.of(1, Generate.constant(Kind.CLOSE_SUBSCRIPTION))));
+        final Gen<Integer> small = integers().between(0, 9);
+        return lists().of(kinds.zip(small, small, Step::new)).ofSizeBetween(1, 120);
     }
 
-    @Property(tries = 1000, shrinking = ShrinkingMode.BOUNDED)
-    void randomProgramsKeepTheContract(
-        @ForAll("programs") final List<Step> program,
-        @ForAll @IntRange(min = 1, max = 3) final int log2Capacity,
-        @ForAll final ProducerMode mode)
+    @Test
+    void randomProgramsKeepTheContract()
     {
-        final int capacity = 1 << log2Capacity;
+        qt().withExamples(EXAMPLES)
+            .forAll(programs(), integers().between(1, 3), Generate.enumValues(ProducerMode.class))
+            .checkAssert((program, log2Capacity, mode) -> runProgram(program, 1 << log2Capacity, mode, false));
+    }
+
+    /**
+     * The harness itself: against a model with one planted bug (it publishes a set to the current state, which the
+     * bus by default does not), a failure is found, shrunk to a one-step program, and reported with its seed. A
+     * property test whose failures could not be read or reproduced would be of little use.
+     */
+    @Test
+    void aBrokenModelIsCaughtShrunkToOneStepAndReportedWithItsSeed()
+    {
+        final AssertionError failure = catchThrowableOfType(AssertionError.class, () -> qt().withExamples(200)
+            .forAll(programs(), integers().between(1, 3), Generate.enumValues(ProducerMode.class))
+            .checkAssert((program, log2Capacity, mode) -> runProgram(program, 1 << log2Capacity, mode, true)));
+        assertThat(failure).describedAs("the planted bug is found").isNotNull();
+        final String report = failure.getMessage();
+        assertThat(report).contains("Property falsified").containsPattern("Seed was -?\\d+");
+        final String smallest = report.substring(report.indexOf("Smallest found falsifying value(s) :-"));
+        assertThat(smallest).describedAs("the smallest program has one step")
+            .containsPattern("\\{\\[[A-Z_]+\\(\\d,\\d\\)\\], ");
+    }
+
+    private static void runProgram(
+        final List<Step> program, final int capacity, final ProducerMode mode, final boolean plantedBug)
+    {
         try (StateBus<S3> bus = StateBus.builder(S3.A).capacity(capacity).producerMode(mode).noClock().build())
         {
-            final Reference model = new Reference(capacity);
+            final Reference model = new Reference(capacity, plantedBug);
             final List<Probe> probes = new ArrayList<>();
             int stepNo = 0;
             for (final Step step : program)
@@ -347,6 +375,8 @@ class ContractPropertiesTest
     static final class Reference
     {
         final int capacity;
+        /** A deliberate bug, for the harness's own test: the model publishes a set to the current state. */
+        final boolean publishesUnchanged;
         final List<S3[]> history = new ArrayList<>();
         final List<Sub> subs = new ArrayList<>();
         S3 state = S3.A;
@@ -396,9 +426,10 @@ class ContractPropertiesTest
             }
         }
 
-        Reference(final int capacity)
+        Reference(final int capacity, final boolean publishesUnchanged)
         {
             this.capacity = capacity;
+            this.publishesUnchanged = publishesUnchanged;
             history.add(new S3[] {S3.A, S3.A});
         }
 
@@ -415,7 +446,7 @@ class ContractPropertiesTest
 
         long set(final S3 next)
         {
-            if (next == state)
+            if (next == state && !publishesUnchanged)
             {
                 return StateBus.NOT_PUBLISHED;
             }
