@@ -11,7 +11,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static io.statebus.Connection.*;
-import static io.statebus.TestWaits.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -126,7 +125,7 @@ class AwaitingNeverMissesTest
                     done.countDown();
                 });
                 awaiter.start();
-                waitUntil(() -> bus.subscriptionCount() == 1, "the await has joined");
+                TestAwait.until(() -> bus.subscriptionCount() == 1, "the await has joined");
 
                 for (int c = 0; c < CYCLES_PER_ROUND; c++)
                 {
@@ -147,7 +146,7 @@ class AwaitingNeverMissesTest
                 assertThat(awaited.transition().to()).isEqualTo(wanted);
                 assertThat(awaited.transition().from()).isEqualTo(
                     CYCLE.get((CYCLE.indexOf(wanted) + CYCLE.size() - 1) % CYCLE.size()));
-                waitUntil(() -> bus.subscriptionCount() == 0, "the await's subscription is gone");
+                TestAwait.until(() -> bus.subscriptionCount() == 0, "the await's subscription is gone");
             }
         }
         condition.finish();

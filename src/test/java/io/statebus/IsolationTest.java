@@ -21,7 +21,6 @@ import static io.statebus.Connection.CONNECTED;
 import static io.statebus.Connection.CONNECTING;
 import static io.statebus.Connection.DISCONNECTED;
 import static io.statebus.TestStates.CYCLE;
-import static io.statebus.TestWaits.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -372,7 +371,7 @@ class IsolationTest
             {
                 thread.start();
                 // blocked in BlockingWaitStrategy's wait for the first transition
-                waitUntil(() -> thread.getState() == Thread.State.WAITING, "the early thread waits");
+                TestAwait.until(() -> thread.getState() == Thread.State.WAITING, "the early thread waits");
             }
             made.add(thread);
             return thread;
@@ -411,15 +410,15 @@ class IsolationTest
             final AtomicInteger received = new AtomicInteger();
             bus.subscribe(Policy.BLOCK, (t, endOfBatch) -> received.incrementAndGet());
             final Thread handler = factory.made.get(1);
-            waitUntil(() -> handler.getState() == Thread.State.WAITING, "the handler thread waits");
+            TestAwait.until(() -> handler.getState() == Thread.State.WAITING, "the handler thread waits");
 
             bus.set(CONNECTING);
-            waitUntil(() -> received.get() == 1, "the first transition is delivered");
+            TestAwait.until(() -> received.get() == 1, "the first transition is delivered");
             factory.made.get(0).join(10_000);
-            waitUntil(() -> handler.getState() == Thread.State.WAITING, "the handler thread waits again");
+            TestAwait.until(() -> handler.getState() == Thread.State.WAITING, "the handler thread waits again");
 
             bus.set(CONNECTED);
-            waitUntil(() -> received.get() == 2, "the second transition is delivered");
+            TestAwait.until(() -> received.get() == 2, "the second transition is delivered");
         }
     }
 }
