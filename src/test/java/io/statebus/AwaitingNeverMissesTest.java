@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Guarantee 7: an await returns the first matching transition, even when the matching state lasted a single
- * transition, where a lock + condition waiter (the lost-update problem) misses states.
+ * transition. For comparison it prints how many of the one-transition CLOSING states a lock + condition waiter saw
+ * (the lost-update problem): typically few, but how few depends on the scheduler, so it is shown, not asserted.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AwaitingNeverMissesTest
@@ -86,7 +87,7 @@ class AwaitingNeverMissesTest
     }
 
     @Test
-    void everyAwaitReturnsTheFirstMatchWhileALockAndConditionWaiterMissesStates() throws Exception
+    void everyAwaitReturnsTheFirstMatchEvenOfAStateThatLastedOneTransition() throws Exception
     {
         final ConditionState condition = new ConditionState();
         final AtomicReference<Long> closingSeenByCondition = new AtomicReference<>();
@@ -150,10 +151,9 @@ class AwaitingNeverMissesTest
             }
         }
         condition.finish();
-        conditionWaiter.join(TimeUnit.SECONDS.toMillis(30));
+        TestAwait.ended(conditionWaiter);
 
         System.out.printf("lost update: %d of %d awaits matched exactly; a lock + condition waiter saw %d of %d " +
             "CLOSING states%n", ROUNDS, ROUNDS, closingSeenByCondition.get(), closingPublished);
-        assertThat(closingSeenByCondition.get()).isLessThan(closingPublished);
     }
 }
