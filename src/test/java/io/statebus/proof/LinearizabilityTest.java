@@ -18,6 +18,7 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -433,6 +434,14 @@ class LinearizabilityTest
             .actorsAfter(0)
             .minimizeFailedScenario(false) // minimising may move a producer call into an init part, another thread
             .sequentialSpecification(spec);
+    }
+
+    /** The one line this class prints: it runs for a while (about a minute on two cores) and is otherwise silent. */
+    @BeforeAll
+    static void progress()
+    {
+        System.out.printf("LinearizabilityTest: 8 Lincheck runs (model checking and stress, %d scenarios each, depth %d) " +
+            "and 2 fixed scenarios; about a minute on two cores%n", ITERATIONS, DEPTH);
     }
 
     private static void modelCheck(final Class<?> test, final Policy policy, final Class<?> spec)
