@@ -153,7 +153,8 @@ class AwaitingNeverMissesTest
         condition.finish();
         TestAwait.ended(conditionWaiter);
 
-        System.out.printf("lost update: %d of %d awaits matched exactly; a lock + condition waiter saw %d of %d " +
-            "CLOSING states%n", ROUNDS, ROUNDS, closingSeenByCondition.get(), closingPublished);
+        System.out.printf("AwaitingNeverMissesTest: %d of %d awaits matched exactly; " +
+            "a lock + condition waiter saw %d of %d CLOSING states%n",
+            ROUNDS, ROUNDS, closingSeenByCondition.get(), closingPublished);
     }
 }

@@ -142,7 +142,7 @@ class TornReadDetectorTest
             assertThat(detector.delivered).isEqualTo(sub.delivered());
             assertThat(detector.missedInNotices).isEqualTo(sub.missed());
             assertThat(detector.notices).isEqualTo(sub.gaps()).isPositive();
-            System.out.printf("torn-read detector, capacity %d: delivered %d, missed %d in %d gaps, none torn%n",
+            System.out.printf("TornReadDetectorTest: capacity %d: delivered %d, missed %d in %d gaps, none torn%n",
                 capacity, sub.delivered(), sub.missed(), sub.gaps());
         }
     }

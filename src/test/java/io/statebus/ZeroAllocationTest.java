@@ -88,7 +88,8 @@ class ZeroAllocationTest
         final long published = run(bus, subs, handler, MEASURED, burst);
         final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertThat(handler.received).isPositive();
-        System.out.printf("%s, burst %d: %d bytes over %d transitions%n", bus, burst, allocated, published);
+        System.out.printf("ZeroAllocationTest: %s, burst %d: %d bytes over %d transitions%n",
+            bus, burst, allocated, published);
         return (double)allocated / published;
     }
 
@@ -127,6 +128,54 @@ class ZeroAllocationTest
         }
     }
 
+    /**
+     * One thread publishes on a bus without a clock and polls as a hot loop would, never to the end: a BLOCK
+     * subscription 64 at a time every 32 publishes, a GAP subscription 16 at a time every 256 publishes (so it is
+     * lapped, and gets a gap notice, on every poll).
+     */
+    @Test
+    void pollsThatStopAtTheirLimitAllocateNothingPerTransitionOnABusWithoutAClock()
+    {
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(64).noClock().build())
+        {
+            final Subscription<Connection> block = bus.subscribe(Policy.BLOCK);
+            final Subscription<Connection> gap = bus.subscribe(Policy.GAP);
+            final Reading handler = new Reading();
+            publishAndPollByLimit(bus, block, gap, handler, WARM_UP);
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            publishAndPollByLimit(bus, block, gap, handler, MEASURED);
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            System.out.printf("ZeroAllocationTest: %s, polls by limit: %d bytes over %d transitions%n",
+                bus, allocated, MEASURED);
+            assertThat(block.missed()).isZero();
+            assertThat(block.delivered()).isEqualTo(WARM_UP + MEASURED);
+            assertThat(gap.missed()).isPositive();
+            assertThat(gap.gaps()).isGreaterThanOrEqualTo((WARM_UP + MEASURED) / 256 - 1);
+            assertThat(handler.received).isPositive();
+            assertThat((double)allocated / MEASURED).isLessThan(MAX_BYTES_PER_TRANSITION);
+        }
+    }
+
+    private static void publishAndPollByLimit(final StateBus<Connection> bus, final Subscription<Connection> block,
+        final Subscription<Connection> gap, final Reading handler, final int transitions)
+    {
+        int next = (int)(bus.latestSequence() % CYCLE.length);
+        for (int i = 0; i < transitions; i++)
+        {
+            bus.set(CYCLE[next]);
+            next = next == CYCLE.length - 1 ? 0 : next + 1;
+            if ((i & 31) == 31)
+            {
+                block.poll(handler, 64);
+            }
+            if ((i & 255) == 255)
+            {
+                gap.poll(handler, 16);
+            }
+        }
+        block.poll(handler, 64);
+    }
+
     @Test
     void handlerThreadDeliveryAllocatesNothingPerTransition()
     {
@@ -152,7 +201,7 @@ class ZeroAllocationTest
             final long producerAllocated = threads.getCurrentThreadAllocatedBytes() - producerBefore;
             TestAwait.until(() -> sub.position() == WARM_UP + MEASURED, "the handler thread caught up");
             final long handlerAllocated = threads.getThreadAllocatedBytes(handlerThreadId) - handlerBefore;
-            System.out.printf("handler thread: %d bytes, producer: %d bytes over %d transitions%n",
+            System.out.printf("ZeroAllocationTest: handler thread: %d bytes, producer: %d bytes over %d transitions%n",
                 handlerAllocated, producerAllocated, MEASURED);
             assertThat((double)handlerAllocated / MEASURED).isLessThan(MAX_BYTES_PER_TRANSITION);
             assertThat((double)producerAllocated / MEASURED).isLessThan(MAX_BYTES_PER_TRANSITION);
