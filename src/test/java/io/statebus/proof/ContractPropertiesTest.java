@@ -1,5 +1,6 @@
 package io.statebus.proof;
 
+import io.statebus.Connection;
 import io.statebus.Gap;
 import io.statebus.Policy;
 import io.statebus.ProducerMode;
@@ -7,6 +8,7 @@ import io.statebus.ReplayUnavailableException;
 import io.statebus.StateBus;
 import io.statebus.StateBusClosedException;
 import io.statebus.Subscription;
+import io.statebus.TestStates;
 import io.statebus.Transition;
 import io.statebus.TransitionHandler;
 import org.junit.jupiter.api.Test;
@@ -43,7 +45,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ContractPropertiesTest
 {
-    static final S3[] STATES = S3.values();
+    static final Connection[] STATES = TestStates.THREE.clone();
     static final int MAX_SUBSCRIPTIONS = 5;
     static final int EXAMPLES = Integer.getInteger("QT_EXAMPLES", 1000);
 
@@ -109,7 +111,8 @@ class ContractPropertiesTest
     private static void runProgram(
         final List<Step> program, final int capacity, final ProducerMode mode, final boolean plantedBug)
     {
-        try (StateBus<S3> bus = StateBus.builder(S3.A).capacity(capacity).producerMode(mode).noClock().build())
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(capacity)
+            .producerMode(mode).noClock().build())
         {
             final Reference model = new Reference(capacity, plantedBug);
             final List<Probe> probes = new ArrayList<>();
@@ -146,14 +149,14 @@ class ContractPropertiesTest
     /** A subscription under test, its model, and what the test has seen of it. */
     static final class Probe
     {
-        final Subscription<S3> sub;
+        final Subscription<Connection> sub;
         final Reference.Sub model;
         /** The state the next delivered transition must start from (chain check). */
-        S3 chainState;
+        Connection chainState;
         int stalledFor;
         boolean closed;
 
-        Probe(final Subscription<S3> sub, final Reference.Sub model)
+        Probe(final Subscription<Connection> sub, final Reference.Sub model)
         {
             this.sub = sub;
             this.model = model;
@@ -161,9 +164,10 @@ class ContractPropertiesTest
         }
     }
 
-    private static void run(final Step step, final StateBus<S3> bus, final Reference model, final List<Probe> probes)
+    private static void run(
+        final Step step, final StateBus<Connection> bus, final Reference model, final List<Probe> probes)
     {
-        final S3 s = STATES[step.a() % 3];
+        final Connection s = STATES[step.a() % 3];
         switch (step.kind())
         {
             case SET ->
@@ -179,7 +183,7 @@ class ContractPropertiesTest
             }
             case CAS ->
             {
-                final S3 expected = STATES[step.b() % 3];
+                final Connection expected = STATES[step.b() % 3];
                 if (model.state == expected && model.wouldBlock(s))
                 {
                     trySetTimesOut(bus, model, s);
@@ -206,7 +210,7 @@ class ContractPropertiesTest
                 if (openCount(probes) < MAX_SUBSCRIPTIONS)
                 {
                     final Policy policy = step.kind() == Kind.SUBSCRIBE_BLOCK ? Policy.BLOCK : Policy.GAP;
-                    final Subscription<S3> sub = bus.subscribe(policy);
+                    final Subscription<Connection> sub = bus.subscribe(policy);
                     final Reference.Sub expected = model.subscribe(policy);
                     assertThat(sub.joinSequence()).isEqualTo(expected.joinSequence);
                     assertThat(sub.joinState()).isEqualTo(expected.joinState);
@@ -230,7 +234,7 @@ class ContractPropertiesTest
                             .hasMessageContaining("the oldest sequence still available is " + oldest);
                         return;
                     }
-                    final Subscription<S3> sub = bus.subscribe(Policy.GAP, from);
+                    final Subscription<Connection> sub = bus.subscribe(Policy.GAP, from);
                     final Reference.Sub expected = model.replay(from);
                     assertThat(sub.joinSequence()).isEqualTo(expected.joinSequence);
                     assertThat(sub.joinState()).isEqualTo(expected.joinState);
@@ -275,7 +279,7 @@ class ContractPropertiesTest
         }
     }
 
-    private static boolean trySet(final StateBus<S3> bus, final S3 s)
+    private static boolean trySet(final StateBus<Connection> bus, final Connection s)
     {
         try
         {
@@ -288,9 +292,9 @@ class ContractPropertiesTest
     }
 
     /** Back-pressure: the timed variant gives up, and nothing changed. */
-    private static void trySetTimesOut(final StateBus<S3> bus, final Reference model, final S3 s)
+    private static void trySetTimesOut(final StateBus<Connection> bus, final Reference model, final Connection s)
     {
-        final S3 before = bus.get();
+        final Connection before = bus.get();
         final long latest = bus.latestSequence();
         final long waits = bus.producerWaits();
         assertThat(trySet(bus, s)).describedAs("trySet(%s) on a full ring", s).isFalse();
@@ -318,7 +322,7 @@ class ContractPropertiesTest
         final int delivered = probe.sub.poll(new TransitionHandler<>()
         {
             @Override
-            public void onTransition(final Transition<S3> t, final boolean endOfBatch)
+            public void onTransition(final Transition<Connection> t, final boolean endOfBatch)
             {
                 assertThat(t.from()).describedAs("chain: %s follows %s", t, probe.chainState)
                     .isEqualTo(probe.chainState);
@@ -328,7 +332,7 @@ class ContractPropertiesTest
             }
 
             @Override
-            public void onGap(final Gap<S3> gap)
+            public void onGap(final Gap<Connection> gap)
             {
                 assertThat(gap.missed()).isEqualTo(gap.lastMissed() - gap.firstMissed() + 1).isPositive();
                 probe.chainState = gap.resumeState();
@@ -340,7 +344,7 @@ class ContractPropertiesTest
     }
 
     private static void checkInvariants(
-        final String where, final StateBus<S3> bus, final Reference model, final List<Probe> probes)
+        final String where, final StateBus<Connection> bus, final Reference model, final List<Probe> probes)
     {
         assertThat(bus.get()).describedAs(where).isEqualTo(model.state);
         assertThat(bus.latestSequence()).describedAs(where).isEqualTo(model.latest());
@@ -351,7 +355,7 @@ class ContractPropertiesTest
             {
                 continue;
             }
-            final Subscription<S3> sub = probe.sub;
+            final Subscription<Connection> sub = probe.sub;
             assertThat(sub.position()).describedAs(where).isEqualTo(probe.model.position);
             assertThat(sub.delivered() + sub.missed()).describedAs("%s: delivered + missed of %s", where, sub)
                 .isEqualTo(sub.position() - sub.joinSequence());
@@ -377,23 +381,23 @@ class ContractPropertiesTest
         final int capacity;
         /** A deliberate bug, for the harness's own test: the model publishes a set to the current state. */
         final boolean publishesUnchanged;
-        final List<S3[]> history = new ArrayList<>();
+        final List<Connection[]> history = new ArrayList<>();
         final List<Sub> subs = new ArrayList<>();
-        S3 state = S3.A;
+        Connection state = Connection.DISCONNECTED;
 
         static final class Sub
         {
             final Reference bus;
             final Policy policy;
             final long joinSequence;
-            final S3 joinState;
+            final Connection joinState;
             final boolean replay;
             long position;
             long missed;
             long gaps;
             boolean open = true;
 
-            Sub(final Reference bus, final Policy policy, final long joinSequence, final S3 joinState,
+            Sub(final Reference bus, final Policy policy, final long joinSequence, final Connection joinState,
                 final boolean replay)
             {
                 this.bus = bus;
@@ -419,7 +423,7 @@ class ContractPropertiesTest
                 for (int i = 0; i < limit && position < n; i++)
                 {
                     position++;
-                    final S3[] t = bus.history.get((int)position);
+                    final Connection[] t = bus.history.get((int)position);
                     events.add("#" + position + " " + t[0] + ">" + t[1]);
                 }
                 return events;
@@ -430,7 +434,7 @@ class ContractPropertiesTest
         {
             this.capacity = capacity;
             this.publishesUnchanged = publishesUnchanged;
-            history.add(new S3[] {S3.A, S3.A});
+            history.add(new Connection[] {Connection.DISCONNECTED, Connection.DISCONNECTED});
         }
 
         long latest()
@@ -438,24 +442,24 @@ class ContractPropertiesTest
             return history.size() - 1;
         }
 
-        boolean wouldBlock(final S3 next)
+        boolean wouldBlock(final Connection next)
         {
             return next != state && subs.stream()
                 .anyMatch(s -> s.open && s.policy == Policy.BLOCK && latest() - s.position >= capacity);
         }
 
-        long set(final S3 next)
+        long set(final Connection next)
         {
             if (next == state && !publishesUnchanged)
             {
                 return StateBus.NOT_PUBLISHED;
             }
-            history.add(new S3[] {state, next});
+            history.add(new Connection[] {state, next});
             state = next;
             return latest();
         }
 
-        boolean compareAndSet(final S3 expected, final S3 next)
+        boolean compareAndSet(final Connection expected, final Connection next)
         {
             if (expected != state)
             {

@@ -1,15 +1,17 @@
 package io.statebus.proof;
 
 import io.statebus.Awaited;
+import io.statebus.Connection;
 import io.statebus.FirstIdleFixture;
-import io.statebus.HandlerWaitFixture;
 import io.statebus.Gap;
+import io.statebus.HandlerWaitFixture;
 import io.statebus.Policy;
 import io.statebus.ProducerMode;
 import io.statebus.ReplayUnavailableException;
 import io.statebus.StateBus;
 import io.statebus.StateBusClosedException;
 import io.statebus.Subscription;
+import io.statebus.TestStates;
 import io.statebus.Transition;
 import io.statebus.TransitionHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -56,7 +58,7 @@ class FaultSoakTest
     static final long SOAK_SECONDS = Long.getLong("statebus.soak.seconds", 10);
     /** Hang detection only: how long a released thread may take to end. Never a timing assertion on speed. */
     static final long RELEASE_BOUND_SECONDS = 30;
-    static final S3[] STATES = S3.values();
+    static final Connection[] STATES = TestStates.THREE.clone();
 
     enum Fault
     {
@@ -180,16 +182,16 @@ class FaultSoakTest
     }
 
     /** Checks every transition and gap of one subscription, in order. */
-    final class Checker implements TransitionHandler<S3>
+    final class Checker implements TransitionHandler<Connection>
     {
-        final Subscription<S3>[] sub;
+        final Subscription<Connection>[] sub;
         long expected;
-        S3 chain;
+        Connection chain;
         long delivered;
         long missedByNotices;
 
         @SuppressWarnings("unchecked")
-        Checker(final Subscription<S3> subscription)
+        Checker(final Subscription<Connection> subscription)
         {
             this.sub = new Subscription[] {subscription};
             this.expected = subscription.joinSequence() + 1;
@@ -197,7 +199,7 @@ class FaultSoakTest
         }
 
         @Override
-        public void onTransition(final Transition<S3> t, final boolean endOfBatch)
+        public void onTransition(final Transition<Connection> t, final boolean endOfBatch)
         {
             if (t.sequence() != expected || t.from() != chain)
             {
@@ -209,7 +211,7 @@ class FaultSoakTest
         }
 
         @Override
-        public void onGap(final Gap<S3> gap)
+        public void onGap(final Gap<Connection> gap)
         {
             if (gap.firstMissed() != expected || gap.lastMissed() < gap.firstMissed() ||
                 gap.missed() != gap.lastMissed() - gap.firstMissed() + 1)
@@ -223,8 +225,9 @@ class FaultSoakTest
     }
 
     /** Polls until the bus is closed and drained, pausing at random; returns the checker. */
-    private void pollUntilClosed(final Subscription<S3> sub, final Checker checker, final SplittableRandom random,
-        final int pauseOneIn, final long maxPauseNanos, final boolean tryBadLimit, final CountDownLatch owns)
+    private void pollUntilClosed(final Subscription<Connection> sub, final Checker checker,
+        final SplittableRandom random, final int pauseOneIn, final long maxPauseNanos, final boolean tryBadLimit,
+        final CountDownLatch owns)
     {
         final IdleStrategy idle = new BackoffIdleStrategy(1, 1, 1_000, 1_000_000);
         while (true)
@@ -263,7 +266,7 @@ class FaultSoakTest
     {
         final FirstIdleFixture producerWaits = new FirstIdleFixture();
         final HandlerWaitFixture handlerWaits = new HandlerWaitFixture();
-        final StateBus<S3> bus = StateBus.builder(S3.A)
+        final StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED)
             .capacity(1 << (2 + random.nextInt(3)))  // 4, 8 or 16: laps and back-pressure all the time
             .producerMode(ProducerMode.MULTI)
             .publishUnchanged(true)                  // so every successful call publishes exactly one
@@ -275,14 +278,14 @@ class FaultSoakTest
         final List<Thread> threads = new ArrayList<>();
 
         // --- consumers -----------------------------------------------------------------------------------------
-        final Subscription<S3> blockSub = bus.subscribe(Policy.BLOCK);
+        final Subscription<Connection> blockSub = bus.subscribe(Policy.BLOCK);
         final Checker blockChecker = new Checker(blockSub);
         final SplittableRandom blockRandom = random.split();
         final CountDownLatch blockPollerOwns = new CountDownLatch(1);
         threads.add(start("block-poller", () ->
             pollUntilClosed(blockSub, blockChecker, blockRandom, 200, 2_000_000, true, blockPollerOwns)));
 
-        final Subscription<S3> gapSub = bus.subscribe(Policy.GAP);
+        final Subscription<Connection> gapSub = bus.subscribe(Policy.GAP);
         final Checker gapChecker = new Checker(gapSub);
         final SplittableRandom gapRandom = random.split();
         threads.add(start("gap-poller", () ->
@@ -291,7 +294,7 @@ class FaultSoakTest
         // a handler that throws at a random transition: fails its subscription only
         final long throwAt = 1 + random.nextInt(transitions);
         final RuntimeException boom = new IllegalStateException("handler fault");
-        final Subscription<S3> throwing = bus.subscribe(Policy.BLOCK, (t, end) ->
+        final Subscription<Connection> throwing = bus.subscribe(Policy.BLOCK, (t, end) ->
         {
             if (t.sequence() == throwAt)
             {
@@ -300,9 +303,10 @@ class FaultSoakTest
             }
         });
         // a handler thread that will be interrupted mid-stream
-        final Subscription<S3> interrupted = bus.subscribe(Policy.BLOCK, (t, end) -> { });
+        final Subscription<Connection> interrupted = bus.subscribe(Policy.BLOCK, (t, end) -> { });
         // a handler thread that waits (BlockingWaitStrategy) when the bus is closed
-        final Subscription<S3> waitingHandler = bus.subscribe(Policy.GAP, (t, end) -> transitionsChecked.increment());
+        final Subscription<Connection> waitingHandler =
+            bus.subscribe(Policy.GAP, (t, end) -> transitionsChecked.increment());
 
         // awaits: one that matches repeatedly, one interrupted, one that waits until close
         final CountDownLatch awaitsStarted = new CountDownLatch(1);
@@ -313,8 +317,8 @@ class FaultSoakTest
             {
                 while (true)
                 {
-                    final S3 target = STATES[awaitRandom.nextInt(3)];
-                    final Awaited<S3> r = bus.await(target, 1 + awaitRandom.nextInt(3), TimeUnit.MILLISECONDS);
+                    final Connection target = STATES[awaitRandom.nextInt(3)];
+                    final Awaited<Connection> r = bus.await(target, 1 + awaitRandom.nextInt(3), TimeUnit.MILLISECONDS);
                     if (r.isMatch())
                     {
                         assertThat(r.transition().to()).isEqualTo(target);
@@ -373,7 +377,7 @@ class FaultSoakTest
         while (p1.isAlive() && churn < 50)
         {
             churn++;
-            final Subscription<S3> s = bus.subscribe(random.nextBoolean() ? Policy.BLOCK : Policy.GAP);
+            final Subscription<Connection> s = bus.subscribe(random.nextBoolean() ? Policy.BLOCK : Policy.GAP);
             final Checker c = new Checker(s);
             for (int i = 0; i < 1 + random.nextInt(4); i++)
             {
@@ -407,7 +411,7 @@ class FaultSoakTest
         assertThat(throwing.isClosed()).isTrue();
 
         // --- a BLOCK consumer stalls for ever: timed trySet fails cleanly -------------------------------------
-        final Subscription<S3> stalled = bus.subscribe(Policy.BLOCK);
+        final Subscription<Connection> stalled = bus.subscribe(Policy.BLOCK);
         fault(Fault.STALLED_BLOCK_CONSUMER);
         // fill the ring behind the stalled subscription (only this thread publishes now)
         while (bus.latestSequence() - stalled.joinSequence() < bus.capacity())
@@ -417,9 +421,9 @@ class FaultSoakTest
         }
         for (int i = 0; i < 3; i++)
         {
-            final S3 before = bus.get();
+            final Connection before = bus.get();
             final long latest = bus.latestSequence();
-            final S3 next = STATES[(before.ordinal() + 1) % 3];
+            final Connection next = STATES[(before.ordinal() + 1) % 3];
             assertThat(bus.trySet(next, random.nextInt(3), TimeUnit.MILLISECONDS)).isFalse();
             assertThat(bus.get()).isEqualTo(before);
             assertThat(bus.latestSequence()).isEqualTo(latest);
@@ -433,8 +437,8 @@ class FaultSoakTest
             aboutToBlock.countDown();
             try
             {
-                bus.set(S3.C);
-                bus.set(S3.A);
+                bus.set(Connection.CONNECTED);
+                bus.set(Connection.DISCONNECTED);
                 throw new AssertionError("set() on a full ring returned");
             }
             catch (final StateBusClosedException expected)
@@ -471,11 +475,11 @@ class FaultSoakTest
     }
 
     /** Bad inputs against a live bus: each must throw and publish nothing (checked by the final accounting). */
-    private void badInputsMidStream(final StateBus<S3> bus, final Subscription<S3> othersSubscription)
+    private void badInputsMidStream(final StateBus<Connection> bus, final Subscription<Connection> othersSubscription)
     {
         final Runnable[] tries = {
             () -> bus.set(null),
-            () -> bus.compareAndSet(null, S3.A),
+            () -> bus.compareAndSet(null, Connection.DISCONNECTED),
             () -> bus.subscribe(Policy.GAP, Math.max(1, bus.latestSequence() - 2L * bus.capacity())).close(),
             () -> bus.subscribe(Policy.BLOCK, bus.latestSequence() + 1_000), // the future
             () -> othersSubscription.poll((t, e) -> { }, 10),                // another thread's subscription
@@ -483,7 +487,7 @@ class FaultSoakTest
             {
                 try
                 {
-                    bus.trySet(S3.B, -1, TimeUnit.SECONDS);
+                    bus.trySet(Connection.CONNECTING, -1, TimeUnit.SECONDS);
                 }
                 catch (final InterruptedException ex)
                 {
@@ -513,14 +517,14 @@ class FaultSoakTest
         }
     }
 
-    private void produce(final StateBus<S3> bus, final SplittableRandom random, final int count,
+    private void produce(final StateBus<Connection> bus, final SplittableRandom random, final int count,
         final AtomicLong published, final boolean main)
     {
         try
         {
             for (int i = 0; i < count; i++)
             {
-                final S3 next = STATES[random.nextInt(3)];
+                final Connection next = STATES[random.nextInt(3)];
                 final int how = random.nextInt(10);
                 if (how < 6)
                 {
@@ -529,7 +533,7 @@ class FaultSoakTest
                 }
                 else if (how < 8)
                 {
-                    final S3 expected = bus.get();
+                    final Connection expected = bus.get();
                     if (bus.compareAndSet(expected, next))
                     {
                         published.incrementAndGet();
