@@ -120,10 +120,9 @@ class FastPathChecksEverythingTest
             // registered, then parked beyond the registration window: from here only a publish that tells the
             // await wakes it before its 20 s deadline
             final long windowEnds = awaitRegistered(bus) + 20 * PublishListener.REGISTRATION_RECHECK_NANOS;
-            while (System.nanoTime() - windowEnds < 0 || waiter.getState() != Thread.State.TIMED_WAITING)
-            {
-                Thread.yield();
-            }
+            // (no fixture sees an await park, so its thread's state does; bounded, backing off)
+            TestAwait.until(() -> System.nanoTime() - windowEnds >= 0 &&
+                waiter.getState() == Thread.State.TIMED_WAITING, "the await is parked past its registration window");
             bus.set(Connection.CLOSING);
 
             assertThat(done.await(10, TimeUnit.SECONDS)).as("await woken by the publish").isTrue();
