@@ -374,6 +374,7 @@ class FaultSoakTest
 
         // --- churn and interrupts, from this thread, while the producers run -------------------------------------
         int churn = 0;
+        boolean interruptsAndBadInputsDone = false;
         while (p1.isAlive() && churn < 50)
         {
             churn++;
@@ -389,23 +390,26 @@ class FaultSoakTest
             fault(Fault.SUBSCRIPTION_CLOSED_MID_STREAM);
             if (churn == 3)
             {
-                interrupted.handlerThread().interrupt();
-                fault(Fault.INTERRUPTED_HANDLER_THREAD);
-                interruptedAwait.interrupt();
-                // the block-poller must own its subscription before this thread pokes it: a poll from here first
-                // would make this thread the owner and the poller the intruder
-                assertThat(blockPollerOwns.await(RELEASE_BOUND_SECONDS, TimeUnit.SECONDS))
-                    .describedAs("the block-poller polled").isTrue();
-                badInputsMidStream(bus, blockSub);
+                interruptsAndBadInputs(bus, interrupted, interruptedAwait, blockSub, blockPollerOwns);
+                interruptsAndBadInputsDone = true;
             }
+        }
+        if (!interruptsAndBadInputsDone)
+        {
+            interruptsAndBadInputs(bus, interrupted, interruptedAwait, blockSub, blockPollerOwns); // p1 was quick
         }
         p1.join(TimeUnit.SECONDS.toMillis(RELEASE_BOUND_SECONDS * 4));
         p2.join(TimeUnit.SECONDS.toMillis(RELEASE_BOUND_SECONDS * 4));
         assertThat(p1.isAlive() || p2.isAlive()).describedAs("producers finished").isFalse();
-        interrupted.handlerThread().interrupt(); // in case the producers finished before churn 3
-        interruptedAwait.interrupt();
         joinAll(List.of(interrupted.handlerThread(), interruptedAwait), "interrupt");
         assertThat(interrupted.isClosed()).isTrue();
+        // failed compareAndSets and timed-out trySets may have left the producers short of the throwing handler's
+        // transition: publish up to it, so that it surely throws
+        while (bus.latestSequence() < throwAt)
+        {
+            bus.set(STATES[random.nextInt(3)]);
+            published.incrementAndGet();
+        }
         joinAll(List.of(throwing.handlerThread()), "throwing handler");
         assertThat(throwing.failure()).isSameAs(boom);
         assertThat(throwing.isClosed()).isTrue();
@@ -472,6 +476,21 @@ class FaultSoakTest
         gapPublishedSinceJoin.add(publishedAtClose - gapSub.joinSequence());
         assertThat(gapSub.delivered()).isEqualTo(gapChecker.delivered);
         stalled.close();
+    }
+
+    /** Mid-stream: interrupts a handler thread and an await, then tries bad inputs. */
+    private void interruptsAndBadInputs(final StateBus<Connection> bus, final Subscription<Connection> interrupted,
+        final Thread interruptedAwait, final Subscription<Connection> blockSub, final CountDownLatch blockPollerOwns)
+        throws InterruptedException
+    {
+        interrupted.handlerThread().interrupt();
+        fault(Fault.INTERRUPTED_HANDLER_THREAD);
+        interruptedAwait.interrupt();
+        // the block-poller must own its subscription before this thread pokes it: a poll from here first would make
+        // this thread the owner and the poller the intruder
+        assertThat(blockPollerOwns.await(RELEASE_BOUND_SECONDS, TimeUnit.SECONDS))
+            .describedAs("the block-poller polled").isTrue();
+        badInputsMidStream(bus, blockSub);
     }
 
     /** Bad inputs against a live bus: each must throw and publish nothing (checked by the final accounting). */
