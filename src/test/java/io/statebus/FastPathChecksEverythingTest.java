@@ -143,13 +143,10 @@ class FastPathChecksEverythingTest
         }
     }
 
-    /** Waits (bounded by the class timeout) until an await has joined; returns when it was seen. */
+    /** Waits (bounded) until an await has joined; returns when it was seen, no earlier than it joined. */
     private static long awaitRegistered(final StateBus<Connection> bus)
     {
-        while (bus.subscriptionCount() == 0)
-        {
-            Thread.yield();
-        }
+        TestAwait.until(() -> bus.subscriptionCount() > 0, "the await has joined");
         return System.nanoTime();
     }
 

@@ -372,10 +372,7 @@ class IsolationTest
                     throw boom;
                 });
                 bus.set(1 + (i & 1));
-                while (!sub.isClosed())
-                {
-                    Thread.onSpinWait();
-                }
+                TestAwait.until(sub::isClosed, "the subscription is closed by its handler's throw");
                 final Throwable failure = sub.failure();
                 assertThat(failure).as("failure() of a subscription already seen closed, iteration %d", i)
                     .isSameAs(boom);
