@@ -3,6 +3,7 @@ package io.statebus.examples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,9 +49,14 @@ class ReadmeExamplesTest
     @Test
     void theQuickStartRunAsWrittenPrintsItsStoryAndExits() throws Exception
     {
+        // everything this JVM can see, on the class path: also right once the library is a named module that the
+        // tests run on the module path
+        final String classPath = Stream.of(System.getProperty("java.class.path"), System.getProperty("jdk.module.path"))
+            .filter(p -> p != null && !p.isEmpty())
+            .collect(Collectors.joining(File.pathSeparator));
         final Process process = new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), QuickStart.class.getName())
+            "-cp", classPath, QuickStart.class.getName())
             .redirectErrorStream(true)
             .start();
         process.getOutputStream().close();
