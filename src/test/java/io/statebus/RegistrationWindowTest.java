@@ -72,9 +72,14 @@ class RegistrationWindowTest
             // the poll after the window (this loop's last check) closed it
             waiterRef.set(waiter); // from here on, a park the test sees is one after the window
             final long farDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (!woken.get())
+            while (true)
             {
-                waiter.prepare();
+                waiter.prepare(); // then look once more, as an await does: a wake-up cannot fall in between
+                if (woken.get())
+                {
+                    waiter.cancel();
+                    break;
+                }
                 waiter.park(farDeadline);
                 parksAfterTheWindow.incrementAndGet();
             }
