@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.statebus.Connection.*;
-import static io.statebus.TestWaits.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -86,7 +85,7 @@ class AwaitEdgeCasesTest
                     throw new IllegalStateException(ex);
                 }
             }, pool);
-            waitUntil(() -> bus.subscriptionCount() == 1, "awaitChange joined");
+            TestAwait.until(() -> bus.subscriptionCount() == 1, "awaitChange joined");
             bus.set(CONNECTING);
             assertThat(change.get(10, TimeUnit.SECONDS).transition()).isEqualTo(Transition.of(1, DISCONNECTED,
                 CONNECTING, change.get().transition().timestampNanos()));
@@ -111,7 +110,7 @@ class AwaitEdgeCasesTest
                 }
             });
             awaiter.start();
-            waitUntil(() -> bus.subscriptionCount() == 1, "the await joined");
+            TestAwait.until(() -> bus.subscriptionCount() == 1, "the await joined");
             awaiter.interrupt();
             awaiter.join(10_000);
             assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
@@ -138,7 +137,7 @@ class AwaitEdgeCasesTest
         awaiter.start();
         final CompletableFuture<Transition<Connection>> future = bus.awaitAsync(s -> s == CLOSED, 30,
             TimeUnit.SECONDS, pool);
-        waitUntil(() -> bus.subscriptionCount() == 2, "both awaits joined");
+        TestAwait.until(() -> bus.subscriptionCount() == 2, "both awaits joined");
         bus.close();
         awaiter.join(10_000);
         assertThat(awaiter.isAlive()).isFalse();
@@ -194,7 +193,7 @@ class AwaitEdgeCasesTest
                 }
             });
             awaiter.start();
-            waitUntil(() -> bus.subscriptionCount() == 1, "the await joined");
+            TestAwait.until(() -> bus.subscriptionCount() == 1, "the await joined");
             bus.set(CONNECTING);
             assertThat(inPredicate.await(10, TimeUnit.SECONDS)).isTrue();
             for (int i = 0; i < 5; i++)
@@ -250,7 +249,7 @@ class AwaitEdgeCasesTest
             final Throwable cause = catchThrowable(future::get).getCause();
             assertThat(cause).isInstanceOf(LappedException.class);
             assertThat(((LappedException)cause).missed()).isPositive();
-            waitUntil(() -> bus.subscriptionCount() == 0, "the lapped await's subscription is closed");
+            TestAwait.until(() -> bus.subscriptionCount() == 0, "the lapped await's subscription is closed");
         }
     }
 
@@ -267,7 +266,7 @@ class AwaitEdgeCasesTest
             cancelled.cancel(false);
             assertThatThrownBy(cancelled::join).isInstanceOf(CancellationException.class);
             assertThatThrownBy(() -> timedOut.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
-            waitUntil(() -> bus.subscriptionCount() == 0, "the futures' subscriptions are closed");
+            TestAwait.until(() -> bus.subscriptionCount() == 0, "the futures' subscriptions are closed");
             fillWholeRing(bus);
         }
     }
@@ -285,7 +284,7 @@ class AwaitEdgeCasesTest
             bus.set(CLOSING);
             assertThat(closing.get(10, TimeUnit.SECONDS).sequence()).isEqualTo(2);
             assertThat(closing.get().from()).isEqualTo(CONNECTING);
-            waitUntil(() -> bus.subscriptionCount() == 0, "the future's subscription is closed");
+            TestAwait.until(() -> bus.subscriptionCount() == 0, "the future's subscription is closed");
         }
     }
 
@@ -353,22 +352,38 @@ class AwaitEdgeCasesTest
     @Test
     void aFutureWhosePredicateThrowsAnErrorCompletesWithIt() throws Exception
     {
+        // the Error is also rethrown to the executor's thread (an Error is not the bus's to swallow): this
+        // executor's thread records it instead of letting the default handler print it
+        final AssertionError broke = new AssertionError("predicate broke");
+        final CompletableFuture<Throwable> uncaught = new CompletableFuture<>();
+        final ExecutorService recording = Executors.newSingleThreadExecutor(task ->
+        {
+            final Thread thread = new Thread(task, "recording-executor");
+            thread.setDaemon(true);
+            thread.setUncaughtExceptionHandler((t, ex) -> uncaught.complete(ex));
+            return thread;
+        });
         try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).build())
         {
             final CompletableFuture<Transition<Connection>> future = bus.awaitAsync(s ->
             {
                 if (s == CONNECTED)
                 {
-                    throw new AssertionError("predicate broke");
+                    throw broke;
                 }
                 return false;
-            }, 30, TimeUnit.SECONDS, pool);
+            }, 30, TimeUnit.SECONDS, recording);
             bus.set(CONNECTING);
             bus.set(CONNECTED);
             assertThatThrownBy(() -> future.get(5, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
-                .hasCauseInstanceOf(AssertionError.class);
-            waitUntil(() -> bus.subscriptionCount() == 0, "the future's subscription is closed");
+                .hasCause(broke);
+            assertThat(uncaught.get(20, TimeUnit.SECONDS)).as("what the executor's thread saw").isSameAs(broke);
+            TestAwait.until(() -> bus.subscriptionCount() == 0, "the future's subscription is closed");
+        }
+        finally
+        {
+            recording.shutdownNow();
         }
     }
 
@@ -401,7 +416,7 @@ class AwaitEdgeCasesTest
             ended.countDown();
         });
         awaiter.start();
-        waitUntil(() -> bus.latestSequence() > 1000, "the stream runs");
+        TestAwait.until(() -> bus.latestSequence() > 1000, "the stream runs");
         awaiter.interrupt();
         final boolean endedInTime = ended.await(5, TimeUnit.SECONDS);
         bus.close(); // ends the awaiter either way
@@ -598,7 +613,7 @@ class AwaitEdgeCasesTest
                 }
             }
             assertThat(notCancelled).as("futures not ended by their cancel; first: %s", first).isZero();
-            waitUntil(() -> bus.subscriptionCount() == 0, "every cancelled future's subscription is closed");
+            TestAwait.until(() -> bus.subscriptionCount() == 0, "every cancelled future's subscription is closed");
         }
     }
 

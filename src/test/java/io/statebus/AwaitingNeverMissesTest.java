@@ -11,12 +11,12 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static io.statebus.Connection.*;
-import static io.statebus.TestWaits.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Guarantee 7: an await returns the first matching transition, even when the matching state lasted a single
- * transition, where a lock + condition waiter (the lost-update problem) misses states.
+ * transition. For comparison it prints how many of the one-transition CLOSING states a lock + condition waiter saw
+ * (the lost-update problem): typically few, but how few depends on the scheduler, so it is shown, not asserted.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AwaitingNeverMissesTest
@@ -87,7 +87,7 @@ class AwaitingNeverMissesTest
     }
 
     @Test
-    void everyAwaitReturnsTheFirstMatchWhileALockAndConditionWaiterMissesStates() throws Exception
+    void everyAwaitReturnsTheFirstMatchEvenOfAStateThatLastedOneTransition() throws Exception
     {
         final ConditionState condition = new ConditionState();
         final AtomicReference<Long> closingSeenByCondition = new AtomicReference<>();
@@ -126,7 +126,7 @@ class AwaitingNeverMissesTest
                     done.countDown();
                 });
                 awaiter.start();
-                waitUntil(() -> bus.subscriptionCount() == 1, "the await has joined");
+                TestAwait.until(() -> bus.subscriptionCount() == 1, "the await has joined");
 
                 for (int c = 0; c < CYCLES_PER_ROUND; c++)
                 {
@@ -147,14 +147,14 @@ class AwaitingNeverMissesTest
                 assertThat(awaited.transition().to()).isEqualTo(wanted);
                 assertThat(awaited.transition().from()).isEqualTo(
                     CYCLE.get((CYCLE.indexOf(wanted) + CYCLE.size() - 1) % CYCLE.size()));
-                waitUntil(() -> bus.subscriptionCount() == 0, "the await's subscription is gone");
+                TestAwait.until(() -> bus.subscriptionCount() == 0, "the await's subscription is gone");
             }
         }
         condition.finish();
-        conditionWaiter.join(TimeUnit.SECONDS.toMillis(30));
+        TestAwait.ended(conditionWaiter);
 
-        System.out.printf("lost update: %d of %d awaits matched exactly; a lock + condition waiter saw %d of %d " +
-            "CLOSING states%n", ROUNDS, ROUNDS, closingSeenByCondition.get(), closingPublished);
-        assertThat(closingSeenByCondition.get()).isLessThan(closingPublished);
+        System.out.printf("AwaitingNeverMissesTest: %d of %d awaits matched exactly; " +
+            "a lock + condition waiter saw %d of %d CLOSING states%n",
+            ROUNDS, ROUNDS, closingSeenByCondition.get(), closingPublished);
     }
 }

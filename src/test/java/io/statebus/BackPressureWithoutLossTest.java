@@ -55,12 +55,17 @@ class BackPressureWithoutLossTest
 
             final Connection before = bus.get();
             assertThat(tryPublish(bus, 20)).as("a ninth transition on a full ring of 8").isFalse();
+            assertThat(bus.trySet(nextFor(bus), 0, TimeUnit.NANOSECONDS)).as("the same with no timeout").isFalse();
 
             assertThat(bus.get()).isEqualTo(before);
             assertThat(bus.latestSequence()).isEqualTo(CAPACITY);
             assertThat(bus.latestSequence()).isEqualTo(CAPACITY);
-            assertThat(bus.producerWaits()).isEqualTo(1);
+            assertThat(bus.producerWaits()).as("one wait per call that gave up").isEqualTo(2);
             assertThat(bus.producerWaitNanos()).isPositive();
+            assertThat(bus.trySet(before, 0, TimeUnit.NANOSECONDS)).as("the current state: nothing to publish")
+                .isTrue();
+            assertThat(bus.latestSequence()).isEqualTo(CAPACITY);
+            assertThat(bus.producerWaits()).isEqualTo(2);
             final ChainCheckFixture<Connection> witnessed = new ChainCheckFixture<>(witness, CAPACITY, CYCLE_AT);
             assertThat(witness.poll(witnessed, 100)).as("the witness sees the 8, nothing more").isEqualTo(CAPACITY);
             assertThat(witness.poll(witnessed, 100)).isZero();
@@ -199,6 +204,7 @@ class BackPressureWithoutLossTest
             producer.start();
             assertThat(idle.awaitProducerBlocked()).as("the producer waits for capacity").isTrue();
             assertThat(bus.latestSequence()).isEqualTo(CAPACITY);
+            assertThat(bus.get()).as("a waiting set has changed nothing yet").isEqualTo(cycleAt(CAPACITY));
 
             stalled.close();
             TestAwait.ended(producer);
@@ -211,6 +217,52 @@ class BackPressureWithoutLossTest
             TestAwait.drain(witness, witnessed);
             assertThat(witnessed.verdict()).isEqualTo("clean");
             assertThat(witness.delivered() + witness.missed()).isEqualTo(4 * CAPACITY);
+        }
+    }
+
+    /**
+     * trySet documents "@throws InterruptedException if interrupted while waiting": the back-pressure loop must
+     * check the interrupt (an idle strategy's park returns at once for an interrupted thread, so ignoring it would
+     * busy-spin until the deadline and return false). The interrupted call changes nothing.
+     */
+    @ParameterizedTest
+    @EnumSource(ProducerMode.class)
+    void aTimedSetWaitingForCapacityEndsOnAnInterruptChangingNothing(final ProducerMode mode) throws Exception
+    {
+        final FirstIdleFixture idle = new FirstIdleFixture();
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(CAPACITY)
+            .producerMode(mode).producerIdleStrategy(idle).build())
+        {
+            bus.subscribe(Policy.BLOCK); // never polled
+            final AtomicReference<Object> outcome = new AtomicReference<>();
+            final Thread producer = new Thread(() ->
+            {
+                try
+                {
+                    for (int i = 0; i < CAPACITY; i++)
+                    {
+                        bus.set(cycleAt(i + 1));
+                    }
+                    outcome.set(bus.trySet(cycleAt(CAPACITY + 1), 1, TimeUnit.HOURS));
+                }
+                catch (final InterruptedException expected)
+                {
+                    outcome.set(expected);
+                }
+                catch (final Throwable ex)
+                {
+                    outcome.set(new AssertionError("unexpected", ex));
+                }
+            }, "interrupted-producer");
+            producer.start();
+            assertThat(idle.awaitBlocked(producer)).as("the producer waits for capacity").isTrue();
+            producer.interrupt();
+            TestAwait.ended(producer);
+
+            assertThat(outcome.get()).as("what trySet did when interrupted while waiting")
+                .isInstanceOf(InterruptedException.class);
+            assertThat(bus.get()).isEqualTo(cycleAt(CAPACITY));
+            assertThat(bus.latestSequence()).isEqualTo(CAPACITY);
         }
     }
 

@@ -51,7 +51,8 @@ class BoundedMemoryTest
             publish(bus, keepingUp, ignore, 1_800_000);
             final long after2m = liveHeapBytes();
 
-            System.out.printf("live heap after 200k transitions: %d bytes, after 2M: %d bytes (%+d)%n",
+            System.out.printf("BoundedMemoryTest: live heap after 200k transitions: %d bytes, " +
+                "after 2M: %d bytes (%+d)%n",
                 after200k, after2m, after2m - after200k);
             assertThat(after2m - after200k).as("heap growth from 1.8M more transitions").isLessThan(SLACK_BYTES);
 

@@ -135,7 +135,9 @@ class ClosingTest
                     }
                 }, timed ? "queued-trySet" : "queued-set");
                 queued.start();
-                // it waits for the producer lock held by the blocked producer
+                // it waits for the producer lock held by the blocked producer (the lock is internal: no fixture can
+                // see it, so the thread's state does; a queued producer that had not reached the lock yet would meet
+                // the closed bus instead, which this test accepts too)
                 TestAwait.until(() -> queued.getState() == Thread.State.WAITING ||
                     queued.getState() == Thread.State.TIMED_WAITING || !queued.isAlive(), queued.getName() + " waits");
                 producers.add(queued);
@@ -204,11 +206,11 @@ class ClosingTest
     @Test
     void aHandlerThreadWaitingForTransitionsEndsWhenTheBusCloses() throws Exception
     {
-        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(CAPACITY).build();
+        final HandlerWaitFixture waits = new HandlerWaitFixture();
+        final StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(CAPACITY).waitStrategy(waits).build();
         final AtomicLong calls = new AtomicLong();
         final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK, (t, end) -> calls.incrementAndGet());
-        TestAwait.until(() -> sub.handlerThread().getState() == Thread.State.WAITING ||
-            sub.handlerThread().getState() == Thread.State.TIMED_WAITING, "the handler thread waits");
+        assertThat(waits.awaitWaitingFor(sub.handlerThread(), 1)).as("the handler thread waits").isTrue();
         bus.close();
         TestAwait.ended(sub.handlerThread());
         assertThat(calls.get()).isZero();

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.statebus.Connection.*;
-import static io.statebus.TestWaits.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -107,7 +106,7 @@ class ExecutorDeliveryTest
             {
                 bus.set(s % STATES);
             }
-            waitUntil(() -> blockSub.position() == TRANSITIONS && gapSub.position() == TRANSITIONS,
+            TestAwait.until(() -> blockSub.position() == TRANSITIONS && gapSub.position() == TRANSITIONS,
                 "both executor subscriptions caught up");
 
             assertThat(block.received.get()).isEqualTo(TRANSITIONS);
@@ -155,7 +154,7 @@ class ExecutorDeliveryTest
             assertThat(published).isBetween(16, 17);
             release.countDown();
             final int total = published;
-            waitUntil(() -> sub.delivered() == total, "the executor drained the ring");
+            TestAwait.until(() -> sub.delivered() == total, "the executor drained the ring");
             assertThat(bus.trySet(total % 2 == 0 ? 1 : 0, 1, TimeUnit.SECONDS)).isTrue();
         }
         finally
@@ -181,8 +180,8 @@ class ExecutorDeliveryTest
             {
                 bus.set(i % 2);
             }
-            waitUntil(() -> healthy.get() == 100, "the healthy subscription received everything");
-            waitUntil(failing::isClosed, "the failing subscription failed");
+            TestAwait.until(() -> healthy.get() == 100, "the healthy subscription received everything");
+            TestAwait.until(failing::isClosed, "the failing subscription failed");
             assertThat(failing.failure()).hasMessage("boom at 1");
             assertThat(other.isClosed()).isFalse();
         }
@@ -257,11 +256,11 @@ class ExecutorDeliveryTest
         producer.join(TimeUnit.SECONDS.toMillis(20));
         // not closed while the producer is stuck: close() would wait for the producer lock it holds
         assertThat(producer.isAlive()).as("the producer finished its set").isFalse();
-        waitUntil(() -> seen.size() == 2, "both transitions were handled");
+        TestAwait.until(() -> seen.size() == 2, "both transitions were handled");
         assertThat(seen).containsExactly("0->1", "1->2");
         assertThat(bus.get()).isEqualTo(2);
         bus.set(0); // the lock is free for everyone else too
-        waitUntil(() -> seen.size() == 3, "the third transition was handled");
+        TestAwait.until(() -> seen.size() == 3, "the third transition was handled");
         assertThat(seen).containsExactly("0->1", "1->2", "2->0");
         bus.close();
     }
@@ -359,7 +358,7 @@ class ExecutorDeliveryTest
             final CompletableFuture<Transition<Connection>> future =
                 bus.awaitAsync(s -> s == CLOSED, 20, TimeUnit.SECONDS, pool);
             // the first drain and the registration recheck ran (and found nothing) before the pool shuts down
-            waitUntil(() -> pool.getCompletedTaskCount() >= 2, "the await's first drain and its recheck ran");
+            TestAwait.until(() -> pool.getCompletedTaskCount() >= 2, "the await's first drain and its recheck ran");
             pool.shutdown();
             assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
 

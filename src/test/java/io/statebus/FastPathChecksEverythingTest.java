@@ -122,10 +122,9 @@ class FastPathChecksEverythingTest
             // registered, then parked beyond the registration window: from here only a publish that tells the
             // await wakes it before its 20 s deadline
             final long windowEnds = awaitRegistered(bus) + 20 * RegistrationWindow.NANOS;
-            while (System.nanoTime() - windowEnds < 0 || waiter.getState() != Thread.State.TIMED_WAITING)
-            {
-                Thread.yield();
-            }
+            // (no fixture sees an await park, so its thread's state does; bounded, backing off)
+            TestAwait.until(() -> System.nanoTime() - windowEnds >= 0 &&
+                waiter.getState() == Thread.State.TIMED_WAITING, "the await is parked past its registration window");
             bus.set(Connection.CLOSING);
 
             assertThat(done.await(10, TimeUnit.SECONDS)).as("await woken by the publish").isTrue();
@@ -146,13 +145,10 @@ class FastPathChecksEverythingTest
         }
     }
 
-    /** Waits (bounded by the class timeout) until an await has joined; returns when it was seen. */
+    /** Waits (bounded) until an await has joined; returns when it was seen, no earlier than it joined. */
     private static long awaitRegistered(final StateBus<Connection> bus)
     {
-        while (bus.subscriptionCount() == 0)
-        {
-            Thread.yield();
-        }
+        TestAwait.until(() -> bus.subscriptionCount() > 0, "the await has joined");
         return System.nanoTime();
     }
 

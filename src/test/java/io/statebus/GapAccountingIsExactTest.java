@@ -256,7 +256,7 @@ class GapAccountingIsExactTest
             assertThat(check.delivered).isEqualTo(sub.delivered());
             assertThat(check.missedInNotices).isEqualTo(sub.missed());
             assertThat(check.gapNotices).isEqualTo(sub.gaps());
-            System.out.printf("GAP handler thread: delivered %d, missed %d in %d gaps%n",
+            System.out.printf("GapAccountingIsExactTest: handler thread: delivered %d, missed %d in %d gaps%n",
                 sub.delivered(), sub.missed(), sub.gaps());
         }
     }

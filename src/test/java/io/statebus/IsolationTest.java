@@ -6,6 +6,8 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,6 @@ import static io.statebus.Connection.CONNECTED;
 import static io.statebus.Connection.CONNECTING;
 import static io.statebus.Connection.DISCONNECTED;
 import static io.statebus.TestStates.CYCLE;
-import static io.statebus.TestWaits.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -107,6 +108,33 @@ class IsolationTest
             publishThreeRingsWithoutWaiting(bus);
             assertThat(bus.latestSequence()).isEqualTo(1 + 3 * CAPACITY);
             assertThat(bus.producerWaits()).isZero();
+        }
+    }
+
+    /**
+     * The producer fills the ring at once and would wait for ever behind the handler thread; the handler throws at
+     * its first transition, and the producer goes on without ever seeing the exception.
+     */
+    @ParameterizedTest
+    @EnumSource(ProducerMode.class)
+    void aProducerHeldBackByAHandlerThreadGoesOnWhenItsHandlerThrows(final ProducerMode mode) throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(2).producerMode(mode)
+            .build())
+        {
+            final IllegalStateException boom = new IllegalStateException("boom");
+            final Subscription<Connection> failing = bus.subscribe(Policy.BLOCK, (t, end) ->
+            {
+                throw boom;
+            });
+            for (int i = 0; i < 20; i++)
+            {
+                bus.set(nextFor(bus)); // a ring of 2: would wait for ever if the failed subscription still gated
+            }
+            assertThat(bus.latestSequence()).isEqualTo(20);
+            TestAwait.ended(failing.handlerThread());
+            assertThat(failing.failure()).isSameAs(boom);
+            assertThat(bus.subscriptionCount()).isZero();
         }
     }
 
@@ -344,10 +372,7 @@ class IsolationTest
                     throw boom;
                 });
                 bus.set(1 + (i & 1));
-                while (!sub.isClosed())
-                {
-                    Thread.onSpinWait();
-                }
+                TestAwait.until(sub::isClosed, "the subscription is closed by its handler's throw");
                 final Throwable failure = sub.failure();
                 assertThat(failure).as("failure() of a subscription already seen closed, iteration %d", i)
                     .isSameAs(boom);
@@ -362,6 +387,8 @@ class IsolationTest
     private static final class AlreadyStartedFirstThread implements ThreadFactory
     {
         final List<Thread> made = new ArrayList<>();
+        /** The bus's wait strategy: tells when a handler thread waits for a transition. */
+        final HandlerWaitFixture waits = new HandlerWaitFixture();
 
         @Override
         public synchronized Thread newThread(final Runnable task)
@@ -371,8 +398,8 @@ class IsolationTest
             if (made.isEmpty())
             {
                 thread.start();
-                // blocked in BlockingWaitStrategy's wait for the first transition
-                waitUntil(() -> thread.getState() == Thread.State.WAITING, "the early thread waits");
+                // waiting in the bus's wait strategy for the first transition
+                assertThat(waits.awaitWaitingFor(thread, 1)).as("the early thread waits").isTrue();
             }
             made.add(thread);
             return thread;
@@ -383,7 +410,8 @@ class IsolationTest
     private static StateBus<Connection> busThatRefusedItsFirstHandlerThread(final AlreadyStartedFirstThread factory)
     {
         final StateBus<Connection> bus =
-            StateBus.builder(DISCONNECTED).capacity(8).handlerThreadFactory(factory).build();
+            StateBus.builder(DISCONNECTED).capacity(8).handlerThreadFactory(factory).waitStrategy(factory.waits)
+                .build();
         assertThatThrownBy(() -> bus.subscribe(Policy.BLOCK, (t, endOfBatch) -> { }))
             .isInstanceOf(IllegalThreadStateException.class);
         return bus;
@@ -411,15 +439,15 @@ class IsolationTest
             final AtomicInteger received = new AtomicInteger();
             bus.subscribe(Policy.BLOCK, (t, endOfBatch) -> received.incrementAndGet());
             final Thread handler = factory.made.get(1);
-            waitUntil(() -> handler.getState() == Thread.State.WAITING, "the handler thread waits");
+            assertThat(factory.waits.awaitWaitingFor(handler, 1)).as("the handler thread waits").isTrue();
 
             bus.set(CONNECTING);
-            waitUntil(() -> received.get() == 1, "the first transition is delivered");
+            TestAwait.until(() -> received.get() == 1, "the first transition is delivered");
             factory.made.get(0).join(10_000);
-            waitUntil(() -> handler.getState() == Thread.State.WAITING, "the handler thread waits again");
+            assertThat(factory.waits.awaitWaitingFor(handler, 2)).as("the handler thread waits again").isTrue();
 
             bus.set(CONNECTED);
-            waitUntil(() -> received.get() == 2, "the second transition is delivered");
+            TestAwait.until(() -> received.get() == 2, "the second transition is delivered");
         }
     }
 }

@@ -105,9 +105,9 @@ class MultiProducerStressTest
             assertThat(gap.delivered).isEqualTo(gapSub.delivered());
             assertThat(gap.missedInNotices).isEqualTo(gapSub.missed());
             assertThat(gap.gapNotices).isEqualTo(gapSub.gaps());
-            System.out.printf("stress: %d published by 2 producers, producer waits %d; BLOCK delivered %d; " +
-                "slow GAP delivered %d, missed %d in %d gaps%n", TOTAL, bus.producerWaits(), blockSub.delivered(),
-                gapSub.delivered(), gapSub.missed(), gapSub.gaps());
+            System.out.printf("MultiProducerStressTest: %d published by 2 producers, producer waits %d; " +
+                "BLOCK delivered %d; slow GAP delivered %d, missed %d in %d gaps%n", TOTAL, bus.producerWaits(),
+                blockSub.delivered(), gapSub.delivered(), gapSub.missed(), gapSub.gaps());
         }
     }
 }

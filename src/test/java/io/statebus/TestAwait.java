@@ -6,10 +6,12 @@ import org.agrona.concurrent.IdleStrategy;
 import java.util.function.BooleanSupplier;
 
 /**
- * Bounded waiting for a condition another thread makes true, with backoff (spin, yield, then park up to 1 ms) so a
- * waiting test thread does not hold a core. Fails loudly on timeout; never a substitute for a latch where one fits.
+ * The tests' one helper for bounded waiting on a condition another thread makes true, with backoff (spin, yield,
+ * then park up to 1 ms) so a waiting test thread does not hold a core on a 2-core machine. Fails loudly after 20 s
+ * (hang detection, never a statement about speed); never a substitute for a latch where one fits. Public for the
+ * {@code proof} tests.
  */
-final class TestAwait
+public final class TestAwait
 {
     private static final long TIMEOUT_NANOS = 20_000_000_000L;
 
@@ -17,7 +19,7 @@ final class TestAwait
     {
     }
 
-    static void until(final BooleanSupplier condition, final String what)
+    public static void until(final BooleanSupplier condition, final String what)
     {
         final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
         final long deadline = System.nanoTime() + TIMEOUT_NANOS;
@@ -35,7 +37,7 @@ final class TestAwait
      * Polls until a poll finds nothing, on a bus nobody is publishing to; fails rather than loop if polls keep
      * finding work (a subscription that does not advance).
      */
-    static <S> void drain(final Subscription<S> subscription, final TransitionHandler<S> handler)
+    public static <S> void drain(final Subscription<S> subscription, final TransitionHandler<S> handler)
     {
         for (int polls = 0; polls < 1_000_000; polls++)
         {
@@ -48,7 +50,7 @@ final class TestAwait
     }
 
     /** Joins a thread, failing if it has not ended within the bounded wait. */
-    static void ended(final Thread thread) throws InterruptedException
+    public static void ended(final Thread thread) throws InterruptedException
     {
         thread.join(TIMEOUT_NANOS / 1_000_000);
         if (thread.isAlive())

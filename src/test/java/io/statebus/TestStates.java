@@ -3,9 +3,15 @@ package io.statebus;
 import java.util.ArrayList;
 import java.util.List;
 
-/** States for buses whose state can be computed from a sequence. */
-final class TestStates
+/** States for the tests: computed from a sequence, or the small alphabet of the {@code proof} tests. */
+public final class TestStates
 {
+    /**
+     * The first three connection states: the smallest alphabet in which a chain ({@code next.from == prev.to}) can
+     * break, so random programs over it hit repeated and unchanged states often. A copy for each user.
+     */
+    public static final Connection[] THREE = {Connection.DISCONNECTED, Connection.CONNECTING, Connection.CONNECTED};
+
     /** The connection lifecycle as a cycle: consecutive entries differ, so every set publishes. */
     static final Connection[] CYCLE = {
         Connection.CONNECTING, Connection.CONNECTED, Connection.CLOSING, Connection.CLOSED, Connection.DISCONNECTED};

@@ -1,11 +1,13 @@
 package io.statebus;
 
 import org.agrona.concurrent.NanoClock;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,6 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TornReadDetectorTest
 {
+    /** What each capacity saw, printed as this class's one line. */
+    private static final List<String> REPORT = new CopyOnWriteArrayList<>();
+
+    @AfterAll
+    static void report()
+    {
+        System.out.println("TornReadDetectorTest: " + String.join("; ", REPORT));
+    }
+
     private static final int STATES = 7;
     private static final List<Integer> STATE_LIST = TestStates.integers(STATES);
     private static final long TRANSITIONS = 2_000_000;
@@ -142,8 +153,8 @@ class TornReadDetectorTest
             assertThat(detector.delivered).isEqualTo(sub.delivered());
             assertThat(detector.missedInNotices).isEqualTo(sub.missed());
             assertThat(detector.notices).isEqualTo(sub.gaps()).isPositive();
-            System.out.printf("torn-read detector, capacity %d: delivered %d, missed %d in %d gaps, none torn%n",
-                capacity, sub.delivered(), sub.missed(), sub.gaps());
+            REPORT.add(String.format("capacity %d: delivered %d, missed %d in %d gaps, none torn",
+                capacity, sub.delivered(), sub.missed(), sub.gaps()));
         }
     }
 }

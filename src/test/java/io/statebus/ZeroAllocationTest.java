@@ -1,10 +1,13 @@
 package io.statebus;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static io.statebus.TestStates.CYCLE;
@@ -24,6 +27,15 @@ class ZeroAllocationTest
     private static final double MAX_BYTES_PER_TRANSITION = 0.01;
 
     private static com.sun.management.ThreadMXBean threads;
+    /** What each case allocated over its measured transitions, printed as this class's one line. */
+    private static final List<String> REPORT = new CopyOnWriteArrayList<>();
+
+    @AfterAll
+    static void report()
+    {
+        System.out.println("ZeroAllocationTest: bytes allocated over " + MEASURED + " transitions each: " +
+            String.join("; ", REPORT));
+    }
 
     @BeforeAll
     static void allocationCounterIsAvailable()
@@ -88,7 +100,8 @@ class ZeroAllocationTest
         final long published = run(bus, subs, handler, MEASURED, burst);
         final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertThat(handler.received).isPositive();
-        System.out.printf("%s, burst %d: %d bytes over %d transitions%n", bus, burst, allocated, published);
+        REPORT.add(String.format("%s %s, bursts of %d: %d B", bus.producerMode(), subs.length == 1 ? "1 subscription"
+            : subs.length + " subscriptions", burst, allocated));
         return (double)allocated / published;
     }
 
@@ -127,6 +140,53 @@ class ZeroAllocationTest
         }
     }
 
+    /**
+     * One thread publishes on a bus without a clock and polls as a hot loop would, never to the end: a BLOCK
+     * subscription 64 at a time every 32 publishes, a GAP subscription 16 at a time every 256 publishes (so it is
+     * lapped, and gets a gap notice, on every poll).
+     */
+    @Test
+    void pollsThatStopAtTheirLimitAllocateNothingPerTransitionOnABusWithoutAClock()
+    {
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(64).noClock().build())
+        {
+            final Subscription<Connection> block = bus.subscribe(Policy.BLOCK);
+            final Subscription<Connection> gap = bus.subscribe(Policy.GAP);
+            final Reading handler = new Reading();
+            publishAndPollByLimit(bus, block, gap, handler, WARM_UP);
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            publishAndPollByLimit(bus, block, gap, handler, MEASURED);
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            REPORT.add(String.format("polls stopped by their limit, no clock: %d B", allocated));
+            assertThat(block.missed()).isZero();
+            assertThat(block.delivered()).isEqualTo(WARM_UP + MEASURED);
+            assertThat(gap.missed()).isPositive();
+            assertThat(gap.gaps()).isGreaterThanOrEqualTo((WARM_UP + MEASURED) / 256 - 1);
+            assertThat(handler.received).isPositive();
+            assertThat((double)allocated / MEASURED).isLessThan(MAX_BYTES_PER_TRANSITION);
+        }
+    }
+
+    private static void publishAndPollByLimit(final StateBus<Connection> bus, final Subscription<Connection> block,
+        final Subscription<Connection> gap, final Reading handler, final int transitions)
+    {
+        int next = (int)(bus.latestSequence() % CYCLE.length);
+        for (int i = 0; i < transitions; i++)
+        {
+            bus.set(CYCLE[next]);
+            next = next == CYCLE.length - 1 ? 0 : next + 1;
+            if ((i & 31) == 31)
+            {
+                block.poll(handler, 64);
+            }
+            if ((i & 255) == 255)
+            {
+                gap.poll(handler, 16);
+            }
+        }
+        block.poll(handler, 64);
+    }
+
     @Test
     void handlerThreadDeliveryAllocatesNothingPerTransition()
     {
@@ -152,8 +212,7 @@ class ZeroAllocationTest
             final long producerAllocated = threads.getCurrentThreadAllocatedBytes() - producerBefore;
             TestAwait.until(() -> sub.position() == WARM_UP + MEASURED, "the handler thread caught up");
             final long handlerAllocated = threads.getThreadAllocatedBytes(handlerThreadId) - handlerBefore;
-            System.out.printf("handler thread: %d bytes, producer: %d bytes over %d transitions%n",
-                handlerAllocated, producerAllocated, MEASURED);
+            REPORT.add(String.format("handler thread: %d B, its producer: %d B", handlerAllocated, producerAllocated));
             assertThat((double)handlerAllocated / MEASURED).isLessThan(MAX_BYTES_PER_TRANSITION);
             assertThat((double)producerAllocated / MEASURED).isLessThan(MAX_BYTES_PER_TRANSITION);
         }

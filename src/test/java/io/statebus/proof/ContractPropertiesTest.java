@@ -1,5 +1,6 @@
 package io.statebus.proof;
 
+import io.statebus.Connection;
 import io.statebus.Gap;
 import io.statebus.Policy;
 import io.statebus.ProducerMode;
@@ -7,16 +8,14 @@ import io.statebus.ReplayUnavailableException;
 import io.statebus.StateBus;
 import io.statebus.StateBusClosedException;
 import io.statebus.Subscription;
+import io.statebus.TestStates;
 import io.statebus.Transition;
 import io.statebus.TransitionHandler;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 /**
  * Random programs of bus operations (set, compareAndSet, trySet with a zero timeout, subscribe BLOCK/GAP, replay,
@@ -34,12 +37,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code delivered + missed == consumed since join}, and {@code == published since join} once drained.
  *
  * <p>Single-threaded on purpose: the concurrent behaviour is {@link LinearizabilityTest}'s and
- * {@link FaultSoakTest}'s job; here the point is exact, shrinkable counterexamples.
+ * {@link FaultSoakTest}'s job; here the point is exact, shrinkable counterexamples. QuickTheories generates the
+ * programs and, on a failure, shrinks them to a minimal failing program and reports it with the failure's cause and
+ * the seed ({@code Seed was ...}); rerun that case with {@code -DQT_SEED=<seed>}, and change the number of programs
+ * with {@code -DQT_EXAMPLES=<n>} (default 1000).
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ContractPropertiesTest
 {
-    static final S3[] STATES = S3.values();
+    static final Connection[] STATES = TestStates.THREE.clone();
     static final int MAX_SUBSCRIPTIONS = 5;
+    static final int EXAMPLES = Integer.getInteger("QT_EXAMPLES", 1000);
 
     /** One step of a program. {@code a}, {@code b} are small numbers whose meaning depends on the kind. */
     enum Kind
@@ -56,34 +64,57 @@ class ContractPropertiesTest
         }
     }
 
-    @Provide
-    Arbitrary<List<Step>> programs()
+    /** Programs of 1 to 120 steps; kinds weighted as below, each shrinking towards {@code SET(0,0)}. */
+    static Gen<List<Step>> programs()
     {
-        final Arbitrary<Kind> kinds = Arbitraries.frequency(
-            net.jqwik.api.Tuple.of(10, Kind.SET),
-            net.jqwik.api.Tuple.of(4, Kind.CAS),
-            net.jqwik.api.Tuple.of(3, Kind.TRY_SET),
-            net.jqwik.api.Tuple.of(2, Kind.SUBSCRIBE_BLOCK),
-            net.jqwik.api.Tuple.of(2, Kind.SUBSCRIBE_GAP),
-            net.jqwik.api.Tuple.of(1, Kind.REPLAY_GAP),
-            net.jqwik.api.Tuple.of(10, Kind.POLL),
-            net.jqwik.api.Tuple.of(2, Kind.STALL),
-            net.jqwik.api.Tuple.of(1, Kind.CLOSE_SUBSCRIPTION));
-        final Arbitrary<Step> steps = Combinators.combine(kinds, Arbitraries.integers().between(0, 9),
-            Arbitraries.integers().between(0, 9)).as(Step::new);
-        return steps.list().ofMinSize(1).ofMaxSize(120);
+        final Gen<Kind> kinds = Generate.frequency(List.of(
+            Pair.of(10, Generate.constant(Kind.SET)),
+            Pair.of(4, Generate.constant(Kind.CAS)),
+            Pair.of(3, Generate.constant(Kind.TRY_SET)),
+            Pair.of(2, Generate.constant(Kind.SUBSCRIBE_BLOCK)),
+            Pair.of(2, Generate.constant(Kind.SUBSCRIBE_GAP)),
+            Pair.of(1, Generate.constant(Kind.REPLAY_GAP)),
+            Pair.of(10, Generate.constant(Kind.POLL)),
+            Pair.of(2, Generate.constant(Kind.STALL)),
+            Pair.of(1, Generate.constant(Kind.CLOSE_SUBSCRIPTION))));
+        final Gen<Integer> small = integers().between(0, 9);
+        return lists().of(kinds.zip(small, small, Step::new)).ofSizeBetween(1, 120);
     }
 
-    @Property(tries = 1000, shrinking = ShrinkingMode.BOUNDED)
-    void randomProgramsKeepTheContract(
-        @ForAll("programs") final List<Step> program,
-        @ForAll @IntRange(min = 1, max = 3) final int log2Capacity,
-        @ForAll final ProducerMode mode)
+    @Test
+    void randomProgramsKeepTheContract()
     {
-        final int capacity = 1 << log2Capacity;
-        try (StateBus<S3> bus = StateBus.builder(S3.A).capacity(capacity).producerMode(mode).noClock().build())
+        qt().withExamples(EXAMPLES)
+            .forAll(programs(), integers().between(1, 3), Generate.enumValues(ProducerMode.class))
+            .checkAssert((program, log2Capacity, mode) -> runProgram(program, 1 << log2Capacity, mode, false));
+    }
+
+    /**
+     * The harness itself: against a model with one planted bug (it publishes a set to the current state, which the
+     * bus by default does not), a failure is found, shrunk to a one-step program, and reported with its seed. A
+     * property test whose failures could not be read or reproduced would be of little use.
+     */
+    @Test
+    void aBrokenModelIsCaughtShrunkToOneStepAndReportedWithItsSeed()
+    {
+        final AssertionError failure = catchThrowableOfType(AssertionError.class, () -> qt().withExamples(200)
+            .forAll(programs(), integers().between(1, 3), Generate.enumValues(ProducerMode.class))
+            .checkAssert((program, log2Capacity, mode) -> runProgram(program, 1 << log2Capacity, mode, true)));
+        assertThat(failure).describedAs("the planted bug is found").isNotNull();
+        final String report = failure.getMessage();
+        assertThat(report).contains("Property falsified").containsPattern("Seed was -?\\d+");
+        final String smallest = report.substring(report.indexOf("Smallest found falsifying value(s) :-"));
+        assertThat(smallest).describedAs("the smallest program has one step")
+            .containsPattern("\\{\\[[A-Z_]+\\(\\d,\\d\\)\\], ");
+    }
+
+    private static void runProgram(
+        final List<Step> program, final int capacity, final ProducerMode mode, final boolean plantedBug)
+    {
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(capacity)
+            .producerMode(mode).noClock().build())
         {
-            final Reference model = new Reference(capacity);
+            final Reference model = new Reference(capacity, plantedBug);
             final List<Probe> probes = new ArrayList<>();
             int stepNo = 0;
             for (final Step step : program)
@@ -118,14 +149,14 @@ class ContractPropertiesTest
     /** A subscription under test, its model, and what the test has seen of it. */
     static final class Probe
     {
-        final Subscription<S3> sub;
+        final Subscription<Connection> sub;
         final Reference.Sub model;
         /** The state the next delivered transition must start from (chain check). */
-        S3 chainState;
+        Connection chainState;
         int stalledFor;
         boolean closed;
 
-        Probe(final Subscription<S3> sub, final Reference.Sub model)
+        Probe(final Subscription<Connection> sub, final Reference.Sub model)
         {
             this.sub = sub;
             this.model = model;
@@ -133,9 +164,10 @@ class ContractPropertiesTest
         }
     }
 
-    private static void run(final Step step, final StateBus<S3> bus, final Reference model, final List<Probe> probes)
+    private static void run(
+        final Step step, final StateBus<Connection> bus, final Reference model, final List<Probe> probes)
     {
-        final S3 s = STATES[step.a() % 3];
+        final Connection s = STATES[step.a() % 3];
         switch (step.kind())
         {
             case SET ->
@@ -151,7 +183,7 @@ class ContractPropertiesTest
             }
             case CAS ->
             {
-                final S3 expected = STATES[step.b() % 3];
+                final Connection expected = STATES[step.b() % 3];
                 if (model.state == expected && model.wouldBlock(s))
                 {
                     trySetTimesOut(bus, model, s);
@@ -178,7 +210,7 @@ class ContractPropertiesTest
                 if (openCount(probes) < MAX_SUBSCRIPTIONS)
                 {
                     final Policy policy = step.kind() == Kind.SUBSCRIBE_BLOCK ? Policy.BLOCK : Policy.GAP;
-                    final Subscription<S3> sub = bus.subscribe(policy);
+                    final Subscription<Connection> sub = bus.subscribe(policy);
                     final Reference.Sub expected = model.subscribe(policy);
                     assertThat(sub.joinSequence()).isEqualTo(expected.joinSequence);
                     assertThat(sub.joinState()).isEqualTo(expected.joinState);
@@ -202,7 +234,7 @@ class ContractPropertiesTest
                             .hasMessageContaining("the oldest sequence still available is " + oldest);
                         return;
                     }
-                    final Subscription<S3> sub = bus.subscribe(Policy.GAP, from);
+                    final Subscription<Connection> sub = bus.subscribe(Policy.GAP, from);
                     final Reference.Sub expected = model.replay(from);
                     assertThat(sub.joinSequence()).isEqualTo(expected.joinSequence);
                     assertThat(sub.joinState()).isEqualTo(expected.joinState);
@@ -247,7 +279,7 @@ class ContractPropertiesTest
         }
     }
 
-    private static boolean trySet(final StateBus<S3> bus, final S3 s)
+    private static boolean trySet(final StateBus<Connection> bus, final Connection s)
     {
         try
         {
@@ -260,9 +292,9 @@ class ContractPropertiesTest
     }
 
     /** Back-pressure: the timed variant gives up, and nothing changed. */
-    private static void trySetTimesOut(final StateBus<S3> bus, final Reference model, final S3 s)
+    private static void trySetTimesOut(final StateBus<Connection> bus, final Reference model, final Connection s)
     {
-        final S3 before = bus.get();
+        final Connection before = bus.get();
         final long latest = bus.latestSequence();
         final long waits = bus.producerWaits();
         assertThat(trySet(bus, s)).describedAs("trySet(%s) on a full ring", s).isFalse();
@@ -290,7 +322,7 @@ class ContractPropertiesTest
         final int delivered = probe.sub.poll(new TransitionHandler<>()
         {
             @Override
-            public void onTransition(final Transition<S3> t, final boolean endOfBatch)
+            public void onTransition(final Transition<Connection> t, final boolean endOfBatch)
             {
                 assertThat(t.from()).describedAs("chain: %s follows %s", t, probe.chainState)
                     .isEqualTo(probe.chainState);
@@ -300,7 +332,7 @@ class ContractPropertiesTest
             }
 
             @Override
-            public void onGap(final Gap<S3> gap)
+            public void onGap(final Gap<Connection> gap)
             {
                 assertThat(gap.missed()).isEqualTo(gap.lastMissed() - gap.firstMissed() + 1).isPositive();
                 probe.chainState = gap.resumeState();
@@ -312,7 +344,7 @@ class ContractPropertiesTest
     }
 
     private static void checkInvariants(
-        final String where, final StateBus<S3> bus, final Reference model, final List<Probe> probes)
+        final String where, final StateBus<Connection> bus, final Reference model, final List<Probe> probes)
     {
         assertThat(bus.get()).describedAs(where).isEqualTo(model.state);
         assertThat(bus.latestSequence()).describedAs(where).isEqualTo(model.latest());
@@ -323,7 +355,7 @@ class ContractPropertiesTest
             {
                 continue;
             }
-            final Subscription<S3> sub = probe.sub;
+            final Subscription<Connection> sub = probe.sub;
             assertThat(sub.position()).describedAs(where).isEqualTo(probe.model.position);
             assertThat(sub.delivered() + sub.missed()).describedAs("%s: delivered + missed of %s", where, sub)
                 .isEqualTo(sub.position() - sub.joinSequence());
@@ -347,23 +379,25 @@ class ContractPropertiesTest
     static final class Reference
     {
         final int capacity;
-        final List<S3[]> history = new ArrayList<>();
+        /** A deliberate bug, for the harness's own test: the model publishes a set to the current state. */
+        final boolean publishesUnchanged;
+        final List<Connection[]> history = new ArrayList<>();
         final List<Sub> subs = new ArrayList<>();
-        S3 state = S3.A;
+        Connection state = Connection.DISCONNECTED;
 
         static final class Sub
         {
             final Reference bus;
             final Policy policy;
             final long joinSequence;
-            final S3 joinState;
+            final Connection joinState;
             final boolean replay;
             long position;
             long missed;
             long gaps;
             boolean open = true;
 
-            Sub(final Reference bus, final Policy policy, final long joinSequence, final S3 joinState,
+            Sub(final Reference bus, final Policy policy, final long joinSequence, final Connection joinState,
                 final boolean replay)
             {
                 this.bus = bus;
@@ -389,17 +423,18 @@ class ContractPropertiesTest
                 for (int i = 0; i < limit && position < n; i++)
                 {
                     position++;
-                    final S3[] t = bus.history.get((int)position);
+                    final Connection[] t = bus.history.get((int)position);
                     events.add("#" + position + " " + t[0] + ">" + t[1]);
                 }
                 return events;
             }
         }
 
-        Reference(final int capacity)
+        Reference(final int capacity, final boolean publishesUnchanged)
         {
             this.capacity = capacity;
-            history.add(new S3[] {S3.A, S3.A});
+            this.publishesUnchanged = publishesUnchanged;
+            history.add(new Connection[] {Connection.DISCONNECTED, Connection.DISCONNECTED});
         }
 
         long latest()
@@ -407,24 +442,24 @@ class ContractPropertiesTest
             return history.size() - 1;
         }
 
-        boolean wouldBlock(final S3 next)
+        boolean wouldBlock(final Connection next)
         {
             return next != state && subs.stream()
                 .anyMatch(s -> s.open && s.policy == Policy.BLOCK && latest() - s.position >= capacity);
         }
 
-        long set(final S3 next)
+        long set(final Connection next)
         {
-            if (next == state)
+            if (next == state && !publishesUnchanged)
             {
                 return StateBus.NOT_PUBLISHED;
             }
-            history.add(new S3[] {state, next});
+            history.add(new Connection[] {state, next});
             state = next;
             return latest();
         }
 
-        boolean compareAndSet(final S3 expected, final S3 next)
+        boolean compareAndSet(final Connection expected, final Connection next)
         {
             if (expected != state)
             {

@@ -1,13 +1,17 @@
 package io.statebus.proof;
 
 import io.statebus.Awaited;
+import io.statebus.Connection;
+import io.statebus.FirstIdleFixture;
 import io.statebus.Gap;
+import io.statebus.HandlerWaitFixture;
 import io.statebus.Policy;
 import io.statebus.ProducerMode;
 import io.statebus.ReplayUnavailableException;
 import io.statebus.StateBus;
 import io.statebus.StateBusClosedException;
 import io.statebus.Subscription;
+import io.statebus.TestStates;
 import io.statebus.Transition;
 import io.statebus.TransitionHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -43,8 +47,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       blocks in set(); an await waits for a state that never comes; and close() must release them all.</li>
  * </ul>
  *
- * At the end it prints what it tried and asserts: no BLOCK transition lost, GAP accounting exact, every fault kind
- * injected, every thread released. Rounds are bounded by transitions, waits by generous hang-detection bounds.
+ * At the end it prints one line of what it tried and asserts: no BLOCK transition lost, GAP accounting exact, every
+ * fault kind injected, every thread released. Rounds are bounded by transitions, waits by generous hang-detection
+ * bounds. A failure names the seed; {@code -Dstatebus.soak.seed=<seed>} replays its rounds' choices (the threads'
+ * interleaving is the machine's).
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class FaultSoakTest
@@ -52,7 +58,7 @@ class FaultSoakTest
     static final long SOAK_SECONDS = Long.getLong("statebus.soak.seconds", 10);
     /** Hang detection only: how long a released thread may take to end. Never a timing assertion on speed. */
     static final long RELEASE_BOUND_SECONDS = 30;
-    static final S3[] STATES = S3.values();
+    static final Connection[] STATES = TestStates.THREE.clone();
 
     enum Fault
     {
@@ -108,16 +114,13 @@ class FaultSoakTest
 
         final StringBuilder report = new StringBuilder()
             .append("FaultSoakTest: seed ").append(seed).append(", ").append(rounds).append(" rounds in ~")
-            .append(SOAK_SECONDS).append(" s\n")
-            .append("  transitions checked: ").append(transitionsChecked.sum()).append('\n')
-            .append("  bad inputs tried:    ").append(badInputs.sum()).append('\n')
-            .append("  awaits matched:      ").append(awaitsMatched.sum()).append('\n')
-            .append("  faults injected:\n");
-        faults.forEach((k, v) -> report.append("    ").append(k).append(": ").append(v.sum()).append('\n'));
-        report.append("  transitions lost, BLOCK: ").append(blockLost.sum()).append('\n')
-            .append("  GAP: delivered ").append(gapDelivered.sum()).append(" + missed ").append(gapMissed.sum())
-            .append(" = ").append(gapDelivered.sum() + gapMissed.sum()).append(", published since join ")
-            .append(gapPublishedSinceJoin.sum()).append(", missed per gap notices ").append(gapNoticesMissed.sum());
+            .append(SOAK_SECONDS).append(" s; checked ").append(transitionsChecked.sum())
+            .append(" transitions, ").append(badInputs.sum()).append(" bad inputs, ").append(awaitsMatched.sum())
+            .append(" awaits matched; BLOCK lost ").append(blockLost.sum())
+            .append("; GAP delivered ").append(gapDelivered.sum()).append(" + missed ").append(gapMissed.sum())
+            .append(" of ").append(gapPublishedSinceJoin.sum()).append(" published (gap notices: ")
+            .append(gapNoticesMissed.sum()).append("); faults");
+        faults.forEach((k, v) -> report.append(' ').append(k).append('=').append(v.sum()));
         System.out.println(report);
 
         assertThat(blockLost.sum()).isZero();
@@ -127,10 +130,7 @@ class FaultSoakTest
         assertThat(badInputs.sum()).isPositive();
         for (final Fault f : Fault.values())
         {
-            if (f != Fault.CLOSE_WHILE_PRODUCER_BLOCKED) // observed with a thread-state probe: usually, not surely
-            {
-                assertThat(faults.get(f).sum()).describedAs("fault %s injected", f).isPositive();
-            }
+            assertThat(faults.get(f).sum()).describedAs("fault %s injected (seed %d)", f, seed).isPositive();
         }
     }
 
@@ -182,16 +182,16 @@ class FaultSoakTest
     }
 
     /** Checks every transition and gap of one subscription, in order. */
-    final class Checker implements TransitionHandler<S3>
+    final class Checker implements TransitionHandler<Connection>
     {
-        final Subscription<S3>[] sub;
+        final Subscription<Connection>[] sub;
         long expected;
-        S3 chain;
+        Connection chain;
         long delivered;
         long missedByNotices;
 
         @SuppressWarnings("unchecked")
-        Checker(final Subscription<S3> subscription)
+        Checker(final Subscription<Connection> subscription)
         {
             this.sub = new Subscription[] {subscription};
             this.expected = subscription.joinSequence() + 1;
@@ -199,7 +199,7 @@ class FaultSoakTest
         }
 
         @Override
-        public void onTransition(final Transition<S3> t, final boolean endOfBatch)
+        public void onTransition(final Transition<Connection> t, final boolean endOfBatch)
         {
             if (t.sequence() != expected || t.from() != chain)
             {
@@ -211,7 +211,7 @@ class FaultSoakTest
         }
 
         @Override
-        public void onGap(final Gap<S3> gap)
+        public void onGap(final Gap<Connection> gap)
         {
             if (gap.firstMissed() != expected || gap.lastMissed() < gap.firstMissed() ||
                 gap.missed() != gap.lastMissed() - gap.firstMissed() + 1)
@@ -225,8 +225,9 @@ class FaultSoakTest
     }
 
     /** Polls until the bus is closed and drained, pausing at random; returns the checker. */
-    private void pollUntilClosed(final Subscription<S3> sub, final Checker checker, final SplittableRandom random,
-        final int pauseOneIn, final long maxPauseNanos, final boolean tryBadLimit)
+    private void pollUntilClosed(final Subscription<Connection> sub, final Checker checker,
+        final SplittableRandom random, final int pauseOneIn, final long maxPauseNanos, final boolean tryBadLimit,
+        final CountDownLatch owns)
     {
         final IdleStrategy idle = new BackoffIdleStrategy(1, 1, 1_000, 1_000_000);
         while (true)
@@ -249,6 +250,7 @@ class FaultSoakTest
                     }
                 }
                 n = sub.poll(checker, 1 + random.nextInt(64));
+                owns.countDown(); // this thread has polled: it owns the subscription from here on
             }
             catch (final StateBusClosedException closed)
             {
@@ -256,37 +258,43 @@ class FaultSoakTest
             }
             transitionsChecked.add(n);
             idle.idle(n);
-            pause(random, Fault.CONSUMER_PAUSE, 200, 2_000_000);
+            pause(random, Fault.CONSUMER_PAUSE, pauseOneIn, maxPauseNanos);
         }
     }
 
     private void round(final SplittableRandom random) throws Exception
     {
-        final StateBus<S3> bus = StateBus.builder(S3.A)
+        final FirstIdleFixture producerWaits = new FirstIdleFixture();
+        final HandlerWaitFixture handlerWaits = new HandlerWaitFixture();
+        final StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED)
             .capacity(1 << (2 + random.nextInt(3)))  // 4, 8 or 16: laps and back-pressure all the time
             .producerMode(ProducerMode.MULTI)
             .publishUnchanged(true)                  // so every successful call publishes exactly one
+            .producerIdleStrategy(producerWaits)     // tells which producers have waited for capacity
+            .waitStrategy(handlerWaits)              // tells which handler threads wait for transitions
             .build();
         final int transitions = 2_000 + random.nextInt(8_000);
         final AtomicLong published = new AtomicLong();
         final List<Thread> threads = new ArrayList<>();
 
         // --- consumers -----------------------------------------------------------------------------------------
-        final Subscription<S3> blockSub = bus.subscribe(Policy.BLOCK);
+        final Subscription<Connection> blockSub = bus.subscribe(Policy.BLOCK);
         final Checker blockChecker = new Checker(blockSub);
         final SplittableRandom blockRandom = random.split();
+        final CountDownLatch blockPollerOwns = new CountDownLatch(1);
         threads.add(start("block-poller", () ->
-            pollUntilClosed(blockSub, blockChecker, blockRandom, 200, 2_000_000, true)));
+            pollUntilClosed(blockSub, blockChecker, blockRandom, 200, 2_000_000, true, blockPollerOwns)));
 
-        final Subscription<S3> gapSub = bus.subscribe(Policy.GAP);
+        final Subscription<Connection> gapSub = bus.subscribe(Policy.GAP);
         final Checker gapChecker = new Checker(gapSub);
         final SplittableRandom gapRandom = random.split();
-        threads.add(start("gap-poller", () -> pollUntilClosed(gapSub, gapChecker, gapRandom, 20, 5_000_000, false)));
+        threads.add(start("gap-poller", () ->
+            pollUntilClosed(gapSub, gapChecker, gapRandom, 20, 5_000_000, false, new CountDownLatch(1))));
 
         // a handler that throws at a random transition: fails its subscription only
         final long throwAt = 1 + random.nextInt(transitions);
         final RuntimeException boom = new IllegalStateException("handler fault");
-        final Subscription<S3> throwing = bus.subscribe(Policy.BLOCK, (t, end) ->
+        final Subscription<Connection> throwing = bus.subscribe(Policy.BLOCK, (t, end) ->
         {
             if (t.sequence() == throwAt)
             {
@@ -295,9 +303,10 @@ class FaultSoakTest
             }
         });
         // a handler thread that will be interrupted mid-stream
-        final Subscription<S3> interrupted = bus.subscribe(Policy.BLOCK, (t, end) -> { });
+        final Subscription<Connection> interrupted = bus.subscribe(Policy.BLOCK, (t, end) -> { });
         // a handler thread that waits (BlockingWaitStrategy) when the bus is closed
-        final Subscription<S3> waitingHandler = bus.subscribe(Policy.GAP, (t, end) -> transitionsChecked.increment());
+        final Subscription<Connection> waitingHandler =
+            bus.subscribe(Policy.GAP, (t, end) -> transitionsChecked.increment());
 
         // awaits: one that matches repeatedly, one interrupted, one that waits until close
         final CountDownLatch awaitsStarted = new CountDownLatch(1);
@@ -308,8 +317,8 @@ class FaultSoakTest
             {
                 while (true)
                 {
-                    final S3 target = STATES[awaitRandom.nextInt(3)];
-                    final Awaited<S3> r = bus.await(target, 1 + awaitRandom.nextInt(3), TimeUnit.MILLISECONDS);
+                    final Connection target = STATES[awaitRandom.nextInt(3)];
+                    final Awaited<Connection> r = bus.await(target, 1 + awaitRandom.nextInt(3), TimeUnit.MILLISECONDS);
                     if (r.isMatch())
                     {
                         assertThat(r.transition().to()).isEqualTo(target);
@@ -365,10 +374,11 @@ class FaultSoakTest
 
         // --- churn and interrupts, from this thread, while the producers run -------------------------------------
         int churn = 0;
+        boolean interruptsAndBadInputsDone = false;
         while (p1.isAlive() && churn < 50)
         {
             churn++;
-            final Subscription<S3> s = bus.subscribe(random.nextBoolean() ? Policy.BLOCK : Policy.GAP);
+            final Subscription<Connection> s = bus.subscribe(random.nextBoolean() ? Policy.BLOCK : Policy.GAP);
             final Checker c = new Checker(s);
             for (int i = 0; i < 1 + random.nextInt(4); i++)
             {
@@ -380,25 +390,32 @@ class FaultSoakTest
             fault(Fault.SUBSCRIPTION_CLOSED_MID_STREAM);
             if (churn == 3)
             {
-                interrupted.handlerThread().interrupt();
-                fault(Fault.INTERRUPTED_HANDLER_THREAD);
-                interruptedAwait.interrupt();
-                badInputsMidStream(bus, blockSub);
+                interruptsAndBadInputs(bus, interrupted, interruptedAwait, blockSub, blockPollerOwns);
+                interruptsAndBadInputsDone = true;
             }
+        }
+        if (!interruptsAndBadInputsDone)
+        {
+            interruptsAndBadInputs(bus, interrupted, interruptedAwait, blockSub, blockPollerOwns); // p1 was quick
         }
         p1.join(TimeUnit.SECONDS.toMillis(RELEASE_BOUND_SECONDS * 4));
         p2.join(TimeUnit.SECONDS.toMillis(RELEASE_BOUND_SECONDS * 4));
         assertThat(p1.isAlive() || p2.isAlive()).describedAs("producers finished").isFalse();
-        interrupted.handlerThread().interrupt(); // in case the producers finished before churn 3
-        interruptedAwait.interrupt();
         joinAll(List.of(interrupted.handlerThread(), interruptedAwait), "interrupt");
         assertThat(interrupted.isClosed()).isTrue();
+        // failed compareAndSets and timed-out trySets may have left the producers short of the throwing handler's
+        // transition: publish up to it, so that it surely throws
+        while (bus.latestSequence() < throwAt)
+        {
+            bus.set(STATES[random.nextInt(3)]);
+            published.incrementAndGet();
+        }
         joinAll(List.of(throwing.handlerThread()), "throwing handler");
         assertThat(throwing.failure()).isSameAs(boom);
         assertThat(throwing.isClosed()).isTrue();
 
         // --- a BLOCK consumer stalls for ever: timed trySet fails cleanly -------------------------------------
-        final Subscription<S3> stalled = bus.subscribe(Policy.BLOCK);
+        final Subscription<Connection> stalled = bus.subscribe(Policy.BLOCK);
         fault(Fault.STALLED_BLOCK_CONSUMER);
         // fill the ring behind the stalled subscription (only this thread publishes now)
         while (bus.latestSequence() - stalled.joinSequence() < bus.capacity())
@@ -408,9 +425,9 @@ class FaultSoakTest
         }
         for (int i = 0; i < 3; i++)
         {
-            final S3 before = bus.get();
+            final Connection before = bus.get();
             final long latest = bus.latestSequence();
-            final S3 next = STATES[(before.ordinal() + 1) % 3];
+            final Connection next = STATES[(before.ordinal() + 1) % 3];
             assertThat(bus.trySet(next, random.nextInt(3), TimeUnit.MILLISECONDS)).isFalse();
             assertThat(bus.get()).isEqualTo(before);
             assertThat(bus.latestSequence()).isEqualTo(latest);
@@ -424,8 +441,8 @@ class FaultSoakTest
             aboutToBlock.countDown();
             try
             {
-                bus.set(S3.C);
-                bus.set(S3.A);
+                bus.set(Connection.CONNECTED);
+                bus.set(Connection.DISCONNECTED);
                 throw new AssertionError("set() on a full ring returned");
             }
             catch (final StateBusClosedException expected)
@@ -434,15 +451,12 @@ class FaultSoakTest
             }
         });
         aboutToBlock.await();
-        if (waitUntilParked(blocked))
-        {
-            fault(Fault.CLOSE_WHILE_PRODUCER_BLOCKED);
-        }
-        if (waitUntilParked(waitingHandler.handlerThread()))
-        {
-            fault(Fault.CLOSE_WHILE_HANDLER_WAITING);
-        }
-        final long publishedAtClose = bus.latestSequence();
+        assertThat(producerWaits.awaitBlocked(blocked)).describedAs("the producer waits for capacity").isTrue();
+        fault(Fault.CLOSE_WHILE_PRODUCER_BLOCKED);
+        final long publishedAtClose = bus.latestSequence(); // the ring is full behind `stalled`: nothing more comes
+        assertThat(handlerWaits.awaitWaitingFor(waitingHandler.handlerThread(), publishedAtClose + 1))
+            .describedAs("the GAP handler thread waits for the next transition").isTrue();
+        fault(Fault.CLOSE_WHILE_HANDLER_WAITING);
         bus.close();
         threads.add(blocked);
         threads.add(closedAwait);
@@ -464,12 +478,27 @@ class FaultSoakTest
         stalled.close();
     }
 
+    /** Mid-stream: interrupts a handler thread and an await, then tries bad inputs. */
+    private void interruptsAndBadInputs(final StateBus<Connection> bus, final Subscription<Connection> interrupted,
+        final Thread interruptedAwait, final Subscription<Connection> blockSub, final CountDownLatch blockPollerOwns)
+        throws InterruptedException
+    {
+        interrupted.handlerThread().interrupt();
+        fault(Fault.INTERRUPTED_HANDLER_THREAD);
+        interruptedAwait.interrupt();
+        // the block-poller must own its subscription before this thread pokes it: a poll from here first would make
+        // this thread the owner and the poller the intruder
+        assertThat(blockPollerOwns.await(RELEASE_BOUND_SECONDS, TimeUnit.SECONDS))
+            .describedAs("the block-poller polled").isTrue();
+        badInputsMidStream(bus, blockSub);
+    }
+
     /** Bad inputs against a live bus: each must throw and publish nothing (checked by the final accounting). */
-    private void badInputsMidStream(final StateBus<S3> bus, final Subscription<S3> othersSubscription)
+    private void badInputsMidStream(final StateBus<Connection> bus, final Subscription<Connection> othersSubscription)
     {
         final Runnable[] tries = {
             () -> bus.set(null),
-            () -> bus.compareAndSet(null, S3.A),
+            () -> bus.compareAndSet(null, Connection.DISCONNECTED),
             () -> bus.subscribe(Policy.GAP, Math.max(1, bus.latestSequence() - 2L * bus.capacity())).close(),
             () -> bus.subscribe(Policy.BLOCK, bus.latestSequence() + 1_000), // the future
             () -> othersSubscription.poll((t, e) -> { }, 10),                // another thread's subscription
@@ -477,7 +506,7 @@ class FaultSoakTest
             {
                 try
                 {
-                    bus.trySet(S3.B, -1, TimeUnit.SECONDS);
+                    bus.trySet(Connection.CONNECTING, -1, TimeUnit.SECONDS);
                 }
                 catch (final InterruptedException ex)
                 {
@@ -507,34 +536,14 @@ class FaultSoakTest
         }
     }
 
-    /** Bounded: yields until the thread parks or waits (the blocked state), or gives up; never a timing assert. */
-    private static boolean waitUntilParked(final Thread t)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() - deadline < 0)
-        {
-            final Thread.State state = t.getState();
-            if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
-            {
-                return true;
-            }
-            if (state == Thread.State.TERMINATED)
-            {
-                return false;
-            }
-            Thread.yield();
-        }
-        return false;
-    }
-
-    private void produce(final StateBus<S3> bus, final SplittableRandom random, final int count,
+    private void produce(final StateBus<Connection> bus, final SplittableRandom random, final int count,
         final AtomicLong published, final boolean main)
     {
         try
         {
             for (int i = 0; i < count; i++)
             {
-                final S3 next = STATES[random.nextInt(3)];
+                final Connection next = STATES[random.nextInt(3)];
                 final int how = random.nextInt(10);
                 if (how < 6)
                 {
@@ -543,7 +552,7 @@ class FaultSoakTest
                 }
                 else if (how < 8)
                 {
-                    final S3 expected = bus.get();
+                    final Connection expected = bus.get();
                     if (bus.compareAndSet(expected, next))
                     {
                         published.incrementAndGet();

@@ -1,11 +1,13 @@
 package io.statebus.proof;
 
+import io.statebus.Connection;
 import io.statebus.Gap;
 import io.statebus.Policy;
 import io.statebus.ProducerMode;
 import io.statebus.StateBus;
 import io.statebus.StateBusClosedException;
 import io.statebus.Subscription;
+import io.statebus.TestStates;
 import io.statebus.Transition;
 import io.statebus.TransitionHandler;
 import kotlin.Unit;
@@ -18,6 +20,7 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,7 +49,7 @@ import java.util.concurrent.TimeUnit;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class LinearizabilityTest
 {
-    static final S3[] STATES = S3.values();
+    static final Connection[] STATES = TestStates.THREE.clone();
 
     // ---------------------------------------------------------------------------------------------------------
     // The implementation side
@@ -56,13 +59,14 @@ class LinearizabilityTest
     public abstract static class Bus
     {
         final Policy policy;
-        final StateBus<S3> bus;
-        final Subscription<S3> sub;
+        final StateBus<Connection> bus;
+        final Subscription<Connection> sub;
 
         Bus(final ProducerMode mode, final Policy policy, final int capacity)
         {
             this.policy = policy;
-            this.bus = StateBus.builder(S3.A).capacity(capacity).producerMode(mode).noClock().build();
+            this.bus = StateBus.builder(Connection.DISCONNECTED).capacity(capacity).producerMode(mode).noClock()
+                .build();
             this.sub = bus.subscribe(policy);
         }
 
@@ -102,7 +106,7 @@ class LinearizabilityTest
 
         String doJoin()
         {
-            try (Subscription<S3> s = bus.subscribe(policy))
+            try (Subscription<Connection> s = bus.subscribe(policy))
             {
                 return s.joinSequence() + ":" + s.joinState();
             }
@@ -120,14 +124,14 @@ class LinearizabilityTest
                 sub.poll(new TransitionHandler<>()
                 {
                     @Override
-                    public void onTransition(final Transition<S3> t, final boolean endOfBatch)
+                    public void onTransition(final Transition<Connection> t, final boolean endOfBatch)
                     {
                         out.append('#').append(t.sequence()).append(' ').append(t.from()).append('>').append(t.to())
                             .append(' ');
                     }
 
                     @Override
-                    public void onGap(final Gap<S3> gap)
+                    public void onGap(final Gap<Connection> gap)
                     {
                         out.append("gap[").append(gap.firstMissed()).append("..").append(gap.lastMissed())
                             .append("]>").append(gap.resumeState()).append(' ');
@@ -299,8 +303,8 @@ class LinearizabilityTest
     {
         private final Policy policy;
         private final int capacity;
-        private final List<S3[]> history = new ArrayList<>();
-        private S3 state = S3.A;
+        private final List<Connection[]> history = new ArrayList<>();
+        private Connection state = Connection.DISCONNECTED;
         private boolean closed;
         private long position;
 
@@ -308,7 +312,8 @@ class LinearizabilityTest
         {
             this.policy = policy;
             this.capacity = capacity;
-            history.add(new S3[] {S3.A, S3.A}); // sequence 0: the initial state
+            // sequence 0: the initial state
+            history.add(new Connection[] {Connection.DISCONNECTED, Connection.DISCONNECTED});
         }
 
         private long latest()
@@ -326,7 +331,7 @@ class LinearizabilityTest
             {
                 return Long.toString(StateBus.NOT_PUBLISHED);
             }
-            history.add(new S3[] {state, STATES[s]});
+            history.add(new Connection[] {state, STATES[s]});
             state = STATES[s];
             return Long.toString(latest());
         }
@@ -368,7 +373,7 @@ class LinearizabilityTest
             for (int i = 0; i < max && position < n; i++)
             {
                 position++;
-                final S3[] t = history.get((int)position);
+                final Connection[] t = history.get((int)position);
                 out.append('#').append(position).append(' ').append(t[0]).append('>').append(t[1]).append(' ');
             }
             return out.toString().trim();
@@ -433,6 +438,14 @@ class LinearizabilityTest
             .actorsAfter(0)
             .minimizeFailedScenario(false) // minimising may move a producer call into an init part, another thread
             .sequentialSpecification(spec);
+    }
+
+    /** The one line this class prints: it runs for a while (about a minute on two cores) and is otherwise silent. */
+    @BeforeAll
+    static void progress()
+    {
+        System.out.printf("LinearizabilityTest: 8 Lincheck runs (model checking and stress, %d scenarios each, " +
+            "depth %d) and 2 fixed scenarios; about a minute on two cores%n", ITERATIONS, DEPTH);
     }
 
     private static void modelCheck(final Class<?> test, final Policy policy, final Class<?> spec)

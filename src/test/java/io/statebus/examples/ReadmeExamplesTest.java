@@ -1,0 +1,121 @@
+package io.statebus.examples;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's code is compiled and run: every {@code java} block in README.md is, word for word, one of the
+ * examples in {@code src/examples/java} (which the build compiles with the tests), less its package line; and the
+ * quick start, run as written in a JVM of its own, prints its story and exits by itself.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class ReadmeExamplesTest
+{
+    private static final Path README = Path.of("README.md");
+    private static final Path EXAMPLES = Path.of("src/examples/java/io/statebus/examples");
+
+    @Test
+    void everyJavaBlockOfTheReadmeIsAnExampleTheBuildCompiles() throws IOException
+    {
+        final List<String> blocks = javaBlocks(Files.readString(README, StandardCharsets.UTF_8));
+        final List<String> examples = new ArrayList<>();
+        try (Stream<Path> files = Files.list(EXAMPLES))
+        {
+            for (final Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList())
+            {
+                examples.add(withoutPackageLine(Files.readString(file, StandardCharsets.UTF_8)));
+            }
+        }
+        assertThat(blocks).describedAs("the README's java blocks").isNotEmpty();
+        assertThat(examples).describedAs("every java block of README.md is a file of %s", EXAMPLES)
+            .containsAll(blocks);
+        assertThat(blocks.get(0)).describedAs("the quick start comes first")
+            .isEqualTo(withoutPackageLine(Files.readString(EXAMPLES.resolve("QuickStart.java"))));
+    }
+
+    @Test
+    void theQuickStartRunAsWrittenPrintsItsStoryAndExits() throws Exception
+    {
+        // everything this JVM can see, on the class path: also right once the library is a named module that the
+        // tests run on the module path
+        final String classPath = Stream.of(System.getProperty("java.class.path"), System.getProperty("jdk.module.path"))
+            .filter(p -> p != null && !p.isEmpty())
+            .collect(Collectors.joining(File.pathSeparator));
+        final Process process = new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", classPath, QuickStart.class.getName())
+            .redirectErrorStream(true)
+            .start();
+        process.getOutputStream().close();
+        final String output;
+        try
+        {
+            output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // ends at exit
+        }
+        finally
+        {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) // hang detection only
+            {
+                process.destroyForcibly();
+            }
+        }
+        assertThat(process.exitValue()).describedAs("exit status; output:%n%s", output).isZero();
+
+        final List<String> lines = output.lines().toList();
+        // the agent logs every transition, in order, on its thread; the handler thread drains once, on CLOSING;
+        // the two threads' lines interleave as they run, so each thread's own lines are checked in order
+        assertThat(lines.stream().filter(l -> l.startsWith("log ")).toList()).containsExactly(
+            "log #1 DISCONNECTED -> CONNECTING",
+            "log #2 CONNECTING -> CONNECTED",
+            "log #3 CONNECTED -> CLOSING",
+            "log #4 CLOSING -> CLOSED");
+        assertThat(lines.stream().filter(l -> !l.startsWith("log ")).toList()).containsExactly(
+            "drain pending requests",
+            "awaitAsync: #4 CLOSING -> CLOSED; await: ALREADY #4 CLOSING -> CLOSED; now CLOSED");
+        assertThat(lines).last().asString().startsWith("awaitAsync: ");
+    }
+
+    /** The contents of each {@code ```java} fenced block, in order. */
+    private static List<String> javaBlocks(final String markdown)
+    {
+        final List<String> blocks = new ArrayList<>();
+        StringBuilder block = null;
+        for (final String line : markdown.split("\n", -1))
+        {
+            if (block == null && line.equals("```java"))
+            {
+                block = new StringBuilder();
+            }
+            else if (block != null && line.equals("```"))
+            {
+                blocks.add(block.toString());
+                block = null;
+            }
+            else if (block != null)
+            {
+                block.append(line).append('\n');
+            }
+        }
+        assertThat(block).describedAs("an unclosed java block in the README").isNull();
+        return blocks;
+    }
+
+    private static String withoutPackageLine(final String source)
+    {
+        assertThat(source).startsWith("package io.statebus.examples;\n\n");
+        return source.substring("package io.statebus.examples;\n\n".length());
+    }
+}
