@@ -221,7 +221,7 @@ public final class StateBusBuilder<S>
         }
         final boolean stamped = clock != NoClock.INSTANCE;
         final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(waitStrategy);
-        final TransitionRing ring = new TransitionRing(capacity, table.idOf(initial), stamped, waits);
+        final TransitionRing ring = new TransitionRing(capacity, table.idOf(initial), stamped, waits.forRing());
         final TransitionRules rules = new TransitionRules(table, allowed, publishUnchanged);
         // one idle strategy per bus: it has state, and two buses built by one builder may wait at once
         final IdleStrategy idle = producerIdle != null ? producerIdle : new BackoffIdleStrategy(64, 16, 1, 50_000);

@@ -3,6 +3,9 @@ package io.statebus.consume;
 import io.statebus.publish.RegistrationWindow;
 
 import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.TimeoutException;
@@ -66,6 +69,20 @@ public final class HandlerThreadWaitStrategy implements WaitStrategy
         {
             strategy.signalAllWhenBlocking();
         }
+    }
+
+    /**
+     * What the ring should signal: this wrapper, or, for the Disruptor's spinning, yielding and sleeping
+     * strategies, whose signal does nothing, the strategy itself, so publishing pays no check at all.
+     *
+     * @return the strategy for the ring.
+     */
+    public WaitStrategy forRing()
+    {
+        final Class<?> type = strategy.getClass();
+        final boolean signalIsNoOp = type == BusySpinWaitStrategy.class || type == YieldingWaitStrategy.class ||
+            type == SleepingWaitStrategy.class;
+        return signalIsNoOp ? strategy : this;
     }
 
     /**

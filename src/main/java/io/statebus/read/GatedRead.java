@@ -4,15 +4,21 @@ import io.statebus.TransitionHandler;
 import io.statebus.ring.SlotWord;
 import io.statebus.ring.TransitionRing;
 
-import java.lang.invoke.VarHandle;
 
 /**
- * How a {@code BLOCK} reader reads: its gate keeps the producer off every slot it has not consumed, so a plain
- * copy of the slot is the transition. The only way the gate goes early is a close from another thread, so each
- * copy is trusted only if the reader was still open after it was made.
+ * How a {@code BLOCK} reader reads: its gate keeps the producer off every slot it has not consumed, so the slot
+ * holds the transition. The only way the gate goes early is a close from another thread, after which the producer
+ * may overwrite: a slot whose tag is not the sequence read ({@link SlotWord#isOf}) shows that, and ends the
+ * batch. A close is also seen by the lifecycle word: plainly per transition (a handler that closes its own
+ * subscription gets nothing after that), and with an opaque read every {@value #STATUS_EVERY} transitions (a close
+ * from another thread; for promptness only: the tag is what makes every delivered copy right, and an opaque read
+ * per transition costs as much as the rest of the loop, as no load may move across it).
  */
 final class GatedRead
 {
+    /** How many transitions a batch delivers between two looks at the lifecycle word. */
+    static final int STATUS_EVERY = 64;
+
     private GatedRead()
     {
     }
@@ -27,9 +33,8 @@ final class GatedRead
             if (reader.pendingGapFirst >= 0 && next <= end)
             {
                 // a replay lapped at its very end: the notice is due before the first gated transition
-                final long first = ring.wordAt(next);
-                VarHandle.loadLoadFence();
-                if (reader.status > Reader.DRAINING)
+                final long first = ring.wordRacing(next);
+                if (!SlotWord.isOf(first, next) || reader.isEndedNow())
                 {
                     return 0;
                 }
@@ -37,14 +42,12 @@ final class GatedRead
             }
             for (; s <= end; s++)
             {
-                final long word = ring.wordAt(s);
+                final long word = ring.wordAt(s); // plain: the gate keeps the producer off it while this reader is open
                 final long timestamp = ring.timestampAt(s);
-                // the copy is good only if the gate still held after it was made: close() removes the gate
-                // before the producer may overwrite, so read the status after the copy, in order
-                VarHandle.loadLoadFence();
-                if (reader.status > Reader.DRAINING)
+                if (!SlotWord.isOf(word, s) || !ring.isStill(s, word) || reader.isEndedHere() ||
+                    ((s - next & STATUS_EVERY - 1) == 0 && reader.isEndedNow()))
                 {
-                    break;
+                    break; // closed by another thread: its gate is gone, and so may be this slot
                 }
                 view.sequence = s;
                 view.word = word;

@@ -188,6 +188,18 @@ public final class Reader<S>
         return replayed;
     }
 
+    /** For promptness only: opaque, so no fence orders it with the slot reads around it. */
+    boolean isEndedNow()
+    {
+        return (int)STATUS.getOpaque(this) > DRAINING;
+    }
+
+    /** Plain: sees a close made on the consuming thread itself (a handler closing its own subscription). */
+    boolean isEndedHere()
+    {
+        return (int)STATUS.get(this) > DRAINING;
+    }
+
     TransitionView<S> view()
     {
         final TransitionView<S> existing = view;

@@ -64,14 +64,14 @@ final class ValidatedRead
                     }
                     continue;
                 }
-                if (reader.status > Reader.DRAINING)
+                if (reader.isEndedNow())
                 {
                     break;
                 }
                 if (reader.pendingGapFirst >= 0)
                 {
                     reader.notifyGap(handler, s, SlotWord.fromId(word));
-                    if (reader.status > Reader.DRAINING)
+                    if (reader.isEndedNow())
                     {
                         break; // the notice's handler closed this reader: nothing after it
                     }

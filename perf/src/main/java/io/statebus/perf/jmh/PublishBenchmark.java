@@ -57,13 +57,14 @@ public class PublishBenchmark
     static final class Sink implements TransitionHandler<Phase>
     {
         long sequence;
-        Phase to;
+        /** The new state's ordinal: a primitive, as the raw Disruptor's handler keeps its event's {@code long}. */
+        int to;
 
         @Override
         public void onTransition(final Transition<Phase> transition, final boolean endOfBatch)
         {
             sequence = transition.sequence();
-            to = transition.to();
+            to = transition.to().ordinal();
         }
     }
 
