@@ -15,7 +15,7 @@ public enum ProducerMode
     SINGLE,
 
     /**
-     * Any thread may change the state. Producers are serialised by a lock, which is what makes
+     * Any thread may change the state (the default). Producers are serialised by a lock, which is what makes
      * {@code compareAndSet} linearizable and the ring's order the order in which the state changed.
      */
     MULTI

@@ -20,14 +20,15 @@ import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Builds a {@link StateBus}. Defaults: capacity 1024, {@link ProducerMode#SINGLE},
- * {@link BlockingWaitStrategy} for handler threads (no CPU while idle, and an interrupted handler thread ends;
+ * Builds a {@link StateBus}. Defaults: capacity 1024, {@link ProducerMode#MULTI} (any thread may publish, as in the
+ * Disruptor's DSL; {@link ProducerMode#SINGLE} is the choice for one hot producer thread), no timestamps
+ * ({@link #clock} turns them on), {@link BlockingWaitStrategy} for handler threads (no CPU while idle, and an interrupted handler thread ends;
  * but while a handler thread runs, the producer takes its lock on every publish: pick
  * {@code YieldingWaitStrategy} or {@code BusySpinWaitStrategy} for the lowest latency,
  * {@code SleepingWaitStrategy} for the cheapest publish with little idle CPU; a bus without handler threads
  * never signals its wait strategy), a {@link BackoffIdleStrategy} that spins, yields,
- * then parks at most 50 us for producers waiting on back-pressure, the system nano clock, and setting the
- * current value again publishes nothing.
+ * then parks at most 50 us for producers waiting on back-pressure, and setting the current value again
+ * publishes nothing.
  *
  * @param <S> the state type.
  */
@@ -38,11 +39,11 @@ public final class StateBusBuilder<S>
     private final S initial;
     private final StateIds<S> table;
     private int capacity = 1024;
-    private ProducerMode mode = ProducerMode.SINGLE;
+    private ProducerMode mode = ProducerMode.MULTI;
     private WaitStrategy waitStrategy = new BlockingWaitStrategy();
     /** Null: each bus gets its own default (see build), never a shared one. */
     private IdleStrategy producerIdle;
-    private NanoClock clock = SystemNanoClock.INSTANCE;
+    private NanoClock clock = NoClock.INSTANCE;
     private boolean publishUnchanged;
     private boolean[] allowed;
     private ThreadFactory handlerThreadFactory = new HandlerThreadFactory();
@@ -104,7 +105,8 @@ public final class StateBusBuilder<S>
     }
 
     /**
-     * The clock that stamps each transition as it is published; {@link SystemNanoClock} unless set.
+     * Turns timestamps on: the clock stamps each transition as it is published (without one, transitions carry 0).
+     * {@link SystemNanoClock#INSTANCE} gives {@code System.nanoTime()}.
      *
      * <p>It is read once per publish on the producer's thread, so its cost adds to every {@code set}.
      * {@code System.nanoTime()} costs 20–40 ns on many virtual machines (33 ns on the machine the README's
@@ -122,7 +124,7 @@ public final class StateBusBuilder<S>
      * clock that throws changes nothing, one that closes the bus makes that publish throw
      * {@link StateBusClosedException}; it must not wait for another producer.
      *
-     * @param clock the clock for transition timestamps; {@link #noClock()} for the fastest publish.
+     * @param clock the clock for transition timestamps.
      * @return this builder.
      */
     public StateBusBuilder<S> clock(final NanoClock clock)
@@ -132,7 +134,7 @@ public final class StateBusBuilder<S>
     }
 
     /**
-     * Transitions carry timestamp 0: publishing skips the clock read.
+     * Transitions carry timestamp 0 and publishing reads no clock: the default, for undoing {@link #clock}.
      *
      * @return this builder.
      */

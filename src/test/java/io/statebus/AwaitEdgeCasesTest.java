@@ -3,6 +3,7 @@ package io.statebus;
 import org.junit.jupiter.api.AfterEach;
 import io.statebus.read.Reader;
 import io.statebus.read.Subscriptions;
+import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -433,7 +434,7 @@ class AwaitEdgeCasesTest
     @Test
     void anAlreadyAnswerCarriesTheTransitionThatLedToTheStateEvenIfTheProducerMovedOnMeanwhile() throws Exception
     {
-        try (StateBus<Integer> bus = StateBus.builder(0, INTEGERS).capacity(2).build())
+        try (StateBus<Integer> bus = StateBus.builder(0, INTEGERS).capacity(2).clock(SystemNanoClock.INSTANCE).build())
         {
             final long first = bus.set(1);
             final CountDownLatch inPredicate = new CountDownLatch(1);
@@ -486,7 +487,7 @@ class AwaitEdgeCasesTest
     @Test
     void anAwaitAsyncOnAMatchingStateCompletesWithTheTransitionThatLedToIt() throws Exception
     {
-        try (StateBus<Integer> bus = StateBus.builder(0, INTEGERS).capacity(2).awaitPolicy(Policy.GAP).build())
+        try (StateBus<Integer> bus = StateBus.builder(0, INTEGERS).capacity(2).clock(SystemNanoClock.INSTANCE).awaitPolicy(Policy.GAP).build())
         {
             final long first = bus.set(1);
             final AtomicBoolean once = new AtomicBoolean();
@@ -514,7 +515,7 @@ class AwaitEdgeCasesTest
     @Test
     void anAlreadyAnswerNeverCarriesAMadeUpTransitionWhileTheProducerLaps() throws Exception
     {
-        try (StateBus<Integer> bus = StateBus.builder(0, THREE).capacity(2).awaitPolicy(Policy.GAP).build())
+        try (StateBus<Integer> bus = StateBus.builder(0, THREE).capacity(2).clock(SystemNanoClock.INSTANCE).awaitPolicy(Policy.GAP).build())
         {
             final Transition<Integer> madeUp = firstMadeUpAnswer(bus, () ->
             {
@@ -529,7 +530,7 @@ class AwaitEdgeCasesTest
     @Test
     void anAwaitAsyncOnAMatchingStateNeverCompletesWithAMadeUpTransitionWhileTheProducerLaps() throws Exception
     {
-        try (StateBus<Integer> bus = StateBus.builder(0, THREE).capacity(2).build())
+        try (StateBus<Integer> bus = StateBus.builder(0, THREE).capacity(2).clock(SystemNanoClock.INSTANCE).build())
         {
             final Transition<Integer> madeUp = firstMadeUpAnswer(bus,
                 () -> bus.awaitAsync(s -> s != 0, 1, TimeUnit.SECONDS, Runnable::run).get(10, TimeUnit.SECONDS));

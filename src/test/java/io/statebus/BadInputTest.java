@@ -227,7 +227,7 @@ class BadInputTest
             .isExactlyInstanceOf(NullPointerException.class).hasMessage("threadFactory must not be null");
         try (StateBus<Connection> bus = builder.build())
         {
-            assertThat(bus.producerMode()).isEqualTo(ProducerMode.SINGLE);
+            assertThat(bus.producerMode()).isEqualTo(ProducerMode.MULTI);
         }
     }
 
@@ -452,7 +452,7 @@ class BadInputTest
     @Test
     void aRefusedFirstCallDoesNotMakeItsThreadTheProducer() throws Exception
     {
-        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8)
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).producerMode(ProducerMode.SINGLE)
             .allow(DISCONNECTED, CONNECTING).allow(CONNECTING, CONNECTED).build())
         {
             final Snapshot before = Snapshot.of(bus);

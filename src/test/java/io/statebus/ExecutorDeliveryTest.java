@@ -273,7 +273,7 @@ class ExecutorDeliveryTest
     @Test
     void aSameThreadExecutorHandlerRunsOnlyInsideTheProducersSet()
     {
-        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(1024).build())
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(1024).producerMode(ProducerMode.SINGLE).build())
         {
             final Thread producer = Thread.currentThread();
             bus.set(CONNECTING); // the producer's first publish: from now on no other thread may publish

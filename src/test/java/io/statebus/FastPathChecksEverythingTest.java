@@ -26,7 +26,8 @@ class FastPathChecksEverythingTest
 {
     private static StateBus<Connection> busOnItsFastPath()
     {
-        final StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(64).noClock().build();
+        final StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(64).noClock()
+            .producerMode(ProducerMode.SINGLE).build();
         bus.set(Connection.CONNECTING); // the full path: makes this thread the owner, then opens the gate
         bus.set(Connection.CONNECTED); // the fast path
         assertThat(fastPathOpen(bus)).as("fast path open after the owner's first publish").isTrue();

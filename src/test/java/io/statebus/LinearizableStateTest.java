@@ -249,7 +249,7 @@ class LinearizableStateTest
     @Test
     void aSingleProducerBusRejectsASecondThreadAndChangesNothing() throws Exception
     {
-        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).build())
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).producerMode(ProducerMode.SINGLE).build())
         {
             final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK);
             bus.set(CONNECTING); // this thread owns the bus from now on
