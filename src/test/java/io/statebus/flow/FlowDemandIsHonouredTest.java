@@ -63,6 +63,53 @@ class FlowDemandIsHonouredTest
     }
 
     @Test
+    void demandFromTwoThreadsAtOnceIsSummedAndNeverExceeded() throws Exception
+    {
+        final int capacity = 16;
+        final int each = 2_000;
+        final ExecutorService pool = Executors.newFixedThreadPool(2);
+        final StateBus<Phase> bus = Phase.bus(capacity);
+        try
+        {
+            final RecordingSubscriber<Phase> subscriber = new RecordingSubscriber<>();
+            new TransitionPublisher<>(bus, Policy.BLOCK, pool).subscribe(subscriber);
+            // a ring more than will be requested: the producer ends up a full ring ahead, held back by demand
+            final Thread producer = new Thread(() -> Phase.publish(bus, 2 * each + capacity), "producer");
+            producer.start();
+            final Runnable oneByOne = () ->
+            {
+                for (int i = 0; i < each; i++)
+                {
+                    subscriber.request(1);
+                }
+            };
+            final Thread a = new Thread(oneByOne, "requester-a");
+            final Thread b = new Thread(oneByOne, "requester-b");
+            a.start();
+            b.start();
+            a.join(TimeUnit.SECONDS.toMillis(20));
+            b.join(TimeUnit.SECONDS.toMillis(20));
+            subscriber.awaitItems(2 * each);
+            producer.join(TimeUnit.SECONDS.toMillis(20));
+            assertThat(producer.isAlive()).isFalse();
+            bus.close(); // a ring's worth is still owed: no completion until it is requested
+            assertThat(subscriber.received()).isEqualTo(2 * each);
+            assertThat(subscriber.completes()).isZero();
+
+            subscriber.request(capacity);
+            subscriber.awaitEnd();
+            assertThat(subscriber.completes()).isEqualTo(1);
+            assertThat(subscriber.violations()).isEmpty();
+            Phase.assertCompleteAndChained(subscriber.items(), 1, 2 * each + capacity);
+        }
+        finally
+        {
+            bus.close();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void demandRequestedFromOnNextOneAtATimeDeliversEverythingWithoutRecursion() throws Exception
     {
         final StateBus<Phase> bus = Phase.bus(16);

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,5 +57,27 @@ class FlowSubscriberFailureIsIsolatedTest
         Phase.assertCompleteAndChained(healthy.items(), 1, 10L * capacity);
         assertThat(failing.violations()).isEmpty();
         assertThat(healthy.violations()).isEmpty();
+    }
+
+    @Test
+    void aRejectingExecutorEndsTheStreamWithOnErrorAndNeverReachesTheProducer()
+    {
+        final int capacity = 4;
+        final StateBus<Phase> bus = Phase.bus(capacity);
+        final RejectedExecutionException rejected = new RejectedExecutionException("full");
+        final RecordingSubscriber<Phase> subscriber = new RecordingSubscriber<>();
+        new TransitionPublisher<>(bus, Policy.BLOCK, task ->
+        {
+            throw rejected;
+        }).subscribe(subscriber);
+        subscriber.request(1); // nothing ran yet: the first task is refused at subscribe
+
+        assertThat(subscriber.error()).isSameAs(rejected);
+        assertThat(bus.subscriptionCount()).isZero();
+        Phase.publish(bus, 4 * capacity); // never throws, never waits
+        bus.close();
+        assertThat(subscriber.errors()).isEqualTo(1);
+        assertThat(subscriber.received()).isZero();
+        assertThat(subscriber.violations()).isEmpty();
     }
 }
