@@ -52,10 +52,10 @@ public class TransitionPublisherTckTest extends FlowPublisherVerification<Transi
             {
                 bus.set(stepAt(sequence, elements));
             }
-            return publisherOf(bus);
+            return publisherOf(bus, policy());
         }
         final StateBus<Step> bus = StateBus.builder(Step.A).capacity(256).build();
-        final Flow.Publisher<Transition<Step>> publisher = publisherOf(bus);
+        final Flow.Publisher<Transition<Step>> publisher = publisherOf(bus, policy());
         final AtomicBoolean started = new AtomicBoolean();
         return subscriber ->
         {
@@ -77,9 +77,15 @@ public class TransitionPublisherTckTest extends FlowPublisherVerification<Transi
         return new TransitionPublisher<>(bus, Policy.BLOCK);
     }
 
-    private static Flow.Publisher<Transition<Step>> publisherOf(final StateBus<Step> bus)
+    /** The policy of every subscriber; the {@link TransitionPublisherGapTckTest} runs the TCK again with GAP. */
+    Policy policy()
     {
-        return new TransitionPublisher<>(bus, Policy.BLOCK).replayFrom(1).completeWhen(s -> s == Step.DONE);
+        return Policy.BLOCK;
+    }
+
+    private static Flow.Publisher<Transition<Step>> publisherOf(final StateBus<Step> bus, final Policy policy)
+    {
+        return new TransitionPublisher<>(bus, policy).replayFrom(1).completeWhen(s -> s == Step.DONE);
     }
 
     /** B, A, B, A, ..., and DONE at {@code elements}. */
