@@ -31,7 +31,8 @@ import java.util.function.Predicate;
  * {@code poll} would, and {@code request(n)} lets it go on. A {@link Policy#GAP} subscriber never holds the
  * producer back; if it is lapped (it fell a whole ring behind, for want of demand or of speed) it receives every
  * transition before the gap and then {@code onError(}{@link TransitionsMissedException}{@code )}, which names
- * exactly the sequences it missed. Ending the stream is the one report a plain {@code Flow.Subscriber} cannot
+ * exactly the sequences it missed. The lap is found when it next reads, so a subscriber without demand learns of
+ * it once it requests again. Ending the stream is the one report a plain {@code Flow.Subscriber} cannot
  * ignore by accident, and it keeps the stream's promise: what was delivered is complete and chained.
  *
  * <p>The stream completes after the last transition published before the bus closed, as demand allows, or at
