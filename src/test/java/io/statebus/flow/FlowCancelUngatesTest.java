@@ -6,6 +6,8 @@ import io.statebus.Transition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,5 +65,38 @@ class FlowCancelUngatesTest
         assertThat(subscriber.violations()).isEmpty();
         Phase.assertCompleteAndChained(subscriber.items(), 1, 3);
         assertThat(subscriber.completes() + subscriber.errors()).isZero();
+    }
+
+    @Test
+    void cancelRacingADeliveryInFlightReleasesAProducerThatKeepsPublishing() throws Exception
+    {
+        final int capacity = 8;
+        final int total = 50_000;
+        final ExecutorService pool = Executors.newFixedThreadPool(2);
+        final StateBus<Phase> bus = Phase.bus(capacity);
+        try
+        {
+            final RecordingSubscriber<Phase> subscriber = new RecordingSubscriber<>();
+            new TransitionPublisher<>(bus, Policy.BLOCK, pool).subscribe(subscriber);
+            subscriber.request(total / 2); // the producer outruns this demand and is then held back by it
+            final Thread producer = new Thread(() -> Phase.publish(bus, total), "producer");
+            producer.start();
+            subscriber.awaitItems(total / 10);
+            subscriber.subscription.cancel(); // while deliveries are in flight on the pool
+
+            producer.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(producer.isAlive()).as("the producer was released").isFalse();
+            assertThat(bus.latestSequence()).isEqualTo(total);
+            assertThat(bus.subscriptionCount()).isZero();
+            bus.close();
+            assertThat(subscriber.violations()).isEmpty();
+            assertThat(subscriber.completes() + subscriber.errors()).isZero();
+            Phase.assertCompleteAndChained(subscriber.items(), 1, subscriber.received()); // a prefix, in order
+        }
+        finally
+        {
+            bus.close();
+            pool.shutdownNow();
+        }
     }
 }
