@@ -1,7 +1,8 @@
 /**
  * StateBus: every change of a component's state, to every consumer, through one preallocated LMAX Disruptor ring.
- * Exports the public face ({@code io.statebus}) and the Agrona agent adapter ({@code io.statebus.agent}); the
- * engine's packages ({@code ring}, {@code publish}, {@code read}, {@code consume}) stay inside the module.
+ * Exports the public face ({@code io.statebus}), the Agrona agent adapter ({@code io.statebus.agent}) and the
+ * {@code Flow.Publisher} adapter ({@code io.statebus.flow}); the engine's packages ({@code ring}, {@code publish},
+ * {@code read}, {@code consume}) stay inside the module.
  */
 module io.statebus
 {
@@ -10,4 +11,5 @@ module io.statebus
 
     exports io.statebus;
     exports io.statebus.agent;
+    exports io.statebus.flow;
 }

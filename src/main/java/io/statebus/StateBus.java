@@ -3,6 +3,7 @@ package io.statebus;
 import io.statebus.consume.AsyncAwait;
 import io.statebus.consume.AwaitJoin;
 import io.statebus.consume.BlockingAwait;
+import io.statebus.consume.EngineAccess;
 import io.statebus.consume.ExecutorDelivery;
 import io.statebus.consume.HandlerThread;
 import io.statebus.consume.HandlerThreadWaitStrategy;
@@ -441,6 +442,25 @@ public final class StateBus<S> implements AutoCloseable
     Producer<S> producer()
     {
         return producer;
+    }
+
+    static
+    {
+        // the engine, for this module's adapters in other packages (io.statebus.flow), in a package the module does not export
+        EngineAccess.install(new EngineAccess.Access()
+        {
+            @Override
+            public <T> Producer<T> producer(final StateBus<T> bus)
+            {
+                return bus.producer;
+            }
+
+            @Override
+            public <T> Subscriptions<T> subscriptions(final StateBus<T> bus)
+            {
+                return bus.subscriptions;
+            }
+        });
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Delivers a subscription's transitions on a user's {@link Executor}: in order, never two callbacks at once, and
@@ -22,6 +23,12 @@ import java.util.function.Consumer;
  * <p>At most one drain task is in flight: the producer schedules one only when the state goes IDLE to SCHEDULED;
  * the task drains a batch, and either re-submits itself (to be fair to the executor's other work) or goes back to
  * IDLE and re-checks for work published meanwhile.
+ *
+ * <p>With a demand (a {@code Flow.Subscription}'s outstanding {@code request(n)}), a task delivers at most that
+ * many, and "work" means "something to deliver and demand for it, or an ending to report": with no demand the
+ * delivery stays IDLE and consumes nothing, so a {@code BLOCK} subscription holds the producer back once the ring
+ * is full. Whoever raises the demand calls {@link #wake()}: the same Dekker as with the producer (raise, fence,
+ * read the state here; write IDLE, fence, read the demand in the drain) leaves no demand unserved.
  */
 public final class ExecutorDelivery<S> implements PublishListener, Runnable
 {
@@ -51,6 +58,8 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
     private final TransitionHandler<S> handler;
     private final Executor executor;
     private final Consumer<Throwable> onEnd;
+    /** The most the handler may receive now, or null for no limit; only the handler lowers it (one per call). */
+    private final LongSupplier demand;
     @SuppressWarnings("unused")
     private volatile int state = IDLE;
     /** Whether a producer (or close) has notified this delivery since it registered (see {@link #start()}). */
@@ -80,6 +89,27 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
         final Executor executor,
         final Consumer<Throwable> onEnd)
     {
+        this(producer, subscription, handler, executor, onEnd, null);
+    }
+
+    /**
+     * @param producer     the bus's producer, which tells this delivery of each publish.
+     * @param subscription the reader to deliver from.
+     * @param handler      receives the transitions; it lowers {@code demand} by one for each.
+     * @param executor     runs the delivery tasks.
+     * @param onEnd        told how the delivery ended, or null.
+     * @param demand       how many transitions the handler may receive now ({@code Long.MAX_VALUE}: no limit), or
+     *                     null for no limit; call {@link #wake()} after raising it.
+     */
+    public ExecutorDelivery(
+        final Producer<S> producer,
+        final Reader<S> subscription,
+        final TransitionHandler<S> handler,
+        final Executor executor,
+        final Consumer<Throwable> onEnd,
+        final LongSupplier demand)
+    {
+        this.demand = demand;
         this.onEnd = onEnd;
         this.producer = producer;
         this.subscription = subscription;
@@ -113,7 +143,7 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
         CompletableFuture.delayedExecutor(RegistrationWindow.NANOS, TimeUnit.NANOSECONDS, executor)
             .execute(() ->
             {
-                if (!(notifiedCoversWindow && notified) && subscription.hasWorkOrClosed())
+                if (!(notifiedCoversWindow && notified) && hasWork())
                 {
                     schedule();
                 }
@@ -128,7 +158,32 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
         {
             notified = true; // written once: later notifications only read it
         }
+        if (demand == null || demand.getAsLong() > 0 || !subscription.isOpen())
+        {
+            schedule(); // with no demand a publish is no work (a close still is): no task per publish
+        }
+    }
+
+    /** The demand was raised (or the subscription ended): deliver, unless a task is already in flight. */
+    public void wake()
+    {
         schedule();
+    }
+
+    /** Anything to do: a transition to deliver with demand for it, or an ending to report. */
+    private boolean hasWork()
+    {
+        if (demand == null || demand.getAsLong() > 0)
+        {
+            return subscription.hasWorkOrClosed();
+        }
+        // no demand: only an ending (closed, failed, or the bus closed with nothing left to deliver) is work
+        return subscription.isEnded() || (subscription.isDraining() && subscription.lag() == 0);
+    }
+
+    private int limit()
+    {
+        return demand == null ? BATCH : (int)Math.min(BATCH, demand.getAsLong());
     }
 
     private void schedule()
@@ -192,7 +247,7 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
             final int delivered;
             try
             {
-                delivered = subscription.pollAvailable(handler, BATCH);
+                delivered = subscription.pollAvailable(handler, limit());
             }
             catch (final RuntimeException | Error ex)
             {
@@ -226,7 +281,7 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
             // Dekker with the producer: it publishes, fences, then reads state; we write state, fence, then
             // read the cursor, so one of us sees the other and no transition is left undelivered.
             VarHandle.fullFence();
-            if (!subscription.hasWorkOrClosed() || !STATE.compareAndSet(this, IDLE, SCHEDULED))
+            if (!hasWork() || !STATE.compareAndSet(this, IDLE, SCHEDULED))
             {
                 return;
             }

@@ -1,0 +1,72 @@
+package io.statebus.consume;
+
+import io.statebus.StateBus;
+import io.statebus.publish.Producer;
+import io.statebus.read.Subscriptions;
+
+import java.util.Objects;
+
+/**
+ * How an adapter in another package of this module (the {@code Flow.Publisher} in {@code io.statebus.flow}) reaches
+ * a bus's engine, which {@link StateBus} keeps private: the bus installs an {@link Access} once, when its class is
+ * initialized. This package is not exported, so nothing outside the module can call it.
+ */
+public final class EngineAccess
+{
+    /** What {@link StateBus} hands out: its way in and its joins. */
+    public interface Access
+    {
+        /**
+         * @param bus a bus.
+         * @param <S> its state type.
+         * @return its producer (listeners, the publish path).
+         */
+        <S> Producer<S> producer(StateBus<S> bus);
+
+        /**
+         * @param bus a bus.
+         * @param <S> its state type.
+         * @return where its readers join and leave.
+         */
+        <S> Subscriptions<S> subscriptions(StateBus<S> bus);
+    }
+
+    /** Written once, by StateBus's class initializer, which happens-before any use of a bus instance. */
+    private static volatile Access access;
+
+    private EngineAccess()
+    {
+    }
+
+    /**
+     * Installs the bus's access; once only.
+     *
+     * @param installed the access.
+     * @throws IllegalStateException if one is installed already.
+     */
+    public static void install(final Access installed)
+    {
+        Objects.requireNonNull(installed, "access must not be null");
+        synchronized (EngineAccess.class)
+        {
+            if (access != null)
+            {
+                throw new IllegalStateException("engine access is installed already");
+            }
+            access = installed;
+        }
+    }
+
+    /**
+     * @return the access; present once any {@link StateBus} exists (its class is then initialized).
+     */
+    public static Access get()
+    {
+        final Access installed = access;
+        if (installed == null)
+        {
+            throw new IllegalStateException("StateBus is not initialized");
+        }
+        return installed;
+    }
+}

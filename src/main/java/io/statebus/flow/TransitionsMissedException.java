@@ -1,0 +1,53 @@
+package io.statebus.flow;
+
+/**
+ * What a {@link io.statebus.Policy#GAP} subscriber of a {@link TransitionPublisher} receives in {@code onError}
+ * when the producer lapped it: exactly which transitions it missed. It ends the stream; the subscriber received
+ * every transition before {@link #firstMissed()}, in order, and none after. To go on, subscribe again (a new join
+ * snapshot).
+ */
+public final class TransitionsMissedException extends IllegalStateException
+{
+    private static final long serialVersionUID = 1L;
+
+    /** The sequence of the first transition missed. */
+    private final long firstMissed;
+    /** The sequence of the last transition missed, as far as the lap was seen when it was found. */
+    private final long lastMissed;
+
+    /**
+     * @param firstMissed the sequence of the first transition missed.
+     * @param lastMissed  the sequence of the last transition missed.
+     */
+    public TransitionsMissedException(final long firstMissed, final long lastMissed)
+    {
+        super("subscriber was lapped: transitions #" + firstMissed + "..#" + lastMissed + " (" +
+            (lastMissed - firstMissed + 1) + ") were overwritten before it requested them; the stream ends here");
+        this.firstMissed = firstMissed;
+        this.lastMissed = lastMissed;
+    }
+
+    /**
+     * @return the sequence of the first transition missed: the subscriber received every one before it.
+     */
+    public long firstMissed()
+    {
+        return firstMissed;
+    }
+
+    /**
+     * @return the sequence of the last transition missed: the ring still held the one after it.
+     */
+    public long lastMissed()
+    {
+        return lastMissed;
+    }
+
+    /**
+     * @return how many transitions were missed: {@code lastMissed() - firstMissed() + 1}.
+     */
+    public long missed()
+    {
+        return lastMissed - firstMissed + 1;
+    }
+}
