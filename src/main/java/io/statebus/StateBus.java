@@ -7,6 +7,7 @@ import io.statebus.consume.EngineAccess;
 import io.statebus.consume.ExecutorDelivery;
 import io.statebus.consume.HandlerThread;
 import io.statebus.consume.HandlerThreadWaitStrategy;
+import io.statebus.consume.LoggedErrors;
 import io.statebus.publish.Producer;
 import io.statebus.publish.PublishResult;
 import io.statebus.read.ConsumedBy;
@@ -14,6 +15,7 @@ import io.statebus.read.Reader;
 import io.statebus.read.Subscriptions;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
+import org.agrona.ErrorHandler;
 
 import java.util.List;
 import java.util.Objects;
@@ -60,6 +62,7 @@ public final class StateBus<S> implements AutoCloseable
     private final ThreadFactory handlerThreadFactory;
     private final Policy awaitPolicy;
     private final ProducerMode mode;
+    private final ErrorHandler errors;
 
     StateBus(
         final StateIds<S> ids,
@@ -68,7 +71,8 @@ public final class StateBus<S> implements AutoCloseable
         final HandlerThreadWaitStrategy handlerThreadWaits,
         final ThreadFactory handlerThreadFactory,
         final Policy awaitPolicy,
-        final ProducerMode mode)
+        final ProducerMode mode,
+        final ErrorHandler errors)
     {
         this.ids = ids;
         this.ring = ring;
@@ -78,6 +82,7 @@ public final class StateBus<S> implements AutoCloseable
         this.handlerThreadFactory = handlerThreadFactory;
         this.awaitPolicy = awaitPolicy;
         this.mode = mode;
+        this.errors = errors;
     }
 
     /**
@@ -212,7 +217,8 @@ public final class StateBus<S> implements AutoCloseable
      * Joins the bus and starts a dedicated thread (from the builder's thread factory) that waits with the bus's
      * wait strategy and delivers every transition to {@code handler}, telling it where each batch ends. The
      * thread ends when the subscription or the bus is closed (after delivering what was published before), or
-     * when the handler throws, which fails the subscription.
+     * when the handler throws, which fails the subscription and goes to the builder's error handler. The handler's
+     * {@link TransitionHandler#onStart} runs on the thread first, its {@link TransitionHandler#onStop} last.
      *
      * @param policy  what happens when this subscription is a whole ring behind.
      * @param handler receives the transitions on the handler thread.
@@ -227,7 +233,7 @@ public final class StateBus<S> implements AutoCloseable
         final Reader<S> reader = subscriptions.join(policy, -1);
         try
         {
-            HandlerThread.start(reader, handler, handlerThreadFactory, handlerThreadWaits);
+            HandlerThread.start(reader, handler, handlerThreadFactory, handlerThreadWaits, errors);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -241,7 +247,8 @@ public final class StateBus<S> implements AutoCloseable
      * Joins the bus and delivers every transition to {@code handler} on {@code executor} (an event loop, a pool,
      * a virtual thread per task): in order, never two callbacks at once, with no queue but the ring. A task
      * delivers at most a few hundred transitions, then re-submits itself. A rejected task or a throwing handler
-     * fails the subscription; neither reaches the producer. A same-thread executor ({@code Runnable::run}) works
+     * fails the subscription and goes to the builder's error handler; neither reaches the producer. The handler's
+     * {@link TransitionHandler#onStart} runs in the first task, its {@link TransitionHandler#onStop} in the last. A same-thread executor ({@code Runnable::run}) works
      * too: the handler then runs inside the producer's {@code set} after any lock is released (so it may publish,
      * see {@link TransitionHandler}, or close), and inside this call for what was published before it. Shortly
      * after this call the JDK's shared delay thread may check once for a publish that raced the subscription.
@@ -256,8 +263,19 @@ public final class StateBus<S> implements AutoCloseable
         Objects.requireNonNull(handler, "handler must not be null");
         Objects.requireNonNull(executor, "executor must not be null");
         final Reader<S> reader = subscriptions.join(policy, -1);
-        new ExecutorDelivery<>(producer, reader, handler, executor, null).start(ConsumedBy.EXECUTOR);
+        new ExecutorDelivery<>(producer, reader, handler, executor, ended -> reportFailure(reader))
+            .start(ConsumedBy.EXECUTOR);
         return new Subscription<>(this, reader);
+    }
+
+    /** An executor subscription ended: its handler's (or its executor's) failure goes to the error handler. */
+    private void reportFailure(final Reader<S> reader)
+    {
+        final Throwable failure = reader.failure();
+        if (failure != null)
+        {
+            LoggedErrors.report(errors, failure);
+        }
     }
 
     /**

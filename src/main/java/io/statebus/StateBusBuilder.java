@@ -4,6 +4,7 @@ import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import io.statebus.consume.HandlerThreadFactory;
 import io.statebus.consume.HandlerThreadWaitStrategy;
+import io.statebus.consume.LoggedErrors;
 import io.statebus.publish.MultiProducer;
 import io.statebus.publish.Producer;
 import io.statebus.publish.SingleProducer;
@@ -11,6 +12,7 @@ import io.statebus.publish.TransitionRules;
 import io.statebus.ring.NoClock;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -48,6 +50,7 @@ public final class StateBusBuilder<S>
     private boolean[] allowed;
     private ThreadFactory handlerThreadFactory = new HandlerThreadFactory();
     private Policy awaitPolicy = Policy.BLOCK;
+    private ErrorHandler errorHandler = LoggedErrors.INSTANCE;
 
     StateBusBuilder(final S initial, final StateIds<S> table)
     {
@@ -207,6 +210,21 @@ public final class StateBusBuilder<S>
     }
 
     /**
+     * Where a handler's failure goes when a handler thread or an executor runs it (a poller receives the exception
+     * itself): Agrona's {@link ErrorHandler} shape, called on the consuming thread after the subscription has
+     * failed, which it does alone (the producer and other subscriptions go on). Default: logged at ERROR through
+     * {@link System.Logger} {@code "io.statebus"}. What it throws is logged instead.
+     *
+     * @param errorHandler told of each failed subscription's cause.
+     * @return this builder.
+     */
+    public StateBusBuilder<S> errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler must not be null");
+        return this;
+    }
+
+    /**
      * Allocates the ring and every slot.
      *
      * @return the bus, in the initial state at sequence 0.
@@ -229,7 +247,7 @@ public final class StateBusBuilder<S>
         final IdleStrategy idle = producerIdle != null ? producerIdle : new BackoffIdleStrategy(64, 16, 1, 50_000);
         final Producer<S> producer = mode == ProducerMode.MULTI ?
             new MultiProducer<>(ring, table, rules, clock, idle) : new SingleProducer<>(ring, table, rules, clock, idle);
-        return new StateBus<>(table, ring, producer, waits, handlerThreadFactory, awaitPolicy, mode);
+        return new StateBus<>(table, ring, producer, waits, handlerThreadFactory, awaitPolicy, mode, errorHandler);
     }
 }
 

@@ -38,4 +38,25 @@ public interface TransitionHandler<S>
     default void onGap(final Gap<S> gap)
     {
     }
+
+    /**
+     * Called once on the consuming thread before the first transition, by a handler thread, an executor
+     * subscription and a {@code SubscriptionAgent} (a poller calls its handler only when it polls, so it knows
+     * already): the state and sequence this subscription joined at, which the first transition's {@code from}
+     * equals. An exception thrown here fails the subscription as one thrown by {@link #onTransition} does.
+     *
+     * @param joinState    the state at the join snapshot.
+     * @param joinSequence the sequence of the join snapshot.
+     */
+    default void onStart(final S joinState, final long joinSequence)
+    {
+    }
+
+    /**
+     * Called once on the consuming thread after the last callback, when the handler thread or executor
+     * subscription ends (closed, failed, or drained after the bus closed), or the agent is closed.
+     */
+    default void onStop()
+    {
+    }
 }

@@ -74,10 +74,19 @@ public final class SubscriptionAgent<S> implements Agent
         }
     }
 
+    /** Tells the handler where the subscription joined ({@link TransitionHandler#onStart}), on the runner's thread. */
+    @Override
+    public void onStart()
+    {
+        handler.onStart(subscription.joinState(), subscription.joinSequence());
+    }
+
+    /** Closes the subscription, then tells the handler ({@link TransitionHandler#onStop}). */
     @Override
     public void onClose()
     {
         subscription.close();
+        handler.onStop();
     }
 
     @Override

@@ -73,6 +73,10 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
      * only the thread in the loop writes and reads it.
      */
     private Thread ranInlineOn;
+    /** Set once the delivery has ended (its last task ran, or the executor refused one): nothing more to schedule. */
+    private volatile boolean ended;
+    /** Whether the handler's onStart ran; read and written only by the task running (tasks never overlap). */
+    private boolean started;
 
     /**
      * @param producer     the bus's producer, which tells this delivery of each publish.
@@ -158,6 +162,10 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
         {
             notified = true; // written once: later notifications only read it
         }
+        if (ended)
+        {
+            return;
+        }
         if (demand == null || demand.getAsLong() > 0 || !subscription.isOpen())
         {
             schedule(); // with no demand a publish is no work (a close still is): no task per publish
@@ -214,6 +222,7 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
 
     private void end(final RuntimeException cause)
     {
+        ended = true; // before the fail below, whose release wakes this delivery once more
         state = IDLE;
         RuntimeException reported = cause;
         if (subscription.isOpen())
@@ -226,9 +235,37 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
             reported = new StateBusClosedException("closed; the executor refused the final delivery: " + cause, cause);
         }
         producer.removeListener(this);
+        stopHandler();
         if (onEnd != null)
         {
             onEnd.accept(reported);
+        }
+    }
+
+    /** The handler's onStart; if it throws, the subscription fails as if onTransition had thrown. */
+    private void start()
+    {
+        try
+        {
+            handler.onStart(subscription.joinState(), subscription.joinSequence());
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            subscription.fail(ex);
+            throw ex;
+        }
+    }
+
+    /** The handler's onStop, once the delivery has ended; what it throws goes with the ending to onEnd's owner. */
+    private void stopHandler()
+    {
+        try
+        {
+            handler.onStop();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            LoggedErrors.INSTANCE.onError(ex);
         }
     }
 
@@ -247,13 +284,20 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
             final int delivered;
             try
             {
+                if (!started)
+                {
+                    started = true;
+                    start();
+                }
                 delivered = subscription.pollAvailable(handler, limit());
             }
             catch (final RuntimeException | Error ex)
             {
                 runner = null;
+                ended = true;
                 // a throwing handler failed the subscription; closed means drained: either way, stop
                 producer.removeListener(this);
+                stopHandler();
                 if (onEnd != null)
                 {
                     onEnd.accept(ex); // an await's future ends with it, not at its timeout

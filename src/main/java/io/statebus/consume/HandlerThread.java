@@ -5,6 +5,7 @@ import com.lmax.disruptor.TimeoutException;
 import io.statebus.TransitionHandler;
 import io.statebus.read.ConsumedBy;
 import io.statebus.read.Reader;
+import org.agrona.ErrorHandler;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,12 +22,18 @@ public final class HandlerThread<S>
     private final Reader<S> reader;
     private final TransitionHandler<S> handler;
     private final HandlerThreadWaitStrategy waits;
+    private final ErrorHandler errors;
 
-    private HandlerThread(final Reader<S> reader, final TransitionHandler<S> handler, final HandlerThreadWaitStrategy waits)
+    private HandlerThread(
+        final Reader<S> reader,
+        final TransitionHandler<S> handler,
+        final HandlerThreadWaitStrategy waits,
+        final ErrorHandler errors)
     {
         this.reader = reader;
         this.handler = handler;
         this.waits = waits;
+        this.errors = errors;
     }
 
     /**
@@ -36,6 +43,7 @@ public final class HandlerThread<S>
      * @param handler receives the transitions.
      * @param factory makes the thread.
      * @param waits   the bus's wait strategy, which from now on signals while this thread runs.
+     * @param errors  told of the handler's failure, which ends the subscription.
      * @param <S>     the state type.
      * @throws IllegalStateException if the factory returned no thread; whatever the factory or
      *                               {@code Thread.start} threw passes through.
@@ -44,9 +52,10 @@ public final class HandlerThread<S>
         final Reader<S> reader,
         final TransitionHandler<S> handler,
         final ThreadFactory factory,
-        final HandlerThreadWaitStrategy waits)
+        final HandlerThreadWaitStrategy waits,
+        final ErrorHandler errors)
     {
-        final HandlerThread<S> task = new HandlerThread<>(reader, handler, waits);
+        final HandlerThread<S> task = new HandlerThread<>(reader, handler, waits, errors);
         // Counted before any thread can run the task. Exactly one of the task and the failure path below uncounts
         // it: a factory may hand back a thread that already runs the task, and then start() throws.
         final AtomicBoolean unclaimed = new AtomicBoolean(true);
@@ -82,11 +91,17 @@ public final class HandlerThread<S>
         try
         {
             HandlerThreadWaitStrategy.firstWaitNotBefore(firstWaitNotBefore);
+            handler.onStart(reader.joinState(), reader.joinSequence());
             deliverUntilEnded();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            reader.fail(ex); // onStart threw: the subscription fails as if onTransition had
         }
         finally
         {
             waits.handlerThreadEnded();
+            stopped();
         }
     }
 
@@ -132,6 +147,24 @@ public final class HandlerThread<S>
             {
                 return; // a draining reader goes on: its next wait is alerted and drains
             }
+        }
+    }
+
+    /** The thread's last act: the handler's onStop, and its failure (if it failed) to the error handler. */
+    private void stopped()
+    {
+        try
+        {
+            handler.onStop();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            LoggedErrors.report(errors, ex);
+        }
+        final Throwable failure = reader.failure();
+        if (failure != null)
+        {
+            LoggedErrors.report(errors, failure);
         }
     }
 

@@ -309,6 +309,10 @@ public final class Reader<S>
         if (attached != null)
         {
             registry.producer.removeListener(attached);
+            if (consumedBy == ConsumedBy.EXECUTOR)
+            {
+                attached.onPublish(); // one more task, which finds this reader closed and ends the delivery
+            }
         }
         registry.removed(this);
         barrier.alert();
