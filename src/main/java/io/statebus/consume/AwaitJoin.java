@@ -57,6 +57,12 @@ public final class AwaitJoin<S>
         return new AwaitJoin<>(subscriptions.join(policy, -1), null);
     }
 
+    /** Gives the await up: its reader stops gating at once; idempotent. */
+    public void close()
+    {
+        reader.close();
+    }
+
     /** The join sequence's transition, as a copy; null if the producer lapped its slot before it was read. */
     private static <S> Transition<S> transitionAt(final Reader<S> reader)
     {
