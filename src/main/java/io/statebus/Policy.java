@@ -18,5 +18,12 @@ public enum Policy
      * still in the ring. {@code delivered + missed == published since join}, always; a torn transition is never
      * delivered.
      */
-    GAP
+    GAP,
+
+    /**
+     * {@link #GAP} that keeps up rather than catches up (conflation, as a monitor of the latest state wants): when
+     * lapped it resumes at the latest transition instead of the oldest still in the ring, so it is not lapped again
+     * at once. Everything it skips is in its gap notice; the accounting stays exact.
+     */
+    CONFLATE
 }

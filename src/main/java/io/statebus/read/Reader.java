@@ -170,7 +170,7 @@ public final class Reader<S>
      */
     public int deliver(final TransitionHandler<S> handler, final long next, final long available, final int limit)
     {
-        if (policy == Policy.GAP)
+        if (policy != Policy.BLOCK)
         {
             return ValidatedRead.deliver(this, handler, next, available, limit);
         }

@@ -14,7 +14,8 @@ import io.statebus.ring.TransitionRing;
  * <pre>
  *  1. w = slot[s]                 one load: whole, never torn
  *  2. tag(w) == s ?               yes: deliver (with its timestamp, re-checked if stamped); no: lapped at s
- *  3. lapped: missed += resume - s; resume = max(s + 1, head - capacity + 1); notice before the next delivery
+ *  3. lapped: missed += resume - s; resume = max(s + 1, head - capacity + 1) (CONFLATE: the cursor); notice
+ *     before the next delivery
  * </pre>
  */
 final class ValidatedRead
@@ -34,6 +35,7 @@ final class ValidatedRead
         final TransitionRing ring = reader.ring;
         final int capacity = ring.capacity();
         final long stop = reader.policy == Policy.BLOCK ? reader.validateUpTo : Long.MAX_VALUE;
+        final boolean conflate = reader.policy == Policy.CONFLATE;
         long end = Math.min(Math.min(firstAvailable, next + limit - 1), stop);
         long s = next;
         int count = 0;
@@ -49,7 +51,8 @@ final class ValidatedRead
                     // lapped: the producer has claimed at least a ring past s
                     final long available = ring.cursor();
                     final long head = Math.max(available, SlotWord.sequence(word, s));
-                    final long resume = Math.max(s + 1, head - capacity + 1);
+                    // the oldest slot the ring may still hold, or (conflation) the latest transition
+                    final long resume = Math.max(s + 1, conflate ? available : head - capacity + 1);
                     if (reader.pendingGapFirst < 0)
                     {
                         reader.pendingGapFirst = s;
