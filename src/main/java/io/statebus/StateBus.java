@@ -16,6 +16,7 @@ import io.statebus.ring.TransitionRing;
 import org.agrona.ErrorHandler;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -260,6 +261,71 @@ public final class StateBus<S> implements AutoCloseable
             throw ex;
         }
         return new Subscription<>(this, reader);
+    }
+
+    /**
+     * Joins the bus as a pipeline stage after {@code upstream}: this subscription sees a transition only once every
+     * upstream stage has consumed it (chains and diamonds, as the Disruptor's {@code handleEventsWith(a).then(b)}),
+     * for example journal, then replicate, then business logic. Consume it with {@link Subscription#poll}. With
+     * {@link Policy#BLOCK} nothing is lost along the graph: the producer waits for the slowest stage. A closed or
+     * failed upstream stage stops holding this one back. Stages are made upstream first, so a graph has no cycle.
+     *
+     * @param upstream the stages this one comes after: subscriptions of this bus, at least one.
+     * @param policy   what happens when this subscription is a whole ring behind.
+     * @return a new open subscription.
+     * @throws IllegalArgumentException if {@code upstream} is empty or holds a subscription of another bus.
+     * @throws StateBusClosedException  if the bus is closed.
+     */
+    public Subscription<S> subscribeAfter(final List<Subscription<S>> upstream, final Policy policy)
+    {
+        return new Subscription<>(this, subscriptions.join(policy, -1, stages(upstream)));
+    }
+
+    /**
+     * {@link #subscribeAfter(List, Policy)} consumed by a dedicated handler thread, as
+     * {@link #subscribe(Policy, TransitionHandler)} is.
+     *
+     * @param upstream the stages this one comes after: subscriptions of this bus, at least one.
+     * @param policy   what happens when this subscription is a whole ring behind.
+     * @param handler  receives the transitions on the handler thread.
+     * @return the running subscription.
+     * @throws IllegalArgumentException if {@code upstream} is empty or holds a subscription of another bus.
+     * @throws StateBusClosedException  if the bus is closed.
+     */
+    public Subscription<S> subscribeAfter(
+        final List<Subscription<S>> upstream, final Policy policy, final TransitionHandler<S> handler)
+    {
+        Objects.requireNonNull(handler, "handler must not be null");
+        final Reader<S> reader = subscriptions.join(policy, -1, stages(upstream));
+        try
+        {
+            HandlerThread.start(reader, handler, handlerThreadFactory, handlerThreadWaits, errors);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            reader.close();
+            throw ex;
+        }
+        return new Subscription<>(this, reader);
+    }
+
+    private List<Reader<S>> stages(final List<Subscription<S>> upstream)
+    {
+        Objects.requireNonNull(upstream, "upstream must not be null");
+        if (upstream.isEmpty())
+        {
+            throw new IllegalArgumentException("a pipeline stage needs at least one upstream stage");
+        }
+        final List<Reader<S>> readers = new ArrayList<>(upstream.size());
+        for (final Subscription<S> stage : upstream)
+        {
+            if (Objects.requireNonNull(stage, "an upstream stage must not be null").bus() != this)
+            {
+                throw new IllegalArgumentException("an upstream stage must be a subscription of the same bus");
+            }
+            readers.add(stage.reader());
+        }
+        return readers;
     }
 
     /**

@@ -168,6 +168,11 @@ public final class Subscription<S> implements AutoCloseable
         return bus;
     }
 
+    Reader<S> reader()
+    {
+        return reader;
+    }
+
     @Override
     public String toString()
     {

@@ -172,13 +172,22 @@ public final class HandlerThread<S>
     {
         try
         {
-            long next = reader.position() + 1;
-            long available = reader.ring().cursor();
-            while (available >= next && reader.isDraining())
+            while (reader.isDraining())
             {
-                reader.deliver(handler, next, available, Integer.MAX_VALUE);
-                next = reader.position() + 1;
-                available = reader.ring().cursor();
+                final long next = reader.position() + 1;
+                final long available = reader.available(); // upstream stages, if any, drain first
+                if (available >= next)
+                {
+                    reader.deliver(handler, next, available, Integer.MAX_VALUE);
+                }
+                else if (available >= reader.ring().cursor())
+                {
+                    return; // all delivered
+                }
+                else
+                {
+                    Thread.onSpinWait(); // an upstream stage is still draining: it has that much left, no more
+                }
             }
         }
         catch (final Throwable ignore)

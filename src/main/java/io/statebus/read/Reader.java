@@ -63,6 +63,8 @@ public final class Reader<S>
     /** Sequences up to here (a replay) are read validated even under BLOCK. */
     final long validateUpTo;
     private final Subscriptions<S> registry;
+    /** The positions of the stages this reader comes after (a pipeline), or none. */
+    private final Sequence[] upstream;
     private final SequenceBarrier barrier;
 
     volatile int status = OPEN;
@@ -95,7 +97,8 @@ public final class Reader<S>
         final Sequence sequence,
         final long joinSequence,
         final int joinStateId,
-        final long validateUpTo)
+        final long validateUpTo,
+        final Sequence[] upstream)
     {
         this.registry = registry;
         this.ring = registry.ring;
@@ -105,7 +108,8 @@ public final class Reader<S>
         this.joinSequence = joinSequence;
         this.joinStateId = joinStateId;
         this.validateUpTo = validateUpTo;
-        this.barrier = ring.newBarrier();
+        this.upstream = upstream;
+        this.barrier = ring.sequencer().newBarrier(upstream);
     }
 
     /**
@@ -141,12 +145,12 @@ public final class Reader<S>
             throw closedException();
         }
         final long next = sequence.get() + 1;
-        final long available = ring.cursor(); // acquire: every slot up to it was written before it was published
+        final long available = available(); // acquire: every slot up to it was written before it was published
         if (available < next)
         {
-            if (now == OPEN)
+            if (now == OPEN || available(ring.cursor()) < ring.cursor())
             {
-                return 0;
+                return 0; // nothing published yet, or (draining) upstream stages still have work before this one
             }
             // DRAINING is set after the last publish close() waited for: a cursor load after reading it sees it
             final long last = ring.cursor();
@@ -157,6 +161,18 @@ public final class Reader<S>
             return deliver(handler, next, last, limit);
         }
         return deliver(handler, next, available, limit);
+    }
+
+    /** @return the latest sequence this reader may read: the cursor, or the slowest open upstream stage before it. */
+    public long available()
+    {
+        return available(ring.cursor());
+    }
+
+    private long available(final long cursor)
+    {
+        final Sequence[] stages = upstream;
+        return stages.length == 0 ? cursor : Math.min(cursor, com.lmax.disruptor.util.Util.getMinimumSequence(stages));
     }
 
     /**
@@ -371,7 +387,7 @@ public final class Reader<S>
     /** @return true if a published transition is not consumed yet, or this reader is no longer open. */
     public boolean hasWorkOrClosed()
     {
-        return ring.cursor() > sequence.get() || status != OPEN;
+        return available() > sequence.get() || status != OPEN;
     }
 
     /** @return the policy. */
@@ -449,5 +465,10 @@ public final class Reader<S>
     Sequence gate()
     {
         return sequence;
+    }
+
+    Subscriptions<S> registry()
+    {
+        return registry;
     }
 }

@@ -48,9 +48,35 @@ public final class Subscriptions<S>
      * @throws StateBusClosedException    if the bus is closed.
      * @throws ReplayUnavailableException if {@code fromSequence} is no longer, or not yet, in the ring.
      */
-    public synchronized Reader<S> join(final Policy policy, final long fromSequence)
+    public Reader<S> join(final Policy policy, final long fromSequence)
+    {
+        return join(policy, fromSequence, List.of());
+    }
+
+    /**
+     * Joins as a pipeline stage: the reader sees a transition only after every one of {@code after} has consumed
+     * it (while it is open), as the Disruptor's {@code handleEventsWith(a).then(b)} does.
+     *
+     * @param policy       the reader's policy.
+     * @param fromSequence the first sequence to receive (a replay), or -1 for "after now".
+     * @param after        the upstream stages, readers of this bus.
+     * @return a new open reader.
+     * @throws IllegalArgumentException if a stage is of another bus.
+     * @throws StateBusClosedException  if the bus is closed.
+     */
+    public synchronized Reader<S> join(final Policy policy, final long fromSequence, final List<Reader<S>> after)
     {
         Objects.requireNonNull(policy, "policy must not be null");
+        final Sequence[] upstream = new Sequence[after.size()];
+        for (int i = 0; i < upstream.length; i++)
+        {
+            final Reader<S> stage = Objects.requireNonNull(after.get(i), "an upstream stage must not be null");
+            if (stage.registry() != this)
+            {
+                throw new IllegalArgumentException("an upstream stage must be a subscription of the same bus");
+            }
+            upstream[i] = new UpstreamPosition(stage);
+        }
         if (closed)
         {
             throw new StateBusClosedException("bus is closed: cannot subscribe");
@@ -87,7 +113,7 @@ public final class Subscriptions<S>
             joinStateId = SlotWord.fromId(first);
         }
         gate.set(joinSequence);
-        final Reader<S> reader = new Reader<>(this, policy, gate, joinSequence, joinStateId, latest);
+        final Reader<S> reader = new Reader<>(this, policy, gate, joinSequence, joinStateId, latest, upstream);
         open.add(reader);
         return reader;
     }

@@ -1,0 +1,157 @@
+package io.statebus;
+
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.statebus.Connection.CONNECTING;
+import static io.statebus.Connection.DISCONNECTED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Pipelines (chains and diamonds): a stage sees a transition only after every upstream stage has consumed it;
+ * with BLOCK nothing is lost along the graph; a closed upstream stage stops holding the others back.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PipelineStagesTest
+{
+    private static final int STATES = 5;
+
+    /** Records what a stage has processed, before its batch ends (so before its position moves past it). */
+    private static class Stage implements TransitionHandler<Integer>
+    {
+        final ConcurrentHashMap.KeySetView<Long, Boolean> seen = ConcurrentHashMap.newKeySet();
+        final AtomicLong last = new AtomicLong();
+
+        @Override
+        public void onTransition(final Transition<Integer> t, final boolean endOfBatch)
+        {
+            seen.add(t.sequence());
+            last.set(t.sequence());
+        }
+    }
+
+    @Test
+    void aDiamondStageSeesEachTransitionOnlyAfterBothUpstreamStagesAndLosesNothing() throws Exception
+    {
+        final int total = 50_000;
+        try (StateBus<Integer> bus = StateBus.builder(0, TestStates.integers(STATES)).capacity(64).build())
+        {
+            final Stage journal = new Stage();
+            final Stage replicate = new Stage();
+            final Subscription<Integer> a = bus.subscribe(Policy.BLOCK, journal);
+            final Subscription<Integer> b = bus.subscribe(Policy.BLOCK, replicate);
+            final Subscription<Integer> logic = bus.subscribeAfter(List.of(a, b), Policy.BLOCK);
+            final Thread producer = producer(bus, total);
+            producer.start();
+            final long[] expected = {1};
+            final long[] early = {0};
+            final IdleStrategy idle = new BackoffIdleStrategy();
+            while (expected[0] <= total)
+            {
+                idle.idle(logic.poll((t, end) ->
+                {
+                    assertThat(t.sequence()).isEqualTo(expected[0]++);
+                    if (!journal.seen.contains(t.sequence()) || !replicate.seen.contains(t.sequence()))
+                    {
+                        early[0]++;
+                    }
+                }, 256));
+            }
+            TestAwait.ended(producer);
+            assertThat(early[0]).as("transitions seen before both upstream stages had them").isZero();
+            assertThat(logic.delivered()).isEqualTo(total);
+            assertThat(journal.seen).hasSize(total);
+            assertThat(replicate.seen).hasSize(total);
+        }
+    }
+
+    @Test
+    void aChainOfHandlerThreadsKeepsItsOrderAndAClosedUpstreamStopsHoldingItBack() throws Exception
+    {
+        try (StateBus<Integer> bus = StateBus.builder(0, TestStates.integers(STATES)).capacity(16).build())
+        {
+            final Stage first = new Stage();
+            final Subscription<Integer> a = bus.subscribe(Policy.BLOCK, first);
+            final AtomicLong early = new AtomicLong();
+            final Stage second = new Stage()
+            {
+                @Override
+                public void onTransition(final Transition<Integer> t, final boolean endOfBatch)
+                {
+                    if (!first.seen.contains(t.sequence()))
+                    {
+                        early.incrementAndGet();
+                    }
+                    super.onTransition(t, endOfBatch);
+                }
+            };
+            final Subscription<Integer> b = bus.subscribeAfter(List.of(a), Policy.BLOCK, second);
+            publish(bus, 1_000);
+            TestAwait.until(() -> second.last.get() == 1_000, "the second stage has all");
+            assertThat(early.get()).isZero();
+
+            a.close(); // the first stage is gone: the second goes on from where the ring is
+            publish(bus, 1_000);
+            TestAwait.until(() -> second.last.get() == 2_000, "the second stage goes on without the first");
+            assertThat(b.missed()).isZero();
+            assertThat(second.seen).hasSize(2_000);
+        }
+    }
+
+    @Test
+    void whenTheBusClosesADownstreamStageDeliversEverythingAfterItsUpstream() throws Exception
+    {
+        final StateBus<Integer> bus = StateBus.builder(0, TestStates.integers(STATES)).capacity(64).build();
+        final Subscription<Integer> a = bus.subscribe(Policy.BLOCK);
+        final Subscription<Integer> b = bus.subscribeAfter(List.of(a), Policy.BLOCK);
+        publish(bus, 10);
+        bus.close();
+        assertThat(b.poll((t, end) -> { }, 100)).as("nothing before the upstream stage").isZero();
+        assertThat(a.poll((t, end) -> { }, 100)).isEqualTo(10);
+        final long[] count = {0};
+        assertThat(b.poll((t, end) -> count[0]++, 100)).isEqualTo(10);
+        assertThat(count[0]).isEqualTo(10);
+        assertThatThrownBy(() -> b.poll((t, end) -> { }, 100)).isInstanceOf(StateBusClosedException.class)
+            .hasMessage("bus is closed and every transition published before was delivered");
+    }
+
+    @Test
+    void badStagesAreRefusedAndNothingIsSubscribed()
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).build();
+             StateBus<Connection> other = StateBus.builder(DISCONNECTED).capacity(8).build())
+        {
+            final Subscription<Connection> foreign = other.subscribe(Policy.BLOCK);
+            assertThatThrownBy(() -> bus.subscribeAfter(List.of(foreign), Policy.BLOCK))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("an upstream stage must be a subscription of the same bus");
+            assertThatThrownBy(() -> bus.subscribeAfter(List.of(), Policy.BLOCK))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a pipeline stage needs at least one upstream stage");
+            assertThatThrownBy(() -> bus.subscribeAfter(null, Policy.BLOCK)).isInstanceOf(NullPointerException.class);
+            assertThat(bus.subscriptionCount()).isZero();
+            assertThat(bus.set(CONNECTING)).isEqualTo(1);
+        }
+    }
+
+    private static void publish(final StateBus<Integer> bus, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            bus.set((int)((bus.latestSequence() + 1) % STATES));
+        }
+    }
+
+    private static Thread producer(final StateBus<Integer> bus, final int count)
+    {
+        return new Thread(() -> publish(bus, count), "producer");
+    }
+}
