@@ -1,6 +1,10 @@
 package io.statebus;
 
+import io.statebus.read.ConsumedBy;
 import io.statebus.read.Reader;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 import java.util.Objects;
 
@@ -24,8 +28,25 @@ import java.util.Objects;
  */
 public final class Subscription<S> implements AutoCloseable
 {
+    private static final VarHandle CONSUMER;
+
+    static
+    {
+        try
+        {
+            CONSUMER = MethodHandles.lookup().findVarHandle(Subscription.class, "consumer", Thread.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final StateBus<S> bus;
     private final Reader<S> reader;
+    /** The polling thread, set once by the first valid poll. */
+    @SuppressWarnings("unused")
+    private volatile Thread consumer;
 
     Subscription(final StateBus<S> bus, final Reader<S> reader)
     {
@@ -53,7 +74,30 @@ public final class Subscription<S> implements AutoCloseable
             throw new IllegalArgumentException("limit must be >= 1, got " + limit);
         }
         Objects.requireNonNull(handler, "handler must not be null");
-        return reader.poll(handler, limit);
+        if ((Thread)CONSUMER.getOpaque(this) != Thread.currentThread())
+        {
+            claimConsumer(); // only a valid poll makes the calling thread the consumer
+        }
+        return reader.pollAvailable(handler, limit);
+    }
+
+    private void claimConsumer()
+    {
+        final Thread current = Thread.currentThread();
+        final ConsumedBy internal = reader.consumedBy();
+        if (internal != null)
+        {
+            throw new IllegalStateException("this subscription is consumed by " + internal + "; poll is not available");
+        }
+        if (reader.isEnded())
+        {
+            throw reader.closedException(); // a refused poll makes no thread the consumer
+        }
+        if (!CONSUMER.compareAndSet(this, null, current) && CONSUMER.getVolatile(this) != current)
+        {
+            throw new IllegalStateException("subscription is consumed by thread '" +
+                ((Thread)CONSUMER.getVolatile(this)).getName() + "'; '" + current.getName() + "' may not poll it");
+        }
     }
 
     /**

@@ -31,10 +31,6 @@ public final class Reader<S>
     static final int FAILED = 3;
 
     private static final VarHandle STATUS;
-    private static final VarHandle CONSUMER;
-    static final VarHandle DELIVERED;
-    static final VarHandle MISSED;
-    static final VarHandle GAPS;
 
     static
     {
@@ -42,10 +38,6 @@ public final class Reader<S>
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATUS = lookup.findVarHandle(Reader.class, "status", int.class);
-            CONSUMER = lookup.findVarHandle(Reader.class, "consumer", Thread.class);
-            DELIVERED = lookup.findVarHandle(Reader.class, "delivered", long.class);
-            MISSED = lookup.findVarHandle(Reader.class, "missed", long.class);
-            GAPS = lookup.findVarHandle(Reader.class, "gaps", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -70,8 +62,6 @@ public final class Reader<S>
     volatile int status = OPEN;
     /** Written before the status becomes FAILED: whoever sees FAILED sees it. */
     private volatile Throwable failure;
-    @SuppressWarnings("unused")
-    private volatile Thread consumer;
     /** Set when the bus itself consumes this reader (handler thread, executor, await): poll is refused. */
     private volatile ConsumedBy consumedBy;
     private volatile PublishListener listener;
@@ -83,13 +73,7 @@ public final class Reader<S>
     /** Consumer-thread only: the first sequence of a gap not yet reported, or -1. */
     long pendingGapFirst = -1;
 
-    /** Single writer (the consuming thread), release stores once per batch; acquire loads by anyone. */
-    @SuppressWarnings("unused")
-    private long delivered;
-    @SuppressWarnings("unused")
-    private long missed;
-    @SuppressWarnings("unused")
-    private long gaps;
+    final ReaderCounters counters = new ReaderCounters();
 
     Reader(
         final Subscriptions<S> registry,
@@ -113,24 +97,8 @@ public final class Reader<S>
     }
 
     /**
-     * Delivers what is available now, at most {@code limit}, on the calling thread, which becomes (or must be)
-     * this reader's one consumer.
-     *
-     * @param handler the handler.
-     * @param limit   the most transitions to deliver, at least 1.
-     * @return how many were delivered.
-     */
-    public int poll(final TransitionHandler<S> handler, final int limit)
-    {
-        if ((Thread)CONSUMER.getOpaque(this) != Thread.currentThread())
-        {
-            claimConsumer(); // only a valid poll makes the calling thread the consumer
-        }
-        return pollAvailable(handler, limit);
-    }
-
-    /**
-     * {@link #poll} without the consumer-thread check: for the bus's own consumers (executor, await).
+     * Delivers what is available now, at most {@code limit}, on the calling thread; the caller is this reader's
+     * one consumer (a poller, checked by {@code Subscription}, or the bus's own: handler thread, executor, await).
      *
      * @param handler the handler.
      * @param limit   the most transitions to deliver.
@@ -250,28 +218,9 @@ public final class Reader<S>
     void consumed(final long lastSequence, final long deliveredNow)
     {
         // counters first: whoever sees the new position (acquire) then sees counters that account for it
-        DELIVERED.setRelease(this, (long)DELIVERED.get(this) + deliveredNow);
+        counters.addDelivered(deliveredNow);
         // release: the slots read may be overwritten once the producer sees this
         sequence.set(lastSequence);
-    }
-
-    private void claimConsumer()
-    {
-        final Thread current = Thread.currentThread();
-        final ConsumedBy internal = consumedBy;
-        if (internal != null)
-        {
-            throw new IllegalStateException("this subscription is consumed by " + internal + "; poll is not available");
-        }
-        if (status > DRAINING)
-        {
-            throw closedException(); // a refused poll makes no thread the consumer
-        }
-        if (!CONSUMER.compareAndSet(this, null, current) && CONSUMER.getVolatile(this) != current)
-        {
-            throw new IllegalStateException("subscription is consumed by thread '" +
-                ((Thread)CONSUMER.getVolatile(this)).getName() + "'; '" + current.getName() + "' may not poll it");
-        }
     }
 
     /**
@@ -285,10 +234,6 @@ public final class Reader<S>
     {
         consumedBy = by;
         handlerThread = thread;
-        if (thread != null)
-        {
-            CONSUMER.setVolatile(this, thread);
-        }
         if (wakeUp != null)
         {
             listener = wakeUp;
@@ -417,19 +362,19 @@ public final class Reader<S>
     /** @return transitions delivered by completed batches. */
     public long delivered()
     {
-        return (long)DELIVERED.getAcquire(this);
+        return counters.delivered();
     }
 
     /** @return transitions missed because the producer lapped this reader. */
     public long missed()
     {
-        return (long)MISSED.getAcquire(this);
+        return counters.missed();
     }
 
     /** @return how many times the producer lapped this reader. */
     public long gaps()
     {
-        return (long)GAPS.getAcquire(this);
+        return counters.gaps();
     }
 
     /** @return published transitions not consumed yet. */
@@ -448,6 +393,12 @@ public final class Reader<S>
     public SequenceBarrier barrier()
     {
         return barrier;
+    }
+
+    /** @return who consumes this reader if not a poller, else null. */
+    public ConsumedBy consumedBy()
+    {
+        return consumedBy;
     }
 
     /** @return the bus's states. */

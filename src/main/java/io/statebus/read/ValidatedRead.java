@@ -53,12 +53,12 @@ final class ValidatedRead
                     final long head = Math.max(available, SlotWord.sequence(word, s));
                     // the oldest slot the ring may still hold, or (conflation) the latest transition
                     final long resume = Math.max(s + 1, conflate ? available : head - capacity + 1);
-                    if (reader.pendingGapFirst < 0)
+                    final boolean newGap = reader.pendingGapFirst < 0;
+                    if (newGap)
                     {
                         reader.pendingGapFirst = s;
-                        Reader.GAPS.setRelease(reader, (long)Reader.GAPS.get(reader) + 1);
                     }
-                    Reader.MISSED.setRelease(reader, (long)Reader.MISSED.get(reader) + (resume - s));
+                    reader.counters.addMissed(resume - s, newGap);
                     s = resume;
                     end = Math.min(Math.min(available, s + (limit - count) - 1), stop);
                     if (++laps > MAX_LAPS_PER_POLL)
