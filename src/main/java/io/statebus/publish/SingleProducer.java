@@ -45,6 +45,10 @@ public final class SingleProducer<S> extends Producer<S>
     private Object gate;
     /** The state the owner last published; owner-only, read on the fast path it opened itself. */
     private int lastToId;
+    /** Fast-path copies of the ring's and rules' constants: one load each instead of two. */
+    private final boolean stamped;
+    private final boolean[] allowed;
+    private final int states;
 
     /**
      * @param ring  the ring.
@@ -61,6 +65,9 @@ public final class SingleProducer<S> extends Producer<S>
         final IdleStrategy idle)
     {
         super(ring, ids, rules, clock, idle);
+        this.stamped = ring.isStamped();
+        this.allowed = rules.table();
+        this.states = ids.size();
     }
 
     @Override
@@ -108,12 +115,13 @@ public final class SingleProducer<S> extends Producer<S>
         {
             return PublishResult.CAS_FAILED;
         }
-        if (!rules.allowsChange(fromId, toId))
+        final boolean[] allowed = this.allowed;
+        if (fromId == toId || (allowed != null && !allowed[fromId * states + toId]))
         {
-            return PublishResult.FAST_MISS;
+            return PublishResult.FAST_MISS; // unchanged or forbidden: the full path decides
         }
         long now = 0;
-        if (ring.isStamped())
+        if (stamped)
         {
             now = clock.nanoTime(); // before the claim, as on the full path
             if (isClosed())

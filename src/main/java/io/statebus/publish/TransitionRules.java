@@ -50,9 +50,9 @@ public final class TransitionRules
         return PublishResult.GO;
     }
 
-    /** The common case, decided without throwing: a change the table allows. */
-    boolean allowsChange(final int fromId, final int toId)
+    /** The table of allowed transitions by {@code from * states + to} (shared, never written), or null. */
+    boolean[] table()
     {
-        return fromId != toId && (allowed == null || allowed[fromId * ids.size() + toId]);
+        return allowed;
     }
 }
