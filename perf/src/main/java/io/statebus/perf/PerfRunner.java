@@ -50,7 +50,7 @@ public final class PerfRunner
         {"multicast3", "disruptor+states", "yielding"},
         {"multicast3", "statebus", "blocking"},
         {"multicast3", "disruptor", "blocking"},
-        // what a user of the defaults gets: the builder's blocking wait strategy and System.nanoTime clock
+        // what a user of the defaults gets: the builder's blocking wait strategy, any thread may publish, no clock
         {"multicast3", "statebus-default", "blocking"},
         {"multicast3", "agrona-broadcast", "yielding"},
         {"multicast3", "abq-fanout", "-"},

@@ -182,7 +182,7 @@ public final class Report
         return "## Three components watching a changing value\n\n" +
             "`multicast3`: 1 producer → 3 consumers on their own threads, every value checked in order by every " +
             "consumer; median of the run (min–max over rounds). StateBus as built by default (blocking wait " +
-            "strategy, `System.nanoTime` timestamps, any thread may publish) " +
+            "strategy, any thread may publish, no timestamps) " +
             rate(find(rows, "multicast3", "statebus-default", null), rounds) + "; Reactor (multicast sink, " +
             "`publishOn` per consumer) " + rate(find(rows, "multicast3", "reactor-sinks", null), rounds) +
             "; RxJava (`BehaviorProcessor`, `observeOn` per consumer) " +

@@ -94,7 +94,7 @@ public final class RowMain
             case "multicast3 statebus":
                 return new StateBusRows.Fanout(3, wait, false);
             case "multicast3 statebus-default":
-                return new StateBusRows.Fanout(3, wait, true); // the builder's defaults: blocking, System.nanoTime
+                return new StateBusRows.Fanout(3, wait, false, true); // the builder's defaults: blocking, MULTI, no clock
             case "mixed statebus":
                 return new StateBusRows.Mixed(wait, SLOW_WORK);
             case "multiproducer2 statebus":

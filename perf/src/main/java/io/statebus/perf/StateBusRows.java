@@ -27,16 +27,25 @@ final class StateBusRows
     {
     }
 
+    /**
+     * The bus of a statebus row: single-producer (the calling thread publishes, as the raw Disruptor rows'
+     * single-producer sequencer) unless a row says otherwise, the ring's size, the row's wait strategy ("-": the
+     * builder's), no clock unless {@code clock}.
+     */
     static StateBusBuilder<St> builder(final String wait, final boolean clock, final Harness.TrackedThreads threads)
     {
-        final StateBusBuilder<St> builder = StateBus.builder(St.A)
-            .capacity(RING)
-            .handlerThreadFactory(threads);
+        final StateBusBuilder<St> builder = defaults(threads).producerMode(ProducerMode.SINGLE);
         if (!"-".equals(wait))
         {
             builder.waitStrategy(Harness.waitStrategy(wait));
         }
         return clock ? builder.clock(SystemNanoClock.INSTANCE) : builder.noClock();
+    }
+
+    /** The builder's defaults (wait strategy, producer mode, clock), with only the ring's size and the threads set. */
+    static StateBusBuilder<St> defaults(final Harness.TrackedThreads threads)
+    {
+        return StateBus.builder(St.A).capacity(RING).handlerThreadFactory(threads);
     }
 
     /**
@@ -79,8 +88,14 @@ final class StateBusRows
 
         Fanout(final int consumers, final String wait, final boolean clock)
         {
+            this(consumers, wait, clock, false);
+        }
+
+        /** {@code defaults}: the bus exactly as {@link #defaults} builds it ({@code wait} and {@code clock} unused). */
+        Fanout(final int consumers, final String wait, final boolean clock, final boolean defaults)
+        {
             super("statebus");
-            bus = builder(wait, clock, threads).build();
+            bus = (defaults ? defaults(threads) : builder(wait, clock, threads)).build();
             checkers = new Checker[consumers];
             subs = new Subscription<?>[consumers];
             for (int i = 0; i < consumers; i++)

@@ -70,8 +70,10 @@ public class DrainBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        bus = StateBus.builder(Phase.DOWN).capacity(65_536).noClock().waitStrategy(new BusySpinWaitStrategy()).build();
-        bare = StateBus.builder(Phase.DOWN).capacity(65_536).noClock().waitStrategy(new BusySpinWaitStrategy()).build();
+        bus = StateBus.builder(Phase.DOWN).capacity(65_536).noClock().producerMode(ProducerMode.SINGLE)
+            .waitStrategy(new BusySpinWaitStrategy()).build();
+        bare = StateBus.builder(Phase.DOWN).capacity(65_536).noClock().producerMode(ProducerMode.SINGLE)
+            .waitStrategy(new BusySpinWaitStrategy()).build();
         subscription = bus.subscribe(Policy.BLOCK);
         ring = RingBuffer.createSingleProducer(LongEvent::new, 65_536, new BusySpinWaitStrategy());
         rawBare = RingBuffer.createSingleProducer(LongEvent::new, 65_536, new BusySpinWaitStrategy());
