@@ -57,6 +57,9 @@ public final class PerfRunner
         {"multicast3", "submission-publisher", "-"},
         {"multicast3", "reactor-sinks", "-"},
         {"multicast3", "rxjava-behavior", "-"},
+        // StateBus through its Flow.Publisher adapter, subscribers as the reactive rows' (FlowRows); blocking: the
+        // bus's wait strategy (the builder's default), though the subscribers park in their executors
+        {"multicast3", "statebus-flow", "blocking"},
         {"multicast3", "condition", "-"},
         {"mixed", "statebus", "yielding"},
         {"mixed", "agrona-broadcast", "yielding"},
@@ -75,8 +78,7 @@ public final class PerfRunner
         {"latency", "submission-publisher", "-"},
         {"latency", "reactor-sinks", "-"},
         {"latency", "rxjava-behavior", "-"},
-        // statebus-flow (StateBus through its Flow.Publisher adapter) goes in multicast3, mixed and latency once the
-        // adapter exists: a row here, a case in RowMain; Plots already has its colour
+        {"latency", "statebus-flow", "blocking"},
         {"await", "statebus", "-"},
         {"await", "condition", "-"},
     };

@@ -95,6 +95,8 @@ public final class RowMain
                 return new StateBusRows.Fanout(3, wait, false);
             case "multicast3 statebus-default":
                 return new StateBusRows.Fanout(3, wait, false, true); // the builder's defaults: blocking, MULTI, no clock
+            case "multicast3 statebus-flow":
+                return new FlowRows.Fanout(3, wait, false);
             case "mixed statebus":
                 return new StateBusRows.Mixed(wait, SLOW_WORK);
             case "multiproducer2 statebus":
@@ -162,6 +164,8 @@ public final class RowMain
                 return new QueueRows.Spsc(true);
             case "agrona-broadcast":
                 return new AgronaRows.Broadcast(1, "busy-spin".equals(wait), 0, true);
+            case "statebus-flow":
+                return new FlowRows.Fanout(1, wait, true);
             case "reactor-sinks":
             case "rxjava-behavior":
                 return new ReactiveRows.Fanout(system, 1, true);

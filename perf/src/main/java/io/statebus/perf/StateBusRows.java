@@ -48,6 +48,23 @@ final class StateBusRows
         return StateBus.builder(St.A).capacity(RING).handlerThreadFactory(threads);
     }
 
+    /** The producer loop of the throughput rows: alternates B and A (every set publishes) until the deadline. */
+    static long publishUntil(final StateBus<St> bus, final long deadlineNanos)
+    {
+        long n = 0;
+        do
+        {
+            for (int k = 0; k < BATCH; k += 2)
+            {
+                bus.set(St.B);
+                bus.set(St.A);
+            }
+            n += BATCH;
+        }
+        while (System.nanoTime() < deadlineNanos);
+        return n;
+    }
+
     /**
      * Checks sequence order and the from/to chain; no allocation. It keeps the previous {@code to} as an ordinal:
      * storing a reference would pay G1's write barrier on every transition, a cost of this checker, not of the bus.
@@ -76,6 +93,20 @@ final class StateBusRows
             expected = s + 1;
             progress.set(s);
         }
+    }
+
+    /** A {@link Checker} that also records now minus each transition's send time (stamped by sequence). */
+    static Checker latencyChecker(final long[] sendTimes, final Histogram histogram)
+    {
+        return new Checker(St.A)
+        {
+            @Override
+            public void onTransition(final Transition<St> t, final boolean endOfBatch)
+            {
+                histogram.recordValue(System.nanoTime() - sendTimes[(int)(t.sequence() & MASK)]);
+                super.onTransition(t, endOfBatch);
+            }
+        };
     }
 
     /** unicast and multicastN: one producer (the calling thread), N BLOCK handler threads. */
@@ -108,18 +139,7 @@ final class StateBusRows
         @Override
         long iteration(final long deadlineNanos)
         {
-            final StateBus<St> bus = this.bus;
-            long n = 0;
-            do
-            {
-                for (int k = 0; k < BATCH; k += 2)
-                {
-                    bus.set(St.B);
-                    bus.set(St.A);
-                }
-                n += BATCH;
-            }
-            while (System.nanoTime() < deadlineNanos);
+            final long n = publishUntil(bus, deadlineNanos);
             published += n;
             for (final Checker checker : checkers)
             {
@@ -221,18 +241,7 @@ final class StateBusRows
         @Override
         long iteration(final long deadlineNanos)
         {
-            final StateBus<St> bus = this.bus;
-            long n = 0;
-            do
-            {
-                for (int k = 0; k < BATCH; k += 2)
-                {
-                    bus.set(St.B);
-                    bus.set(St.A);
-                }
-                n += BATCH;
-            }
-            while (System.nanoTime() < deadlineNanos);
+            final long n = publishUntil(bus, deadlineNanos);
             published += n;
             Harness.awaitProgress(fast.progress, published, "statebus BLOCK consumer");
             doneNanos = System.nanoTime();
@@ -366,17 +375,7 @@ final class StateBusRows
         {
             super("statebus");
             bus = builder(wait, false, threads).build();
-            final long[] sent = sendTimes;
-            final Histogram h = histogram;
-            checker = new Checker(St.A)
-            {
-                @Override
-                public void onTransition(final Transition<St> t, final boolean endOfBatch)
-                {
-                    h.recordValue(System.nanoTime() - sent[(int)(t.sequence() & MASK)]);
-                    super.onTransition(t, endOfBatch);
-                }
-            };
+            checker = latencyChecker(sendTimes, histogram);
             sub = bus.subscribe(Policy.BLOCK, checker);
         }
 
