@@ -45,11 +45,11 @@ public final class Report
         final Report report = new Report(Files.exists(jmhFile) ? Files.readAllLines(jmhFile) : List.of());
         final StringBuilder out = new StringBuilder("# Run " + dir.toRealPath().getFileName() + "\n\n");
         out.append(report.jmhSection());
-        final Path ratios = dir.resolve("jmh-ratios.txt");
-        if (Files.exists(ratios))
+        final Path jmhRatios = dir.resolve("jmh-ratios.txt");
+        if (Files.exists(jmhRatios))
         {
             out.append("### The one-core targets (JMH `DrainBenchmark`, `jmh-ratios.txt`)\n\n```\n")
-                .append(Files.readString(ratios)).append("```\n\n");
+                .append(Files.readString(jmhRatios)).append("```\n\n");
         }
         final Path tsv = dir.resolve("latest.tsv");
         if (Files.exists(tsv))
