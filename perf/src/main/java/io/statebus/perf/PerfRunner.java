@@ -137,9 +137,11 @@ public final class PerfRunner
         // one (consumer on the producer's heels, every publish a cache-line round trip), raw Disruptor included,
         // so the rows behind the statebus/disruptor ratios (and disruptor+states, the raw ring carrying statebus's
         // payload) get more JVMs than the others.
-        final int rounds = quick ? 2 : 3;
-        // quick: 3 rounds for those rows, so that a quick run with the reactive peers stays near its 3-minute budget
-        final int comparedRounds = quick ? 3 : 6;
+        // quick (under 3 minutes with the build and the demo): one round for the peers, whose distance from statebus
+        // (2x to 100x) one round shows, and two for the rows behind the target ratios, the least that gives them a
+        // min-max; a JVM per row costs about 2 s, so the round count is what the budget buys.
+        final int rounds = quick ? 1 : 3;
+        final int comparedRounds = quick ? 2 : 6;
         final List<Agg> aggs = new ArrayList<>();
         final List<Double> hops = new ArrayList<>();
         for (final String[] row : rows)

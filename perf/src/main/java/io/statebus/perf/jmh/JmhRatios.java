@@ -91,9 +91,9 @@ public final class JmhRatios
         final StringBuilder out = new StringBuilder(String.format(
             "DrainBenchmark, %d forks x 4 x 1 s after 3 x 1 s warm-up, ns per transition; ratio of the scores, " +
             "min-max over every statebus fork / every raw fork; B/op from -prof gc (target 0)%n%n", forks));
-        out.append(String.format("%-52s %6s %6s %12s %9s %9s %11s %8s%n", "ratio", "target", "ratio", "min-max",
+        out.append(String.format("%-56s %6s %6s %12s %9s %9s %11s %8s%n", "ratio", "target", "ratio", "min-max",
             "statebus", "raw", "statebus", "met"));
-        out.append(String.format("%-52s %6s %6s %12s %9s %9s %11s %8s%n", "", "", "", "", "ns", "ns", "B/op", ""));
+        out.append(String.format("%-56s %6s %6s %12s %9s %9s %11s %8s%n", "", "", "", "", "ns", "ns", "B/op", ""));
         for (final String[] pair : PAIRS)
         {
             final RunResult sb = byName.get(pair[0]);
@@ -101,7 +101,7 @@ public final class JmhRatios
             final String what = pair[0] + " / " + pair[1];
             if (sb == null || raw == null)
             {
-                out.append(String.format("%-52s %6s  not measured%n", what, "≤ " + pair[2]));
+                out.append(String.format("%-56s %6s  not measured%n", what, "≤ " + pair[2]));
                 continue;
             }
             final double target = Double.parseDouble(pair[2]);
@@ -119,7 +119,7 @@ public final class JmhRatios
                 }
             }
             final double bytes = bytesPerOp(sb);
-            out.append(String.format("%-52s %6s %6.2f %12s %9.2f %9.2f %11s %8s%n", what, "≤ " + pair[2], ratio,
+            out.append(String.format("%-56s %6s %6.2f %12s %9.2f %9.2f %11s %8s%n", what, "≤ " + pair[2], ratio,
                 String.format("%.2f-%.2f", min, max), sbScore, rawScore,
                 Double.isNaN(bytes) ? "-" : String.format("%.3f", bytes),
                 ratio <= target && bytes < 0.5 ? "yes" : "no"));
