@@ -138,10 +138,10 @@ public final class PerfRunner
         // so the rows behind the statebus/disruptor ratios (and disruptor+states, the raw ring carrying statebus's
         // payload) get more JVMs than the others.
         // quick (under 3 minutes with the build and the demo): one round for the peers, whose distance from statebus
-        // (2x to 100x) one round shows, and two for the rows behind the target ratios, the least that gives them a
-        // min-max; a JVM per row costs about 2 s, so the round count is what the budget buys.
+        // (2x to 100x) one round shows, and three for the rows behind the target ratios, so their min-max has three
+        // JVMs; a JVM per row costs 1.5-2 s, so the round count is what the budget buys.
         final int rounds = quick ? 1 : 3;
-        final int comparedRounds = quick ? 2 : 6;
+        final int comparedRounds = quick ? 3 : 6;
         final List<Agg> aggs = new ArrayList<>();
         final List<Double> hops = new ArrayList<>();
         for (final String[] row : rows)
