@@ -141,6 +141,15 @@ public final class ConnectionLifecycleDemo
             firstClosed, alreadyDisconnected.outcome());
         System.out.printf("  lock + condition waiter:          saw CLOSING %,d of %,d times (%.2f%%): the rest came " +
             "and went while it slept%n", condition.closingSeen, (long)cycles, 100.0 * condition.closingSeen / cycles);
+        // what the bus promises, checked: perf/run reports a failed demo by this exit status
+        final boolean ok = drains.get() == cycles && logger.count == published && logger.chainBreaks == 0 &&
+            firstClosed.outcome() == Awaited.Outcome.MATCHED && firstClosed.transition().to() == Connection.CLOSED &&
+            alreadyDisconnected.outcome() == Awaited.Outcome.ALREADY;
+        if (!ok)
+        {
+            System.out.println("  demo: a promise above was broken");
+            System.exit(1);
+        }
     }
 
     /** Counts every transition and checks {@code from == previous to}; prints nothing on the hot path. */

@@ -50,13 +50,16 @@ public final class PerfRunner
         {"multicast3", "disruptor+states", "yielding"},
         {"multicast3", "statebus", "blocking"},
         {"multicast3", "disruptor", "blocking"},
-        // what a user of the defaults gets: the builder's blocking wait strategy and System.nanoTime clock
+        // what a user of the defaults gets: the builder's blocking wait strategy, any thread may publish, no clock
         {"multicast3", "statebus-default", "blocking"},
         {"multicast3", "agrona-broadcast", "yielding"},
         {"multicast3", "abq-fanout", "-"},
         {"multicast3", "submission-publisher", "-"},
         {"multicast3", "reactor-sinks", "-"},
         {"multicast3", "rxjava-behavior", "-"},
+        // StateBus through its Flow.Publisher adapter, subscribers as the reactive rows' (FlowRows); blocking: the
+        // bus's wait strategy (the builder's default), though the subscribers park in their executors
+        {"multicast3", "statebus-flow", "blocking"},
         {"multicast3", "condition", "-"},
         {"mixed", "statebus", "yielding"},
         {"mixed", "agrona-broadcast", "yielding"},
@@ -75,8 +78,7 @@ public final class PerfRunner
         {"latency", "submission-publisher", "-"},
         {"latency", "reactor-sinks", "-"},
         {"latency", "rxjava-behavior", "-"},
-        // statebus-flow (StateBus through its Flow.Publisher adapter) goes in multicast3, mixed and latency once the
-        // adapter exists: a row here, a case in RowMain; Plots already has its colour
+        {"latency", "statebus-flow", "blocking"},
         {"await", "statebus", "-"},
         {"await", "condition", "-"},
     };
@@ -135,8 +137,10 @@ public final class PerfRunner
         // one (consumer on the producer's heels, every publish a cache-line round trip), raw Disruptor included,
         // so the rows behind the statebus/disruptor ratios (and disruptor+states, the raw ring carrying statebus's
         // payload) get more JVMs than the others.
-        final int rounds = quick ? 2 : 3;
-        // quick: 3 rounds for those rows, so that a quick run with the reactive peers stays near its 3-minute budget
+        // quick (under 3 minutes with the build and the demo): one round for the peers, whose distance from statebus
+        // (2x to 100x) one round shows, and three for the rows behind the target ratios, so their min-max has three
+        // JVMs; a JVM per row costs 1.5-2 s, so the round count is what the budget buys.
+        final int rounds = quick ? 1 : 3;
         final int comparedRounds = quick ? 3 : 6;
         final List<Agg> aggs = new ArrayList<>();
         final List<Double> hops = new ArrayList<>();

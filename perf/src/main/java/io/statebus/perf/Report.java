@@ -25,6 +25,9 @@ public final class Report
     private static final Pattern JMH = Pattern.compile(
         "^(\\S+)\\s+(\\S+)\\s+avgt\\s+\\d+\\s+(≈ \\S+|[\\d.]+)(?:\\s+±\\s+([\\d.]+))?\\s+(\\S+)\\s*$");
 
+    /** DrainBenchmark's one parameter value (its rings' size), in JMH's parameter column. */
+    private static final String DRAIN = "65536";
+
     private final List<String> jmh;
 
     private Report(final List<String> jmh)
@@ -45,6 +48,12 @@ public final class Report
         final Report report = new Report(Files.exists(jmhFile) ? Files.readAllLines(jmhFile) : List.of());
         final StringBuilder out = new StringBuilder("# Run " + dir.toRealPath().getFileName() + "\n\n");
         out.append(report.jmhSection());
+        final Path jmhRatios = dir.resolve("jmh-ratios.txt");
+        if (Files.exists(jmhRatios))
+        {
+            out.append("### The one-core targets (JMH `DrainBenchmark`, `jmh-ratios.txt`)\n\n```\n")
+                .append(Files.readString(jmhRatios)).append("```\n\n");
+        }
         final Path tsv = dir.resolve("latest.tsv");
         if (Files.exists(tsv))
         {
@@ -121,14 +130,14 @@ public final class Report
         line(out, "`set` + `poll`, one thread", score("PublishBenchmark.publishAndPollBlock", "blocking"),
             score("DisruptorPublishBenchmark.publishAndConsume", "N/A"),
             allocation("PublishBenchmark.publishAndPollBlock", "blocking"));
-        line(out, "publish in a batch of 64, per transition", score("DrainBenchmark.statebusPublish", "N/A"),
-            score("DrainBenchmark.rawPublish", "N/A"), allocation("DrainBenchmark.statebusPublish", "N/A"));
+        line(out, "publish in a batch of 64, per transition", score("DrainBenchmark.statebusPublish", DRAIN),
+            score("DrainBenchmark.rawPublish", DRAIN), allocation("DrainBenchmark.statebusPublish", DRAIN));
         line(out, "publish + drain in a batch of 64, per transition",
-            score("DrainBenchmark.statebusPublishAndDrain", "N/A"), score("DrainBenchmark.rawPublishAndDrain", "N/A"),
-            allocation("DrainBenchmark.statebusPublishAndDrain", "N/A"));
+            score("DrainBenchmark.statebusPublishAndDrain", DRAIN), score("DrainBenchmark.rawPublishAndDrain", DRAIN),
+            allocation("DrainBenchmark.statebusPublishAndDrain", DRAIN));
         line(out, "handler delivery, per transition (the two rows above, subtracted)",
-            difference(score("DrainBenchmark.statebusPublishAndDrain", "N/A"), score("DrainBenchmark.statebusPublish", "N/A")),
-            difference(score("DrainBenchmark.rawPublishAndDrain", "N/A"), score("DrainBenchmark.rawPublish", "N/A")), "–");
+            difference(score("DrainBenchmark.statebusPublishAndDrain", DRAIN), score("DrainBenchmark.statebusPublish", DRAIN)),
+            difference(score("DrainBenchmark.rawPublishAndDrain", DRAIN), score("DrainBenchmark.rawPublish", DRAIN)), "–");
         return out.append('\n').toString();
     }
 
@@ -182,8 +191,10 @@ public final class Report
         return "## Three components watching a changing value\n\n" +
             "`multicast3`: 1 producer → 3 consumers on their own threads, every value checked in order by every " +
             "consumer; median of the run (min–max over rounds). StateBus as built by default (blocking wait " +
-            "strategy, `System.nanoTime` timestamps, any thread may publish) " +
-            rate(find(rows, "multicast3", "statebus-default", null), rounds) + "; Reactor (multicast sink, " +
+            "strategy, any thread may publish, no timestamps) " +
+            rate(find(rows, "multicast3", "statebus-default", null), rounds) + "; StateBus through its " +
+            "`Flow.Publisher` adapter (each subscriber on its own executor, requesting 256 then 192 at a time) " +
+            rate(find(rows, "multicast3", "statebus-flow", null), rounds) + "; Reactor (multicast sink, " +
             "`publishOn` per consumer) " + rate(find(rows, "multicast3", "reactor-sinks", null), rounds) +
             "; RxJava (`BehaviorProcessor`, `observeOn` per consumer) " +
             rate(find(rows, "multicast3", "rxjava-behavior", null), rounds) + "; JDK `SubmissionPublisher` " +

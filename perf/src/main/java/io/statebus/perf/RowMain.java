@@ -94,7 +94,9 @@ public final class RowMain
             case "multicast3 statebus":
                 return new StateBusRows.Fanout(3, wait, false);
             case "multicast3 statebus-default":
-                return new StateBusRows.Fanout(3, wait, true); // the builder's defaults: blocking, System.nanoTime
+                return new StateBusRows.Fanout(3, wait, false, true); // the builder's defaults: blocking, MULTI, no clock
+            case "multicast3 statebus-flow":
+                return new FlowRows.Fanout(3, wait, false);
             case "mixed statebus":
                 return new StateBusRows.Mixed(wait, SLOW_WORK);
             case "multiproducer2 statebus":
@@ -162,6 +164,8 @@ public final class RowMain
                 return new QueueRows.Spsc(true);
             case "agrona-broadcast":
                 return new AgronaRows.Broadcast(1, "busy-spin".equals(wait), 0, true);
+            case "statebus-flow":
+                return new FlowRows.Fanout(1, wait, true);
             case "reactor-sinks":
             case "rxjava-behavior":
                 return new ReactiveRows.Fanout(system, 1, true);
@@ -242,7 +246,8 @@ public final class RowMain
 
     private String latency(final LatencyBench bench) throws Exception
     {
-        final int warmups = 2;
+        // quick: one warm-up, which still goes once round the ring (below); 0.65 s per latency JVM saved
+        final int warmups = quick ? 1 : 2;
         final int measured = quick ? 2 : 3;
         final long count = LATENCY_RATE * (quick ? 250 : 1000) / 1000;
         // The warm-up goes once round the ring: the first wrap takes the sequencer's slow path, whose first run

@@ -27,16 +27,42 @@ final class StateBusRows
     {
     }
 
+    /**
+     * The bus of a statebus row: single-producer (the calling thread publishes, as the raw Disruptor rows'
+     * single-producer sequencer) unless a row says otherwise, the ring's size, the row's wait strategy ("-": the
+     * builder's), no clock unless {@code clock}.
+     */
     static StateBusBuilder<St> builder(final String wait, final boolean clock, final Harness.TrackedThreads threads)
     {
-        final StateBusBuilder<St> builder = StateBus.builder(St.A)
-            .capacity(RING)
-            .handlerThreadFactory(threads);
+        final StateBusBuilder<St> builder = defaults(threads).producerMode(ProducerMode.SINGLE);
         if (!"-".equals(wait))
         {
             builder.waitStrategy(Harness.waitStrategy(wait));
         }
         return clock ? builder.clock(SystemNanoClock.INSTANCE) : builder.noClock();
+    }
+
+    /** The builder's defaults (wait strategy, producer mode, clock), with only the ring's size and the threads set. */
+    static StateBusBuilder<St> defaults(final Harness.TrackedThreads threads)
+    {
+        return StateBus.builder(St.A).capacity(RING).handlerThreadFactory(threads);
+    }
+
+    /** The producer loop of the throughput rows: alternates B and A (every set publishes) until the deadline. */
+    static long publishUntil(final StateBus<St> bus, final long deadlineNanos)
+    {
+        long n = 0;
+        do
+        {
+            for (int k = 0; k < BATCH; k += 2)
+            {
+                bus.set(St.B);
+                bus.set(St.A);
+            }
+            n += BATCH;
+        }
+        while (System.nanoTime() < deadlineNanos);
+        return n;
     }
 
     /**
@@ -69,6 +95,20 @@ final class StateBusRows
         }
     }
 
+    /** A {@link Checker} that also records now minus each transition's send time (stamped by sequence). */
+    static Checker latencyChecker(final long[] sendTimes, final Histogram histogram)
+    {
+        return new Checker(St.A)
+        {
+            @Override
+            public void onTransition(final Transition<St> t, final boolean endOfBatch)
+            {
+                histogram.recordValue(System.nanoTime() - sendTimes[(int)(t.sequence() & MASK)]);
+                super.onTransition(t, endOfBatch);
+            }
+        };
+    }
+
     /** unicast and multicastN: one producer (the calling thread), N BLOCK handler threads. */
     static final class Fanout extends Bench
     {
@@ -79,8 +119,14 @@ final class StateBusRows
 
         Fanout(final int consumers, final String wait, final boolean clock)
         {
+            this(consumers, wait, clock, false);
+        }
+
+        /** {@code defaults}: the bus exactly as {@link #defaults} builds it ({@code wait} and {@code clock} unused). */
+        Fanout(final int consumers, final String wait, final boolean clock, final boolean defaults)
+        {
             super("statebus");
-            bus = builder(wait, clock, threads).build();
+            bus = (defaults ? defaults(threads) : builder(wait, clock, threads)).build();
             checkers = new Checker[consumers];
             subs = new Subscription<?>[consumers];
             for (int i = 0; i < consumers; i++)
@@ -93,18 +139,7 @@ final class StateBusRows
         @Override
         long iteration(final long deadlineNanos)
         {
-            final StateBus<St> bus = this.bus;
-            long n = 0;
-            do
-            {
-                for (int k = 0; k < BATCH; k += 2)
-                {
-                    bus.set(St.B);
-                    bus.set(St.A);
-                }
-                n += BATCH;
-            }
-            while (System.nanoTime() < deadlineNanos);
+            final long n = publishUntil(bus, deadlineNanos);
             published += n;
             for (final Checker checker : checkers)
             {
@@ -206,18 +241,7 @@ final class StateBusRows
         @Override
         long iteration(final long deadlineNanos)
         {
-            final StateBus<St> bus = this.bus;
-            long n = 0;
-            do
-            {
-                for (int k = 0; k < BATCH; k += 2)
-                {
-                    bus.set(St.B);
-                    bus.set(St.A);
-                }
-                n += BATCH;
-            }
-            while (System.nanoTime() < deadlineNanos);
+            final long n = publishUntil(bus, deadlineNanos);
             published += n;
             Harness.awaitProgress(fast.progress, published, "statebus BLOCK consumer");
             doneNanos = System.nanoTime();
@@ -351,17 +375,7 @@ final class StateBusRows
         {
             super("statebus");
             bus = builder(wait, false, threads).build();
-            final long[] sent = sendTimes;
-            final Histogram h = histogram;
-            checker = new Checker(St.A)
-            {
-                @Override
-                public void onTransition(final Transition<St> t, final boolean endOfBatch)
-                {
-                    h.recordValue(System.nanoTime() - sent[(int)(t.sequence() & MASK)]);
-                    super.onTransition(t, endOfBatch);
-                }
-            };
+            checker = latencyChecker(sendTimes, histogram);
             sub = bus.subscribe(Policy.BLOCK, checker);
         }
 

@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -46,6 +47,13 @@ public class DrainBenchmark
 {
     static final int BATCH = 64;
 
+    /**
+     * Every ring's size (one value; a parameter so that JMH's table has a parameter column, which the tools that
+     * read {@code jmh.txt} expect, whether or not the run has other benchmarks).
+     */
+    @Param("65536")
+    public int capacity;
+
     private StateBus<Phase> bus;
     private StateBus<Phase> bare;
     private StateBus<Phase> multiBus;
@@ -70,20 +78,22 @@ public class DrainBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        bus = StateBus.builder(Phase.DOWN).capacity(65_536).noClock().waitStrategy(new BusySpinWaitStrategy()).build();
-        bare = StateBus.builder(Phase.DOWN).capacity(65_536).noClock().waitStrategy(new BusySpinWaitStrategy()).build();
+        bus = StateBus.builder(Phase.DOWN).capacity(capacity).noClock().producerMode(ProducerMode.SINGLE)
+            .waitStrategy(new BusySpinWaitStrategy()).build();
+        bare = StateBus.builder(Phase.DOWN).capacity(capacity).noClock().producerMode(ProducerMode.SINGLE)
+            .waitStrategy(new BusySpinWaitStrategy()).build();
         subscription = bus.subscribe(Policy.BLOCK);
-        ring = RingBuffer.createSingleProducer(LongEvent::new, 65_536, new BusySpinWaitStrategy());
-        rawBare = RingBuffer.createSingleProducer(LongEvent::new, 65_536, new BusySpinWaitStrategy());
+        ring = RingBuffer.createSingleProducer(LongEvent::new, capacity, new BusySpinWaitStrategy());
+        rawBare = RingBuffer.createSingleProducer(LongEvent::new, capacity, new BusySpinWaitStrategy());
         barrier = ring.newBarrier();
         ring.addGatingSequences(consumer);
-        multiBus = StateBus.builder(Phase.DOWN).capacity(65_536).noClock().producerMode(ProducerMode.MULTI)
+        multiBus = StateBus.builder(Phase.DOWN).capacity(capacity).noClock().producerMode(ProducerMode.MULTI)
             .waitStrategy(new BusySpinWaitStrategy()).build();
-        multiBare = StateBus.builder(Phase.DOWN).capacity(65_536).noClock().producerMode(ProducerMode.MULTI)
+        multiBare = StateBus.builder(Phase.DOWN).capacity(capacity).noClock().producerMode(ProducerMode.MULTI)
             .waitStrategy(new BusySpinWaitStrategy()).build();
         multiSubscription = multiBus.subscribe(Policy.BLOCK);
-        multiRing = RingBuffer.createMultiProducer(LongEvent::new, 65_536, new BusySpinWaitStrategy());
-        multiRawBare = RingBuffer.createMultiProducer(LongEvent::new, 65_536, new BusySpinWaitStrategy());
+        multiRing = RingBuffer.createMultiProducer(LongEvent::new, capacity, new BusySpinWaitStrategy());
+        multiRawBare = RingBuffer.createMultiProducer(LongEvent::new, capacity, new BusySpinWaitStrategy());
         multiBarrier = multiRing.newBarrier();
         multiRing.addGatingSequences(multiConsumer);
     }

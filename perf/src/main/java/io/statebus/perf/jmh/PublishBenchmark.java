@@ -1,6 +1,7 @@
 package io.statebus.perf.jmh;
 
 import io.statebus.Policy;
+import io.statebus.ProducerMode;
 import io.statebus.StateBus;
 import io.statebus.Subscription;
 import io.statebus.Transition;
@@ -76,8 +77,10 @@ public class PublishBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        bare = StateBus.builder(Phase.DOWN).capacity(65_536).noClock().waitStrategy(strategy()).build();
-        polled = StateBus.builder(Phase.DOWN).capacity(65_536).noClock().waitStrategy(strategy()).build();
+        bare = StateBus.builder(Phase.DOWN).capacity(65_536).noClock().producerMode(ProducerMode.SINGLE)
+            .waitStrategy(strategy()).build();
+        polled = StateBus.builder(Phase.DOWN).capacity(65_536).noClock().producerMode(ProducerMode.SINGLE)
+            .waitStrategy(strategy()).build();
         subscription = polled.subscribe(Policy.BLOCK);
         up = false;
     }

@@ -1,0 +1,153 @@
+package io.statebus.perf.jmh;
+
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The JMH step of perf/run: {@link DrainBenchmark} with several forks (the four statebus / raw Disruptor pairs whose
+ * ratios are targets), then the other benchmarks briefly, all with the GC profiler; JMH's own output goes to
+ * stdout (perf/run keeps it as jmh.txt). Then prints, and writes to {@code RUN_DIR/jmh-ratios.txt}, each pair's
+ * ratio next to its target: the ratio of JMH's scores (the mean over every measured iteration of every fork), its
+ * min–max over the per-fork scores (every statebus fork against every raw fork), and statebus's B/op. JMH's
+ * JSON results (every fork's iterations) are kept as {@code jmh-drain.json} and {@code jmh-other.json}.
+ *
+ * <p>Usage: {@code JmhRatios RUN_DIR [forks]}.
+ */
+public final class JmhRatios
+{
+    /** statebus benchmark, raw Disruptor benchmark, target ratio. */
+    static final String[][] PAIRS = {
+        {"statebusPublish", "rawPublish", "1.2"},
+        {"statebusPublishAndDrain", "rawPublishAndDrain", "1.1"},
+        {"statebusMultiPublish", "rawMultiPublish", "1.2"},
+        {"statebusMultiPublishAndDrain", "rawMultiPublishAndDrain", "1.1"},
+    };
+
+    private JmhRatios()
+    {
+    }
+
+    public static void main(final String[] args) throws RunnerException, IOException
+    {
+        Locale.setDefault(Locale.ROOT);
+        if (args.length < 1)
+        {
+            System.err.println("usage: JmhRatios RUN_DIR [forks]");
+            System.exit(2);
+        }
+        final Path dir = Paths.get(args[0]);
+        final int forks = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        // the targets: forks alternate nothing within JMH, so several JVMs per benchmark give the spread
+        final Collection<RunResult> drain = new Runner(new OptionsBuilder()
+            .include(DrainBenchmark.class.getName() + "\\.")
+            .addProfiler(GCProfiler.class)
+            .forks(forks).warmupIterations(3).warmupTime(TimeValue.seconds(1))
+            .measurementIterations(4).measurementTime(TimeValue.seconds(1))
+            .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-drain.json").toString())
+            .build()).run();
+        // the rest (set and set + poll with each wait strategy, the raw ring's floor): one fork, briefly
+        new Runner(new OptionsBuilder()
+            .include(PublishBenchmark.class.getName() + "\\.")
+            .include(DisruptorPublishBenchmark.class.getName() + "\\.")
+            .addProfiler(GCProfiler.class)
+            .forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
+            .measurementIterations(2).measurementTime(TimeValue.seconds(1))
+            .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-other.json").toString())
+            .build()).run();
+
+        final Map<String, RunResult> byName = new LinkedHashMap<>();
+        for (final RunResult r : drain)
+        {
+            final String name = r.getParams().getBenchmark();
+            byName.put(name.substring(name.lastIndexOf('.') + 1), r);
+        }
+        final String table = table(byName, forks);
+        Files.writeString(dir.resolve("jmh-ratios.txt"), table);
+        System.out.println();
+        System.out.print(table);
+        System.exit(0);
+    }
+
+    static String table(final Map<String, RunResult> byName, final int forks)
+    {
+        final StringBuilder out = new StringBuilder(String.format(
+            "DrainBenchmark, %d forks x 4 x 1 s after 3 x 1 s warm-up, ns per transition; ratio of the scores, " +
+            "min-max over every statebus fork / every raw fork; B/op from -prof gc (target 0)%n%n", forks));
+        out.append(String.format("%-56s %6s %6s %12s %9s %9s %11s %8s%n", "ratio", "target", "ratio", "min-max",
+            "statebus", "raw", "statebus", "met"));
+        out.append(String.format("%-56s %6s %6s %12s %9s %9s %11s %8s%n", "", "", "", "", "ns", "ns", "B/op", ""));
+        for (final String[] pair : PAIRS)
+        {
+            final RunResult sb = byName.get(pair[0]);
+            final RunResult raw = byName.get(pair[1]);
+            final String what = pair[0] + " / " + pair[1];
+            if (sb == null || raw == null)
+            {
+                out.append(String.format("%-56s %6s  not measured%n", what, "≤ " + pair[2]));
+                continue;
+            }
+            final double target = Double.parseDouble(pair[2]);
+            final double sbScore = sb.getPrimaryResult().getScore();
+            final double rawScore = raw.getPrimaryResult().getScore();
+            final double ratio = sbScore / rawScore;
+            double min = Double.POSITIVE_INFINITY;
+            double max = 0;
+            for (final double s : forkScores(sb))
+            {
+                for (final double r : forkScores(raw))
+                {
+                    min = Math.min(min, s / r);
+                    max = Math.max(max, s / r);
+                }
+            }
+            final double bytes = bytesPerOp(sb);
+            out.append(String.format("%-56s %6s %6.2f %12s %9.2f %9.2f %11s %8s%n", what, "≤ " + pair[2], ratio,
+                String.format("%.2f-%.2f", min, max), sbScore, rawScore,
+                Double.isNaN(bytes) ? "-" : String.format("%.3f", bytes),
+                ratio <= target && bytes < 0.5 ? "yes" : "no"));
+        }
+        return out.toString();
+    }
+
+    /** Each fork's score: the mean of its measured iterations. */
+    private static List<Double> forkScores(final RunResult run)
+    {
+        final List<Double> scores = new ArrayList<>();
+        for (final BenchmarkResult fork : run.getBenchmarkResults())
+        {
+            scores.add(fork.getPrimaryResult().getScore());
+        }
+        return scores;
+    }
+
+    /** The GC profiler's gc.alloc.rate.norm (bytes per operation), or NaN. */
+    private static double bytesPerOp(final RunResult run)
+    {
+        for (final Map.Entry<String, Result> e : run.getSecondaryResults().entrySet())
+        {
+            if (e.getKey().endsWith("gc.alloc.rate.norm"))
+            {
+                return e.getValue().getScore();
+            }
+        }
+        return Double.NaN;
+    }
+}
