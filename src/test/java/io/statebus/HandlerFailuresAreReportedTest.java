@@ -118,6 +118,56 @@ class HandlerFailuresAreReportedTest
         assertThat(reported).isEmpty();
     }
 
+    /** With no error handler set, a failure is logged at ERROR through System.Logger "io.statebus". */
+    @Test
+    void theDefaultErrorHandlerLogsTheFailure() throws Exception
+    {
+        final java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.statebus");
+        final java.util.logging.Level before = logger.getLevel();
+        final List<java.util.logging.LogRecord> records = new CopyOnWriteArrayList<>();
+        final CountDownLatch logged = new CountDownLatch(1);
+        final java.util.logging.Handler capture = new java.util.logging.Handler()
+        {
+            @Override
+            public void publish(final java.util.logging.LogRecord record)
+            {
+                records.add(record);
+                logged.countDown();
+            }
+
+            @Override
+            public void flush()
+            {
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        logger.setLevel(java.util.logging.Level.ALL);
+        logger.setUseParentHandlers(false);
+        logger.addHandler(capture);
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).build())
+        {
+            final Boom boom = new Boom("logged");
+            bus.subscribe(Policy.BLOCK, (t, end) ->
+            {
+                throw boom;
+            });
+            bus.set(CONNECTING);
+            assertThat(logged.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(records.get(0).getLevel()).isEqualTo(java.util.logging.Level.SEVERE);
+            assertThat(records.get(0).getThrown()).isSameAs(boom);
+        }
+        finally
+        {
+            logger.removeHandler(capture);
+            logger.setUseParentHandlers(true);
+            logger.setLevel(before);
+        }
+    }
+
     /** The join point reaches the handler before its first transition, which starts from that state. */
     @Test
     void onStartReceivesTheJoinStateAndSequenceBeforeTheFirstTransition() throws Exception

@@ -45,7 +45,7 @@ public final class AsyncAwait
         final ClosingFuture<Transition<S>> future = new ClosingFuture<>(joined.reader);
         try
         {
-            if (predicate.test(joined.reader.joinState()))
+            if (predicate.test(joined.registeredState()))
             {
                 future.complete(joined.joinTransition); // closes the reader (ClosingFuture)
                 return future;

@@ -1,23 +1,28 @@
 package io.statebus.consume;
 
+import io.statebus.Gap;
 import io.statebus.Policy;
+import io.statebus.ReplayUnavailableException;
 import io.statebus.Transition;
+import io.statebus.TransitionHandler;
 import io.statebus.read.Reader;
 import io.statebus.read.Subscriptions;
-import io.statebus.ring.SlotWord;
-import io.statebus.ring.TransitionRing;
+
+import java.util.List;
 
 /**
- * An await's private reader, joined, with the transition that led to its join state: read at once, before any
- * predicate runs (the producer may lap its slot meanwhile). Joins again if it was lapped even before that read:
- * an await never answers with a made-up transition.
+ * An await's private reader, joined, with the transition that led to the state it registered at. The reader joins
+ * as a replay of that very transition ({@link Subscriptions#REPLAY_LATEST}) and reads it at once on the registering
+ * thread: a {@code BLOCK} await's gate keeps the producer off its slot, so the registration point never moves,
+ * however fast the producer runs meanwhile. A {@code GAP} await lapped before that read joins again: an await never
+ * answers with a made-up transition.
  *
  * @param <S> the state type
  */
 public final class AwaitJoin<S>
 {
     final Reader<S> reader;
-    /** What led to the join state, or null when not needed ({@code awaitChange}). */
+    /** What led to the state at registration, or null when not needed ({@code awaitChange}). */
     final Transition<S> joinTransition;
 
     private AwaitJoin(final Reader<S> reader, final Transition<S> joinTransition)
@@ -30,19 +35,33 @@ public final class AwaitJoin<S>
      * @param subscriptions where to join.
      * @param policy        the await's policy.
      * @param <S>           the state type.
-     * @return a joined await, with the transition that led to the join state.
+     * @return a joined await, with the transition that led to the state it registered at.
      */
     public static <S> AwaitJoin<S> withJoinTransition(final Subscriptions<S> subscriptions, final Policy policy)
     {
         while (true)
         {
-            final Reader<S> reader = subscriptions.join(policy, -1);
-            final Transition<S> led = transitionAt(reader);
-            if (led != null)
+            final Reader<S> reader;
+            try
             {
-                return new AwaitJoin<>(reader, led);
+                reader = subscriptions.join(policy, Subscriptions.REPLAY_LATEST, List.of());
             }
-            reader.close();
+            catch (final ReplayUnavailableException ex)
+            {
+                continue; // the producer went a whole ring round during the join: join again
+            }
+            if (reader.latestAtJoin() == 0)
+            {
+                final S initial = reader.joinState(); // nothing published yet: the initial state, from == to
+                return new AwaitJoin<>(reader, Transition.of(0, initial, initial, 0));
+            }
+            final JoinTransition<S> led = new JoinTransition<>();
+            reader.pollAvailable(led, 1);
+            if (led.transition != null && !led.lapped)
+            {
+                return new AwaitJoin<>(reader, led.transition);
+            }
+            reader.close(); // a GAP await lapped at its own join point: never a made-up transition
         }
     }
 
@@ -57,28 +76,34 @@ public final class AwaitJoin<S>
         return new AwaitJoin<>(subscriptions.join(policy, -1), null);
     }
 
+    /** The state the await registered at: what its {@code ALREADY} answer is tested on. */
+    S registeredState()
+    {
+        return joinTransition != null ? joinTransition.to() : reader.joinState();
+    }
+
     /** Gives the await up: its reader stops gating at once; idempotent. */
     public void close()
     {
         reader.close();
     }
 
-    /** The join sequence's transition, as a copy; null if the producer lapped its slot before it was read. */
-    private static <S> Transition<S> transitionAt(final Reader<S> reader)
+    /** Keeps a copy of the one transition read at registration, and whether a gap came before it. */
+    private static final class JoinTransition<S> implements TransitionHandler<S>
     {
-        final long sequence = reader.joinSequence();
-        final S state = reader.joinState();
-        if (sequence == 0)
+        Transition<S> transition;
+        boolean lapped;
+
+        @Override
+        public void onTransition(final Transition<S> t, final boolean endOfBatch)
         {
-            return Transition.of(0, state, state, 0); // the initial state: from == to, no timestamp
+            transition = t.copy();
         }
-        final TransitionRing ring = reader.ring();
-        final long word = ring.wordRacing(sequence);
-        final long timestamp = ring.timestampAt(sequence);
-        if (!SlotWord.isOf(word, sequence) || !ring.isStill(sequence, word))
+
+        @Override
+        public void onGap(final Gap<S> gap)
         {
-            return null;
+            lapped = true;
         }
-        return Transition.of(sequence, reader.ids().stateOf(SlotWord.fromId(word)), state, timestamp);
     }
 }

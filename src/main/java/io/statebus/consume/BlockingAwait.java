@@ -34,7 +34,7 @@ public final class BlockingAwait
     {
         try
         {
-            if (!changeOnly && predicate.test(joined.reader.joinState()))
+            if (!changeOnly && predicate.test(joined.registeredState()))
             {
                 return new Awaited<>(Awaited.Outcome.ALREADY, joined.joinTransition, 0);
             }

@@ -353,6 +353,12 @@ public final class Reader<S>
         return joinSequence;
     }
 
+    /** @return the latest published sequence when this reader joined (a replay starts before it). */
+    public long latestAtJoin()
+    {
+        return validateUpTo;
+    }
+
     /** @return the join snapshot's state. */
     public S joinState()
     {

@@ -21,6 +21,9 @@ import java.util.Objects;
  */
 public final class Subscriptions<S>
 {
+    /** A {@code fromSequence} that replays the latest transition at the join, whatever its sequence (awaits). */
+    public static final long REPLAY_LATEST = -2;
+
     final TransitionRing ring;
     final StateIds<S> ids;
     final Producer<S> producer;
@@ -58,7 +61,7 @@ public final class Subscriptions<S>
      * it (while it is open), as the Disruptor's {@code handleEventsWith(a).then(b)} does.
      *
      * @param policy       the reader's policy.
-     * @param fromSequence the first sequence to receive (a replay), or -1 for "after now".
+     * @param fromSequence the first sequence to receive (a replay), -1 for "after now", or {@link #REPLAY_LATEST}.
      * @param after        the upstream stages, readers of this bus.
      * @return a new open reader.
      * @throws IllegalArgumentException if a stage is of another bus.
@@ -92,24 +95,25 @@ public final class Subscriptions<S>
         final long latest = SlotWord.sequence(snapshot, ring.cursor());
         long joinSequence = latest;
         int joinStateId = SlotWord.toId(snapshot);
-        if (fromSequence > latest + 1 || (fromSequence >= 0 && fromSequence < oldestOffered(latest)))
+        final long from = fromSequence == REPLAY_LATEST ? (latest >= 1 ? latest : -1) : fromSequence;
+        if (from > latest + 1 || (from >= 0 && from < oldestOffered(latest)))
         {
-            throw refuseReplay(policy, gate, fromSequence, latest);
+            throw refuseReplay(policy, gate, from, latest);
         }
-        if (fromSequence >= 0 && fromSequence <= latest)
+        if (from >= 0 && from <= latest)
         {
             if (policy == Policy.BLOCK)
             {
-                producer.moveGateBack(gate, fromSequence - 1);
+                producer.moveGateBack(gate, from - 1);
             }
             // the replay's first slot, checked after the gate moved back: whole and not yet lapped
-            final long first = ring.wordRacing(fromSequence);
+            final long first = ring.wordRacing(from);
             final long head = ring.cursor();
-            if (!SlotWord.isOf(first, fromSequence) || fromSequence < oldestOffered(head))
+            if (!SlotWord.isOf(first, from) || from < oldestOffered(head))
             {
-                throw refuseReplay(policy, gate, fromSequence, head);
+                throw refuseReplay(policy, gate, from, head);
             }
-            joinSequence = fromSequence - 1;
+            joinSequence = from - 1;
             joinStateId = SlotWord.fromId(first);
         }
         gate.set(joinSequence);
