@@ -40,18 +40,26 @@ final class GatedRead
                 }
                 reader.notifyGap(handler, next, SlotWord.fromId(first));
             }
+            final boolean stamped = ring.isStamped(); // for life: the loop splits in two, one with no timestamps
             for (; s <= end; s++)
             {
                 final long word = ring.wordAt(s); // plain: the gate keeps the producer off it while this reader is open
-                final long timestamp = ring.timestampAt(s);
-                if (!SlotWord.isOf(word, s) || !ring.isStill(s, word) || reader.isEndedHere() ||
+                if (!SlotWord.isOf(word, s) || reader.isEndedHere() ||
                     ((s - next & STATUS_EVERY - 1) == 0 && reader.isEndedNow()))
                 {
                     break; // closed by another thread: its gate is gone, and so may be this slot
                 }
+                if (stamped)
+                {
+                    final long timestamp = ring.timestampAt(s);
+                    if (!ring.isStill(s, word))
+                    {
+                        break;
+                    }
+                    view.timestampNanos = timestamp;
+                }
                 view.sequence = s;
                 view.word = word;
-                view.timestampNanos = timestamp;
                 handler.onTransition(view, s == end);
             }
         }
