@@ -100,10 +100,10 @@ public abstract class Producer<S>
         }
         // the holder of the right to publish wrote the latest transition itself, or took the lock after its writer
         final int fromId = ring.currentStateId();
-        final long refused = rules.refusal(fromId, expectedId, toId);
-        if (refused != PublishResult.GO)
+        final long verdict = rules.verdict(fromId, expectedId, toId);
+        if (verdict != PublishResult.ALLOWED)
         {
-            return refused;
+            return verdict;
         }
         final boolean stamped = ring.isStamped();
         // the clock is user code: read it before the claim, so that one that throws leaves nothing claimed

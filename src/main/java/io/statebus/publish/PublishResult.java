@@ -18,20 +18,11 @@ public final class PublishResult
     public static final long NO_DEADLINE = Long.MIN_VALUE;
 
     /** Internal to the producers: the rules allow the call to publish. */
-    static final long GO = -5;
+    static final long ALLOWED = -5;
     /** Internal to the single producer's fast path: not decided there, the full path decides. */
     static final long FAST_MISS = -6;
 
     private PublishResult()
     {
-    }
-
-    /**
-     * @param result what a publish returned.
-     * @return whether it published.
-     */
-    public static boolean published(final long result)
-    {
-        return result > 0;
     }
 }

@@ -84,10 +84,10 @@ public final class SingleProducer<S> extends Producer<S>
                 return fast;
             }
         }
-        final long refused = ownUnlessRefused(current, expectedId, toId);
-        if (refused != PublishResult.GO)
+        final long verdict = ownUnlessRefused(current, expectedId, toId);
+        if (verdict != PublishResult.ALLOWED)
         {
-            return refused; // refused before owning: the gate stays as it was
+            return verdict; // refused before owning: the gate stays as it was
         }
         final long result = publishHeld(expectedId, toId, deadline);
         if (result > 0)
@@ -232,20 +232,20 @@ public final class SingleProducer<S> extends Producer<S>
         final Thread existing = owner;
         if (existing == current)
         {
-            return PublishResult.GO;
+            return PublishResult.ALLOWED;
         }
         if (existing == null && !isClosed()) // closed: publishHeld gives the closed error, whoever calls
         {
             // the published state, read as get() reads it: another thread may own the bus by now, mid-publish
-            final long refused = rules.refusal(ring.currentStateId(), expectedId, toId);
-            if (refused != PublishResult.GO)
+            final long verdict = rules.verdict(ring.currentStateId(), expectedId, toId);
+            if (verdict != PublishResult.ALLOWED)
             {
-                return refused; // linearized at that read, as a get() would be
+                return verdict; // linearized at that read, as a get() would be
             }
         }
         if (existing == null && OWNER.compareAndSet(this, null, current))
         {
-            return PublishResult.GO;
+            return PublishResult.ALLOWED;
         }
         final Thread actual = (Thread)OWNER.getVolatile(this);
         if (actual != current)
@@ -254,6 +254,6 @@ public final class SingleProducer<S> extends Producer<S>
                 "' may not publish, thread '" + actual.getName() + "' owns it; build with ProducerMode.MULTI " +
                 "for many producers");
         }
-        return PublishResult.GO;
+        return PublishResult.ALLOWED;
     }
 }

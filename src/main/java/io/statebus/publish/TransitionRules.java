@@ -33,7 +33,7 @@ public final class TransitionRules
      * @return {@link PublishResult#GO}, {@link PublishResult#CAS_FAILED} or {@link PublishResult#NOT_PUBLISHED}.
      * @throws ForbiddenTransitionException if the table forbids the move.
      */
-    long refusal(final int fromId, final int expectedId, final int toId)
+    long verdict(final int fromId, final int expectedId, final int toId)
     {
         if (expectedId >= 0 && fromId != expectedId)
         {
@@ -47,7 +47,7 @@ public final class TransitionRules
         {
             throw new ForbiddenTransitionException(ids.stateOf(fromId), ids.stateOf(toId));
         }
-        return PublishResult.GO;
+        return PublishResult.ALLOWED;
     }
 
     /** The table of allowed transitions by {@code from * states + to} (shared, never written), or null. */
