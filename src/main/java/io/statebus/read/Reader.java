@@ -31,6 +31,7 @@ public final class Reader<S>
     static final int FAILED = 3;
 
     private static final VarHandle STATUS;
+    private static final VarHandle FAILURE;
 
     static
     {
@@ -38,6 +39,7 @@ public final class Reader<S>
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATUS = lookup.findVarHandle(Reader.class, "status", int.class);
+            FAILURE = lookup.findVarHandle(Reader.class, "failure", Throwable.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -248,7 +250,8 @@ public final class Reader<S>
      */
     public void fail(final Throwable cause)
     {
-        failure = cause; // before the status: whoever sees FAILED sees it
+        // the first cause only, and before the status: whoever sees FAILED sees the cause that failed it
+        FAILURE.compareAndSet(this, null, cause);
         if (STATUS.compareAndSet(this, OPEN, FAILED) || STATUS.compareAndSet(this, DRAINING, FAILED))
         {
             release();
