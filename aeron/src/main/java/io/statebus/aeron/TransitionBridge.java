@@ -187,13 +187,12 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
         try
         {
             final long now = System.nanoTime(); // once per duty cycle: snapshots, stalls, counters
-            int work = 0;
+            int work = housekeeping(now); // first: a mirror that just connected gets the snapshot before transitions
             if (stagedCount == 0 && !busEnded)
             {
                 work += takeFromBus();
             }
             work += flush(now);
-            work += housekeeping(now);
             if (busEnded && stagedCount == 0)
             {
                 refreshCounters();
