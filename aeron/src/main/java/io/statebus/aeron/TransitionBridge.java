@@ -263,7 +263,8 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
             else
             {
                 throw new IllegalStateException("bridge of bus " + busId + ": the publication " +
-                    (result == Publication.CLOSED ? "is closed" : "reached its maximum position") +
+                    (result == Publication.CLOSED ? "is closed (by the application, or its Aeron client failed, " +
+                    "for example after a driver timeout)" : "reached its maximum position") +
                     " (Aeron result " + result + "); transition " + stagedSequence[i] + " and later are not sent");
             }
             lastSequence = stagedSequence[i];
