@@ -131,6 +131,14 @@ public final class MirrorReceiver implements Agent, AutoCloseable
         return mirrored;
     }
 
+    /**
+     * One duty cycle: polls at most {@code fragmentLimit} messages into the mirrored buses, and refreshes the counters
+     * at most every millisecond.
+     *
+     * @return the messages consumed (a message held back by a {@code BLOCK} subscription does not count).
+     * @throws IllegalStateException once, if the Aeron subscription closed (or its client failed); the receiver has
+     *                               then failed, its mirrored buses are closed, and it does nothing more.
+     */
     @Override
     public int doWork()
     {

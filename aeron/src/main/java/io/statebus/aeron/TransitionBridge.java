@@ -177,6 +177,16 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
         return new Builder<>(bus, states, publication);
     }
 
+    /**
+     * One duty cycle: a snapshot if one is due, then at most {@code batchLimit} transitions from the bus into the
+     * publication (those the publication refuses with back-pressure stay staged for the next cycle).
+     *
+     * @return the transitions and snapshots sent or dropped: the work done, for an idle strategy.
+     * @throws AgentTerminationException once the source bus is closed and every transition it published was sent:
+     *                                   an {@code AgentRunner} then stops.
+     * @throws IllegalStateException     once, if the publication closed; the bridge has then failed (see
+     *                                   {@link BridgeListener#onFailed}) and does nothing more.
+     */
     @Override
     public int doWork()
     {
