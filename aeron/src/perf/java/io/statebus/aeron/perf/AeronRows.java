@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * The {@code aeron-ipc} and {@code aeron-udp} perf rows: a source bus, a BLOCK bridge driven in the producer's own
  * duty cycle, Aeron IPC or UDP on 127.0.0.1, and in a second JVM a mirror receiver and the mirror bus's BLOCK
  * subscriber polled in one duty cycle; against raw Aeron sending the same 48 bytes per message ({@code tryClaim},
- * the same idle strategies: yielding application threads, a SHARED driver backing off). Three busy threads in all
+ * the same idle strategies: yielding application threads, a SHARED driver backing off to at most 100 us parks;
+ * 1 MiB terms). Three busy threads in all
  * (sender, driver, receiver) on either side of the comparison.
  *
  * <p>Throughput: the sender sends as fast as back-pressure lets it; the receiver times blocks of messages and the
@@ -51,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  * (statebus: the source bus's clock), recorded at the receiving handler (statebus: the mirror subscriber's); the
  * first block is warm-up. Rounds alternate the systems, each phase in fresh JVMs and a fresh driver.
  *
- * <p>{@code AeronRows RESULTS_DIR [--quick] [--cases aeron-ipc,aeron-udp]}: appends rows to RESULTS_DIR/latest.tsv
+ * <p>{@code AeronRows RESULTS_DIR [--quick] [--cases aeron-ipc,aeron-udp] [--systems statebus,aeron]}: appends rows to RESULTS_DIR/latest.tsv
  * (PERF.md's columns) and writes aeron-rounds.tsv and aeron-notes.txt.
  */
 public final class AeronRows
@@ -60,12 +61,14 @@ public final class AeronRows
     private static final long LATENCY_INTERVAL_NANOS = 20_000;
 
     private final boolean quick;
+    private final List<String> systems;
     private final StringBuilder rounds = new StringBuilder();
     private final StringBuilder notes = new StringBuilder();
 
-    private AeronRows(final boolean quick)
+    private AeronRows(final boolean quick, final List<String> systems)
     {
         this.quick = quick;
+        this.systems = systems;
     }
 
     /** One phase's result. */
@@ -82,6 +85,7 @@ public final class AeronRows
         final Path results = Paths.get(args[0]);
         boolean quick = false;
         List<String> cases = List.of("aeron-ipc", "aeron-udp");
+        List<String> systems = List.of("statebus", "aeron");
         for (int i = 1; i < args.length; i++)
         {
             if (args[i].equals("--quick"))
@@ -92,9 +96,13 @@ public final class AeronRows
             {
                 cases = Arrays.asList(args[++i].split(","));
             }
+            else if (args[i].equals("--systems"))
+            {
+                systems = Arrays.asList(args[++i].split(","));
+            }
         }
         Files.createDirectories(results);
-        new AeronRows(quick).run(results, cases);
+        new AeronRows(quick, systems).run(results, cases);
     }
 
     private void run(final Path results, final List<String> cases) throws Exception
@@ -113,6 +121,10 @@ public final class AeronRows
                 for (int k = 0; k < 2; k++)
                 {
                     final String system = (k == 0) == statebusFirst ? "statebus" : "aeron";
+                    if (!systems.contains(system))
+                    {
+                        continue;
+                    }
                     System.out.printf("== %s %s round %d of %d%n", kase, system, round, roundCount);
                     final Result throughput = phase(transport, system, "throughput");
                     final Result latency = phase(transport, system, "latency");
@@ -125,7 +137,14 @@ public final class AeronRows
                         both.opsPerSec() / 1e6, both.p50(), both.p99(), both.p999(), both.verified() ? "yes" : "no");
                 }
             }
-            tsv.append(row(kase, "statebus", statebus)).append(row(kase, "aeron", raw));
+            if (!statebus.isEmpty())
+            {
+                tsv.append(row(kase, "statebus", statebus));
+            }
+            if (!raw.isEmpty())
+            {
+                tsv.append(row(kase, "aeron", raw));
+            }
             ratios(kase, statebus, raw);
         }
         final Path latest = results.resolve("latest.tsv");
@@ -203,8 +222,7 @@ public final class AeronRows
         {
             driver = MediaDriver.launchEmbedded(new MediaDriver.Context().aeronDirectoryName(dir)
                 .dirDeleteOnStart(true).dirDeleteOnShutdown(true).threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy()).counterValuesBufferLength(1 << 20)
-                .publicationTermBufferLength(64 * 1024).ipcTermBufferLength(64 * 1024));
+                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 100_000)).counterValuesBufferLength(1 << 20));
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
             final ExclusivePublication publication = aeron.addExclusivePublication(channel, Wire.STREAM_ID);
             child = startReceiver(dir, channel, system, mode, perBlock, blocks);
