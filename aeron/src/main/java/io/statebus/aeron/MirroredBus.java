@@ -68,6 +68,8 @@ public final class MirroredBus<S> implements AutoCloseable
 
     private Mirror<S> mirror; // duty-cycle thread only
     private long session;
+    private long countedJump = -1;
+    private long lostUpTo = -1;
     private volatile StateBus<S> bus;
     private volatile int seenStateCount = -1;
     private volatile boolean closed;
@@ -157,36 +159,47 @@ public final class MirroredBus<S> implements AutoCloseable
         {
             return refuse(MalformedReason.SEQUENCE); // only a session's first message may be its join point
         }
-        if (sequence == latestSequence + 1 && !from.equals(mirror.bus().get()))
+        if (sequence == latestSequence + 1 && latestSequence != lostUpTo && !from.equals(mirror.bus().get()))
         {
             return refuse(MalformedReason.CHAIN); // dropped: the next message reports this sequence as lost
         }
+        if (sequence > latestSequence + 1 && sequence != countedJump)
+        {
+            countedJump = sequence; // one gap per jump, however many attempts the append takes
+            gaps++;
+        }
+        Action action = Action.CONTINUE;
         try
         {
             if (!mirror.tryAppend(sequence, from, to, timestamp, Duration.ZERO))
             {
-                receivedCount--; // it will be offered again
-                return Action.ABORT;
+                receivedCount--; // it will be offered again (a loss of more than a ring may be recorded already)
+                action = Action.ABORT;
             }
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
             receivedCount--;
-            return Action.ABORT;
+            action = Action.ABORT;
         }
         catch (final StateBusClosedException ex)
         {
             closed = true; // the application closed the local bus: this mirror stops
-            return Action.CONTINUE;
         }
-        if (sequence > latestSequence + 1)
+        if (action == Action.ABORT && mirror.latestSequence() > latestSequence)
         {
-            gaps++; // single writer
-            lost = mirror.lost();
+            lostUpTo = mirror.latestSequence(); // more than a ring lost, recorded already: no chain to check at the next
         }
-        latest = sequence;
-        return Action.CONTINUE;
+        noteProgress();
+        return action;
+    }
+
+    /** After each append attempt (a loss of more than a ring may be recorded by an attempt that timed out). */
+    private void noteProgress()
+    {
+        lost = mirror.lost(); // single writer; volatile for readers
+        latest = mirror.latestSequence();
     }
 
     private Action refuse(final MalformedReason reason)
@@ -208,6 +221,8 @@ public final class MirroredBus<S> implements AutoCloseable
         mirror = started;
         session = newSession;
         sessions++;
+        countedJump = -1;
+        lostUpTo = -1;
         gaps = 0;
         lost = 0;
         latest = sequence;

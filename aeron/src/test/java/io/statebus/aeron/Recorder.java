@@ -21,6 +21,7 @@ final class Recorder<S> implements TransitionHandler<S>
     long count;
     long lastSequence;
     long lastTimestamp;
+    boolean timestampsIncreasing = true;
     S lastTo;
     private GapSeen<S> pendingGap;
 
@@ -50,6 +51,7 @@ final class Recorder<S> implements TransitionHandler<S>
             problems.add("chain broken at " + t.sequence() + ": from " + t.from() + " after to " + lastTo);
         }
         count++;
+        timestampsIncreasing &= t.timestampNanos() > lastTimestamp;
         lastSequence = t.sequence();
         lastTimestamp = t.timestampNanos();
         lastTo = t.to();

@@ -55,7 +55,7 @@ final class TestDriver implements AutoCloseable
             .timerIntervalNs(TimeUnit.MILLISECONDS.toNanos(20)));
         try
         {
-            final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+            final Aeron aeron = Aeron.connect(client(driver.aeronDirectoryName()));
             return new TestDriver(driver.aeronDirectoryName(), driver, aeron);
         }
         catch (final RuntimeException ex)
@@ -65,9 +65,11 @@ final class TestDriver implements AutoCloseable
         }
     }
 
-    Aeron connectAnotherClient()
+    /** A client context whose error handler prints: Aeron's default one exits the JVM on a driver timeout. */
+    static Aeron.Context client(final String dir)
     {
-        return Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
+        return new Aeron.Context().aeronDirectoryName(dir)
+            .errorHandler(ex -> System.err.println("aeron client (" + dir + "): " + ex));
     }
 
     /** A UDP unicast channel on 127.0.0.1, on a port free a moment ago. */

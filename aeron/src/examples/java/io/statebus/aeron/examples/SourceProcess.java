@@ -37,7 +37,7 @@ public final class SourceProcess
 
         try (MediaDriver driver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(dir)
                 .dirDeleteOnStart(true).dirDeleteOnShutdown(true).threadingMode(ThreadingMode.SHARED));
-            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
             StateBus<Session> bus = StateBus.builder(Session.PRE_OPEN).clock(SystemNanoClock.INSTANCE).build();
             TransitionBridge<Session> bridge = TransitionBridge.builder(bus, StateTable.forEnum(Session.class),
                     aeron.addExclusivePublication(channel, 1001))
