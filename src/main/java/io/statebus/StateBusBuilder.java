@@ -5,6 +5,7 @@ import com.lmax.disruptor.WaitStrategy;
 import io.statebus.consume.HandlerThreadFactory;
 import io.statebus.consume.HandlerThreadWaitStrategy;
 import io.statebus.consume.LoggedErrors;
+import io.statebus.publish.MirrorProducer;
 import io.statebus.publish.MultiProducer;
 import io.statebus.publish.Producer;
 import io.statebus.publish.SingleProducer;
@@ -231,15 +232,8 @@ public final class StateBusBuilder<S>
      */
     public StateBus<S> build()
     {
-        // a slot is 8 bytes, a timestamp 8 more: refuse clearly rather than fail with OOM
-        final long bytes = (clock == NoClock.INSTANCE ? 8L : 16L) * capacity;
-        final long maxHeap = Runtime.getRuntime().maxMemory();
-        if (bytes > maxHeap / 2)
-        {
-            throw new IllegalArgumentException("capacity " + capacity + " needs about " + (bytes >> 20) +
-                " MiB for its slots, more than half of this JVM's maximum heap (" + (maxHeap >> 20) + " MiB)");
-        }
         final boolean stamped = clock != NoClock.INSTANCE;
+        checkHeap(stamped);
         final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(waitStrategy);
         final TransitionRing ring = new TransitionRing(capacity, table.idOf(initial), stamped, waits.forRing());
         final TransitionRules rules = new TransitionRules(table, allowed, publishUnchanged);
@@ -249,5 +243,55 @@ public final class StateBusBuilder<S>
             new MultiProducer<>(ring, table, rules, clock, idle) : new SingleProducer<>(ring, table, rules, clock, idle);
         return new StateBus<>(table, ring, producer, waits, handlerThreadFactory, awaitPolicy, mode, errorHandler);
     }
-}
 
+    /**
+     * Builds the local copy of a bus that lives elsewhere (another process or host): its transitions come from
+     * the returned {@link Mirror}'s {@code append}, at the source's sequences and with the source's timestamps,
+     * and its consumers use the ordinary API. The builder's initial state is the source's state at
+     * {@code sequence}; its states must be the source's, in the same order. The producer mode, clock, allowed
+     * transitions and {@code publishUnchanged} do not apply: the source decided those.
+     *
+     * <pre>{@code
+     * Mirror<Session> mirror = StateBus.builder(snapshot.to()).buildMirror(snapshot.sequence(), snapshot.from(),
+     *     snapshot.timestampNanos());
+     * mirror.bus().await(Session.OPEN);               // any consumer thread
+     * mirror.append(seq, from, to, timestamp);        // the thread receiving the source's transitions
+     * }</pre>
+     *
+     * @param sequence       the source's sequence the mirror starts at (its latest when the mirror joined), at
+     *                       least 0.
+     * @param from           the {@code from} of the source's transition at {@code sequence} (the initial state
+     *                       itself at 0).
+     * @param timestampNanos that transition's timestamp.
+     * @return the mirror; {@link Mirror#bus()} is its bus.
+     */
+    public Mirror<S> buildMirror(final long sequence, final S from, final long timestampNanos)
+    {
+        if (sequence < 0)
+        {
+            throw new IllegalArgumentException("sequence must be at least 0, got " + sequence);
+        }
+        final int fromId = table.idOf(from);
+        checkHeap(true);
+        final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(waitStrategy);
+        final TransitionRing ring =
+            new TransitionRing(capacity, sequence, fromId, table.idOf(initial), timestampNanos, true, waits.forRing());
+        final IdleStrategy idle = producerIdle != null ? producerIdle : new BackoffIdleStrategy(64, 16, 1, 50_000);
+        final MirrorProducer<S> producer = new MirrorProducer<>(ring, table, idle);
+        final StateBus<S> bus = new StateBus<>(
+            table, ring, producer, waits, handlerThreadFactory, awaitPolicy, ProducerMode.SINGLE, errorHandler);
+        return new Mirror<>(bus, producer, table);
+    }
+
+    /** A slot is 8 bytes, a timestamp 8 more: refuse clearly rather than fail with OOM. */
+    private void checkHeap(final boolean stamped)
+    {
+        final long bytes = (stamped ? 16L : 8L) * capacity;
+        final long maxHeap = Runtime.getRuntime().maxMemory();
+        if (bytes > maxHeap / 2)
+        {
+            throw new IllegalArgumentException("capacity " + capacity + " needs about " + (bytes >> 20) +
+                " MiB for its slots, more than half of this JVM's maximum heap (" + (maxHeap >> 20) + " MiB)");
+        }
+    }
+}

@@ -338,7 +338,7 @@ class GapAccountingIsExactTest
     /**
      * A GAP subscription left unpolled while the producer published 2^39 transitions (hours at tens of millions a
      * second) gets a gap notice and the last ring, not slots of later laps under its old sequence numbers: the
-     * state word's 40 bits are widened against a fresh cursor, never against the reader's own position. The bus is
+     * slot word's 39-bit tag is widened against a fresh cursor, never against the reader's own position. The bus is
      * moved forward by reflection to where 2^39 publications would leave it.
      */
     @Test

@@ -83,6 +83,21 @@ public final class BackPressure
      */
     long awaitCapacity(final long deadline, final Producer<?> producer, final int toId)
     {
+        return awaitCapacity(deadline, producer, toId, 1);
+    }
+
+    /**
+     * Waits until {@code slots} slots are free at once (a mirror's lost sequences and the transition after them);
+     * claims nothing.
+     *
+     * @param deadline a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
+     * @param producer the waiting producer, whose closing ends the wait.
+     * @param toId     the state being published, for the error.
+     * @param slots    how many, at most the capacity.
+     * @return as {@link #awaitCapacity(long, Producer, int)}.
+     */
+    long awaitCapacity(final long deadline, final Producer<?> producer, final int toId, final int slots)
+    {
         final long start = System.nanoTime();
         boolean interrupted = false;
         idle.reset();
@@ -94,7 +109,7 @@ public final class BackPressure
                 {
                     throw producer.closedWhileWaiting(toId);
                 }
-                if (hasCapacity())
+                if (slots == 1 ? hasCapacity() : ring.hasCapacity(slots))
                 {
                     return 0;
                 }

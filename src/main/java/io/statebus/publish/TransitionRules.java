@@ -30,7 +30,7 @@ public final class TransitionRules
      * @param fromId     the current state.
      * @param expectedId the state a compare-and-set expects, or -1.
      * @param toId       the state asked for.
-     * @return {@link PublishResult#GO}, {@link PublishResult#CAS_FAILED} or {@link PublishResult#NOT_PUBLISHED}.
+     * @return {@link PublishResult#ALLOWED}, {@link PublishResult#CAS_FAILED} or {@link PublishResult#NOT_PUBLISHED}.
      * @throws ForbiddenTransitionException if the table forbids the move.
      */
     long verdict(final int fromId, final int expectedId, final int toId)

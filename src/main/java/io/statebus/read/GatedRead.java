@@ -13,6 +13,9 @@ import io.statebus.ring.TransitionRing;
  * subscription gets nothing after that), and with an opaque read every {@value #STATUS_EVERY} transitions (a close
  * from another thread; for promptness only: the tag is what makes every delivered copy right, and an opaque read
  * per transition costs as much as the rest of the loop, as no load may move across it).
+ *
+ * <p>On a mirror's bus, sequences its source published but it never received ({@link SlotWord#isLostAt}) are
+ * skipped and reported as one gap, as a {@code GAP} reader's lapped range is.
  */
 final class GatedRead
 {
@@ -25,6 +28,22 @@ final class GatedRead
 
     static <S> int deliver(final Reader<S> reader, final TransitionHandler<S> handler, final long next, final long end)
     {
+        int delivered = deliverRun(reader, handler, next, end);
+        // only a mirror's lost sequences stop a run short of its end without ending the reader: go on after them
+        long from = next;
+        long after = reader.sequence.get() + 1;
+        while (reader.pendingGapFirst >= 0 && after > from && after <= end && !reader.isEndedNow())
+        {
+            from = after;
+            delivered += deliverRun(reader, handler, from, end);
+            after = reader.sequence.get() + 1;
+        }
+        return delivered;
+    }
+
+    private static <S> int deliverRun(
+        final Reader<S> reader, final TransitionHandler<S> handler, final long next, final long end)
+    {
         final TransitionView<S> view = reader.view();
         final TransitionRing ring = reader.ring;
         long s = next;
@@ -32,13 +51,16 @@ final class GatedRead
         {
             if (reader.pendingGapFirst >= 0 && next <= end)
             {
-                // a replay lapped at its very end: the notice is due before the first gated transition
+                // a replay lapped at its very end, or lost sequences: the notice is due before the next transition
                 final long first = ring.wordRacing(next);
-                if (!SlotWord.isOf(first, next) || reader.isEndedNow())
+                if (reader.isEndedNow() || (!SlotWord.isOf(first, next) && !SlotWord.isLostAt(first, next)))
                 {
                     return 0;
                 }
-                reader.notifyGap(handler, next, SlotWord.fromId(first));
+                if (SlotWord.isOf(first, next))
+                {
+                    reader.notifyGap(handler, next, SlotWord.fromId(first));
+                }
             }
             final boolean stamped = ring.isStamped(); // for life: the loop splits in two, one with no timestamps
             for (; s <= end; s++)
@@ -47,6 +69,12 @@ final class GatedRead
                 if (!SlotWord.isOf(word, s) || reader.isEndedHere() ||
                     ((s - next & STATUS_EVERY - 1) == 0 && reader.isEndedNow()))
                 {
+                    if (SlotWord.isLostAt(word, s) && !reader.isEndedNow())
+                    {
+                        reader.consumed(s - 1, s - next);
+                        reader.skipLost(s, word);
+                        return (int)(s - next);
+                    }
                     break; // closed by another thread: its gate is gone, and so may be this slot
                 }
                 if (stamped)

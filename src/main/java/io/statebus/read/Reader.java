@@ -6,6 +6,7 @@ import io.statebus.Policy;
 import io.statebus.StateBusClosedException;
 import io.statebus.TransitionHandler;
 import io.statebus.publish.PublishListener;
+import io.statebus.ring.SlotWord;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
 
@@ -146,16 +147,18 @@ public final class Reader<S>
     }
 
     /**
-     * Delivers {@code next..available} (at most {@code limit}) with this reader's policy.
+     * Delivers {@code next..availableNow} (at most {@code limit}) with this reader's policy.
      *
-     * @param handler   the handler.
-     * @param next      the first sequence not consumed.
-     * @param available the latest published sequence.
-     * @param limit     the most transitions to deliver.
+     * @param handler      the handler.
+     * @param next         the first sequence not consumed.
+     * @param availableNow the latest sequence this reader may read, as its barrier answered.
+     * @param limit        the most transitions to deliver.
      * @return how many were delivered.
      */
-    public int deliver(final TransitionHandler<S> handler, final long next, final long available, final int limit)
+    public int deliver(final TransitionHandler<S> handler, final long next, final long availableNow, final int limit)
     {
+        // a barrier over closed upstream stages answers "infinitely ahead": never read past the cursor
+        final long available = upstream.length == 0 ? availableNow : Math.min(availableNow, ring.cursor());
         if (policy != Policy.BLOCK)
         {
             return ValidatedRead.deliver(this, handler, next, available, limit);
@@ -215,6 +218,23 @@ public final class Reader<S>
         final boolean inGapNotice = pendingGapFirst >= 0;
         consumed(inGapNotice ? s - 1 : s, inGapNotice ? deliveredNow : deliveredNow + 1);
         fail(ex);
+    }
+
+    /**
+     * A mirror's bus: {@code s}, published, was never received. Counts it and every later lost sequence the ring
+     * can no longer hold as missed, opens a gap notice, and moves past them.
+     */
+    void skipLost(final long s, final long word)
+    {
+        final long head = Math.max(ring.cursor(), SlotWord.sequence(word, s));
+        final long resume = Math.max(s + 1, head - ring.capacity() + 1);
+        final boolean newGap = pendingGapFirst < 0;
+        if (newGap)
+        {
+            pendingGapFirst = s;
+        }
+        counters.addMissed(resume - s, newGap);
+        sequence.set(resume - 1); // release: nothing there to read, so the producer may reuse those slots
     }
 
     void consumed(final long lastSequence, final long deliveredNow)

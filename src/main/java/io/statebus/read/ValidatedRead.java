@@ -17,6 +17,9 @@ import io.statebus.ring.TransitionRing;
  *  3. lapped: missed += resume - s; resume = max(s + 1, head - capacity + 1) (CONFLATE: the cursor); notice
  *     before the next delivery
  * </pre>
+ *
+ * <p>On a mirror's bus a sequence its source published but it never received reads as an earlier tag or a
+ * lost-marked word ({@link SlotWord#isLostAt}): it is missed in the same way, without counting as a lap.
  */
 final class ValidatedRead
 {
@@ -48,8 +51,9 @@ final class ValidatedRead
                 final long timestamp = ring.timestampAt(s);
                 if (!SlotWord.isOf(word, s) || !ring.isStill(s, word))
                 {
-                    // lapped: the producer has claimed at least a ring past s
                     final long available = ring.cursor();
+                    final boolean lost = SlotWord.isLostAt(word, s); // a mirror's: never received, not a lap
+                    // lapped: the producer has claimed at least a ring past s
                     final long head = Math.max(available, SlotWord.sequence(word, s));
                     // the oldest slot the ring may still hold, or (conflation) the latest transition
                     final long resume = Math.max(s + 1, conflate ? available : head - capacity + 1);
@@ -61,7 +65,7 @@ final class ValidatedRead
                     reader.counters.addMissed(resume - s, newGap);
                     s = resume;
                     end = Math.min(Math.min(available, s + (limit - count) - 1), stop);
-                    if (++laps > MAX_LAPS_PER_POLL)
+                    if (!lost && ++laps > MAX_LAPS_PER_POLL)
                     {
                         break;
                     }

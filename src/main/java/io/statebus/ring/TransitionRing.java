@@ -44,19 +44,47 @@ public final class TransitionRing
      */
     public TransitionRing(final int capacity, final int initialId, final boolean stamped, final WaitStrategy waits)
     {
+        this(capacity, 0, initialId, initialId, 0, stamped, waits);
+    }
+
+    /**
+     * Allocates every slot and publishes {@code start} as the first transition: 0 for a bus of its own, the
+     * source's latest sequence for a mirror.
+     *
+     * @param capacity  slots, a power of two.
+     * @param start     the first sequence, at least 0.
+     * @param fromId    the state id before it (the initial state's at 0).
+     * @param toId      the state id after it: the current state.
+     * @param timestamp its timestamp (ignored without timestamps).
+     * @param stamped   whether transitions carry timestamps.
+     * @param waits     how handler threads wait for the cursor.
+     */
+    public TransitionRing(
+        final int capacity,
+        final long start,
+        final int fromId,
+        final int toId,
+        final long timestamp,
+        final boolean stamped,
+        final WaitStrategy waits)
+    {
         this.slots = new long[capacity];
         this.times = stamped ? new long[capacity] : null;
         this.mask = capacity - 1;
         this.sequencer = new SingleProducerSequencer(capacity, waits);
-        for (int i = 1; i < capacity; i++)
+        for (int i = 0; i < capacity; i++)
         {
-            slots[i] = SlotWord.pack(i - capacity, 0, 0); // a tag no reader asks for: before the first lap
+            // a tag no reader asks for: two laps before the start, so not even a replay of the ring before it
+            slots[i] = SlotWord.pack(start - 2L * capacity + (i - start & mask), 0, 0);
         }
-        slots[0] = SlotWord.pack(0, initialId, initialId);
+        if (start > 0)
+        {
+            sequencer.claim(start - 1);
+        }
         try
         {
             // tryNext(), never next(): the latter registers the thread in a static map when assertions are on
-            sequencer.publish(sequencer.tryNext());
+            publish(sequencer.tryNext(), fromId, toId, timestamp);
         }
         catch (final InsufficientCapacityException ex)
         {
@@ -92,6 +120,18 @@ public final class TransitionRing
     }
 
     /**
+     * Claims the next {@code slots} sequences at once (a mirror's lost sequences and the transition after them).
+     *
+     * @param slots how many, at most the capacity.
+     * @return the highest sequence claimed.
+     * @throws InsufficientCapacityException if a gating sequence is too far behind (as last seen).
+     */
+    public long claim(final int slots) throws InsufficientCapacityException
+    {
+        return sequencer.tryNext(slots);
+    }
+
+    /**
      * @param everyGate read every gating sequence now rather than trust the sequencer's cached minimum (needed
      *                  right after a gate was moved backwards, see {@code BackPressure}).
      * @return whether a slot is free.
@@ -99,6 +139,32 @@ public final class TransitionRing
     public boolean hasCapacity(final boolean everyGate)
     {
         return everyGate ? sequencer.remainingCapacity() > 0 : sequencer.hasAvailableCapacity(1);
+    }
+
+    /**
+     * @param slots how many slots, at most the capacity (the capacity: every gate has consumed everything).
+     * @return whether that many are free, asking every gate.
+     */
+    public boolean hasCapacity(final int slots)
+    {
+        return sequencer.remainingCapacity() >= slots;
+    }
+
+    /**
+     * Marks every sequence up to {@code lastLost} as lost upstream and publishes it, writing one slot: a mirror
+     * that missed more than a ring of its source. Every gate must be at the cursor (nothing unconsumed is
+     * overwritten); readers skip the lost range, and those that read the current state at {@code lastLost} get
+     * {@code stateId}.
+     *
+     * @param lastLost the last lost sequence, more than a ring past the cursor.
+     * @param stateId  the latest state known before the loss.
+     */
+    public void publishLostUpTo(final long lastLost, final int stateId)
+    {
+        // release: a reader that acquires the cursor below sees this word at it, never an older one
+        SLOT.setRelease(slots, (int)lastLost & mask, SlotWord.packLost(lastLost, stateId));
+        sequencer.claim(lastLost);
+        sequencer.publish(lastLost);
     }
 
     /**
@@ -160,6 +226,15 @@ public final class TransitionRing
 
     /**
      * @param sequence a published sequence.
+     * @return whether it was lost upstream (a mirror's), rather than holding a transition or lapped.
+     */
+    public boolean isLost(final long sequence)
+    {
+        return SlotWord.isLostAt((long)SLOT.getAcquire(slots, (int)sequence & mask), sequence);
+    }
+
+    /**
+     * @param sequence a published sequence.
      * @return its timestamp, 0 without timestamps; valid only if {@link #isStill} confirms the slot's word after.
      */
     public long timestampAt(final long sequence)
@@ -198,6 +273,7 @@ public final class TransitionRing
     {
         final long cursor = sequencer.getCursor();
         final long word = (long)SLOT.getAcquire(slots, (int)cursor & mask);
+        // a lost sequence's word holds the latest known state in both ids
         return SlotWord.isOf(word, cursor) ? SlotWord.toId(word) : SlotWord.fromId(word);
     }
 

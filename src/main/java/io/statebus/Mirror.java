@@ -1,0 +1,126 @@
+package io.statebus;
+
+import io.statebus.publish.MirrorProducer;
+import io.statebus.publish.PublishResult;
+import io.statebus.ring.StateIds;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The writing end of a bus that mirrors another bus, usually in another process or on another host: a transport
+ * (the {@code statebus-aeron} module, or your own) receives the source's transitions and appends them here; the
+ * consumers of {@link #bus()} subscribe, await and read as on any bus, and see the source's sequences, chain and
+ * timestamps. Built by {@link StateBusBuilder#buildMirror}.
+ *
+ * <p>What the mirror never received is never hidden: appending sequence {@code n} after {@code latest} with
+ * {@code n > latest + 1} records {@code latest + 1 .. n - 1} as lost, and every subscription of the mirror's bus,
+ * {@link Policy#BLOCK} ones included, gets one {@link Gap} notice for exactly that range (its
+ * {@link Gap#resumeState()} is the {@code from} of {@code n}), counted in {@link Subscription#missed()}.
+ *
+ * <pre>{@code
+ * Mirror<Session> mirror = StateBus.builder(Session.CLOSED).buildMirror(0, Session.CLOSED, 0);
+ * mirror.append(1, Session.CLOSED, Session.OPENING, t1);
+ * mirror.append(4, Session.HALTED, Session.OPEN, t4);    // 2..3 never arrived: one gap notice, 2..3
+ * }</pre>
+ *
+ * <p>One thread appends: the first thread that does owns the mirror. Its bus refuses {@code set},
+ * {@code trySet} and {@code compareAndSet} with {@link IllegalStateException}.
+ *
+ * @param <S> the state type.
+ */
+public final class Mirror<S> implements AutoCloseable
+{
+    private final StateBus<S> bus;
+    private final MirrorProducer<S> producer;
+    private final StateIds<S> ids;
+
+    Mirror(final StateBus<S> bus, final MirrorProducer<S> producer, final StateIds<S> ids)
+    {
+        this.bus = bus;
+        this.producer = producer;
+        this.ids = ids;
+    }
+
+    /**
+     * @return the mirror's bus, for its consumers.
+     */
+    public StateBus<S> bus()
+    {
+        return bus;
+    }
+
+    /**
+     * Appends the source's transition at {@code sequence}, waiting while a {@link Policy#BLOCK} subscription of
+     * the mirror is a whole ring behind (as {@link StateBus#set} waits).
+     *
+     * @param sequence       the source's sequence; after {@link #latestSequence()}.
+     * @param from           the state before; when {@code sequence} is the next one, the mirror's current state.
+     * @param to             the state after.
+     * @param timestampNanos the source's timestamp of the transition.
+     * @return {@code sequence}.
+     * @throws IllegalArgumentException if {@code sequence} is not after the latest, the chain would break, or a
+     *                                  state is not one of the bus's; nothing appended.
+     * @throws IllegalStateException    if another thread appends to this mirror.
+     * @throws StateBusClosedException  if the mirror is closed, also while waiting.
+     */
+    public long append(final long sequence, final S from, final S to, final long timestampNanos)
+    {
+        return producer.append(sequence, ids.idOf(from), ids.idOf(to), timestampNanos, PublishResult.NO_DEADLINE);
+    }
+
+    /**
+     * As {@link #append}, waiting at most {@code timeout}.
+     *
+     * @param sequence       the source's sequence; after {@link #latestSequence()}.
+     * @param from           the state before.
+     * @param to             the state after.
+     * @param timestampNanos the source's timestamp of the transition.
+     * @param timeout        how long to wait for a {@code BLOCK} subscription at most.
+     * @return true if appended; false if the wait timed out and nothing was appended (when more than a ring was
+     *     lost, that loss may already be recorded: {@link #latestSequence()} tells).
+     * @throws InterruptedException if interrupted while waiting; nothing appended.
+     */
+    public boolean tryAppend(
+        final long sequence, final S from, final S to, final long timestampNanos, final Duration timeout)
+        throws InterruptedException
+    {
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        final long deadline = Deadlines.of(timeout);
+        final long result = producer.append(sequence, ids.idOf(from), ids.idOf(to), timestampNanos, deadline);
+        if (result == PublishResult.INTERRUPTED)
+        {
+            throw new InterruptedException();
+        }
+        return result > 0;
+    }
+
+    /**
+     * @return the latest sequence appended (or lost): the source's sequence this mirror has reached.
+     */
+    public long latestSequence()
+    {
+        return bus.latestSequence();
+    }
+
+    /**
+     * @return how many of the source's sequences this mirror never received.
+     */
+    public long lost()
+    {
+        return producer.lost();
+    }
+
+    /** Closes the mirror's bus (see {@link StateBus#close()}). */
+    @Override
+    public void close()
+    {
+        bus.close();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Mirror{latest=" + latestSequence() + ", lost=" + lost() + ", bus=" + bus + "}";
+    }
+}
