@@ -102,7 +102,6 @@ class GapsAreExactEndToEndTest
                     return 1;
                 }));
             publish(source, 200); // while it is away
-            final long dropped = source.latestSequence();
             Pump.until(() -> aeronSub.imageCount() == 1, Duration.ofSeconds(15), "the mirror back", bridge, receiver,
                 fastMirror);
             publish(source, 2);
@@ -117,7 +116,7 @@ class GapsAreExactEndToEndTest
             assertThat(recorder.gaps).hasSize(1);
             final Recorder.GapSeen<Phase> gap = recorder.gaps.get(0);
             assertThat(gap.first()).isGreaterThan(3);
-            assertThat(gap.last()).isGreaterThanOrEqualTo(dropped);
+            assertThat(gap.last()).isLessThan(last); // it rejoined where the fast subscriber was: some came after
             assertThat(gap.missed()).isEqualTo(gap.last() - gap.first() + 1);
             assertThat(recorder.count + gap.missed()).isEqualTo(last - 3);
             assertThat(mirrored.lost()).isEqualTo(gap.missed());
