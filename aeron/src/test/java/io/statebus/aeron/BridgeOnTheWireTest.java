@@ -71,10 +71,10 @@ class BridgeOnTheWireTest
             assertThat(bridge.sent()).isEqualTo(2);
             assertThat(bridge.snapshots()).isEqualTo(1);
 
-            Pump.forDuration(Duration.ofMillis(5), bridge);
             try (StatebusStat stat = new StatebusStat(new File(driver.dir)))
             {
                 final String suffix = ": bus=9 session=" + Long.toHexString(s);
+                Pump.untilCounter(stat, "statebus bridge sent" + suffix, 2, bridge); // refreshed by the duty cycle
                 assertThat(stat.value("statebus source published" + suffix)).isEqualTo(3L);
                 assertThat(stat.value("statebus bridge sent" + suffix)).isEqualTo(2L);
                 assertThat(stat.value("statebus delivered" + suffix + " bridge")).isEqualTo(2L);

@@ -63,8 +63,9 @@ class DriverTimeoutIsReportedTest
                 CloseHelper.close(driver.driver); // the driver stops; its directory goes with it
                 final List<Throwable> bridgeFailures = new CopyOnWriteArrayList<>();
                 final List<Throwable> receiverFailures = new CopyOnWriteArrayList<>();
-                Pump.until(() -> bridge.isFailed() && receiver.isFailed(), Duration.ofSeconds(15),
-                    "both to fail", tolerant(bridge, bridgeFailures), tolerant(receiver, receiverFailures),
+                Pump.until(() -> bridge.isFailed() && receiver.isFailed() &&
+                    clientErrors.stream().anyMatch(DriverTimeoutException.class::isInstance), Duration.ofSeconds(15),
+                    "both to fail, and the client to report the driver timeout", tolerant(bridge, bridgeFailures), tolerant(receiver, receiverFailures),
                     Pump.of("producer", () ->
                     {
                         try

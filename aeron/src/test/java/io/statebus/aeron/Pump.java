@@ -60,6 +60,13 @@ final class Pump
         };
     }
 
+    /** Runs the duty cycles until the StateBus counter whose label contains {@code label} reads {@code expected}. */
+    static void untilCounter(final StatebusStat stat, final String label, final long expected, final Agent... agents)
+    {
+        until(() -> Long.valueOf(expected).equals(stat.value(label)), Duration.ofSeconds(10),
+            "counter '" + label + "' = " + expected + " (now " + stat.value(label) + ")", agents);
+    }
+
     /** Runs the duty cycles for a while whatever happens (to let time-based things such as snapshots happen). */
     static void forDuration(final Duration duration, final Agent... agents)
     {
