@@ -451,9 +451,9 @@ public final class AeronRows
             }
             state = state.next();
             bus.set(state);
-            if (latency || (bus.latestSequence() & 63) == 0)
+            if (latency || (bus.latestSequence() & 255) == 0)
             {
-                bridge.doWork(); // latency: send it now; throughput: in batches of 64
+                bridge.doWork(); // latency: send it now; throughput: in batches of the bridge's limit, 256
             }
         }
 
