@@ -240,10 +240,13 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     private int flush(final long now)
     {
         int done = 0;
+        // a claim within the window succeeds even with no subscriber: ask first, so drops are counted and told
+        final boolean connected = stagedHead < stagedCount && publication.isConnected();
+        final long refusal = connected || !publication.isClosed() ? Publication.NOT_CONNECTED : Publication.CLOSED;
         while (stagedHead < stagedCount)
         {
             final int i = stagedHead;
-            final long result = publication.tryClaim(WireFormat.LENGTH, claim);
+            final long result = connected ? publication.tryClaim(WireFormat.LENGTH, claim) : refusal;
             if (result > 0)
             {
                 WireFormat.write(claim.buffer(), claim.offset(), WireFormat.TRANSITION, (short)0, busId, states.size(),

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -121,6 +123,67 @@ class GapsAreExactEndToEndTest
             assertThat(recorder.count + gap.missed()).isEqualTo(last - 3);
             assertThat(mirrored.lost()).isEqualTo(gap.missed());
             assertThat(mirrored.gaps()).isEqualTo(1);
+            assertThat(mirrored.bus().get()).isEqualTo(source.get());
+            bridge.close();
+            receiver.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void transitionsDroppedWhileThePublicationWasNotConnectedReachTheMirrorAsOneExactGap() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("not-connected");
+            StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).capacity(1024).build())
+        {
+            // a UDP publication whose one destination is removed and added again: a network outage, as the bridge
+            // sees it (not connected once the driver hears no status message) and as the mirror sees it (its image
+            // times out, and a new one comes when the destination is back)
+            final String endpoint = TestDriver.udpChannel();
+            final String destination = endpoint.substring(0, endpoint.indexOf('|'));
+            final io.aeron.Subscription aeronSub = driver.aeron.addSubscription(endpoint, 14);
+            final ExclusivePublication publication = driver.aeron.addExclusivePublication(
+                "aeron:udp?control-mode=manual|term-length=64k", 14);
+            publication.addDestination(destination);
+            final List<long[]> dropped = new ArrayList<>();
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication)
+                .listener(new BridgeListener()
+                {
+                    @Override
+                    public void onDroppedNotConnected(final long firstDropped, final long lastDropped)
+                    {
+                        dropped.add(new long[] {firstDropped, lastDropped});
+                    }
+                }).build();
+            final MirrorReceiver receiver = new MirrorReceiver(aeronSub);
+            final MirroredBus<Phase> mirrored = receiver.mirror(0, PHASES, b -> b);
+            Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "connected", bridge, receiver);
+            publish(source, 3);
+            Pump.until(() -> mirrored.latestSequence() == 3, Duration.ofSeconds(10), "1..3", bridge, receiver);
+            final Subscription<Phase> sub = mirrored.bus().subscribe(Policy.BLOCK);
+            final Recorder<Phase> recorder = new Recorder<>(sub.joinSequence(), sub.joinState());
+            final PollingAgent<Phase> subscriber = new PollingAgent<>(sub, recorder);
+
+            publication.removeDestination(destination);
+            Pump.until(() -> !publication.isConnected(), Duration.ofSeconds(10), "not connected", bridge, receiver,
+                subscriber);
+            publish(source, 10); // 4..13: dropped by the bridge
+            Pump.until(() -> bridge.droppedNotConnected() == 10, Duration.ofSeconds(10), "10 dropped", bridge, receiver,
+                subscriber);
+            publication.addDestination(destination);
+            Pump.until(() -> mirrored.latestSequence() == 13, Duration.ofSeconds(15), "the snapshot after the outage",
+                bridge, receiver, subscriber);
+            publish(source, 2);
+            Pump.until(() -> recorder.lastSequence == 15, Duration.ofSeconds(10), "14..15", bridge, receiver,
+                subscriber);
+
+            assertThat(dropped).hasSize(1);
+            assertThat(dropped.get(0)).containsExactly(4, 13);
+            assertThat(recorder.problems).isEmpty();
+            // the snapshot carried 13 (the latest dropped): 4..12 lost, 13 delivered from the snapshot, then 14, 15
+            assertThat(recorder.gaps).containsExactly(new Recorder.GapSeen<>(4, 12, 9, recorder.gaps.get(0).resume()));
+            assertThat(recorder.count).isEqualTo(3);
+            assertThat(mirrored.lost()).isEqualTo(9);
             assertThat(mirrored.bus().get()).isEqualTo(source.get());
             bridge.close();
             receiver.close();
