@@ -52,6 +52,9 @@ import java.util.concurrent.TimeUnit;
  * (statebus: the source bus's clock), recorded at the receiving handler (statebus: the mirror subscriber's); the
  * first block is warm-up. Rounds alternate the systems, each phase in fresh JVMs and a fresh driver.
  *
+ * <p>Also, for {@code aeron-ipc}, {@link OneThreadCost}: the whole path's cost per transition on one thread (rows with
+ * threads = 1), the comparison a shared 2-vCPU machine measures most steadily.
+ *
  * <p>{@code AeronRows RESULTS_DIR [--quick] [--cases aeron-ipc,aeron-udp] [--systems statebus,aeron]}: appends rows to RESULTS_DIR/latest.tsv
  * (PERF.md's columns) and writes aeron-rounds.tsv and aeron-notes.txt.
  */
@@ -137,6 +140,10 @@ public final class AeronRows
                         both.opsPerSec() / 1e6, both.p50(), both.p99(), both.p999(), both.verified() ? "yes" : "no");
                 }
             }
+            if (kase.equals("aeron-ipc") && systems.size() == 2)
+            {
+                tsv.append(oneThreadRows(roundCount));
+            }
             if (!statebus.isEmpty())
             {
                 tsv.append(row(kase, "statebus", statebus));
@@ -158,6 +165,82 @@ public final class AeronRows
         Files.writeString(results.resolve("aeron-notes.txt"), notes);
         System.out.print(tsv);
         System.out.print(notes);
+    }
+
+    /**
+     * {@link OneThreadCost} in {@code rounds} fresh JVMs: the cost per transition of the whole IPC path on one thread,
+     * statebus and raw alternating; rows with threads = 1 (ops/s = 1e9 / ns per transition, no latency figures).
+     */
+    private String oneThreadRows(final int rounds) throws Exception
+    {
+        final long perIteration = quick ? 1_000_000 : 2_000_000;
+        final int iterations = quick ? 4 : 6;
+        final double[] statebusNs = new double[rounds];
+        final double[] rawNs = new double[rounds];
+        boolean verified = true;
+        for (int round = 0; round < rounds; round++)
+        {
+            System.out.printf("== aeron-ipc one thread (cost per transition) round %d of %d%n", round + 1, rounds);
+            final List<String> command = new ArrayList<>();
+            command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(Arrays.asList(FLAG.split(" ")));
+            command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                OneThreadCost.class.getName(), Long.toString(perIteration), Integer.toString(iterations)));
+            final Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            final List<Double> sb = new ArrayList<>();
+            final List<Double> raw = new ArrayList<>();
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8)))
+            {
+                for (String line = in.readLine(); line != null; line = in.readLine())
+                {
+                    if (!line.startsWith("RESULT") || line.contains("iteration=0 ") || line.contains("iteration=1 "))
+                    {
+                        continue; // two warm-up iterations
+                    }
+                    for (final String part : line.split(" "))
+                    {
+                        final String[] kv = part.split("=");
+                        switch (kv[0])
+                        {
+                            case "statebus_ns" -> sb.add(Double.parseDouble(kv[1]));
+                            case "aeron_ns" -> raw.add(Double.parseDouble(kv[1]));
+                            case "verified" -> verified &= kv[1].equals("yes");
+                            default ->
+                            {
+                            }
+                        }
+                    }
+                }
+            }
+            if (!child.waitFor(120, TimeUnit.SECONDS) || child.exitValue() != 0 || sb.isEmpty())
+            {
+                child.destroyForcibly();
+                throw new IllegalStateException("OneThreadCost failed");
+            }
+            statebusNs[round] = median(sb.stream().mapToDouble(Double::doubleValue).toArray());
+            rawNs[round] = median(raw.stream().mapToDouble(Double::doubleValue).toArray());
+            rounds_(round, statebusNs[round], rawNs[round]);
+        }
+        final double[] ratio = new double[rounds];
+        for (int i = 0; i < rounds; i++)
+        {
+            ratio[i] = statebusNs[i] / rawNs[i];
+        }
+        notes.append(String.format(Locale.ROOT,
+            "aeron-ipc on one thread (cost per transition, whole path, no core hop): statebus %.1f ns, raw aeron %.1f ns;" +
+            " statebus/aeron %.2f (min %.2f, max %.2f), per round: %s%n", median(statebusNs), median(rawNs),
+            median(ratio), Arrays.stream(ratio).min().orElse(0), Arrays.stream(ratio).max().orElse(0), fmt(ratio)));
+        final String v = verified ? "yes" : "no";
+        return String.format(Locale.ROOT, "aeron-ipc\tstatebus\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n" +
+            "aeron-ipc\taeron\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n", 1e9 / median(statebusNs), v, 1e9 / median(rawNs), v);
+    }
+
+    private void rounds_(final int round, final double statebusNs, final double rawNs)
+    {
+        rounds.append(String.format(Locale.ROOT, "aeron-ipc-1thread\tstatebus\t%d\t%.0f\t-\t-\t-\t-%n" +
+            "aeron-ipc-1thread\taeron\t%d\t%.0f\t-\t-\t-\t-%n", round + 1, 1e9 / statebusNs, round + 1, 1e9 / rawNs));
+        System.out.printf(Locale.ROOT, "   statebus %.1f ns, aeron %.1f ns per transition%n", statebusNs, rawNs);
     }
 
     private static String row(final String kase, final String system, final List<Result> results)
