@@ -220,7 +220,7 @@ public final class AeronRows
             }
             statebusNs[round] = median(sb.stream().mapToDouble(Double::doubleValue).toArray());
             rawNs[round] = median(raw.stream().mapToDouble(Double::doubleValue).toArray());
-            rounds_(round, statebusNs[round], rawNs[round]);
+            recordOneThreadRound(round, statebusNs[round], rawNs[round]);
         }
         final double[] ratio = new double[rounds];
         for (int i = 0; i < rounds; i++)
@@ -236,7 +236,7 @@ public final class AeronRows
             "aeron-ipc\taeron\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n", 1e9 / median(statebusNs), v, 1e9 / median(rawNs), v);
     }
 
-    private void rounds_(final int round, final double statebusNs, final double rawNs)
+    private void recordOneThreadRound(final int round, final double statebusNs, final double rawNs)
     {
         rounds.append(String.format(Locale.ROOT, "aeron-ipc-1thread\tstatebus\t%d\t%.0f\t-\t-\t-\t-%n" +
             "aeron-ipc-1thread\taeron\t%d\t%.0f\t-\t-\t-\t-%n", round + 1, 1e9 / statebusNs, round + 1, 1e9 / rawNs));
