@@ -105,7 +105,9 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      * @param busId     the bus id the source's bridge sends.
      * @param states    the same table as the source's.
      * @param configure sets up the local bus's builder (capacity, wait strategy, await policy, ...); it receives a
-     *                  builder whose initial state is the source's state, and must return a builder.
+     *                  builder whose initial state is the source's state, and must return a builder. Its producer
+     *                  idle strategy is replaced: the receiver never waits inside an append, it leaves the message
+     *                  in the stream for the next duty cycle.
      * @param <S>       the state type.
      * @return the mirrored bus.
      * @throws IllegalStateException if bus {@code busId} is already mirrored here.

@@ -171,21 +171,23 @@ public final class MirroredBus<S> implements AutoCloseable
         Action action = Action.CONTINUE;
         try
         {
-            if (!mirror.tryAppend(sequence, from, to, timestamp, Duration.ZERO))
+            mirror.append(sequence, from, to, timestamp); // never waits: see AppendWouldWait
+        }
+        catch (final RuntimeException ex)
+        {
+            if (ex != AppendWouldWait.SIGNAL)
+            {
+                if (!(ex instanceof StateBusClosedException))
+                {
+                    throw ex;
+                }
+                closed = true; // the application closed the local bus: this mirror stops
+            }
+            else
             {
                 receivedCount--; // it will be offered again (a loss of more than a ring may be recorded already)
                 action = Action.ABORT;
             }
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            receivedCount--;
-            action = Action.ABORT;
-        }
-        catch (final StateBusClosedException ex)
-        {
-            closed = true; // the application closed the local bus: this mirror stops
         }
         if (action == Action.ABORT && mirror.latestSequence() > latestSequence)
         {
@@ -212,7 +214,9 @@ public final class MirroredBus<S> implements AutoCloseable
     {
         final Mirror<S> old = mirror;
         final long oldSession = session;
-        final Mirror<S> started = configure.apply(states.builder(to)).buildMirror(sequence, from, timestamp);
+        // the receiver never waits inside an append: it leaves the message in the stream (see AppendWouldWait)
+        final Mirror<S> started = configure.apply(states.builder(to)).producerIdleStrategy(new AppendWouldWait())
+            .buildMirror(sequence, from, timestamp);
         if (old != null)
         {
             retire(oldSession);
