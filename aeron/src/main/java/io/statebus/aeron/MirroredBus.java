@@ -69,7 +69,6 @@ public final class MirroredBus<S> implements AutoCloseable
     private Mirror<S> mirror; // duty-cycle thread only
     private long session;
     private long countedJump = -1;
-    private long lostUpTo = -1;
     private volatile StateBus<S> bus;
     private volatile int seenStateCount = -1;
     private volatile boolean closed;
@@ -159,10 +158,6 @@ public final class MirroredBus<S> implements AutoCloseable
         {
             return refuse(MalformedReason.SEQUENCE); // only a session's first message may be its join point
         }
-        if (sequence == latestSequence + 1 && latestSequence != lostUpTo && !from.equals(mirror.bus().get()))
-        {
-            return refuse(MalformedReason.CHAIN); // dropped: the next message reports this sequence as lost
-        }
         if (sequence > latestSequence + 1 && sequence != countedJump)
         {
             countedJump = sequence; // one gap per jump, however many attempts the append takes
@@ -175,23 +170,25 @@ public final class MirroredBus<S> implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            if (ex != AppendWouldWait.SIGNAL)
-            {
-                if (!(ex instanceof StateBusClosedException))
-                {
-                    throw ex;
-                }
-                closed = true; // the application closed the local bus: this mirror stops
-            }
-            else
+            if (ex == AppendWouldWait.SIGNAL)
             {
                 receivedCount--; // it will be offered again (a loss of more than a ring may be recorded already)
                 action = Action.ABORT;
             }
-        }
-        if (action == Action.ABORT && mirror.latestSequence() > latestSequence)
-        {
-            lostUpTo = mirror.latestSequence(); // more than a ring lost, recorded already: no chain to check at the next
+            else if (ex instanceof IllegalArgumentException)
+            {
+                // the only one left: from is not the current state (the sequence was checked above), chain broken;
+                // dropped, so the next message reports this sequence as lost
+                action = refuse(MalformedReason.CHAIN);
+            }
+            else if (ex instanceof StateBusClosedException)
+            {
+                closed = true; // the application closed the local bus: this mirror stops
+            }
+            else
+            {
+                throw ex;
+            }
         }
         noteProgress();
         return action;
@@ -226,7 +223,6 @@ public final class MirroredBus<S> implements AutoCloseable
         session = newSession;
         sessions++;
         countedJump = -1;
-        lostUpTo = -1;
         gaps = 0;
         lost = 0;
         latest = sequence;
