@@ -1,0 +1,258 @@
+package io.statebus.keys;
+
+import org.agrona.collections.Hashing;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The live keys of a keyed bus and each one's current state and latest sequence: fixed when built (open
+ * addressing, linear probing, at most half full), {@code long} keys, no allocation after construction. One writer
+ * (the holder of the right to publish); any thread reads, without a lock.
+ *
+ * <pre>
+ *  keys:    [ 1001 | 0    | 77   | ... ]      entry = latest sequence (51 bits) | live bit | state id (12 bits)
+ *  entries: [ e    | 0    | e    | ... ]      0: an empty slot
+ * </pre>
+ *
+ * <p>Readers: an update is one store of an entry word, so a read sees the state before or after it. An insert
+ * writes its key before its entry (release), so a reader that sees the entry sees the key. Retiring a key moves
+ * later keys of its probe chain back (backward-shift deletion, so a day of short-lived keys leaves no tombstones
+ * behind); a reader racing that could miss a key that is moving, so retiring is framed by a version counter and
+ * a reader retries when the version changed under it (a seqlock).
+ */
+public final class KeyTable
+{
+    /** What {@link #entryOf} returns for a key that is not live. */
+    public static final long ABSENT = 0;
+
+    private static final int ID_BITS = 12;
+    private static final long LIVE = 1L << ID_BITS;
+    private static final long ID_MASK = LIVE - 1;
+    private static final int SEQUENCE_SHIFT = ID_BITS + 1;
+    private static final VarHandle ENTRY = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle VERSION;
+
+    static
+    {
+        try
+        {
+            VERSION = MethodHandles.lookup().findVarHandle(KeyTable.class, "version", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final long[] keys;
+    private final long[] entries;
+    private final int mask;
+    private final int maxKeys;
+    /** Writer-only. */
+    private int size;
+    /** Odd while the writer moves keys; written with release stores, read with acquire. */
+    @SuppressWarnings("unused")
+    private long version;
+
+    /**
+     * @param maxKeys the most keys live at once, at least 1; the table takes 32 bytes per key, rounded up.
+     */
+    public KeyTable(final int maxKeys)
+    {
+        if (maxKeys < 1 || maxKeys > 1 << 29)
+        {
+            throw new IllegalArgumentException("maxKeys must be from 1 to 2^29, got " + maxKeys);
+        }
+        final int slots = Integer.highestOneBit(2 * maxKeys - 1) << 1; // a power of two, at least twice maxKeys
+        this.keys = new long[slots];
+        this.entries = new long[slots];
+        this.mask = slots - 1;
+        this.maxKeys = maxKeys;
+    }
+
+    /**
+     * @param sequence the sequence of the key's latest transition.
+     * @param stateId  its state id after it.
+     * @return the entry word.
+     */
+    public static long entry(final long sequence, final int stateId)
+    {
+        return sequence << SEQUENCE_SHIFT | LIVE | stateId;
+    }
+
+    /**
+     * @param entry an entry word, not {@link #ABSENT}.
+     * @return the key's current state id.
+     */
+    public static int stateId(final long entry)
+    {
+        return (int)(entry & ID_MASK);
+    }
+
+    /**
+     * @param entry an entry word, not {@link #ABSENT}.
+     * @return the sequence of the key's latest transition.
+     */
+    public static long sequence(final long entry)
+    {
+        return entry >>> SEQUENCE_SHIFT;
+    }
+
+    // ---- the writer ----
+
+    /**
+     * @param key a key.
+     * @return its slot, or -1 if it is not live (writer only: plain reads).
+     */
+    public int slotOf(final long key)
+    {
+        for (int i = Hashing.hash(key, mask); ; i = i + 1 & mask)
+        {
+            if (entries[i] == ABSENT)
+            {
+                return -1;
+            }
+            if (keys[i] == key)
+            {
+                return i;
+            }
+        }
+    }
+
+    /**
+     * Makes {@code key} live.
+     *
+     * @param key   a key not live now.
+     * @param entry its first entry.
+     * @return its slot.
+     * @throws IllegalStateException if {@code maxKeys} keys are live; nothing changed.
+     */
+    public int add(final long key, final long entry)
+    {
+        if (size == maxKeys)
+        {
+            throw new IllegalStateException("key table full: " + maxKeys + " keys are live; retire keys that " +
+                "reached a final state, or build with a larger maxKeys");
+        }
+        int i = Hashing.hash(key, mask);
+        while (entries[i] != ABSENT)
+        {
+            i = i + 1 & mask;
+        }
+        keys[i] = key;
+        ENTRY.setRelease(entries, i, entry); // after the key: a reader that sees the entry compares the right key
+        size++;
+        return i;
+    }
+
+    /**
+     * @param slot  a live key's slot.
+     * @param entry its new entry.
+     */
+    public void update(final int slot, final long entry)
+    {
+        ENTRY.setRelease(entries, slot, entry); // one store: a reader sees the state before or after, never half
+    }
+
+    /**
+     * @param slot a live key's slot.
+     * @return its entry (writer only: plain read).
+     */
+    public long entryAt(final int slot)
+    {
+        return entries[slot];
+    }
+
+    /**
+     * Retires the key at {@code slot}: it is no longer live, and its slot is free for another key.
+     *
+     * @param slot a live key's slot.
+     */
+    public void remove(final int slot)
+    {
+        final long v = (long)VERSION.get(this);
+        VERSION.setRelease(this, v + 1);
+        VarHandle.storeStoreFence(); // readers see the odd version before any key moves
+        int hole = slot;
+        for (int i = slot + 1 & mask; entries[i] != ABSENT; i = i + 1 & mask)
+        {
+            final int home = Hashing.hash(keys[i], mask);
+            // the key at i may move back to the hole if its home is not in the cyclic range (hole, i]
+            if ((i - home & mask) >= (i - hole & mask))
+            {
+                keys[hole] = keys[i];
+                entries[hole] = entries[i];
+                hole = i;
+            }
+        }
+        entries[hole] = ABSENT;
+        size--;
+        VERSION.setRelease(this, v + 2); // release: every move above is visible to a reader that sees it even
+    }
+
+    /**
+     * @return how many keys are live.
+     */
+    public int size()
+    {
+        return size;
+    }
+
+    /** @return the table's slots: twice the most keys live at once, rounded up to a power of two. */
+    int slots()
+    {
+        return keys.length;
+    }
+
+    /**
+     * @return the most keys live at once.
+     */
+    public int maxKeys()
+    {
+        return maxKeys;
+    }
+
+    // ---- any thread ----
+
+    /**
+     * The key's entry as of one instant, lock-free: retried only while the writer retires keys.
+     *
+     * @param key a key.
+     * @return its entry, or {@link #ABSENT} if it is not live.
+     */
+    public long entryOf(final long key)
+    {
+        while (true)
+        {
+            final long before = (long)VERSION.getAcquire(this);
+            if ((before & 1) == 0)
+            {
+                final long entry = probe(key);
+                VarHandle.loadLoadFence(); // the probe's loads before the version's re-read
+                if ((long)VERSION.getOpaque(this) == before)
+                {
+                    return entry;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private long probe(final long key)
+    {
+        for (int i = Hashing.hash(key, mask), n = 0; n <= mask; i = i + 1 & mask, n++)
+        {
+            final long entry = (long)ENTRY.getAcquire(entries, i); // acquire: the key written before it
+            if (entry == ABSENT)
+            {
+                return ABSENT;
+            }
+            if (keys[i] == key)
+            {
+                return entry;
+            }
+        }
+        return ABSENT; // a torn view mid-retire (the version check rejects it): never loop forever
+    }
+}
