@@ -1,0 +1,75 @@
+package io.statebus.aeron;
+
+import io.aeron.Aeron;
+import io.aeron.Counter;
+import io.statebus.StateBus;
+import io.statebus.Subscription;
+import org.agrona.CloseHelper;
+
+import java.util.Arrays;
+
+/** The source bus's and a bridge's counters as Aeron counters; refreshed by the bridge's duty cycle. */
+final class BridgeCounters implements AutoCloseable
+{
+    private final Aeron aeron;
+    private final String suffix;
+    private final StateBus<?> bus;
+    private final Counter published;
+    private final Counter producerWaits;
+    private final Counter sent;
+    private final Counter dropped;
+    private final Counter backPressured;
+    private final Counter snapshots;
+    private final Counter stalls;
+    private volatile SubscriptionCounters[] subscriptions;
+
+    BridgeCounters(final Aeron aeron, final int busId, final long session, final StateBus<?> bus,
+        final Subscription<?> own)
+    {
+        this.aeron = aeron;
+        this.bus = bus;
+        this.suffix = "bus=" + busId + " session=" + Long.toHexString(session);
+        this.published = aeron.addCounter(CounterTypes.SOURCE_PUBLISHED, "statebus source published: " + suffix);
+        this.producerWaits = aeron.addCounter(CounterTypes.SOURCE_PRODUCER_WAITS,
+            "statebus source producer waits: " + suffix);
+        this.sent = aeron.addCounter(CounterTypes.BRIDGE_SENT, "statebus bridge sent: " + suffix);
+        this.dropped = aeron.addCounter(CounterTypes.BRIDGE_NOT_CONNECTED_DROPS,
+            "statebus bridge dropped not connected: " + suffix);
+        this.backPressured = aeron.addCounter(CounterTypes.BRIDGE_BACK_PRESSURED,
+            "statebus bridge back-pressured: " + suffix);
+        this.snapshots = aeron.addCounter(CounterTypes.BRIDGE_SNAPSHOTS, "statebus bridge snapshots: " + suffix);
+        this.stalls = aeron.addCounter(CounterTypes.BRIDGE_STALLS, "statebus bridge stalls: " + suffix);
+        this.subscriptions = new SubscriptionCounters[] {new SubscriptionCounters(aeron, suffix + " bridge", own)};
+    }
+
+    synchronized void expose(final String name, final Subscription<?> subscription)
+    {
+        final SubscriptionCounters[] old = subscriptions;
+        final SubscriptionCounters[] grown = Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = new SubscriptionCounters(aeron, suffix + " " + name, subscription);
+        subscriptions = grown; // copy on write: the duty cycle reads a whole array
+    }
+
+    void refresh(final long sentValue, final long droppedValue, final long backPressuredValue,
+        final long snapshotsValue, final long stallsValue)
+    {
+        published.setRelease(bus.latestSequence());
+        producerWaits.setRelease(bus.producerWaits());
+        sent.setRelease(sentValue);
+        dropped.setRelease(droppedValue);
+        backPressured.setRelease(backPressuredValue);
+        snapshots.setRelease(snapshotsValue);
+        stalls.setRelease(stallsValue);
+        for (final SubscriptionCounters counters : subscriptions)
+        {
+            counters.refresh();
+        }
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        CloseHelper.closeAll(published, producerWaits, sent, dropped, backPressured, snapshots, stalls);
+        CloseHelper.closeAll(subscriptions);
+    }
+}

@@ -1,0 +1,218 @@
+package io.statebus.aeron.perf;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.BufferClaim;
+import io.aeron.logbuffer.FragmentHandler;
+import io.statebus.Policy;
+import io.statebus.ProducerMode;
+import io.statebus.StateBus;
+import io.statebus.Transition;
+import io.statebus.TransitionHandler;
+import io.statebus.aeron.MirrorListener;
+import io.statebus.aeron.MirrorReceiver;
+import io.statebus.aeron.MirroredBus;
+import io.statebus.aeron.StateTable;
+import io.statebus.aeron.TransitionBridge;
+import io.statebus.aeron.WireFormat;
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.io.File;
+import java.nio.ByteOrder;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The cost of one transition over Aeron IPC on one thread: the whole path (statebus: {@code set}, the bridge's duty
+ * cycle, the receiver's, the mirror subscriber's poll; raw: {@code tryClaim}, write 48 bytes, commit, poll) runs on
+ * the measuring thread in batches of 256, so no core hop and no scheduling is measured, only the work each system
+ * does per transition. A SHARED driver (backing off) moves the publication limit. Both stamp every message with
+ * {@code System.nanoTime()}. Prints {@code RESULT statebus_ns=.. aeron_ns=..} per iteration (systems alternating).
+ */
+public final class OneThreadCost
+{
+    private static final int BATCH = 256;
+    /** 16 MiB terms: a window of about 87,000 messages, so the driver moving the limit is not what is measured. */
+    private static final String CHANNEL = "aeron:ipc?term-length=16m";
+
+    private OneThreadCost()
+    {
+    }
+
+    /**
+     * @param args transitionsPerIteration iterations.
+     * @throws Exception on failure.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final long perIteration = Long.parseLong(args[0]);
+        final int iterations = Integer.parseInt(args[1]);
+        final String dir = "/dev/shm/aeron-sbcost-" + ProcessHandle.current().pid() + "-" +
+            Long.toHexString(ThreadLocalRandom.current().nextLong());
+        MediaDriver driver = null;
+        Aeron aeron = null;
+        try
+        {
+            driver = MediaDriver.launchEmbedded(new MediaDriver.Context().aeronDirectoryName(dir)
+                .dirDeleteOnStart(true).dirDeleteOnShutdown(true).threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 10_000)));
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
+            final StatebusPath statebus = new StatebusPath(aeron);
+            final RawPath raw = new RawPath(aeron);
+            for (int i = 0; i < iterations; i++)
+            {
+                final double a = i % 2 == 0 ? statebus.run(perIteration) : raw.run(perIteration);
+                final double b = i % 2 == 0 ? raw.run(perIteration) : statebus.run(perIteration);
+                System.out.printf(java.util.Locale.ROOT, "RESULT iteration=%d statebus_ns=%.2f aeron_ns=%.2f " +
+                    "verified=%s%n", i, i % 2 == 0 ? a : b, i % 2 == 0 ? b : a,
+                    statebus.verified && raw.verified ? "yes" : "no");
+            }
+        }
+        finally
+        {
+            CloseHelper.closeAll(aeron, driver);
+            IoUtil.delete(new File(dir), true);
+        }
+    }
+
+    /** Source bus, bridge, IPC, receiver, mirror bus, BLOCK subscriber: one thread. */
+    private static final class StatebusPath implements TransitionHandler<Wire.Phase>
+    {
+        private final StateBus<Wire.Phase> bus;
+        private final TransitionBridge<Wire.Phase> bridge;
+        private final MirrorReceiver receiver;
+        private final io.statebus.Subscription<Wire.Phase> sub;
+        private Wire.Phase state = Wire.Phase.PRE_OPEN;
+        private long expected;
+        private long received;
+        boolean verified = true;
+
+        StatebusPath(final Aeron aeron)
+        {
+            final Subscription aeronSub = aeron.addSubscription(CHANNEL, 1);
+            final ExclusivePublication publication = aeron.addExclusivePublication(CHANNEL, 1);
+            bus = StateBus.builder(Wire.Phase.PRE_OPEN).capacity(1024).producerMode(ProducerMode.SINGLE)
+                .clock(SystemNanoClock.INSTANCE).build();
+            bridge = TransitionBridge.builder(bus, StateTable.forEnum(Wire.Phase.class), publication)
+                .busId(Wire.BUS_ID).build();
+            receiver = new MirrorReceiver(aeronSub, null, new MirrorListener()
+            {
+            }, BATCH);
+            final MirroredBus<Wire.Phase> mirrored = receiver.mirror(Wire.BUS_ID,
+                StateTable.forEnum(Wire.Phase.class), b -> b.capacity(1024));
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (mirrored.bus() == null && System.nanoTime() < deadline)
+            {
+                bridge.doWork();
+                receiver.doWork();
+            }
+            sub = mirrored.bus().subscribe(Policy.BLOCK);
+            expected = sub.joinSequence() + 1;
+        }
+
+        double run(final long count)
+        {
+            final long target = received + count;
+            final long start = System.nanoTime();
+            while (received < target)
+            {
+                for (int i = 0; i < BATCH; i++)
+                {
+                    state = state.next();
+                    bus.set(state);
+                }
+                do
+                {
+                    bridge.doWork();
+                    receiver.doWork();
+                    sub.poll(this, BATCH);
+                }
+                while (expected <= bus.latestSequence());
+            }
+            return (System.nanoTime() - start) / (double)count;
+        }
+
+        @Override
+        public void onTransition(final Transition<Wire.Phase> t, final boolean endOfBatch)
+        {
+            verified &= t.sequence() == expected;
+            expected = t.sequence() + 1;
+            received++;
+        }
+    }
+
+    /** The same 48 bytes per message with tryClaim, polled on the same thread. */
+    private static final class RawPath
+    {
+        private final ExclusivePublication publication;
+        private final Subscription subscription;
+        private final BufferClaim claim = new BufferClaim();
+        private final FragmentHandler handler;
+        private long sequence;
+        private long expected = 1;
+        private long received;
+        boolean verified = true;
+
+        RawPath(final Aeron aeron)
+        {
+            subscription = aeron.addSubscription(CHANNEL, 2);
+            publication = aeron.addExclusivePublication(CHANNEL, 2);
+            handler = (buffer, offset, length, header) ->
+            {
+                final long seq = buffer.getLong(offset + 24, ByteOrder.LITTLE_ENDIAN);
+                verified &= seq == expected;
+                expected = seq + 1;
+                received++;
+            };
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!publication.isConnected() && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+        }
+
+        double run(final long count)
+        {
+            final long target = received + count;
+            final long start = System.nanoTime();
+            while (received < target)
+            {
+                for (int i = 0; i < BATCH; i++)
+                {
+                    final long seq = ++sequence;
+                    while (publication.tryClaim(WireFormat.LENGTH, claim) <= 0)
+                    {
+                        subscription.poll(handler, BATCH);
+                    }
+                    final MutableDirectBuffer b = claim.buffer();
+                    final int o = claim.offset();
+                    final ByteOrder le = ByteOrder.LITTLE_ENDIAN;
+                    b.putInt(o, WireFormat.MAGIC, le);
+                    b.putByte(o + 4, WireFormat.VERSION);
+                    b.putByte(o + 5, WireFormat.TRANSITION);
+                    b.putShort(o + 6, (short)0, le);
+                    b.putInt(o + 8, Wire.BUS_ID, le);
+                    b.putShort(o + 12, (short)4, le);
+                    b.putShort(o + 14, (short)0, le);
+                    b.putLong(o + 16, 42, le);
+                    b.putLong(o + 24, seq, le);
+                    b.putLong(o + 32, System.nanoTime(), le);
+                    b.putInt(o + 40, (int)((seq - 1) & 3), le);
+                    b.putInt(o + 44, (int)(seq & 3), le);
+                    claim.commit();
+                }
+                while (expected <= sequence)
+                {
+                    subscription.poll(handler, BATCH);
+                }
+            }
+            return (System.nanoTime() - start) / (double)count;
+        }
+    }
+}
