@@ -1,5 +1,7 @@
 package io.statebus;
 
+import java.util.concurrent.CountDownLatch;
+
 /**
  * Checks a {@link LongStateBus} subscription's stream against values derivable from the sequence: every test
  * publishes {@code valueAt(s)} as the transition at {@code s}, so {@code from == valueAt(s - 1)} and
@@ -17,6 +19,8 @@ final class LongChainCheck implements LongTransitionHandler
     boolean lastEndOfBatch;
     volatile long position;
     volatile String first;
+    /** Counted down by {@link #onStop()}. */
+    final CountDownLatch stopped = new CountDownLatch(1);
 
     /**
      * @param joinSequence the subscription's join sequence.
@@ -73,6 +77,12 @@ final class LongChainCheck implements LongTransitionHandler
         previousTo = gap.resumeValue();
         notices++;
         missedInNotices += gap.missed();
+    }
+
+    @Override
+    public void onStop()
+    {
+        stopped.countDown();
     }
 
     private void violation(final String what)
