@@ -10,6 +10,7 @@ import io.statebus.publish.PublishResult;
 import io.statebus.read.ConsumedBy;
 import io.statebus.read.Reader;
 import io.statebus.read.Subscriptions;
+import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 import org.agrona.ErrorHandler;
 
@@ -82,7 +83,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
      */
     public long get()
     {
-        return ring.currentValue();
+        return LatestTransition.value(ring);
     }
 
     /**
@@ -280,6 +281,12 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
         Subscriptions.busClosed(released);
         producer.tellClosed();
         handlerThreadWaits.signalAllWhenBlocking();
+    }
+
+    /** The producer, for tests of the publish path. */
+    Producer<Long> producer()
+    {
+        return producer;
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.statebus.read.ConsumedBy;
 import io.statebus.read.Reader;
 import io.statebus.read.Subscriptions;
 import io.statebus.ring.StateIds;
+import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 import org.agrona.ErrorHandler;
 
@@ -131,7 +132,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
      */
     public S get()
     {
-        return ids.stateOf(ring.currentStateId());
+        return ids.stateOf(LatestTransition.stateId(ring));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.statebus.publish;
 
 import io.statebus.ring.StateIds;
+import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -36,7 +37,7 @@ public final class MultiProducer<S> extends Producer<S>
     @Override
     public long publish(final int expectedId, final int toId, final long deadline)
     {
-        if (expectedId >= 0 && ring.currentStateId() != expectedId && !isClosed())
+        if (expectedId >= 0 && LatestTransition.stateId(ring) != expectedId && !isClosed())
         {
             // a compare that fails against the current state answers without the lock, linearized at that read,
             // so a retry loop does not starve the producer it lost to
@@ -62,7 +63,7 @@ public final class MultiProducer<S> extends Producer<S>
     @Override
     public long publishValue(final boolean compare, final long expected, final long next, final long deadline)
     {
-        if (compare && ring.currentValue() != expected && !isClosed())
+        if (compare && LatestTransition.value(ring) != expected && !isClosed())
         {
             return PublishResult.CAS_FAILED; // as in publish: linearized at that read, without the lock
         }

@@ -4,6 +4,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.Sequence;
 import io.statebus.StateBusClosedException;
 import io.statebus.ring.StateIds;
+import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -116,7 +117,7 @@ public abstract class Producer<S>
             throw closedFor(toId);
         }
         // the holder of the right to publish wrote the latest transition itself, or took the lock after its writer
-        final int fromId = ring.currentStateId();
+        final int fromId = LatestTransition.stateId(ring);
         final long verdict = rules.verdict(fromId, expectedId, toId);
         if (verdict != PublishResult.ALLOWED)
         {
@@ -138,7 +139,7 @@ public abstract class Producer<S>
             throw closedFor(VALUE);
         }
         // as above: the latest transition is the holder's own or its lock predecessor's, so this read is stable
-        final long from = ring.currentValue();
+        final long from = LatestTransition.value(ring);
         final long verdict = rules.valueVerdict(from, compare, expected, next);
         if (verdict != PublishResult.ALLOWED)
         {

@@ -7,6 +7,7 @@ import io.statebus.StateBusClosedException;
 import io.statebus.publish.Producer;
 import io.statebus.ring.SlotWord;
 import io.statebus.ring.StateIds;
+import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ public final class Subscriptions<S>
             ring.addGate(gate);
         }
         // after the gating CAS (a full fence): the snapshot is at or after the gate's value
-        final long snapshot = ring.snapshot();
+        final long snapshot = LatestTransition.snapshot(ring);
         final long[] values = ring.hasValues() ? valueSnapshot() : null;
         final long latest = values != null ? values[0] : SlotWord.sequence(snapshot, ring.cursor());
         long joinSequence = latest;
@@ -128,11 +129,11 @@ public final class Subscriptions<S>
         return reader;
     }
 
-    /** A value bus's latest transition {@code [sequence, from, to]}, read whole (see TransitionRing#valueSnapshot). */
+    /** A value bus's latest transition {@code [sequence, from, to]}, read whole (see LatestTransition#valueSnapshot). */
     private long[] valueSnapshot()
     {
         final long[] into = new long[3];
-        ring.valueSnapshot(into);
+        LatestTransition.valueSnapshot(ring, into);
         return into;
     }
 

@@ -230,7 +230,7 @@ public final class TransitionRing
     public void publish(final long sequence, final int fromId, final int toId, final long timestamp)
     {
         final int index = (int)sequence & mask;
-        // release: a reader that sees this word also sees the cursor at sequence - 1 (see currentStateId)
+        // release: a reader that sees this word also sees the cursor at sequence - 1 (see LatestTransition#stateId)
         SLOT.setRelease(slots, index, SlotWord.pack(sequence, fromId, toId));
         final long[] times = this.times;
         if (times != null)
@@ -358,84 +358,14 @@ public final class TransitionRing
     }
 
     /**
-     * The current state, wait-free and linearizable: the cursor, then the slot at it. If the slot still holds the
-     * cursor's transition, its {@code to} was current when the cursor was read. If a later lap has overwritten it
-     * (the reader stalled), that later transition's claim came after the cursor read and its word was written
-     * (release) after its predecessor was published, so its {@code from} was current when the word was written.
+     * A slot's word with an acquire load: loads after it (a slot's longs, a re-read) stay after it.
      *
-     * @return the current state's id.
+     * @param sequence a published sequence.
+     * @return the slot's word, of {@code sequence} or of a later lap.
      */
-    public int currentStateId()
+    public long wordAcquire(final long sequence)
     {
-        final long cursor = sequencer.getCursor();
-        final long word = (long)SLOT.getAcquire(slots, (int)cursor & mask);
-        // a lost sequence's word holds the latest known state in both ids
-        return SlotWord.isOf(word, cursor) ? SlotWord.toId(word) : SlotWord.fromId(word);
-    }
-
-    /**
-     * The latest published transition at one instant, as {@link #currentStateId()} reads it: a word whose tag is
-     * the sequence and whose {@code to} is the state (its {@code from} is only meaningful when the slot was not
-     * lapped meanwhile, which {@link SlotWord#isOf} on the slot tells).
-     *
-     * @return a slot word standing for the snapshot {@code (sequence, state)}.
-     */
-    public long snapshot()
-    {
-        final long cursor = sequencer.getCursor();
-        final long word = (long)SLOT.getAcquire(slots, (int)cursor & mask);
-        if (SlotWord.isOf(word, cursor))
-        {
-            return word;
-        }
-        // a later lap's claim: its predecessor is published and its from is the state after it
-        final long claimed = SlotWord.sequence(word, cursor);
-        return SlotWord.pack(claimed - 1, 0, SlotWord.fromId(word));
-    }
-
-    /**
-     * A value bus's current value, lock-free and linearizable: the cursor, then the slot at it, validated. A copy
-     * whose word is still the cursor's after its {@code to} was read is that transition's {@code to}, which was
-     * current when the cursor was read; otherwise the producer lapped the slot meanwhile (it made progress) and
-     * the read starts again.
-     *
-     * @return the current value.
-     */
-    public long currentValue()
-    {
-        while (true)
-        {
-            final long cursor = sequencer.getCursor(); // acquire: the slot at it was written before it was published
-            final long word = (long)SLOT.getAcquire(slots, (int)cursor & mask); // acquire: the longs' loads stay after
-            final long value = toValueAt(cursor);
-            if (SlotWord.isOf(word, cursor) && isStill(cursor, word))
-            {
-                return value;
-            }
-        }
-    }
-
-    /**
-     * The latest published transition of a value bus at one instant, as {@link #currentValue} reads it.
-     *
-     * @param into receives {@code [sequence, from, to]}.
-     */
-    public void valueSnapshot(final long[] into)
-    {
-        while (true)
-        {
-            final long cursor = sequencer.getCursor(); // acquire, as in currentValue
-            final long word = (long)SLOT.getAcquire(slots, (int)cursor & mask);
-            final long from = fromValueAt(cursor);
-            final long to = toValueAt(cursor);
-            if (SlotWord.isOf(word, cursor) && isStill(cursor, word))
-            {
-                into[0] = cursor;
-                into[1] = from;
-                into[2] = to;
-                return;
-            }
-        }
+        return (long)SLOT.getAcquire(slots, (int)sequence & mask);
     }
 
     // ---- gating ----
