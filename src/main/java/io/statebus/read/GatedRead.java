@@ -61,7 +61,11 @@ final class GatedRead
                 {
                     if (ring.hasValues())
                     {
-                        view.fromValue = ring.fromValueAt(next); // plain: the gate holds this slot, as below
+                        view.fromValue = ring.fromValueAt(next); // after the word, re-read below, as in the loop
+                        if (!ring.isStill(next, first))
+                        {
+                            return 0; // closed by another thread, and lapped since: nothing more to deliver
+                        }
                     }
                     reader.notifyGap(handler, next, SlotWord.fromId(first));
                 }
