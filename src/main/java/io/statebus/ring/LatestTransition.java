@@ -66,6 +66,7 @@ public final class LatestTransition
             final long cursor = ring.cursor(); // acquire: the slot at it was written before it was published
             final long word = ring.wordAcquire(cursor); // acquire: the longs' loads stay after
             final long value = ring.toValueAt(cursor);
+            // enough: the cursor's to was current when the cursor was read, and the unchanged word proves the copy
             if (SlotWord.isOf(word, cursor) && ring.isStill(cursor, word))
             {
                 return value;
