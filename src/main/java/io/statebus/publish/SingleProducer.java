@@ -3,6 +3,7 @@ package io.statebus.publish;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.SingleProducerSequencer;
 import io.statebus.ring.StateIds;
+import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -46,6 +47,8 @@ public final class SingleProducer<S> extends Producer<S>
     private Object gate;
     /** The state the owner last published; owner-only, read on the fast path it opened itself. */
     private int lastToId;
+    /** The same for a value bus: the value the owner last published (or found current). */
+    private long lastValue;
     /** Fast-path copies of the ring's and rules' constants: one load each instead of two. */
     private final boolean stamped;
     private final boolean[] allowed;
@@ -102,10 +105,82 @@ public final class SingleProducer<S> extends Producer<S>
         }
         else
         {
-            lastToId = ring.currentStateId(); // unchanged or a failed compare: the ring holds the owner's last
+            lastToId = LatestTransition.stateId(ring); // unchanged or a failed compare: the ring holds the owner's last
         }
         openFastPath(current);
         return told(result);
+    }
+
+    /**
+     * A value bus: the same owner rule and fast path as {@link #publish}, on the slot's longs. The gate is shared:
+     * a value bus never calls {@link #publish}, a state bus never calls this.
+     */
+    @Override
+    public long publishValue(final boolean compare, final long expected, final long next, final long deadline)
+    {
+        final Thread current = Thread.currentThread();
+        if (GATE.getOpaque(this) == current) // opaque, as in publish
+        {
+            final long fast = publishValueFast(compare, expected, next);
+            if (fast != PublishResult.FAST_MISS)
+            {
+                return fast;
+            }
+        }
+        if (owner != current) // plain: the owner sees its own write; any other thread goes on to the CAS
+        {
+            final Thread existing = owner;
+            if (existing == null && !isClosed())
+            {
+                // read as get() reads it, linearized there: a call that would change nothing does not own the bus
+                final long verdict = rules.valueVerdict(LatestTransition.value(ring), compare, expected, next);
+                if (verdict != PublishResult.ALLOWED)
+                {
+                    return verdict;
+                }
+            }
+            own(current, existing);
+        }
+        final long result = publishValueHeld(compare, expected, next, deadline);
+        // the ring holds the owner's last value either way: its own publish, or what it found unchanged
+        lastValue = result > 0 ? next : LatestTransition.value(ring);
+        openFastPath(current);
+        return told(result);
+    }
+
+    /** {@link #publishFast} for a value bus: the owner's last value stands for the ring's current one. */
+    private long publishValueFast(final boolean compare, final long expected, final long next)
+    {
+        final long from = lastValue;
+        if (compare && from != expected)
+        {
+            return PublishResult.CAS_FAILED;
+        }
+        if (from == next)
+        {
+            return PublishResult.FAST_MISS; // unchanged: the full path decides (publishUnchanged)
+        }
+        long now = 0;
+        if (stamped)
+        {
+            now = clock.nanoTime(); // before the claim, as on the full path
+            if (isClosed())
+            {
+                return PublishResult.FAST_MISS;
+            }
+        }
+        final long sequence;
+        try
+        {
+            sequence = ring.claim();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return PublishResult.FAST_MISS; // the full path waits
+        }
+        ring.publishValues(sequence, from, next, now);
+        lastValue = next;
+        return sequence;
     }
 
     /**
@@ -250,15 +325,22 @@ public final class SingleProducer<S> extends Producer<S>
         if (existing == null && !isClosed()) // closed: publishHeld gives the closed error, whoever calls
         {
             // the published state, read as get() reads it: another thread may own the bus by now, mid-publish
-            final long verdict = rules.verdict(ring.currentStateId(), expectedId, toId);
+            final long verdict = rules.verdict(LatestTransition.stateId(ring), expectedId, toId);
             if (verdict != PublishResult.ALLOWED)
             {
                 return verdict; // linearized at that read, as a get() would be
             }
         }
+        own(current, existing);
+        return PublishResult.ALLOWED;
+    }
+
+    /** Makes {@code current} the owner if none is, or fails as another thread owns the bus. */
+    private void own(final Thread current, final Thread existing)
+    {
         if (existing == null && OWNER.compareAndSet(this, null, current))
         {
-            return PublishResult.ALLOWED;
+            return;
         }
         final Thread actual = (Thread)OWNER.getVolatile(this);
         if (actual != current)
@@ -267,6 +349,5 @@ public final class SingleProducer<S> extends Producer<S>
                 "' may not publish, thread '" + actual.getName() + "' owns it; build with ProducerMode.MULTI " +
                 "for many producers");
         }
-        return PublishResult.ALLOWED;
     }
 }
