@@ -1,0 +1,32 @@
+package io.statebus.aeron;
+
+/**
+ * Why a mirror refused a message. Each refusal is counted ({@code malformed}) and told to the
+ * {@link MirrorListener}; a refused message never changes a mirrored bus.
+ */
+public enum MalformedReason
+{
+    /** Shorter than {@link WireFormat#LENGTH}. */
+    TOO_SHORT,
+    /** Not a StateBus message: another magic. */
+    FOREIGN,
+    /** A StateBus message of another wire version. */
+    VERSION,
+    /** An unknown message type. */
+    TYPE,
+    /** A keyed message (or extra bytes), which this version does not read. */
+    KEYED,
+    /** A bus id no mirror is registered for on this receiver. */
+    UNKNOWN_BUS,
+    /** Another count of states than the mirror's {@link StateTable}: the two sides disagree on the states. */
+    STATE_COUNT,
+    /** A state id outside the table. */
+    STATE_ID,
+    /** A sequence below 0, or a transition at sequence 0. */
+    SEQUENCE,
+    /** A transition whose {@code from} is not the mirror's current state (chain broken): dropped, so the mirror
+     *  reports its sequence as lost when the next one arrives. */
+    CHAIN,
+    /** A message of a source session that was already replaced by a newer one (a restarted source). */
+    STALE_SESSION
+}

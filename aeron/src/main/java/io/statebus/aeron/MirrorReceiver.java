@@ -1,0 +1,304 @@
+package io.statebus.aeron;
+
+import io.aeron.Aeron;
+import io.aeron.Counter;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.statebus.StateBusBuilder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * Polls one Aeron {@link Subscription} and feeds the {@link MirroredBus}es registered on it, one per bus id: many
+ * buses over one connection.
+ *
+ * <pre>{@code
+ * MirrorReceiver receiver = new MirrorReceiver(aeron.addSubscription(channel, streamId), aeron, listener);
+ * MirroredBus<Session> sessions = receiver.mirror(1, StateTable.forEnum(Session.class), b -> b.capacity(1024));
+ * AgentRunner.startOnThread(new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace, null, receiver));
+ * }</pre>
+ *
+ * <p>An Agrona {@link Agent}: run it on an {@code AgentRunner} (its thread then appends to every mirrored bus), in a
+ * {@code CompositeAgent}, or call {@link #doWork()} from your own duty cycle; one thread at a time, always the same
+ * (the thread that first appends owns a mirrored bus). Each duty cycle polls at most {@code fragmentLimit} messages
+ * and allocates nothing per message. A message that a {@code BLOCK} subscription of a local bus holds back is left
+ * in the stream and offered again on the next duty cycle (Aeron's controlled poll), so the stream back-pressures
+ * the bridge rather than this thread blocking.
+ *
+ * <p>Malformed, foreign and unknown-bus messages are refused: counted ({@link #malformed()}, Aeron counter
+ * {@link CounterTypes#RECEIVER_MALFORMED}), told to {@link MirrorListener#onMalformed}, never applied.
+ *
+ * <p>If the Aeron subscription closes or the client fails (a driver timeout), {@code doWork} throws once, every
+ * mirrored bus is closed (its consumers get {@code StateBusClosedException} after what it had) and
+ * {@link MirrorListener#onFailed} is told; it then does nothing. The receiver does not own the subscription or the
+ * client: close them after it.
+ */
+public final class MirrorReceiver implements Agent, AutoCloseable
+{
+    private static final long COUNTER_REFRESH_NANOS = 1_000_000;
+
+    private final Subscription subscription;
+    private final Aeron aeron;
+    private final MirrorListener listener;
+    private final int fragmentLimit;
+    private final ControlledFragmentHandler handler = this::onFragment;
+    private final MirroredBus.MalformedSink sink = this::refused;
+    private final String roleName;
+    private volatile MirroredBus<?>[] mirrors = new MirroredBus<?>[0];
+    private long nextCounterRefreshAt;
+    private long receivedCount;
+    private long malformedCount;
+    private volatile long received;
+    private volatile long malformed;
+    private volatile boolean failed;
+    private volatile boolean closed;
+    private final Counter receivedCounter;
+    private final Counter malformedCounter;
+
+    /**
+     * A receiver with a do-nothing listener and no counters.
+     *
+     * @param subscription the Aeron subscription to poll.
+     */
+    public MirrorReceiver(final Subscription subscription)
+    {
+        this(subscription, null, new MirrorListener()
+        {
+        }, 256);
+    }
+
+    /**
+     * @param subscription  the Aeron subscription to poll (IPC, UDP unicast or multicast).
+     * @param aeron         the client that allocates the counters (see {@link CounterTypes}), or null for none.
+     * @param listener      told of starts, restarts, refused messages and failure.
+     * @param fragmentLimit the most messages per duty cycle, at least 1.
+     */
+    public MirrorReceiver(final Subscription subscription, final Aeron aeron, final MirrorListener listener,
+        final int fragmentLimit)
+    {
+        this.subscription = Objects.requireNonNull(subscription, "subscription must not be null");
+        this.listener = Objects.requireNonNull(listener, "listener must not be null");
+        if (fragmentLimit < 1)
+        {
+            throw new IllegalArgumentException("fragmentLimit must be >= 1, got " + fragmentLimit);
+        }
+        this.fragmentLimit = fragmentLimit;
+        this.aeron = aeron;
+        this.roleName = "statebus-mirror-" + subscription.streamId();
+        final String suffix = subscription.channel() + " stream=" + subscription.streamId();
+        this.receivedCounter = aeron == null ? null :
+            aeron.addCounter(CounterTypes.RECEIVER_RECEIVED, "statebus receiver received: " + suffix);
+        this.malformedCounter = aeron == null ? null :
+            aeron.addCounter(CounterTypes.RECEIVER_MALFORMED, "statebus receiver malformed: " + suffix);
+    }
+
+    /**
+     * Registers the mirror of bus {@code busId}; its local bus is built when the source's first message arrives.
+     * May be called while the receiver runs.
+     *
+     * @param busId     the bus id the source's bridge sends.
+     * @param states    the same table as the source's.
+     * @param configure sets up the local bus's builder (capacity, wait strategy, await policy, ...); it receives a
+     *                  builder whose initial state is the source's state, and must return a builder.
+     * @param <S>       the state type.
+     * @return the mirrored bus.
+     * @throws IllegalStateException if bus {@code busId} is already mirrored here.
+     */
+    public synchronized <S> MirroredBus<S> mirror(
+        final int busId, final StateTable<S> states, final UnaryOperator<StateBusBuilder<S>> configure)
+    {
+        for (final MirroredBus<?> existing : mirrors)
+        {
+            if (existing.busId() == busId)
+            {
+                throw new IllegalStateException("bus " + busId + " is already mirrored by this receiver");
+            }
+        }
+        final MirroredBus<S> mirrored = new MirroredBus<>(busId, states, configure, listener, sink);
+        if (aeron != null)
+        {
+            mirrored.counters(aeron, "stream=" + subscription.streamId());
+        }
+        final MirroredBus<?>[] grown = Arrays.copyOf(mirrors, mirrors.length + 1);
+        grown[mirrors.length] = mirrored;
+        mirrors = grown; // copy on write: the duty cycle reads a whole array
+        return mirrored;
+    }
+
+    /**
+     * One duty cycle: polls at most {@code fragmentLimit} messages into the mirrored buses, and refreshes the counters
+     * at most every millisecond.
+     *
+     * @return the messages consumed (a message held back by a {@code BLOCK} subscription does not count).
+     * @throws IllegalStateException once, if the Aeron subscription closed (or its client failed); the receiver has
+     *                               then failed, its mirrored buses are closed, and it does nothing more.
+     */
+    @Override
+    public int doWork()
+    {
+        if (failed || closed)
+        {
+            return 0;
+        }
+        try
+        {
+            final int work = subscription.controlledPoll(handler, fragmentLimit);
+            if (subscription.isClosed())
+            {
+                throw new IllegalStateException("mirror receiver: the Aeron subscription " + subscription.channel() +
+                    " stream " + subscription.streamId() + " is closed");
+            }
+            final long now = System.nanoTime();
+            if (now - nextCounterRefreshAt >= 0)
+            {
+                nextCounterRefreshAt = now + COUNTER_REFRESH_NANOS;
+                refreshCounters();
+            }
+            return work;
+        }
+        catch (final RuntimeException ex)
+        {
+            fail(ex);
+            throw ex;
+        }
+    }
+
+    private ControlledFragmentHandler.Action onFragment(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final MalformedReason reason = WireFormat.check(buffer, offset, length);
+        if (reason != null)
+        {
+            receivedCount++;
+            refused(-1, reason);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        final int busId = WireFormat.busId(buffer, offset);
+        final MirroredBus<?> mirrored = find(busId);
+        if (mirrored == null)
+        {
+            receivedCount++;
+            refused(busId, MalformedReason.UNKNOWN_BUS);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        final ControlledFragmentHandler.Action action = mirrored.onMessage(buffer, offset);
+        if (action != ControlledFragmentHandler.Action.ABORT)
+        {
+            receivedCount++;
+        }
+        return action;
+    }
+
+    private MirroredBus<?> find(final int busId)
+    {
+        for (final MirroredBus<?> mirrored : mirrors) // a few buses per stream: a scan beats a hash
+        {
+            if (mirrored.busId() == busId)
+            {
+                return mirrored;
+            }
+        }
+        return null;
+    }
+
+    private void refused(final int busId, final MalformedReason reason)
+    {
+        malformedCount++;
+        malformed = malformedCount; // rare: publish at once
+        listener.onMalformed(busId, reason);
+    }
+
+    private void refreshCounters()
+    {
+        received = receivedCount;
+        if (receivedCounter != null)
+        {
+            receivedCounter.setRelease(receivedCount);
+            malformedCounter.setRelease(malformedCount);
+        }
+        for (final MirroredBus<?> mirrored : mirrors)
+        {
+            mirrored.refreshCounters();
+        }
+    }
+
+    private void fail(final Throwable cause)
+    {
+        failed = true;
+        for (final MirroredBus<?> mirrored : mirrors)
+        {
+            final var bus = mirrored.bus();
+            if (bus != null)
+            {
+                bus.close();
+            }
+        }
+        listener.onFailed(cause);
+    }
+
+    /**
+     * @return messages polled (refused ones included), refreshed by the duty cycle at most every millisecond.
+     */
+    public long received()
+    {
+        return received;
+    }
+
+    /**
+     * @return messages refused: malformed, foreign, unknown bus, other state count, bad state id, broken chain, stale
+     *     session.
+     */
+    public long malformed()
+    {
+        return malformed;
+    }
+
+    /**
+     * @return true once the receiver failed (see {@link MirrorListener#onFailed}).
+     */
+    public boolean isFailed()
+    {
+        return failed;
+    }
+
+    /**
+     * @return the Aeron subscription this receiver polls.
+     */
+    public Subscription subscription()
+    {
+        return subscription;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    @Override
+    public void onClose()
+    {
+        close();
+    }
+
+    /**
+     * Closes every mirrored bus and the counters; idempotent. Call it after the duty cycle stopped (or from it). Does
+     * not close the Aeron subscription.
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            CloseHelper.closeAll(mirrors);
+            CloseHelper.closeAll(receivedCounter, malformedCounter);
+        }
+    }
+}

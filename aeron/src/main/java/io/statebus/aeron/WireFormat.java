@@ -1,0 +1,172 @@
+package io.statebus.aeron;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * The messages a bridge sends and a mirror reads: one Aeron message each, 48 bytes, little-endian.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                     magic 0x53425553 "SBUS"                   |  0
+ *  +---------------+---------------+-------------------------------+
+ *  |    version    |     type      |             flags             |  4
+ *  +---------------+---------------+-------------------------------+
+ *  |                            bus id                             |  8
+ *  +-------------------------------+-------------------------------+
+ *  |          state count          |       key length (0 now)      | 12
+ *  +-------------------------------+-------------------------------+
+ *  |                 source session id (random, 64 bits)           | 16
+ *  +---------------------------------------------------------------+
+ *  |                  sequence (the source bus's)                  | 24
+ *  +---------------------------------------------------------------+
+ *  |                 timestamp nanos (the source bus's)            | 32
+ *  +-------------------------------+-------------------------------+
+ *  |            from id            |             to id             | 40
+ *  +-------------------------------+-------------------------------+
+ *  |  key bytes (key length of them; keyed buses, not yet built)   | 48
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@link #TRANSITION}: the source's transition at {@code sequence}.</li>
+ *   <li>{@link #SNAPSHOT}: the source's latest transition that the bridge has sent or dropped, repeated so that a
+ *   mirror that joins late, or lost messages, finds the source's sequence and state. With {@link #FLAG_FROM_UNKNOWN}
+ *   it is the bridge's join point, whose {@code from} the bridge never saw ({@code from == to}).</li>
+ * </ul>
+ *
+ * <p>A key for keyed buses will follow the fixed part ({@code key length} bytes): a mirror of this version refuses a
+ * message with a key, as it refuses another magic, version, type, or a message shorter than {@link #LENGTH}.
+ */
+public final class WireFormat
+{
+    /** "SBUS" as a little-endian int. */
+    public static final int MAGIC = 0x53425553;
+    /** The version this code writes and reads. */
+    public static final byte VERSION = 1;
+    /** A transition. */
+    public static final byte TRANSITION = 1;
+    /** A snapshot of the source's latest transition. */
+    public static final byte SNAPSHOT = 2;
+    /** On a snapshot: the bridge's join point, {@code from} unknown (sent equal to {@code to}). */
+    public static final short FLAG_FROM_UNKNOWN = 1;
+    /** Bytes of a message without a key. */
+    public static final int LENGTH = 48;
+
+    static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    static final int MAGIC_OFFSET = 0;
+    static final int VERSION_OFFSET = 4;
+    static final int TYPE_OFFSET = 5;
+    static final int FLAGS_OFFSET = 6;
+    static final int BUS_ID_OFFSET = 8;
+    static final int STATE_COUNT_OFFSET = 12;
+    static final int KEY_LENGTH_OFFSET = 14;
+    static final int SESSION_OFFSET = 16;
+    static final int SEQUENCE_OFFSET = 24;
+    static final int TIMESTAMP_OFFSET = 32;
+    static final int FROM_OFFSET = 40;
+    static final int TO_OFFSET = 44;
+
+    private WireFormat()
+    {
+    }
+
+    /** Writes one message of {@link #LENGTH} bytes at {@code offset}. */
+    static void write(
+        final MutableDirectBuffer buffer, final int offset, final byte type, final short flags, final int busId,
+        final int stateCount, final long session, final long sequence, final long timestampNanos,
+        final int fromId, final int toId)
+    {
+        buffer.putInt(offset + MAGIC_OFFSET, MAGIC, ORDER);
+        buffer.putByte(offset + VERSION_OFFSET, VERSION);
+        buffer.putByte(offset + TYPE_OFFSET, type);
+        buffer.putShort(offset + FLAGS_OFFSET, flags, ORDER);
+        buffer.putInt(offset + BUS_ID_OFFSET, busId, ORDER);
+        buffer.putShort(offset + STATE_COUNT_OFFSET, (short)stateCount, ORDER);
+        buffer.putShort(offset + KEY_LENGTH_OFFSET, (short)0, ORDER);
+        buffer.putLong(offset + SESSION_OFFSET, session, ORDER);
+        buffer.putLong(offset + SEQUENCE_OFFSET, sequence, ORDER);
+        buffer.putLong(offset + TIMESTAMP_OFFSET, timestampNanos, ORDER);
+        buffer.putInt(offset + FROM_OFFSET, fromId, ORDER);
+        buffer.putInt(offset + TO_OFFSET, toId, ORDER);
+    }
+
+    /**
+     * Checks the parts of a message that do not depend on the bus: length, magic, version, type, no key.
+     *
+     * @return null if well-formed, else what is wrong.
+     */
+    static MalformedReason check(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < LENGTH)
+        {
+            return MalformedReason.TOO_SHORT;
+        }
+        if (buffer.getInt(offset + MAGIC_OFFSET, ORDER) != MAGIC)
+        {
+            return MalformedReason.FOREIGN;
+        }
+        if (buffer.getByte(offset + VERSION_OFFSET) != VERSION)
+        {
+            return MalformedReason.VERSION;
+        }
+        final byte type = buffer.getByte(offset + TYPE_OFFSET);
+        if (type != TRANSITION && type != SNAPSHOT)
+        {
+            return MalformedReason.TYPE;
+        }
+        if (buffer.getShort(offset + KEY_LENGTH_OFFSET, ORDER) != 0 || length != LENGTH)
+        {
+            return MalformedReason.KEYED;
+        }
+        return null;
+    }
+
+    static byte type(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getByte(offset + TYPE_OFFSET);
+    }
+
+    static short flags(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + FLAGS_OFFSET, ORDER);
+    }
+
+    static int busId(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + BUS_ID_OFFSET, ORDER);
+    }
+
+    static int stateCount(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + STATE_COUNT_OFFSET, ORDER) & 0xFFFF;
+    }
+
+    static long session(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + SESSION_OFFSET, ORDER);
+    }
+
+    static long sequence(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + SEQUENCE_OFFSET, ORDER);
+    }
+
+    static long timestamp(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + TIMESTAMP_OFFSET, ORDER);
+    }
+
+    static int fromId(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + FROM_OFFSET, ORDER);
+    }
+
+    static int toId(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + TO_OFFSET, ORDER);
+    }
+}

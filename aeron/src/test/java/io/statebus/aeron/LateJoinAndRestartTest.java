@@ -1,0 +1,159 @@
+package io.statebus.aeron;
+
+import io.aeron.ExclusivePublication;
+import io.statebus.Policy;
+import io.statebus.StateBus;
+import io.statebus.StateBusClosedException;
+import io.statebus.Subscription;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A mirror that starts mid-stream begins at the source's sequence and state; a restarted source is a new session. */
+class LateJoinAndRestartTest
+{
+    private static final StateTable<Phase> PHASES = StateTable.forEnum(Phase.class);
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aMirrorThatJoinsAnIdleSourceMidStreamStartsAtItsSequenceAndStateFromTheSnapshot() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("late-idle");
+            StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).build())
+        {
+            final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 20);
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication)
+                .snapshotInterval(Duration.ofMillis(20)).build();
+            for (int i = 0; i < 41; i++)
+            {
+                source.set(source.get().next());
+            }
+            Pump.until(() -> bridge.droppedNotConnected() == 41, Duration.ofSeconds(5), "41 dropped: no mirror yet",
+                bridge);
+
+            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 20));
+            final MirroredBus<Phase> mirrored = receiver.mirror(0, PHASES, b -> b);
+            Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "the bus from a snapshot", bridge, receiver);
+            final StateBus<Phase> mirror = mirrored.bus();
+            assertThat(mirror.latestSequence()).isEqualTo(41);
+            assertThat(mirror.get()).isEqualTo(source.get());
+            final Subscription<Phase> sub = mirror.subscribe(Policy.BLOCK);
+            final Recorder<Phase> recorder = new Recorder<>(sub.joinSequence(), sub.joinState());
+
+            source.set(source.get().next());
+            source.set(source.get().next());
+            Pump.until(() -> recorder.lastSequence == 43, Duration.ofSeconds(10), "live after the snapshot",
+                bridge, receiver, new PollingAgent<>(sub, recorder));
+            assertThat(recorder.problems).isEmpty();
+            assertThat(recorder.gaps).isEmpty();
+            assertThat(recorder.count).isEqualTo(2);
+            bridge.close();
+            receiver.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aMirrorThatRestartsMidStreamStartsAgainFromTheSourcesCurrentState() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("mirror-restart");
+            StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).build())
+        {
+            final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 21);
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication).build();
+            final MirrorReceiver first = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 21));
+            final MirroredBus<Phase> firstMirror = first.mirror(0, PHASES, b -> b);
+            source.set(Phase.OPEN);
+            Pump.until(() -> firstMirror.latestSequence() == 1, Duration.ofSeconds(10), "1", bridge, first);
+            first.close(); // the mirror "process" ends
+            first.subscription().close();
+            assertThat(firstMirror.bus().isClosed()).isTrue();
+
+            source.set(Phase.HALTED);
+            source.set(Phase.OPEN);
+            final MirrorReceiver second = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 21));
+            final MirroredBus<Phase> secondMirror = second.mirror(0, PHASES, b -> b);
+            Pump.until(() -> secondMirror.bus() != null, Duration.ofSeconds(10), "the restarted mirror's bus",
+                bridge, second);
+            assertThat(secondMirror.bus().latestSequence()).isEqualTo(3);
+            assertThat(secondMirror.bus().get()).isEqualTo(Phase.OPEN);
+            assertThat(secondMirror.session()).isEqualTo(bridge.session());
+            bridge.close();
+            second.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aRestartedSourceIsANewSessionTheOldLocalBusClosesAndANewOneStarts() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("source-restart"))
+        {
+            final List<String> events = new ArrayList<>();
+            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 22), null,
+                new MirrorListener()
+                {
+                    @Override
+                    public void onSourceRestarted(final int busId, final long oldSession, final long newSession,
+                        final StateBus<?> oldBus)
+                    {
+                        events.add("restarted " + Long.toHexString(oldSession) + " -> " + Long.toHexString(newSession));
+                    }
+
+                    @Override
+                    public void onStarted(final int busId, final long session, final StateBus<?> bus, final long sequence)
+                    {
+                        events.add("started " + Long.toHexString(session) + " at " + sequence);
+                    }
+                }, 64);
+            final MirroredBus<Phase> mirrored = receiver.mirror(0, PHASES, b -> b);
+
+            final long oldSession;
+            final StateBus<Phase> oldLocal;
+            final Subscription<Phase> oldSub;
+            try (StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).build();
+                ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 22);
+                TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication).build())
+            {
+                oldSession = bridge.session();
+                source.set(Phase.OPEN);
+                source.set(Phase.HALTED);
+                Pump.until(() -> mirrored.latestSequence() == 2, Duration.ofSeconds(10), "1..2", bridge, receiver);
+                oldLocal = mirrored.bus();
+                oldSub = oldLocal.subscribe(Policy.BLOCK);
+            }
+
+            // the source process restarts: a new bus (sequence 0 again) and a new bridge, so a new session
+            try (StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).build();
+                ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 22);
+                TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication).build())
+            {
+                assertThat(bridge.session()).isNotEqualTo(oldSession);
+                Pump.until(() -> mirrored.sessions() == 2, Duration.ofSeconds(10), "the new session", bridge, receiver);
+                final StateBus<Phase> newLocal = mirrored.bus();
+                assertThat(newLocal).isNotSameAs(oldLocal);
+                assertThat(oldLocal.isClosed()).isTrue();
+                assertThatThrownBy(() -> oldSub.poll((t, end) -> { }, 16)).isInstanceOf(StateBusClosedException.class);
+                assertThat(newLocal.latestSequence()).isZero();
+                assertThat(newLocal.get()).isEqualTo(Phase.PRE_OPEN);
+                assertThat(mirrored.session()).isEqualTo(bridge.session());
+
+                source.set(Phase.CLOSED);
+                Pump.until(() -> mirrored.latestSequence() == 1 && newLocal.get() == Phase.CLOSED, Duration.ofSeconds(10),
+                    "1 of the new session", bridge, receiver);
+                assertThat(events).containsExactly(
+                    "started " + Long.toHexString(oldSession) + " at 0",
+                    "restarted " + Long.toHexString(oldSession) + " -> " + Long.toHexString(bridge.session()),
+                    "started " + Long.toHexString(bridge.session()) + " at 0");
+            }
+            receiver.close();
+        }
+    }
+}

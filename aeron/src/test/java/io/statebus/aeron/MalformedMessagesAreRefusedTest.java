@@ -1,0 +1,171 @@
+package io.statebus.aeron;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import io.statebus.Policy;
+import io.statebus.StateBus;
+import io.statebus.Subscription;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Foreign, malformed, mismatched and stale messages on the stream are counted and told, never applied: the mirror
+ * never takes a wrong state and never hangs; a dropped transition shows as an exact gap.
+ */
+class MalformedMessagesAreRefusedTest
+{
+    private static final StateTable<Phase> PHASES = StateTable.forEnum(Phase.class);
+
+    private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(128));
+
+    private void offer(final Publication publication, final int length)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (publication.offer(buffer, 0, length) < 0)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("could not inject a message");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private void message(final byte type, final int busId, final int stateCount, final long session,
+        final long sequence, final int from, final int to)
+    {
+        WireFormat.write(buffer, 0, type, (short)0, busId, stateCount, session, sequence, 99, from, to);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void everyKindOfBadMessageIsCountedToldAndChangesNothing() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("malformed");
+            StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).build())
+        {
+            final List<MalformedReason> told = new ArrayList<>();
+            final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 30);
+            final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, 30);
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication).busId(7).build();
+            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 30),
+                driver.aeron, new MirrorListener()
+                {
+                    @Override
+                    public void onMalformed(final int busId, final MalformedReason reason)
+                    {
+                        told.add(reason);
+                    }
+                }, 64);
+            final MirroredBus<Phase> mirrored = receiver.mirror(7, PHASES, b -> b);
+            source.set(Phase.OPEN);
+            Pump.until(() -> mirrored.latestSequence() == 1, Duration.ofSeconds(10), "1", bridge, receiver);
+            final Subscription<Phase> sub = mirrored.bus().subscribe(Policy.BLOCK);
+            final Recorder<Phase> recorder = new Recorder<>(sub.joinSequence(), sub.joinState());
+            final long session = bridge.session();
+
+            buffer.setMemory(0, 128, (byte)0x5A);
+            offer(intruder, 64);                                                   // foreign bytes
+            offer(intruder, 10);                                                   // too short
+            message(WireFormat.TRANSITION, 7, 4, session, 2, 1, 2);
+            buffer.putByte(WireFormat.VERSION_OFFSET, (byte)9);
+            offer(intruder, WireFormat.LENGTH);                                    // another version
+            message((byte)7, 7, 4, session, 2, 1, 2);
+            offer(intruder, WireFormat.LENGTH);                                    // unknown type
+            message(WireFormat.TRANSITION, 7, 4, session, 2, 1, 2);
+            offer(intruder, WireFormat.LENGTH + 8);                                // extra bytes (a key)
+            message(WireFormat.TRANSITION, 8, 4, session, 2, 1, 2);
+            offer(intruder, WireFormat.LENGTH);                                    // unknown bus
+            message(WireFormat.TRANSITION, 7, 5, session, 2, 1, 2);
+            offer(intruder, WireFormat.LENGTH);                                    // other state count
+            message(WireFormat.TRANSITION, 7, 4, session, 2, 1, 4);
+            offer(intruder, WireFormat.LENGTH);                                    // state id out of range
+            message(WireFormat.TRANSITION, 7, 4, session, 0, 1, 2);
+            offer(intruder, WireFormat.LENGTH);                                    // a transition at 0
+            message(WireFormat.TRANSITION, 7, 4, session, 2, 3, 2);
+            offer(intruder, WireFormat.LENGTH);                                    // chain broken: from CLOSED
+            Pump.until(() -> told.size() == 10, Duration.ofSeconds(10), "10 refusals", bridge, receiver);
+
+            assertThat(told).containsExactly(MalformedReason.FOREIGN, MalformedReason.TOO_SHORT,
+                MalformedReason.VERSION, MalformedReason.TYPE, MalformedReason.KEYED, MalformedReason.UNKNOWN_BUS,
+                MalformedReason.STATE_COUNT, MalformedReason.STATE_ID, MalformedReason.SEQUENCE, MalformedReason.CHAIN);
+            assertThat(receiver.malformed()).isEqualTo(10);
+            assertThat(mirrored.bus().get()).isEqualTo(Phase.OPEN);
+            assertThat(mirrored.latestSequence()).isEqualTo(1);
+            assertThat(mirrored.refusedStateCount()).isEqualTo(5);
+
+            // the dropped transition 2 (chain broken) is reported as lost when the real stream goes on
+            message(WireFormat.TRANSITION, 7, 4, session, 3, 2, 0);
+            offer(intruder, WireFormat.LENGTH);
+            Pump.until(() -> recorder.lastSequence == 3, Duration.ofSeconds(10), "3 after the gap",
+                bridge, receiver, new PollingAgent<>(sub, recorder));
+            assertThat(recorder.problems).isEmpty();
+            assertThat(recorder.gaps).containsExactly(new Recorder.GapSeen<>(2, 2, 1, Phase.HALTED));
+            assertThat(mirrored.bus().get()).isEqualTo(Phase.PRE_OPEN);
+            assertThat(mirrored.lost()).isEqualTo(1);
+            try (StatebusStat stat = new StatebusStat(new java.io.File(driver.dir)))
+            {
+                Pump.untilCounter(stat, "statebus receiver malformed: ", 10, receiver);
+                Pump.untilCounter(stat, "statebus mirror lost: bus=7", 1, receiver);
+            }
+            bridge.close();
+            receiver.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aMirrorWithAnotherStateTableSaysSoClearlyAndBuildsNothing() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("state-count");
+            StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).build())
+        {
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES,
+                driver.aeron.addExclusivePublication(TestDriver.IPC, 31)).snapshotInterval(Duration.ofMillis(10)).build();
+            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 31));
+            final MirroredBus<String> mirrored = receiver.mirror(0, StateTable.of(List.of("DOWN", "UP")), b -> b);
+            Pump.until(() -> receiver.malformed() > 0, Duration.ofSeconds(10), "a refusal", bridge, receiver);
+            assertThat(mirrored.bus()).isNull();
+            assertThatThrownBy(() -> mirrored.awaitBus(Duration.ofMillis(1)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the source sends 4 states, this mirror's table has 2");
+            bridge.close();
+            receiver.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void messagesOfAReplacedSessionAreRefusedAsStale() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("stale"))
+        {
+            final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, 32);
+            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 32));
+            final MirroredBus<Phase> mirrored = receiver.mirror(0, PHASES, b -> b);
+            Pump.until(intruder::isConnected, Duration.ofSeconds(5), "connected", receiver);
+            message(WireFormat.SNAPSHOT, 0, 4, 111, 5, 1, 1);
+            offer(intruder, WireFormat.LENGTH);                                     // session 111 at 5, OPEN
+            message(WireFormat.SNAPSHOT, 0, 4, 222, 0, 0, 0);
+            offer(intruder, WireFormat.LENGTH);                                     // session 222 (restart) at 0
+            message(WireFormat.TRANSITION, 0, 4, 111, 6, 1, 2);
+            offer(intruder, WireFormat.LENGTH);                                     // a late one of 111
+            Pump.until(() -> receiver.malformed() == 1, Duration.ofSeconds(10), "the stale refusal", receiver);
+            assertThat(mirrored.sessions()).isEqualTo(2);
+            assertThat(mirrored.session()).isEqualTo(222);
+            assertThat(mirrored.bus().get()).isEqualTo(Phase.PRE_OPEN);
+            assertThat(mirrored.bus().latestSequence()).isZero();
+            receiver.close();
+        }
+    }
+}
