@@ -52,6 +52,12 @@ public final class MirrorProducer<S> extends Producer<S>
     }
 
     @Override
+    public long publishValue(final boolean compare, final long expected, final long next, final long deadline)
+    {
+        throw new IllegalStateException("this bus mirrors another bus: it takes its source's transitions only");
+    }
+
+    @Override
     public long publish(final int expectedId, final int toId, final long deadline)
     {
         throw new IllegalStateException("this bus mirrors another bus: its state changes only through its " +

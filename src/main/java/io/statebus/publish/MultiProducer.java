@@ -42,23 +42,10 @@ public final class MultiProducer<S> extends Producer<S>
             // so a retry loop does not starve the producer it lost to
             return PublishResult.CAS_FAILED;
         }
-        if (deadline == PublishResult.NO_DEADLINE)
+        final long locked = lock(deadline);
+        if (locked != 0)
         {
-            lock.lock();
-        }
-        else
-        {
-            try
-            {
-                if (!lock.tryLock(deadline))
-                {
-                    return PublishResult.TIMED_OUT;
-                }
-            }
-            catch (final InterruptedException ex)
-            {
-                return PublishResult.INTERRUPTED;
-            }
+            return locked;
         }
         final long result;
         try
@@ -70,6 +57,48 @@ public final class MultiProducer<S> extends Producer<S>
             lock.unlock();
         }
         return told(result);
+    }
+
+    @Override
+    public long publishValue(final boolean compare, final long expected, final long next, final long deadline)
+    {
+        if (compare && ring.currentValue() != expected && !isClosed())
+        {
+            return PublishResult.CAS_FAILED; // as in publish: linearized at that read, without the lock
+        }
+        final long locked = lock(deadline);
+        if (locked != 0)
+        {
+            return locked;
+        }
+        final long result;
+        try
+        {
+            result = publishValueHeld(compare, expected, next, deadline);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        return told(result);
+    }
+
+    /** @return 0 once the lock is held, else {@link PublishResult#TIMED_OUT} or {@link PublishResult#INTERRUPTED}. */
+    private long lock(final long deadline)
+    {
+        if (deadline == PublishResult.NO_DEADLINE)
+        {
+            lock.lock();
+            return 0;
+        }
+        try
+        {
+            return lock.tryLock(deadline) ? 0 : PublishResult.TIMED_OUT;
+        }
+        catch (final InterruptedException ex)
+        {
+            return PublishResult.INTERRUPTED;
+        }
     }
 
     @Override

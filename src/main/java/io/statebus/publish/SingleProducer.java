@@ -103,6 +103,30 @@ public final class SingleProducer<S> extends Producer<S>
     }
 
     /**
+     * A value bus: the owner publishes under the full path's checks (the gate's fast path is the state buses').
+     */
+    @Override
+    public long publishValue(final boolean compare, final long expected, final long next, final long deadline)
+    {
+        final Thread current = Thread.currentThread();
+        if (owner != current) // plain: the owner sees its own write; any other thread goes on to the CAS
+        {
+            final Thread existing = owner;
+            if (existing == null && !isClosed())
+            {
+                // read as get() reads it, linearized there: a call that would change nothing does not own the bus
+                final long verdict = rules.valueVerdict(ring.currentValue(), compare, expected, next);
+                if (verdict != PublishResult.ALLOWED)
+                {
+                    return verdict;
+                }
+            }
+            own(current, existing);
+        }
+        return told(publishValueHeld(compare, expected, next, deadline));
+    }
+
+    /**
      * The common case, on the owner's open fast path: decides only what it can without waiting or throwing.
      *
      * @return the published sequence, {@link PublishResult#CAS_FAILED}, or {@link PublishResult#FAST_MISS} for
@@ -243,9 +267,16 @@ public final class SingleProducer<S> extends Producer<S>
                 return verdict; // linearized at that read, as a get() would be
             }
         }
+        own(current, existing);
+        return PublishResult.ALLOWED;
+    }
+
+    /** Makes {@code current} the owner if none is, or fails as another thread owns the bus. */
+    private void own(final Thread current, final Thread existing)
+    {
         if (existing == null && OWNER.compareAndSet(this, null, current))
         {
-            return PublishResult.ALLOWED;
+            return;
         }
         final Thread actual = (Thread)OWNER.getVolatile(this);
         if (actual != current)
@@ -254,6 +285,5 @@ public final class SingleProducer<S> extends Producer<S>
                 "' may not publish, thread '" + actual.getName() + "' owns it; build with ProducerMode.MULTI " +
                 "for many producers");
         }
-        return PublishResult.ALLOWED;
     }
 }

@@ -31,6 +31,10 @@ public final class TransitionRing
     private final long[] slots;
     /** Timestamps by slot, or null when the bus has no clock. */
     private final long[] times;
+    /** A value bus's {@code (from, to)} longs, two per slot ({@link SlotValues}), or null for states by id. */
+    private final long[] values;
+    /** Whether a slot has more than its word, so a racing copy must re-read the word ({@link #isStill}). */
+    private final boolean multiWord;
     private final int mask;
     private final SingleProducerSequencer sequencer;
 
@@ -44,7 +48,23 @@ public final class TransitionRing
      */
     public TransitionRing(final int capacity, final int initialId, final boolean stamped, final WaitStrategy waits)
     {
-        this(capacity, 0, initialId, initialId, 0, stamped, waits);
+        this(capacity, 0, initialId, initialId, 0, stamped, waits, false, 0);
+    }
+
+    /**
+     * A ring whose transitions carry {@code long} values beside the word (a value bus): every slot's word holds
+     * the tag only, and sequence 0 publishes {@code initial -> initial}.
+     *
+     * @param capacity slots, a power of two.
+     * @param initial  the initial value.
+     * @param stamped  whether transitions carry timestamps.
+     * @param waits    how handler threads wait for the cursor.
+     * @return the ring, sequence 0 published.
+     */
+    public static TransitionRing forValues(
+        final int capacity, final long initial, final boolean stamped, final WaitStrategy waits)
+    {
+        return new TransitionRing(capacity, 0, 0, 0, 0, stamped, waits, true, initial);
     }
 
     /**
@@ -68,8 +88,24 @@ public final class TransitionRing
         final boolean stamped,
         final WaitStrategy waits)
     {
+        this(capacity, start, fromId, toId, timestamp, stamped, waits, false, 0);
+    }
+
+    private TransitionRing(
+        final int capacity,
+        final long start,
+        final int fromId,
+        final int toId,
+        final long timestamp,
+        final boolean stamped,
+        final WaitStrategy waits,
+        final boolean valued,
+        final long initialValue)
+    {
         this.slots = new long[capacity];
         this.times = stamped ? new long[capacity] : null;
+        this.values = valued ? new long[SlotValues.WIDTH * capacity] : null;
+        this.multiWord = stamped || valued;
         this.mask = capacity - 1;
         this.sequencer = new SingleProducerSequencer(capacity, waits);
         for (int i = 0; i < capacity; i++)
@@ -84,7 +120,15 @@ public final class TransitionRing
         try
         {
             // tryNext(), never next(): the latter registers the thread in a static map when assertions are on
-            publish(sequencer.tryNext(), fromId, toId, timestamp);
+            final long first = sequencer.tryNext();
+            if (valued)
+            {
+                publishValues(first, initialValue, initialValue, timestamp);
+            }
+            else
+            {
+                publish(first, fromId, toId, timestamp);
+            }
         }
         catch (final InsufficientCapacityException ex)
         {
@@ -106,6 +150,14 @@ public final class TransitionRing
     public boolean isStamped()
     {
         return times != null;
+    }
+
+    /**
+     * @return whether transitions carry {@code long} values beside the word (a value bus).
+     */
+    public boolean hasValues()
+    {
+        return values != null;
     }
 
     // ---- producer side: only the holder of the right to publish calls these ----
@@ -192,6 +244,32 @@ public final class TransitionRing
         sequencer.publish(sequence);
     }
 
+    /**
+     * Writes a claimed slot of a value bus and publishes it: the word (the tag), then the values and timestamp.
+     *
+     * @param sequence  the claimed sequence.
+     * @param from      the value before.
+     * @param to        the value after.
+     * @param timestamp the clock's reading (ignored without timestamps).
+     */
+    public void publishValues(final long sequence, final long from, final long to, final long timestamp)
+    {
+        final int index = (int)sequence & mask;
+        // release: orders the previous lap's reads of this slot's longs (by the producer's own get) before it
+        SLOT.setRelease(slots, index, SlotWord.pack(sequence, 0, 0));
+        // the word moves to this lap before any long changes: a reader that copied a new long finds the old word
+        // gone when it re-reads the slot (see isStill), so it never keeps two longs of two publications
+        VarHandle.storeStoreFence();
+        SlotValues.write(values, index, from, to);
+        final long[] times = this.times;
+        if (times != null)
+        {
+            times[index] = timestamp; // after the same fence as the longs
+        }
+        // release store of the cursor: a reader that acquires it sees the word and longs written above
+        sequencer.publish(sequence);
+    }
+
     // ---- reader side: any thread ----
 
     /**
@@ -244,8 +322,26 @@ public final class TransitionRing
     }
 
     /**
-     * After copying a slot's word and timestamp: whether the timestamp belongs with the word. True at once
-     * without timestamps, as the word alone is the whole transition.
+     * @param sequence a published sequence.
+     * @return its {@code from} value (a value bus); valid only if {@link #isStill} confirms the slot's word after.
+     */
+    public long fromValueAt(final long sequence)
+    {
+        return SlotValues.from(values, (int)sequence & mask);
+    }
+
+    /**
+     * @param sequence a published sequence.
+     * @return its {@code to} value (a value bus); valid only if {@link #isStill} confirms the slot's word after.
+     */
+    public long toValueAt(final long sequence)
+    {
+        return SlotValues.to(values, (int)sequence & mask);
+    }
+
+    /**
+     * After copying a slot's word, then its timestamp and values: whether they belong with the word. True at once
+     * when a slot is its word alone, as the word is then the whole transition.
      *
      * @param sequence the sequence read.
      * @param word     the word read before the timestamp.
@@ -253,11 +349,11 @@ public final class TransitionRing
      */
     public boolean isStill(final long sequence, final long word)
     {
-        if (times == null)
+        if (!multiWord)
         {
             return true;
         }
-        VarHandle.loadLoadFence(); // the timestamp's load before this re-read (pairs with the store-store fence)
+        VarHandle.loadLoadFence(); // the longs' loads before this re-read (pairs with the store-store fence)
         return (long)SLOT.getOpaque(slots, (int)sequence & mask) == word;
     }
 
@@ -295,6 +391,51 @@ public final class TransitionRing
         // a later lap's claim: its predecessor is published and its from is the state after it
         final long claimed = SlotWord.sequence(word, cursor);
         return SlotWord.pack(claimed - 1, 0, SlotWord.fromId(word));
+    }
+
+    /**
+     * A value bus's current value, lock-free and linearizable: the cursor, then the slot at it, validated. A copy
+     * whose word is still the cursor's after its {@code to} was read is that transition's {@code to}, which was
+     * current when the cursor was read; otherwise the producer lapped the slot meanwhile (it made progress) and
+     * the read starts again.
+     *
+     * @return the current value.
+     */
+    public long currentValue()
+    {
+        while (true)
+        {
+            final long cursor = sequencer.getCursor(); // acquire: the slot at it was written before it was published
+            final long word = (long)SLOT.getAcquire(slots, (int)cursor & mask); // acquire: the longs' loads stay after
+            final long value = toValueAt(cursor);
+            if (SlotWord.isOf(word, cursor) && isStill(cursor, word))
+            {
+                return value;
+            }
+        }
+    }
+
+    /**
+     * The latest published transition of a value bus at one instant, as {@link #currentValue} reads it.
+     *
+     * @param into receives {@code [sequence, from, to]}.
+     */
+    public void valueSnapshot(final long[] into)
+    {
+        while (true)
+        {
+            final long cursor = sequencer.getCursor(); // acquire, as in currentValue
+            final long word = (long)SLOT.getAcquire(slots, (int)cursor & mask);
+            final long from = fromValueAt(cursor);
+            final long to = toValueAt(cursor);
+            if (SlotWord.isOf(word, cursor) && isStill(cursor, word))
+            {
+                into[0] = cursor;
+                into[1] = from;
+                into[2] = to;
+                return;
+            }
+        }
     }
 
     // ---- gating ----
