@@ -1,6 +1,7 @@
 package io.statebus.publish;
 
 import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.SingleProducerSequencer;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
@@ -49,6 +50,9 @@ public final class SingleProducer<S> extends Producer<S>
     private final boolean stamped;
     private final boolean[] allowed;
     private final int states;
+    /** The ring's own, held here: one dependent load less per hop on the fast path (see publishUnstamped). */
+    private final SingleProducerSequencer sequencer;
+    private final long[] slots;
 
     /**
      * @param ring  the ring.
@@ -68,6 +72,8 @@ public final class SingleProducer<S> extends Producer<S>
         this.stamped = ring.isStamped();
         this.allowed = rules.table();
         this.states = ids.size();
+        this.sequencer = ring.sequencerForOwner();
+        this.slots = ring.slotsForOwner();
     }
 
     @Override
@@ -156,13 +162,20 @@ public final class SingleProducer<S> extends Producer<S>
         final long sequence;
         try
         {
-            sequence = ring.claim();
+            sequence = sequencer.tryNext();
         }
         catch (final InsufficientCapacityException ex)
         {
             return PublishResult.FAST_MISS; // the full path waits (and reads the clock again when it can publish)
         }
-        ring.publish(sequence, fromId, toId, now);
+        if (stamped)
+        {
+            ring.publish(sequence, fromId, toId, now);
+        }
+        else
+        {
+            TransitionRing.publishUnstamped(sequencer, slots, sequence, fromId, toId);
+        }
         lastToId = toId;
         return sequence;
     }

@@ -270,6 +270,43 @@ public final class TransitionRing
         sequencer.publish(sequence);
     }
 
+    /**
+     * The fast path of a ring's one owner (a single-producer bus without a clock): {@link #publish} without the
+     * hops through this object. A hot loop reloads every field after each publish's release store, so each hop is
+     * a dependent load per call; the owner keeps {@link #slotsForOwner()} and {@link #sequencerForOwner()} itself.
+     *
+     * @param sequencer this ring's sequencer.
+     * @param slots     this ring's slots.
+     * @param sequence  the claimed sequence.
+     * @param fromId    the state id before.
+     * @param toId      the state id after.
+     */
+    public static void publishUnstamped(
+        final SingleProducerSequencer sequencer, final long[] slots, final long sequence, final int fromId,
+        final int toId)
+    {
+        // release: a reader that sees this word also sees the cursor at sequence - 1 (see currentStateId)
+        SLOT.setRelease(slots, (int)sequence & slots.length - 1, SlotWord.pack(sequence, fromId, toId));
+        // release store of the cursor: a reader that acquires it sees the slot written above
+        sequencer.publish(sequence);
+    }
+
+    /**
+     * @return the slots, for the owner's fast path only ({@link #publishUnstamped}).
+     */
+    public long[] slotsForOwner()
+    {
+        return slots;
+    }
+
+    /**
+     * @return the sequencer, for the owner's fast path only ({@link #publishUnstamped}).
+     */
+    public SingleProducerSequencer sequencerForOwner()
+    {
+        return sequencer;
+    }
+
     // ---- reader side: any thread ----
 
     /**
