@@ -192,6 +192,14 @@ public final class KeyTable
     }
 
     /**
+     * @return whether {@code maxKeys} keys are live: {@link #add} would refuse.
+     */
+    public boolean isFull()
+    {
+        return size == maxKeys;
+    }
+
+    /**
      * @return how many keys are live.
      */
     public int size()

@@ -1,0 +1,180 @@
+package io.statebus.publish;
+
+import io.statebus.keys.KeyTable;
+import io.statebus.ring.StateIds;
+import io.statebus.ring.TransitionRing;
+
+/**
+ * What a keyed bus does under the right to publish ({@link Producer#runHeld}): open a key, change a key's state,
+ * retire a key. Each transition carries its key; the key table keeps every live key's state and latest sequence.
+ *
+ * <p>Order of writes for one transition: the key's entry in the table, then the slot (word, key), then the cursor
+ * (release). A reader that acquires the cursor therefore finds every key's entry at least as new as the cursor, so
+ * an await reads a consistent "state of this key at sequence n" as an entry whose sequence is at most n.
+ *
+ * @param <S> the state type.
+ */
+public final class KeyedPublisher<S>
+{
+    private final Producer<S> producer;
+    private final TransitionRing ring;
+    private final KeyTable table;
+    private final StateIds<S> ids;
+    private final TransitionRules rules;
+    /** Per state id: whether reaching it retires the key; null for none. */
+    private final boolean[] retireOn;
+    /** Preallocated, so no call allocates. */
+    private final HeldOperation open = this::openHeld;
+    private final HeldOperation change = this::changeHeld;
+    private final HeldOperation retire = this::retireHeld;
+
+    /**
+     * @param producer who holds the right to publish.
+     * @param ring     a keyed ring.
+     * @param table    the live keys.
+     * @param ids      the states.
+     * @param rules    what a key may do.
+     * @param retireOn per state id, whether reaching it retires the key; or null.
+     */
+    public KeyedPublisher(
+        final Producer<S> producer,
+        final TransitionRing ring,
+        final KeyTable table,
+        final StateIds<S> ids,
+        final TransitionRules rules,
+        final boolean[] retireOn)
+    {
+        this.producer = producer;
+        this.ring = ring;
+        this.table = table;
+        this.ids = ids;
+        this.rules = rules;
+        this.retireOn = retireOn;
+    }
+
+    /**
+     * @param key      a key not live now.
+     * @param stateId  its initial state.
+     * @param deadline a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
+     * @return the sequence of {@code initial -> initial} for the key, or a {@link PublishResult} code.
+     */
+    public long open(final long key, final int stateId, final long deadline)
+    {
+        return producer.runHeld(open, key, stateId, stateId, deadline);
+    }
+
+    /**
+     * @param key        a live key.
+     * @param expectedId the state a compare-and-set expects, or -1.
+     * @param toId       the new state.
+     * @param deadline   a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
+     * @return the published sequence, or a {@link PublishResult} code.
+     */
+    public long change(final long key, final int expectedId, final int toId, final long deadline)
+    {
+        return producer.runHeld(change, key, expectedId, toId, deadline);
+    }
+
+    /**
+     * @param key a live key: from now on it is unknown, and its slot in the table is free.
+     */
+    public void retire(final long key)
+    {
+        producer.runHeld(retire, key, 0, 0, PublishResult.NO_DEADLINE);
+    }
+
+    /**
+     * @param key a key.
+     * @return its entry ({@link KeyTable}), read lock-free; a clear error if it is not live.
+     */
+    public long entryOf(final long key)
+    {
+        final long entry = table.entryOf(key);
+        if (entry == KeyTable.ABSENT)
+        {
+            throw unknown(key);
+        }
+        return entry;
+    }
+
+    private long openHeld(final long key, final int stateId, final int unused, final long deadline)
+    {
+        if (producer.isClosed())
+        {
+            throw producer.closedFor(stateId);
+        }
+        if (table.slotOf(key) >= 0)
+        {
+            throw new IllegalArgumentException("key " + key + " is open already, in state " +
+                ids.stateOf(KeyTable.stateId(table.entryAt(table.slotOf(key)))));
+        }
+        if (table.isFull())
+        {
+            table.add(key, 0); // refuses with the table's error, before anything is claimed
+        }
+        final long sequence = producer.claimHeld(deadline, stateId);
+        if (sequence > 0)
+        {
+            table.add(key, KeyTable.entry(sequence, stateId));
+            ring.publishKeyed(sequence, stateId, stateId, producer.claimedAt, key);
+        }
+        return sequence;
+    }
+
+    private long changeHeld(final long key, final int expectedId, final int toId, final long deadline)
+    {
+        if (producer.isClosed())
+        {
+            throw producer.closedFor(toId);
+        }
+        final int slot = table.slotOf(key);
+        if (slot < 0)
+        {
+            throw unknown(key);
+        }
+        final int fromId = KeyTable.stateId(table.entryAt(slot));
+        final long verdict = rules.verdict(fromId, expectedId, toId);
+        if (verdict != PublishResult.ALLOWED)
+        {
+            return verdict;
+        }
+        final long sequence = producer.claimHeld(deadline, toId);
+        if (sequence > 0)
+        {
+            if (retireOn != null && retireOn[toId])
+            {
+                table.remove(slot); // a final state: the key is gone once its last transition is published
+            }
+            else
+            {
+                table.update(slot, KeyTable.entry(sequence, toId));
+            }
+            ring.publishKeyed(sequence, fromId, toId, producer.claimedAt, key);
+        }
+        return sequence;
+    }
+
+    private long retireHeld(final long key, final int unusedA, final int unusedB, final long unusedDeadline)
+    {
+        final int slot = table.slotOf(key);
+        if (slot < 0)
+        {
+            throw unknown(key);
+        }
+        table.remove(slot);
+        return PublishResult.NOT_PUBLISHED; // nothing published: no listener is told
+    }
+
+    /**
+     * @return the live keys.
+     */
+    public KeyTable table()
+    {
+        return table;
+    }
+
+    private static IllegalArgumentException unknown(final long key)
+    {
+        return new IllegalArgumentException("key " + key + " is not open: never opened, or retired");
+    }
+}
