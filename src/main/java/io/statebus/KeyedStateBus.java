@@ -178,7 +178,7 @@ public final class KeyedStateBus<S> implements AutoCloseable
      */
     public S get(final long key)
     {
-        return ids.stateOf(KeyTable.stateId(publisher.entryOf(key)));
+        return ids.stateOf(publisher.openStateIdOf(key));
     }
 
     /**
@@ -187,7 +187,7 @@ public final class KeyedStateBus<S> implements AutoCloseable
      */
     public boolean isOpen(final long key)
     {
-        return publisher.table().entryOf(key) != KeyTable.ABSENT;
+        return publisher.stateIdOf(key) >= 0;
     }
 
     /**

@@ -8,9 +8,11 @@ import io.statebus.ring.TransitionRing;
  * What a keyed bus does under the right to publish ({@link Producer#runHeld}): open a key, change a key's state,
  * retire a key. Each transition carries its key; the key table keeps every live key's state and latest sequence.
  *
- * <p>Order of writes for one transition: the key's entry in the table, then the slot (word, key), then the cursor
- * (release). A reader that acquires the cursor therefore finds every key's entry at least as new as the cursor, so
- * an await reads a consistent "state of this key at sequence n" as an entry whose sequence is at most n.
+ * <p>Order of writes for one transition: the key's entry in the table (its sequence, from and to), then the slot
+ * (word, key), then the cursor (release); a key retired by reaching a final state leaves the table after the cursor.
+ * A reader that acquires the cursor therefore finds every key's entry at least as new as the cursor. The entry may
+ * be newer (its transition claimed, not yet published): the key's state is then the entry's {@code from}, as
+ * {@link #stateIdOf} reads it, so {@code get} never runs ahead of the ring.
  *
  * @param <S> the state type.
  */
@@ -84,17 +86,40 @@ public final class KeyedPublisher<S>
     }
 
     /**
+     * A key's current state, lock-free and linearizable: its entry, then the cursor. If the cursor has reached the
+     * entry's transition, its {@code to} (no later transition of the key can have been published without a newer
+     * entry, and there was an instant between the two reads when this one was the key's latest); if not, the
+     * {@code from} (the key's previous transition was published before this one's entry was written).
+     *
      * @param key a key.
-     * @return its entry ({@link KeyTable}), read lock-free; a clear error if it is not live.
+     * @return its state id now, or -1 if it is not open (never opened, retired, or its opening not yet published).
      */
-    public long entryOf(final long key)
+    public int stateIdOf(final long key)
     {
         final long entry = table.entryOf(key);
         if (entry == KeyTable.ABSENT)
         {
+            return -1;
+        }
+        if (KeyTable.sequence(entry) <= ring.cursor()) // acquire, after the entry's read
+        {
+            return KeyTable.stateId(entry);
+        }
+        return KeyTable.isOpening(entry) ? -1 : KeyTable.fromId(entry);
+    }
+
+    /**
+     * @param key a key.
+     * @return its state id now; a clear error if it is not open.
+     */
+    public int openStateIdOf(final long key)
+    {
+        final int id = stateIdOf(key);
+        if (id < 0)
+        {
             throw unknown(key);
         }
-        return entry;
+        return id;
     }
 
     private long openHeld(final long key, final int stateId, final int unused, final long deadline)
@@ -115,7 +140,7 @@ public final class KeyedPublisher<S>
         final long sequence = producer.claimHeld(deadline, stateId);
         if (sequence > 0)
         {
-            table.add(key, KeyTable.entry(sequence, stateId));
+            table.add(key, KeyTable.entry(sequence, stateId, stateId, true));
             ring.publishKeyed(sequence, stateId, stateId, producer.claimedAt, key);
         }
         return sequence;
@@ -141,15 +166,12 @@ public final class KeyedPublisher<S>
         final long sequence = producer.claimHeld(deadline, toId);
         if (sequence > 0)
         {
+            table.update(slot, KeyTable.entry(sequence, fromId, toId, false));
+            ring.publishKeyed(sequence, fromId, toId, producer.claimedAt, key);
             if (retireOn != null && retireOn[toId])
             {
-                table.remove(slot); // a final state: the key is gone once its last transition is published
+                table.remove(slot); // a final state: the key leaves once its last transition is published
             }
-            else
-            {
-                table.update(slot, KeyTable.entry(sequence, toId));
-            }
-            ring.publishKeyed(sequence, fromId, toId, producer.claimedAt, key);
         }
         return sequence;
     }
