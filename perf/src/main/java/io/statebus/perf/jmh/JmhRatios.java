@@ -39,6 +39,9 @@ public final class JmhRatios
         {"statebusPublishAndDrain", "rawPublishAndDrain", "1.1"},
         {"statebusMultiPublish", "rawMultiPublish", "1.2"},
         {"statebusMultiPublishAndDrain", "rawMultiPublishAndDrain", "1.1"},
+        // keyed: at least 0.9x the raw Disruptor's throughput, and 10x the map-plus-queues answer's
+        {"statebusKeyed", "rawKeyed", "1.11"},
+        {"statebusKeyed", "mapAndQueues", "0.1"},
     };
 
     private JmhRatios()
@@ -73,7 +76,21 @@ public final class JmhRatios
             .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-other.json").toString())
             .build()).run();
 
+        // issue 16's keyed case: two forks
+        final Collection<RunResult> keyed = new Runner(new OptionsBuilder()
+            .include(KeyedBenchmark.class.getName() + "\\.")
+            .addProfiler(GCProfiler.class)
+            .forks(2).warmupIterations(3).warmupTime(TimeValue.seconds(1))
+            .measurementIterations(4).measurementTime(TimeValue.seconds(1))
+            .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-keyed.json").toString())
+            .build()).run();
+
         final Map<String, RunResult> byName = new LinkedHashMap<>();
+        for (final RunResult r : keyed)
+        {
+            final String name = r.getParams().getBenchmark();
+            byName.put(name.substring(name.lastIndexOf('.') + 1), r);
+        }
         for (final RunResult r : drain)
         {
             final String name = r.getParams().getBenchmark();
@@ -89,7 +106,8 @@ public final class JmhRatios
     static String table(final Map<String, RunResult> byName, final int forks)
     {
         final StringBuilder out = new StringBuilder(String.format(
-            "DrainBenchmark, %d forks x 4 x 1 s after 3 x 1 s warm-up, ns per transition; ratio of the scores, " +
+            "DrainBenchmark (%d forks) and KeyedBenchmark (2 forks), 4 x 1 s after 3 x 1 s warm-up, ns per " +
+            "transition; ratio of the scores, " +
             "min-max over every statebus fork / every raw fork; B/op from -prof gc (target 0)%n%n", forks));
         out.append(String.format("%-56s %6s %6s %12s %9s %9s %11s %8s%n", "ratio", "target", "ratio", "min-max",
             "statebus", "raw", "statebus", "met"));
