@@ -8,11 +8,13 @@ package io.statebus.publish;
 public interface HeldOperation
 {
     /**
+     * @param op       which operation (the implementation's own codes): one implementing class per call site, so
+     *                 the producer's call stays monomorphic and inlined.
      * @param key      the entity's key.
      * @param a        the first state id argument.
      * @param b        the second.
      * @param deadline a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
      * @return a published sequence, or a {@link PublishResult} code.
      */
-    long run(long key, int a, int b, long deadline);
+    long run(int op, long key, int a, int b, long deadline);
 }

@@ -16,8 +16,12 @@ import io.statebus.ring.TransitionRing;
  *
  * @param <S> the state type.
  */
-public final class KeyedPublisher<S>
+public final class KeyedPublisher<S> implements HeldOperation
 {
+    private static final int OPEN = 0;
+    private static final int CHANGE = 1;
+    private static final int RETIRE = 2;
+
     private final Producer<S> producer;
     private final TransitionRing ring;
     private final KeyTable table;
@@ -25,10 +29,6 @@ public final class KeyedPublisher<S>
     private final TransitionRules rules;
     /** Per state id: whether reaching it retires the key; null for none. */
     private final boolean[] retireOn;
-    /** Preallocated, so no call allocates. */
-    private final HeldOperation open = this::openHeld;
-    private final HeldOperation change = this::changeHeld;
-    private final HeldOperation retire = this::retireHeld;
 
     /**
      * @param producer who holds the right to publish.
@@ -62,7 +62,7 @@ public final class KeyedPublisher<S>
      */
     public long open(final long key, final int stateId, final long deadline)
     {
-        return producer.runHeld(open, key, stateId, stateId, deadline);
+        return producer.runHeld(this, OPEN, key, stateId, stateId, deadline);
     }
 
     /**
@@ -74,7 +74,7 @@ public final class KeyedPublisher<S>
      */
     public long change(final long key, final int expectedId, final int toId, final long deadline)
     {
-        return producer.runHeld(change, key, expectedId, toId, deadline);
+        return producer.runHeld(this, CHANGE, key, expectedId, toId, deadline);
     }
 
     /**
@@ -82,7 +82,7 @@ public final class KeyedPublisher<S>
      */
     public void retire(final long key)
     {
-        producer.runHeld(retire, key, 0, 0, PublishResult.NO_DEADLINE);
+        producer.runHeld(this, RETIRE, key, 0, 0, PublishResult.NO_DEADLINE);
     }
 
     /**
@@ -122,7 +122,31 @@ public final class KeyedPublisher<S>
         return id;
     }
 
-    private long openHeld(final long key, final int stateId, final int unused, final long deadline)
+    /**
+     * Under the right to publish: the operation {@code op} names.
+     *
+     * @param op       {@code OPEN}, {@code CHANGE} or {@code RETIRE}.
+     * @param key      the entity's key.
+     * @param a        the initial state (open) or the expected one, -1 for none (change).
+     * @param b        the new state (change).
+     * @param deadline a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
+     * @return a published sequence, or a {@link PublishResult} code.
+     */
+    @Override
+    public long run(final int op, final long key, final int a, final int b, final long deadline)
+    {
+        switch (op)
+        {
+            case CHANGE:
+                return changeHeld(key, a, b, deadline);
+            case OPEN:
+                return openHeld(key, a, deadline);
+            default:
+                return retireHeld(key);
+        }
+    }
+
+    private long openHeld(final long key, final int stateId, final long deadline)
     {
         if (producer.isClosed())
         {
@@ -176,7 +200,7 @@ public final class KeyedPublisher<S>
         return sequence;
     }
 
-    private long retireHeld(final long key, final int unusedA, final int unusedB, final long unusedDeadline)
+    private long retireHeld(final long key)
     {
         final int slot = table.slotOf(key);
         if (slot < 0)

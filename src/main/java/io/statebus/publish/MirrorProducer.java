@@ -66,7 +66,7 @@ public final class MirrorProducer<S> extends Producer<S>
 
     @Override
     public long runHeld(
-        final HeldOperation operation, final long key, final int a, final int b, final long deadline)
+        final HeldOperation operation, final int op, final long key, final int a, final int b, final long deadline)
     {
         return publish(a, b, deadline); // refused, as every local change of a mirror is
     }

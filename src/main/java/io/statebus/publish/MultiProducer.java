@@ -85,7 +85,7 @@ public final class MultiProducer<S> extends Producer<S>
 
     @Override
     public long runHeld(
-        final HeldOperation operation, final long key, final int a, final int b, final long deadline)
+        final HeldOperation operation, final int op, final long key, final int a, final int b, final long deadline)
     {
         final long locked = lock(deadline);
         if (locked != 0)
@@ -95,7 +95,7 @@ public final class MultiProducer<S> extends Producer<S>
         final long result;
         try
         {
-            result = operation.run(key, a, b, deadline);
+            result = operation.run(op, key, a, b, deadline);
         }
         finally
         {

@@ -73,13 +73,14 @@ public abstract class Producer<S>
      * the listeners if it published.
      *
      * @param operation what to run; preallocated, so a call allocates nothing.
+     * @param op        which of its operations.
      * @param key       the entity's key.
      * @param a         the operation's first state id argument.
      * @param b         its second.
      * @param deadline  a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
      * @return what the operation returned: a sequence or a {@link PublishResult} code.
      */
-    public abstract long runHeld(HeldOperation operation, long key, int a, int b, long deadline);
+    public abstract long runHeld(HeldOperation operation, int op, long key, int a, int b, long deadline);
 
     /**
      * Moves a replaying {@code BLOCK} subscription's gate back to {@code to}. The producer honours it from its next
