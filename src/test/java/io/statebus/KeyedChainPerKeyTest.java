@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Keyed bus, guarantees 1 and 2 per key: every subscription sees every transition of every key (or of the keys its
  * filter admits) in one global order with no gap under BLOCK, and each key's chain is kept: its first transition
- * opens it ({@code initial -> initial}), each later one starts where the previous one of the same key ended.
+ * opens it ({@code initial -> initial}), each later one starts where the previous one of the same key ended —
+ * for a poller, a key-filtered poller, a handler thread and an executor subscription.
  */
 @Timeout(60)
 final class KeyedChainPerKeyTest
@@ -36,6 +37,9 @@ final class KeyedChainPerKeyTest
             final KeyedSubscription<Connection> poller = bus.subscribe(Policy.BLOCK);
             final KeyedSubscription<Connection> filtered = bus.subscribe(Policy.BLOCK, key -> (key & 1) == 0);
             final KeyedSubscription<Connection> handler = bus.subscribe(Policy.BLOCK, onThread);
+            final ChainCheck onExecutor = new ChainCheck(false);
+            final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+            final KeyedSubscription<Connection> executed = bus.subscribe(Policy.BLOCK, onExecutor, executor);
             final long[] changes = new long[KEYS];
             final AtomicReference<Throwable> failed = new AtomicReference<>();
             final Thread producer = new Thread(() ->
@@ -69,8 +73,12 @@ final class KeyedChainPerKeyTest
             TestAwait.ended(producer);
             assertThat(failed.get()).isNull();
             TestAwait.until(() -> handler.position() == total, "the handler thread has everything");
+            TestAwait.until(() -> executed.position() == total, "the executor subscription has everything");
             handler.close();
-            for (final ChainCheck check : List.of(polled, onThread, evenOnly))
+            executed.close();
+            executor.shutdown();
+            assertThat(executor.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            for (final ChainCheck check : List.of(polled, onThread, evenOnly, onExecutor))
             {
                 assertThat(check.wrong).isEmpty();
                 for (int k = 0; k < KEYS; k++)
