@@ -65,6 +65,13 @@ public final class MirrorProducer<S> extends Producer<S>
             "Mirror's append, with the source's transitions");
     }
 
+    @Override
+    public long runHeld(
+        final HeldOperation operation, final int op, final long key, final int a, final int b, final long deadline)
+    {
+        return publish(a, b, deadline); // refused, as every local change of a mirror is
+    }
+
     /**
      * Appends the source's transition at {@code sequence}; the sequences between the latest and it are lost.
      *

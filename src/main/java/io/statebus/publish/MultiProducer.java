@@ -84,6 +84,27 @@ public final class MultiProducer<S> extends Producer<S>
         return told(result);
     }
 
+    @Override
+    public long runHeld(
+        final HeldOperation operation, final int op, final long key, final int a, final int b, final long deadline)
+    {
+        final long locked = lock(deadline);
+        if (locked != 0)
+        {
+            return locked;
+        }
+        final long result;
+        try
+        {
+            result = operation.run(op, key, a, b, deadline);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        return told(result);
+    }
+
     /** @return 0 once the lock is held, else {@link PublishResult#TIMED_OUT} or {@link PublishResult#INTERRUPTED}. */
     private long lock(final long deadline)
     {

@@ -30,7 +30,7 @@ public abstract class Producer<S>
     final Listeners listeners = new Listeners();
     private volatile boolean closed;
     /** The clock's reading for the slot just claimed; written and read only by the holder of the right to publish. */
-    private long claimedAt;
+    long claimedAt;
 
     Producer(
         final TransitionRing ring,
@@ -68,6 +68,20 @@ public abstract class Producer<S>
      * @throws StateBusClosedException if the bus is closed, also while waiting; nothing published.
      */
     public abstract long publishValue(boolean compare, long expected, long next, long deadline);
+
+    /**
+     * Runs a keyed bus's operation while holding the right to publish (the owner thread, or the lock), then tells
+     * the listeners if it published.
+     *
+     * @param operation what to run; preallocated, so a call allocates nothing.
+     * @param op        which of its operations.
+     * @param key       the entity's key.
+     * @param a         the operation's first state id argument.
+     * @param b         its second.
+     * @param deadline  a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
+     * @return what the operation returned: a sequence or a {@link PublishResult} code.
+     */
+    public abstract long runHeld(HeldOperation operation, int op, long key, int a, int b, long deadline);
 
     /**
      * Moves a replaying {@code BLOCK} subscription's gate back to {@code to}. The producer honours it from its next
@@ -159,7 +173,7 @@ public abstract class Producer<S>
      *
      * @return the claimed sequence, or {@link PublishResult#TIMED_OUT} or {@link PublishResult#INTERRUPTED}.
      */
-    private long claimHeld(final long deadline, final int toId)
+    final long claimHeld(final long deadline, final int toId)
     {
         final boolean stamped = ring.isStamped();
         // the clock is user code: read it before the claim, so that one that throws leaves nothing claimed

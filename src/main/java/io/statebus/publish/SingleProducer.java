@@ -336,6 +336,18 @@ public final class SingleProducer<S> extends Producer<S>
     }
 
     /** Makes {@code current} the owner if none is, or fails as another thread owns the bus. */
+    @Override
+    public long runHeld(
+        final HeldOperation operation, final int op, final long key, final int a, final int b, final long deadline)
+    {
+        final Thread current = Thread.currentThread();
+        if (owner != current) // plain: the owner sees its own write; any other thread goes on to the CAS
+        {
+            own(current, owner);
+        }
+        return told(operation.run(op, key, a, b, deadline));
+    }
+
     private void own(final Thread current, final Thread existing)
     {
         if (existing == null && OWNER.compareAndSet(this, null, current))

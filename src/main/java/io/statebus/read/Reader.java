@@ -200,7 +200,8 @@ public final class Reader<S>
         {
             return existing;
         }
-        return view = ring.hasValues() ? new ValueTransitionView<>(ids) : new TransitionView<>(ids);
+        return view = ring.valuesAreStates() ? new ValueTransitionView<>(ids) :
+            ring.isKeyed() ? new KeyedTransitionView<>(ids) : new TransitionView<>(ids);
     }
 
     /**
@@ -211,7 +212,7 @@ public final class Reader<S>
     {
         if (gapView == null)
         {
-            gapView = new GapView<>(ids, ring.hasValues());
+            gapView = new GapView<>(ids, ring.valuesAreStates());
         }
         gapView.resumeValue = view().fromValue;
         gapView.firstMissed = pendingGapFirst;
@@ -398,7 +399,7 @@ public final class Reader<S>
     @SuppressWarnings("unchecked")
     public S joinState()
     {
-        return ring.hasValues() ? (S)Long.valueOf(joinValue) : ids.stateOf(joinStateId); // a value bus's S is Long
+        return ring.valuesAreStates() ? (S)Long.valueOf(joinValue) : ids.stateOf(joinStateId); // a value bus's S is Long
     }
 
     /** @return a value bus's state at the join snapshot. */

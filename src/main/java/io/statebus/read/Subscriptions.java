@@ -93,7 +93,7 @@ public final class Subscriptions<S>
         }
         // after the gating CAS (a full fence): the snapshot is at or after the gate's value
         final long snapshot = LatestTransition.snapshot(ring);
-        final long[] values = ring.hasValues() ? valueSnapshot() : null;
+        final long[] values = ring.valuesAreStates() ? valueSnapshot() : null;
         final long latest = values != null ? values[0] : SlotWord.sequence(snapshot, ring.cursor());
         long joinSequence = latest;
         int joinStateId = SlotWord.toId(snapshot);
@@ -111,7 +111,7 @@ public final class Subscriptions<S>
             }
             // the replay's first slot, checked after the gate moved back: whole and not yet lapped
             final long first = ring.wordRacing(from);
-            final long firstFromValue = ring.hasValues() ? ring.fromValueAt(from) : 0;
+            final long firstFromValue = ring.valuesAreStates() ? ring.fromValueAt(from) : 0;
             final long head = ring.cursor();
             // the value is read after the word and kept only if the word is unchanged after it (see SlotValues)
             if (!SlotWord.isOf(first, from) || from < oldestOffered(head) || !ring.isStill(from, first))

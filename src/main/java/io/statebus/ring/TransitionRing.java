@@ -33,6 +33,8 @@ public final class TransitionRing
     private final long[] times;
     /** A value bus's {@code (from, to)} longs, two per slot ({@link SlotValues}), or null for states by id. */
     private final long[] values;
+    /** Whether the longs beside the word are keys (a keyed bus) rather than the states (a value bus). */
+    private final boolean keyed;
     /** Whether a slot has more than its word, so a racing copy must re-read the word ({@link #isStill}). */
     private final boolean multiWord;
     private final int mask;
@@ -48,7 +50,7 @@ public final class TransitionRing
      */
     public TransitionRing(final int capacity, final int initialId, final boolean stamped, final WaitStrategy waits)
     {
-        this(capacity, 0, initialId, initialId, 0, stamped, waits, false, 0);
+        this(capacity, 0, initialId, initialId, 0, stamped, waits, false, 0, false);
     }
 
     /**
@@ -64,7 +66,24 @@ public final class TransitionRing
     public static TransitionRing forValues(
         final int capacity, final long initial, final boolean stamped, final WaitStrategy waits)
     {
-        return new TransitionRing(capacity, 0, 0, 0, 0, stamped, waits, true, initial);
+        return new TransitionRing(capacity, 0, 0, 0, 0, stamped, waits, true, initial, false);
+    }
+
+    /**
+     * A ring whose transitions carry the key of their entity beside the word (a keyed bus): the word holds the tag
+     * and the state ids as on any bus, the slot's first long the key. Sequence 0 publishes
+     * {@code initial -> initial} for no key (key 0); no subscription ever receives it.
+     *
+     * @param capacity  slots, a power of two.
+     * @param initialId a state id for sequence 0.
+     * @param stamped   whether transitions carry timestamps.
+     * @param waits     how handler threads wait for the cursor.
+     * @return the ring, sequence 0 published.
+     */
+    public static TransitionRing forKeys(
+        final int capacity, final int initialId, final boolean stamped, final WaitStrategy waits)
+    {
+        return new TransitionRing(capacity, 0, initialId, initialId, 0, stamped, waits, true, 0, true);
     }
 
     /**
@@ -88,7 +107,7 @@ public final class TransitionRing
         final boolean stamped,
         final WaitStrategy waits)
     {
-        this(capacity, start, fromId, toId, timestamp, stamped, waits, false, 0);
+        this(capacity, start, fromId, toId, timestamp, stamped, waits, false, 0, false);
     }
 
     private TransitionRing(
@@ -100,8 +119,10 @@ public final class TransitionRing
         final boolean stamped,
         final WaitStrategy waits,
         final boolean valued,
-        final long initialValue)
+        final long initialValue,
+        final boolean keyed)
     {
+        this.keyed = keyed;
         this.slots = new long[capacity];
         this.times = stamped ? new long[capacity] : null;
         this.values = valued ? new long[SlotValues.WIDTH * capacity] : null;
@@ -121,7 +142,11 @@ public final class TransitionRing
         {
             // tryNext(), never next(): the latter registers the thread in a static map when assertions are on
             final long first = sequencer.tryNext();
-            if (valued)
+            if (keyed)
+            {
+                publishKeyed(first, fromId, toId, timestamp, 0);
+            }
+            else if (valued)
             {
                 publishValues(first, initialValue, initialValue, timestamp);
             }
@@ -153,7 +178,23 @@ public final class TransitionRing
     }
 
     /**
-     * @return whether transitions carry {@code long} values beside the word (a value bus).
+     * @return whether the longs beside the word are the states themselves (a value bus), not keys.
+     */
+    public boolean valuesAreStates()
+    {
+        return values != null && !keyed;
+    }
+
+    /**
+     * @return whether transitions carry the key of their entity (a keyed bus): the first long beside the word.
+     */
+    public boolean isKeyed()
+    {
+        return keyed;
+    }
+
+    /**
+     * @return whether transitions carry {@code long} values beside the word (a value bus or a keyed bus).
      */
     public boolean hasValues()
     {
@@ -241,6 +282,34 @@ public final class TransitionRing
             times[index] = timestamp;
         }
         // release store of the cursor: a reader that acquires it sees the slot written above
+        sequencer.publish(sequence);
+    }
+
+    /**
+     * Writes a claimed slot of a keyed bus and publishes it: the word (tag and state ids), then the key and the
+     * timestamp.
+     *
+     * @param sequence  the claimed sequence.
+     * @param fromId    the key's state id before.
+     * @param toId      the key's state id after.
+     * @param timestamp the clock's reading (ignored without timestamps).
+     * @param key       the entity's key.
+     */
+    public void publishKeyed(final long sequence, final int fromId, final int toId, final long timestamp, final long key)
+    {
+        final int index = (int)sequence & mask;
+        // release: a reader that sees this word also sees the cursor at sequence - 1
+        SLOT.setRelease(slots, index, SlotWord.pack(sequence, fromId, toId));
+        // the word moves to this lap before the key changes: a reader that copied the new key finds the old word
+        // gone when it re-reads the slot (see isStill), so it never pairs one transition's states with another's key
+        VarHandle.storeStoreFence();
+        SlotValues.write(values, index, key, 0);
+        final long[] times = this.times;
+        if (times != null)
+        {
+            times[index] = timestamp; // after the same fence as the key
+        }
+        // release store of the cursor: a reader that acquires it sees the word and key written above
         sequencer.publish(sequence);
     }
 
