@@ -165,7 +165,7 @@ public final class KeyedPublisher<S> implements HeldOperation
         if (sequence > 0)
         {
             table.add(key, KeyTable.entry(sequence, stateId, stateId, true));
-            ring.publishKeyed(sequence, stateId, stateId, producer.claimedAt, key);
+            ring.publishWithLongs(sequence, stateId, stateId, key, 0, producer.claimedAt);
         }
         return sequence;
     }
@@ -191,7 +191,7 @@ public final class KeyedPublisher<S> implements HeldOperation
         if (sequence > 0)
         {
             table.update(slot, KeyTable.entry(sequence, fromId, toId, false));
-            ring.publishKeyed(sequence, fromId, toId, producer.claimedAt, key);
+            ring.publishWithLongs(sequence, fromId, toId, key, 0, producer.claimedAt);
             if (retireOn != null && retireOn[toId])
             {
                 table.remove(slot); // a final state: the key leaves once its last transition is published

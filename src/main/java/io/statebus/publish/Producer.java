@@ -162,7 +162,7 @@ public abstract class Producer<S>
         final long sequence = claimHeld(deadline, VALUE);
         if (sequence > 0)
         {
-            ring.publishValues(sequence, from, next, claimedAt);
+            ring.publishWithLongs(sequence, 0, 0, from, next, claimedAt);
         }
         return sequence;
     }

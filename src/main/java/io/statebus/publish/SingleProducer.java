@@ -178,7 +178,7 @@ public final class SingleProducer<S> extends Producer<S>
         {
             return PublishResult.FAST_MISS; // the full path waits
         }
-        ring.publishValues(sequence, from, next, now);
+        ring.publishWithLongs(sequence, 0, 0, from, next, now);
         lastValue = next;
         return sequence;
     }

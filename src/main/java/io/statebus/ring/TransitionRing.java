@@ -144,11 +144,11 @@ public final class TransitionRing
             final long first = sequencer.tryNext();
             if (keyed)
             {
-                publishKeyed(first, fromId, toId, timestamp, 0);
+                publishWithLongs(first, fromId, toId, 0, 0, timestamp);
             }
             else if (valued)
             {
-                publishValues(first, initialValue, initialValue, timestamp);
+                publishWithLongs(first, 0, 0, initialValue, initialValue, timestamp);
             }
             else
             {
@@ -286,34 +286,6 @@ public final class TransitionRing
     }
 
     /**
-     * Writes a claimed slot of a keyed bus and publishes it: the word (tag and state ids), then the key and the
-     * timestamp.
-     *
-     * @param sequence  the claimed sequence.
-     * @param fromId    the key's state id before.
-     * @param toId      the key's state id after.
-     * @param timestamp the clock's reading (ignored without timestamps).
-     * @param key       the entity's key.
-     */
-    public void publishKeyed(final long sequence, final int fromId, final int toId, final long timestamp, final long key)
-    {
-        final int index = (int)sequence & mask;
-        // release: a reader that sees this word also sees the cursor at sequence - 1
-        SLOT.setRelease(slots, index, SlotWord.pack(sequence, fromId, toId));
-        // the word moves to this lap before the key changes: a reader that copied the new key finds the old word
-        // gone when it re-reads the slot (see isStill), so it never pairs one transition's states with another's key
-        VarHandle.storeStoreFence();
-        SlotValues.write(values, index, key, 0);
-        final long[] times = this.times;
-        if (times != null)
-        {
-            times[index] = timestamp; // after the same fence as the key
-        }
-        // release store of the cursor: a reader that acquires it sees the word and key written above
-        sequencer.publish(sequence);
-    }
-
-    /**
      * The fast path of a ring's one owner (a single-producer bus without a clock): {@link #publish} without the
      * hops through this object. A hot loop reloads every field after each publish's release store, so each hop is
      * a dependent load per call; the owner keeps {@link #slotsForOwner()} and {@link #sequencerForOwner()} itself.
@@ -351,22 +323,29 @@ public final class TransitionRing
     }
 
     /**
-     * Writes a claimed slot of a value bus and publishes it: the word (the tag), then the values and timestamp.
+     * Writes a claimed slot that carries two longs beside its word and publishes it: the word, then the longs and
+     * the timestamp. A value bus's slot: no ids, the longs are {@code (from, to)}; a keyed bus's: the ids, and the
+     * key in the first long.
      *
      * @param sequence  the claimed sequence.
-     * @param from      the value before.
-     * @param to        the value after.
+     * @param fromId    the state id before (0 on a value bus).
+     * @param toId      the state id after (0 on a value bus).
+     * @param first     the first long: a value bus's {@code from}, a keyed bus's key.
+     * @param second    the second long: a value bus's {@code to}, unused on a keyed bus.
      * @param timestamp the clock's reading (ignored without timestamps).
      */
-    public void publishValues(final long sequence, final long from, final long to, final long timestamp)
+    public void publishWithLongs(
+        final long sequence, final int fromId, final int toId, final long first, final long second,
+        final long timestamp)
     {
         final int index = (int)sequence & mask;
-        // release: orders the previous lap's reads of this slot's longs (by the producer's own get) before it
-        SLOT.setRelease(slots, index, SlotWord.pack(sequence, 0, 0));
+        // release: a reader that sees this word also sees the cursor at sequence - 1, and the previous lap's reads
+        // of this slot's longs (the producer's own get) come before it
+        SLOT.setRelease(slots, index, SlotWord.pack(sequence, fromId, toId));
         // the word moves to this lap before any long changes: a reader that copied a new long finds the old word
-        // gone when it re-reads the slot (see isStill), so it never keeps two longs of two publications
+        // gone when it re-reads the slot (see isStill), so it never keeps longs and ids of two publications
         VarHandle.storeStoreFence();
-        SlotValues.write(values, index, from, to);
+        SlotValues.write(values, index, first, second);
         final long[] times = this.times;
         if (times != null)
         {
