@@ -3,15 +3,11 @@ package io.statebus;
 import io.statebus.consume.AsyncAwait;
 import io.statebus.consume.AwaitJoin;
 import io.statebus.consume.BlockingAwait;
-import io.statebus.consume.ExecutorDelivery;
-import io.statebus.consume.HandlerThread;
 import io.statebus.consume.HandlerThreadWaitStrategy;
-import io.statebus.consume.LoggedErrors;
 import io.statebus.keys.KeyTable;
 import io.statebus.publish.KeyedPublisher;
 import io.statebus.publish.Producer;
 import io.statebus.publish.PublishResult;
-import io.statebus.read.ConsumedBy;
 import io.statebus.read.Reader;
 import io.statebus.read.Subscriptions;
 import io.statebus.ring.StateIds;
@@ -62,11 +58,9 @@ public final class KeyedStateBus<S> implements AutoCloseable
     private final Producer<S> producer;
     private final KeyedPublisher<S> publisher;
     private final Subscriptions<S> subscriptions;
-    private final HandlerThreadWaitStrategy handlerThreadWaits;
-    private final ThreadFactory handlerThreadFactory;
     private final Policy awaitPolicy;
     private final ProducerMode mode;
-    private final ErrorHandler errors;
+    private final BusCore<S> core;
 
     KeyedStateBus(
         final StateIds<S> ids,
@@ -84,11 +78,9 @@ public final class KeyedStateBus<S> implements AutoCloseable
         this.producer = producer;
         this.publisher = publisher;
         this.subscriptions = new Subscriptions<>(ring, ids, producer);
-        this.handlerThreadWaits = handlerThreadWaits;
-        this.handlerThreadFactory = handlerThreadFactory;
         this.awaitPolicy = awaitPolicy;
         this.mode = mode;
-        this.errors = errors;
+        this.core = new BusCore<>(producer, subscriptions, handlerThreadWaits, handlerThreadFactory, errors);
     }
 
     /**
@@ -245,17 +237,8 @@ public final class KeyedStateBus<S> implements AutoCloseable
     {
         final KeyedDelivery<S> delivery =
             new KeyedDelivery<>(Objects.requireNonNull(handler, "handler must not be null"), keys);
-        final Reader<S> reader = subscriptions.join(policy, -1);
-        try
-        {
-            HandlerThread.start(reader, delivery, handlerThreadFactory, handlerThreadWaits, errors);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            reader.close(); // no thread will consume it: it must not gate the producer
-            throw ex;
-        }
-        return new KeyedSubscription<>(new Subscription<>(null, reader), keys);
+        return new KeyedSubscription<>(
+            new Subscription<>(null, core.onHandlerThread(subscriptions.join(policy, -1), delivery)), keys);
     }
 
     /**
@@ -270,16 +253,8 @@ public final class KeyedStateBus<S> implements AutoCloseable
         final KeyedDelivery<S> delivery =
             new KeyedDelivery<>(Objects.requireNonNull(handler, "handler must not be null"), null);
         Objects.requireNonNull(executor, "executor must not be null");
-        final Reader<S> reader = subscriptions.join(policy, -1);
-        new ExecutorDelivery<>(producer, reader, delivery, executor, ended ->
-        {
-            final Throwable failure = reader.failure();
-            if (failure != null)
-            {
-                LoggedErrors.report(errors, failure);
-            }
-        }).start(ConsumedBy.EXECUTOR);
-        return new KeyedSubscription<>(new Subscription<>(null, reader), null);
+        return new KeyedSubscription<>(
+            new Subscription<>(null, core.onExecutor(subscriptions.join(policy, -1), delivery, executor)), null);
     }
 
     /**
@@ -441,15 +416,7 @@ public final class KeyedStateBus<S> implements AutoCloseable
     @Override
     public void close()
     {
-        final List<Reader<S>> released = subscriptions.close();
-        if (released == null)
-        {
-            return;
-        }
-        producer.awaitPublishInProgress();
-        Subscriptions.busClosed(released);
-        producer.tellClosed();
-        handlerThreadWaits.signalAllWhenBlocking();
+        core.close();
     }
 
     @Override

@@ -1,21 +1,15 @@
 package io.statebus;
 
 import io.statebus.consume.AwaitJoin;
-import io.statebus.consume.ExecutorDelivery;
-import io.statebus.consume.HandlerThread;
 import io.statebus.consume.HandlerThreadWaitStrategy;
-import io.statebus.consume.LoggedErrors;
 import io.statebus.publish.Producer;
 import io.statebus.publish.PublishResult;
-import io.statebus.read.ConsumedBy;
-import io.statebus.read.Reader;
 import io.statebus.read.Subscriptions;
 import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 import org.agrona.ErrorHandler;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
@@ -49,11 +43,9 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
     private final TransitionRing ring;
     private final Producer<Long> producer;
     private final Subscriptions<Long> subscriptions;
-    private final HandlerThreadWaitStrategy handlerThreadWaits;
-    private final ThreadFactory handlerThreadFactory;
     private final Policy awaitPolicy;
     private final ProducerMode mode;
-    private final ErrorHandler errors;
+    private final BusCore<Long> core;
 
     LongStateBus(
         final TransitionRing ring,
@@ -68,11 +60,9 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
         this.ring = ring;
         this.producer = producer;
         this.subscriptions = subscriptions;
-        this.handlerThreadWaits = handlerThreadWaits;
-        this.handlerThreadFactory = handlerThreadFactory;
         this.awaitPolicy = awaitPolicy;
         this.mode = mode;
-        this.errors = errors;
+        this.core = new BusCore<>(producer, subscriptions, handlerThreadWaits, handlerThreadFactory, errors);
     }
 
     /**
@@ -181,17 +171,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
     public LongSubscription subscribe(final Policy policy, final LongTransitionHandler handler)
     {
         final LongDelivery delivery = new LongDelivery(Objects.requireNonNull(handler, "handler must not be null"));
-        final Reader<Long> reader = subscriptions.join(policy, -1, List.of());
-        try
-        {
-            HandlerThread.start(reader, delivery, handlerThreadFactory, handlerThreadWaits, errors);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            reader.close(); // no thread will consume it: it must not gate the producer
-            throw ex;
-        }
-        return new LongSubscription(new Subscription<>(null, reader));
+        return new LongSubscription(new Subscription<>(null, core.onHandlerThread(subscriptions.join(policy, -1), delivery)));
     }
 
     /**
@@ -208,19 +188,8 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
     {
         final LongDelivery delivery = new LongDelivery(Objects.requireNonNull(handler, "handler must not be null"));
         Objects.requireNonNull(executor, "executor must not be null");
-        final Reader<Long> reader = subscriptions.join(policy, -1, List.of());
-        new ExecutorDelivery<>(producer, reader, delivery, executor, ended -> reportFailure(reader))
-            .start(ConsumedBy.EXECUTOR);
-        return new LongSubscription(new Subscription<>(null, reader));
-    }
-
-    private void reportFailure(final Reader<Long> reader)
-    {
-        final Throwable failure = reader.failure();
-        if (failure != null)
-        {
-            LoggedErrors.report(errors, failure);
-        }
+        return new LongSubscription(
+            new Subscription<>(null, core.onExecutor(subscriptions.join(policy, -1), delivery, executor)));
     }
 
     @Override
@@ -293,15 +262,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
     @Override
     public void close()
     {
-        final List<Reader<Long>> released = subscriptions.close();
-        if (released == null)
-        {
-            return;
-        }
-        producer.awaitPublishInProgress();
-        Subscriptions.busClosed(released);
-        producer.tellClosed();
-        handlerThreadWaits.signalAllWhenBlocking();
+        core.close();
     }
 
     /** The producer, for tests of the publish path. */

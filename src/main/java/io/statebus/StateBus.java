@@ -2,13 +2,9 @@ package io.statebus;
 
 import io.statebus.consume.AwaitJoin;
 import io.statebus.consume.EngineAccess;
-import io.statebus.consume.ExecutorDelivery;
-import io.statebus.consume.HandlerThread;
 import io.statebus.consume.HandlerThreadWaitStrategy;
-import io.statebus.consume.LoggedErrors;
 import io.statebus.publish.Producer;
 import io.statebus.publish.PublishResult;
-import io.statebus.read.ConsumedBy;
 import io.statebus.read.Reader;
 import io.statebus.read.Subscriptions;
 import io.statebus.ring.StateIds;
@@ -58,11 +54,9 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
     private final TransitionRing ring;
     private final Producer<S> producer;
     private final Subscriptions<S> subscriptions;
-    private final HandlerThreadWaitStrategy handlerThreadWaits;
-    private final ThreadFactory handlerThreadFactory;
     private final Policy awaitPolicy;
     private final ProducerMode mode;
-    private final ErrorHandler errors;
+    private final BusCore<S> core;
 
     StateBus(
         final StateIds<S> ids,
@@ -78,11 +72,9 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
         this.ring = ring;
         this.producer = producer;
         this.subscriptions = new Subscriptions<>(ring, ids, producer);
-        this.handlerThreadWaits = handlerThreadWaits;
-        this.handlerThreadFactory = handlerThreadFactory;
         this.awaitPolicy = awaitPolicy;
         this.mode = mode;
-        this.errors = errors;
+        this.core = new BusCore<>(producer, subscriptions, handlerThreadWaits, handlerThreadFactory, errors);
     }
 
     /**
@@ -261,17 +253,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
     public Subscription<S> subscribe(final Policy policy, final TransitionHandler<S> handler)
     {
         Objects.requireNonNull(handler, "handler must not be null");
-        final Reader<S> reader = subscriptions.join(policy, -1);
-        try
-        {
-            HandlerThread.start(reader, handler, handlerThreadFactory, handlerThreadWaits, errors);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            reader.close(); // no thread will consume it: it must not gate the producer
-            throw ex;
-        }
-        return new Subscription<>(this, reader);
+        return new Subscription<>(this, core.onHandlerThread(subscriptions.join(policy, -1), handler));
     }
 
     /**
@@ -307,17 +289,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
         final List<Subscription<S>> upstream, final Policy policy, final TransitionHandler<S> handler)
     {
         Objects.requireNonNull(handler, "handler must not be null");
-        final Reader<S> reader = subscriptions.join(policy, -1, stages(upstream));
-        try
-        {
-            HandlerThread.start(reader, handler, handlerThreadFactory, handlerThreadWaits, errors);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            reader.close();
-            throw ex;
-        }
-        return new Subscription<>(this, reader);
+        return new Subscription<>(this, core.onHandlerThread(subscriptions.join(policy, -1, stages(upstream)), handler));
     }
 
     private List<Reader<S>> stages(final List<Subscription<S>> upstream)
@@ -358,20 +330,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
     {
         Objects.requireNonNull(handler, "handler must not be null");
         Objects.requireNonNull(executor, "executor must not be null");
-        final Reader<S> reader = subscriptions.join(policy, -1);
-        new ExecutorDelivery<>(producer, reader, handler, executor, ended -> reportFailure(reader))
-            .start(ConsumedBy.EXECUTOR);
-        return new Subscription<>(this, reader);
-    }
-
-    /** An executor subscription ended: its handler's (or its executor's) failure goes to the error handler. */
-    private void reportFailure(final Reader<S> reader)
-    {
-        final Throwable failure = reader.failure();
-        if (failure != null)
-        {
-            LoggedErrors.report(errors, failure);
-        }
+        return new Subscription<>(this, core.onExecutor(subscriptions.join(policy, -1), handler, executor));
     }
 
     @Override
@@ -468,15 +427,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
     @Override
     public void close()
     {
-        final List<Reader<S>> released = subscriptions.close();
-        if (released == null)
-        {
-            return;
-        }
-        producer.awaitPublishInProgress();
-        Subscriptions.busClosed(released);
-        producer.tellClosed();
-        handlerThreadWaits.signalAllWhenBlocking();
+        core.close();
     }
 
     /** The producer, for tests of the publish path. */
