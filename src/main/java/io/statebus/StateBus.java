@@ -12,6 +12,7 @@ import io.statebus.read.ConsumedBy;
 import io.statebus.read.Reader;
 import io.statebus.read.Subscriptions;
 import io.statebus.ring.StateIds;
+import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 import org.agrona.ErrorHandler;
 
@@ -113,13 +114,25 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
     }
 
     /**
+     * Starts a builder for a bus whose state is a primitive {@code long} (a price in ticks, a position, a counter),
+     * published and delivered with no boxing.
+     *
+     * @param initial the initial value (sequence 0).
+     * @return a builder.
+     */
+    public static LongStateBusBuilder longBuilder(final long initial)
+    {
+        return new LongStateBusBuilder(initial);
+    }
+
+    /**
      * The current state: the {@code to} of the latest published transition. Wait-free: two loads, no loop.
      *
      * @return the current state.
      */
     public S get()
     {
-        return ids.stateOf(ring.currentStateId());
+        return ids.stateOf(LatestTransition.stateId(ring));
     }
 
     /**

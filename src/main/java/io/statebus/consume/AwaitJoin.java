@@ -77,6 +77,18 @@ public final class AwaitJoin<S>
     }
 
     /** The state the await registered at: what its {@code ALREADY} answer is tested on. */
+    /**
+     * An await joined by its caller (a keyed bus's, which reads the key's state at the join itself).
+     *
+     * @param reader the await's private reader.
+     * @param <S>    the state type.
+     * @return the joined await.
+     */
+    public static <S> AwaitJoin<S> of(final Reader<S> reader)
+    {
+        return new AwaitJoin<>(reader, null);
+    }
+
     S registeredState()
     {
         return joinTransition != null ? joinTransition.to() : reader.joinState();

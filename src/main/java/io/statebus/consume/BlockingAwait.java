@@ -2,6 +2,7 @@ package io.statebus.consume;
 
 import io.statebus.Awaited;
 import io.statebus.StateBusClosedException;
+import io.statebus.Transition;
 import io.statebus.read.ConsumedBy;
 
 import java.util.function.Predicate;
@@ -38,7 +39,44 @@ public final class BlockingAwait
             {
                 return new Awaited<>(Awaited.Outcome.ALREADY, joined.joinTransition, 0);
             }
-            return waitForMatch(joined, predicate, deadline);
+            return waitForMatch(joined, new AwaitMatcher<>(predicate), deadline);
+        }
+        finally
+        {
+            joined.reader.close();
+        }
+    }
+
+    /**
+     * A keyed bus's await: waits, then closes the await's reader, whatever ended it.
+     *
+     * @param joined     the joined await, at a sequence where {@code key} was in {@code registered}.
+     * @param registered the key's state at the join, tested first.
+     * @param latest     the key's latest transition at the join, the answer if {@code registered} matches.
+     * @param predicate  tested on {@code registered} and on each later {@code to} of {@code key}.
+     * @param key        the entity's key.
+     * @param deadline   a {@code System.nanoTime()} deadline.
+     * @param <S>        the state type.
+     * @return how it ended.
+     * @throws InterruptedException    if interrupted while waiting.
+     * @throws StateBusClosedException if the bus closes before a match.
+     */
+    public static <S> Awaited<S> awaitKey(
+        final AwaitJoin<S> joined,
+        final S registered,
+        final Transition<S> latest,
+        final Predicate<? super S> predicate,
+        final long key,
+        final long deadline)
+        throws InterruptedException
+    {
+        try
+        {
+            if (predicate.test(registered))
+            {
+                return new Awaited<>(Awaited.Outcome.ALREADY, latest, 0);
+            }
+            return waitForMatch(joined, new AwaitMatcher<>(predicate, key), deadline);
         }
         finally
         {
@@ -47,10 +85,9 @@ public final class BlockingAwait
     }
 
     private static <S> Awaited<S> waitForMatch(
-        final AwaitJoin<S> joined, final Predicate<? super S> predicate, final long deadline)
+        final AwaitJoin<S> joined, final AwaitMatcher<S> matcher, final long deadline)
         throws InterruptedException
     {
-        final AwaitMatcher<S> matcher = new AwaitMatcher<>(predicate);
         final ParkedWaiter waiter = new ParkedWaiter(Thread.currentThread());
         joined.reader.consumedBy(ConsumedBy.AWAIT, waiter, null);
         waiter.registered();

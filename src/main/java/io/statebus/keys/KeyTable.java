@@ -11,7 +11,7 @@ import java.lang.invoke.VarHandle;
  * (the holder of the right to publish); any thread reads, without a lock.
  *
  * <pre>
- *  keys:    [ 1001 | 0    | 77   | ... ]      entry = latest sequence (51 bits) | live bit | state id (12 bits)
+ *  keys:    [ 1001 | 0    | 77   | ... ]      entry = latest sequence (38 bits) | live | opening | from id | to id
  *  entries: [ e    | 0    | e    | ... ]      0: an empty slot
  * </pre>
  *
@@ -27,9 +27,10 @@ public final class KeyTable
     public static final long ABSENT = 0;
 
     private static final int ID_BITS = 12;
-    private static final long LIVE = 1L << ID_BITS;
-    private static final long ID_MASK = LIVE - 1;
-    private static final int SEQUENCE_SHIFT = ID_BITS + 1;
+    private static final long ID_MASK = (1L << ID_BITS) - 1;
+    private static final long OPENING = 1L << 2 * ID_BITS;
+    private static final long LIVE = OPENING << 1;
+    private static final int SEQUENCE_SHIFT = 2 * ID_BITS + 2;
     private static final VarHandle ENTRY = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle VERSION;
 
@@ -74,20 +75,50 @@ public final class KeyTable
     /**
      * @param sequence the sequence of the key's latest transition.
      * @param stateId  its state id after it.
-     * @return the entry word.
+     * @return the entry word of a key whose latest transition was {@code stateId -> stateId}.
      */
     public static long entry(final long sequence, final int stateId)
     {
-        return sequence << SEQUENCE_SHIFT | LIVE | stateId;
+        return entry(sequence, stateId, stateId, false);
+    }
+
+    /**
+     * @param sequence the sequence of the key's latest transition.
+     * @param fromId   its state id before it: the key's state until that sequence is published.
+     * @param toId     its state id after it.
+     * @param opening  whether that transition opened the key (it is not open until it is published).
+     * @return the entry word.
+     */
+    public static long entry(final long sequence, final int fromId, final int toId, final boolean opening)
+    {
+        return sequence << SEQUENCE_SHIFT | LIVE | (opening ? OPENING : 0) | (long)fromId << ID_BITS | toId;
     }
 
     /**
      * @param entry an entry word, not {@link #ABSENT}.
-     * @return the key's current state id.
+     * @return the key's state id after its latest transition.
      */
     public static int stateId(final long entry)
     {
         return (int)(entry & ID_MASK);
+    }
+
+    /**
+     * @param entry an entry word, not {@link #ABSENT}.
+     * @return the key's state id before its latest transition.
+     */
+    public static int fromId(final long entry)
+    {
+        return (int)(entry >>> ID_BITS & ID_MASK);
+    }
+
+    /**
+     * @param entry an entry word, not {@link #ABSENT}.
+     * @return whether its latest transition opened the key.
+     */
+    public static boolean isOpening(final long entry)
+    {
+        return (entry & OPENING) != 0;
     }
 
     /**
@@ -189,6 +220,14 @@ public final class KeyTable
         entries[hole] = ABSENT;
         size--;
         VERSION.setRelease(this, v + 2); // release: every move above is visible to a reader that sees it even
+    }
+
+    /**
+     * @return whether {@code maxKeys} keys are live: {@link #add} would refuse.
+     */
+    public boolean isFull()
+    {
+        return size == maxKeys;
     }
 
     /**

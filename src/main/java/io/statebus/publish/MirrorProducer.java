@@ -2,6 +2,7 @@ package io.statebus.publish;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import io.statebus.ring.StateIds;
+import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -52,10 +53,23 @@ public final class MirrorProducer<S> extends Producer<S>
     }
 
     @Override
+    public long publishValue(final boolean compare, final long expected, final long next, final long deadline)
+    {
+        throw new IllegalStateException("this bus mirrors another bus: it takes its source's transitions only");
+    }
+
+    @Override
     public long publish(final int expectedId, final int toId, final long deadline)
     {
         throw new IllegalStateException("this bus mirrors another bus: its state changes only through its " +
             "Mirror's append, with the source's transitions");
+    }
+
+    @Override
+    public long runHeld(
+        final HeldOperation operation, final int op, final long key, final int a, final int b, final long deadline)
+    {
+        return publish(a, b, deadline); // refused, as every local change of a mirror is
     }
 
     /**
@@ -85,7 +99,7 @@ public final class MirrorProducer<S> extends Producer<S>
             throw new IllegalArgumentException("sequence " + sequence + " is not after the latest, " + latest +
                 ": a mirror appends each of its source's transitions once, in order");
         }
-        final int currentId = ring.currentStateId();
+        final int currentId = LatestTransition.stateId(ring);
         // after more than a ring lost (an append that then timed out) the latest is a lost sequence: no chain
         if (sequence == latest + 1 && fromId != currentId && !ring.isLost(latest))
         {

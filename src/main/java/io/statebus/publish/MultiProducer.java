@@ -1,6 +1,7 @@
 package io.statebus.publish;
 
 import io.statebus.ring.StateIds;
+import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -36,29 +37,16 @@ public final class MultiProducer<S> extends Producer<S>
     @Override
     public long publish(final int expectedId, final int toId, final long deadline)
     {
-        if (expectedId >= 0 && ring.currentStateId() != expectedId && !isClosed())
+        if (expectedId >= 0 && LatestTransition.stateId(ring) != expectedId && !isClosed())
         {
             // a compare that fails against the current state answers without the lock, linearized at that read,
             // so a retry loop does not starve the producer it lost to
             return PublishResult.CAS_FAILED;
         }
-        if (deadline == PublishResult.NO_DEADLINE)
+        final long locked = lock(deadline);
+        if (locked != 0)
         {
-            lock.lock();
-        }
-        else
-        {
-            try
-            {
-                if (!lock.tryLock(deadline))
-                {
-                    return PublishResult.TIMED_OUT;
-                }
-            }
-            catch (final InterruptedException ex)
-            {
-                return PublishResult.INTERRUPTED;
-            }
+            return locked;
         }
         final long result;
         try
@@ -70,6 +58,69 @@ public final class MultiProducer<S> extends Producer<S>
             lock.unlock();
         }
         return told(result);
+    }
+
+    @Override
+    public long publishValue(final boolean compare, final long expected, final long next, final long deadline)
+    {
+        if (compare && LatestTransition.value(ring) != expected && !isClosed())
+        {
+            return PublishResult.CAS_FAILED; // as in publish: linearized at that read, without the lock
+        }
+        final long locked = lock(deadline);
+        if (locked != 0)
+        {
+            return locked;
+        }
+        final long result;
+        try
+        {
+            result = publishValueHeld(compare, expected, next, deadline);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        return told(result);
+    }
+
+    @Override
+    public long runHeld(
+        final HeldOperation operation, final int op, final long key, final int a, final int b, final long deadline)
+    {
+        final long locked = lock(deadline);
+        if (locked != 0)
+        {
+            return locked;
+        }
+        final long result;
+        try
+        {
+            result = operation.run(op, key, a, b, deadline);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        return told(result);
+    }
+
+    /** @return 0 once the lock is held, else {@link PublishResult#TIMED_OUT} or {@link PublishResult#INTERRUPTED}. */
+    private long lock(final long deadline)
+    {
+        if (deadline == PublishResult.NO_DEADLINE)
+        {
+            lock.lock();
+            return 0;
+        }
+        try
+        {
+            return lock.tryLock(deadline) ? 0 : PublishResult.TIMED_OUT;
+        }
+        catch (final InterruptedException ex)
+        {
+            return PublishResult.INTERRUPTED;
+        }
     }
 
     @Override

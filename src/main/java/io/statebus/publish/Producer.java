@@ -4,6 +4,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.Sequence;
 import io.statebus.StateBusClosedException;
 import io.statebus.ring.StateIds;
+import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -18,6 +19,9 @@ import org.agrona.concurrent.NanoClock;
  */
 public abstract class Producer<S>
 {
+    /** The {@code toId} of a value bus's publish, for the errors that name what could not be published. */
+    static final int VALUE = -1;
+
     final TransitionRing ring;
     final StateIds<S> ids;
     final TransitionRules rules;
@@ -25,6 +29,8 @@ public abstract class Producer<S>
     final BackPressure backPressure;
     final Listeners listeners = new Listeners();
     private volatile boolean closed;
+    /** The clock's reading for the slot just claimed; written and read only by the holder of the right to publish. */
+    long claimedAt;
 
     Producer(
         final TransitionRing ring,
@@ -50,6 +56,32 @@ public abstract class Producer<S>
      * @throws StateBusClosedException if the bus is closed, also while waiting; nothing published.
      */
     public abstract long publish(int expectedId, int toId, long deadline);
+
+    /**
+     * A value bus: publishes {@code from -> next} (the slot's longs) unless unchanged or a failed compare.
+     *
+     * @param compare  whether this is a compare-and-set.
+     * @param expected the value a compare-and-set expects (ignored otherwise).
+     * @param next     the new value.
+     * @param deadline a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
+     * @return the published sequence, or a {@link PublishResult} code.
+     * @throws StateBusClosedException if the bus is closed, also while waiting; nothing published.
+     */
+    public abstract long publishValue(boolean compare, long expected, long next, long deadline);
+
+    /**
+     * Runs a keyed bus's operation while holding the right to publish (the owner thread, or the lock), then tells
+     * the listeners if it published.
+     *
+     * @param operation what to run; preallocated, so a call allocates nothing.
+     * @param op        which of its operations.
+     * @param key       the entity's key.
+     * @param a         the operation's first state id argument.
+     * @param b         its second.
+     * @param deadline  a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
+     * @return what the operation returned: a sequence or a {@link PublishResult} code.
+     */
+    public abstract long runHeld(HeldOperation operation, int op, long key, int a, int b, long deadline);
 
     /**
      * Moves a replaying {@code BLOCK} subscription's gate back to {@code to}. The producer honours it from its next
@@ -99,16 +131,53 @@ public abstract class Producer<S>
             throw closedFor(toId);
         }
         // the holder of the right to publish wrote the latest transition itself, or took the lock after its writer
-        final int fromId = ring.currentStateId();
+        final int fromId = LatestTransition.stateId(ring);
         final long verdict = rules.verdict(fromId, expectedId, toId);
         if (verdict != PublishResult.ALLOWED)
         {
             return verdict;
         }
+        final long sequence = claimHeld(deadline, toId);
+        if (sequence > 0)
+        {
+            ring.publish(sequence, fromId, toId, claimedAt);
+        }
+        return sequence;
+    }
+
+    /** {@link #publishHeld} for a value bus: the caller holds the right to publish. */
+    final long publishValueHeld(final boolean compare, final long expected, final long next, final long deadline)
+    {
+        if (closed)
+        {
+            throw closedFor(VALUE);
+        }
+        // as above: the latest transition is the holder's own or its lock predecessor's, so this read is stable
+        final long from = LatestTransition.value(ring);
+        final long verdict = rules.valueVerdict(from, compare, expected, next);
+        if (verdict != PublishResult.ALLOWED)
+        {
+            return verdict;
+        }
+        final long sequence = claimHeld(deadline, VALUE);
+        if (sequence > 0)
+        {
+            ring.publishValues(sequence, from, next, claimedAt);
+        }
+        return sequence;
+    }
+
+    /**
+     * The clock, then a claim, waiting while a {@code BLOCK} subscription is a ring behind; leaves the clock's
+     * reading in {@link #claimedAt}.
+     *
+     * @return the claimed sequence, or {@link PublishResult#TIMED_OUT} or {@link PublishResult#INTERRUPTED}.
+     */
+    final long claimHeld(final long deadline, final int toId)
+    {
         final boolean stamped = ring.isStamped();
         // the clock is user code: read it before the claim, so that one that throws leaves nothing claimed
         long now = stamped ? clock.nanoTime() : 0;
-        long sequence;
         while (true)
         {
             if (stamped && closed)
@@ -119,8 +188,9 @@ public abstract class Producer<S>
             {
                 try
                 {
-                    sequence = ring.claim();
-                    break;
+                    final long sequence = ring.claim();
+                    claimedAt = now;
+                    return sequence;
                 }
                 catch (final InsufficientCapacityException ex)
                 {
@@ -134,8 +204,6 @@ public abstract class Producer<S>
             }
             now = stamped ? clock.nanoTime() : 0; // stamped when it can publish, not when it began
         }
-        ring.publish(sequence, fromId, toId, now);
-        return sequence;
     }
 
     /**
@@ -206,11 +274,16 @@ public abstract class Producer<S>
 
     final StateBusClosedException closedFor(final int toId)
     {
-        return new StateBusClosedException("bus is closed: cannot publish " + ids.stateOf(toId));
+        return new StateBusClosedException("bus is closed: cannot publish " + describe(toId));
     }
 
     final StateBusClosedException closedWhileWaiting(final int toId)
     {
-        return new StateBusClosedException("bus closed while waiting to publish " + ids.stateOf(toId));
+        return new StateBusClosedException("bus closed while waiting to publish " + describe(toId));
+    }
+
+    private Object describe(final int toId)
+    {
+        return toId == VALUE ? "a new value" : ids.stateOf(toId);
     }
 }

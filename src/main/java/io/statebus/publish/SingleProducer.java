@@ -1,7 +1,9 @@
 package io.statebus.publish;
 
 import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.SingleProducerSequencer;
 import io.statebus.ring.StateIds;
+import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -45,10 +47,15 @@ public final class SingleProducer<S> extends Producer<S>
     private Object gate;
     /** The state the owner last published; owner-only, read on the fast path it opened itself. */
     private int lastToId;
+    /** The same for a value bus: the value the owner last published (or found current). */
+    private long lastValue;
     /** Fast-path copies of the ring's and rules' constants: one load each instead of two. */
     private final boolean stamped;
     private final boolean[] allowed;
     private final int states;
+    /** The ring's own, held here: one dependent load less per hop on the fast path (see publishUnstamped). */
+    private final SingleProducerSequencer sequencer;
+    private final long[] slots;
 
     /**
      * @param ring  the ring.
@@ -68,6 +75,8 @@ public final class SingleProducer<S> extends Producer<S>
         this.stamped = ring.isStamped();
         this.allowed = rules.table();
         this.states = ids.size();
+        this.sequencer = ring.sequencerForOwner();
+        this.slots = ring.slotsForOwner();
     }
 
     @Override
@@ -96,10 +105,82 @@ public final class SingleProducer<S> extends Producer<S>
         }
         else
         {
-            lastToId = ring.currentStateId(); // unchanged or a failed compare: the ring holds the owner's last
+            lastToId = LatestTransition.stateId(ring); // unchanged or a failed compare: the ring holds the owner's last
         }
         openFastPath(current);
         return told(result);
+    }
+
+    /**
+     * A value bus: the same owner rule and fast path as {@link #publish}, on the slot's longs. The gate is shared:
+     * a value bus never calls {@link #publish}, a state bus never calls this.
+     */
+    @Override
+    public long publishValue(final boolean compare, final long expected, final long next, final long deadline)
+    {
+        final Thread current = Thread.currentThread();
+        if (GATE.getOpaque(this) == current) // opaque, as in publish
+        {
+            final long fast = publishValueFast(compare, expected, next);
+            if (fast != PublishResult.FAST_MISS)
+            {
+                return fast;
+            }
+        }
+        if (owner != current) // plain: the owner sees its own write; any other thread goes on to the CAS
+        {
+            final Thread existing = owner;
+            if (existing == null && !isClosed())
+            {
+                // read as get() reads it, linearized there: a call that would change nothing does not own the bus
+                final long verdict = rules.valueVerdict(LatestTransition.value(ring), compare, expected, next);
+                if (verdict != PublishResult.ALLOWED)
+                {
+                    return verdict;
+                }
+            }
+            own(current, existing);
+        }
+        final long result = publishValueHeld(compare, expected, next, deadline);
+        // the ring holds the owner's last value either way: its own publish, or what it found unchanged
+        lastValue = result > 0 ? next : LatestTransition.value(ring);
+        openFastPath(current);
+        return told(result);
+    }
+
+    /** {@link #publishFast} for a value bus: the owner's last value stands for the ring's current one. */
+    private long publishValueFast(final boolean compare, final long expected, final long next)
+    {
+        final long from = lastValue;
+        if (compare && from != expected)
+        {
+            return PublishResult.CAS_FAILED;
+        }
+        if (from == next)
+        {
+            return PublishResult.FAST_MISS; // unchanged: the full path decides (publishUnchanged)
+        }
+        long now = 0;
+        if (stamped)
+        {
+            now = clock.nanoTime(); // before the claim, as on the full path
+            if (isClosed())
+            {
+                return PublishResult.FAST_MISS;
+            }
+        }
+        final long sequence;
+        try
+        {
+            sequence = ring.claim();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return PublishResult.FAST_MISS; // the full path waits
+        }
+        ring.publishValues(sequence, from, next, now);
+        lastValue = next;
+        return sequence;
     }
 
     /**
@@ -132,13 +213,20 @@ public final class SingleProducer<S> extends Producer<S>
         final long sequence;
         try
         {
-            sequence = ring.claim();
+            sequence = sequencer.tryNext();
         }
         catch (final InsufficientCapacityException ex)
         {
             return PublishResult.FAST_MISS; // the full path waits (and reads the clock again when it can publish)
         }
-        ring.publish(sequence, fromId, toId, now);
+        if (stamped)
+        {
+            ring.publish(sequence, fromId, toId, now);
+        }
+        else
+        {
+            TransitionRing.publishUnstamped(sequencer, slots, sequence, fromId, toId);
+        }
         lastToId = toId;
         return sequence;
     }
@@ -237,15 +325,34 @@ public final class SingleProducer<S> extends Producer<S>
         if (existing == null && !isClosed()) // closed: publishHeld gives the closed error, whoever calls
         {
             // the published state, read as get() reads it: another thread may own the bus by now, mid-publish
-            final long verdict = rules.verdict(ring.currentStateId(), expectedId, toId);
+            final long verdict = rules.verdict(LatestTransition.stateId(ring), expectedId, toId);
             if (verdict != PublishResult.ALLOWED)
             {
                 return verdict; // linearized at that read, as a get() would be
             }
         }
+        own(current, existing);
+        return PublishResult.ALLOWED;
+    }
+
+    /** Makes {@code current} the owner if none is, or fails as another thread owns the bus. */
+    @Override
+    public long runHeld(
+        final HeldOperation operation, final int op, final long key, final int a, final int b, final long deadline)
+    {
+        final Thread current = Thread.currentThread();
+        if (owner != current) // plain: the owner sees its own write; any other thread goes on to the CAS
+        {
+            own(current, owner);
+        }
+        return told(operation.run(op, key, a, b, deadline));
+    }
+
+    private void own(final Thread current, final Thread existing)
+    {
         if (existing == null && OWNER.compareAndSet(this, null, current))
         {
-            return PublishResult.ALLOWED;
+            return;
         }
         final Thread actual = (Thread)OWNER.getVolatile(this);
         if (actual != current)
@@ -254,6 +361,5 @@ public final class SingleProducer<S> extends Producer<S>
                 "' may not publish, thread '" + actual.getName() + "' owns it; build with ProducerMode.MULTI " +
                 "for many producers");
         }
-        return PublishResult.ALLOWED;
     }
 }

@@ -50,6 +50,24 @@ public final class TransitionRules
         return PublishResult.ALLOWED;
     }
 
+    /**
+     * The rules of a value bus: the compare and the unchanged no-op (a value bus has no table).
+     *
+     * @param from     the current value.
+     * @param compare  whether this is a compare-and-set.
+     * @param expected the value a compare-and-set expects.
+     * @param next     the value asked for.
+     * @return {@link PublishResult#ALLOWED}, {@link PublishResult#CAS_FAILED} or {@link PublishResult#NOT_PUBLISHED}.
+     */
+    long valueVerdict(final long from, final boolean compare, final long expected, final long next)
+    {
+        if (compare && from != expected)
+        {
+            return PublishResult.CAS_FAILED;
+        }
+        return from == next && !publishUnchanged ? PublishResult.NOT_PUBLISHED : PublishResult.ALLOWED;
+    }
+
     /** The table of allowed transitions by {@code from * states + to} (shared, never written), or null. */
     boolean[] table()
     {

@@ -1,19 +1,24 @@
 package io.statebus.read;
 
 import io.statebus.Gap;
+import io.statebus.LongGap;
 import io.statebus.ring.StateIds;
 
 /** The reusable gap notice of one reader, owned by its consuming thread. */
-final class GapView<S> implements Gap<S>
+final class GapView<S> implements Gap<S>, LongGap
 {
     private final StateIds<S> ids;
+    /** Whether the bus's states are longs beside the word (a value bus), not ids. */
+    private final boolean valued;
     long firstMissed;
     long lastMissed;
     int resumeStateId;
+    long resumeValue;
 
-    GapView(final StateIds<S> ids)
+    GapView(final StateIds<S> ids, final boolean valued)
     {
         this.ids = ids;
+        this.valued = valued;
     }
 
     @Override
@@ -35,9 +40,16 @@ final class GapView<S> implements Gap<S>
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public S resumeState()
     {
-        return ids.stateOf(resumeStateId);
+        return valued ? (S)Long.valueOf(resumeValue) : ids.stateOf(resumeStateId); // a value bus's S is Long
+    }
+
+    @Override
+    public long resumeValue()
+    {
+        return resumeValue;
     }
 
     @Override

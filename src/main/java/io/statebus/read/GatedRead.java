@@ -59,10 +59,20 @@ final class GatedRead
                 }
                 if (SlotWord.isOf(first, next))
                 {
+                    if (ring.hasValues())
+                    {
+                        view.fromValue = ring.fromValueAt(next); // after the word, re-read below, as in the loop
+                        if (!ring.isStill(next, first))
+                        {
+                            return 0; // closed by another thread, and lapped since: nothing more to deliver
+                        }
+                    }
                     reader.notifyGap(handler, next, SlotWord.fromId(first));
                 }
             }
-            final boolean stamped = ring.isStamped(); // for life: the loop splits in two, one with no timestamps
+            // for life: the loop splits in two, one for a slot that is its word alone (no timestamps, no values)
+            final boolean multiWord = ring.isStamped() || ring.hasValues();
+            final boolean valued = ring.hasValues();
             for (; s <= end; s++)
             {
                 final long word = ring.wordAt(s); // plain: the gate keeps the producer off it while this reader is open
@@ -77,9 +87,14 @@ final class GatedRead
                     }
                     break; // closed by another thread: its gate is gone, and so may be this slot
                 }
-                if (stamped)
+                if (multiWord)
                 {
                     final long timestamp = ring.timestampAt(s);
+                    if (valued)
+                    {
+                        view.fromValue = ring.fromValueAt(s); // kept only if the word re-read below is unchanged
+                        view.toValue = ring.toValueAt(s);
+                    }
                     if (!ring.isStill(s, word))
                     {
                         break;

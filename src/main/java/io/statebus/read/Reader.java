@@ -55,6 +55,8 @@ public final class Reader<S>
     final Sequence sequence;
     final long joinSequence;
     final int joinStateId;
+    /** A value bus's state at the join snapshot (unused otherwise). */
+    final long joinValue;
     /** Sequences up to here (a replay) are read validated even under BLOCK. */
     final long validateUpTo;
     private final Subscriptions<S> registry;
@@ -84,6 +86,7 @@ public final class Reader<S>
         final Sequence sequence,
         final long joinSequence,
         final int joinStateId,
+        final long joinValue,
         final long validateUpTo,
         final Sequence[] upstream)
     {
@@ -94,6 +97,7 @@ public final class Reader<S>
         this.sequence = sequence;
         this.joinSequence = joinSequence;
         this.joinStateId = joinStateId;
+        this.joinValue = joinValue;
         this.validateUpTo = validateUpTo;
         this.upstream = upstream;
         this.barrier = ring.sequencer().newBarrier(upstream);
@@ -192,16 +196,25 @@ public final class Reader<S>
     TransitionView<S> view()
     {
         final TransitionView<S> existing = view;
-        return existing != null ? existing : (view = new TransitionView<>(ids));
+        if (existing != null)
+        {
+            return existing;
+        }
+        return view = ring.valuesAreStates() ? new ValueTransitionView<>(ids) :
+            ring.isKeyed() ? new KeyedTransitionView<>(ids) : new TransitionView<>(ids);
     }
 
-    /** One notice per incident, just before the first transition after it ({@code resumeAt}). */
+    /**
+     * One notice per incident, just before the first transition after it ({@code resumeAt}); on a value bus the
+     * caller has copied that transition's {@code from} into the view, validated, first.
+     */
     void notifyGap(final TransitionHandler<S> handler, final long resumeAt, final int resumeStateId)
     {
         if (gapView == null)
         {
-            gapView = new GapView<>(ids);
+            gapView = new GapView<>(ids, ring.valuesAreStates());
         }
+        gapView.resumeValue = view().fromValue;
         gapView.firstMissed = pendingGapFirst;
         gapView.lastMissed = resumeAt - 1;
         gapView.resumeStateId = resumeStateId;
@@ -383,9 +396,16 @@ public final class Reader<S>
     }
 
     /** @return the join snapshot's state. */
+    @SuppressWarnings("unchecked")
     public S joinState()
     {
-        return ids.stateOf(joinStateId);
+        return ring.valuesAreStates() ? (S)Long.valueOf(joinValue) : ids.stateOf(joinStateId); // a value bus's S is Long
+    }
+
+    /** @return a value bus's state at the join snapshot. */
+    public long joinValue()
+    {
+        return joinValue;
     }
 
     /** @return transitions delivered by completed batches. */

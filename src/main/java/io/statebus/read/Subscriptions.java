@@ -7,6 +7,7 @@ import io.statebus.StateBusClosedException;
 import io.statebus.publish.Producer;
 import io.statebus.ring.SlotWord;
 import io.statebus.ring.StateIds;
+import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 
 import java.util.ArrayList;
@@ -91,10 +92,12 @@ public final class Subscriptions<S>
             ring.addGate(gate);
         }
         // after the gating CAS (a full fence): the snapshot is at or after the gate's value
-        final long snapshot = ring.snapshot();
-        final long latest = SlotWord.sequence(snapshot, ring.cursor());
+        final long snapshot = LatestTransition.snapshot(ring);
+        final long[] values = ring.valuesAreStates() ? valueSnapshot() : null;
+        final long latest = values != null ? values[0] : SlotWord.sequence(snapshot, ring.cursor());
         long joinSequence = latest;
         int joinStateId = SlotWord.toId(snapshot);
+        long joinValue = values != null ? values[2] : 0;
         final long from = fromSequence == REPLAY_LATEST ? (latest >= 1 ? latest : -1) : fromSequence;
         if (from > latest + 1 || (from >= 0 && from < oldestOffered(latest)))
         {
@@ -108,18 +111,30 @@ public final class Subscriptions<S>
             }
             // the replay's first slot, checked after the gate moved back: whole and not yet lapped
             final long first = ring.wordRacing(from);
+            final long firstFromValue = ring.valuesAreStates() ? ring.fromValueAt(from) : 0;
             final long head = ring.cursor();
-            if (!SlotWord.isOf(first, from) || from < oldestOffered(head))
+            // the value is read after the word and kept only if the word is unchanged after it (see SlotValues)
+            if (!SlotWord.isOf(first, from) || from < oldestOffered(head) || !ring.isStill(from, first))
             {
                 throw refuseReplay(policy, gate, from, head);
             }
             joinSequence = from - 1;
             joinStateId = SlotWord.fromId(first);
+            joinValue = firstFromValue;
         }
         gate.set(joinSequence);
-        final Reader<S> reader = new Reader<>(this, policy, gate, joinSequence, joinStateId, latest, upstream);
+        final Reader<S> reader = new Reader<>(
+            this, policy, gate, joinSequence, joinStateId, joinValue, latest, upstream);
         open.add(reader);
         return reader;
+    }
+
+    /** A value bus's latest transition {@code [sequence, from, to]}, read whole (see LatestTransition#valueSnapshot). */
+    private long[] valueSnapshot()
+    {
+        final long[] into = new long[3];
+        LatestTransition.valueSnapshot(ring, into);
+        return into;
     }
 
     /**

@@ -7,9 +7,10 @@ import io.statebus.ring.StateIds;
 /**
  * The reusable transition a reader hands to its handler, owned by the reader's consuming thread. Always a copy of
  * a slot made before the reader proved the slot was still its own (gated read) or whole (validated read), so a
- * handler never sees a slot that changed while it ran.
+ * handler never sees a slot that changed while it ran. Not final only for {@link ValueTransitionView}, which reads
+ * a value bus's longs instead of state ids.
  */
-final class TransitionView<S> implements Transition<S>
+class TransitionView<S> implements Transition<S>, SlotValuesView
 {
     /** The states by id, held directly: one load less per from() and to(). */
     private final Object[] byId;
@@ -17,6 +18,9 @@ final class TransitionView<S> implements Transition<S>
     /** A {@link SlotWord}. */
     long word;
     long timestampNanos;
+    /** A value bus's longs (see {@link ValueTransitionView}); unused otherwise. */
+    long fromValue;
+    long toValue;
 
     TransitionView(final StateIds<S> ids)
     {
@@ -24,7 +28,19 @@ final class TransitionView<S> implements Transition<S>
     }
 
     @Override
-    public long sequence()
+    public final long fromValue()
+    {
+        return fromValue;
+    }
+
+    @Override
+    public final long toValue()
+    {
+        return toValue;
+    }
+
+    @Override
+    public final long sequence()
     {
         return sequence;
     }
@@ -44,7 +60,7 @@ final class TransitionView<S> implements Transition<S>
     }
 
     @Override
-    public long timestampNanos()
+    public final long timestampNanos()
     {
         return timestampNanos;
     }

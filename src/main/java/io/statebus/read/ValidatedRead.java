@@ -13,7 +13,8 @@ import io.statebus.ring.TransitionRing;
  *
  * <pre>
  *  1. w = slot[s]                 one load: whole, never torn
- *  2. tag(w) == s ?               yes: deliver (with its timestamp, re-checked if stamped); no: lapped at s
+ *  2. tag(w) == s ?               yes: deliver (with its timestamp and values, re-checked by re-reading w);
+ *                                 no: lapped at s
  *  3. lapped: missed += resume - s; resume = max(s + 1, head - capacity + 1) (CONFLATE: the cursor); notice
  *     before the next delivery
  * </pre>
@@ -39,6 +40,7 @@ final class ValidatedRead
         final int capacity = ring.capacity();
         final long stop = reader.policy == Policy.BLOCK ? reader.validateUpTo : Long.MAX_VALUE;
         final boolean conflate = reader.policy == Policy.CONFLATE;
+        final boolean valued = ring.hasValues(); // for life: the JIT splits the loop on it
         long end = Math.min(Math.min(firstAvailable, next + limit - 1), stop);
         long s = next;
         int count = 0;
@@ -49,6 +51,13 @@ final class ValidatedRead
             {
                 final long word = ring.wordRacing(s);
                 final long timestamp = ring.timestampAt(s);
+                long fromValue = 0;
+                long toValue = 0;
+                if (valued)
+                {
+                    fromValue = ring.fromValueAt(s); // after the word: isStill re-reads it after these
+                    toValue = ring.toValueAt(s);
+                }
                 if (!SlotWord.isOf(word, s) || !ring.isStill(s, word))
                 {
                     final long available = ring.cursor();
@@ -74,6 +83,11 @@ final class ValidatedRead
                 if (reader.isEndedNow())
                 {
                     break;
+                }
+                if (valued)
+                {
+                    view.fromValue = fromValue; // before a gap notice, which resumes from this from
+                    view.toValue = toValue;
                 }
                 if (reader.pendingGapFirst >= 0)
                 {

@@ -49,7 +49,7 @@ public final class SlotWord
     /**
      * A word marking {@code sequence} as lost upstream: no transition, and the state is still {@code stateId} as
      * far as this bus knows (so a read of the current state at this slot gives it, see
-     * {@code TransitionRing#currentStateId}).
+     * {@link LatestTransition#stateId}).
      *
      * @param sequence the lost sequence.
      * @param stateId  the latest state known before it.

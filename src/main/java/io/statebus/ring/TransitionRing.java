@@ -31,6 +31,12 @@ public final class TransitionRing
     private final long[] slots;
     /** Timestamps by slot, or null when the bus has no clock. */
     private final long[] times;
+    /** A value bus's {@code (from, to)} longs, two per slot ({@link SlotValues}), or null for states by id. */
+    private final long[] values;
+    /** Whether the longs beside the word are keys (a keyed bus) rather than the states (a value bus). */
+    private final boolean keyed;
+    /** Whether a slot has more than its word, so a racing copy must re-read the word ({@link #isStill}). */
+    private final boolean multiWord;
     private final int mask;
     private final SingleProducerSequencer sequencer;
 
@@ -44,7 +50,40 @@ public final class TransitionRing
      */
     public TransitionRing(final int capacity, final int initialId, final boolean stamped, final WaitStrategy waits)
     {
-        this(capacity, 0, initialId, initialId, 0, stamped, waits);
+        this(capacity, 0, initialId, initialId, 0, stamped, waits, false, 0, false);
+    }
+
+    /**
+     * A ring whose transitions carry {@code long} values beside the word (a value bus): every slot's word holds
+     * the tag only, and sequence 0 publishes {@code initial -> initial}.
+     *
+     * @param capacity slots, a power of two.
+     * @param initial  the initial value.
+     * @param stamped  whether transitions carry timestamps.
+     * @param waits    how handler threads wait for the cursor.
+     * @return the ring, sequence 0 published.
+     */
+    public static TransitionRing forValues(
+        final int capacity, final long initial, final boolean stamped, final WaitStrategy waits)
+    {
+        return new TransitionRing(capacity, 0, 0, 0, 0, stamped, waits, true, initial, false);
+    }
+
+    /**
+     * A ring whose transitions carry the key of their entity beside the word (a keyed bus): the word holds the tag
+     * and the state ids as on any bus, the slot's first long the key. Sequence 0 publishes
+     * {@code initial -> initial} for no key (key 0); no subscription ever receives it.
+     *
+     * @param capacity  slots, a power of two.
+     * @param initialId a state id for sequence 0.
+     * @param stamped   whether transitions carry timestamps.
+     * @param waits     how handler threads wait for the cursor.
+     * @return the ring, sequence 0 published.
+     */
+    public static TransitionRing forKeys(
+        final int capacity, final int initialId, final boolean stamped, final WaitStrategy waits)
+    {
+        return new TransitionRing(capacity, 0, initialId, initialId, 0, stamped, waits, true, 0, true);
     }
 
     /**
@@ -68,8 +107,26 @@ public final class TransitionRing
         final boolean stamped,
         final WaitStrategy waits)
     {
+        this(capacity, start, fromId, toId, timestamp, stamped, waits, false, 0, false);
+    }
+
+    private TransitionRing(
+        final int capacity,
+        final long start,
+        final int fromId,
+        final int toId,
+        final long timestamp,
+        final boolean stamped,
+        final WaitStrategy waits,
+        final boolean valued,
+        final long initialValue,
+        final boolean keyed)
+    {
+        this.keyed = keyed;
         this.slots = new long[capacity];
         this.times = stamped ? new long[capacity] : null;
+        this.values = valued ? new long[SlotValues.WIDTH * capacity] : null;
+        this.multiWord = stamped || valued;
         this.mask = capacity - 1;
         this.sequencer = new SingleProducerSequencer(capacity, waits);
         for (int i = 0; i < capacity; i++)
@@ -84,7 +141,19 @@ public final class TransitionRing
         try
         {
             // tryNext(), never next(): the latter registers the thread in a static map when assertions are on
-            publish(sequencer.tryNext(), fromId, toId, timestamp);
+            final long first = sequencer.tryNext();
+            if (keyed)
+            {
+                publishKeyed(first, fromId, toId, timestamp, 0);
+            }
+            else if (valued)
+            {
+                publishValues(first, initialValue, initialValue, timestamp);
+            }
+            else
+            {
+                publish(first, fromId, toId, timestamp);
+            }
         }
         catch (final InsufficientCapacityException ex)
         {
@@ -106,6 +175,30 @@ public final class TransitionRing
     public boolean isStamped()
     {
         return times != null;
+    }
+
+    /**
+     * @return whether the longs beside the word are the states themselves (a value bus), not keys.
+     */
+    public boolean valuesAreStates()
+    {
+        return values != null && !keyed;
+    }
+
+    /**
+     * @return whether transitions carry the key of their entity (a keyed bus): the first long beside the word.
+     */
+    public boolean isKeyed()
+    {
+        return keyed;
+    }
+
+    /**
+     * @return whether transitions carry {@code long} values beside the word (a value bus or a keyed bus).
+     */
+    public boolean hasValues()
+    {
+        return values != null;
     }
 
     // ---- producer side: only the holder of the right to publish calls these ----
@@ -178,7 +271,7 @@ public final class TransitionRing
     public void publish(final long sequence, final int fromId, final int toId, final long timestamp)
     {
         final int index = (int)sequence & mask;
-        // release: a reader that sees this word also sees the cursor at sequence - 1 (see currentStateId)
+        // release: a reader that sees this word also sees the cursor at sequence - 1 (see LatestTransition#stateId)
         SLOT.setRelease(slots, index, SlotWord.pack(sequence, fromId, toId));
         final long[] times = this.times;
         if (times != null)
@@ -189,6 +282,97 @@ public final class TransitionRing
             times[index] = timestamp;
         }
         // release store of the cursor: a reader that acquires it sees the slot written above
+        sequencer.publish(sequence);
+    }
+
+    /**
+     * Writes a claimed slot of a keyed bus and publishes it: the word (tag and state ids), then the key and the
+     * timestamp.
+     *
+     * @param sequence  the claimed sequence.
+     * @param fromId    the key's state id before.
+     * @param toId      the key's state id after.
+     * @param timestamp the clock's reading (ignored without timestamps).
+     * @param key       the entity's key.
+     */
+    public void publishKeyed(final long sequence, final int fromId, final int toId, final long timestamp, final long key)
+    {
+        final int index = (int)sequence & mask;
+        // release: a reader that sees this word also sees the cursor at sequence - 1
+        SLOT.setRelease(slots, index, SlotWord.pack(sequence, fromId, toId));
+        // the word moves to this lap before the key changes: a reader that copied the new key finds the old word
+        // gone when it re-reads the slot (see isStill), so it never pairs one transition's states with another's key
+        VarHandle.storeStoreFence();
+        SlotValues.write(values, index, key, 0);
+        final long[] times = this.times;
+        if (times != null)
+        {
+            times[index] = timestamp; // after the same fence as the key
+        }
+        // release store of the cursor: a reader that acquires it sees the word and key written above
+        sequencer.publish(sequence);
+    }
+
+    /**
+     * The fast path of a ring's one owner (a single-producer bus without a clock): {@link #publish} without the
+     * hops through this object. A hot loop reloads every field after each publish's release store, so each hop is
+     * a dependent load per call; the owner keeps {@link #slotsForOwner()} and {@link #sequencerForOwner()} itself.
+     *
+     * @param sequencer this ring's sequencer.
+     * @param slots     this ring's slots.
+     * @param sequence  the claimed sequence.
+     * @param fromId    the state id before.
+     * @param toId      the state id after.
+     */
+    public static void publishUnstamped(
+        final SingleProducerSequencer sequencer, final long[] slots, final long sequence, final int fromId,
+        final int toId)
+    {
+        // release: a reader that sees this word also sees the cursor at sequence - 1 (see currentStateId)
+        SLOT.setRelease(slots, (int)sequence & slots.length - 1, SlotWord.pack(sequence, fromId, toId));
+        // release store of the cursor: a reader that acquires it sees the slot written above
+        sequencer.publish(sequence);
+    }
+
+    /**
+     * @return the slots, for the owner's fast path only ({@link #publishUnstamped}).
+     */
+    public long[] slotsForOwner()
+    {
+        return slots;
+    }
+
+    /**
+     * @return the sequencer, for the owner's fast path only ({@link #publishUnstamped}).
+     */
+    public SingleProducerSequencer sequencerForOwner()
+    {
+        return sequencer;
+    }
+
+    /**
+     * Writes a claimed slot of a value bus and publishes it: the word (the tag), then the values and timestamp.
+     *
+     * @param sequence  the claimed sequence.
+     * @param from      the value before.
+     * @param to        the value after.
+     * @param timestamp the clock's reading (ignored without timestamps).
+     */
+    public void publishValues(final long sequence, final long from, final long to, final long timestamp)
+    {
+        final int index = (int)sequence & mask;
+        // release: orders the previous lap's reads of this slot's longs (by the producer's own get) before it
+        SLOT.setRelease(slots, index, SlotWord.pack(sequence, 0, 0));
+        // the word moves to this lap before any long changes: a reader that copied a new long finds the old word
+        // gone when it re-reads the slot (see isStill), so it never keeps two longs of two publications
+        VarHandle.storeStoreFence();
+        SlotValues.write(values, index, from, to);
+        final long[] times = this.times;
+        if (times != null)
+        {
+            times[index] = timestamp; // after the same fence as the longs
+        }
+        // release store of the cursor: a reader that acquires it sees the word and longs written above
         sequencer.publish(sequence);
     }
 
@@ -244,8 +428,26 @@ public final class TransitionRing
     }
 
     /**
-     * After copying a slot's word and timestamp: whether the timestamp belongs with the word. True at once
-     * without timestamps, as the word alone is the whole transition.
+     * @param sequence a published sequence.
+     * @return its {@code from} value (a value bus); valid only if {@link #isStill} confirms the slot's word after.
+     */
+    public long fromValueAt(final long sequence)
+    {
+        return SlotValues.from(values, (int)sequence & mask);
+    }
+
+    /**
+     * @param sequence a published sequence.
+     * @return its {@code to} value (a value bus); valid only if {@link #isStill} confirms the slot's word after.
+     */
+    public long toValueAt(final long sequence)
+    {
+        return SlotValues.to(values, (int)sequence & mask);
+    }
+
+    /**
+     * After copying a slot's word, then its timestamp and values: whether they belong with the word. True at once
+     * when a slot is its word alone, as the word is then the whole transition.
      *
      * @param sequence the sequence read.
      * @param word     the word read before the timestamp.
@@ -253,48 +455,23 @@ public final class TransitionRing
      */
     public boolean isStill(final long sequence, final long word)
     {
-        if (times == null)
+        if (!multiWord)
         {
             return true;
         }
-        VarHandle.loadLoadFence(); // the timestamp's load before this re-read (pairs with the store-store fence)
+        VarHandle.loadLoadFence(); // the longs' loads before this re-read (pairs with the store-store fence)
         return (long)SLOT.getOpaque(slots, (int)sequence & mask) == word;
     }
 
     /**
-     * The current state, wait-free and linearizable: the cursor, then the slot at it. If the slot still holds the
-     * cursor's transition, its {@code to} was current when the cursor was read. If a later lap has overwritten it
-     * (the reader stalled), that later transition's claim came after the cursor read and its word was written
-     * (release) after its predecessor was published, so its {@code from} was current when the word was written.
+     * A slot's word with an acquire load: loads after it (a slot's longs, a re-read) stay after it.
      *
-     * @return the current state's id.
+     * @param sequence a published sequence.
+     * @return the slot's word, of {@code sequence} or of a later lap.
      */
-    public int currentStateId()
+    public long wordAcquire(final long sequence)
     {
-        final long cursor = sequencer.getCursor();
-        final long word = (long)SLOT.getAcquire(slots, (int)cursor & mask);
-        // a lost sequence's word holds the latest known state in both ids
-        return SlotWord.isOf(word, cursor) ? SlotWord.toId(word) : SlotWord.fromId(word);
-    }
-
-    /**
-     * The latest published transition at one instant, as {@link #currentStateId()} reads it: a word whose tag is
-     * the sequence and whose {@code to} is the state (its {@code from} is only meaningful when the slot was not
-     * lapped meanwhile, which {@link SlotWord#isOf} on the slot tells).
-     *
-     * @return a slot word standing for the snapshot {@code (sequence, state)}.
-     */
-    public long snapshot()
-    {
-        final long cursor = sequencer.getCursor();
-        final long word = (long)SLOT.getAcquire(slots, (int)cursor & mask);
-        if (SlotWord.isOf(word, cursor))
-        {
-            return word;
-        }
-        // a later lap's claim: its predecessor is published and its from is the state after it
-        final long claimed = SlotWord.sequence(word, cursor);
-        return SlotWord.pack(claimed - 1, 0, SlotWord.fromId(word));
+        return (long)SLOT.getAcquire(slots, (int)sequence & mask);
     }
 
     // ---- gating ----

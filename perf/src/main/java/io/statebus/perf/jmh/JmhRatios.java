@@ -22,8 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The JMH step of perf/run: {@link DrainBenchmark} with several forks (the four statebus / raw Disruptor pairs whose
- * ratios are targets), then the other benchmarks briefly, all with the GC profiler; JMH's own output goes to
+ * The JMH step of perf/run: {@link DrainBenchmark} and {@link LongValuesBenchmark} with several forks (the six
+ * statebus / raw Disruptor pairs whose ratios are targets), then the other benchmarks briefly, all with the GC profiler; JMH's own output goes to
  * stdout (perf/run keeps it as jmh.txt). Then prints, and writes to {@code RUN_DIR/jmh-ratios.txt}, each pair's
  * ratio next to its target: the ratio of JMH's scores (the mean over every measured iteration of every fork), its
  * min–max over the per-fork scores (every statebus fork against every raw fork), and statebus's B/op. JMH's
@@ -39,6 +39,12 @@ public final class JmhRatios
         {"statebusPublishAndDrain", "rawPublishAndDrain", "1.1"},
         {"statebusMultiPublish", "rawMultiPublish", "1.2"},
         {"statebusMultiPublishAndDrain", "rawMultiPublishAndDrain", "1.1"},
+        // long-values (issue 16): at least 0.9x the raw Disruptor carrying two longs, so a cost at most 1/0.9
+        {"statebusLongPublish", "rawTwoLongsPublish", "1.11"},
+        {"statebusLongPublishAndDrain", "rawTwoLongsPublishAndDrain", "1.11"},
+        // keyed (issue 16): at least 0.9x the raw Disruptor's throughput, and 10x the map-plus-queues answer's
+        {"statebusKeyed", "rawKeyed", "1.11"},
+        {"statebusKeyed", "mapAndQueues", "0.1"},
     };
 
     private JmhRatios()
@@ -58,6 +64,7 @@ public final class JmhRatios
         // the targets: forks alternate nothing within JMH, so several JVMs per benchmark give the spread
         final Collection<RunResult> drain = new Runner(new OptionsBuilder()
             .include(DrainBenchmark.class.getName() + "\\.")
+            .include(LongValuesBenchmark.class.getName() + "\\.")
             .addProfiler(GCProfiler.class)
             .forks(forks).warmupIterations(3).warmupTime(TimeValue.seconds(1))
             .measurementIterations(4).measurementTime(TimeValue.seconds(1))
@@ -73,7 +80,21 @@ public final class JmhRatios
             .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-other.json").toString())
             .build()).run();
 
+        // issue 16's keyed case: two forks
+        final Collection<RunResult> keyed = new Runner(new OptionsBuilder()
+            .include(KeyedBenchmark.class.getName() + "\\.")
+            .addProfiler(GCProfiler.class)
+            .forks(2).warmupIterations(3).warmupTime(TimeValue.seconds(1))
+            .measurementIterations(4).measurementTime(TimeValue.seconds(1))
+            .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-keyed.json").toString())
+            .build()).run();
+
         final Map<String, RunResult> byName = new LinkedHashMap<>();
+        for (final RunResult r : keyed)
+        {
+            final String name = r.getParams().getBenchmark();
+            byName.put(name.substring(name.lastIndexOf('.') + 1), r);
+        }
         for (final RunResult r : drain)
         {
             final String name = r.getParams().getBenchmark();
@@ -89,7 +110,8 @@ public final class JmhRatios
     static String table(final Map<String, RunResult> byName, final int forks)
     {
         final StringBuilder out = new StringBuilder(String.format(
-            "DrainBenchmark, %d forks x 4 x 1 s after 3 x 1 s warm-up, ns per transition; ratio of the scores, " +
+            "DrainBenchmark and LongValuesBenchmark (%d forks), KeyedBenchmark (2 forks), 4 x 1 s after 3 x 1 s " +
+            "warm-up, ns per transition; ratio of the scores, " +
             "min-max over every statebus fork / every raw fork; B/op from -prof gc (target 0)%n%n", forks));
         out.append(String.format("%-56s %6s %6s %12s %9s %9s %11s %8s%n", "ratio", "target", "ratio", "min-max",
             "statebus", "raw", "statebus", "met"));

@@ -1,0 +1,414 @@
+package io.statebus;
+
+import io.statebus.consume.AwaitJoin;
+import io.statebus.consume.BlockingAwait;
+import io.statebus.consume.ExecutorDelivery;
+import io.statebus.consume.HandlerThread;
+import io.statebus.consume.HandlerThreadWaitStrategy;
+import io.statebus.consume.LoggedErrors;
+import io.statebus.keys.KeyTable;
+import io.statebus.publish.KeyedPublisher;
+import io.statebus.publish.Producer;
+import io.statebus.publish.PublishResult;
+import io.statebus.read.ConsumedBy;
+import io.statebus.read.Reader;
+import io.statebus.read.Subscriptions;
+import io.statebus.ring.StateIds;
+import io.statebus.ring.TransitionRing;
+import org.agrona.ErrorHandler;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.LongPredicate;
+import java.util.function.Predicate;
+
+/**
+ * Many entities on one ring: each transition carries the {@code long} key of its entity (an order id, a
+ * connection id); the bus keeps every open key's state; subscriptions see the transitions of all keys in one global
+ * order, with each key's chain kept ({@code next.from == prev.to} for the same key), or of only the keys their
+ * filter admits. Memory is fixed when built: the ring, and a table of at most {@code maxKeys} open keys (32 bytes a
+ * key). Keys that reach a final state can be retired, so a day of orders fits a table of the live ones.
+ *
+ * <pre>{@code
+ * KeyedStateBus<Order> orders = KeyedStateBus.builder(Order.class).maxKeys(100_000)
+ *     .retireOn(Order.FILLED, Order.CANCELED, Order.REJECTED).build();
+ * KeyedSubscription<Order> risk = orders.subscribe(Policy.BLOCK);
+ *
+ * orders.open(42, Order.NEW);                        // publishes NEW -> NEW for key 42
+ * orders.set(42, Order.PARTIALLY_FILLED);
+ * orders.set(42, Order.FILLED);                      // published, then key 42 is retired
+ *
+ * risk.poll((t, end) -> System.out.println(t.key() + ": " + t.from() + " -> " + t.to()), 256);
+ * }</pre>
+ *
+ * <p>Thread safety: {@link #get(long)} may be called from any thread (lock-free); who may publish depends on the
+ * {@link ProducerMode}; each subscription is consumed by one thread at a time.
+ *
+ * @param <S> the state type: an enum, or listed states.
+ */
+public final class KeyedStateBus<S> implements AutoCloseable
+{
+    /** What {@link #set} returns when the key already had that state and nothing was published. */
+    public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
+
+    private final StateIds<S> ids;
+    private final TransitionRing ring;
+    private final Producer<S> producer;
+    private final KeyedPublisher<S> publisher;
+    private final Subscriptions<S> subscriptions;
+    private final HandlerThreadWaitStrategy handlerThreadWaits;
+    private final ThreadFactory handlerThreadFactory;
+    private final Policy awaitPolicy;
+    private final ProducerMode mode;
+    private final ErrorHandler errors;
+
+    KeyedStateBus(
+        final StateIds<S> ids,
+        final TransitionRing ring,
+        final Producer<S> producer,
+        final KeyedPublisher<S> publisher,
+        final HandlerThreadWaitStrategy handlerThreadWaits,
+        final ThreadFactory handlerThreadFactory,
+        final Policy awaitPolicy,
+        final ProducerMode mode,
+        final ErrorHandler errors)
+    {
+        this.ids = ids;
+        this.ring = ring;
+        this.producer = producer;
+        this.publisher = publisher;
+        this.subscriptions = new Subscriptions<>(ring, ids, producer);
+        this.handlerThreadWaits = handlerThreadWaits;
+        this.handlerThreadFactory = handlerThreadFactory;
+        this.awaitPolicy = awaitPolicy;
+        this.mode = mode;
+        this.errors = errors;
+    }
+
+    /**
+     * @param type the enum whose constants are the states.
+     * @param <E>  the enum type.
+     * @return a builder.
+     */
+    public static <E extends Enum<E>> KeyedStateBusBuilder<E> builder(final Class<E> type)
+    {
+        return new KeyedStateBusBuilder<>(StateIds.forEnum(Objects.requireNonNull(type, "type must not be null")));
+    }
+
+    /**
+     * @param states every state a key may take, at most 4,096, no duplicates, no null.
+     * @param <S>    the state type.
+     * @return a builder.
+     */
+    public static <S> KeyedStateBusBuilder<S> builder(final List<S> states)
+    {
+        return new KeyedStateBusBuilder<>(StateIds.forStates(states));
+    }
+
+    /**
+     * Opens a key in its initial state and publishes {@code initial -> initial} for it, so subscribers learn of it.
+     *
+     * @param key     a key not open now.
+     * @param initial its first state.
+     * @return the sequence of that transition.
+     * @throws IllegalArgumentException if the key is open, or the state unknown; nothing changed.
+     * @throws IllegalStateException    if {@code maxKeys} keys are open; nothing changed.
+     */
+    public long open(final long key, final S initial)
+    {
+        return publisher.open(key, ids.idOf(initial), PublishResult.NO_DEADLINE);
+    }
+
+    /**
+     * Changes a key's state and publishes the transition, waiting while a {@code BLOCK} subscription is a whole
+     * ring behind. Reaching a state given to {@code retireOn} retires the key.
+     *
+     * @param key  an open key.
+     * @param next its new state.
+     * @return the sequence, or {@link #NOT_PUBLISHED} if the key was in that state.
+     * @throws IllegalArgumentException     if the key is not open or the state unknown; nothing changed.
+     * @throws ForbiddenTransitionException if the builder's allowed transitions forbid it; nothing changed.
+     */
+    public long set(final long key, final S next)
+    {
+        return publisher.change(key, -1, ids.idOf(next), PublishResult.NO_DEADLINE);
+    }
+
+    /**
+     * As {@link #set}, waiting at most {@code timeout} for a {@code BLOCK} subscription (or another producer).
+     *
+     * @param key     an open key.
+     * @param next    its new state.
+     * @param timeout how long to wait at most.
+     * @return false if the wait timed out and nothing was published.
+     * @throws InterruptedException if interrupted while waiting; nothing published.
+     */
+    public boolean trySet(final long key, final S next, final Duration timeout) throws InterruptedException
+    {
+        final long result = publisher.change(key, -1, ids.idOf(next), Deadlines.of(timeout));
+        if (result == PublishResult.INTERRUPTED)
+        {
+            throw new InterruptedException("interrupted while waiting to publish " + next + " for key " + key);
+        }
+        return result != PublishResult.TIMED_OUT;
+    }
+
+    /**
+     * Changes a key's state only if it is {@code expected}; linearizable per key.
+     *
+     * @param key      an open key.
+     * @param expected the state it must be in.
+     * @param next     its new state.
+     * @return whether the key was in {@code expected} (and {@code next} was published, unless equal).
+     */
+    public boolean compareAndSet(final long key, final S expected, final S next)
+    {
+        final int expectedId = ids.idOf(expected);
+        return publisher.change(key, expectedId, ids.idOf(next), PublishResult.NO_DEADLINE) !=
+            PublishResult.CAS_FAILED;
+    }
+
+    /**
+     * @param key an open key.
+     * @return its current state: the {@code to} of its latest transition. Lock-free, from any thread.
+     * @throws IllegalArgumentException if the key is not open (never opened, or retired).
+     */
+    public S get(final long key)
+    {
+        return ids.stateOf(publisher.openStateIdOf(key));
+    }
+
+    /**
+     * @param key a key.
+     * @return whether it is open now.
+     */
+    public boolean isOpen(final long key)
+    {
+        return publisher.stateIdOf(key) >= 0;
+    }
+
+    /**
+     * Retires a key without publishing anything: it is unknown from now on, and its table slot free.
+     *
+     * @param key an open key.
+     * @throws IllegalArgumentException if the key is not open.
+     */
+    public void retire(final long key)
+    {
+        publisher.retire(key);
+    }
+
+    /**
+     * @param policy what happens when the subscription is a whole ring behind.
+     * @return a subscription to every key, to poll.
+     */
+    public KeyedSubscription<S> subscribe(final Policy policy)
+    {
+        return subscribe(policy, (LongPredicate)null);
+    }
+
+    /**
+     * @param policy what happens when the subscription is a whole ring behind.
+     * @param keys   which keys' transitions reach the handler (others are skipped at the cost of this test), or
+     *               null for all.
+     * @return a subscription to poll.
+     */
+    public KeyedSubscription<S> subscribe(final Policy policy, final LongPredicate keys)
+    {
+        return new KeyedSubscription<>(new Subscription<>(null, subscriptions.join(policy, -1)), keys);
+    }
+
+    /**
+     * @param policy  what happens when the subscription is a whole ring behind.
+     * @param handler receives every transition on a thread of its own.
+     * @return the subscription (closing it ends the thread).
+     */
+    public KeyedSubscription<S> subscribe(final Policy policy, final KeyedTransitionHandler<S> handler)
+    {
+        return subscribe(policy, null, handler);
+    }
+
+    /**
+     * @param policy  what happens when the subscription is a whole ring behind.
+     * @param keys    which keys reach the handler, or null for all.
+     * @param handler receives the admitted transitions on a thread of its own.
+     * @return the subscription (closing it ends the thread).
+     */
+    public KeyedSubscription<S> subscribe(
+        final Policy policy, final LongPredicate keys, final KeyedTransitionHandler<S> handler)
+    {
+        final KeyedDelivery<S> delivery =
+            new KeyedDelivery<>(Objects.requireNonNull(handler, "handler must not be null"), keys);
+        final Reader<S> reader = subscriptions.join(policy, -1);
+        try
+        {
+            HandlerThread.start(reader, delivery, handlerThreadFactory, handlerThreadWaits, errors);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            reader.close(); // no thread will consume it: it must not gate the producer
+            throw ex;
+        }
+        return new KeyedSubscription<>(new Subscription<>(null, reader), keys);
+    }
+
+    /**
+     * @param policy   what happens when the subscription is a whole ring behind.
+     * @param handler  receives every transition, in order, one task at a time.
+     * @param executor runs the delivery tasks.
+     * @return the subscription.
+     */
+    public KeyedSubscription<S> subscribe(
+        final Policy policy, final KeyedTransitionHandler<S> handler, final Executor executor)
+    {
+        final KeyedDelivery<S> delivery =
+            new KeyedDelivery<>(Objects.requireNonNull(handler, "handler must not be null"), null);
+        Objects.requireNonNull(executor, "executor must not be null");
+        final Reader<S> reader = subscriptions.join(policy, -1);
+        new ExecutorDelivery<>(producer, reader, delivery, executor, ended ->
+        {
+            final Throwable failure = reader.failure();
+            if (failure != null)
+            {
+                LoggedErrors.report(errors, failure);
+            }
+        }).start(ConsumedBy.EXECUTOR);
+        return new KeyedSubscription<>(new Subscription<>(null, reader), null);
+    }
+
+    /**
+     * Waits until a key is in {@code state}: at once ({@code ALREADY}) if it is when the await registers, else at
+     * the key's first transition into it after that, even one that lasted a single step.
+     *
+     * @param key     an open key.
+     * @param state   the state to wait for.
+     * @param timeout how long to wait at most.
+     * @return how it ended.
+     * @throws InterruptedException if interrupted.
+     */
+    public Awaited<S> await(final long key, final S state, final Duration timeout) throws InterruptedException
+    {
+        final int id = ids.idOf(state);
+        return await(key, s -> ids.idOf(s) == id, timeout);
+    }
+
+    /**
+     * Waits until a key's state matches {@code predicate} (see {@link #await(long, Object, Duration)}). An
+     * {@code ALREADY} answer carries the key's latest transition as {@code state -> state}: the table keeps each
+     * key's state, not where it came from.
+     *
+     * @param key       an open key.
+     * @param predicate tested on the key's state when registering, then on each of its later states.
+     * @param timeout   how long to wait at most.
+     * @return how it ended: {@code MATCHED}, {@code ALREADY}, {@code TIMED_OUT}, or {@code LAPPED} (a {@code GAP}
+     *     await policy).
+     * @throws InterruptedException     if interrupted.
+     * @throws IllegalArgumentException if the key is not open when the await registers.
+     */
+    public Awaited<S> await(final long key, final Predicate<? super S> predicate, final Duration timeout)
+        throws InterruptedException
+    {
+        Objects.requireNonNull(predicate, "predicate must not be null");
+        final long deadline = Deadlines.of(timeout);
+        while (true)
+        {
+            final Reader<S> reader = subscriptions.join(awaitPolicy, -1);
+            final long entry = publisher.table().entryOf(key); // after the join's cursor read: see KeyedPublisher
+            if (entry == KeyTable.ABSENT)
+            {
+                reader.close();
+                throw new IllegalArgumentException("key " + key + " is not open: never opened, or retired");
+            }
+            final long latest = KeyTable.sequence(entry);
+            if (latest <= reader.joinSequence())
+            {
+                final S registered = ids.stateOf(KeyTable.stateId(entry));
+                return BlockingAwait.awaitKey(AwaitJoin.of(reader), registered,
+                    KeyedTransition.of(key, latest, registered, registered, 0), predicate, key, deadline);
+            }
+            reader.close(); // the key changed after the join's snapshot: its state there is not in the table
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * @return the latest published sequence.
+     */
+    public long latestSequence()
+    {
+        return ring.cursor();
+    }
+
+    /**
+     * @return how many keys are open.
+     */
+    public int openKeys()
+    {
+        return publisher.table().size();
+    }
+
+    /**
+     * @return the most keys open at once.
+     */
+    public int maxKeys()
+    {
+        return publisher.table().maxKeys();
+    }
+
+    /**
+     * @return the ring's slots.
+     */
+    public int capacity()
+    {
+        return ring.capacity();
+    }
+
+    /**
+     * @return who may publish.
+     */
+    public ProducerMode producerMode()
+    {
+        return mode;
+    }
+
+    /**
+     * @return how many times a producer found the ring full.
+     */
+    public long producerWaits()
+    {
+        return producer.backPressure().waits();
+    }
+
+    /**
+     * @return whether {@link #close()} was called.
+     */
+    public boolean isClosed()
+    {
+        return producer.isClosed();
+    }
+
+    /** Closes: publishing ends; subscriptions deliver what was published, then end; awaits end. */
+    @Override
+    public void close()
+    {
+        final List<Reader<S>> released = subscriptions.close();
+        if (released == null)
+        {
+            return;
+        }
+        producer.awaitPublishInProgress();
+        Subscriptions.busClosed(released);
+        producer.tellClosed();
+        handlerThreadWaits.signalAllWhenBlocking();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "KeyedStateBus{keys=" + openKeys() + "/" + maxKeys() + ", sequence=" + latestSequence() +
+            ", capacity=" + capacity() + ", mode=" + mode + (isClosed() ? ", closed" : "") + '}';
+    }
+}

@@ -1,0 +1,115 @@
+package io.statebus;
+
+import java.util.Objects;
+import java.util.function.LongPredicate;
+
+/**
+ * A subscription to a {@link KeyedStateBus}: every transition of every key (or of the keys its filter admits),
+ * in the bus's one global order, with the guarantees of its {@link Policy}. Polled by one thread at a time, or
+ * consumed by a handler thread or an executor.
+ *
+ * @param <S> the state type.
+ */
+public final class KeyedSubscription<S> implements AutoCloseable
+{
+    private final Subscription<S> subscription;
+    private final KeyedDelivery<S> delivery;
+
+    KeyedSubscription(final Subscription<S> subscription, final LongPredicate keys)
+    {
+        this.subscription = subscription;
+        this.delivery = new KeyedDelivery<>(null, keys);
+    }
+
+    /**
+     * Delivers what is available now, at most {@code limit} transitions, on the calling thread. Allocates nothing.
+     *
+     * @param handler receives each transition of an admitted key (and each gap notice first).
+     * @param limit   the most transitions to consume in this call (filtered-out ones included), at least 1.
+     * @return how many transitions were consumed.
+     * @throws StateBusClosedException if closed or failed, or the bus closed and everything was delivered.
+     * @throws IllegalStateException   if another thread consumes this subscription.
+     */
+    public int poll(final KeyedTransitionHandler<S> handler, final int limit)
+    {
+        delivery.handler = Objects.requireNonNull(handler, "handler must not be null");
+        return subscription.poll(delivery, limit);
+    }
+
+    /** Closes; idempotent, from any thread. A {@code BLOCK} subscription stops holding the producer back. */
+    @Override
+    public void close()
+    {
+        subscription.close();
+    }
+
+    /**
+     * @return the policy.
+     */
+    public Policy policy()
+    {
+        return subscription.policy();
+    }
+
+    /**
+     * @return the sequence consumed last.
+     */
+    public long position()
+    {
+        return subscription.position();
+    }
+
+    /**
+     * @return transitions consumed (those a key filter skipped included).
+     */
+    public long delivered()
+    {
+        return subscription.delivered();
+    }
+
+    /**
+     * @return transitions missed because the producer lapped this subscription.
+     */
+    public long missed()
+    {
+        return subscription.missed();
+    }
+
+    /**
+     * @return how many times it was lapped.
+     */
+    public long gaps()
+    {
+        return subscription.gaps();
+    }
+
+    /**
+     * @return published transitions not consumed yet.
+     */
+    public long lag()
+    {
+        return subscription.lag();
+    }
+
+    /**
+     * @return whether it is closed or failed.
+     */
+    public boolean isClosed()
+    {
+        return subscription.isClosed();
+    }
+
+    /**
+     * @return what its handler threw, if that ended it, else null.
+     */
+    public Throwable failure()
+    {
+        return subscription.failure();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Keyed" + subscription;
+    }
+}

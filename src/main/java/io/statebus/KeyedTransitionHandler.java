@@ -1,0 +1,36 @@
+package io.statebus;
+
+/**
+ * Receives a {@link KeyedStateBus}'s transitions, in the bus's one global order.
+ *
+ * @param <S> the state type.
+ */
+@FunctionalInterface
+public interface KeyedTransitionHandler<S>
+{
+    /**
+     * @param transition the transition, valid during this call only ({@link KeyedTransition#copy()} to keep it).
+     * @param endOfBatch whether it is the last of the batch available now.
+     */
+    void onTransition(KeyedTransition<S> transition, boolean endOfBatch);
+
+    /**
+     * The subscription was lapped (or its mirror lost sequences): {@code gap.firstMissed() .. gap.lastMissed()}
+     * never reach it, whatever their keys. Called once per incident, before the next transition.
+     *
+     * @param gap the missed range.
+     */
+    default void onGap(final Gap<S> gap)
+    {
+    }
+
+    /** Called on the consuming thread before its first transition (handler thread and executor). */
+    default void onStart()
+    {
+    }
+
+    /** Called on the consuming thread after its last transition (handler thread and executor). */
+    default void onStop()
+    {
+    }
+}

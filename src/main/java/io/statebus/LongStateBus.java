@@ -1,0 +1,298 @@
+package io.statebus;
+
+import io.statebus.consume.AwaitJoin;
+import io.statebus.consume.ExecutorDelivery;
+import io.statebus.consume.HandlerThread;
+import io.statebus.consume.HandlerThreadWaitStrategy;
+import io.statebus.consume.LoggedErrors;
+import io.statebus.publish.Producer;
+import io.statebus.publish.PublishResult;
+import io.statebus.read.ConsumedBy;
+import io.statebus.read.Reader;
+import io.statebus.read.Subscriptions;
+import io.statebus.ring.LatestTransition;
+import io.statebus.ring.TransitionRing;
+import org.agrona.ErrorHandler;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.LongPredicate;
+
+/**
+ * A bus whose state is a primitive {@code long}: a price in ticks, a position, a counter, a sequence number. Every
+ * change {@code (from, to)} is published into one preallocated ring, as on a {@link StateBus}, with the same
+ * guarantees, and with no boxing: publishing, polling and handler delivery allocate nothing per transition.
+ *
+ * <pre>{@code
+ * LongStateBus bid = StateBus.longBuilder(10_000).capacity(1024).producerMode(ProducerMode.SINGLE).build();
+ * LongSubscription quotes = bid.subscribe(Policy.GAP);
+ *
+ * bid.set(10_005);                                  // producer thread: ticks
+ * bid.set(10_010);
+ *
+ * quotes.poll((t, endOfBatch) -> requote(t.from(), t.to()), 256);   // consumer thread
+ * long now = bid.get();                                               // any thread
+ * }</pre>
+ *
+ * <p>A slot holds its sequence word and, beside it, the two longs, written after the word; a {@link Policy#GAP}
+ * subscription lapped while it copies them finds the word changed and drops the copy, so it never sees two longs
+ * of two publications. {@link #get()} is lock-free and linearizable.
+ */
+public final class LongStateBus implements LongAwaits, AutoCloseable
+{
+    /** What {@link #set} returns when the value was already {@code next} and nothing was published. */
+    public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
+
+    private final TransitionRing ring;
+    private final Producer<Long> producer;
+    private final Subscriptions<Long> subscriptions;
+    private final HandlerThreadWaitStrategy handlerThreadWaits;
+    private final ThreadFactory handlerThreadFactory;
+    private final Policy awaitPolicy;
+    private final ProducerMode mode;
+    private final ErrorHandler errors;
+
+    LongStateBus(
+        final TransitionRing ring,
+        final Producer<Long> producer,
+        final Subscriptions<Long> subscriptions,
+        final HandlerThreadWaitStrategy handlerThreadWaits,
+        final ThreadFactory handlerThreadFactory,
+        final Policy awaitPolicy,
+        final ProducerMode mode,
+        final ErrorHandler errors)
+    {
+        this.ring = ring;
+        this.producer = producer;
+        this.subscriptions = subscriptions;
+        this.handlerThreadWaits = handlerThreadWaits;
+        this.handlerThreadFactory = handlerThreadFactory;
+        this.awaitPolicy = awaitPolicy;
+        this.mode = mode;
+        this.errors = errors;
+    }
+
+    /**
+     * The current value: the {@code to} of the latest published transition. Lock-free: it reads again only if the
+     * producer went a whole ring round while it read.
+     *
+     * @return the current value.
+     */
+    public long get()
+    {
+        return LatestTransition.value(ring);
+    }
+
+    /**
+     * Changes the value and publishes the transition, waiting while a {@link Policy#BLOCK} subscription is a whole
+     * ring behind.
+     *
+     * @param next the new value.
+     * @return the sequence of the published transition, or {@link #NOT_PUBLISHED} if the value already was
+     *     {@code next} (and the bus does not publish unchanged values).
+     * @throws StateBusClosedException if the bus is closed, also while waiting; nothing changed.
+     * @throws IllegalStateException   on a single-producer bus, from a second thread; nothing changed.
+     */
+    public long set(final long next)
+    {
+        return producer.publishValue(false, 0, next, PublishResult.NO_DEADLINE);
+    }
+
+    /**
+     * Changes the value unless back-pressure (or, with many producers, another producer) lasts past the timeout;
+     * then gives up, changing and publishing nothing.
+     *
+     * @param next    the new value.
+     * @param timeout how long to wait at most; not negative.
+     * @return true if the value is now {@code next} (published, or already so); false if it timed out.
+     * @throws InterruptedException    if interrupted while waiting; nothing changed.
+     * @throws StateBusClosedException if the bus is closed, also while waiting; nothing changed.
+     */
+    public boolean trySet(final long next, final Duration timeout) throws InterruptedException
+    {
+        final long result = producer.publishValue(false, 0, next, Deadlines.of(timeout));
+        if (result == PublishResult.INTERRUPTED)
+        {
+            throw new InterruptedException("interrupted while waiting to publish " + next + "; nothing was published");
+        }
+        return result != PublishResult.TIMED_OUT;
+    }
+
+    /**
+     * Changes the value to {@code next} only if it is {@code expected}; linearizable with every other producer.
+     *
+     * @param expected the value the caller believes is current.
+     * @param next     the new value.
+     * @return true if the value was {@code expected} and is now {@code next}.
+     * @throws StateBusClosedException if the bus is closed; nothing changed.
+     */
+    public boolean compareAndSet(final long expected, final long next)
+    {
+        return producer.publishValue(true, expected, next, PublishResult.NO_DEADLINE) != PublishResult.CAS_FAILED;
+    }
+
+    /**
+     * Joins at a snapshot {@code (value, sequence)} taken atomically: the first transition received has
+     * {@code from() == }{@link LongSubscription#joinValue()}. Consume it with {@link LongSubscription#poll}.
+     *
+     * @param policy what happens when this subscription is a whole ring behind.
+     * @return a new open subscription.
+     * @throws StateBusClosedException if the bus is closed.
+     */
+    public LongSubscription subscribe(final Policy policy)
+    {
+        return new LongSubscription(new Subscription<>(null, subscriptions.join(policy, -1)));
+    }
+
+    /**
+     * Joins and starts a dedicated thread (from the builder's thread factory) that waits with the bus's wait
+     * strategy and delivers every transition to {@code handler}, as {@link StateBus#subscribe(Policy,
+     * TransitionHandler)} does.
+     *
+     * @param policy  what happens when this subscription is a whole ring behind.
+     * @param handler receives the transitions on the handler thread.
+     * @return the running subscription; {@link LongSubscription#poll} is not available on it.
+     * @throws StateBusClosedException if the bus is closed.
+     */
+    public LongSubscription subscribe(final Policy policy, final LongTransitionHandler handler)
+    {
+        final LongDelivery delivery = new LongDelivery(Objects.requireNonNull(handler, "handler must not be null"));
+        final Reader<Long> reader = subscriptions.join(policy, -1, List.of());
+        try
+        {
+            HandlerThread.start(reader, delivery, handlerThreadFactory, handlerThreadWaits, errors);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            reader.close(); // no thread will consume it: it must not gate the producer
+            throw ex;
+        }
+        return new LongSubscription(new Subscription<>(null, reader));
+    }
+
+    /**
+     * Joins and delivers every transition to {@code handler} on {@code executor}: in order, never two callbacks
+     * at once, with no queue but the ring, as {@link StateBus#subscribe(Policy, TransitionHandler, Executor)} does.
+     *
+     * @param policy   what happens when this subscription is a whole ring behind.
+     * @param handler  receives the transitions on the executor's threads, one call at a time.
+     * @param executor runs the delivery tasks.
+     * @return the subscription; {@link LongSubscription#poll} is not available on it.
+     * @throws StateBusClosedException if the bus is closed.
+     */
+    public LongSubscription subscribe(final Policy policy, final LongTransitionHandler handler, final Executor executor)
+    {
+        final LongDelivery delivery = new LongDelivery(Objects.requireNonNull(handler, "handler must not be null"));
+        Objects.requireNonNull(executor, "executor must not be null");
+        final Reader<Long> reader = subscriptions.join(policy, -1, List.of());
+        new ExecutorDelivery<>(producer, reader, delivery, executor, ended -> reportFailure(reader))
+            .start(ConsumedBy.EXECUTOR);
+        return new LongSubscription(new Subscription<>(null, reader));
+    }
+
+    private void reportFailure(final Reader<Long> reader)
+    {
+        final Throwable failure = reader.failure();
+        if (failure != null)
+        {
+            LoggedErrors.report(errors, failure);
+        }
+    }
+
+    @Override
+    public PendingAwait<Long> prepareAwait(final LongPredicate predicate)
+    {
+        Objects.requireNonNull(predicate, "predicate must not be null");
+        return new PendingAwait<>(producer, AwaitJoin.withJoinTransition(subscriptions, awaitPolicy),
+            value -> predicate.test(value), false);
+    }
+
+    @Override
+    public PendingAwait<Long> prepareAwaitChange()
+    {
+        return new PendingAwait<>(producer, AwaitJoin.forNextChange(subscriptions, awaitPolicy), v -> true, true);
+    }
+
+    /**
+     * @return the sequence of the latest published transition: how many have been published.
+     */
+    public long latestSequence()
+    {
+        return ring.cursor();
+    }
+
+    /**
+     * @return how many times a producer found the ring full and had to wait.
+     */
+    public long producerWaits()
+    {
+        return producer.backPressure().waits();
+    }
+
+    /**
+     * @return the ring's number of slots.
+     */
+    public int capacity()
+    {
+        return ring.capacity();
+    }
+
+    /**
+     * @return who may publish.
+     */
+    public ProducerMode producerMode()
+    {
+        return mode;
+    }
+
+    /**
+     * @return the number of open subscriptions.
+     */
+    public int subscriptionCount()
+    {
+        return subscriptions.count();
+    }
+
+    /**
+     * @return true once {@link #close()} has been called.
+     */
+    public boolean isClosed()
+    {
+        return producer.isClosed();
+    }
+
+    /**
+     * Closes the bus; idempotent, as {@link StateBus#close()}: publishing then fails with
+     * {@link StateBusClosedException}, waiting producers are released with it, handler threads deliver what was
+     * published and end, pollers and awaits receive what was published, then the exception.
+     */
+    @Override
+    public void close()
+    {
+        final List<Reader<Long>> released = subscriptions.close();
+        if (released == null)
+        {
+            return;
+        }
+        producer.awaitPublishInProgress();
+        Subscriptions.busClosed(released);
+        producer.tellClosed();
+        handlerThreadWaits.signalAllWhenBlocking();
+    }
+
+    /** The producer, for tests of the publish path. */
+    Producer<Long> producer()
+    {
+        return producer;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "LongStateBus{value=" + get() + ", sequence=" + latestSequence() + ", capacity=" + capacity() +
+            ", mode=" + mode + ", subscriptions=" + subscriptionCount() + (isClosed() ? ", closed" : "") + '}';
+    }
+}

@@ -1,0 +1,53 @@
+package io.statebus;
+
+/**
+ * Receives the transitions of one {@link LongStateBus} subscription, on its consuming thread, with no boxing.
+ *
+ * <pre>{@code
+ * prices.poll((t, endOfBatch) -> book.reprice(t.from(), t.to()), 256);
+ * }</pre>
+ *
+ * <p>An exception thrown by a handler never reaches the producer or another subscription: it fails this
+ * subscription only. The same caution as {@link TransitionHandler}'s applies to publishing from a handler.
+ */
+@FunctionalInterface
+public interface LongTransitionHandler
+{
+    /**
+     * Called once per transition, in sequence order.
+     *
+     * @param transition a view valid during this call only; {@link LongTransition#copy()} to keep it.
+     * @param endOfBatch true for the last transition currently available: a good moment to flush.
+     */
+    void onTransition(LongTransition transition, boolean endOfBatch);
+
+    /**
+     * Called when a {@link Policy#GAP} subscription was lapped, before the first transition after the gap. The
+     * subscription's counters record every gap whether or not this is overridden; the default does nothing.
+     *
+     * @param gap a view valid during this call only.
+     */
+    default void onGap(final LongGap gap)
+    {
+    }
+
+    /**
+     * Called once on the consuming thread before the first transition, by a handler thread and an executor
+     * subscription: the value and sequence this subscription joined at, which the first transition's
+     * {@code from} equals. An exception thrown here fails the subscription.
+     *
+     * @param joinValue    the value at the join snapshot.
+     * @param joinSequence the sequence of the join snapshot.
+     */
+    default void onStart(final long joinValue, final long joinSequence)
+    {
+    }
+
+    /**
+     * Called once on the consuming thread after the last callback, when the handler thread or executor
+     * subscription ends (closed, failed, or drained after the bus closed).
+     */
+    default void onStop()
+    {
+    }
+}

@@ -1,0 +1,226 @@
+package io.statebus.publish;
+
+import io.statebus.keys.KeyTable;
+import io.statebus.ring.StateIds;
+import io.statebus.ring.TransitionRing;
+
+/**
+ * What a keyed bus does under the right to publish ({@link Producer#runHeld}): open a key, change a key's state,
+ * retire a key. Each transition carries its key; the key table keeps every live key's state and latest sequence.
+ *
+ * <p>Order of writes for one transition: the key's entry in the table (its sequence, from and to), then the slot
+ * (word, key), then the cursor (release); a key retired by reaching a final state leaves the table after the cursor.
+ * A reader that acquires the cursor therefore finds every key's entry at least as new as the cursor. The entry may
+ * be newer (its transition claimed, not yet published): the key's state is then the entry's {@code from}, as
+ * {@link #stateIdOf} reads it, so {@code get} never runs ahead of the ring.
+ *
+ * @param <S> the state type.
+ */
+public final class KeyedPublisher<S> implements HeldOperation
+{
+    private static final int OPEN = 0;
+    private static final int CHANGE = 1;
+    private static final int RETIRE = 2;
+
+    private final Producer<S> producer;
+    private final TransitionRing ring;
+    private final KeyTable table;
+    private final StateIds<S> ids;
+    private final TransitionRules rules;
+    /** Per state id: whether reaching it retires the key; null for none. */
+    private final boolean[] retireOn;
+
+    /**
+     * @param producer who holds the right to publish.
+     * @param ring     a keyed ring.
+     * @param table    the live keys.
+     * @param ids      the states.
+     * @param rules    what a key may do.
+     * @param retireOn per state id, whether reaching it retires the key; or null.
+     */
+    public KeyedPublisher(
+        final Producer<S> producer,
+        final TransitionRing ring,
+        final KeyTable table,
+        final StateIds<S> ids,
+        final TransitionRules rules,
+        final boolean[] retireOn)
+    {
+        this.producer = producer;
+        this.ring = ring;
+        this.table = table;
+        this.ids = ids;
+        this.rules = rules;
+        this.retireOn = retireOn;
+    }
+
+    /**
+     * @param key      a key not live now.
+     * @param stateId  its initial state.
+     * @param deadline a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
+     * @return the sequence of {@code initial -> initial} for the key, or a {@link PublishResult} code.
+     */
+    public long open(final long key, final int stateId, final long deadline)
+    {
+        return producer.runHeld(this, OPEN, key, stateId, stateId, deadline);
+    }
+
+    /**
+     * @param key        a live key.
+     * @param expectedId the state a compare-and-set expects, or -1.
+     * @param toId       the new state.
+     * @param deadline   a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
+     * @return the published sequence, or a {@link PublishResult} code.
+     */
+    public long change(final long key, final int expectedId, final int toId, final long deadline)
+    {
+        return producer.runHeld(this, CHANGE, key, expectedId, toId, deadline);
+    }
+
+    /**
+     * @param key a live key: from now on it is unknown, and its slot in the table is free.
+     */
+    public void retire(final long key)
+    {
+        producer.runHeld(this, RETIRE, key, 0, 0, PublishResult.NO_DEADLINE);
+    }
+
+    /**
+     * A key's current state, lock-free and linearizable: its entry, then the cursor. If the cursor has reached the
+     * entry's transition, its {@code to} (no later transition of the key can have been published without a newer
+     * entry, and there was an instant between the two reads when this one was the key's latest); if not, the
+     * {@code from} (the key's previous transition was published before this one's entry was written).
+     *
+     * @param key a key.
+     * @return its state id now, or -1 if it is not open (never opened, retired, or its opening not yet published).
+     */
+    public int stateIdOf(final long key)
+    {
+        final long entry = table.entryOf(key);
+        if (entry == KeyTable.ABSENT)
+        {
+            return -1;
+        }
+        if (KeyTable.sequence(entry) <= ring.cursor()) // acquire, after the entry's read
+        {
+            return KeyTable.stateId(entry);
+        }
+        return KeyTable.isOpening(entry) ? -1 : KeyTable.fromId(entry);
+    }
+
+    /**
+     * @param key a key.
+     * @return its state id now; a clear error if it is not open.
+     */
+    public int openStateIdOf(final long key)
+    {
+        final int id = stateIdOf(key);
+        if (id < 0)
+        {
+            throw unknown(key);
+        }
+        return id;
+    }
+
+    /**
+     * Under the right to publish: the operation {@code op} names.
+     *
+     * @param op       {@code OPEN}, {@code CHANGE} or {@code RETIRE}.
+     * @param key      the entity's key.
+     * @param a        the initial state (open) or the expected one, -1 for none (change).
+     * @param b        the new state (change).
+     * @param deadline a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
+     * @return a published sequence, or a {@link PublishResult} code.
+     */
+    @Override
+    public long run(final int op, final long key, final int a, final int b, final long deadline)
+    {
+        switch (op)
+        {
+            case CHANGE:
+                return changeHeld(key, a, b, deadline);
+            case OPEN:
+                return openHeld(key, a, deadline);
+            default:
+                return retireHeld(key);
+        }
+    }
+
+    private long openHeld(final long key, final int stateId, final long deadline)
+    {
+        if (producer.isClosed())
+        {
+            throw producer.closedFor(stateId);
+        }
+        if (table.slotOf(key) >= 0)
+        {
+            throw new IllegalArgumentException("key " + key + " is open already, in state " +
+                ids.stateOf(KeyTable.stateId(table.entryAt(table.slotOf(key)))));
+        }
+        if (table.isFull())
+        {
+            table.add(key, 0); // refuses with the table's error, before anything is claimed
+        }
+        final long sequence = producer.claimHeld(deadline, stateId);
+        if (sequence > 0)
+        {
+            table.add(key, KeyTable.entry(sequence, stateId, stateId, true));
+            ring.publishKeyed(sequence, stateId, stateId, producer.claimedAt, key);
+        }
+        return sequence;
+    }
+
+    private long changeHeld(final long key, final int expectedId, final int toId, final long deadline)
+    {
+        if (producer.isClosed())
+        {
+            throw producer.closedFor(toId);
+        }
+        final int slot = table.slotOf(key);
+        if (slot < 0)
+        {
+            throw unknown(key);
+        }
+        final int fromId = KeyTable.stateId(table.entryAt(slot));
+        final long verdict = rules.verdict(fromId, expectedId, toId);
+        if (verdict != PublishResult.ALLOWED)
+        {
+            return verdict;
+        }
+        final long sequence = producer.claimHeld(deadline, toId);
+        if (sequence > 0)
+        {
+            table.update(slot, KeyTable.entry(sequence, fromId, toId, false));
+            ring.publishKeyed(sequence, fromId, toId, producer.claimedAt, key);
+            if (retireOn != null && retireOn[toId])
+            {
+                table.remove(slot); // a final state: the key leaves once its last transition is published
+            }
+        }
+        return sequence;
+    }
+
+    private long retireHeld(final long key)
+    {
+        final int slot = table.slotOf(key);
+        if (slot < 0)
+        {
+            throw unknown(key);
+        }
+        table.remove(slot);
+        return PublishResult.NOT_PUBLISHED; // nothing published: no listener is told
+    }
+
+    /**
+     * @return the live keys.
+     */
+    public KeyTable table()
+    {
+        return table;
+    }
+
+    private static IllegalArgumentException unknown(final long key)
+    {
+        return new IllegalArgumentException("key " + key + " is not open: never opened, or retired");
+    }
+}

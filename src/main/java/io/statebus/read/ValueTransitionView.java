@@ -1,0 +1,30 @@
+package io.statebus.read;
+
+import io.statebus.ring.StateIds;
+
+/**
+ * The reusable transition of a value bus's reader: its states are the slot's longs, not ids. {@code from()} and
+ * {@code to()} box them (only the engine's own awaits call those); the value bus's handlers read
+ * {@link #fromValue()} and {@link #toValue()} instead, through an adapter, and allocate nothing.
+ */
+final class ValueTransitionView<S> extends TransitionView<S>
+{
+    ValueTransitionView(final StateIds<S> ids)
+    {
+        super(ids);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public S from()
+    {
+        return (S)Long.valueOf(fromValue); // a value bus's S is Long
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public S to()
+    {
+        return (S)Long.valueOf(toValue);
+    }
+}

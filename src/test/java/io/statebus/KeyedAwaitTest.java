@@ -1,0 +1,72 @@
+package io.statebus;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Keyed bus, awaits per key (guarantee 7): an await answers at once if its key is in the state when it registers,
+ * otherwise with its key's first transition into it, even one that lasted a single step; other keys' transitions
+ * into that state never answer it.
+ */
+@Timeout(30)
+final class KeyedAwaitTest
+{
+    @Test
+    void anAwaitSeesItsKeysStateThatLastedOneStepAndIgnoresOtherKeys() throws Exception
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).build())
+        {
+            bus.open(1, Connection.DISCONNECTED);
+            bus.open(2, Connection.DISCONNECTED);
+            final CountDownLatch started = new CountDownLatch(1);
+            final AtomicReference<Awaited<Connection>> answer = new AtomicReference<>();
+            final Thread waiter = new Thread(() ->
+            {
+                try
+                {
+                    started.countDown();
+                    answer.set(bus.await(1, Connection.CONNECTED, Duration.ofSeconds(20)));
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }, "waiter");
+            waiter.start();
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            // the waiter may register before or after these; either way key 2's CONNECTED must not answer it
+            final long[] keyOneConnected = new long[1];
+            TestAwait.until(() -> waiterIsWaiting(waiter), "the waiter is waiting");
+            bus.set(2, Connection.CONNECTING);
+            bus.set(2, Connection.CONNECTED);
+            bus.set(1, Connection.CONNECTING);
+            keyOneConnected[0] = bus.set(1, Connection.CONNECTED); // lasts one step
+            bus.set(1, Connection.CLOSING);
+            TestAwait.ended(waiter);
+            assertThat(answer.get().outcome()).isEqualTo(Awaited.Outcome.MATCHED);
+            assertThat(answer.get().transition().sequence()).isEqualTo(keyOneConnected[0]);
+            assertThat(((KeyedTransition<Connection>)answer.get().transition()).key()).isEqualTo(1);
+
+            assertThat(bus.await(2, Connection.CONNECTED, Duration.ofMillis(1)).outcome())
+                .isEqualTo(Awaited.Outcome.ALREADY);
+            assertThat(bus.await(2, Connection.CLOSED, Duration.ofMillis(20)).outcome())
+                .isEqualTo(Awaited.Outcome.TIMED_OUT);
+            assertThatThrownBy(() -> bus.await(9, Connection.CLOSED, Duration.ofMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    private static boolean waiterIsWaiting(final Thread waiter)
+    {
+        final Thread.State state = waiter.getState();
+        return state == Thread.State.TIMED_WAITING || state == Thread.State.WAITING;
+    }
+}

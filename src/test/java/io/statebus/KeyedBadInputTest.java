@@ -1,0 +1,85 @@
+package io.statebus;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Keyed bus, bad input: an unknown or retired key, a key opened twice, a full key table, a state the bus does not
+ * know, a forbidden move — each a clear exception that publishes nothing and changes no key.
+ */
+@Timeout(30)
+final class KeyedBadInputTest
+{
+    @Test
+    void everyRefusalIsClearAndChangesNothing()
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).maxKeys(2)
+            .allow(Connection.DISCONNECTED, Connection.CONNECTING)
+            .allow(Connection.CONNECTING, Connection.CONNECTED, Connection.DISCONNECTED)
+            .allow(Connection.CONNECTED, Connection.CLOSED)
+            .retireOn(Connection.CLOSED).build())
+        {
+            final KeyedSubscription<Connection> log = bus.subscribe(Policy.BLOCK);
+            bus.open(1, Connection.DISCONNECTED);
+            bus.open(2, Connection.DISCONNECTED);
+            final long published = bus.latestSequence();
+
+            assertThatThrownBy(() -> bus.set(3, Connection.CONNECTING))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key 3 is not open");
+            assertThatThrownBy(() -> bus.get(3)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> bus.open(1, Connection.CONNECTING))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("open already");
+            assertThatThrownBy(() -> bus.open(3, Connection.DISCONNECTED))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("full");
+            assertThatThrownBy(() -> bus.set(1, Connection.CLOSED))
+                .isInstanceOf(ForbiddenTransitionException.class);
+            assertThatThrownBy(() -> bus.set(1, null)).isInstanceOf(NullPointerException.class);
+            assertThat(bus.latestSequence()).isEqualTo(published);
+            assertThat(bus.get(1)).isEqualTo(Connection.DISCONNECTED);
+            assertThat(bus.openKeys()).isEqualTo(2);
+
+            bus.set(1, Connection.CONNECTING);
+            bus.set(1, Connection.CONNECTED);
+            assertThat(bus.set(1, Connection.CLOSED)).isPositive(); // a final state: published, then retired
+            assertThat(bus.isOpen(1)).isFalse();
+            assertThatThrownBy(() -> bus.set(1, Connection.CONNECTING))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retired");
+            bus.retire(2);
+            assertThatThrownBy(() -> bus.retire(2)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(bus.openKeys()).isZero();
+            bus.open(3, Connection.DISCONNECTED); // the table has room again
+            bus.open(4, Connection.DISCONNECTED);
+            assertThat(bus.openKeys()).isEqualTo(2);
+
+            final List<String> seen = new java.util.ArrayList<>();
+            log.poll((t, end) -> seen.add(t.key() + ":" + t.from() + "->" + t.to()), 100);
+            assertThat(seen).containsExactly("1:DISCONNECTED->DISCONNECTED", "2:DISCONNECTED->DISCONNECTED",
+                "1:DISCONNECTED->CONNECTING", "1:CONNECTING->CONNECTED", "1:CONNECTED->CLOSED",
+                "3:DISCONNECTED->DISCONNECTED", "4:DISCONNECTED->DISCONNECTED");
+        }
+    }
+
+    @Test
+    void unchangedAndFailedComparesPublishNothing() throws Exception
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).producerMode(ProducerMode.SINGLE)
+            .build())
+        {
+            bus.open(7, Connection.CONNECTED);
+            final long published = bus.latestSequence();
+            assertThat(bus.set(7, Connection.CONNECTED)).isEqualTo(KeyedStateBus.NOT_PUBLISHED);
+            assertThat(bus.compareAndSet(7, Connection.CLOSING, Connection.CLOSED)).isFalse();
+            assertThat(bus.latestSequence()).isEqualTo(published);
+            assertThat(bus.compareAndSet(7, Connection.CONNECTED, Connection.CLOSING)).isTrue();
+            assertThat(bus.trySet(7, Connection.CLOSED, java.time.Duration.ofSeconds(1))).isTrue();
+            assertThat(bus.get(7)).isEqualTo(Connection.CLOSED);
+            assertThatThrownBy(() -> KeyedStateBus.builder(Connection.class).maxKeys(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.statebus;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keyed bus, guarantees 1 and 2 per key: every subscription sees every transition of every key (or of the keys its
+ * filter admits) in one global order with no gap under BLOCK, and each key's chain is kept: its first transition
+ * opens it ({@code initial -> initial}), each later one starts where the previous one of the same key ended —
+ * for a poller, a key-filtered poller, a handler thread and an executor subscription.
+ */
+@Timeout(60)
+final class KeyedChainPerKeyTest
+{
+    private static final int KEYS = 100;
+    private static final int CHANGES = 100_000;
+
+    @ParameterizedTest
+    @EnumSource(ProducerMode.class)
+    void everyKeysChainIsCompleteForAPollerAHandlerThreadAndAFilteredSubscription(final ProducerMode mode)
+        throws Exception
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).capacity(64).producerMode(mode)
+            .maxKeys(KEYS).build())
+        {
+            final ChainCheck polled = new ChainCheck(false);
+            final ChainCheck onThread = new ChainCheck(false);
+            final ChainCheck evenOnly = new ChainCheck(true);
+            final KeyedSubscription<Connection> poller = bus.subscribe(Policy.BLOCK);
+            final KeyedSubscription<Connection> filtered = bus.subscribe(Policy.BLOCK, key -> (key & 1) == 0);
+            final KeyedSubscription<Connection> handler = bus.subscribe(Policy.BLOCK, onThread);
+            final ChainCheck onExecutor = new ChainCheck(false);
+            final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+            final KeyedSubscription<Connection> executed = bus.subscribe(Policy.BLOCK, onExecutor, executor);
+            final long[] changes = new long[KEYS];
+            final AtomicReference<Throwable> failed = new AtomicReference<>();
+            final Thread producer = new Thread(() ->
+            {
+                try
+                {
+                    final SplittableRandom random = new SplittableRandom(5);
+                    for (int k = 0; k < KEYS; k++)
+                    {
+                        bus.open(1_000 + k, Connection.DISCONNECTED);
+                    }
+                    for (int i = 0; i < CHANGES; i++)
+                    {
+                        final int k = random.nextInt(KEYS);
+                        bus.set(1_000 + k, TestStates.cycleAt(++changes[k]));
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    failed.set(ex);
+                }
+            }, "producer");
+            producer.start();
+            final long total = KEYS + CHANGES;
+            TestAwait.until(() ->
+            {
+                poller.poll(polled, 256);
+                filtered.poll(evenOnly, 256);
+                return (poller.position() == total && filtered.position() == total) || failed.get() != null;
+            }, "both polled subscriptions have everything");
+            TestAwait.ended(producer);
+            assertThat(failed.get()).isNull();
+            TestAwait.until(() -> handler.position() == total, "the handler thread has everything");
+            TestAwait.until(() -> executed.position() == total, "the executor subscription has everything");
+            handler.close();
+            executed.close();
+            executor.shutdown();
+            assertThat(executor.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            for (final ChainCheck check : List.of(polled, onThread, evenOnly, onExecutor))
+            {
+                assertThat(check.wrong).isEmpty();
+                for (int k = 0; k < KEYS; k++)
+                {
+                    if (!check.evenOnly || (k & 1) == 0)
+                    {
+                        assertThat(check.changes[k]).as("key %d", 1_000 + k).isEqualTo(changes[k]);
+                    }
+                }
+            }
+            assertThat(evenOnly.received).isLessThan(polled.received);
+            for (int k = 0; k < KEYS; k++)
+            {
+                assertThat(bus.get(1_000 + k)).isEqualTo(TestStates.cycleAt(changes[k]));
+            }
+        }
+    }
+
+    /** Checks the global order and each key's chain against the cycle every key follows. */
+    static final class ChainCheck implements KeyedTransitionHandler<Connection>
+    {
+        final boolean evenOnly;
+        final long[] changes = new long[KEYS];
+        final boolean[] opened = new boolean[KEYS];
+        final List<String> wrong = new ArrayList<>();
+        long lastSequence;
+        long received;
+
+        ChainCheck(final boolean evenOnly)
+        {
+            this.evenOnly = evenOnly;
+        }
+
+        @Override
+        public void onTransition(final KeyedTransition<Connection> t, final boolean endOfBatch)
+        {
+            received++;
+            final int k = (int)(t.key() - 1_000);
+            if (t.sequence() <= lastSequence || k < 0 || k >= KEYS || (evenOnly && (k & 1) != 0))
+            {
+                wrong.add("out of order or not admitted: " + t);
+                return;
+            }
+            if (!evenOnly && t.sequence() != lastSequence + 1)
+            {
+                wrong.add("a gap before " + t);
+            }
+            lastSequence = t.sequence();
+            if (!opened[k])
+            {
+                opened[k] = true;
+                if (t.from() != Connection.DISCONNECTED || t.to() != Connection.DISCONNECTED)
+                {
+                    wrong.add("not an opening: " + t);
+                }
+                return;
+            }
+            final long n = ++changes[k];
+            if (t.from() != TestStates.cycleAt(n - 1) || t.to() != TestStates.cycleAt(n))
+            {
+                wrong.add("chain broken at " + t + ", change " + n + " of its key");
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.statebus.proof;
+
+import io.statebus.Connection;
+import io.statebus.KeyedStateBus;
+import io.statebus.ProducerMode;
+import io.statebus.TestStates;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Options;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Lincheck: a keyed bus's per-key operations ({@code set}, {@code compareAndSet}, {@code get} on two keys, many
+ * producers) are linearizable against {@link Model}, a map of key to state plus the global sequence, under model
+ * checking and stress. The bus has no subscription, so no operation blocks. It found that a first version's
+ * {@code get(key)} (the table's entry alone, written before the ring's cursor) could run ahead of
+ * {@code latestSequence()}; {@code get} now reads the entry, then the cursor.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class KeyedLinearizabilityTest
+{
+    static final Connection[] STATES = TestStates.THREE.clone();
+
+    /** The implementation: two keys, 1 and 2, opened in {@code DISCONNECTED} (sequences 1 and 2). */
+    @Param(name = "k", gen = IntGen.class, conf = "1:2")
+    @Param(name = "s", gen = IntGen.class, conf = "0:2")
+    public static class Keyed
+    {
+        private final KeyedStateBus<Connection> bus;
+
+        public Keyed()
+        {
+            bus = KeyedStateBus.builder(Connection.class).capacity(16).producerMode(ProducerMode.MULTI).build();
+            bus.open(1, Connection.DISCONNECTED);
+            bus.open(2, Connection.DISCONNECTED);
+        }
+
+        @Operation
+        public String set(@Param(name = "k") final int key, @Param(name = "s") final int s)
+        {
+            return Long.toString(bus.set(key, STATES[s]));
+        }
+
+        @Operation
+        public String compareAndSet(
+            @Param(name = "k") final int key, @Param(name = "s") final int expected, @Param(name = "s") final int next)
+        {
+            return Boolean.toString(bus.compareAndSet(key, STATES[expected], STATES[next]));
+        }
+
+        @Operation
+        public String get(@Param(name = "k") final int key)
+        {
+            return bus.get(key).name();
+        }
+
+        @Operation
+        public String latestSequence()
+        {
+            return Long.toString(bus.latestSequence());
+        }
+    }
+
+    /** The sequential specification. */
+    public static class Model
+    {
+        private final Connection[] state = {null, Connection.DISCONNECTED, Connection.DISCONNECTED};
+        private long latest = 2;
+
+        public String set(final int key, final int s)
+        {
+            if (state[key] == STATES[s])
+            {
+                return Long.toString(KeyedStateBus.NOT_PUBLISHED);
+            }
+            state[key] = STATES[s];
+            return Long.toString(++latest);
+        }
+
+        public String compareAndSet(final int key, final int expected, final int next)
+        {
+            if (state[key] != STATES[expected])
+            {
+                return "false";
+            }
+            if (STATES[expected] != STATES[next])
+            {
+                state[key] = STATES[next];
+                latest++;
+            }
+            return "true";
+        }
+
+        public String get(final int key)
+        {
+            return state[key].name();
+        }
+
+        public String latestSequence()
+        {
+            return Long.toString(latest);
+        }
+    }
+
+    private static <O extends Options<O, ?>> O shape(final O options)
+    {
+        return options.threads(2).actorsPerThread(3).actorsBefore(0).actorsAfter(0)
+            .minimizeFailedScenario(false).sequentialSpecification(Model.class);
+    }
+
+    @Test
+    void modelChecking()
+    {
+        shape(new ModelCheckingOptions()).iterations(4).invocationsPerIteration(100).check(Keyed.class);
+    }
+
+    @Test
+    void stress()
+    {
+        shape(new StressOptions()).iterations(4).invocationsPerIteration(300).check(Keyed.class);
+    }
+}
