@@ -1,5 +1,6 @@
 package io.statebus;
 
+import io.statebus.consume.AsyncAwait;
 import io.statebus.consume.AwaitJoin;
 import io.statebus.consume.BlockingAwait;
 import io.statebus.consume.ExecutorDelivery;
@@ -20,8 +21,10 @@ import org.agrona.ErrorHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
 import java.util.function.Predicate;
 
@@ -313,25 +316,69 @@ public final class KeyedStateBus<S> implements AutoCloseable
     {
         Objects.requireNonNull(predicate, "predicate must not be null");
         final long deadline = Deadlines.of(timeout);
+        final KeyJoin<S> join = joinAtKey(key);
+        final long entry = join.entry();
+        final S registered = ids.stateOf(KeyTable.stateId(entry));
+        return BlockingAwait.awaitKey(AwaitJoin.of(join.reader()), registered,
+            KeyedTransition.of(key, KeyTable.sequence(entry), registered, registered, 0), predicate, key, deadline);
+    }
+
+    /**
+     * As {@link #await(long, Predicate, Duration)}, without blocking: the future completes on {@code executor}
+     * with the first matching transition of {@code key} after the await registered (before this method returns),
+     * or at once if the key matches then; exceptionally with a {@code TimeoutException}, a
+     * {@link LappedException} (a {@code GAP} await policy) or a {@link StateBusClosedException}.
+     *
+     * @param key       an open key.
+     * @param predicate tested on the key's state when registering, then on each of its later states.
+     * @param timeout   how long to wait at most.
+     * @param executor  runs the checks and completes the future.
+     * @return the future.
+     * @throws IllegalArgumentException if the key is not open when the await registers.
+     */
+    public CompletableFuture<Transition<S>> awaitAsync(
+        final long key, final Predicate<? super S> predicate, final Duration timeout, final Executor executor)
+    {
+        Objects.requireNonNull(predicate, "predicate must not be null");
+        Objects.requireNonNull(executor, "executor must not be null");
+        final long nanos = Deadlines.nanos(timeout);
+        final KeyJoin<S> join = joinAtKey(key);
+        final long entry = join.entry();
+        final S registered = ids.stateOf(KeyTable.stateId(entry));
+        return AsyncAwait.startKey(producer, AwaitJoin.of(join.reader()), registered,
+            KeyedTransition.of(key, KeyTable.sequence(entry), registered, registered, 0), predicate, key, nanos,
+            TimeUnit.NANOSECONDS, executor);
+    }
+
+    /**
+     * Joins an await's reader at a sequence where the key's table entry is its state: the entry read after the
+     * join is no newer than the join (else the key changed after the snapshot and its state there is not in the
+     * table: join again). Every entry is written before its transition's cursor, so an entry no newer than the
+     * join is the key's latest up to it.
+     */
+    private KeyJoin<S> joinAtKey(final long key)
+    {
         while (true)
         {
             final Reader<S> reader = subscriptions.join(awaitPolicy, -1);
-            final long entry = publisher.table().entryOf(key); // after the join's cursor read: see KeyedPublisher
-            if (entry == KeyTable.ABSENT)
+            final long entry = publisher.table().entryOf(key); // after the join's cursor read
+            if (entry == KeyTable.ABSENT || KeyTable.isOpening(entry) && KeyTable.sequence(entry) > reader.joinSequence())
             {
                 reader.close();
                 throw new IllegalArgumentException("key " + key + " is not open: never opened, or retired");
             }
-            final long latest = KeyTable.sequence(entry);
-            if (latest <= reader.joinSequence())
+            if (KeyTable.sequence(entry) <= reader.joinSequence())
             {
-                final S registered = ids.stateOf(KeyTable.stateId(entry));
-                return BlockingAwait.awaitKey(AwaitJoin.of(reader), registered,
-                    KeyedTransition.of(key, latest, registered, registered, 0), predicate, key, deadline);
+                return new KeyJoin<>(reader, entry);
             }
-            reader.close(); // the key changed after the join's snapshot: its state there is not in the table
+            reader.close();
             Thread.onSpinWait();
         }
+    }
+
+    /** An await's reader and its key's entry, the key's state at the reader's join. */
+    private record KeyJoin<S>(Reader<S> reader, long entry)
+    {
     }
 
     /**

@@ -36,6 +36,16 @@ public final class KeyedSubscription<S> implements AutoCloseable
         return subscription.poll(delivery, limit);
     }
 
+    /**
+     * @return the subscription underneath, for adapters that consume a {@link Subscription} (an Agrona agent, with
+     *     {@link KeyedTransitionHandler#adapt}): every transition it delivers is a {@link KeyedTransition}; its
+     *     key filter does not apply there.
+     */
+    public Subscription<S> subscription()
+    {
+        return subscription;
+    }
+
     /** Closes; idempotent, from any thread. A {@code BLOCK} subscription stops holding the producer back. */
     @Override
     public void close()

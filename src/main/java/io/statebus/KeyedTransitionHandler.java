@@ -33,4 +33,21 @@ public interface KeyedTransitionHandler<S>
     default void onStop()
     {
     }
+
+    /**
+     * This handler as a plain {@link TransitionHandler}, for what consumes a {@link Subscription}: an Agrona
+     * {@code SubscriptionAgent} over {@link KeyedSubscription#subscription()}, for example. Allocates once.
+     *
+     * <pre>{@code
+     * new SubscriptionAgent<>("risk", orders.subscription(), KeyedTransitionHandler.adapt(risk), 256)
+     * }</pre>
+     *
+     * @param handler a keyed handler.
+     * @param <S>     the state type.
+     * @return a handler that passes each (keyed) transition on to it.
+     */
+    static <S> TransitionHandler<S> adapt(final KeyedTransitionHandler<S> handler)
+    {
+        return new KeyedDelivery<>(java.util.Objects.requireNonNull(handler, "handler must not be null"), null);
+    }
 }

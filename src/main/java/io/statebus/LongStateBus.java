@@ -148,6 +148,27 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
     }
 
     /**
+     * Joins with a replay: the first transition received is {@code fromSequence}, which must still be in the ring;
+     * as {@link StateBus#subscribe(Policy, long)}, replayed slots are read validated, so a transition a racing
+     * producer overwrote meanwhile shows as a gap notice, never as wrong longs.
+     *
+     * @param policy       what happens when this subscription is a whole ring behind.
+     * @param fromSequence the first sequence to receive, at least 1.
+     * @return a new open subscription, joined at {@code fromSequence - 1} and its {@code from} value.
+     * @throws ReplayUnavailableException if {@code fromSequence} is no longer, or not yet, in the ring.
+     * @throws StateBusClosedException    if the bus is closed.
+     */
+    public LongSubscription subscribe(final Policy policy, final long fromSequence)
+    {
+        if (fromSequence < 1)
+        {
+            throw new IllegalArgumentException("fromSequence must be >= 1 (sequence 0 is the initial value), got " +
+                fromSequence);
+        }
+        return new LongSubscription(new Subscription<>(null, subscriptions.join(policy, fromSequence)));
+    }
+
+    /**
      * Joins and starts a dedicated thread (from the builder's thread factory) that waits with the bus's wait
      * strategy and delivers every transition to {@code handler}, as {@link StateBus#subscribe(Policy,
      * TransitionHandler)} does.

@@ -28,6 +28,15 @@ public final class LongSubscription implements AutoCloseable
     }
 
     /**
+     * @return the subscription underneath, for adapters that consume a {@link Subscription} (an Agrona agent, with
+     *     {@link LongTransitionHandler#adapt}).
+     */
+    public Subscription<Long> subscription()
+    {
+        return subscription;
+    }
+
+    /**
      * Delivers the transitions published since the last poll, at most {@code limit}, to {@code handler} on the
      * calling thread, which becomes this subscription's one consumer. A {@link Policy#GAP} subscription that was
      * lapped gets one {@link LongTransitionHandler#onGap} notice first.

@@ -50,4 +50,20 @@ public interface LongTransitionHandler
     default void onStop()
     {
     }
+
+    /**
+     * This handler as the engine's {@link TransitionHandler}, for what consumes a {@link Subscription}: an Agrona
+     * {@code SubscriptionAgent} over {@link LongSubscription#subscription()}. Allocates once; delivers without boxing.
+     *
+     * <pre>{@code
+     * new SubscriptionAgent<>("quotes", bid.subscribe(Policy.GAP).subscription(), LongTransitionHandler.adapt(h), 256)
+     * }</pre>
+     *
+     * @param handler a long-valued handler.
+     * @return a handler that passes each transition on to it.
+     */
+    static TransitionHandler<Long> adapt(final LongTransitionHandler handler)
+    {
+        return new LongDelivery(java.util.Objects.requireNonNull(handler, "handler must not be null"));
+    }
 }

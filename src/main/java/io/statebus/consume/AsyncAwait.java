@@ -10,6 +10,7 @@ import io.statebus.read.ConsumedBy;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -42,15 +43,58 @@ public final class AsyncAwait
         final TimeUnit unit,
         final Executor executor)
     {
+        return begin(producer, joined, () -> predicate.test(joined.registeredState()), joined.joinTransition,
+            new AwaitMatcher<>(predicate), timeout, unit, executor);
+    }
+
+    /**
+     * A keyed bus's await (see {@link BlockingAwait#awaitKey}), as a future.
+     *
+     * @param producer   the bus's producer.
+     * @param joined     the joined await, at a sequence where {@code key} was in {@code registered}.
+     * @param registered the key's state at the join, tested first.
+     * @param latest     the key's latest transition at the join, the answer if {@code registered} matches.
+     * @param predicate  tested on {@code registered} and each later {@code to} of {@code key}.
+     * @param key        the entity's key.
+     * @param timeout    how long at most.
+     * @param unit       the unit of {@code timeout}.
+     * @param executor   runs the checks and completes the future.
+     * @param <S>        the state type.
+     * @return the future of the first match.
+     */
+    public static <S> CompletableFuture<Transition<S>> startKey(
+        final Producer<S> producer,
+        final AwaitJoin<S> joined,
+        final S registered,
+        final Transition<S> latest,
+        final Predicate<? super S> predicate,
+        final long key,
+        final long timeout,
+        final TimeUnit unit,
+        final Executor executor)
+    {
+        return begin(producer, joined, () -> predicate.test(registered), latest, new AwaitMatcher<>(predicate, key),
+            timeout, unit, executor);
+    }
+
+    private static <S> CompletableFuture<Transition<S>> begin(
+        final Producer<S> producer,
+        final AwaitJoin<S> joined,
+        final BooleanSupplier matchesNow,
+        final Transition<S> now,
+        final AwaitMatcher<S> matcher,
+        final long timeout,
+        final TimeUnit unit,
+        final Executor executor)
+    {
         final ClosingFuture<Transition<S>> future = new ClosingFuture<>(joined.reader);
         try
         {
-            if (predicate.test(joined.registeredState()))
+            if (matchesNow.getAsBoolean())
             {
-                future.complete(joined.joinTransition); // closes the reader (ClosingFuture)
+                future.complete(now); // closes the reader (ClosingFuture)
                 return future;
             }
-            final AwaitMatcher<S> matcher = new AwaitMatcher<>(predicate);
             final TransitionHandler<S> completer = new TransitionHandler<>()
             {
                 @Override
