@@ -8,17 +8,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -48,41 +40,9 @@ class MirrorInAnotherProcessTest
             final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, StateTable.forEnum(Phase.class),
                 publication).busId(BUS_ID).policy(Policy.BLOCK).counters(driver.aeron).build();
 
-            final List<String> command = new ArrayList<>();
-            command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-            for (final String flag : System.getProperty("statebus.test.jvmFlag",
-                "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED").split(" "))
-            {
-                command.add(flag);
-            }
-            command.add("-Xmx256m");
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(MirrorChild.class.getName());
-            command.add(driver.dir);
-            command.add(channel);
-            command.add("40");
-            command.add(Integer.toString(BUS_ID));
-            command.add(Integer.toString(TRANSITIONS));
-            final Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            final Thread reader = new Thread(() ->
-            {
-                try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
-                {
-                    for (String line = in.readLine(); line != null; line = in.readLine())
-                    {
-                        lines.add(line);
-                    }
-                }
-                catch (final Exception ignored)
-                {
-                    // the child ended
-                }
-            }, "child-stdout");
-            reader.setDaemon(true);
-            reader.start();
+            final ChildMirror childMirror = new ChildMirror(driver.dir, channel, 40, BUS_ID, TRANSITIONS);
+            final Process child = childMirror.process;
+            final BlockingQueue<String> lines = childMirror.lines;
             try
             {
                 final AtomicReference<String> ready = new AtomicReference<>();
@@ -125,8 +85,8 @@ class MirrorInAnotherProcessTest
                         return line == null ? 0 : 1;
                     }));
                 producer.join(5_000);
-                assertThat(done.get()).isEqualTo("DONE count=" + TRANSITIONS + " last=" + TRANSITIONS +
-                    " gaps=0 problems=0 state=" + source.get());
+                assertThat(done.get()).isEqualTo("DONE join=0 count=" + TRANSITIONS + " last=" + TRANSITIONS +
+                    " gaps=0 missed=0 problems=0 state=" + source.get());
                 assertThat(published.get()).isEqualTo("SOURCE_PUBLISHED=" + TRANSITIONS);
                 assertThat(bridge.sent()).isEqualTo(TRANSITIONS);
 
@@ -144,17 +104,13 @@ class MirrorInAnotherProcessTest
                     assertThat(stat.value("statebus mirror lost: bus=" + BUS_ID)).isZero();
                     assertThat(stat.value("statebus receiver malformed: ")).isZero();
                 }
-                try (OutputStream in = child.getOutputStream())
-                {
-                    in.write("exit\n".getBytes(StandardCharsets.UTF_8));
-                }
+                childMirror.exit();
                 assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
                 assertThat(child.exitValue()).isZero();
             }
             finally
             {
-                child.destroyForcibly();
-                child.waitFor(10, TimeUnit.SECONDS);
+                childMirror.close();
                 bridge.close();
             }
         }

@@ -5,9 +5,11 @@ enum Phase
 {
     PRE_OPEN, OPEN, HALTED, CLOSED;
 
+    private static final Phase[] VALUES = values(); // values() copies its array: once, not per call
+
     /** A state other than {@code this}, cycling. */
     Phase next()
     {
-        return values()[(ordinal() + 1) % values().length];
+        return VALUES[(ordinal() + 1) % VALUES.length];
     }
 }

@@ -35,10 +35,16 @@ final class TestDriver implements AutoCloseable
 
     static TestDriver start(final String tag)
     {
+        return start(tag, ctx -> ctx);
+    }
+
+    /** A driver whose context {@code adjust} changes further (for example a shorter client liveness timeout). */
+    static TestDriver start(final String tag, final java.util.function.UnaryOperator<MediaDriver.Context> adjust)
+    {
         final String base = new File("/dev/shm").isDirectory() ? "/dev/shm" : System.getProperty("java.io.tmpdir");
         final String dir = base + "/aeron-sb-" + tag + "-" + ProcessHandle.current().pid() + "-" +
             Long.toHexString(ThreadLocalRandom.current().nextLong());
-        final MediaDriver driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
+        final MediaDriver driver = MediaDriver.launchEmbedded(adjust.apply(new MediaDriver.Context()
             .aeronDirectoryName(dir)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
@@ -52,7 +58,7 @@ final class TestDriver implements AutoCloseable
             .publicationConnectionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(500))
             .untetheredWindowLimitTimeoutNs(TimeUnit.MILLISECONDS.toNanos(200))
             .untetheredRestingTimeoutNs(TimeUnit.MILLISECONDS.toNanos(200))
-            .timerIntervalNs(TimeUnit.MILLISECONDS.toNanos(20)));
+            .timerIntervalNs(TimeUnit.MILLISECONDS.toNanos(20))));
         try
         {
             final Aeron aeron = Aeron.connect(client(driver.aeronDirectoryName()));
