@@ -70,6 +70,23 @@ public final class Mirror<S> implements AutoCloseable
     }
 
     /**
+     * As {@link #append}, in one attempt that never waits and reads no clock: for a receiver's duty cycle, which
+     * leaves the message in its transport and offers it again later (Aeron then holds the sender back).
+     *
+     * @param sequence       the source's sequence; after {@link #latestSequence()}.
+     * @param from           the state before.
+     * @param to             the state after.
+     * @param timestampNanos the source's timestamp of the transition.
+     * @return true if appended; false if a {@code BLOCK} subscription of the mirror is a ring behind and nothing
+     *     was appended (when more than a ring was lost, that loss may already be recorded: {@link #latestSequence()}
+     *     tells, and the next attempt appends after it).
+     */
+    public boolean tryAppend(final long sequence, final S from, final S to, final long timestampNanos)
+    {
+        return producer.append(sequence, ids.idOf(from), ids.idOf(to), timestampNanos, PublishResult.NO_WAIT) > 0;
+    }
+
+    /**
      * As {@link #append}, waiting at most {@code timeout}.
      *
      * @param sequence       the source's sequence; after {@link #latestSequence()}.

@@ -229,9 +229,11 @@ final class MirrorKeepsTheSourcesSequencesTest
                 append(mirror, n);
             }
             assertThat(mirror.tryAppend(5, stateAt(4), stateAt(5), 0, Duration.ofMillis(20))).isFalse();
+            assertThat(mirror.tryAppend(5, stateAt(4), stateAt(5), 0)).as("one attempt, no wait").isFalse();
+            assertThat(mirror.latestSequence()).isEqualTo(4);
             // a lost sequence needs a slot too: 6 after 4 claims two
             TestAwait.drain(block, new Recorder<>());
-            assertThat(mirror.tryAppend(7, stateAt(6), stateAt(7), 0, Duration.ofMillis(20))).isTrue();
+            assertThat(mirror.tryAppend(7, stateAt(6), stateAt(7), 0)).isTrue();
             assertThat(mirror.lost()).isEqualTo(2);
         }
     }

@@ -79,7 +79,8 @@ public final class MirrorProducer<S> extends Producer<S>
      * @param fromId    the state id before, the current one when nothing was lost.
      * @param toId      the state id after.
      * @param timestamp the source's timestamp.
-     * @param deadline  a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
+     * @param deadline  a {@code System.nanoTime()} deadline, {@link PublishResult#NO_DEADLINE}, or
+     *                  {@link PublishResult#NO_WAIT} (one attempt, no clock read).
      * @return {@code sequence}, or {@link PublishResult#TIMED_OUT} / {@link PublishResult#INTERRUPTED} with
      *     nothing appended (lost sequences a ring past the latest may have been recorded already).
      * @throws IllegalArgumentException if {@code sequence} is not after the latest, or the chain would break.
@@ -110,7 +111,12 @@ public final class MirrorProducer<S> extends Producer<S>
         if (sequence - latest > ring.capacity())
         {
             // more than a ring lost: wait until every gate has consumed everything, then skip it with one write
-            final long waited = backPressure.awaitCapacity(deadline, this, toId, ring.capacity());
+            if (deadline == PublishResult.NO_WAIT && !ring.hasCapacity(ring.capacity()))
+            {
+                return PublishResult.TIMED_OUT;
+            }
+            final long waited = deadline == PublishResult.NO_WAIT ? 0 :
+                backPressure.awaitCapacity(deadline, this, toId, ring.capacity());
             if (waited != 0)
             {
                 return waited;
@@ -135,6 +141,10 @@ public final class MirrorProducer<S> extends Producer<S>
                 {
                     // a BLOCK subscription is behind: wait below
                 }
+            }
+            if (deadline == PublishResult.NO_WAIT)
+            {
+                return PublishResult.TIMED_OUT; // one attempt, no clock: the caller offers it again later
             }
             final long waited = backPressure.awaitCapacity(deadline, this, toId, slots);
             if (waited != 0)

@@ -16,6 +16,8 @@ public final class PublishResult
     public static final long INTERRUPTED = -4;
     /** The deadline of a call that waits as long as it takes. */
     public static final long NO_DEADLINE = Long.MIN_VALUE;
+    /** The deadline of a call that never waits and reads no clock: it publishes now or answers TIMED_OUT. */
+    public static final long NO_WAIT = Long.MIN_VALUE + 1;
 
     /** Internal to the producers: the rules allow the call to publish. */
     static final long ALLOWED = -5;

@@ -166,16 +166,16 @@ public final class MirroredBus<S> implements AutoCloseable
         Action action = Action.CONTINUE;
         try
         {
-            mirror.append(sequence, from, to, timestamp); // never waits: see AppendWouldWait
-        }
-        catch (final RuntimeException ex)
-        {
-            if (ex == AppendWouldWait.SIGNAL)
+            // one attempt, no clock read: a BLOCK subscription a ring behind leaves the message in the stream
+            if (!mirror.tryAppend(sequence, from, to, timestamp))
             {
                 receivedCount--; // it will be offered again (a loss of more than a ring may be recorded already)
                 action = Action.ABORT;
             }
-            else if (ex instanceof IllegalArgumentException)
+        }
+        catch (final RuntimeException ex)
+        {
+            if (ex instanceof IllegalArgumentException)
             {
                 // the only one left: from is not the current state (the sequence was checked above), chain broken;
                 // dropped, so the next message reports this sequence as lost
@@ -211,9 +211,7 @@ public final class MirroredBus<S> implements AutoCloseable
     {
         final Mirror<S> old = mirror;
         final long oldSession = session;
-        // the receiver never waits inside an append: it leaves the message in the stream (see AppendWouldWait)
-        final Mirror<S> started = configure.apply(states.builder(to)).producerIdleStrategy(new AppendWouldWait())
-            .buildMirror(sequence, from, timestamp);
+        final Mirror<S> started = configure.apply(states.builder(to)).buildMirror(sequence, from, timestamp);
         if (old != null)
         {
             retire(oldSession);
