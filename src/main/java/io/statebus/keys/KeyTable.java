@@ -161,11 +161,7 @@ public final class KeyTable
      */
     public int add(final long key, final long entry)
     {
-        if (size == maxKeys)
-        {
-            throw new IllegalStateException("key table full: " + maxKeys + " keys are live; retire keys that " +
-                "reached a final state, or build with a larger maxKeys");
-        }
+        checkRoom();
         int i = Hashing.hash(key, mask);
         while (entries[i] != ABSENT)
         {
@@ -223,11 +219,15 @@ public final class KeyTable
     }
 
     /**
-     * @return whether {@code maxKeys} keys are live: {@link #add} would refuse.
+     * @throws IllegalStateException if {@code maxKeys} keys are live: {@link #add} would refuse.
      */
-    public boolean isFull()
+    public void checkRoom()
     {
-        return size == maxKeys;
+        if (size == maxKeys)
+        {
+            throw new IllegalStateException("key table full: " + maxKeys + " keys are live; retire keys that " +
+                "reached a final state, or build with a larger maxKeys");
+        }
     }
 
     /**

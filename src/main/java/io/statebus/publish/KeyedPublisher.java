@@ -157,10 +157,7 @@ public final class KeyedPublisher<S> implements HeldOperation
             throw new IllegalArgumentException("key " + key + " is open already, in state " +
                 ids.stateOf(KeyTable.stateId(table.entryAt(table.slotOf(key)))));
         }
-        if (table.isFull())
-        {
-            table.add(key, 0); // refuses with the table's error, before anything is claimed
-        }
+        table.checkRoom(); // before anything is claimed
         final long sequence = producer.claimHeld(deadline, stateId);
         if (sequence > 0)
         {

@@ -281,11 +281,7 @@ public final class SingleProducer<S> extends Producer<S>
         shutFastPath(); // after the array: see openFastPath
     }
 
-    /**
-     * Moves the gate back, then makes the owner ask every gate for a ring's worth of claims. A publish the owner
-     * began on its fast path before it saw the gate shut may still claim past the moved gate; the replay reads
-     * validate every slot, so such a publish shows as a gap, never as a wrong transition.
-     */
+    /** Shuts the gate for good, then the way in: the owner's next publish takes the full path and fails there. */
     @Override
     public void close()
     {
