@@ -1,25 +1,16 @@
 package io.statebus;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
-import io.statebus.consume.HandlerThreadFactory;
 import io.statebus.consume.HandlerThreadWaitStrategy;
-import io.statebus.consume.LoggedErrors;
-import io.statebus.publish.MultiProducer;
 import io.statebus.publish.Producer;
-import io.statebus.publish.SingleProducer;
-import io.statebus.publish.TransitionRules;
 import io.statebus.read.Subscriptions;
-import io.statebus.ring.NoClock;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -33,18 +24,8 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class LongStateBusBuilder
 {
-    private static final int MAX_CAPACITY = 1 << 30;
-
     private final long initial;
-    private int capacity = 1024;
-    private ProducerMode mode = ProducerMode.MULTI;
-    private WaitStrategy waitStrategy = new BlockingWaitStrategy();
-    private IdleStrategy producerIdle;
-    private NanoClock clock = NoClock.INSTANCE;
-    private boolean publishUnchanged;
-    private ThreadFactory handlerThreadFactory = new HandlerThreadFactory();
-    private Policy awaitPolicy = Policy.BLOCK;
-    private ErrorHandler errorHandler = LoggedErrors.INSTANCE;
+    private final BusSettings settings = new BusSettings();
 
     LongStateBusBuilder(final long initial)
     {
@@ -57,12 +38,7 @@ public final class LongStateBusBuilder
      */
     public LongStateBusBuilder capacity(final int capacity)
     {
-        if (capacity < 2 || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1)
-        {
-            throw new IllegalArgumentException("capacity must be a power of two from 2 to " + MAX_CAPACITY +
-                ", got " + capacity);
-        }
-        this.capacity = capacity;
+        settings.capacity(capacity);
         return this;
     }
 
@@ -73,7 +49,7 @@ public final class LongStateBusBuilder
      */
     public LongStateBusBuilder producerMode(final ProducerMode mode)
     {
-        this.mode = Objects.requireNonNull(mode, "producerMode must not be null");
+        settings.producerMode(mode);
         return this;
     }
 
@@ -83,7 +59,7 @@ public final class LongStateBusBuilder
      */
     public LongStateBusBuilder waitStrategy(final WaitStrategy waitStrategy)
     {
-        this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy must not be null");
+        settings.waitStrategy(waitStrategy);
         return this;
     }
 
@@ -93,7 +69,7 @@ public final class LongStateBusBuilder
      */
     public LongStateBusBuilder producerIdleStrategy(final IdleStrategy idleStrategy)
     {
-        this.producerIdle = Objects.requireNonNull(idleStrategy, "idleStrategy must not be null");
+        settings.producerIdleStrategy(idleStrategy);
         return this;
     }
 
@@ -103,7 +79,7 @@ public final class LongStateBusBuilder
      */
     public LongStateBusBuilder clock(final NanoClock clock)
     {
-        this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        settings.clock(clock);
         return this;
     }
 
@@ -113,7 +89,7 @@ public final class LongStateBusBuilder
      */
     public LongStateBusBuilder publishUnchanged(final boolean publishUnchanged)
     {
-        this.publishUnchanged = publishUnchanged;
+        settings.publishUnchanged = publishUnchanged;
         return this;
     }
 
@@ -123,7 +99,7 @@ public final class LongStateBusBuilder
      */
     public LongStateBusBuilder handlerThreadFactory(final ThreadFactory threadFactory)
     {
-        this.handlerThreadFactory = Objects.requireNonNull(threadFactory, "threadFactory must not be null");
+        settings.handlerThreadFactory(threadFactory);
         return this;
     }
 
@@ -133,7 +109,7 @@ public final class LongStateBusBuilder
      */
     public LongStateBusBuilder awaitPolicy(final Policy policy)
     {
-        this.awaitPolicy = Objects.requireNonNull(policy, "awaitPolicy must not be null");
+        settings.awaitPolicy(policy);
         return this;
     }
 
@@ -143,7 +119,7 @@ public final class LongStateBusBuilder
      */
     public LongStateBusBuilder errorHandler(final ErrorHandler errorHandler)
     {
-        this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler must not be null");
+        settings.errorHandler(errorHandler);
         return this;
     }
 
@@ -155,29 +131,14 @@ public final class LongStateBusBuilder
      */
     public LongStateBus build()
     {
-        final boolean stamped = clock != NoClock.INSTANCE;
-        checkHeap(stamped);
-        final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(waitStrategy);
-        final TransitionRing ring = TransitionRing.forValues(capacity, initial, stamped, waits.forRing());
+        final boolean stamped = settings.stamped();
+        settings.checkHeap(stamped ? 32L : 24L); // the word, two longs, and a timestamp if stamped
+        final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(settings.waitStrategy);
+        final TransitionRing ring = TransitionRing.forValues(settings.capacity, initial, stamped, waits.forRing());
         // a value bus's words carry no state id: one placeholder state, id 0; the values travel beside the word
         final StateIds<Long> ids = StateIds.forStates(List.of(0L));
-        final TransitionRules rules = new TransitionRules(ids, null, publishUnchanged);
-        // one idle strategy per bus: it has state, and two buses built by one builder may wait at once
-        final IdleStrategy idle = producerIdle != null ? producerIdle : new BackoffIdleStrategy(64, 16, 1, 50_000);
-        final Producer<Long> producer = mode == ProducerMode.MULTI ?
-            new MultiProducer<>(ring, ids, rules, clock, idle) : new SingleProducer<>(ring, ids, rules, clock, idle);
+        final Producer<Long> producer = settings.producer(ring, ids);
         return new LongStateBus(ring, producer, new Subscriptions<>(ring, ids, producer), waits,
-            handlerThreadFactory, awaitPolicy, mode, errorHandler);
-    }
-
-    private void checkHeap(final boolean stamped)
-    {
-        final long bytes = (stamped ? 32L : 24L) * capacity; // the word, two longs, and a timestamp if stamped
-        final long maxHeap = Runtime.getRuntime().maxMemory();
-        if (bytes > maxHeap / 2)
-        {
-            throw new IllegalArgumentException("capacity " + capacity + " needs about " + (bytes >> 20) +
-                " MiB for its slots, more than half of this JVM's maximum heap (" + (maxHeap >> 20) + " MiB)");
-        }
+            settings.handlerThreadFactory, settings.awaitPolicy, settings.mode, settings.errorHandler);
     }
 }

@@ -118,6 +118,23 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
     }
 
     /**
+     * A builder of a bus whose state is any value ({@link ValueStateBus}), compared with {@link Object#equals}.
+     *
+     * <pre>{@code
+     * ValueStateBus<BigDecimal> price = StateBus.valueBuilder(BigDecimal.ZERO).build();
+     * ValueStateBus<Config> config = StateBus.<Config>valueBuilder(null).nullable(true).build();
+     * }</pre>
+     *
+     * @param initial the initial value (null only with {@link ValueStateBusBuilder#nullable(boolean)}).
+     * @param <T>     the type of the values.
+     * @return a new builder.
+     */
+    public static <T> ValueStateBusBuilder<T> valueBuilder(final T initial)
+    {
+        return new ValueStateBusBuilder<>(initial);
+    }
+
+    /**
      * The current state: the {@code to} of the latest published transition. Wait-free: two loads, no loop.
      *
      * @return the current state.

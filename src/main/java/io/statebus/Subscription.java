@@ -205,7 +205,8 @@ public final class Subscription<S> implements AutoCloseable
     }
 
     /**
-     * @return the bus this subscription belongs to.
+     * @return the bus this subscription belongs to; null on a {@link ValueStateBus}, {@link LongStateBus} or
+     *     {@link KeyedStateBus}, which hand out their own subscriptions or this one without a {@code StateBus}.
      */
     public StateBus<S> bus()
     {

@@ -47,8 +47,8 @@ public interface Transition<S>
      * An immutable transition, for tests and for keeping a copy.
      *
      * @param sequence       the sequence.
-     * @param from           the state before.
-     * @param to             the state after.
+     * @param from           the state before (null only as a nullable {@link ValueStateBus}'s value).
+     * @param to             the state after (likewise).
      * @param timestampNanos the time.
      * @param <S>            the state type.
      * @return an immutable transition with these values.

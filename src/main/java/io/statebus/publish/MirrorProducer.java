@@ -59,6 +59,12 @@ public final class MirrorProducer<S> extends Producer<S>
     }
 
     @Override
+    public long publishReference(final boolean compare, final Object expected, final Object next, final long deadline)
+    {
+        return publishValue(compare, 0, 0, deadline); // refused, as every local change of a mirror is
+    }
+
+    @Override
     public long publish(final int expectedId, final int toId, final long deadline)
     {
         throw new IllegalStateException("this bus mirrors another bus: its state changes only through its " +

@@ -6,6 +6,8 @@ import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
+import java.util.Objects;
+
 /**
  * Any thread may publish: producers are serialised by a {@link ProducerLock} on the ring's single-producer
  * sequencer, which makes {@code compareAndSet} linearizable and the ring's order the order in which the state
@@ -76,6 +78,30 @@ public final class MultiProducer<S> extends Producer<S>
         try
         {
             result = publishValueHeld(compare, expected, next, deadline);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        return told(result);
+    }
+
+    @Override
+    public long publishReference(final boolean compare, final Object expected, final Object next, final long deadline)
+    {
+        if (compare && !Objects.equals(LatestTransition.reference(ring), expected) && !isClosed())
+        {
+            return PublishResult.CAS_FAILED; // as in publish: linearized at that read, without the lock
+        }
+        final long locked = lock(deadline);
+        if (locked != 0)
+        {
+            return locked;
+        }
+        final long result;
+        try
+        {
+            result = publishReferenceHeld(compare, expected, next, deadline);
         }
         finally
         {

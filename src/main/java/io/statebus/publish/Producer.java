@@ -84,6 +84,19 @@ public abstract class Producer<S>
     public abstract long runHeld(HeldOperation operation, int op, long key, int a, int b, long deadline);
 
     /**
+     * A reference value bus: publishes {@code from -> next} (the slot's references) unless unchanged or a failed
+     * compare, both decided by {@link Object#equals}.
+     *
+     * @param compare  whether this is a compare-and-set.
+     * @param expected the value a compare-and-set expects (ignored otherwise).
+     * @param next     the new value.
+     * @param deadline a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
+     * @return the published sequence, or a {@link PublishResult} code.
+     * @throws StateBusClosedException if the bus is closed, also while waiting; nothing published.
+     */
+    public abstract long publishReference(boolean compare, Object expected, Object next, long deadline);
+
+    /**
      * Moves a replaying {@code BLOCK} subscription's gate back to {@code to}. The producer honours it from its next
      * claim on: for a ring's worth of claims it asks every gate rather than the sequencer's cache (see
      * {@link BackPressure}). A publish already past that check when the gate moves (at most one: producers are
@@ -163,6 +176,28 @@ public abstract class Producer<S>
         if (sequence > 0)
         {
             ring.publishWithLongs(sequence, 0, 0, from, next, claimedAt);
+        }
+        return sequence;
+    }
+
+    /** {@link #publishHeld} for a reference value bus: the caller holds the right to publish. */
+    final long publishReferenceHeld(final boolean compare, final Object expected, final Object next, final long deadline)
+    {
+        if (closed)
+        {
+            throw closedFor(VALUE);
+        }
+        // as in publishValueHeld: the latest transition is the holder's own or its lock predecessor's
+        final Object from = LatestTransition.reference(ring);
+        final long verdict = rules.referenceVerdict(from, compare, expected, next); // user code: before the claim
+        if (verdict != PublishResult.ALLOWED)
+        {
+            return verdict;
+        }
+        final long sequence = claimHeld(deadline, VALUE);
+        if (sequence > 0)
+        {
+            ring.publishWithReferences(sequence, from, next, claimedAt);
         }
         return sequence;
     }

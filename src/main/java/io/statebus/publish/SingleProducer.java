@@ -344,6 +344,28 @@ public final class SingleProducer<S> extends Producer<S>
         return told(operation.run(op, key, a, b, deadline));
     }
 
+    /** A reference value bus: the owner rule of {@link #publishValue}, without a fast path. */
+    @Override
+    public long publishReference(final boolean compare, final Object expected, final Object next, final long deadline)
+    {
+        final Thread current = Thread.currentThread();
+        if (owner != current) // plain: the owner sees its own write; any other thread goes on to the CAS
+        {
+            final Thread existing = owner;
+            if (existing == null && !isClosed())
+            {
+                // read as get() reads it: a call that would change nothing does not own the bus
+                final long verdict = rules.referenceVerdict(LatestTransition.reference(ring), compare, expected, next);
+                if (verdict != PublishResult.ALLOWED)
+                {
+                    return verdict;
+                }
+            }
+            own(current, existing);
+        }
+        return told(publishReferenceHeld(compare, expected, next, deadline));
+    }
+
     private void own(final Thread current, final Thread existing)
     {
         if (existing == null && OWNER.compareAndSet(this, null, current))

@@ -3,6 +3,8 @@ package io.statebus.publish;
 import io.statebus.ForbiddenTransitionException;
 import io.statebus.ring.StateIds;
 
+import java.util.Objects;
+
 /**
  * Whether a call may publish: the compare of {@code compareAndSet}, the unchanged no-op, and the optional table
  * of allowed transitions. Immutable.
@@ -66,6 +68,25 @@ public final class TransitionRules
             return PublishResult.CAS_FAILED;
         }
         return from == next && !publishUnchanged ? PublishResult.NOT_PUBLISHED : PublishResult.ALLOWED;
+    }
+
+    /**
+     * The rules of a reference value bus: as {@link #valueVerdict}, with {@link Objects#equals} for both
+     * comparisons (user code: called before anything is claimed, so one that throws leaves nothing changed).
+     *
+     * @param from     the current value.
+     * @param compare  whether this is a compare-and-set.
+     * @param expected the value a compare-and-set expects.
+     * @param next     the value asked for.
+     * @return {@link PublishResult#ALLOWED}, {@link PublishResult#CAS_FAILED} or {@link PublishResult#NOT_PUBLISHED}.
+     */
+    long referenceVerdict(final Object from, final boolean compare, final Object expected, final Object next)
+    {
+        if (compare && !Objects.equals(from, expected))
+        {
+            return PublishResult.CAS_FAILED;
+        }
+        return !publishUnchanged && Objects.equals(from, next) ? PublishResult.NOT_PUBLISHED : PublishResult.ALLOWED;
     }
 
     /** The table of allowed transitions by {@code from * states + to} (shared, never written), or null. */

@@ -10,15 +10,19 @@ final class GapView<S> implements Gap<S>, LongGap
     private final StateIds<S> ids;
     /** Whether the bus's states are longs beside the word (a value bus), not ids. */
     private final boolean valued;
+    /** Whether the bus's states are references beside the word (a reference value bus). */
+    private final boolean referenced;
     long firstMissed;
     long lastMissed;
     int resumeStateId;
     long resumeValue;
+    Object resumeReference;
 
-    GapView(final StateIds<S> ids, final boolean valued)
+    GapView(final StateIds<S> ids, final boolean valued, final boolean referenced)
     {
         this.ids = ids;
         this.valued = valued;
+        this.referenced = referenced;
     }
 
     @Override
@@ -43,6 +47,10 @@ final class GapView<S> implements Gap<S>, LongGap
     @SuppressWarnings("unchecked")
     public S resumeState()
     {
+        if (referenced)
+        {
+            return (S)resumeReference; // a reference bus's states are values of type S
+        }
         return valued ? (S)Long.valueOf(resumeValue) : ids.stateOf(resumeStateId); // a value bus's S is Long
     }
 

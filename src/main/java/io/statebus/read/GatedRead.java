@@ -59,9 +59,16 @@ final class GatedRead
                 }
                 if (SlotWord.isOf(first, next))
                 {
-                    if (ring.hasValues())
+                    if (ring.hasValues() || ring.hasReferences())
                     {
-                        view.fromValue = ring.fromValueAt(next); // after the word, re-read below, as in the loop
+                        if (ring.hasValues())
+                        {
+                            view.fromValue = ring.fromValueAt(next); // after the word, re-read below, as in the loop
+                        }
+                        else
+                        {
+                            view.fromReference = ring.fromReferenceAt(next);
+                        }
                         if (!ring.isStill(next, first))
                         {
                             return 0; // closed by another thread, and lapped since: nothing more to deliver
@@ -71,8 +78,9 @@ final class GatedRead
                 }
             }
             // for life: the loop splits in two, one for a slot that is its word alone (no timestamps, no values)
-            final boolean multiWord = ring.isStamped() || ring.hasValues();
             final boolean valued = ring.hasValues();
+            final boolean referenced = ring.hasReferences();
+            final boolean multiWord = ring.isStamped() || valued || referenced;
             for (; s <= end; s++)
             {
                 final long word = ring.wordAt(s); // plain: the gate keeps the producer off it while this reader is open
@@ -94,6 +102,11 @@ final class GatedRead
                     {
                         view.fromValue = ring.fromValueAt(s); // kept only if the word re-read below is unchanged
                         view.toValue = ring.toValueAt(s);
+                    }
+                    else if (referenced)
+                    {
+                        view.fromReference = ring.fromReferenceAt(s); // as the longs: kept only if isStill below
+                        view.toReference = ring.toReferenceAt(s);
                     }
                     if (!ring.isStill(s, word))
                     {

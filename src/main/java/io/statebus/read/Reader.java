@@ -57,6 +57,8 @@ public final class Reader<S>
     final int joinStateId;
     /** A value bus's state at the join snapshot (unused otherwise). */
     final long joinValue;
+    /** A reference bus's state at the join snapshot (unused otherwise). */
+    final Object joinReference;
     /** Sequences up to here (a replay) are read validated even under BLOCK. */
     final long validateUpTo;
     private final Subscriptions<S> registry;
@@ -87,6 +89,7 @@ public final class Reader<S>
         final long joinSequence,
         final int joinStateId,
         final long joinValue,
+        final Object joinReference,
         final long validateUpTo,
         final Sequence[] upstream)
     {
@@ -98,6 +101,7 @@ public final class Reader<S>
         this.joinSequence = joinSequence;
         this.joinStateId = joinStateId;
         this.joinValue = joinValue;
+        this.joinReference = joinReference;
         this.validateUpTo = validateUpTo;
         this.upstream = upstream;
         this.barrier = ring.sequencer().newBarrier(upstream);
@@ -201,7 +205,8 @@ public final class Reader<S>
             return existing;
         }
         return view = ring.valuesAreStates() ? new ValueTransitionView<>(ids) :
-            ring.isKeyed() ? new KeyedTransitionView<>(ids) : new TransitionView<>(ids);
+            ring.isKeyed() ? new KeyedTransitionView<>(ids) :
+            ring.hasReferences() ? new ReferenceTransitionView<>(ids) : new TransitionView<>(ids);
     }
 
     /**
@@ -212,9 +217,10 @@ public final class Reader<S>
     {
         if (gapView == null)
         {
-            gapView = new GapView<>(ids, ring.valuesAreStates());
+            gapView = new GapView<>(ids, ring.valuesAreStates(), ring.hasReferences());
         }
         gapView.resumeValue = view().fromValue;
+        gapView.resumeReference = view().fromReference;
         gapView.firstMissed = pendingGapFirst;
         gapView.lastMissed = resumeAt - 1;
         gapView.resumeStateId = resumeStateId;
@@ -399,6 +405,10 @@ public final class Reader<S>
     @SuppressWarnings("unchecked")
     public S joinState()
     {
+        if (ring.hasReferences())
+        {
+            return (S)joinReference; // a reference bus's states are the values its producer was given, of type S
+        }
         return ring.valuesAreStates() ? (S)Long.valueOf(joinValue) : ids.stateOf(joinStateId); // a value bus's S is Long
     }
 

@@ -94,10 +94,14 @@ public final class Subscriptions<S>
         // after the gating CAS (a full fence): the snapshot is at or after the gate's value
         final long snapshot = LatestTransition.snapshot(ring);
         final long[] values = ring.valuesAreStates() ? valueSnapshot() : null;
-        final long latest = values != null ? values[0] : SlotWord.sequence(snapshot, ring.cursor());
+        final Object[] references = ring.hasReferences() ? new Object[2] : null;
+        final long latest = values != null ? values[0] :
+            references != null ? LatestTransition.referenceSnapshot(ring, references) :
+            SlotWord.sequence(snapshot, ring.cursor());
         long joinSequence = latest;
         int joinStateId = SlotWord.toId(snapshot);
         long joinValue = values != null ? values[2] : 0;
+        Object joinReference = references != null ? references[1] : null;
         final long from = fromSequence == REPLAY_LATEST ? (latest >= 1 ? latest : -1) : fromSequence;
         if (from > latest + 1 || (from >= 0 && from < oldestOffered(latest)))
         {
@@ -112,6 +116,7 @@ public final class Subscriptions<S>
             // the replay's first slot, checked after the gate moved back: whole and not yet lapped
             final long first = ring.wordRacing(from);
             final long firstFromValue = ring.valuesAreStates() ? ring.fromValueAt(from) : 0;
+            final Object firstFromReference = ring.hasReferences() ? ring.fromReferenceAt(from) : null;
             final long head = ring.cursor();
             // the value is read after the word and kept only if the word is unchanged after it (see SlotValues)
             if (!SlotWord.isOf(first, from) || from < oldestOffered(head) || !ring.isStill(from, first))
@@ -121,10 +126,11 @@ public final class Subscriptions<S>
             joinSequence = from - 1;
             joinStateId = SlotWord.fromId(first);
             joinValue = firstFromValue;
+            joinReference = firstFromReference;
         }
         gate.set(joinSequence);
         final Reader<S> reader = new Reader<>(
-            this, policy, gate, joinSequence, joinStateId, joinValue, latest, upstream);
+            this, policy, gate, joinSequence, joinStateId, joinValue, joinReference, latest, upstream);
         open.add(reader);
         return reader;
     }

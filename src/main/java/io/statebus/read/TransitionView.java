@@ -7,8 +7,8 @@ import io.statebus.ring.StateIds;
 /**
  * The reusable transition a reader hands to its handler, owned by the reader's consuming thread. Always a copy of
  * a slot made before the reader proved the slot was still its own (gated read) or whole (validated read), so a
- * handler never sees a slot that changed while it ran. Not final only for {@link ValueTransitionView}, which reads
- * a value bus's longs instead of state ids.
+ * handler never sees a slot that changed while it ran. Not final only for the views whose states are not ids:
+ * {@link ValueTransitionView} (longs), {@link ReferenceTransitionView} (references), {@link KeyedTransitionView}.
  */
 class TransitionView<S> implements Transition<S>, SlotValuesView
 {
@@ -21,6 +21,9 @@ class TransitionView<S> implements Transition<S>, SlotValuesView
     /** A value bus's longs (see {@link ValueTransitionView}); unused otherwise. */
     long fromValue;
     long toValue;
+    /** A reference bus's values (see {@link ReferenceTransitionView}); unused otherwise. */
+    Object fromReference;
+    Object toReference;
 
     TransitionView(final StateIds<S> ids)
     {

@@ -40,7 +40,8 @@ final class ValidatedRead
         final int capacity = ring.capacity();
         final long stop = reader.policy == Policy.BLOCK ? reader.validateUpTo : Long.MAX_VALUE;
         final boolean conflate = reader.policy == Policy.CONFLATE;
-        final boolean valued = ring.hasValues(); // for life: the JIT splits the loop on it
+        final boolean valued = ring.hasValues(); // for life: the JIT splits the loop on these
+        final boolean referenced = ring.hasReferences();
         long end = Math.min(Math.min(firstAvailable, next + limit - 1), stop);
         long s = next;
         int count = 0;
@@ -53,10 +54,17 @@ final class ValidatedRead
                 final long timestamp = ring.timestampAt(s);
                 long fromValue = 0;
                 long toValue = 0;
+                Object fromReference = null;
+                Object toReference = null;
                 if (valued)
                 {
                     fromValue = ring.fromValueAt(s); // after the word: isStill re-reads it after these
                     toValue = ring.toValueAt(s);
+                }
+                else if (referenced)
+                {
+                    fromReference = ring.fromReferenceAt(s); // as the longs
+                    toReference = ring.toReferenceAt(s);
                 }
                 if (!SlotWord.isOf(word, s) || !ring.isStill(s, word))
                 {
@@ -88,6 +96,11 @@ final class ValidatedRead
                 {
                     view.fromValue = fromValue; // before a gap notice, which resumes from this from
                     view.toValue = toValue;
+                }
+                else if (referenced)
+                {
+                    view.fromReference = fromReference;
+                    view.toReference = toReference;
                 }
                 if (reader.pendingGapFirst >= 0)
                 {

@@ -97,4 +97,48 @@ public final class LatestTransition
             }
         }
     }
+
+    /**
+     * A reference value bus's current value, lock-free and linearizable, as {@link #value} reads a long.
+     *
+     * @param ring the ring.
+     * @return the current value.
+     */
+    public static Object reference(final TransitionRing ring)
+    {
+        while (true)
+        {
+            final long cursor = ring.cursor(); // acquire, as in value
+            final long word = ring.wordAcquire(cursor);
+            final Object value = ring.toReferenceAt(cursor);
+            if (SlotWord.isOf(word, cursor) && ring.isStill(cursor, word))
+            {
+                return value;
+            }
+        }
+    }
+
+    /**
+     * The latest published transition of a reference value bus at one instant, as {@link #reference} reads it.
+     *
+     * @param ring the ring.
+     * @param into receives {@code [from, to]}.
+     * @return its sequence.
+     */
+    public static long referenceSnapshot(final TransitionRing ring, final Object[] into)
+    {
+        while (true)
+        {
+            final long cursor = ring.cursor(); // acquire, as in value
+            final long word = ring.wordAcquire(cursor);
+            final Object from = ring.fromReferenceAt(cursor);
+            final Object to = ring.toReferenceAt(cursor);
+            if (SlotWord.isOf(word, cursor) && ring.isStill(cursor, word))
+            {
+                into[0] = from;
+                into[1] = to;
+                return cursor;
+            }
+        }
+    }
 }

@@ -33,6 +33,8 @@ public final class TransitionRing
     private final long[] times;
     /** A value bus's {@code (from, to)} longs, two per slot ({@link SlotValues}), or null for states by id. */
     private final long[] values;
+    /** A reference bus's {@code (from, to)} references, two per slot ({@link SlotReferences}), or null. */
+    private final Object[] references;
     /** Whether the longs beside the word are keys (a keyed bus) rather than the states (a value bus). */
     private final boolean keyed;
     /** Whether a slot has more than its word, so a racing copy must re-read the word ({@link #isStill}). */
@@ -50,7 +52,7 @@ public final class TransitionRing
      */
     public TransitionRing(final int capacity, final int initialId, final boolean stamped, final WaitStrategy waits)
     {
-        this(capacity, 0, initialId, initialId, 0, stamped, waits, false, 0, false);
+        this(capacity, 0, initialId, initialId, 0, stamped, waits, false, 0, false, null, false);
     }
 
     /**
@@ -66,7 +68,23 @@ public final class TransitionRing
     public static TransitionRing forValues(
         final int capacity, final long initial, final boolean stamped, final WaitStrategy waits)
     {
-        return new TransitionRing(capacity, 0, 0, 0, 0, stamped, waits, true, initial, false);
+        return new TransitionRing(capacity, 0, 0, 0, 0, stamped, waits, true, initial, false, null, false);
+    }
+
+    /**
+     * A ring whose transitions carry references beside the word (a reference value bus): every slot's word holds
+     * the tag only, and sequence 0 publishes {@code initial -> initial}.
+     *
+     * @param capacity slots, a power of two.
+     * @param initial  the initial value, null if the bus allows it.
+     * @param stamped  whether transitions carry timestamps.
+     * @param waits    how handler threads wait for the cursor.
+     * @return the ring, sequence 0 published.
+     */
+    public static TransitionRing forReferences(
+        final int capacity, final Object initial, final boolean stamped, final WaitStrategy waits)
+    {
+        return new TransitionRing(capacity, 0, 0, 0, 0, stamped, waits, false, 0, false, initial, true);
     }
 
     /**
@@ -83,7 +101,7 @@ public final class TransitionRing
     public static TransitionRing forKeys(
         final int capacity, final int initialId, final boolean stamped, final WaitStrategy waits)
     {
-        return new TransitionRing(capacity, 0, initialId, initialId, 0, stamped, waits, true, 0, true);
+        return new TransitionRing(capacity, 0, initialId, initialId, 0, stamped, waits, true, 0, true, null, false);
     }
 
     /**
@@ -107,7 +125,7 @@ public final class TransitionRing
         final boolean stamped,
         final WaitStrategy waits)
     {
-        this(capacity, start, fromId, toId, timestamp, stamped, waits, false, 0, false);
+        this(capacity, start, fromId, toId, timestamp, stamped, waits, false, 0, false, null, false);
     }
 
     private TransitionRing(
@@ -120,13 +138,16 @@ public final class TransitionRing
         final WaitStrategy waits,
         final boolean valued,
         final long initialValue,
-        final boolean keyed)
+        final boolean keyed,
+        final Object initialReference,
+        final boolean referenced)
     {
         this.keyed = keyed;
+        this.references = referenced ? new Object[SlotReferences.WIDTH * capacity] : null;
         this.slots = new long[capacity];
         this.times = stamped ? new long[capacity] : null;
         this.values = valued ? new long[SlotValues.WIDTH * capacity] : null;
-        this.multiWord = stamped || valued;
+        this.multiWord = stamped || valued || referenced;
         this.mask = capacity - 1;
         this.sequencer = new SingleProducerSequencer(capacity, waits);
         for (int i = 0; i < capacity; i++)
@@ -149,6 +170,10 @@ public final class TransitionRing
             else if (valued)
             {
                 publishWithLongs(first, 0, 0, initialValue, initialValue, timestamp);
+            }
+            else if (referenced)
+            {
+                publishWithReferences(first, initialReference, initialReference, timestamp);
             }
             else
             {
@@ -199,6 +224,14 @@ public final class TransitionRing
     public boolean hasValues()
     {
         return values != null;
+    }
+
+    /**
+     * @return whether transitions carry references beside the word (a reference value bus).
+     */
+    public boolean hasReferences()
+    {
+        return references != null;
     }
 
     // ---- producer side: only the holder of the right to publish calls these ----
@@ -355,6 +388,32 @@ public final class TransitionRing
         sequencer.publish(sequence);
     }
 
+    /**
+     * Writes a claimed slot of a reference value bus and publishes it: the word (tag only), then the references
+     * and the timestamp, as {@link #publishWithLongs} writes longs.
+     *
+     * @param sequence  the claimed sequence.
+     * @param from      the value before.
+     * @param to        the value after.
+     * @param timestamp the clock's reading (ignored without timestamps).
+     */
+    public void publishWithReferences(final long sequence, final Object from, final Object to, final long timestamp)
+    {
+        final int index = (int)sequence & mask;
+        // release, as in publishWithLongs: the previous lap's reads of this slot come before it
+        SLOT.setRelease(slots, index, SlotWord.pack(sequence, 0, 0));
+        // the word moves to this lap before either reference changes: a copy holding a new one fails isStill
+        VarHandle.storeStoreFence();
+        SlotReferences.write(references, index, from, to);
+        final long[] times = this.times;
+        if (times != null)
+        {
+            times[index] = timestamp; // after the same fence as the references
+        }
+        // release store of the cursor: a reader that acquires it sees the word and references written above
+        sequencer.publish(sequence);
+    }
+
     // ---- reader side: any thread ----
 
     /**
@@ -422,6 +481,24 @@ public final class TransitionRing
     public long toValueAt(final long sequence)
     {
         return SlotValues.to(values, (int)sequence & mask);
+    }
+
+    /**
+     * @param sequence a published sequence.
+     * @return its {@code from} reference (a reference bus); valid only if {@link #isStill} confirms the word after.
+     */
+    public Object fromReferenceAt(final long sequence)
+    {
+        return SlotReferences.from(references, (int)sequence & mask);
+    }
+
+    /**
+     * @param sequence a published sequence.
+     * @return its {@code to} reference (a reference bus); valid only if {@link #isStill} confirms the word after.
+     */
+    public Object toReferenceAt(final long sequence)
+    {
+        return SlotReferences.to(references, (int)sequence & mask);
     }
 
     /**

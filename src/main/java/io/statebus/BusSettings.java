@@ -1,0 +1,115 @@
+package io.statebus;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import io.statebus.consume.HandlerThreadFactory;
+import io.statebus.consume.LoggedErrors;
+import io.statebus.publish.MultiProducer;
+import io.statebus.publish.Producer;
+import io.statebus.publish.SingleProducer;
+import io.statebus.publish.TransitionRules;
+import io.statebus.ring.NoClock;
+import io.statebus.ring.StateIds;
+import io.statebus.ring.TransitionRing;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The settings every value bus's builder shares, checked as they are set, with the defaults of a
+ * {@link StateBusBuilder}: capacity 1024, {@link ProducerMode#MULTI}, a blocking wait strategy, no clock,
+ * unchanged values not published, awaits {@link Policy#BLOCK}, handler failures logged.
+ */
+final class BusSettings
+{
+    private static final int MAX_CAPACITY = 1 << 30;
+
+    int capacity = 1024;
+    ProducerMode mode = ProducerMode.MULTI;
+    WaitStrategy waitStrategy = new BlockingWaitStrategy();
+    private IdleStrategy producerIdle;
+    NanoClock clock = NoClock.INSTANCE;
+    boolean publishUnchanged;
+    ThreadFactory handlerThreadFactory = new HandlerThreadFactory();
+    Policy awaitPolicy = Policy.BLOCK;
+    ErrorHandler errorHandler = LoggedErrors.INSTANCE;
+
+    void capacity(final int capacity)
+    {
+        if (capacity < 2 || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1)
+        {
+            throw new IllegalArgumentException("capacity must be a power of two from 2 to " + MAX_CAPACITY +
+                ", got " + capacity);
+        }
+        this.capacity = capacity;
+    }
+
+    void producerMode(final ProducerMode mode)
+    {
+        this.mode = Objects.requireNonNull(mode, "producerMode must not be null");
+    }
+
+    void waitStrategy(final WaitStrategy waitStrategy)
+    {
+        this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy must not be null");
+    }
+
+    void producerIdleStrategy(final IdleStrategy idleStrategy)
+    {
+        this.producerIdle = Objects.requireNonNull(idleStrategy, "idleStrategy must not be null");
+    }
+
+    void clock(final NanoClock clock)
+    {
+        this.clock = Objects.requireNonNull(clock, "clock must not be null");
+    }
+
+    void handlerThreadFactory(final ThreadFactory threadFactory)
+    {
+        this.handlerThreadFactory = Objects.requireNonNull(threadFactory, "threadFactory must not be null");
+    }
+
+    void awaitPolicy(final Policy policy)
+    {
+        this.awaitPolicy = Objects.requireNonNull(policy, "awaitPolicy must not be null");
+    }
+
+    void errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler must not be null");
+    }
+
+    boolean stamped()
+    {
+        return clock != NoClock.INSTANCE;
+    }
+
+    /**
+     * @param bytesPerSlot what one slot costs on the heap, its timestamp included if stamped.
+     * @throws IllegalArgumentException if the ring would take more than half of the maximum heap.
+     */
+    void checkHeap(final long bytesPerSlot)
+    {
+        final long bytes = bytesPerSlot * capacity;
+        final long maxHeap = Runtime.getRuntime().maxMemory();
+        if (bytes > maxHeap / 2)
+        {
+            throw new IllegalArgumentException("capacity " + capacity + " needs about " + (bytes >> 20) +
+                " MiB for its slots, more than half of this JVM's maximum heap (" + (maxHeap >> 20) + " MiB)");
+        }
+    }
+
+    /** The producer for the mode, with a value bus's rules (no table) and an idle strategy of its own. */
+    <S> Producer<S> producer(final TransitionRing ring, final StateIds<S> ids)
+    {
+        final TransitionRules rules = new TransitionRules(ids, null, publishUnchanged);
+        // one idle strategy per bus: it has state, and two buses built by one builder may wait at once
+        final IdleStrategy idle = producerIdle != null ? producerIdle : new BackoffIdleStrategy(64, 16, 1, 50_000);
+        return mode == ProducerMode.MULTI ?
+            new MultiProducer<>(ring, ids, rules, clock, idle) : new SingleProducer<>(ring, ids, rules, clock, idle);
+    }
+}

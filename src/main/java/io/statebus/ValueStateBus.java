@@ -1,0 +1,314 @@
+package io.statebus;
+
+import io.statebus.consume.AwaitJoin;
+import io.statebus.consume.HandlerThreadWaitStrategy;
+import io.statebus.publish.Producer;
+import io.statebus.publish.PublishResult;
+import io.statebus.read.Subscriptions;
+import io.statebus.ring.LatestTransition;
+import io.statebus.ring.TransitionRing;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+
+/**
+ * A bus whose state is any value: a price, a configuration object, a sequence of records, or "not known yet"
+ * ({@code null}, where the builder allows it). Every change {@code (from, to)} is published into one preallocated
+ * ring, with the same guarantees as a {@link StateBus}; a value equal ({@link Object#equals}) to the current one
+ * changes nothing. Consume it with the usual types: {@link Subscription}, {@link TransitionHandler},
+ * {@link Transition}, the {@link Awaits}.
+ *
+ * <pre>{@code
+ * ValueStateBus<Config> config = StateBus.<Config>valueBuilder(null).nullable(true).build();
+ * Subscription<Config> reloads = config.subscribe(Policy.BLOCK);
+ *
+ * config.set(Config.load(path));                               // owner thread
+ * Config first = config.awaitNotNull(Duration.ofSeconds(5)).transition().to();   // any thread
+ * reloads.poll((t, endOfBatch) -> apply(t.from(), t.to()), 16);         // consumer thread
+ * }</pre>
+ *
+ * <p>A slot holds its sequence word and, beside it, the two references, written after the word; a
+ * {@link Policy#GAP} subscription lapped while it copies them finds the word changed and drops the copy, so it
+ * never sees two references of two publications. {@link #get()} is lock-free and linearizable. Values should be
+ * immutable (or never changed once set): subscribers receive the very objects the producer set, and the ring keeps
+ * the last {@code capacity} transitions' values reachable.
+ *
+ * @param <T> the type of the values.
+ */
+public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
+{
+    /** What {@link #set} returns when the value already equalled {@code next} and nothing was published. */
+    public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
+
+    private final TransitionRing ring;
+    private final Producer<T> producer;
+    private final Subscriptions<T> subscriptions;
+    private final Policy awaitPolicy;
+    private final ProducerMode mode;
+    private final boolean nullable;
+    private final BusCore<T> core;
+
+    ValueStateBus(
+        final TransitionRing ring,
+        final Producer<T> producer,
+        final Subscriptions<T> subscriptions,
+        final HandlerThreadWaitStrategy handlerThreadWaits,
+        final BusSettings settings,
+        final boolean nullable)
+    {
+        this.ring = ring;
+        this.producer = producer;
+        this.subscriptions = subscriptions;
+        this.awaitPolicy = settings.awaitPolicy;
+        this.mode = settings.mode;
+        this.nullable = nullable;
+        this.core = new BusCore<>(
+            producer, subscriptions, handlerThreadWaits, settings.handlerThreadFactory, settings.errorHandler);
+    }
+
+    /**
+     * The current value: the {@code to} of the latest published transition. Lock-free: it reads again only if the
+     * producer went a whole ring round while it read.
+     *
+     * @return the current value; null only on a {@link ValueStateBusBuilder#nullable nullable} bus.
+     */
+    @SuppressWarnings("unchecked")
+    public T get()
+    {
+        return (T)LatestTransition.reference(ring); // every value in the ring came from set(T) or the builder's T
+    }
+
+    /**
+     * Changes the value and publishes the transition, waiting while a {@link Policy#BLOCK} subscription is a whole
+     * ring behind.
+     *
+     * @param next the new value.
+     * @return the sequence of the published transition, or {@link #NOT_PUBLISHED} if the value already equalled
+     *     {@code next} (and the bus does not publish unchanged values).
+     * @throws NullPointerException    if {@code next} is null and the bus is not nullable; nothing changed.
+     * @throws StateBusClosedException if the bus is closed, also while waiting; nothing changed.
+     * @throws IllegalStateException   on a single-producer bus, from a second thread; nothing changed.
+     */
+    public long set(final T next)
+    {
+        return producer.publishReference(false, null, checked(next), PublishResult.NO_DEADLINE);
+    }
+
+    /**
+     * Changes the value unless back-pressure (or, with many producers, another producer) lasts past the timeout;
+     * then gives up, changing and publishing nothing.
+     *
+     * @param next    the new value.
+     * @param timeout how long to wait at most; not negative.
+     * @return true if the value now equals {@code next} (published, or already so); false if it timed out.
+     * @throws InterruptedException    if interrupted while waiting; nothing changed.
+     * @throws NullPointerException    if {@code next} is null and the bus is not nullable; nothing changed.
+     * @throws StateBusClosedException if the bus is closed, also while waiting; nothing changed.
+     */
+    public boolean trySet(final T next, final Duration timeout) throws InterruptedException
+    {
+        final long result = producer.publishReference(false, null, checked(next), Deadlines.of(timeout));
+        if (result == PublishResult.INTERRUPTED)
+        {
+            throw new InterruptedException("interrupted while waiting to publish " + next + "; nothing was published");
+        }
+        return result != PublishResult.TIMED_OUT;
+    }
+
+    /**
+     * Changes the value to {@code next} only if it equals {@code expected} ({@link Object#equals}, so two equal
+     * prices are the same price); linearizable with every other producer.
+     *
+     * @param expected the value the caller believes is current (null matches only null).
+     * @param next     the new value.
+     * @return true if the value equalled {@code expected} and is now {@code next}.
+     * @throws NullPointerException    if {@code next} is null and the bus is not nullable; nothing changed.
+     * @throws StateBusClosedException if the bus is closed; nothing changed.
+     */
+    public boolean compareAndSet(final T expected, final T next)
+    {
+        return producer.publishReference(true, expected, checked(next), PublishResult.NO_DEADLINE) !=
+            PublishResult.CAS_FAILED;
+    }
+
+    /**
+     * Joins at a snapshot {@code (value, sequence)} taken atomically: the first transition received has
+     * {@code from()} equal to {@link Subscription#joinState()}.
+     *
+     * @param policy what happens when this subscription is a whole ring behind.
+     * @return a new open subscription; consume it with {@link Subscription#poll}.
+     * @throws StateBusClosedException if the bus is closed.
+     */
+    public Subscription<T> subscribe(final Policy policy)
+    {
+        return new Subscription<>(null, subscriptions.join(policy, -1));
+    }
+
+    /**
+     * Joins with a replay, as {@link StateBus#subscribe(Policy, long)}: the first transition received is
+     * {@code fromSequence}, which must still be in the ring.
+     *
+     * @param policy       what happens when this subscription is a whole ring behind.
+     * @param fromSequence the first sequence to receive, at least 1.
+     * @return a new open subscription, joined at {@code fromSequence - 1} and its {@code from} value.
+     * @throws ReplayUnavailableException if {@code fromSequence} is no longer, or not yet, in the ring.
+     * @throws StateBusClosedException    if the bus is closed.
+     */
+    public Subscription<T> subscribe(final Policy policy, final long fromSequence)
+    {
+        if (fromSequence < 1)
+        {
+            throw new IllegalArgumentException("fromSequence must be >= 1 (sequence 0 is the initial value), got " +
+                fromSequence);
+        }
+        return new Subscription<>(null, subscriptions.join(policy, fromSequence));
+    }
+
+    /**
+     * Joins and starts a dedicated thread that delivers every transition to {@code handler}, as
+     * {@link StateBus#subscribe(Policy, TransitionHandler)} does.
+     *
+     * @param policy  what happens when this subscription is a whole ring behind.
+     * @param handler receives the transitions on the handler thread.
+     * @return the running subscription; {@link Subscription#poll} is not available on it.
+     * @throws StateBusClosedException if the bus is closed.
+     */
+    public Subscription<T> subscribe(final Policy policy, final TransitionHandler<T> handler)
+    {
+        return new Subscription<>(null, core.onHandlerThread(subscriptions.join(policy, -1), handler));
+    }
+
+    /**
+     * Joins and delivers every transition to {@code handler} on {@code executor}: in order, never two callbacks
+     * at once, with no queue but the ring, as {@link StateBus#subscribe(Policy, TransitionHandler, Executor)}.
+     *
+     * @param policy   what happens when this subscription is a whole ring behind.
+     * @param handler  receives the transitions on the executor's threads, one call at a time.
+     * @param executor runs the delivery tasks.
+     * @return the subscription; {@link Subscription#poll} is not available on it.
+     * @throws StateBusClosedException if the bus is closed.
+     */
+    public Subscription<T> subscribe(final Policy policy, final TransitionHandler<T> handler, final Executor executor)
+    {
+        Objects.requireNonNull(handler, "handler must not be null");
+        Objects.requireNonNull(executor, "executor must not be null");
+        return new Subscription<>(null, core.onExecutor(subscriptions.join(policy, -1), handler, executor));
+    }
+
+    /**
+     * Waits until the value is not null (at once if it is not null now), as {@link #await(Predicate, Duration)}.
+     *
+     * @param timeout how long to wait at most; not negative.
+     * @return the outcome; when it matched, {@link Awaited#transition()}{@code .to()} is the first non-null value.
+     * @throws InterruptedException    if interrupted while waiting.
+     * @throws StateBusClosedException if the bus is closed before a non-null value.
+     */
+    public Awaited<T> awaitNotNull(final Duration timeout) throws InterruptedException
+    {
+        return await(Objects::nonNull, timeout);
+    }
+
+    @Override
+    public PendingAwait<T> prepareAwait(final T state)
+    {
+        return new PendingAwait<>(producer, AwaitJoin.withJoinTransition(subscriptions, awaitPolicy),
+            value -> Objects.equals(value, state), false);
+    }
+
+    @Override
+    public PendingAwait<T> prepareAwait(final Predicate<? super T> predicate)
+    {
+        Objects.requireNonNull(predicate, "predicate must not be null");
+        return new PendingAwait<>(producer, AwaitJoin.withJoinTransition(subscriptions, awaitPolicy), predicate, false);
+    }
+
+    @Override
+    public PendingAwait<T> prepareAwaitChange()
+    {
+        return new PendingAwait<>(producer, AwaitJoin.forNextChange(subscriptions, awaitPolicy), v -> true, true);
+    }
+
+    /**
+     * @return whether {@code null} is a value this bus may hold.
+     */
+    public boolean isNullable()
+    {
+        return nullable;
+    }
+
+    /**
+     * @return the sequence of the latest published transition: how many have been published.
+     */
+    public long latestSequence()
+    {
+        return ring.cursor();
+    }
+
+    /**
+     * @return how many times a producer found the ring full and had to wait.
+     */
+    public long producerWaits()
+    {
+        return producer.backPressure().waits();
+    }
+
+    /**
+     * @return the ring's number of slots.
+     */
+    public int capacity()
+    {
+        return ring.capacity();
+    }
+
+    /**
+     * @return who may publish.
+     */
+    public ProducerMode producerMode()
+    {
+        return mode;
+    }
+
+    /**
+     * @return the number of open subscriptions.
+     */
+    public int subscriptionCount()
+    {
+        return subscriptions.count();
+    }
+
+    /**
+     * @return true once {@link #close()} has been called.
+     */
+    public boolean isClosed()
+    {
+        return producer.isClosed();
+    }
+
+    /**
+     * Closes the bus; idempotent, as {@link StateBus#close()}.
+     */
+    @Override
+    public void close()
+    {
+        core.close();
+    }
+
+    private T checked(final T next)
+    {
+        if (next == null && !nullable)
+        {
+            throw new NullPointerException("this bus does not allow null values (build it with nullable(true)); " +
+                "nothing was published");
+        }
+        return next;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ValueStateBus{value=" + get() + ", sequence=" + latestSequence() + ", capacity=" + capacity() +
+            ", mode=" + mode + ", subscriptions=" + subscriptionCount() + (isClosed() ? ", closed" : "") + '}';
+    }
+}
