@@ -10,55 +10,25 @@ import io.statebus.ring.SlotWord;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
  * The engine side of one subscription: its cursor into the ring ({@link #sequence}), one lifecycle word, its
  * counters, and the two ways to read ({@link GatedRead} for {@code BLOCK}, {@link ValidatedRead} for {@code GAP}
  * and replays). Every way to consume (poll, agent, handler thread, executor, await) reads through
  * {@link #pollAvailable} or {@link #deliver}.
  *
- * <p>Lifecycle, one word: {@code OPEN -> DRAINING} (the bus closed: deliver what was published, then end),
- * {@code OPEN | DRAINING -> CLOSED} (closed by its user) or {@code -> FAILED} (its handler threw).
+ * <p>Its lifecycle word is {@link ReaderLifecycle}'s; where it joined, a {@link JoinPoint}.
  *
  * @param <S> the state type
  */
-public final class Reader<S>
+public final class Reader<S> extends ReaderLifecycle
 {
-    static final int OPEN = 0;
-    static final int DRAINING = 1;
-    static final int CLOSED = 2;
-    static final int FAILED = 3;
-
-    private static final VarHandle STATUS;
-    private static final VarHandle FAILURE;
-
-    static
-    {
-        try
-        {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STATUS = lookup.findVarHandle(Reader.class, "status", int.class);
-            FAILURE = lookup.findVarHandle(Reader.class, "failure", Throwable.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
-
     final TransitionRing ring;
     final StateIds<S> ids;
     final Policy policy;
     /** The last sequence consumed; the producer's gate when the policy is BLOCK. */
     final Sequence sequence;
-    final long joinSequence;
-    final int joinStateId;
-    /** A value bus's state at the join snapshot (unused otherwise). */
-    final long joinValue;
-    /** A reference bus's state at the join snapshot (unused otherwise). */
-    final Object joinReference;
+    /** Where this reader joined: the sequence before its first transition, and the state there. */
+    private final JoinPoint join;
     /** Sequences up to here (a replay) are read validated even under BLOCK. */
     final long validateUpTo;
     private final Subscriptions<S> registry;
@@ -66,9 +36,6 @@ public final class Reader<S>
     private final Sequence[] upstream;
     private final SequenceBarrier barrier;
 
-    volatile int status = OPEN;
-    /** Written before the status becomes FAILED: whoever sees FAILED sees it. */
-    private volatile Throwable failure;
     /** Set when the bus itself consumes this reader (handler thread, executor, await): poll is refused. */
     private volatile ConsumedBy consumedBy;
     private volatile PublishListener listener;
@@ -86,11 +53,7 @@ public final class Reader<S>
         final Subscriptions<S> registry,
         final Policy policy,
         final Sequence sequence,
-        final long joinSequence,
-        final int joinStateId,
-        final long joinValue,
-        final Object joinReference,
-        final long validateUpTo,
+        final JoinPoint join,
         final Sequence[] upstream)
     {
         this.registry = registry;
@@ -98,11 +61,8 @@ public final class Reader<S>
         this.ids = registry.ids;
         this.policy = policy;
         this.sequence = sequence;
-        this.joinSequence = joinSequence;
-        this.joinStateId = joinStateId;
-        this.joinValue = joinValue;
-        this.joinReference = joinReference;
-        this.validateUpTo = validateUpTo;
+        this.join = join;
+        this.validateUpTo = join.latest;
         this.upstream = upstream;
         this.barrier = ring.sequencer().newBarrier(upstream);
     }
@@ -183,18 +143,6 @@ public final class Reader<S>
             return replayed + GatedRead.deliver(this, handler, after, Math.min(available, after + (limit - replayed) - 1));
         }
         return replayed;
-    }
-
-    /** For promptness only: opaque, so no fence orders it with the slot reads around it. */
-    boolean isEndedNow()
-    {
-        return (int)STATUS.getOpaque(this) > DRAINING;
-    }
-
-    /** Plain: sees a close made on the consuming thread itself (a handler closing its own subscription). */
-    boolean isEndedHere()
-    {
-        return (int)STATUS.get(this) > DRAINING;
     }
 
     TransitionView<S> view()
@@ -282,31 +230,8 @@ public final class Reader<S>
         }
     }
 
-    /**
-     * Fails this reader: it stops gating and delivering; {@link #failure()} reports the cause.
-     *
-     * @param cause what the handler threw.
-     */
-    public void fail(final Throwable cause)
-    {
-        // the first cause only, and before the status: whoever sees FAILED sees the cause that failed it
-        FAILURE.compareAndSet(this, null, cause);
-        if (STATUS.compareAndSet(this, OPEN, FAILED) || STATUS.compareAndSet(this, DRAINING, FAILED))
-        {
-            release();
-        }
-    }
-
-    /** Closes; idempotent, from any thread. A BLOCK reader stops gating at once. */
-    public void close()
-    {
-        if (STATUS.compareAndSet(this, OPEN, CLOSED) || STATUS.compareAndSet(this, DRAINING, CLOSED))
-        {
-            release();
-        }
-    }
-
-    private void release()
+    @Override
+    void release()
     {
         final PublishListener attached = listener;
         if (attached != null)
@@ -321,55 +246,13 @@ public final class Reader<S>
         barrier.alert();
     }
 
-    /** The bus closed: deliver what was published, then end. */
-    void busClosed()
+    @Override
+    void wakeConsumer()
     {
-        STATUS.compareAndSet(this, OPEN, DRAINING);
         barrier.alert();
     }
 
-    /**
-     * @return the exception a closed, failed or drained reader's poll throws.
-     */
-    public StateBusClosedException closedException()
-    {
-        final int now = status;
-        if (now == FAILED)
-        {
-            return new StateBusClosedException("subscription failed: its handler threw " + failure, failure);
-        }
-        if (now == CLOSED)
-        {
-            return new StateBusClosedException("subscription is closed");
-        }
-        return new StateBusClosedException("bus is closed and every transition published before was delivered");
-    }
-
     // ---- what the ways to consume and the public face read ----
-
-    /** @return true while open (not closed, failed, or the bus closed). */
-    public boolean isOpen()
-    {
-        return status == OPEN;
-    }
-
-    /** @return true once closed or failed (not merely draining after the bus closed). */
-    public boolean isEnded()
-    {
-        return status > DRAINING;
-    }
-
-    /** @return true once the bus closed and this reader has not been closed or failed since. */
-    public boolean isDraining()
-    {
-        return status == DRAINING;
-    }
-
-    /** @return the cause if the handler failed this reader, else null. */
-    public Throwable failure()
-    {
-        return status == FAILED ? failure : null;
-    }
 
     /** @return true if a published transition is not consumed yet, or this reader is no longer open. */
     public boolean hasWorkOrClosed()
@@ -392,7 +275,7 @@ public final class Reader<S>
     /** @return the join snapshot's sequence. */
     public long joinSequence()
     {
-        return joinSequence;
+        return join.sequence;
     }
 
     /** @return the latest published sequence when this reader joined (a replay starts before it). */
@@ -402,20 +285,15 @@ public final class Reader<S>
     }
 
     /** @return the join snapshot's state. */
-    @SuppressWarnings("unchecked")
     public S joinState()
     {
-        if (ring.hasReferences())
-        {
-            return (S)joinReference; // a reference bus's states are the values its producer was given, of type S
-        }
-        return ring.valuesAreStates() ? (S)Long.valueOf(joinValue) : ids.stateOf(joinStateId); // a value bus's S is Long
+        return join.state(ring, ids);
     }
 
-    /** @return a value bus's state at the join snapshot. */
+    /** @return a long bus's state at the join snapshot. */
     public long joinValue()
     {
-        return joinValue;
+        return join.value;
     }
 
     /** @return transitions delivered by completed batches. */

@@ -5,9 +5,7 @@ import io.statebus.Policy;
 import io.statebus.ReplayUnavailableException;
 import io.statebus.StateBusClosedException;
 import io.statebus.publish.Producer;
-import io.statebus.ring.SlotWord;
 import io.statebus.ring.StateIds;
-import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 
 import java.util.ArrayList;
@@ -92,16 +90,9 @@ public final class Subscriptions<S>
             ring.addGate(gate);
         }
         // after the gating CAS (a full fence): the snapshot is at or after the gate's value
-        final long snapshot = LatestTransition.snapshot(ring);
-        final long[] values = ring.valuesAreStates() ? valueSnapshot() : null;
-        final Object[] references = ring.hasReferences() ? new Object[2] : null;
-        final long latest = values != null ? values[0] :
-            references != null ? LatestTransition.referenceSnapshot(ring, references) :
-            SlotWord.sequence(snapshot, ring.cursor());
-        long joinSequence = latest;
-        int joinStateId = SlotWord.toId(snapshot);
-        long joinValue = values != null ? values[2] : 0;
-        Object joinReference = references != null ? references[1] : null;
+        final JoinPoint now = JoinPoint.atLatest(ring);
+        final long latest = now.latest;
+        JoinPoint join = now;
         final long from = fromSequence == REPLAY_LATEST ? (latest >= 1 ? latest : -1) : fromSequence;
         if (from > latest + 1 || (from >= 0 && from < oldestOffered(latest)))
         {
@@ -114,33 +105,17 @@ public final class Subscriptions<S>
                 producer.moveGateBack(gate, from - 1);
             }
             // the replay's first slot, checked after the gate moved back: whole and not yet lapped
-            final long first = ring.wordRacing(from);
-            final long firstFromValue = ring.valuesAreStates() ? ring.fromValueAt(from) : 0;
-            final Object firstFromReference = ring.hasReferences() ? ring.fromReferenceAt(from) : null;
+            join = now.beforeReplayOf(ring, from);
             final long head = ring.cursor();
-            // the value is read after the word and kept only if the word is unchanged after it (see SlotValues)
-            if (!SlotWord.isOf(first, from) || from < oldestOffered(head) || !ring.isStill(from, first))
+            if (join == null || from < oldestOffered(head))
             {
                 throw refuseReplay(policy, gate, from, head);
             }
-            joinSequence = from - 1;
-            joinStateId = SlotWord.fromId(first);
-            joinValue = firstFromValue;
-            joinReference = firstFromReference;
         }
-        gate.set(joinSequence);
-        final Reader<S> reader = new Reader<>(
-            this, policy, gate, joinSequence, joinStateId, joinValue, joinReference, latest, upstream);
+        gate.set(join.sequence);
+        final Reader<S> reader = new Reader<>(this, policy, gate, join, upstream);
         open.add(reader);
         return reader;
-    }
-
-    /** A value bus's latest transition {@code [sequence, from, to]}, read whole (see LatestTransition#valueSnapshot). */
-    private long[] valueSnapshot()
-    {
-        final long[] into = new long[3];
-        LatestTransition.valueSnapshot(ring, into);
-        return into;
     }
 
     /**

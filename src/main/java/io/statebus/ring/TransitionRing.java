@@ -1,13 +1,9 @@
 package io.statebus.ring;
 
 import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.Sequence;
-import com.lmax.disruptor.SequenceBarrier;
-import com.lmax.disruptor.Sequencer;
 import com.lmax.disruptor.SingleProducerSequencer;
 import com.lmax.disruptor.WaitStrategy;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -23,24 +19,14 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Single writer: the producer holding the right to publish. Readers acquire the cursor, then load a slot; the
  * slot's tag says whether the copy belongs to the sequence they asked for. Sequence 0 holds the initial state.
+ *
+ * <p>Three layers of one object, in the order a transition meets them: this class builds the ring and writes
+ * slots (the single writer); {@link RingSequencing} claims slots and keeps the gates; {@link RingSlots} holds the
+ * arrays and every read any thread makes.
  */
-public final class TransitionRing
+public final class TransitionRing extends RingSequencing
 {
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
-
-    private final long[] slots;
-    /** Timestamps by slot, or null when the bus has no clock. */
-    private final long[] times;
-    /** A value bus's {@code (from, to)} longs, two per slot ({@link SlotValues}), or null for states by id. */
-    private final long[] values;
-    /** A reference bus's {@code (from, to)} references, two per slot ({@link SlotReferences}), or null. */
-    private final Object[] references;
-    /** Whether the longs beside the word are keys (a keyed bus) rather than the states (a value bus). */
-    private final boolean keyed;
-    /** Whether a slot has more than its word, so a racing copy must re-read the word ({@link #isStill}). */
-    private final boolean multiWord;
-    private final int mask;
-    private final SingleProducerSequencer sequencer;
+    private static final VarHandle SLOT = RingSlots.SLOT;
 
     /**
      * Allocates every slot and publishes sequence 0, the initial state.
@@ -142,14 +128,7 @@ public final class TransitionRing
         final Object initialReference,
         final boolean referenced)
     {
-        this.keyed = keyed;
-        this.references = referenced ? new Object[SlotReferences.WIDTH * capacity] : null;
-        this.slots = new long[capacity];
-        this.times = stamped ? new long[capacity] : null;
-        this.values = valued ? new long[SlotValues.WIDTH * capacity] : null;
-        this.multiWord = stamped || valued || referenced;
-        this.mask = capacity - 1;
-        this.sequencer = new SingleProducerSequencer(capacity, waits);
+        super(capacity, stamped, valued, referenced, keyed, waits);
         for (int i = 0; i < capacity; i++)
         {
             // a tag no reader asks for: two laps before the start, so not even a replay of the ring before it
@@ -186,95 +165,7 @@ public final class TransitionRing
         }
     }
 
-    /**
-     * @return the number of slots.
-     */
-    public int capacity()
-    {
-        return slots.length;
-    }
-
-    /**
-     * @return whether transitions carry timestamps.
-     */
-    public boolean isStamped()
-    {
-        return times != null;
-    }
-
-    /**
-     * @return whether the longs beside the word are the states themselves (a value bus), not keys.
-     */
-    public boolean valuesAreStates()
-    {
-        return values != null && !keyed;
-    }
-
-    /**
-     * @return whether transitions carry the key of their entity (a keyed bus): the first long beside the word.
-     */
-    public boolean isKeyed()
-    {
-        return keyed;
-    }
-
-    /**
-     * @return whether transitions carry {@code long} values beside the word (a value bus or a keyed bus).
-     */
-    public boolean hasValues()
-    {
-        return values != null;
-    }
-
-    /**
-     * @return whether transitions carry references beside the word (a reference value bus).
-     */
-    public boolean hasReferences()
-    {
-        return references != null;
-    }
-
     // ---- producer side: only the holder of the right to publish calls these ----
-
-    /**
-     * @return the next sequence, claimed.
-     * @throws InsufficientCapacityException if a gating sequence is a whole ring behind (as last seen).
-     */
-    public long claim() throws InsufficientCapacityException
-    {
-        return sequencer.tryNext();
-    }
-
-    /**
-     * Claims the next {@code slots} sequences at once (a mirror's lost sequences and the transition after them).
-     *
-     * @param slots how many, at most the capacity.
-     * @return the highest sequence claimed.
-     * @throws InsufficientCapacityException if a gating sequence is too far behind (as last seen).
-     */
-    public long claim(final int slots) throws InsufficientCapacityException
-    {
-        return sequencer.tryNext(slots);
-    }
-
-    /**
-     * @param everyGate read every gating sequence now rather than trust the sequencer's cached minimum (needed
-     *                  right after a gate was moved backwards, see {@code BackPressure}).
-     * @return whether a slot is free.
-     */
-    public boolean hasCapacity(final boolean everyGate)
-    {
-        return everyGate ? sequencer.remainingCapacity() > 0 : sequencer.hasAvailableCapacity(1);
-    }
-
-    /**
-     * @param slots how many slots, at most the capacity (the capacity: every gate has consumed everything).
-     * @return whether that many are free, asking every gate.
-     */
-    public boolean hasCapacity(final int slots)
-    {
-        return sequencer.remainingCapacity() >= slots;
-    }
 
     /**
      * Marks every sequence up to {@code lastLost} as lost upstream and publishes it, writing one slot: a mirror
@@ -340,22 +231,6 @@ public final class TransitionRing
     }
 
     /**
-     * @return the slots, for the owner's fast path only ({@link #publishUnstamped}).
-     */
-    public long[] slotsForOwner()
-    {
-        return slots;
-    }
-
-    /**
-     * @return the sequencer, for the owner's fast path only ({@link #publishUnstamped}).
-     */
-    public SingleProducerSequencer sequencerForOwner()
-    {
-        return sequencer;
-    }
-
-    /**
      * Writes a claimed slot that carries two longs beside its word and publishes it: the word, then the longs and
      * the timestamp. A value bus's slot: no ids, the longs are {@code (from, to)}; a keyed bus's: the ids, and the
      * key in the first long.
@@ -414,153 +289,4 @@ public final class TransitionRing
         sequencer.publish(sequence);
     }
 
-    // ---- reader side: any thread ----
-
-    /**
-     * @return the highest published sequence (acquire).
-     */
-    public long cursor()
-    {
-        return sequencer.getCursor();
-    }
-
-    /**
-     * A slot's word, with a plain load: for gated readers, whose slots the producer cannot overwrite.
-     *
-     * @param sequence a published sequence.
-     * @return the slot's word.
-     */
-    public long wordAt(final long sequence)
-    {
-        return slots[(int)sequence & mask];
-    }
-
-    /**
-     * A slot's word, read whole even while the producer writes it: for readers that validate the tag.
-     *
-     * @param sequence a published sequence.
-     * @return the slot's word, of {@code sequence} or of a later lap.
-     */
-    public long wordRacing(final long sequence)
-    {
-        return (long)SLOT.getOpaque(slots, (int)sequence & mask);
-    }
-
-    /**
-     * @param sequence a published sequence.
-     * @return whether it was lost upstream (a mirror's), rather than holding a transition or lapped.
-     */
-    public boolean isLost(final long sequence)
-    {
-        return SlotWord.isLostAt((long)SLOT.getAcquire(slots, (int)sequence & mask), sequence);
-    }
-
-    /**
-     * @param sequence a published sequence.
-     * @return its timestamp, 0 without timestamps; valid only if {@link #isStill} confirms the slot's word after.
-     */
-    public long timestampAt(final long sequence)
-    {
-        final long[] times = this.times;
-        return times == null ? 0 : times[(int)sequence & mask];
-    }
-
-    /**
-     * @param sequence a published sequence.
-     * @return its {@code from} value (a value bus); valid only if {@link #isStill} confirms the slot's word after.
-     */
-    public long fromValueAt(final long sequence)
-    {
-        return SlotValues.from(values, (int)sequence & mask);
-    }
-
-    /**
-     * @param sequence a published sequence.
-     * @return its {@code to} value (a value bus); valid only if {@link #isStill} confirms the slot's word after.
-     */
-    public long toValueAt(final long sequence)
-    {
-        return SlotValues.to(values, (int)sequence & mask);
-    }
-
-    /**
-     * @param sequence a published sequence.
-     * @return its {@code from} reference (a reference bus); valid only if {@link #isStill} confirms the word after.
-     */
-    public Object fromReferenceAt(final long sequence)
-    {
-        return SlotReferences.from(references, (int)sequence & mask);
-    }
-
-    /**
-     * @param sequence a published sequence.
-     * @return its {@code to} reference (a reference bus); valid only if {@link #isStill} confirms the word after.
-     */
-    public Object toReferenceAt(final long sequence)
-    {
-        return SlotReferences.to(references, (int)sequence & mask);
-    }
-
-    /**
-     * After copying a slot's word, then its timestamp and values: whether they belong with the word. True at once
-     * when a slot is its word alone, as the word is then the whole transition.
-     *
-     * @param sequence the sequence read.
-     * @param word     the word read before the timestamp.
-     * @return whether the slot still holds {@code word}.
-     */
-    public boolean isStill(final long sequence, final long word)
-    {
-        if (!multiWord)
-        {
-            return true;
-        }
-        VarHandle.loadLoadFence(); // the longs' loads before this re-read (pairs with the store-store fence)
-        return (long)SLOT.getOpaque(slots, (int)sequence & mask) == word;
-    }
-
-    /**
-     * A slot's word with an acquire load: loads after it (a slot's longs, a re-read) stay after it.
-     *
-     * @param sequence a published sequence.
-     * @return the slot's word, of {@code sequence} or of a later lap.
-     */
-    public long wordAcquire(final long sequence)
-    {
-        return (long)SLOT.getAcquire(slots, (int)sequence & mask);
-    }
-
-    // ---- gating ----
-
-    /**
-     * @param gate a sequence the producer must not lap; set to the cursor as it is added.
-     */
-    public void addGate(final Sequence gate)
-    {
-        sequencer.addGatingSequences(gate);
-    }
-
-    /**
-     * @param gate a gate to stop honouring.
-     */
-    public void removeGate(final Sequence gate)
-    {
-        sequencer.removeGatingSequence(gate);
-    }
-
-    /**
-     * @return a barrier for a handler thread that waits on the cursor with the ring's wait strategy.
-     */
-    public SequenceBarrier newBarrier()
-    {
-        return sequencer.newBarrier();
-    }
-
-    /**
-     * @return the sequencer, for the Disruptor's own types.
-     */
-    public Sequencer sequencer()
-    {
-        return sequencer;
-    }
 }

@@ -1,0 +1,217 @@
+package io.statebus.ring;
+
+import com.lmax.disruptor.SingleProducerSequencer;
+import com.lmax.disruptor.WaitStrategy;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The storage of a {@link TransitionRing} and everything any thread reads from it: the slots' words, the optional
+ * parallel arrays beside them (timestamps; a long bus's values, a keyed bus's keys, or a value bus's references),
+ * and the cursor. {@link TransitionRing} adds what only the producer and the gating do; the fields live in this one
+ * object, so a read pays no hop for the split.
+ *
+ * <pre>
+ *  slots:       [ word#8 | word#9 | word#10 | word#3 ]        capacity 4: slot = sequence &amp; 3
+ *  times:       [ t#8    | t#9    | t#10    | t#3    ]        only with a clock
+ *  values:      [ from#8 to#8 | from#9 to#9 | ...    ]        a long bus's values, or a keyed bus's keys
+ *  references:  [ from#8 to#8 | from#9 to#9 | ...    ]        a value bus's references
+ * </pre>
+ */
+abstract class RingSlots
+{
+    static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+
+    final long[] slots;
+    /** Timestamps by slot, or null when the bus has no clock. */
+    final long[] times;
+    /** A value bus's {@code (from, to)} longs, two per slot ({@link SlotValues}), or null for states by id. */
+    final long[] values;
+    /** A reference bus's {@code (from, to)} references, two per slot ({@link SlotReferences}), or null. */
+    final Object[] references;
+    /** Whether the longs beside the word are keys (a keyed bus) rather than the states (a value bus). */
+    final boolean keyed;
+    /** Whether a slot has more than its word, so a racing copy must re-read the word ({@link #isStill}). */
+    final boolean multiWord;
+    final int mask;
+    final SingleProducerSequencer sequencer;
+
+    RingSlots(
+        final int capacity, final boolean stamped, final boolean valued, final boolean referenced,
+        final boolean keyed, final WaitStrategy waits)
+    {
+        this.keyed = keyed;
+        this.references = referenced ? new Object[SlotReferences.WIDTH * capacity] : null;
+        this.slots = new long[capacity];
+        this.times = stamped ? new long[capacity] : null;
+        this.values = valued ? new long[SlotValues.WIDTH * capacity] : null;
+        this.multiWord = stamped || valued || referenced;
+        this.mask = capacity - 1;
+        this.sequencer = new SingleProducerSequencer(capacity, waits);
+    }
+
+    /**
+     * @return the number of slots.
+     */
+    public int capacity()
+    {
+        return slots.length;
+    }
+
+    /**
+     * @return whether transitions carry timestamps.
+     */
+    public boolean isStamped()
+    {
+        return times != null;
+    }
+
+    /**
+     * @return whether the longs beside the word are the states themselves (a value bus), not keys.
+     */
+    public boolean valuesAreStates()
+    {
+        return values != null && !keyed;
+    }
+
+    /**
+     * @return whether transitions carry the key of their entity (a keyed bus): the first long beside the word.
+     */
+    public boolean isKeyed()
+    {
+        return keyed;
+    }
+
+    /**
+     * @return whether transitions carry {@code long} values beside the word (a value bus or a keyed bus).
+     */
+    public boolean hasValues()
+    {
+        return values != null;
+    }
+
+    /**
+     * @return whether transitions carry references beside the word (a reference value bus).
+     */
+    public boolean hasReferences()
+    {
+        return references != null;
+    }
+
+    // ---- reader side: any thread ----
+
+    /**
+     * @return the highest published sequence (acquire).
+     */
+    public long cursor()
+    {
+        return sequencer.getCursor();
+    }
+
+    /**
+     * A slot's word, with a plain load: for gated readers, whose slots the producer cannot overwrite.
+     *
+     * @param sequence a published sequence.
+     * @return the slot's word.
+     */
+    public long wordAt(final long sequence)
+    {
+        return slots[(int)sequence & mask];
+    }
+
+    /**
+     * A slot's word, read whole even while the producer writes it: for readers that validate the tag.
+     *
+     * @param sequence a published sequence.
+     * @return the slot's word, of {@code sequence} or of a later lap.
+     */
+    public long wordRacing(final long sequence)
+    {
+        return (long)SLOT.getOpaque(slots, (int)sequence & mask);
+    }
+
+    /**
+     * @param sequence a published sequence.
+     * @return whether it was lost upstream (a mirror's), rather than holding a transition or lapped.
+     */
+    public boolean isLost(final long sequence)
+    {
+        return SlotWord.isLostAt((long)SLOT.getAcquire(slots, (int)sequence & mask), sequence);
+    }
+
+    /**
+     * @param sequence a published sequence.
+     * @return its timestamp, 0 without timestamps; valid only if {@link #isStill} confirms the slot's word after.
+     */
+    public long timestampAt(final long sequence)
+    {
+        final long[] times = this.times;
+        return times == null ? 0 : times[(int)sequence & mask];
+    }
+
+    /**
+     * @param sequence a published sequence.
+     * @return its {@code from} value (a value bus); valid only if {@link #isStill} confirms the slot's word after.
+     */
+    public long fromValueAt(final long sequence)
+    {
+        return SlotValues.from(values, (int)sequence & mask);
+    }
+
+    /**
+     * @param sequence a published sequence.
+     * @return its {@code to} value (a value bus); valid only if {@link #isStill} confirms the slot's word after.
+     */
+    public long toValueAt(final long sequence)
+    {
+        return SlotValues.to(values, (int)sequence & mask);
+    }
+
+    /**
+     * @param sequence a published sequence.
+     * @return its {@code from} reference (a reference bus); valid only if {@link #isStill} confirms the word after.
+     */
+    public Object fromReferenceAt(final long sequence)
+    {
+        return SlotReferences.from(references, (int)sequence & mask);
+    }
+
+    /**
+     * @param sequence a published sequence.
+     * @return its {@code to} reference (a reference bus); valid only if {@link #isStill} confirms the word after.
+     */
+    public Object toReferenceAt(final long sequence)
+    {
+        return SlotReferences.to(references, (int)sequence & mask);
+    }
+
+    /**
+     * After copying a slot's word, then its timestamp and values: whether they belong with the word. True at once
+     * when a slot is its word alone, as the word is then the whole transition.
+     *
+     * @param sequence the sequence read.
+     * @param word     the word read before the timestamp.
+     * @return whether the slot still holds {@code word}.
+     */
+    public boolean isStill(final long sequence, final long word)
+    {
+        if (!multiWord)
+        {
+            return true;
+        }
+        VarHandle.loadLoadFence(); // the longs' loads before this re-read (pairs with the store-store fence)
+        return (long)SLOT.getOpaque(slots, (int)sequence & mask) == word;
+    }
+
+    /**
+     * A slot's word with an acquire load: loads after it (a slot's longs, a re-read) stay after it.
+     *
+     * @param sequence a published sequence.
+     * @return the slot's word, of {@code sequence} or of a later lap.
+     */
+    public long wordAcquire(final long sequence)
+    {
+        return (long)SLOT.getAcquire(slots, (int)sequence & mask);
+    }
+}
