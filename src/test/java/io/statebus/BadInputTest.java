@@ -774,10 +774,7 @@ class BadInputTest
             // the moment inside a publish after the claimed slot is written and before the cursor moves
             final Field ringField = StateBus.class.getDeclaredField("ring");
             ringField.setAccessible(true);
-            final Object ring = ringField.get(bus);
-            final Field slotsField = ring.getClass().getDeclaredField("slots");
-            slotsField.setAccessible(true);
-            final long[] slots = (long[])slotsField.get(ring);
+            final long[] slots = ((io.statebus.ring.TransitionRing)ringField.get(bus)).slotsForOwner();
             final int nextId = TestStates.CYCLE[(int)(published % TestStates.CYCLE.length)].ordinal();
             slots[(int)(published + 1) & (slots.length - 1)] =
                 SlotWord.pack(published + 1, bus.get().ordinal(), nextId);
