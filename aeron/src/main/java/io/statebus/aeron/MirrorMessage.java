@@ -1,0 +1,100 @@
+package io.statebus.aeron;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * One message for a mirrored bus, decoded and checked against the mirror's {@link StateTable}: the same count of
+ * states, state ids inside the table, a sequence a mirror can apply. A reusable flyweight: {@link #decode} fills it in
+ * place, nothing is allocated per message. Written by the receiver's duty-cycle thread; the refused count is read by
+ * any.
+ *
+ * @param <S> the state type.
+ */
+final class MirrorMessage<S>
+{
+    private final StateTable<S> states;
+    private volatile int refusedStateCount = -1; // single writer (the duty cycle); read by awaitBus's thread
+
+    private byte type;
+    private long session;
+    private long sequence;
+    private long timestamp;
+    private S from;
+    private S to;
+    private boolean fromUnknown;
+
+    MirrorMessage(final StateTable<S> states)
+    {
+        this.states = states;
+    }
+
+    /**
+     * Decodes a message that {@link WireFormat#check} passed.
+     *
+     * @return null if the mirror may apply it, else why not (then the fields are not all set).
+     */
+    MalformedReason decode(final DirectBuffer buffer, final int offset)
+    {
+        final int count = WireFormat.stateCount(buffer, offset);
+        if (count != states.size())
+        {
+            refusedStateCount = count;
+            return MalformedReason.STATE_COUNT;
+        }
+        type = WireFormat.type(buffer, offset);
+        sequence = WireFormat.sequence(buffer, offset);
+        final int fromId = WireFormat.fromId(buffer, offset);
+        final int toId = WireFormat.toId(buffer, offset);
+        if (fromId < 0 || fromId >= count || toId < 0 || toId >= count)
+        {
+            return MalformedReason.STATE_ID;
+        }
+        if (sequence < 0 || (sequence == 0 && type == WireFormat.TRANSITION))
+        {
+            return MalformedReason.SEQUENCE;
+        }
+        session = WireFormat.session(buffer, offset);
+        timestamp = WireFormat.timestamp(buffer, offset);
+        to = states.stateOf(toId);
+        fromUnknown = type == WireFormat.SNAPSHOT && (WireFormat.flags(buffer, offset) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
+        from = fromUnknown ? to : states.stateOf(fromId);
+        return null;
+    }
+
+    long session()
+    {
+        return session;
+    }
+
+    long sequence()
+    {
+        return sequence;
+    }
+
+    long timestamp()
+    {
+        return timestamp;
+    }
+
+    S from()
+    {
+        return from;
+    }
+
+    S to()
+    {
+        return to;
+    }
+
+    /** @return true for a bridge's join point: a snapshot whose {@code from} the bridge never saw. */
+    boolean fromUnknown()
+    {
+        return fromUnknown;
+    }
+
+    /** @return the count of states the source sends, if a message was refused for it; else -1. */
+    int refusedStateCount()
+    {
+        return refusedStateCount;
+    }
+}
