@@ -40,7 +40,7 @@ final class BridgeDutyCycle<S> implements AutoCloseable
         this.subscription = subscription;
         this.listener = settings.listener;
         final StateTable<S> states = settings.states;
-        final BridgeOutbox outbox = new BridgeOutbox(settings.publication, settings.busId, states.size(), session);
+        final BridgeOutbox outbox = new BridgeOutbox(settings.publication, settings.busId, states, session);
         this.drops = new DroppedRange(settings.listener);
         this.snapshots = new SnapshotSender(outbox, drops, settings.snapshotInterval.toNanos(),
             subscription.joinSequence(), states.idOf(subscription.joinState()));

@@ -5,7 +5,8 @@ import io.aeron.logbuffer.BufferClaim;
 
 /**
  * A bridge's way into its publication: claims one {@link WireFormat#LENGTH}-byte message with {@code tryClaim}, writes
- * it in place with the fields every message of this bridge repeats (bus id, state count, session), and commits it.
+ * it in place with the fields every message of this bridge repeats (bus id, state count and names, session), and
+ * commits it.
  * Nothing is allocated per message. Duty-cycle thread only.
  */
 final class BridgeOutbox
@@ -14,13 +15,15 @@ final class BridgeOutbox
     private final BufferClaim claim = new BufferClaim();
     private final int busId;
     private final int stateCount;
+    private final int stateNames;
     private final long session;
 
-    BridgeOutbox(final Publication publication, final int busId, final int stateCount, final long session)
+    BridgeOutbox(final Publication publication, final int busId, final StateTable<?> states, final long session)
     {
         this.publication = publication;
         this.busId = busId;
-        this.stateCount = stateCount;
+        this.stateCount = states.size();
+        this.stateNames = states.fingerprint();
         this.session = session;
     }
 
@@ -36,8 +39,8 @@ final class BridgeOutbox
         final long result = publication.tryClaim(WireFormat.LENGTH, claim);
         if (result > 0)
         {
-            WireFormat.write(claim.buffer(), claim.offset(), type, flags, busId, stateCount, session, sequence,
-                timestampNanos, fromId, toId);
+            WireFormat.write(claim.buffer(), claim.offset(), type, flags, busId, stateCount, stateNames, session,
+                sequence, timestampNanos, fromId, toId);
             claim.commit(); // Aeron's commit is the release store that lets the subscriber read the whole message
         }
         return result;

@@ -4,8 +4,9 @@ import org.agrona.DirectBuffer;
 
 /**
  * One message for a mirrored bus, decoded and checked against the mirror's {@link StateTable}: the same count of
- * states, state ids inside the table, a sequence a mirror can apply. A reusable flyweight: {@link #decode} fills it in
- * place, nothing is allocated per message. Written by the receiver's duty-cycle thread; the refused count is read by
+ * states, the same names in the same order (the fingerprint), state ids inside the table, a sequence a mirror can
+ * apply. The states are checked first: no id is read from a stream whose states are not the mirror's. A reusable flyweight: {@link #decode} fills it in
+ * place, nothing is allocated per message. Written by the receiver's duty-cycle thread; what a refusal saw is read by
  * any.
  *
  * @param <S> the state type.
@@ -13,7 +14,10 @@ import org.agrona.DirectBuffer;
 final class MirrorMessage<S>
 {
     private final StateTable<S> states;
-    private volatile int refusedStateCount = -1; // single writer (the duty cycle); read by awaitBus's thread
+    // what the source sent when its messages were refused for their states: single writer (the duty cycle),
+    // volatile for the thread in awaitBus and for the getters
+    private volatile int refusedStateCount = -1;
+    private volatile long refusedStateNames = -1;
 
     private byte type;
     private long session;
@@ -41,11 +45,17 @@ final class MirrorMessage<S>
             refusedStateCount = count;
             return MalformedReason.STATE_COUNT;
         }
+        final int names = WireFormat.stateNames(buffer, offset);
+        if (names != states.fingerprint())
+        {
+            refusedStateNames = Integer.toUnsignedLong(names);
+            return MalformedReason.STATE_NAMES;
+        }
         type = WireFormat.type(buffer, offset);
         sequence = WireFormat.sequence(buffer, offset);
         final int fromId = WireFormat.fromId(buffer, offset);
         final int toId = WireFormat.toId(buffer, offset);
-        if (fromId < 0 || fromId >= count || toId < 0 || toId >= count)
+        if (fromId >= count || toId >= count) // unsigned 16-bit ids: never negative
         {
             return MalformedReason.STATE_ID;
         }
@@ -96,5 +106,11 @@ final class MirrorMessage<S>
     int refusedStateCount()
     {
         return refusedStateCount;
+    }
+
+    /** @return the state-name fingerprint the source sends (unsigned), if a message was refused for it; else -1. */
+    long refusedStateNames()
+    {
+        return refusedStateNames;
     }
 }

@@ -195,8 +195,8 @@ public final class MirrorReceiver implements Agent, AutoCloseable
     }
 
     /**
-     * @return messages refused: malformed, foreign, unknown bus, other state count, bad state id, broken chain, stale
-     *     session.
+     * @return messages refused: malformed, foreign, unknown bus, other state count, other state names, bad state id,
+     *     broken chain, stale session.
      */
     public long malformed()
     {

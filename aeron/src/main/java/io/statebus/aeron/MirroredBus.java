@@ -41,8 +41,9 @@ import java.util.function.UnaryOperator;
  *   (its consumers receive what it had, then {@code StateBusClosedException}), a new one is built from that message,
  *   and {@link MirrorListener#onSourceRestarted} tells the application, which subscribes again to {@link #bus()}.
  *   Late messages of the old session are refused, never mixed in.</li>
- *   <li><b>Bad messages.</b> A message with another count of states, an unknown state id, or a {@code from} that
- *   breaks the chain changes nothing: it is counted and told to the listener, and a dropped transition is reported
+ *   <li><b>Bad messages.</b> A message with another count of states, other state names or another order of them
+ *   (another {@link StateTable#fingerprint()}), an unknown state id, or a {@code from} that breaks the chain changes
+ *   nothing: it is counted and told to the listener, and a dropped transition is reported
  *   as lost when the next one arrives.</li>
  * </ul>
  *
@@ -185,7 +186,7 @@ public final class MirroredBus<S> implements AutoCloseable
      * @return the local bus.
      * @throws InterruptedException  if interrupted while waiting.
      * @throws IllegalStateException if no bus came within the timeout; the message says whether the source's
-     *                               messages were refused for another count of states.
+     *                               messages were refused for another count of states or other state names.
      */
     public StateBus<S> awaitBus(final Duration timeout) throws InterruptedException
     {
@@ -197,15 +198,31 @@ public final class MirroredBus<S> implements AutoCloseable
                 final long left = deadline - System.nanoTime();
                 if (left <= 0)
                 {
-                    final int seen = message.refusedStateCount();
                     throw new IllegalStateException("mirror of bus " + busId + ": no local bus after " + timeout +
-                        (seen >= 0 ? ": the source sends " + seen + " states, this mirror's table has " +
-                        states.size() + " (its messages are refused)" : ": nothing received from a source yet"));
+                        whyNoBus());
                 }
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
             return bus;
         }
+    }
+
+    private String whyNoBus()
+    {
+        final int count = message.refusedStateCount();
+        final long names = message.refusedStateNames();
+        if (count >= 0)
+        {
+            return ": the source sends " + count + " states, this mirror's table has " + states.size() +
+                " (its messages are refused)";
+        }
+        if (names >= 0)
+        {
+            return ": the source's " + states.size() + " states have other names, or another order, than this " +
+                "mirror's table (state-name fingerprint " + String.format("%08x", names) + ", this mirror's " +
+                String.format("%08x", states.fingerprint()) + "; its messages are refused)";
+        }
+        return ": nothing received from a source yet";
     }
 
     /**
@@ -270,6 +287,16 @@ public final class MirroredBus<S> implements AutoCloseable
     public int refusedStateCount()
     {
         return message.refusedStateCount();
+    }
+
+    /**
+     * @return the source's state-name fingerprint (see {@link StateTable#fingerprint()}, here from 0 to
+     *     {@code 2^32 - 1}), if its messages were refused for it (the same count of states, but other names or
+     *     another order); else -1.
+     */
+    public long refusedStateFingerprint()
+    {
+        return message.refusedStateNames();
     }
 
     /** Closes the local bus and this mirror's counters; later messages for it are ignored. */

@@ -1,5 +1,6 @@
 package io.statebus.aeron.perf;
 
+import io.statebus.aeron.StateTable;
 import io.statebus.aeron.WireFormat;
 import org.agrona.MutableDirectBuffer;
 
@@ -13,6 +14,7 @@ import java.nio.ByteOrder;
 final class RawMessage
 {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final int STATE_NAMES = StateTable.forEnum(Wire.Phase.class).fingerprint();
 
     private RawMessage()
     {
@@ -30,7 +32,8 @@ final class RawMessage
         b.putLong(o + 16, 42, LE);
         b.putLong(o + 24, seq, LE);
         b.putLong(o + 32, System.nanoTime(), LE);
-        b.putInt(o + 40, (int)((seq - 1) & 3), LE);
-        b.putInt(o + 44, (int)(seq & 3), LE);
+        b.putShort(o + 40, (short)((seq - 1) & 3), LE);
+        b.putShort(o + 42, (short)(seq & 3), LE);
+        b.putInt(o + 44, STATE_NAMES, LE);
     }
 }
