@@ -8,9 +8,9 @@ import org.agrona.concurrent.AgentTerminationException;
 import java.util.Objects;
 
 /**
- * A {@link TransitionBridge}'s duty cycle and lifecycle. Each cycle, in order: a snapshot if one is due (first, so a mirror that
- * just connected gets it before transitions), the counters if due, the next batch from the bus into the staging area,
- * then the send loop. The parts: {@link BridgeStaging}, {@link SnapshotSender}, {@link TransitionSender},
+ * A {@link TransitionBridge}'s duty cycle and lifecycle. Each cycle, in order: a snapshot if one is due (first, so a
+ * mirror that just connected gets it before transitions), the counters if due, the next batch from the bus into the
+ * staging area, then the send loop. The parts: {@link BridgeStaging}, {@link SnapshotSender}, {@link TransitionSender},
  * {@link DroppedRange}, {@link BridgeCounters}. A failure closes the subscription at once (the source is no longer
  * held back), is told to {@link BridgeListener#onFailed} and thrown once; the cycle then does nothing. Duty-cycle
  * thread only, but for the counts, {@link #expose} and {@link #close}.
@@ -24,6 +24,7 @@ final class BridgeDutyCycle<S> implements AutoCloseable
     private final StateBus<S> bus;
     private final Subscription<S> subscription;
     private final BridgeListener listener;
+    private final BridgeOutbox outbox;
     private final BridgeStaging<S> staging;
     private final DroppedRange drops;
     private final SnapshotSender snapshots;
@@ -34,13 +35,13 @@ final class BridgeDutyCycle<S> implements AutoCloseable
     private volatile boolean closed; // set by close from any thread, read by the duty cycle: it then stops
 
     /** Allocates everything a bridge needs; its subscription's join point is the first snapshot. */
-    BridgeDutyCycle(final TransitionBridge.Builder<S> settings, final Subscription<S> subscription, final long session)
+    BridgeDutyCycle(final TransitionBridge.Builder<S> settings, final Subscription<S> subscription)
     {
         this.bus = settings.bus;
         this.subscription = subscription;
         this.listener = settings.listener;
         final StateTable<S> states = settings.states;
-        final BridgeOutbox outbox = new BridgeOutbox(settings.publication, settings.busId, states, session);
+        this.outbox = new BridgeOutbox(settings.publication, settings.busId, states);
         this.drops = new DroppedRange(settings.listener);
         this.snapshots = new SnapshotSender(outbox, drops, settings.snapshotInterval.toNanos(),
             subscription.joinSequence(), states.idOf(subscription.joinState()));
@@ -48,7 +49,7 @@ final class BridgeDutyCycle<S> implements AutoCloseable
         this.sender = new TransitionSender(outbox, staging, drops, snapshots, settings.listener,
             settings.stallThreshold.toNanos());
         this.counters = settings.aeron == null ? null :
-            new BridgeCounters(settings.aeron, settings.busId, session, bus, subscription);
+            new BridgeCounters(settings.aeron, settings.busId, outbox.session(), bus, subscription);
     }
 
     /** See {@link TransitionBridge#doWork()}. */
@@ -116,6 +117,11 @@ final class BridgeDutyCycle<S> implements AutoCloseable
             throw new IllegalStateException("this bridge has no counters: build it with counters(aeron)");
         }
         counters.expose(name, subscription);
+    }
+
+    long session()
+    {
+        return outbox.session();
     }
 
     long sent()

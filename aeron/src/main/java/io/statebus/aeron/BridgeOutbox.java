@@ -3,10 +3,13 @@ package io.statebus.aeron;
 import io.aeron.Publication;
 import io.aeron.logbuffer.BufferClaim;
 
+import java.security.SecureRandom;
+
 /**
  * A bridge's way into its publication: claims one {@link WireFormat#LENGTH}-byte message with {@code tryClaim}, writes
  * it in place with the fields every message of this bridge repeats (bus id, state count and names, session), and
- * commits it.
+ * commits it. The session is random, picked when the bridge is built: a restarted source (a new bridge) has a new
+ * one, which mirrors detect.
  * Nothing is allocated per message. Duty-cycle thread only.
  */
 final class BridgeOutbox
@@ -18,13 +21,24 @@ final class BridgeOutbox
     private final int stateNames;
     private final long session;
 
-    BridgeOutbox(final Publication publication, final int busId, final StateTable<?> states, final long session)
+    BridgeOutbox(final Publication publication, final int busId, final StateTable<?> states)
     {
         this.publication = publication;
         this.busId = busId;
         this.stateCount = states.size();
         this.stateNames = states.fingerprint();
-        this.session = session;
+        this.session = newSession();
+    }
+
+    private static long newSession()
+    {
+        long id;
+        do
+        {
+            id = new SecureRandom().nextLong();
+        }
+        while (id == 0); // 0 reads as "no session" in the mirror's counters
+        return id;
     }
 
     /**
@@ -59,5 +73,10 @@ final class BridgeOutbox
     int busId()
     {
         return busId;
+    }
+
+    long session()
+    {
+        return session;
     }
 }

@@ -5,9 +5,9 @@ import org.agrona.DirectBuffer;
 /**
  * One message for a mirrored bus, decoded and checked against the mirror's {@link StateTable}: the same count of
  * states, the same names in the same order (the fingerprint), state ids inside the table, a sequence a mirror can
- * apply. The states are checked first: no id is read from a stream whose states are not the mirror's. A reusable flyweight: {@link #decode} fills it in
- * place, nothing is allocated per message. Written by the receiver's duty-cycle thread; what a refusal saw is read by
- * any.
+ * apply. The states are checked first: no id is read from a stream whose states are not the mirror's. A reusable
+ * flyweight: {@link #decode} fills it in place, nothing is allocated per message. Written by the receiver's
+ * duty-cycle thread; what a refusal saw is read by any.
  *
  * @param <S> the state type.
  */
@@ -66,7 +66,8 @@ final class MirrorMessage<S>
         session = WireFormat.session(buffer, offset);
         timestamp = WireFormat.timestamp(buffer, offset);
         to = states.stateOf(toId);
-        fromUnknown = type == WireFormat.SNAPSHOT && (WireFormat.flags(buffer, offset) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
+        fromUnknown = type == WireFormat.SNAPSHOT &&
+            (WireFormat.flags(buffer, offset) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
         from = fromUnknown ? to : states.stateOf(fromId);
         return null;
     }
@@ -106,6 +107,28 @@ final class MirrorMessage<S>
     int refusedStateCount()
     {
         return refusedStateCount;
+    }
+
+    /**
+     * @return why the source's messages are refused, for {@code awaitBus}'s exception: another count of states, other
+     *     state names, or (neither seen) nothing received yet.
+     */
+    String whyRefused()
+    {
+        final int count = refusedStateCount;
+        final long names = refusedStateNames;
+        if (count >= 0)
+        {
+            return ": the source sends " + count + " states, this mirror's table has " + states.size() +
+                " (its messages are refused)";
+        }
+        if (names >= 0)
+        {
+            return ": the source's " + states.size() + " states have other names, or another order, than this " +
+                "mirror's table (state-name fingerprint " + String.format("%08x", names) + ", this mirror's " +
+                String.format("%08x", states.fingerprint()) + "; its messages are refused)";
+        }
+        return ": nothing received from a source yet";
     }
 
     /** @return the state-name fingerprint the source sends (unsigned), if a message was refused for it; else -1. */

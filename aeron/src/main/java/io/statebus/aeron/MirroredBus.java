@@ -61,12 +61,12 @@ public final class MirroredBus<S> implements AutoCloseable
     private final MalformedSink malformed;
     private final MirrorMessage<S> message;
     private final SessionMirror<S> local = new SessionMirror<>();
-    private MirrorCounters counters;
+    private MirrorCounters counters; // set before the receiver's volatile array store publishes this bus
 
     private volatile StateBus<S> bus; // written under this monitor (awaitBus waits on it); volatile for bus()
     private volatile boolean closed; // set by close from any thread, or by the duty cycle; read by the duty cycle
     private long receivedCount; // the duty cycle's own count; published to received at each counter refresh
-    private volatile long received;
+    private volatile long received; // single writer (the duty cycle); volatile for readers
 
     MirroredBus(final int busId, final StateTable<S> states, final UnaryOperator<StateBusBuilder<S>> configure,
         final MirrorListener listener, final MalformedSink malformed)
@@ -171,9 +171,7 @@ public final class MirroredBus<S> implements AutoCloseable
         }
     }
 
-    /**
-     * @return the local bus of the current source session, or null before the first message arrived.
-     */
+    /** @return the local bus of the current source session, or null before the first message arrived. */
     public StateBus<S> bus()
     {
         return bus;
@@ -199,7 +197,7 @@ public final class MirroredBus<S> implements AutoCloseable
                 if (left <= 0)
                 {
                     throw new IllegalStateException("mirror of bus " + busId + ": no local bus after " + timeout +
-                        whyNoBus());
+                        message.whyRefused());
                 }
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
@@ -207,83 +205,49 @@ public final class MirroredBus<S> implements AutoCloseable
         }
     }
 
-    private String whyNoBus()
-    {
-        final int count = message.refusedStateCount();
-        final long names = message.refusedStateNames();
-        if (count >= 0)
-        {
-            return ": the source sends " + count + " states, this mirror's table has " + states.size() +
-                " (its messages are refused)";
-        }
-        if (names >= 0)
-        {
-            return ": the source's " + states.size() + " states have other names, or another order, than this " +
-                "mirror's table (state-name fingerprint " + String.format("%08x", names) + ", this mirror's " +
-                String.format("%08x", states.fingerprint()) + "; its messages are refused)";
-        }
-        return ": nothing received from a source yet";
-    }
-
-    /**
-     * @return the bus id.
-     */
+    /** @return the bus id. */
     public int busId()
     {
         return busId;
     }
 
-    /**
-     * @return the current source session id, or 0 before the first message.
-     */
+    /** @return the current source session id, or 0 before the first message. */
     public long session()
     {
         return local.sessions() == 0 ? 0 : local.session();
     }
 
-    /**
-     * @return messages received for this bus (refreshed by the receiver's duty cycle).
-     */
+    /** @return messages received for this bus (refreshed by the receiver's duty cycle). */
     public long received()
     {
         return received;
     }
 
-    /**
-     * @return source sequences recorded as lost in the current session's local bus.
-     */
+    /** @return source sequences recorded as lost in the current session's local bus. */
     public long lost()
     {
         return local.lost();
     }
 
-    /**
-     * @return lost ranges (gap notices) in the current session's local bus.
-     */
+    /** @return lost ranges (gap notices) in the current session's local bus. */
     public long gaps()
     {
         return local.gaps();
     }
 
-    /**
-     * @return source sessions seen: 1, plus one per restart of the source.
-     */
+    /** @return source sessions seen: 1, plus one per restart of the source. */
     public long sessions()
     {
         return local.sessions();
     }
 
-    /**
-     * @return the latest source sequence appended to the local bus, or -1 before the first message.
-     */
+    /** @return the latest source sequence appended to the local bus, or -1 before the first message. */
     public long latestSequence()
     {
         return local.latest();
     }
 
-    /**
-     * @return the count of states the source sends, if its messages were refused for it; else -1.
-     */
+    /** @return the count of states the source sends, if its messages were refused for it; else -1. */
     public int refusedStateCount()
     {
         return message.refusedStateCount();

@@ -8,7 +8,6 @@ import io.statebus.Subscription;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -59,36 +58,23 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
 {
     private final Subscription<S> subscription;
     private final int busId;
-    private final long session;
     private final String roleName;
     private final BridgeDutyCycle<S> cycle;
 
     private TransitionBridge(final Builder<S> builder)
     {
         this.busId = builder.busId;
-        this.session = newSession();
         this.roleName = "statebus-bridge-" + busId;
         this.subscription = builder.bus.subscribe(builder.policy);
         try
         {
-            this.cycle = new BridgeDutyCycle<>(builder, subscription, session);
+            this.cycle = new BridgeDutyCycle<>(builder, subscription);
         }
         catch (final RuntimeException ex)
         {
             subscription.close(); // a half-built bridge must not hold the source back
             throw ex;
         }
-    }
-
-    private static long newSession()
-    {
-        long id;
-        do
-        {
-            id = new SecureRandom().nextLong();
-        }
-        while (id == 0); // 0 reads as "no session" in the mirror's counters
-        return id;
     }
 
     /**
@@ -161,7 +147,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     /** @return the random session id of this bridge, which every message carries. */
     public long session()
     {
-        return session;
+        return cycle.session();
     }
 
     /** @return the bus id every message carries. */
@@ -215,7 +201,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     @Override
     public String toString()
     {
-        return "TransitionBridge{bus=" + busId() + ", session=" + Long.toHexString(session) + ", sent=" + sent() +
+        return "TransitionBridge{bus=" + busId() + ", session=" + Long.toHexString(session()) + ", sent=" + sent() +
             ", droppedNotConnected=" + droppedNotConnected() + ", backPressured=" + backPressured() + ", snapshots=" +
             snapshots() + (cycle.isFailed() ? ", failed" : "") + (cycle.isClosed() ? ", closed" : "") + '}';
     }
