@@ -48,6 +48,21 @@ class MirrorRefusesAStreamOfOtherStatesTest
     private static final StateTable<Source> SOURCE = StateTable.forEnum(Source.class);
 
     @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void theFingerprintIsOfTheNamesInIdOrderAndNothingElse()
+    {
+        // pinned: CRC-32C over each name's UTF-8 length (4 bytes, little-endian) and bytes, as WireFormat documents
+        // (computed apart from this code); a change here is a change of the wire format
+        assertThat(SOURCE.fingerprint()).isEqualTo(0xA4BB5CEC);
+        assertThat(StateTable.of(List.of("DOWN", "UP")).fingerprint()).isEqualTo(0xA129C4D9);
+        assertThat(StateTable.of(List.of("A", "B", "C")).fingerprint()).isEqualTo(SOURCE.fingerprint());
+        assertThat(StateTable.forEnum(Renamed.class).fingerprint()).isNotEqualTo(SOURCE.fingerprint());
+        assertThat(StateTable.forEnum(Reordered.class).fingerprint()).isNotEqualTo(SOURCE.fingerprint());
+        assertThat(StateTable.of(List.of("AB", "C")).fingerprint())
+            .isNotEqualTo(StateTable.of(List.of("A", "BC")).fingerprint());
+    }
+
+    @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aMirrorOfAsManyStatesWithOtherNamesRefusesTheStreamAndBuildsNothing() throws Exception
     {
