@@ -53,6 +53,7 @@ final class BridgeCounters implements AutoCloseable
     void refresh(final long sentValue, final long droppedValue, final long backPressuredValue,
         final long snapshotsValue, final long stallsValue)
     {
+        // release stores: a reader in another process sees whole values; order between them does not matter
         published.setRelease(bus.latestSequence());
         producerWaits.setRelease(bus.producerWaits());
         sent.setRelease(sentValue);

@@ -21,7 +21,7 @@ final class MirrorCounters implements AutoCloseable
         lost = aeron.addCounter(CounterTypes.MIRROR_LOST, "statebus mirror lost: " + suffix);
         gaps = aeron.addCounter(CounterTypes.MIRROR_GAPS, "statebus mirror gaps: " + suffix);
         sessions = aeron.addCounter(CounterTypes.MIRROR_SESSIONS, "statebus mirror sessions: " + suffix);
-        latest.setRelease(-1);
+        latest.setRelease(-1); // -1 until the first message: no sequence yet (0 is a source's initial state)
     }
 
     void refresh(final long receivedValue, final long latestValue, final long lostValue, final long gapsValue,

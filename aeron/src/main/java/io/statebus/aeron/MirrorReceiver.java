@@ -163,6 +163,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
         received = dispatcher.receivedCount();
         if (receivedCounter != null)
         {
+            // release stores: a reader in another process sees whole values; order between them does not matter
             receivedCounter.setRelease(dispatcher.receivedCount());
             malformedCounter.setRelease(dispatcher.malformedCount());
         }
