@@ -21,7 +21,7 @@ final class BridgeCounters implements AutoCloseable
     private final Counter backPressured;
     private final Counter snapshots;
     private final Counter stalls;
-    private volatile SubscriptionCounters[] subscriptions;
+    private volatile SubscriptionCounters[] subscriptions; // copy on write: replaced whole by expose, read by refresh
 
     BridgeCounters(final Aeron aeron, final int busId, final long session, final StateBus<?> bus,
         final Subscription<?> own)
@@ -53,6 +53,7 @@ final class BridgeCounters implements AutoCloseable
     void refresh(final long sentValue, final long droppedValue, final long backPressuredValue,
         final long snapshotsValue, final long stallsValue)
     {
+        // release stores: a reader in another process sees whole values; order between them does not matter
         published.setRelease(bus.latestSequence());
         producerWaits.setRelease(bus.producerWaits());
         sent.setRelease(sentValue);

@@ -50,7 +50,9 @@ public final class CounterTypes
     public static final int MIRROR_GAPS = 17_033;
     /** Mirror: source sessions seen (1, plus one per restart of the source). */
     public static final int MIRROR_SESSIONS = 17_034;
-    /** Receiver: messages refused (malformed, foreign, unknown bus, state count, stale session, chain broken). */
+    /**
+     * Receiver: messages refused (malformed, foreign, unknown bus, state count or names, stale session, chain broken).
+     */
     public static final int RECEIVER_MALFORMED = 17_040;
     /** Receiver: messages polled from the Aeron subscription. */
     public static final int RECEIVER_RECEIVED = 17_041;

@@ -20,6 +20,9 @@ public enum MalformedReason
     UNKNOWN_BUS,
     /** Another count of states than the mirror's {@link StateTable}: the two sides disagree on the states. */
     STATE_COUNT,
+    /** The same count of states as the mirror's {@link StateTable} but other names, or the same names in another
+     *  order (another {@link StateTable#fingerprint()}): the source's ids would name other states here. */
+    STATE_NAMES,
     /** A state id outside the table. */
     STATE_ID,
     /** A sequence below 0, or a transition at sequence 0. */

@@ -3,14 +3,10 @@ package io.statebus.aeron;
 import io.aeron.Aeron;
 import io.aeron.Counter;
 import io.aeron.Subscription;
-import io.aeron.logbuffer.ControlledFragmentHandler;
-import io.aeron.logbuffer.Header;
 import io.statebus.StateBusBuilder;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -47,17 +43,12 @@ public final class MirrorReceiver implements Agent, AutoCloseable
     private final Aeron aeron;
     private final MirrorListener listener;
     private final int fragmentLimit;
-    private final ControlledFragmentHandler handler = this::onFragment;
-    private final MirroredBus.MalformedSink sink = this::refused;
+    private final BusDispatcher dispatcher;
     private final String roleName;
-    private volatile MirroredBus<?>[] mirrors = new MirroredBus<?>[0];
     private long nextCounterRefreshAt;
-    private long receivedCount;
-    private long malformedCount;
-    private volatile long received;
-    private volatile long malformed;
-    private volatile boolean failed;
-    private volatile boolean closed;
+    private volatile long received; // single writer (the duty cycle, at each counter refresh); volatile for readers
+    private volatile boolean failed; // set by the duty cycle, read by any thread
+    private volatile boolean closed; // set by close from any thread, read by the duty cycle: it then stops
     private final Counter receivedCounter;
     private final Counter malformedCounter;
 
@@ -89,6 +80,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
             throw new IllegalArgumentException("fragmentLimit must be >= 1, got " + fragmentLimit);
         }
         this.fragmentLimit = fragmentLimit;
+        this.dispatcher = new BusDispatcher(listener);
         this.aeron = aeron;
         this.roleName = "statebus-mirror-" + subscription.streamId();
         final String suffix = subscription.channel() + " stream=" + subscription.streamId();
@@ -115,21 +107,16 @@ public final class MirrorReceiver implements Agent, AutoCloseable
     public synchronized <S> MirroredBus<S> mirror(
         final int busId, final StateTable<S> states, final UnaryOperator<StateBusBuilder<S>> configure)
     {
-        for (final MirroredBus<?> existing : mirrors)
+        if (dispatcher.has(busId))
         {
-            if (existing.busId() == busId)
-            {
-                throw new IllegalStateException("bus " + busId + " is already mirrored by this receiver");
-            }
+            throw new IllegalStateException("bus " + busId + " is already mirrored by this receiver");
         }
-        final MirroredBus<S> mirrored = new MirroredBus<>(busId, states, configure, listener, sink);
+        final MirroredBus<S> mirrored = new MirroredBus<>(busId, states, configure, listener, dispatcher);
         if (aeron != null)
         {
             mirrored.counters(aeron, "stream=" + subscription.streamId());
         }
-        final MirroredBus<?>[] grown = Arrays.copyOf(mirrors, mirrors.length + 1);
-        grown[mirrors.length] = mirrored;
-        mirrors = grown; // copy on write: the duty cycle reads a whole array
+        dispatcher.add(mirrored);
         return mirrored;
     }
 
@@ -150,7 +137,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
         }
         try
         {
-            final int work = subscription.controlledPoll(handler, fragmentLimit);
+            final int work = subscription.controlledPoll(dispatcher, fragmentLimit);
             if (subscription.isClosed())
             {
                 throw new IllegalStateException("mirror receiver: the Aeron subscription " + subscription.channel() +
@@ -171,60 +158,16 @@ public final class MirrorReceiver implements Agent, AutoCloseable
         }
     }
 
-    private ControlledFragmentHandler.Action onFragment(
-        final DirectBuffer buffer, final int offset, final int length, final Header header)
-    {
-        final MalformedReason reason = WireFormat.check(buffer, offset, length);
-        if (reason != null)
-        {
-            receivedCount++;
-            refused(-1, reason);
-            return ControlledFragmentHandler.Action.CONTINUE;
-        }
-        final int busId = WireFormat.busId(buffer, offset);
-        final MirroredBus<?> mirrored = find(busId);
-        if (mirrored == null)
-        {
-            receivedCount++;
-            refused(busId, MalformedReason.UNKNOWN_BUS);
-            return ControlledFragmentHandler.Action.CONTINUE;
-        }
-        final ControlledFragmentHandler.Action action = mirrored.onMessage(buffer, offset);
-        if (action != ControlledFragmentHandler.Action.ABORT)
-        {
-            receivedCount++;
-        }
-        return action;
-    }
-
-    private MirroredBus<?> find(final int busId)
-    {
-        for (final MirroredBus<?> mirrored : mirrors) // a few buses per stream: a scan beats a hash
-        {
-            if (mirrored.busId() == busId)
-            {
-                return mirrored;
-            }
-        }
-        return null;
-    }
-
-    private void refused(final int busId, final MalformedReason reason)
-    {
-        malformedCount++;
-        malformed = malformedCount; // rare: publish at once
-        listener.onMalformed(busId, reason);
-    }
-
     private void refreshCounters()
     {
-        received = receivedCount;
+        received = dispatcher.receivedCount();
         if (receivedCounter != null)
         {
-            receivedCounter.setRelease(receivedCount);
-            malformedCounter.setRelease(malformedCount);
+            // release stores: a reader in another process sees whole values; order between them does not matter
+            receivedCounter.setRelease(dispatcher.receivedCount());
+            malformedCounter.setRelease(dispatcher.malformedCount());
         }
-        for (final MirroredBus<?> mirrored : mirrors)
+        for (final MirroredBus<?> mirrored : dispatcher.mirrors())
         {
             mirrored.refreshCounters();
         }
@@ -233,7 +176,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
     private void fail(final Throwable cause)
     {
         failed = true;
-        for (final MirroredBus<?> mirrored : mirrors)
+        for (final MirroredBus<?> mirrored : dispatcher.mirrors())
         {
             final var bus = mirrored.bus();
             if (bus != null)
@@ -253,12 +196,12 @@ public final class MirrorReceiver implements Agent, AutoCloseable
     }
 
     /**
-     * @return messages refused: malformed, foreign, unknown bus, other state count, bad state id, broken chain, stale
-     *     session.
+     * @return messages refused: malformed, foreign, unknown bus, other state count, other state names, bad state id,
+     *     broken chain, stale session.
      */
     public long malformed()
     {
-        return malformed;
+        return dispatcher.malformed();
     }
 
     /**
@@ -299,7 +242,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
         if (!closed)
         {
             closed = true;
-            CloseHelper.closeAll(mirrors);
+            CloseHelper.closeAll(dispatcher.mirrors());
             CloseHelper.closeAll(receivedCounter, malformedCounter);
         }
     }

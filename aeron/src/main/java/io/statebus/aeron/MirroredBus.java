@@ -1,12 +1,10 @@
 package io.statebus.aeron;
 
 import io.aeron.Aeron;
-import io.aeron.Counter;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.statebus.Mirror;
 import io.statebus.StateBus;
 import io.statebus.StateBusBuilder;
-import io.statebus.StateBusClosedException;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 
@@ -43,8 +41,9 @@ import java.util.function.UnaryOperator;
  *   (its consumers receive what it had, then {@code StateBusClosedException}), a new one is built from that message,
  *   and {@link MirrorListener#onSourceRestarted} tells the application, which subscribes again to {@link #bus()}.
  *   Late messages of the old session are refused, never mixed in.</li>
- *   <li><b>Bad messages.</b> A message with another count of states, an unknown state id, or a {@code from} that
- *   breaks the chain changes nothing: it is counted and told to the listener, and a dropped transition is reported
+ *   <li><b>Bad messages.</b> A message with another count of states, other state names or another order of them
+ *   (another {@link StateTable#fingerprint()}), an unknown state id, or a {@code from} that breaks the chain changes
+ *   nothing: it is counted and told to the listener, and a dropped transition is reported
  *   as lost when the next one arrives.</li>
  * </ul>
  *
@@ -55,37 +54,19 @@ import java.util.function.UnaryOperator;
  */
 public final class MirroredBus<S> implements AutoCloseable
 {
-    private static final int RETIRED_SESSIONS = 16;
-
     private final int busId;
     private final StateTable<S> states;
     private final UnaryOperator<StateBusBuilder<S>> configure;
     private final MirrorListener listener;
     private final MalformedSink malformed;
-    private final long[] retired = new long[RETIRED_SESSIONS];
-    private int retiredNext;
-    private int retiredCount;
+    private final MirrorMessage<S> message;
+    private final SessionMirror<S> local = new SessionMirror<>();
+    private MirrorCounters counters; // set before the receiver's volatile array store publishes this bus
 
-    private Mirror<S> mirror; // duty-cycle thread only
-    private long session;
-    private long countedJump = -1;
-    private volatile StateBus<S> bus;
-    private volatile int seenStateCount = -1;
-    private volatile boolean closed;
-
-    // single writer (duty-cycle thread); volatile for readers elsewhere
-    private long receivedCount;
-    private volatile long received;
-    private volatile long lost;
-    private volatile long gaps;
-    private volatile long sessions;
-    private volatile long latest = -1;
-
-    private Counter receivedCounter;
-    private Counter latestCounter;
-    private Counter lostCounter;
-    private Counter gapsCounter;
-    private Counter sessionsCounter;
+    private volatile StateBus<S> bus; // written under this monitor (awaitBus waits on it); volatile for bus()
+    private volatile boolean closed; // set by close from any thread, or by the duty cycle; read by the duty cycle
+    private long receivedCount; // the duty cycle's own count; published to received at each counter refresh
+    private volatile long received; // single writer (the duty cycle); volatile for readers
 
     MirroredBus(final int busId, final StateTable<S> states, final UnaryOperator<StateBusBuilder<S>> configure,
         final MirrorListener listener, final MalformedSink malformed)
@@ -95,17 +76,12 @@ public final class MirroredBus<S> implements AutoCloseable
         this.configure = Objects.requireNonNull(configure, "configure must not be null");
         this.listener = listener;
         this.malformed = malformed;
+        this.message = new MirrorMessage<>(states);
     }
 
     void counters(final Aeron aeron, final String channel)
     {
-        final String suffix = "bus=" + busId + " " + channel;
-        receivedCounter = aeron.addCounter(CounterTypes.MIRROR_RECEIVED, "statebus mirror received: " + suffix);
-        latestCounter = aeron.addCounter(CounterTypes.MIRROR_LATEST, "statebus mirror latest: " + suffix);
-        lostCounter = aeron.addCounter(CounterTypes.MIRROR_LOST, "statebus mirror lost: " + suffix);
-        gapsCounter = aeron.addCounter(CounterTypes.MIRROR_GAPS, "statebus mirror gaps: " + suffix);
-        sessionsCounter = aeron.addCounter(CounterTypes.MIRROR_SESSIONS, "statebus mirror sessions: " + suffix);
-        latestCounter.setRelease(-1);
+        counters = new MirrorCounters(aeron, busId, channel);
     }
 
     /** One message for this bus; ABORT when a BLOCK subscription of the local bus holds the append back. */
@@ -116,89 +92,47 @@ public final class MirroredBus<S> implements AutoCloseable
         {
             return Action.CONTINUE;
         }
-        final int count = WireFormat.stateCount(buffer, offset);
-        if (count != states.size())
+        final MalformedReason reason = message.decode(buffer, offset);
+        if (reason != null)
         {
-            seenStateCount = count;
-            return refuse(MalformedReason.STATE_COUNT);
+            return refuse(reason);
         }
-        final byte type = WireFormat.type(buffer, offset);
-        final long sequence = WireFormat.sequence(buffer, offset);
-        final int fromId = WireFormat.fromId(buffer, offset);
-        final int toId = WireFormat.toId(buffer, offset);
-        if (fromId < 0 || fromId >= count || toId < 0 || toId >= count)
+        if (!local.isCurrent(message.session()))
         {
-            return refuse(MalformedReason.STATE_ID);
-        }
-        if (sequence < 0 || (sequence == 0 && type == WireFormat.TRANSITION))
-        {
-            return refuse(MalformedReason.SEQUENCE);
-        }
-        final long messageSession = WireFormat.session(buffer, offset);
-        final long timestamp = WireFormat.timestamp(buffer, offset);
-        final S to = states.stateOf(toId);
-        final boolean fromUnknown = type == WireFormat.SNAPSHOT &&
-            (WireFormat.flags(buffer, offset) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
-        final S from = fromUnknown ? to : states.stateOf(fromId);
-        if (mirror == null || messageSession != session)
-        {
-            if (isRetired(messageSession))
+            if (local.isRetired(message.session()))
             {
                 return refuse(MalformedReason.STALE_SESSION);
             }
-            start(messageSession, sequence, from, to, timestamp);
+            start();
             return Action.CONTINUE;
         }
-        final long latestSequence = mirror.latestSequence();
-        if (sequence <= latestSequence)
-        {
-            return Action.CONTINUE; // a snapshot of what the local bus already has
-        }
-        if (fromUnknown)
-        {
-            return refuse(MalformedReason.SEQUENCE); // only a session's first message may be its join point
-        }
-        if (sequence > latestSequence + 1 && sequence != countedJump)
-        {
-            countedJump = sequence; // one gap per jump, however many attempts the append takes
-            gaps++;
-        }
-        Action action = Action.CONTINUE;
-        try
-        {
-            // one attempt, no clock read: a BLOCK subscription a ring behind leaves the message in the stream
-            if (!mirror.tryAppend(sequence, from, to, timestamp))
-            {
-                receivedCount--; // it will be offered again (a loss of more than a ring may be recorded already)
-                action = Action.ABORT;
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            if (ex instanceof IllegalArgumentException)
-            {
-                // the only one left: from is not the current state (the sequence was checked above), chain broken;
-                // dropped, so the next message reports this sequence as lost
-                action = refuse(MalformedReason.CHAIN);
-            }
-            else if (ex instanceof StateBusClosedException)
-            {
-                closed = true; // the application closed the local bus: this mirror stops
-            }
-            else
-            {
-                throw ex;
-            }
-        }
-        noteProgress();
-        return action;
+        return append();
     }
 
-    /** After each append attempt (a loss of more than a ring may be recorded by an attempt that timed out). */
-    private void noteProgress()
+    private Action append()
     {
-        lost = mirror.lost(); // single writer; volatile for readers
-        latest = mirror.latestSequence();
+        Action action = Action.CONTINUE;
+        switch (local.append(message))
+        {
+            case ALREADY_HAD:
+                return Action.CONTINUE;
+            case NOT_A_JOIN_POINT:
+                return refuse(MalformedReason.SEQUENCE);
+            case HELD_BACK:
+                receivedCount--; // it will be offered again (a loss of more than a ring may be recorded already)
+                action = Action.ABORT;
+                break;
+            case CHAIN_BROKEN:
+                refuse(MalformedReason.CHAIN); // dropped: the next message reports this sequence as lost
+                break;
+            case BUS_CLOSED:
+                closed = true; // the application closed the local bus: this mirror stops
+                break;
+            default:
+                break;
+        }
+        local.noteProgress();
+        return action;
     }
 
     private Action refuse(final MalformedReason reason)
@@ -207,23 +141,15 @@ public final class MirroredBus<S> implements AutoCloseable
         return Action.CONTINUE;
     }
 
-    private void start(final long newSession, final long sequence, final S from, final S to, final long timestamp)
+    /** The first message of a source session: a new local bus at its sequence and state; a restart closes the old. */
+    private void start()
     {
-        final Mirror<S> old = mirror;
-        final long oldSession = session;
-        final Mirror<S> started = configure.apply(states.builder(to)).buildMirror(sequence, from, timestamp);
-        if (old != null)
-        {
-            retire(oldSession);
-            old.close();
-        }
-        mirror = started;
-        session = newSession;
-        sessions++;
-        countedJump = -1;
-        gaps = 0;
-        lost = 0;
-        latest = sequence;
+        final long oldSession = local.session();
+        final long newSession = message.session();
+        final long sequence = message.sequence();
+        final Mirror<S> started = configure.apply(states.builder(message.to()))
+            .buildMirror(sequence, message.from(), message.timestamp());
+        final Mirror<S> old = local.replace(newSession, started, sequence);
         synchronized (this)
         {
             bus = started.bus();
@@ -236,41 +162,16 @@ public final class MirroredBus<S> implements AutoCloseable
         listener.onStarted(busId, newSession, started.bus(), sequence);
     }
 
-    private boolean isRetired(final long candidate)
-    {
-        for (int i = 0; i < retiredCount; i++)
-        {
-            if (retired[i] == candidate)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void retire(final long oldSession)
-    {
-        retired[retiredNext] = oldSession;
-        retiredNext = (retiredNext + 1) % RETIRED_SESSIONS;
-        retiredCount = Math.min(retiredCount + 1, RETIRED_SESSIONS);
-    }
-
     void refreshCounters()
     {
         received = receivedCount;
-        if (receivedCounter != null)
+        if (counters != null)
         {
-            receivedCounter.setRelease(receivedCount);
-            latestCounter.setRelease(latest);
-            lostCounter.setRelease(lost);
-            gapsCounter.setRelease(gaps);
-            sessionsCounter.setRelease(sessions);
+            counters.refresh(receivedCount, local.latest(), local.lost(), local.gaps(), local.sessions());
         }
     }
 
-    /**
-     * @return the local bus of the current source session, or null before the first message arrived.
-     */
+    /** @return the local bus of the current source session, or null before the first message arrived. */
     public StateBus<S> bus()
     {
         return bus;
@@ -283,7 +184,7 @@ public final class MirroredBus<S> implements AutoCloseable
      * @return the local bus.
      * @throws InterruptedException  if interrupted while waiting.
      * @throws IllegalStateException if no bus came within the timeout; the message says whether the source's
-     *                               messages were refused for another count of states.
+     *                               messages were refused for another count of states or other state names.
      */
     public StateBus<S> awaitBus(final Duration timeout) throws InterruptedException
     {
@@ -295,10 +196,8 @@ public final class MirroredBus<S> implements AutoCloseable
                 final long left = deadline - System.nanoTime();
                 if (left <= 0)
                 {
-                    final int seen = seenStateCount;
                     throw new IllegalStateException("mirror of bus " + busId + ": no local bus after " + timeout +
-                        (seen >= 0 ? ": the source sends " + seen + " states, this mirror's table has " +
-                        states.size() + " (its messages are refused)" : ": nothing received from a source yet"));
+                        message.whyRefused());
                 }
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
@@ -306,68 +205,62 @@ public final class MirroredBus<S> implements AutoCloseable
         }
     }
 
-    /**
-     * @return the bus id.
-     */
+    /** @return the bus id. */
     public int busId()
     {
         return busId;
     }
 
-    /**
-     * @return the current source session id, or 0 before the first message.
-     */
+    /** @return the current source session id, or 0 before the first message. */
     public long session()
     {
-        return sessions == 0 ? 0 : session;
+        return local.sessions() == 0 ? 0 : local.session();
     }
 
-    /**
-     * @return messages received for this bus (refreshed by the receiver's duty cycle).
-     */
+    /** @return messages received for this bus (refreshed by the receiver's duty cycle). */
     public long received()
     {
         return received;
     }
 
-    /**
-     * @return source sequences recorded as lost in the current session's local bus.
-     */
+    /** @return source sequences recorded as lost in the current session's local bus. */
     public long lost()
     {
-        return lost;
+        return local.lost();
     }
 
-    /**
-     * @return lost ranges (gap notices) in the current session's local bus.
-     */
+    /** @return lost ranges (gap notices) in the current session's local bus. */
     public long gaps()
     {
-        return gaps;
+        return local.gaps();
     }
 
-    /**
-     * @return source sessions seen: 1, plus one per restart of the source.
-     */
+    /** @return source sessions seen: 1, plus one per restart of the source. */
     public long sessions()
     {
-        return sessions;
+        return local.sessions();
     }
 
-    /**
-     * @return the latest source sequence appended to the local bus, or -1 before the first message.
-     */
+    /** @return the latest source sequence appended to the local bus, or -1 before the first message. */
     public long latestSequence()
     {
-        return latest;
+        return local.latest();
+    }
+
+    /** @return the count of states the source sends, if its messages were refused for it; else -1. */
+    public int refusedStateCount()
+    {
+        return message.refusedStateCount();
     }
 
     /**
-     * @return the count of states the source sends, if its messages were refused for it; else -1.
+     * @return the source's state-name fingerprint (see {@link StateTable#fingerprint()}, here from 0 to
+     *     {@code 2^32 - 1}), if its messages were refused for it (the same count of states, but other names or
+     *     another order); else -1.
      */
-    public int refusedStateCount()
+    public long refusedStateFingerprint()
     {
-        return seenStateCount;
+        return message.refusedStateNames();
     }
 
     /** Closes the local bus and this mirror's counters; later messages for it are ignored. */
@@ -380,7 +273,7 @@ public final class MirroredBus<S> implements AutoCloseable
         {
             current.close();
         }
-        CloseHelper.closeAll(receivedCounter, latestCounter, lostCounter, gapsCounter, sessionsCounter);
+        CloseHelper.close(counters);
     }
 
     /** Where refused messages are counted and told: the receiver. */

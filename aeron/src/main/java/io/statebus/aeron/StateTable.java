@@ -4,14 +4,18 @@ import io.statebus.StateBus;
 import io.statebus.StateBusBuilder;
 import org.agrona.collections.Object2IntHashMap;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.zip.CRC32C;
 
 /**
  * How states travel: as small ids, an enum's ordinal or the index in a list of states. The source's bridge and
- * every mirror must use the same table; the count of states travels in every message and a mirror refuses a
- * message whose count differs from its own (see {@link MalformedReason#STATE_COUNT}).
+ * every mirror must use the same table: the same states, named the same, in the same order. The count of states and
+ * a {@link #fingerprint() fingerprint} of their names in id order travel in every message, and a mirror refuses a
+ * message whose count or fingerprint differs from its own table's (see {@link MalformedReason#STATE_COUNT} and
+ * {@link MalformedReason#STATE_NAMES}): it never applies an id that names another state on the source.
  *
  * <pre>{@code
  * StateTable<Session> states = StateTable.forEnum(Session.class);
@@ -30,6 +34,7 @@ public final class StateTable<S>
     private final Object[] states;
     private final Object2IntHashMap<Object> ids;
     private final Function<S, StateBusBuilder<S>> builderFactory;
+    private final int fingerprint;
 
     private StateTable(final Object[] states, final Object2IntHashMap<Object> ids,
         final Function<S, StateBusBuilder<S>> builderFactory)
@@ -37,6 +42,28 @@ public final class StateTable<S>
         this.states = states;
         this.ids = ids;
         this.builderFactory = builderFactory;
+        this.fingerprint = fingerprintOf(states);
+    }
+
+    /** CRC-32C of each state's name in id order, each name as its UTF-8 length (4 bytes, little-endian) and bytes. */
+    private static int fingerprintOf(final Object[] states)
+    {
+        final CRC32C crc = new CRC32C();
+        for (final Object state : states)
+        {
+            final byte[] name = nameOf(state).getBytes(StandardCharsets.UTF_8);
+            for (int shift = 0; shift < Integer.SIZE; shift += Byte.SIZE)
+            {
+                crc.update(name.length >>> shift); // the length first: ("AB", "C") and ("A", "BC") differ
+            }
+            crc.update(name);
+        }
+        return (int)crc.getValue();
+    }
+
+    private static String nameOf(final Object state)
+    {
+        return state instanceof Enum<?> constant ? constant.name() : state.toString();
     }
 
     /**
@@ -92,6 +119,21 @@ public final class StateTable<S>
     public int size()
     {
         return states.length;
+    }
+
+    /**
+     * A fingerprint of the states' names in id order: CRC-32C over each name (an enum constant's {@code name()}, a
+     * listed state's {@code toString()}) as its UTF-8 length, 4 bytes little-endian, then its UTF-8 bytes. Every
+     * message carries it; a mirror refuses messages whose fingerprint differs from its table's
+     * ({@link MalformedReason#STATE_NAMES}). Two tables with the same names in the same order have the same
+     * fingerprint, whatever their state types (an enum source and a mirror of its constants' names as strings);
+     * listed states must therefore print the same in every process (strings, numbers, records of such do).
+     *
+     * @return the fingerprint, computed once when the table was made.
+     */
+    public int fingerprint()
+    {
+        return fingerprint;
     }
 
     /**

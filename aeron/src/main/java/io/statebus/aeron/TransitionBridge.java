@@ -2,19 +2,12 @@ package io.statebus.aeron;
 
 import io.aeron.Aeron;
 import io.aeron.Publication;
-import io.aeron.logbuffer.BufferClaim;
-import io.statebus.Gap;
 import io.statebus.Policy;
 import io.statebus.StateBus;
-import io.statebus.StateBusClosedException;
 import io.statebus.Subscription;
-import io.statebus.Transition;
-import io.statebus.TransitionHandler;
-import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -63,102 +56,25 @@ import java.util.Objects;
  */
 public final class TransitionBridge<S> implements Agent, AutoCloseable
 {
-    private static final long COUNTER_REFRESH_NANOS = 1_000_000;
-
-    private final StateBus<S> bus;
-    private final StateTable<S> states;
-    private final Publication publication;
     private final Subscription<S> subscription;
     private final int busId;
-    private final long session;
-    private final int batchLimit;
-    private final long snapshotIntervalNanos;
-    private final long stallNanos;
-    private final BridgeListener listener;
-    private final BufferClaim claim = new BufferClaim();
-    private final Stager stager = new Stager();
     private final String roleName;
-
-    // staged transitions: written by poll, read by flush; both on the duty-cycle thread
-    private final long[] stagedSequence;
-    private final long[] stagedTimestamp;
-    private final int[] stagedFrom;
-    private final int[] stagedTo;
-    private int stagedHead;
-    private int stagedCount;
-
-    // the latest transition sent or dropped: what a snapshot carries (duty-cycle thread only)
-    private long lastSequence;
-    private long lastTimestamp;
-    private int lastFrom;
-    private int lastTo;
-    private short lastFlags;
-
-    private boolean wasConnected;
-    private long nextSnapshotAt;
-    private long stallStartedAt;
-    private boolean stallReported;
-    private long firstDropped = -1;
-    private long lastDropped = -1;
-    private boolean busEnded;
-    private volatile boolean failed;
-    private volatile boolean closed;
-
-    private long sentCount; // the duty cycle's own count; published to sent once per batch
-    // written by the duty-cycle thread only, read by any (a single writer: volatile for visibility, not atomicity)
-    private volatile long sent;
-    private volatile long droppedNotConnected;
-    private volatile long backPressured;
-    private volatile long snapshots;
-    private volatile long stalls;
-
-    private final BridgeCounters counters;
-    private long nextCounterRefreshAt;
+    private final BridgeDutyCycle<S> cycle;
 
     private TransitionBridge(final Builder<S> builder)
     {
-        this.bus = builder.bus;
-        this.states = builder.states;
-        this.publication = builder.publication;
         this.busId = builder.busId;
-        this.batchLimit = builder.batchLimit;
-        this.snapshotIntervalNanos = builder.snapshotInterval.toNanos();
-        this.stallNanos = builder.stallThreshold.toNanos();
-        this.listener = builder.listener;
-        this.session = newSession();
-        this.stagedSequence = new long[batchLimit];
-        this.stagedTimestamp = new long[batchLimit];
-        this.stagedFrom = new int[batchLimit];
-        this.stagedTo = new int[batchLimit];
         this.roleName = "statebus-bridge-" + busId;
-        this.subscription = bus.subscribe(builder.policy);
-        // the join point: the first snapshot; its from is known only at sequence 0 (from == to == initial)
-        this.lastSequence = subscription.joinSequence();
-        this.lastFrom = states.idOf(subscription.joinState());
-        this.lastTo = lastFrom;
-        this.lastFlags = lastSequence == 0 ? 0 : WireFormat.FLAG_FROM_UNKNOWN;
-        BridgeCounters made = null;
+        this.subscription = builder.bus.subscribe(builder.policy);
         try
         {
-            made = builder.aeron == null ? null : new BridgeCounters(builder.aeron, busId, session, bus, subscription);
+            this.cycle = new BridgeDutyCycle<>(builder, subscription);
         }
         catch (final RuntimeException ex)
         {
             subscription.close(); // a half-built bridge must not hold the source back
             throw ex;
         }
-        this.counters = made;
-    }
-
-    private static long newSession()
-    {
-        long id;
-        do
-        {
-            id = new SecureRandom().nextLong();
-        }
-        while (id == 0); // 0 reads as "no session" in the mirror's counters
-        return id;
     }
 
     /**
@@ -189,186 +105,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     @Override
     public int doWork()
     {
-        if (failed || closed)
-        {
-            return 0;
-        }
-        try
-        {
-            final long now = System.nanoTime(); // once per duty cycle: snapshots, stalls, counters
-            int work = housekeeping(now); // first: a mirror that just connected gets the snapshot before transitions
-            if (stagedCount == 0 && !busEnded)
-            {
-                work += takeFromBus();
-            }
-            work += flush(now);
-            if (busEnded && stagedCount == 0)
-            {
-                refreshCounters();
-                throw new AgentTerminationException("the source bus is closed and every transition was sent");
-            }
-            return work;
-        }
-        catch (final AgentTerminationException ex)
-        {
-            throw ex;
-        }
-        catch (final RuntimeException ex)
-        {
-            fail(ex);
-            throw ex;
-        }
-    }
-
-    private int takeFromBus()
-    {
-        try
-        {
-            return subscription.poll(stager, batchLimit);
-        }
-        catch (final StateBusClosedException ex)
-        {
-            if (!bus.isClosed())
-            {
-                throw ex; // the subscription was closed under the bridge: a failure, not the end of the source
-            }
-            busEnded = true;
-            return 0;
-        }
-    }
-
-    private int flush(final long now)
-    {
-        int done = 0;
-        // a claim within the window succeeds even with no subscriber: ask first, so drops are counted and told
-        final boolean connected = stagedHead < stagedCount && publication.isConnected();
-        final long refusal = connected || !publication.isClosed() ? Publication.NOT_CONNECTED : Publication.CLOSED;
-        while (stagedHead < stagedCount)
-        {
-            final int i = stagedHead;
-            final long result = connected ? publication.tryClaim(WireFormat.LENGTH, claim) : refusal;
-            if (result > 0)
-            {
-                WireFormat.write(claim.buffer(), claim.offset(), WireFormat.TRANSITION, (short)0, busId, states.size(),
-                    session, stagedSequence[i], stagedTimestamp[i], stagedFrom[i], stagedTo[i]);
-                claim.commit();
-                sentCount++;
-                stallStartedAt = 0;
-                reportDropsIfAny();
-            }
-            else if (result == Publication.NOT_CONNECTED)
-            {
-                if (firstDropped < 0)
-                {
-                    firstDropped = stagedSequence[i];
-                }
-                lastDropped = stagedSequence[i];
-                droppedNotConnected++;
-                wasConnected = false;
-            }
-            else if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
-            {
-                backPressured++;
-                noteStall(now, stagedSequence[i]);
-                break;
-            }
-            else
-            {
-                throw new IllegalStateException("bridge of bus " + busId + ": the publication " +
-                    (result == Publication.CLOSED ? "is closed (by the application, or its Aeron client failed, " +
-                    "for example after a driver timeout)" : "reached its maximum position") +
-                    " (Aeron result " + result + "); transition " + stagedSequence[i] + " and later are not sent");
-            }
-            lastSequence = stagedSequence[i];
-            lastTimestamp = stagedTimestamp[i];
-            lastFrom = stagedFrom[i];
-            lastTo = stagedTo[i];
-            lastFlags = 0;
-            stagedHead++;
-            done++;
-        }
-        if (stagedHead == stagedCount)
-        {
-            stagedHead = 0;
-            stagedCount = 0;
-        }
-        if (done > 0)
-        {
-            sent = sentCount; // one volatile store per batch, not per transition
-        }
-        return done;
-    }
-
-    private void noteStall(final long now, final long sequence)
-    {
-        if (stallStartedAt == 0)
-        {
-            stallStartedAt = now;
-            stallReported = false;
-        }
-        else if (!stallReported && now - stallStartedAt >= stallNanos)
-        {
-            stallReported = true;
-            stalls++;
-            listener.onStalled(sequence, now - stallStartedAt);
-        }
-    }
-
-    private void reportDropsIfAny()
-    {
-        if (firstDropped >= 0)
-        {
-            final long first = firstDropped;
-            firstDropped = -1;
-            listener.onDroppedNotConnected(first, lastDropped);
-        }
-    }
-
-    private int housekeeping(final long now)
-    {
-        int work = 0;
-        final boolean connected = publication.isConnected();
-        if (connected && (!wasConnected || now - nextSnapshotAt >= 0))
-        {
-            // a mirror just connected, or the interval passed: tell it where the source is
-            final long result = publication.tryClaim(WireFormat.LENGTH, claim);
-            if (result > 0)
-            {
-                WireFormat.write(claim.buffer(), claim.offset(), WireFormat.SNAPSHOT, lastFlags, busId, states.size(),
-                    session, lastSequence, lastTimestamp, lastFrom, lastTo);
-                claim.commit();
-                snapshots++;
-                nextSnapshotAt = now + snapshotIntervalNanos;
-                wasConnected = true;
-                reportDropsIfAny();
-                work++;
-            }
-        }
-        else if (!connected)
-        {
-            wasConnected = false;
-        }
-        if (now - nextCounterRefreshAt >= 0)
-        {
-            nextCounterRefreshAt = now + COUNTER_REFRESH_NANOS;
-            refreshCounters();
-        }
-        return work;
-    }
-
-    private void refreshCounters()
-    {
-        if (counters != null)
-        {
-            counters.refresh(sent, droppedNotConnected, backPressured, snapshots, stalls);
-        }
-    }
-
-    private void fail(final Throwable cause)
-    {
-        failed = true;
-        subscription.close(); // stop holding the source back at once
-        listener.onFailed(cause);
+        return cycle.doWork();
     }
 
     /**
@@ -380,16 +117,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      */
     public void exposeCounters(final String name, final Subscription<S> subscription)
     {
-        Objects.requireNonNull(name, "name must not be null");
-        if (subscription.bus() != bus)
-        {
-            throw new IllegalArgumentException("the subscription belongs to another bus");
-        }
-        if (counters == null)
-        {
-            throw new IllegalStateException("this bridge has no counters: build it with counters(aeron)");
-        }
-        counters.expose(name, subscription);
+        cycle.expose(name, subscription);
     }
 
     /**
@@ -399,124 +127,83 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     @Override
     public void close()
     {
-        if (!closed)
-        {
-            closed = true;
-            subscription.close();
-            CloseHelper.close(counters);
-        }
+        cycle.close();
     }
 
+    /** Closes the bridge: {@link #close()}, when its {@code AgentRunner} stops. */
     @Override
     public void onClose()
     {
         close();
     }
 
+    /** @return {@code statebus-bridge-<bus id>}. */
     @Override
     public String roleName()
     {
         return roleName;
     }
 
-    /**
-     * @return the random session id of this bridge, which every message carries.
-     */
+    /** @return the random session id of this bridge, which every message carries. */
     public long session()
     {
-        return session;
+        return cycle.session();
     }
 
-    /**
-     * @return the bus id every message carries.
-     */
+    /** @return the bus id every message carries. */
     public int busId()
     {
         return busId;
     }
 
-    /**
-     * @return the bridge's subscription of the source bus (its counters: delivered, missed, gaps, lag).
-     */
+    /** @return the bridge's subscription of the source bus (its counters: delivered, missed, gaps, lag). */
     public Subscription<S> subscription()
     {
         return subscription;
     }
 
-    /**
-     * @return transitions handed to the publication.
-     */
+    /** @return transitions handed to the publication. */
     public long sent()
     {
-        return sent;
+        return cycle.sent();
     }
 
-    /**
-     * @return transitions dropped because the publication was not connected.
-     */
+    /** @return transitions dropped because the publication was not connected. */
     public long droppedNotConnected()
     {
-        return droppedNotConnected;
+        return cycle.droppedNotConnected();
     }
 
-    /**
-     * @return offers refused with back-pressure (each retried).
-     */
+    /** @return offers refused with back-pressure (each retried). */
     public long backPressured()
     {
-        return backPressured;
+        return cycle.backPressured();
     }
 
-    /**
-     * @return snapshots sent.
-     */
+    /** @return snapshots sent. */
     public long snapshots()
     {
-        return snapshots;
+        return cycle.snapshots();
     }
 
-    /**
-     * @return back-pressure incidents longer than the stall threshold.
-     */
+    /** @return back-pressure incidents longer than the stall threshold. */
     public long stalls()
     {
-        return stalls;
+        return cycle.stalls();
     }
 
-    /**
-     * @return true once the bridge failed (see {@link BridgeListener#onFailed}).
-     */
+    /** @return true once the bridge failed (see {@link BridgeListener#onFailed}). */
     public boolean isFailed()
     {
-        return failed;
+        return cycle.isFailed();
     }
 
     @Override
     public String toString()
     {
-        return "TransitionBridge{bus=" + busId + ", session=" + Long.toHexString(session) + ", sent=" + sent +
-            ", droppedNotConnected=" + droppedNotConnected + ", backPressured=" + backPressured + ", snapshots=" +
-            snapshots + (failed ? ", failed" : "") + (closed ? ", closed" : "") + '}';
-    }
-
-    /** Copies each polled transition into the staging arrays; a gap needs nothing: the next sequence carries it. */
-    private final class Stager implements TransitionHandler<S>
-    {
-        @Override
-        public void onTransition(final Transition<S> transition, final boolean endOfBatch)
-        {
-            final int i = stagedCount++;
-            stagedSequence[i] = transition.sequence();
-            stagedTimestamp[i] = transition.timestampNanos();
-            stagedFrom[i] = states.idOf(transition.from());
-            stagedTo[i] = states.idOf(transition.to());
-        }
-
-        @Override
-        public void onGap(final Gap<S> gap)
-        {
-            // counted by the subscription (missed, gaps); the mirror sees the jump in sequence and reports the range
-        }
+        return "TransitionBridge{bus=" + busId() + ", session=" + Long.toHexString(session()) + ", sent=" + sent() +
+            ", droppedNotConnected=" + droppedNotConnected() + ", backPressured=" + backPressured() + ", snapshots=" +
+            snapshots() + (cycle.isFailed() ? ", failed" : "") + (cycle.isClosed() ? ", closed" : "") + '}';
     }
 
     /**
@@ -527,16 +214,16 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      */
     public static final class Builder<S>
     {
-        private final StateBus<S> bus;
-        private final StateTable<S> states;
-        private final Publication publication;
-        private int busId;
-        private Policy policy = Policy.BLOCK;
-        private int batchLimit = 256;
-        private Duration snapshotInterval = Duration.ofMillis(100);
-        private Duration stallThreshold = Duration.ofSeconds(1);
-        private Aeron aeron;
-        private BridgeListener listener = new BridgeListener()
+        final StateBus<S> bus;
+        final StateTable<S> states;
+        final Publication publication;
+        int busId;
+        Policy policy = Policy.BLOCK;
+        int batchLimit = 256;
+        Duration snapshotInterval = Duration.ofMillis(100);
+        Duration stallThreshold = Duration.ofSeconds(1);
+        Aeron aeron;
+        BridgeListener listener = new BridgeListener()
         {
         };
 

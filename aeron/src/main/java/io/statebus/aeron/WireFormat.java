@@ -28,6 +28,8 @@ import java.nio.ByteOrder;
  *  +-------------------------------+-------------------------------+
  *  |            from id            |             to id             | 40
  *  +-------------------------------+-------------------------------+
+ *  |    state names: fingerprint of the table's names (32 bits)    | 44
+ *  +---------------------------------------------------------------+
  *  |  key bytes (key length of them; keyed buses, not yet built)   | 48
  * </pre>
  *
@@ -38,6 +40,13 @@ import java.nio.ByteOrder;
  *   it is the bridge's join point, whose {@code from} the bridge never saw ({@code from == to}).</li>
  * </ul>
  *
+ * <p>States travel as ids (16 bits: a table holds at most {@link StateTable#MAX_STATES}); every message also carries
+ * the count of states and {@link StateTable#fingerprint()}, a fingerprint of the states' names in id order, and a
+ * mirror refuses a message whose count or fingerprint differs from its own table's
+ * ({@link MalformedReason#STATE_COUNT}, {@link MalformedReason#STATE_NAMES}): two sides that number their states
+ * differently never exchange a wrong state. Version 1 had no fingerprint (from and to were 32 bits each); a mirror of
+ * this version refuses its messages ({@link MalformedReason#VERSION}), and the other way round.
+ *
  * <p>A key for keyed buses will follow the fixed part ({@code key length} bytes): a mirror of this version refuses a
  * message with a key, as it refuses another magic, version, type, or a message shorter than {@link #LENGTH}.
  */
@@ -45,8 +54,8 @@ public final class WireFormat
 {
     /** "SBUS" as a little-endian int. */
     public static final int MAGIC = 0x53425553;
-    /** The version this code writes and reads. */
-    public static final byte VERSION = 1;
+    /** The version this code writes and reads: 2, the first with the state names' fingerprint. */
+    public static final byte VERSION = 2;
     /** A transition. */
     public static final byte TRANSITION = 1;
     /** A snapshot of the source's latest transition. */
@@ -68,7 +77,8 @@ public final class WireFormat
     static final int SEQUENCE_OFFSET = 24;
     static final int TIMESTAMP_OFFSET = 32;
     static final int FROM_OFFSET = 40;
-    static final int TO_OFFSET = 44;
+    static final int TO_OFFSET = 42;
+    static final int STATE_NAMES_OFFSET = 44;
 
     private WireFormat()
     {
@@ -77,7 +87,7 @@ public final class WireFormat
     /** Writes one message of {@link #LENGTH} bytes at {@code offset}. */
     static void write(
         final MutableDirectBuffer buffer, final int offset, final byte type, final short flags, final int busId,
-        final int stateCount, final long session, final long sequence, final long timestampNanos,
+        final int stateCount, final int stateNames, final long session, final long sequence, final long timestampNanos,
         final int fromId, final int toId)
     {
         buffer.putInt(offset + MAGIC_OFFSET, MAGIC, ORDER);
@@ -90,8 +100,9 @@ public final class WireFormat
         buffer.putLong(offset + SESSION_OFFSET, session, ORDER);
         buffer.putLong(offset + SEQUENCE_OFFSET, sequence, ORDER);
         buffer.putLong(offset + TIMESTAMP_OFFSET, timestampNanos, ORDER);
-        buffer.putInt(offset + FROM_OFFSET, fromId, ORDER);
-        buffer.putInt(offset + TO_OFFSET, toId, ORDER);
+        buffer.putShort(offset + FROM_OFFSET, (short)fromId, ORDER);
+        buffer.putShort(offset + TO_OFFSET, (short)toId, ORDER);
+        buffer.putInt(offset + STATE_NAMES_OFFSET, stateNames, ORDER);
     }
 
     /**
@@ -160,13 +171,18 @@ public final class WireFormat
         return buffer.getLong(offset + TIMESTAMP_OFFSET, ORDER);
     }
 
+    static int stateNames(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + STATE_NAMES_OFFSET, ORDER);
+    }
+
     static int fromId(final DirectBuffer buffer, final int offset)
     {
-        return buffer.getInt(offset + FROM_OFFSET, ORDER);
+        return buffer.getShort(offset + FROM_OFFSET, ORDER) & 0xFFFF;
     }
 
     static int toId(final DirectBuffer buffer, final int offset)
     {
-        return buffer.getInt(offset + TO_OFFSET, ORDER);
+        return buffer.getShort(offset + TO_OFFSET, ORDER) & 0xFFFF;
     }
 }

@@ -44,7 +44,8 @@ class MalformedMessagesAreRefusedTest
     private void message(final byte type, final int busId, final int stateCount, final long session,
         final long sequence, final int from, final int to)
     {
-        WireFormat.write(buffer, 0, type, (short)0, busId, stateCount, session, sequence, 99, from, to);
+        WireFormat.write(buffer, 0, type, (short)0, busId, stateCount, PHASES.fingerprint(), session, sequence, 99,
+            from, to);
     }
 
     @Test

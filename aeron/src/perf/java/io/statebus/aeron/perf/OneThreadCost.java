@@ -20,7 +20,6 @@ import io.statebus.aeron.TransitionBridge;
 import io.statebus.aeron.WireFormat;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 
@@ -190,21 +189,7 @@ public final class OneThreadCost
                     {
                         subscription.poll(handler, BATCH);
                     }
-                    final MutableDirectBuffer b = claim.buffer();
-                    final int o = claim.offset();
-                    final ByteOrder le = ByteOrder.LITTLE_ENDIAN;
-                    b.putInt(o, WireFormat.MAGIC, le);
-                    b.putByte(o + 4, WireFormat.VERSION);
-                    b.putByte(o + 5, WireFormat.TRANSITION);
-                    b.putShort(o + 6, (short)0, le);
-                    b.putInt(o + 8, Wire.BUS_ID, le);
-                    b.putShort(o + 12, (short)4, le);
-                    b.putShort(o + 14, (short)0, le);
-                    b.putLong(o + 16, 42, le);
-                    b.putLong(o + 24, seq, le);
-                    b.putLong(o + 32, System.nanoTime(), le);
-                    b.putInt(o + 40, (int)((seq - 1) & 3), le);
-                    b.putInt(o + 44, (int)(seq & 3), le);
+                    RawMessage.write(claim.buffer(), claim.offset(), seq);
                     claim.commit();
                 }
                 while (expected <= sequence)

@@ -1,0 +1,173 @@
+package io.statebus.aeron;
+
+import io.statebus.StateBus;
+import io.statebus.Subscription;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentTerminationException;
+
+import java.util.Objects;
+
+/**
+ * A {@link TransitionBridge}'s duty cycle and lifecycle. Each cycle, in order: a snapshot if one is due (first, so a
+ * mirror that just connected gets it before transitions), the counters if due, the next batch from the bus into the
+ * staging area, then the send loop. The parts: {@link BridgeStaging}, {@link SnapshotSender}, {@link TransitionSender},
+ * {@link DroppedRange}, {@link BridgeCounters}. A failure closes the subscription at once (the source is no longer
+ * held back), is told to {@link BridgeListener#onFailed} and thrown once; the cycle then does nothing. Duty-cycle
+ * thread only, but for the counts, {@link #expose} and {@link #close}.
+ *
+ * @param <S> the state type.
+ */
+final class BridgeDutyCycle<S> implements AutoCloseable
+{
+    private static final long COUNTER_REFRESH_NANOS = 1_000_000;
+
+    private final StateBus<S> bus;
+    private final Subscription<S> subscription;
+    private final BridgeListener listener;
+    private final BridgeOutbox outbox;
+    private final BridgeStaging<S> staging;
+    private final DroppedRange drops;
+    private final SnapshotSender snapshots;
+    private final TransitionSender sender;
+    private final BridgeCounters counters;
+    private long nextCounterRefreshAt;
+    private volatile boolean failed; // set by the duty cycle, read by any thread (getters, toString)
+    private volatile boolean closed; // set by close from any thread, read by the duty cycle: it then stops
+
+    /** Allocates everything a bridge needs; its subscription's join point is the first snapshot. */
+    BridgeDutyCycle(final TransitionBridge.Builder<S> settings, final Subscription<S> subscription)
+    {
+        this.bus = settings.bus;
+        this.subscription = subscription;
+        this.listener = settings.listener;
+        final StateTable<S> states = settings.states;
+        this.outbox = new BridgeOutbox(settings.publication, settings.busId, states);
+        this.drops = new DroppedRange(settings.listener);
+        this.snapshots = new SnapshotSender(outbox, drops, settings.snapshotInterval.toNanos(),
+            subscription.joinSequence(), states.idOf(subscription.joinState()));
+        this.staging = new BridgeStaging<>(bus, subscription, states, settings.batchLimit);
+        this.sender = new TransitionSender(outbox, staging, drops, snapshots, settings.listener,
+            settings.stallThreshold.toNanos());
+        this.counters = settings.aeron == null ? null :
+            new BridgeCounters(settings.aeron, settings.busId, outbox.session(), bus, subscription);
+    }
+
+    /** See {@link TransitionBridge#doWork()}. */
+    int doWork()
+    {
+        if (failed || closed)
+        {
+            return 0;
+        }
+        try
+        {
+            return cycle();
+        }
+        catch (final AgentTerminationException ex)
+        {
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            failed = true;
+            subscription.close(); // stop holding the source back at once
+            listener.onFailed(ex);
+            throw ex;
+        }
+    }
+
+    private int cycle()
+    {
+        final long now = System.nanoTime(); // once per duty cycle: snapshots, stalls, counters
+        int work = snapshots.sendIfDue(now);
+        if (now - nextCounterRefreshAt >= 0)
+        {
+            nextCounterRefreshAt = now + COUNTER_REFRESH_NANOS;
+            refreshCounters();
+        }
+        work += staging.takeFromBus();
+        work += sender.flush(now);
+        if (staging.busEnded() && staging.isEmpty())
+        {
+            refreshCounters();
+            throw new AgentTerminationException("the source bus is closed and every transition was sent");
+        }
+        return work;
+    }
+
+    private void refreshCounters()
+    {
+        if (counters != null)
+        {
+            counters.refresh(sender.sent(), drops.dropped(), sender.backPressured(), snapshots.snapshots(),
+                sender.stalls());
+        }
+    }
+
+    /** See {@link TransitionBridge#exposeCounters}. */
+    void expose(final String name, final Subscription<S> subscription)
+    {
+        Objects.requireNonNull(name, "name must not be null");
+        if (subscription.bus() != bus)
+        {
+            throw new IllegalArgumentException("the subscription belongs to another bus");
+        }
+        if (counters == null)
+        {
+            throw new IllegalStateException("this bridge has no counters: build it with counters(aeron)");
+        }
+        counters.expose(name, subscription);
+    }
+
+    long session()
+    {
+        return outbox.session();
+    }
+
+    long sent()
+    {
+        return sender.sent();
+    }
+
+    long droppedNotConnected()
+    {
+        return drops.dropped();
+    }
+
+    long backPressured()
+    {
+        return sender.backPressured();
+    }
+
+    long snapshots()
+    {
+        return snapshots.snapshots();
+    }
+
+    long stalls()
+    {
+        return sender.stalls();
+    }
+
+    boolean isFailed()
+    {
+        return failed;
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    /** See {@link TransitionBridge#close()}. */
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            subscription.close();
+            CloseHelper.close(counters);
+        }
+    }
+}

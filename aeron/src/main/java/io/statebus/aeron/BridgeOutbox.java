@@ -1,0 +1,82 @@
+package io.statebus.aeron;
+
+import io.aeron.Publication;
+import io.aeron.logbuffer.BufferClaim;
+
+import java.security.SecureRandom;
+
+/**
+ * A bridge's way into its publication: claims one {@link WireFormat#LENGTH}-byte message with {@code tryClaim}, writes
+ * it in place with the fields every message of this bridge repeats (bus id, state count and names, session), and
+ * commits it. The session is random, picked when the bridge is built: a restarted source (a new bridge) has a new
+ * one, which mirrors detect.
+ * Nothing is allocated per message. Duty-cycle thread only.
+ */
+final class BridgeOutbox
+{
+    private final Publication publication;
+    private final BufferClaim claim = new BufferClaim();
+    private final int busId;
+    private final int stateCount;
+    private final int stateNames;
+    private final long session;
+
+    BridgeOutbox(final Publication publication, final int busId, final StateTable<?> states)
+    {
+        this.publication = publication;
+        this.busId = busId;
+        this.stateCount = states.size();
+        this.stateNames = states.fingerprint();
+        this.session = newSession();
+    }
+
+    private static long newSession()
+    {
+        long id;
+        do
+        {
+            id = new SecureRandom().nextLong();
+        }
+        while (id == 0); // 0 reads as "no session" in the mirror's counters
+        return id;
+    }
+
+    /**
+     * Claims, writes and commits one message.
+     *
+     * @return Aeron's result: positive if the message is in the publication, else why not
+     *     ({@code NOT_CONNECTED}, {@code BACK_PRESSURED}, {@code ADMIN_ACTION}, {@code CLOSED}, ...).
+     */
+    long offer(final byte type, final short flags, final long sequence, final long timestampNanos, final int fromId,
+        final int toId)
+    {
+        final long result = publication.tryClaim(WireFormat.LENGTH, claim);
+        if (result > 0)
+        {
+            WireFormat.write(claim.buffer(), claim.offset(), type, flags, busId, stateCount, stateNames, session,
+                sequence, timestampNanos, fromId, toId);
+            claim.commit(); // Aeron's commit is the release store that lets the subscriber read the whole message
+        }
+        return result;
+    }
+
+    boolean isConnected()
+    {
+        return publication.isConnected();
+    }
+
+    boolean isClosed()
+    {
+        return publication.isClosed();
+    }
+
+    int busId()
+    {
+        return busId;
+    }
+
+    long session()
+    {
+        return session;
+    }
+}

@@ -1,0 +1,110 @@
+package io.statebus.aeron;
+
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import org.agrona.DirectBuffer;
+
+import java.util.Arrays;
+
+/**
+ * A receiver's fragment handler: checks each message's bus-independent parts ({@link WireFormat#check}), finds the
+ * {@link MirroredBus} of its bus id and hands the message over; refuses the rest (counted, told to the listener).
+ * Messages polled are counted, but for those a {@code BLOCK} subscription holds back (offered again). The counts are
+ * written by the duty-cycle thread; the registered buses are replaced, copy on write, by any.
+ */
+final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.MalformedSink
+{
+    private final MirrorListener listener;
+    private volatile MirroredBus<?>[] mirrors = new MirroredBus<?>[0]; // the duty cycle reads a whole array
+    private long receivedCount;
+    private long malformedCount;
+    private volatile long malformed; // single writer (the duty cycle); volatile for readers
+
+    BusDispatcher(final MirrorListener listener)
+    {
+        this.listener = listener;
+    }
+
+    /** @return true if a mirrored bus of {@code busId} is registered. */
+    boolean has(final int busId)
+    {
+        return find(mirrors, busId) != null;
+    }
+
+    /** Registers a mirrored bus; the caller holds the receiver's lock (one registration at a time). */
+    void add(final MirroredBus<?> mirrored)
+    {
+        final MirroredBus<?>[] old = mirrors;
+        final MirroredBus<?>[] grown = Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = mirrored;
+        mirrors = grown; // copy on write: a volatile store of the whole array, read whole by the duty cycle
+    }
+
+    /** One message: refused here, or handed to its mirrored bus. */
+    @Override
+    public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final MalformedReason reason = WireFormat.check(buffer, offset, length);
+        if (reason != null)
+        {
+            receivedCount++;
+            refused(-1, reason);
+            return Action.CONTINUE;
+        }
+        final int busId = WireFormat.busId(buffer, offset);
+        final MirroredBus<?> mirrored = find(mirrors, busId);
+        if (mirrored == null)
+        {
+            receivedCount++;
+            refused(busId, MalformedReason.UNKNOWN_BUS);
+            return Action.CONTINUE;
+        }
+        final Action action = mirrored.onMessage(buffer, offset);
+        if (action != Action.ABORT)
+        {
+            receivedCount++;
+        }
+        return action;
+    }
+
+    private static MirroredBus<?> find(final MirroredBus<?>[] mirrors, final int busId)
+    {
+        for (final MirroredBus<?> mirrored : mirrors) // a few buses per stream: a scan beats a hash
+        {
+            if (mirrored.busId() == busId)
+            {
+                return mirrored;
+            }
+        }
+        return null;
+    }
+
+    /** Counts and tells one refused message. */
+    @Override
+    public void refused(final int busId, final MalformedReason reason)
+    {
+        malformedCount++;
+        malformed = malformedCount; // rare: publish at once
+        listener.onMalformed(busId, reason);
+    }
+
+    MirroredBus<?>[] mirrors()
+    {
+        return mirrors;
+    }
+
+    long receivedCount()
+    {
+        return receivedCount;
+    }
+
+    long malformedCount()
+    {
+        return malformedCount;
+    }
+
+    long malformed()
+    {
+        return malformed;
+    }
+}

@@ -1,0 +1,139 @@
+package io.statebus.aeron;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * One message for a mirrored bus, decoded and checked against the mirror's {@link StateTable}: the same count of
+ * states, the same names in the same order (the fingerprint), state ids inside the table, a sequence a mirror can
+ * apply. The states are checked first: no id is read from a stream whose states are not the mirror's. A reusable
+ * flyweight: {@link #decode} fills it in place, nothing is allocated per message. Written by the receiver's
+ * duty-cycle thread; what a refusal saw is read by any.
+ *
+ * @param <S> the state type.
+ */
+final class MirrorMessage<S>
+{
+    private final StateTable<S> states;
+    // what the source sent when its messages were refused for their states: single writer (the duty cycle),
+    // volatile for the thread in awaitBus and for the getters
+    private volatile int refusedStateCount = -1;
+    private volatile long refusedStateNames = -1;
+
+    private byte type;
+    private long session;
+    private long sequence;
+    private long timestamp;
+    private S from;
+    private S to;
+    private boolean fromUnknown;
+
+    MirrorMessage(final StateTable<S> states)
+    {
+        this.states = states;
+    }
+
+    /**
+     * Decodes a message that {@link WireFormat#check} passed.
+     *
+     * @return null if the mirror may apply it, else why not (then the fields are not all set).
+     */
+    MalformedReason decode(final DirectBuffer buffer, final int offset)
+    {
+        final int count = WireFormat.stateCount(buffer, offset);
+        if (count != states.size())
+        {
+            refusedStateCount = count;
+            return MalformedReason.STATE_COUNT;
+        }
+        final int names = WireFormat.stateNames(buffer, offset);
+        if (names != states.fingerprint())
+        {
+            refusedStateNames = Integer.toUnsignedLong(names);
+            return MalformedReason.STATE_NAMES;
+        }
+        type = WireFormat.type(buffer, offset);
+        sequence = WireFormat.sequence(buffer, offset);
+        final int fromId = WireFormat.fromId(buffer, offset);
+        final int toId = WireFormat.toId(buffer, offset);
+        if (fromId >= count || toId >= count) // unsigned 16-bit ids: never negative
+        {
+            return MalformedReason.STATE_ID;
+        }
+        if (sequence < 0 || (sequence == 0 && type == WireFormat.TRANSITION))
+        {
+            return MalformedReason.SEQUENCE;
+        }
+        session = WireFormat.session(buffer, offset);
+        timestamp = WireFormat.timestamp(buffer, offset);
+        to = states.stateOf(toId);
+        fromUnknown = type == WireFormat.SNAPSHOT &&
+            (WireFormat.flags(buffer, offset) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
+        from = fromUnknown ? to : states.stateOf(fromId);
+        return null;
+    }
+
+    long session()
+    {
+        return session;
+    }
+
+    long sequence()
+    {
+        return sequence;
+    }
+
+    long timestamp()
+    {
+        return timestamp;
+    }
+
+    S from()
+    {
+        return from;
+    }
+
+    S to()
+    {
+        return to;
+    }
+
+    /** @return true for a bridge's join point: a snapshot whose {@code from} the bridge never saw. */
+    boolean fromUnknown()
+    {
+        return fromUnknown;
+    }
+
+    /** @return the count of states the source sends, if a message was refused for it; else -1. */
+    int refusedStateCount()
+    {
+        return refusedStateCount;
+    }
+
+    /**
+     * @return why the source's messages are refused, for {@code awaitBus}'s exception: another count of states, other
+     *     state names, or (neither seen) nothing received yet.
+     */
+    String whyRefused()
+    {
+        final int count = refusedStateCount;
+        final long names = refusedStateNames;
+        if (count >= 0)
+        {
+            return ": the source sends " + count + " states, this mirror's table has " + states.size() +
+                " (its messages are refused)";
+        }
+        if (names >= 0)
+        {
+            return ": the source's " + states.size() + " states have other names, or another order, than this " +
+                "mirror's table (state-name fingerprint " + String.format("%08x", names) + ", this mirror's " +
+                String.format("%08x", states.fingerprint()) + "; its messages are refused)";
+        }
+        return ": nothing received from a source yet";
+    }
+
+    /** @return the state-name fingerprint the source sends (unsigned), if a message was refused for it; else -1. */
+    long refusedStateNames()
+    {
+        return refusedStateNames;
+    }
+}

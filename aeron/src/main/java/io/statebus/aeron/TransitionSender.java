@@ -1,0 +1,134 @@
+package io.statebus.aeron;
+
+import io.aeron.Publication;
+
+/**
+ * A bridge's send loop: writes the staged transitions into the publication in order, and handles what Aeron answers.
+ * <ul>
+ *   <li>sent: counted; a range dropped before it is told;</li>
+ *   <li>not connected: dropped and counted (see {@link DroppedRange}); the source is never held for a missing
+ *   mirror;</li>
+ *   <li>back-pressured (or an admin action): counted, the transition stays staged for the next duty cycle, and
+ *   back-pressure longer than the stall threshold is counted and told once per incident;</li>
+ *   <li>closed, or the maximum position reached: an {@link IllegalStateException}, which fails the bridge.</li>
+ * </ul>
+ * Duty-cycle thread only, but for the counts.
+ */
+final class TransitionSender
+{
+    private final BridgeOutbox outbox;
+    private final BridgeStaging<?> staging;
+    private final DroppedRange drops;
+    private final SnapshotSender snapshots;
+    private final BridgeListener listener;
+    private final long stallNanos;
+    private long stallStartedAt;
+    private boolean stallReported;
+
+    private long sentCount; // the duty cycle's own count; published to sent once per batch
+    // single writer (the duty cycle): volatile for visibility, not atomicity
+    private volatile long sent;
+    private volatile long backPressured;
+    private volatile long stalls;
+
+    TransitionSender(final BridgeOutbox outbox, final BridgeStaging<?> staging, final DroppedRange drops,
+        final SnapshotSender snapshots, final BridgeListener listener, final long stallNanos)
+    {
+        this.outbox = outbox;
+        this.staging = staging;
+        this.drops = drops;
+        this.snapshots = snapshots;
+        this.listener = listener;
+        this.stallNanos = stallNanos;
+    }
+
+    /**
+     * Sends (or drops) the staged transitions in order, until back-pressure stops it.
+     *
+     * @return the transitions sent or dropped.
+     * @throws IllegalStateException if the publication is closed or reached its maximum position.
+     */
+    int flush(final long now)
+    {
+        int done = 0;
+        // a claim within the window succeeds even with no subscriber: ask first, so drops are counted and told
+        final boolean connected = staging.hasNext() && outbox.isConnected();
+        final long refusal = connected || !outbox.isClosed() ? Publication.NOT_CONNECTED : Publication.CLOSED;
+        while (staging.hasNext())
+        {
+            final long result = connected ? outbox.offer(WireFormat.TRANSITION, (short)0, staging.sequence(),
+                staging.timestamp(), staging.fromId(), staging.toId()) : refusal;
+            if (!settle(result, now))
+            {
+                break;
+            }
+            snapshots.latest(staging.sequence(), staging.timestamp(), staging.fromId(), staging.toId());
+            staging.advance();
+            done++;
+        }
+        staging.resetIfDrained();
+        if (done > 0)
+        {
+            sent = sentCount; // one volatile store per batch, not per transition
+        }
+        return done;
+    }
+
+    /** @return true if the head transition is done with (sent or dropped), false if it stays staged. */
+    private boolean settle(final long result, final long now)
+    {
+        if (result > 0)
+        {
+            sentCount++;
+            stallStartedAt = 0;
+            drops.reportIfAny();
+            return true;
+        }
+        if (result == Publication.NOT_CONNECTED)
+        {
+            drops.drop(staging.sequence());
+            snapshots.disconnected();
+            return true;
+        }
+        if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
+        {
+            backPressured++;
+            noteStall(now, staging.sequence());
+            return false;
+        }
+        throw new IllegalStateException("bridge of bus " + outbox.busId() + ": the publication " +
+            (result == Publication.CLOSED ? "is closed (by the application, or its Aeron client failed, " +
+            "for example after a driver timeout)" : "reached its maximum position") +
+            " (Aeron result " + result + "); transition " + staging.sequence() + " and later are not sent");
+    }
+
+    private void noteStall(final long now, final long sequence)
+    {
+        if (stallStartedAt == 0)
+        {
+            stallStartedAt = now;
+            stallReported = false;
+        }
+        else if (!stallReported && now - stallStartedAt >= stallNanos)
+        {
+            stallReported = true;
+            stalls++;
+            listener.onStalled(sequence, now - stallStartedAt);
+        }
+    }
+
+    long sent()
+    {
+        return sent;
+    }
+
+    long backPressured()
+    {
+        return backPressured;
+    }
+
+    long stalls()
+    {
+        return stalls;
+    }
+}

@@ -1,0 +1,111 @@
+package io.statebus.aeron.perf;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import static io.statebus.aeron.perf.Medians.fmt;
+import static io.statebus.aeron.perf.Medians.max;
+import static io.statebus.aeron.perf.Medians.median;
+import static io.statebus.aeron.perf.Medians.min;
+
+/**
+ * {@link OneThreadCost} in fresh JVMs, one per round: the cost per transition of the whole IPC path on one thread,
+ * statebus and raw alternating; rows with threads = 1 (ops/s = 1e9 / ns per transition, no latency figures).
+ */
+final class OneThreadRows
+{
+    private final boolean quick;
+    private final StringBuilder rounds;
+    private final StringBuilder notes;
+    private boolean verified = true;
+
+    OneThreadRows(final boolean quick, final StringBuilder rounds, final StringBuilder notes)
+    {
+        this.quick = quick;
+        this.rounds = rounds;
+        this.notes = notes;
+    }
+
+    /** @return the two rows (statebus, aeron) for latest.tsv; appends to the rounds and the notes. */
+    String run(final int roundCount) throws Exception
+    {
+        final double[] statebusNs = new double[roundCount];
+        final double[] rawNs = new double[roundCount];
+        for (int round = 0; round < roundCount; round++)
+        {
+            System.out.printf("== aeron-ipc one thread (cost per transition) round %d of %d%n", round + 1, roundCount);
+            final List<Double> sb = new ArrayList<>();
+            final List<Double> raw = new ArrayList<>();
+            runChild(sb, raw);
+            statebusNs[round] = median(sb.stream().mapToDouble(Double::doubleValue).toArray());
+            rawNs[round] = median(raw.stream().mapToDouble(Double::doubleValue).toArray());
+            recordRound(round, statebusNs[round], rawNs[round]);
+        }
+        final double[] ratio = new double[roundCount];
+        for (int i = 0; i < roundCount; i++)
+        {
+            ratio[i] = statebusNs[i] / rawNs[i];
+        }
+        notes.append(String.format(Locale.ROOT,
+            "aeron-ipc on one thread (cost per transition, whole path, no core hop): statebus %.1f ns, raw aeron %.1f ns;" +
+            " statebus/aeron %.2f (min %.2f, max %.2f), per round: %s%n", median(statebusNs), median(rawNs),
+            median(ratio), min(ratio), max(ratio), fmt(ratio)));
+        final String v = verified ? "yes" : "no";
+        return String.format(Locale.ROOT, "aeron-ipc\tstatebus\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n" +
+            "aeron-ipc\taeron\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n", 1e9 / median(statebusNs), v, 1e9 / median(rawNs), v);
+    }
+
+    /** One JVM of {@link OneThreadCost}: its iterations' figures, but for two warm-up iterations. */
+    private void runChild(final List<Double> sb, final List<Double> raw) throws Exception
+    {
+        final long perIteration = quick ? 1_000_000 : 2_000_000;
+        final int iterations = quick ? 4 : 6;
+        final Process child = Children.start(OneThreadCost.class, Long.toString(perIteration),
+            Integer.toString(iterations));
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
+            StandardCharsets.UTF_8)))
+        {
+            for (String line = in.readLine(); line != null; line = in.readLine())
+            {
+                if (line.startsWith("RESULT") && !line.contains("iteration=0 ") && !line.contains("iteration=1 "))
+                {
+                    parse(line, sb, raw);
+                }
+            }
+        }
+        if (!child.waitFor(120, TimeUnit.SECONDS) || child.exitValue() != 0 || sb.isEmpty())
+        {
+            child.destroyForcibly();
+            throw new IllegalStateException("OneThreadCost failed");
+        }
+    }
+
+    private void parse(final String line, final List<Double> sb, final List<Double> raw)
+    {
+        for (final String part : line.split(" "))
+        {
+            final String[] kv = part.split("=");
+            switch (kv[0])
+            {
+                case "statebus_ns" -> sb.add(Double.parseDouble(kv[1]));
+                case "aeron_ns" -> raw.add(Double.parseDouble(kv[1]));
+                case "verified" -> verified &= kv[1].equals("yes");
+                default ->
+                {
+                }
+            }
+        }
+    }
+
+    private void recordRound(final int round, final double statebusNs, final double rawNs)
+    {
+        rounds.append(String.format(Locale.ROOT, "aeron-ipc-1thread\tstatebus\t%d\t%.0f\t-\t-\t-\t-%n" +
+            "aeron-ipc-1thread\taeron\t%d\t%.0f\t-\t-\t-\t-%n", round + 1, 1e9 / statebusNs, round + 1, 1e9 / rawNs));
+        System.out.printf(Locale.ROOT, "   statebus %.1f ns, aeron %.1f ns per transition%n", statebusNs, rawNs);
+    }
+}

@@ -1,0 +1,171 @@
+package io.statebus.aeron.perf;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One phase of a perf row (throughput or latency, one system, one transport) in a fresh driver and a fresh receiving
+ * JVM ({@link RowReceiver}): this JVM sends, the receiver verifies and measures, and prints one {@code RESULT} line.
+ */
+final class RowPhase
+{
+    private static final long LATENCY_INTERVAL_NANOS = 20_000;
+
+    /** One phase's result. */
+    record Result(boolean verified, double opsPerSec, long p50, long p99, long p999)
+    {
+    }
+
+    private final boolean quick;
+
+    RowPhase(final boolean quick)
+    {
+        this.quick = quick;
+    }
+
+    Result run(final String transport, final String system, final String mode) throws Exception
+    {
+        final boolean latency = mode.equals("latency");
+        final boolean ipc = transport.equals("ipc");
+        final long perBlock = latency ? (quick ? 10_000 : 25_000) :
+            ipc ? (quick ? 500_000 : 1_000_000) : (quick ? 200_000 : 500_000);
+        final int blocks = quick ? 3 : 5;
+        final String dir = "/dev/shm/aeron-sbperf-" + ProcessHandle.current().pid() + "-" +
+            Long.toHexString(ThreadLocalRandom.current().nextLong());
+        final String channel = Wire.channel(transport, freePort());
+        MediaDriver driver = null;
+        Aeron aeron = null;
+        Process child = null;
+        try
+        {
+            driver = MediaDriver.launchEmbedded(new MediaDriver.Context().aeronDirectoryName(dir)
+                .dirDeleteOnStart(true).dirDeleteOnShutdown(true).threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 100_000)).counterValuesBufferLength(1 << 20));
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
+            final ExclusivePublication publication = aeron.addExclusivePublication(channel, Wire.STREAM_ID);
+            child = Children.start(RowReceiver.class, dir, channel, system, mode, Long.toString(perBlock),
+                Integer.toString(blocks));
+            final BlockingQueue<String> lines = Children.lines(child);
+            final Sender sender = system.equals("statebus") ? new StateBusSender(publication, latency) :
+                new RawSender(publication);
+            return drive(sender, child, lines, perBlock * blocks, latency);
+        }
+        finally
+        {
+            if (child != null)
+            {
+                child.destroy();
+                child.waitFor(10, TimeUnit.SECONDS);
+                child.destroyForcibly();
+            }
+            CloseHelper.closeAll(aeron, driver);
+            IoUtil.delete(new File(dir), true);
+        }
+    }
+
+    /** Waits for the receiver, sends {@code total} messages (paced for latency), and reads its result. */
+    private static Result drive(final Sender sender, final Process child, final BlockingQueue<String> lines,
+        final long total, final boolean latency)
+    {
+        final IdleStrategy idle = new YieldingIdleStrategy();
+        final long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!"READY".equals(lines.poll()))
+        {
+            if (System.nanoTime() > readyBy || !child.isAlive())
+            {
+                throw new IllegalStateException("the receiver did not get ready");
+            }
+            idle.idle(sender.pump());
+        }
+        sendAll(sender, idle, total, latency);
+        final long resultBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String line;
+        while ((line = lines.poll()) == null || !line.startsWith("RESULT"))
+        {
+            if (System.nanoTime() > resultBy || (!child.isAlive() && lines.isEmpty()))
+            {
+                throw new IllegalStateException("the receiver sent no result");
+            }
+            idle.idle(sender.pump());
+        }
+        sender.close();
+        return parse(line, latency);
+    }
+
+    /** Throughput: as fast as back-pressure lets it; latency: one message every 20 us. */
+    private static void sendAll(final Sender sender, final IdleStrategy idle, final long total, final boolean latency)
+    {
+        if (latency)
+        {
+            long next = System.nanoTime();
+            for (long i = 0; i < total; i++)
+            {
+                next += LATENCY_INTERVAL_NANOS;
+                while (System.nanoTime() < next)
+                {
+                    idle.idle(sender.pump());
+                }
+                sender.send(idle);
+            }
+        }
+        else
+        {
+            for (long i = 0; i < total; i++)
+            {
+                sender.send(idle);
+            }
+        }
+    }
+
+    private static Result parse(final String line, final boolean latency)
+    {
+        boolean verified = false;
+        double ops = 0;
+        long p50 = 0;
+        long p99 = 0;
+        long p999 = 0;
+        for (final String part : line.split(" "))
+        {
+            final String[] kv = part.split("=");
+            switch (kv[0])
+            {
+                case "verified" -> verified = kv[1].equals("yes");
+                case "p50" -> p50 = Long.parseLong(kv[1]);
+                case "p99" -> p99 = Long.parseLong(kv[1]);
+                case "p999" -> p999 = Long.parseLong(kv[1]);
+                case "blocks_ops_per_sec" ->
+                {
+                    final double[] blocks = Arrays.stream(kv[1].split(",")).mapToDouble(Double::parseDouble).toArray();
+                    ops = Medians.median(Arrays.copyOfRange(blocks, 1, blocks.length)); // block 0 warms up
+                }
+                default ->
+                {
+                }
+            }
+        }
+        return new Result(verified, latency ? 0 : ops, p50, p99, p999);
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (DatagramSocket socket = new DatagramSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}
