@@ -10,7 +10,6 @@ import io.statebus.Transition;
 import io.statebus.TransitionHandler;
 import io.statebus.ValueStateBus;
 import kotlin.Unit;
-import kotlin.reflect.jvm.ReflectJvmMapping;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -20,9 +19,6 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -199,90 +195,44 @@ class ValueLinearizabilityTest
         }
     }
 
-    /**
-     * The contract, sequentially: the current value, the list of transitions, the subscription's position. A GAP
-     * subscription more than a ring behind gets one notice for exactly the overwritten range and resumes at the
-     * oldest transition still in the ring.
-     */
+    /** The contract, sequentially ({@link SequentialValueBus}), over this test's values. */
     public abstract static class Model
     {
-        private final Policy policy;
-        private final int capacity;
-        private final List<Price[]> history = new ArrayList<>();
-        private Price value = VALUES[0];
-        private long position;
+        private final SequentialValueBus bus;
 
         Model(final Policy policy, final int capacity)
         {
-            this.policy = policy;
-            this.capacity = capacity;
-            history.add(new Price[] {value, value}); // sequence 0: the initial value
-        }
-
-        private long latest()
-        {
-            return history.size() - 1;
+            this.bus = new SequentialValueBus(policy, capacity, VALUES[0]);
         }
 
         public String set(final int v)
         {
-            if (Objects.equals(VALUES[v], value))
-            {
-                return Long.toString(ValueStateBus.NOT_PUBLISHED);
-            }
-            history.add(new Price[] {value, VALUES[v]});
-            value = VALUES[v];
-            return Long.toString(latest());
+            return bus.set(VALUES[v], ValueStateBus.NOT_PUBLISHED);
         }
 
         public String compareAndSet(final int expected, final int next)
         {
-            if (!Objects.equals(VALUES[expected], value))
-            {
-                return "false";
-            }
-            set(next);
-            return "true";
+            return bus.compareAndSet(VALUES[expected], VALUES[next]);
         }
 
         public String get()
         {
-            return String.valueOf(value);
+            return bus.get();
         }
 
         public String latestSequence()
         {
-            return Long.toString(latest());
+            return bus.latestSequence();
         }
 
         public String subscribe()
         {
-            return latest() + ":" + value;
+            return bus.subscribe();
         }
 
         public String poll(final int limit)
         {
-            final StringBuilder out = new StringBuilder();
-            final long n = latest();
-            int max = limit;
-            if (policy == Policy.GAP)
-            {
-                max = 1;
-                if (n - position > capacity)
-                {
-                    final long resume = n - capacity + 1;
-                    out.append("gap[").append(position + 1).append("..").append(resume - 1).append("]>")
-                        .append(history.get((int)resume)[0]).append(' ');
-                    position = resume - 1;
-                }
-            }
-            for (int i = 0; i < max && position < n; i++)
-            {
-                position++;
-                final Price[] t = history.get((int)position);
-                out.append('#').append(position).append(' ').append(t[0]).append('>').append(t[1]).append(' ');
-            }
-            return out.toString().trim();
+            return bus.poll(limit);
         }
     }
 
@@ -302,43 +252,31 @@ class ValueLinearizabilityTest
         }
     }
 
-    private static <O extends Options<O, ?>> O shape(final O options, final Policy policy, final Class<?> spec)
-    {
-        return options
-            .threads(2)
-            .actorsPerThread(policy == Policy.BLOCK ? 2 : 3) // BLOCK: at most 4 transitions pending, never full
-            .actorsBefore(0)
-            .actorsAfter(0)
-            .minimizeFailedScenario(false) // minimising may move a producer call into an init part, another thread
-            .iterations(LinearizabilityTest.ITERATIONS)
-            .sequentialSpecification(spec);
-    }
-
     @Test
     void manyProducersAndALappedGapSubscriptionModelChecking()
     {
-        shape(new ModelCheckingOptions(), Policy.GAP, GapModel.class)
+        Scenarios.shape(new ModelCheckingOptions(), Policy.GAP, GapModel.class)
             .invocationsPerIteration(60 * LinearizabilityTest.DEPTH).check(MultiGap.class);
     }
 
     @Test
     void manyProducersAndALappedGapSubscriptionStress()
     {
-        shape(new StressOptions(), Policy.GAP, GapModel.class)
+        Scenarios.shape(new StressOptions(), Policy.GAP, GapModel.class)
             .invocationsPerIteration(200 * LinearizabilityTest.DEPTH).check(MultiGap.class);
     }
 
     @Test
     void oneProducerAndABlockSubscriptionModelChecking()
     {
-        shape(new ModelCheckingOptions(), Policy.BLOCK, BlockModel.class)
+        Scenarios.shape(new ModelCheckingOptions(), Policy.BLOCK, BlockModel.class)
             .invocationsPerIteration(60 * LinearizabilityTest.DEPTH).check(SingleBlock.class);
     }
 
     @Test
     void oneProducerAndABlockSubscriptionStress()
     {
-        shape(new StressOptions(), Policy.BLOCK, BlockModel.class)
+        Scenarios.shape(new StressOptions(), Policy.BLOCK, BlockModel.class)
             .invocationsPerIteration(200 * LinearizabilityTest.DEPTH).check(SingleBlock.class);
     }
 
@@ -362,14 +300,14 @@ class ValueLinearizabilityTest
                 {
                     parallel.thread(thread ->
                     {
-                        thread.actor(op(t, "set", int.class), 1);
-                        thread.actor(op(t, "set", int.class), 2);
+                        thread.actor(Scenarios.op(t, "set", int.class), 1);
+                        thread.actor(Scenarios.op(t, "set", int.class), 2);
                         return Unit.INSTANCE;
                     });
                     parallel.thread(thread ->
                     {
-                        thread.actor(op(t, "get"));
-                        thread.actor(op(t, "latestSequence"));
+                        thread.actor(Scenarios.op(t, "get"));
+                        thread.actor(Scenarios.op(t, "latestSequence"));
                         return Unit.INSTANCE;
                     });
                     return Unit.INSTANCE;
@@ -377,18 +315,5 @@ class ValueLinearizabilityTest
                 return Unit.INSTANCE;
             })
             .check(t);
-    }
-
-    private static kotlin.reflect.KFunction<?> op(final Class<?> test, final String name, final Class<?>... params)
-    {
-        try
-        {
-            return java.util.Objects.requireNonNull(
-                ReflectJvmMapping.getKotlinFunction(test.getMethod(name, params)), name);
-        }
-        catch (final NoSuchMethodException ex)
-        {
-            throw new AssertionError(ex);
-        }
     }
 }
