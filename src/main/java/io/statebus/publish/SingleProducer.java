@@ -56,6 +56,7 @@ public final class SingleProducer<S> extends Producer<S>
     /** The ring's own, held here: one dependent load less per hop on the fast path (see publishUnstamped). */
     private final SingleProducerSequencer sequencer;
     private final long[] slots;
+    private final long[] values;
 
     /**
      * @param ring  the ring.
@@ -77,6 +78,7 @@ public final class SingleProducer<S> extends Producer<S>
         this.states = ids.size();
         this.sequencer = ring.sequencerForOwner();
         this.slots = ring.slotsForOwner();
+        this.values = ring.valuesForOwner();
     }
 
     @Override
@@ -172,13 +174,20 @@ public final class SingleProducer<S> extends Producer<S>
         final long sequence;
         try
         {
-            sequence = ring.claim();
+            sequence = sequencer.tryNext(); // the ring's own claim, without the hop
         }
         catch (final InsufficientCapacityException ex)
         {
             return PublishResult.FAST_MISS; // the full path waits
         }
-        ring.publishWithLongs(sequence, 0, 0, from, next, now);
+        if (stamped)
+        {
+            ring.publishWithLongs(sequence, 0, 0, from, next, now);
+        }
+        else
+        {
+            TransitionRing.publishValuesUnstamped(sequencer, slots, values, sequence, from, next);
+        }
         lastValue = next;
         return sequence;
     }

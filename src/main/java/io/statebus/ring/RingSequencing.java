@@ -71,6 +71,15 @@ abstract class RingSequencing extends RingSlots
     }
 
     /**
+     * @return a long bus's values, for the owner's fast path only ({@link TransitionRing#publishValuesUnstamped});
+     *     null on other buses.
+     */
+    public long[] valuesForOwner()
+    {
+        return values;
+    }
+
+    /**
      * @return the sequencer, for the owner's fast path only ({@link #publishUnstamped}).
      */
     public SingleProducerSequencer sequencerForOwner()

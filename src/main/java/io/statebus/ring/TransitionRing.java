@@ -231,6 +231,30 @@ public final class TransitionRing extends RingSequencing
     }
 
     /**
+     * The fast path of a long bus's one owner without a clock: {@link #publishWithLongs} for a value bus, without
+     * the hops through this object (see {@link #publishUnstamped}).
+     *
+     * @param sequencer this ring's sequencer.
+     * @param slots     this ring's slots.
+     * @param values    this ring's longs.
+     * @param sequence  the claimed sequence.
+     * @param from      the value before.
+     * @param to        the value after.
+     */
+    public static void publishValuesUnstamped(
+        final SingleProducerSequencer sequencer, final long[] slots, final long[] values, final long sequence,
+        final long from, final long to)
+    {
+        final int index = (int)sequence & slots.length - 1;
+        // release, then the longs after a store-store fence, exactly as publishWithLongs (see there)
+        SLOT.setRelease(slots, index, SlotWord.pack(sequence, 0, 0));
+        VarHandle.storeStoreFence();
+        SlotValues.write(values, index, from, to);
+        // release store of the cursor: a reader that acquires it sees the word and longs written above
+        sequencer.publish(sequence);
+    }
+
+    /**
      * Writes a claimed slot that carries two longs beside its word and publishes it: the word, then the longs and
      * the timestamp. A value bus's slot: no ids, the longs are {@code (from, to)}; a keyed bus's: the ids, and the
      * key in the first long.
