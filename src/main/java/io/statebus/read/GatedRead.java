@@ -49,33 +49,9 @@ final class GatedRead
         long s = next;
         try
         {
-            if (reader.pendingGapFirst >= 0 && next <= end)
+            if (reader.pendingGapFirst >= 0 && next <= end && !noticeGiven(reader, handler, view, next))
             {
-                // a replay lapped at its very end, or lost sequences: the notice is due before the next transition
-                final long first = ring.wordRacing(next);
-                if (reader.isEndedNow() || (!SlotWord.isOf(first, next) && !SlotWord.isLostAt(first, next)))
-                {
-                    return 0;
-                }
-                if (SlotWord.isOf(first, next))
-                {
-                    if (ring.hasValues() || ring.hasReferences())
-                    {
-                        if (ring.hasValues())
-                        {
-                            view.fromValue = ring.fromValueAt(next); // after the word, re-read below, as in the loop
-                        }
-                        else
-                        {
-                            view.fromReference = ring.fromReferenceAt(next);
-                        }
-                        if (!ring.isStill(next, first))
-                        {
-                            return 0; // closed by another thread, and lapped since: nothing more to deliver
-                        }
-                    }
-                    reader.notifyGap(handler, next, SlotWord.fromId(first));
-                }
+                return 0;
             }
             // for life: the loop splits in two, one for a slot that is its word alone (no timestamps, no values)
             final boolean valued = ring.hasValues();
@@ -95,24 +71,9 @@ final class GatedRead
                     }
                     break; // closed by another thread: its gate is gone, and so may be this slot
                 }
-                if (multiWord)
+                if (multiWord && !SlotCopy.besideWord(ring, view, s, word, valued, referenced))
                 {
-                    final long timestamp = ring.timestampAt(s);
-                    if (valued)
-                    {
-                        view.fromValue = ring.fromValueAt(s); // kept only if the word re-read below is unchanged
-                        view.toValue = ring.toValueAt(s);
-                    }
-                    else if (referenced)
-                    {
-                        view.fromReference = ring.fromReferenceAt(s); // as the longs: kept only if isStill below
-                        view.toReference = ring.toReferenceAt(s);
-                    }
-                    if (!ring.isStill(s, word))
-                    {
-                        break;
-                    }
-                    view.timestampNanos = timestamp;
+                    break; // closed by another thread, and overwritten while copied
                 }
                 view.sequence = s;
                 view.word = word;
@@ -126,5 +87,31 @@ final class GatedRead
         }
         reader.consumed(s - 1, s - next);
         return (int)(s - next);
+    }
+
+    /**
+     * A replay lapped at its very end, or lost sequences: the notice is due before the transition at {@code next},
+     * whose {@code from} it resumes from (copied into the view, validated, first).
+     *
+     * @return false if there is nothing more to deliver: closed, or closed by another thread and lapped since.
+     */
+    private static <S> boolean noticeGiven(
+        final Reader<S> reader, final TransitionHandler<S> handler, final TransitionView<S> view, final long next)
+    {
+        final TransitionRing ring = reader.ring;
+        final long first = ring.wordRacing(next);
+        if (reader.isEndedNow() || (!SlotWord.isOf(first, next) && !SlotWord.isLostAt(first, next)))
+        {
+            return false;
+        }
+        if (SlotWord.isOf(first, next))
+        {
+            if (!SlotCopy.besideWord(ring, view, next, first, ring.hasValues(), ring.hasReferences()))
+            {
+                return false;
+            }
+            reader.notifyGap(handler, next, SlotWord.fromId(first));
+        }
+        return true;
     }
 }

@@ -69,16 +69,7 @@ public final class Subscriptions<S>
     public synchronized Reader<S> join(final Policy policy, final long fromSequence, final List<Reader<S>> after)
     {
         Objects.requireNonNull(policy, "policy must not be null");
-        final Sequence[] upstream = new Sequence[after.size()];
-        for (int i = 0; i < upstream.length; i++)
-        {
-            final Reader<S> stage = Objects.requireNonNull(after.get(i), "an upstream stage must not be null");
-            if (stage.registry() != this)
-            {
-                throw new IllegalArgumentException("an upstream stage must be a subscription of the same bus");
-            }
-            upstream[i] = new UpstreamPosition(stage);
-        }
+        final Sequence[] upstream = positionsOf(after);
         if (closed)
         {
             throw new StateBusClosedException("bus is closed: cannot subscribe");
@@ -116,6 +107,22 @@ public final class Subscriptions<S>
         final Reader<S> reader = new Reader<>(this, policy, gate, join, upstream);
         open.add(reader);
         return reader;
+    }
+
+    /** The positions a pipeline stage waits for: each upstream stage's, checked to be a reader of this bus. */
+    private Sequence[] positionsOf(final List<Reader<S>> after)
+    {
+        final Sequence[] upstream = new Sequence[after.size()];
+        for (int i = 0; i < upstream.length; i++)
+        {
+            final Reader<S> stage = Objects.requireNonNull(after.get(i), "an upstream stage must not be null");
+            if (stage.registry() != this)
+            {
+                throw new IllegalArgumentException("an upstream stage must be a subscription of the same bus");
+            }
+            upstream[i] = new UpstreamPosition(stage);
+        }
+        return upstream;
     }
 
     /**

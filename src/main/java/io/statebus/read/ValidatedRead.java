@@ -37,7 +37,6 @@ final class ValidatedRead
     {
         final TransitionView<S> view = reader.view();
         final TransitionRing ring = reader.ring;
-        final int capacity = ring.capacity();
         final long stop = reader.policy == Policy.BLOCK ? reader.validateUpTo : Long.MAX_VALUE;
         final boolean conflate = reader.policy == Policy.CONFLATE;
         final boolean valued = ring.hasValues(); // for life: the JIT splits the loop on these
@@ -51,36 +50,11 @@ final class ValidatedRead
             while (s <= end)
             {
                 final long word = ring.wordRacing(s);
-                final long timestamp = ring.timestampAt(s);
-                long fromValue = 0;
-                long toValue = 0;
-                Object fromReference = null;
-                Object toReference = null;
-                if (valued)
-                {
-                    fromValue = ring.fromValueAt(s); // after the word: isStill re-reads it after these
-                    toValue = ring.toValueAt(s);
-                }
-                else if (referenced)
-                {
-                    fromReference = ring.fromReferenceAt(s); // as the longs
-                    toReference = ring.toReferenceAt(s);
-                }
-                if (!SlotWord.isOf(word, s) || !ring.isStill(s, word))
+                if (!SlotWord.isOf(word, s) || !SlotCopy.besideWord(ring, view, s, word, valued, referenced))
                 {
                     final long available = ring.cursor();
                     final boolean lost = SlotWord.isLostAt(word, s); // a mirror's: never received, not a lap
-                    // lapped: the producer has claimed at least a ring past s
-                    final long head = Math.max(available, SlotWord.sequence(word, s));
-                    // the oldest slot the ring may still hold, or (conflation) the latest transition
-                    final long resume = Math.max(s + 1, conflate ? available : head - capacity + 1);
-                    final boolean newGap = reader.pendingGapFirst < 0;
-                    if (newGap)
-                    {
-                        reader.pendingGapFirst = s;
-                    }
-                    reader.counters.addMissed(resume - s, newGap);
-                    s = resume;
+                    s = missedFrom(reader, s, word, available, conflate);
                     end = Math.min(Math.min(available, s + (limit - count) - 1), stop);
                     if (!lost && ++laps > MAX_LAPS_PER_POLL)
                     {
@@ -88,31 +62,12 @@ final class ValidatedRead
                     }
                     continue;
                 }
-                if (reader.isEndedNow())
+                if (reader.isEndedNow() || (reader.pendingGapFirst >= 0 && !noticeGiven(reader, handler, s, word)))
                 {
                     break;
                 }
-                if (valued)
-                {
-                    view.fromValue = fromValue; // before a gap notice, which resumes from this from
-                    view.toValue = toValue;
-                }
-                else if (referenced)
-                {
-                    view.fromReference = fromReference;
-                    view.toReference = toReference;
-                }
-                if (reader.pendingGapFirst >= 0)
-                {
-                    reader.notifyGap(handler, s, SlotWord.fromId(word));
-                    if (reader.isEndedNow())
-                    {
-                        break; // the notice's handler closed this reader: nothing after it
-                    }
-                }
                 view.sequence = s;
                 view.word = word;
-                view.timestampNanos = timestamp;
                 handler.onTransition(view, s == end);
                 count++;
                 s++;
@@ -125,5 +80,38 @@ final class ValidatedRead
         }
         reader.consumed(s - 1, count);
         return count;
+    }
+
+    /**
+     * The pending gap notice, just before the transition at {@code s} (its view holds the copy, so the notice
+     * resumes from its {@code from}).
+     *
+     * @return whether the reader is still open: false if the notice's handler closed it, so nothing follows.
+     */
+    private static <S> boolean noticeGiven(
+        final Reader<S> reader, final TransitionHandler<S> handler, final long s, final long word)
+    {
+        reader.notifyGap(handler, s, SlotWord.fromId(word));
+        return !reader.isEndedNow();
+    }
+
+    /**
+     * Lapped (or a mirror's lost sequence) at {@code s}: counts what was missed, opens a notice if none is pending.
+     *
+     * @return where to resume: the oldest slot the ring may still hold (CONFLATE: the latest transition).
+     */
+    private static long missedFrom(
+        final Reader<?> reader, final long s, final long word, final long available, final boolean conflate)
+    {
+        // lapped: the producer has claimed at least a ring past s
+        final long head = Math.max(available, SlotWord.sequence(word, s));
+        final long resume = Math.max(s + 1, conflate ? available : head - reader.ring.capacity() + 1);
+        final boolean newGap = reader.pendingGapFirst < 0;
+        if (newGap)
+        {
+            reader.pendingGapFirst = s;
+        }
+        reader.counters.addMissed(resume - s, newGap);
+        return resume;
     }
 }
