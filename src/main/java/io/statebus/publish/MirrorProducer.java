@@ -101,6 +101,34 @@ public final class MirrorProducer<S> extends Producer<S>
             throw closedFor(toId);
         }
         final long latest = ring.cursor(); // the owner wrote it: no other thread moves it
+        final int currentId = checkedAppend(sequence, latest, fromId);
+        long claimFrom = latest;
+        if (sequence - latest > ring.capacity())
+        {
+            final long skipped = skipMoreThanARing(sequence, latest, currentId, toId, deadline);
+            if (skipped < 0)
+            {
+                return skipped;
+            }
+            claimFrom = skipped;
+        }
+        final int slots = (int)(sequence - claimFrom);
+        final long claimed = claim(slots, toId, deadline);
+        if (claimed != 0)
+        {
+            return claimed;
+        }
+        ring.publish(sequence, fromId, toId, timestamp);
+        addLost(slots - 1);
+        return told(sequence);
+    }
+
+    /**
+     * @return the mirror's current state id, after checking that {@code sequence} may follow {@code latest}.
+     * @throws IllegalArgumentException if it is not after the latest, or the chain would break.
+     */
+    private int checkedAppend(final long sequence, final long latest, final int fromId)
+    {
         if (sequence <= latest)
         {
             throw new IllegalArgumentException("sequence " + sequence + " is not after the latest, " + latest +
@@ -113,26 +141,41 @@ public final class MirrorProducer<S> extends Producer<S>
             throw new IllegalArgumentException("chain broken at " + sequence + ": from " + ids.stateOf(fromId) +
                 " but the mirror's state is " + ids.stateOf(currentId));
         }
-        long claimFrom = latest;
-        if (sequence - latest > ring.capacity())
+        return currentId;
+    }
+
+    /**
+     * More than a ring lost: waits until every gate has consumed everything, then skips it with one write.
+     *
+     * @return the last lost sequence, now published as lost; or a negative {@link PublishResult} code.
+     */
+    private long skipMoreThanARing(
+        final long sequence, final long latest, final int currentId, final int toId, final long deadline)
+    {
+        if (deadline == PublishResult.NO_WAIT && !ring.hasCapacity(ring.capacity()))
         {
-            // more than a ring lost: wait until every gate has consumed everything, then skip it with one write
-            if (deadline == PublishResult.NO_WAIT && !ring.hasCapacity(ring.capacity()))
-            {
-                return PublishResult.TIMED_OUT;
-            }
-            final long waited = deadline == PublishResult.NO_WAIT ? 0 :
-                backPressure.awaitCapacity(deadline, this, toId, ring.capacity());
-            if (waited != 0)
-            {
-                return waited;
-            }
-            ring.publishLostUpTo(sequence - 1, currentId);
-            addLost(sequence - 1 - latest);
-            claimFrom = sequence - 1;
-            told(sequence - 1);
+            return PublishResult.TIMED_OUT;
         }
-        final int slots = (int)(sequence - claimFrom);
+        final long waited = deadline == PublishResult.NO_WAIT ? 0 :
+            backPressure.awaitCapacity(deadline, this, toId, ring.capacity());
+        if (waited != 0)
+        {
+            return waited;
+        }
+        ring.publishLostUpTo(sequence - 1, currentId);
+        addLost(sequence - 1 - latest);
+        told(sequence - 1);
+        return sequence - 1;
+    }
+
+    /**
+     * Claims {@code slots} at once (lost ones and the transition after them), waiting while a BLOCK subscription
+     * is behind.
+     *
+     * @return 0 once claimed, else {@link PublishResult#TIMED_OUT} or {@link PublishResult#INTERRUPTED}.
+     */
+    private long claim(final int slots, final int toId, final long deadline)
+    {
         while (true)
         {
             // the sequencer's cached gate may be trusted unless a replaying join moved a gate back
@@ -141,7 +184,7 @@ public final class MirrorProducer<S> extends Producer<S>
                 try
                 {
                     ring.claim(slots); // the lost slots keep their older words: readers skip them
-                    break;
+                    return 0;
                 }
                 catch (final InsufficientCapacityException ex)
                 {
@@ -158,9 +201,6 @@ public final class MirrorProducer<S> extends Producer<S>
                 return waited;
             }
         }
-        ring.publish(sequence, fromId, toId, timestamp);
-        addLost(slots - 1);
-        return told(sequence);
     }
 
     private void addLost(final long count)
