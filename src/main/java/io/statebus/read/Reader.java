@@ -6,7 +6,6 @@ import io.statebus.Policy;
 import io.statebus.StateBusClosedException;
 import io.statebus.TransitionHandler;
 import io.statebus.publish.PublishListener;
-import io.statebus.ring.SlotWord;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
 
@@ -16,17 +15,14 @@ import io.statebus.ring.TransitionRing;
  * and replays). Every way to consume (poll, agent, handler thread, executor, await) reads through
  * {@link #pollAvailable} or {@link #deliver}.
  *
- * <p>Its lifecycle word is {@link ReaderLifecycle}'s; where it joined, a {@link JoinPoint}.
+ * <p>Three layers of one object: its lifecycle word ({@link ReaderLifecycle}), what its consuming thread keeps as
+ * it reads ({@link ReaderPosition}), and this class: joining ({@link JoinPoint}), reading, detaching.
  *
  * @param <S> the state type
  */
-public final class Reader<S> extends ReaderLifecycle
+public final class Reader<S> extends ReaderPosition<S>
 {
-    final TransitionRing ring;
-    final StateIds<S> ids;
     final Policy policy;
-    /** The last sequence consumed; the producer's gate when the policy is BLOCK. */
-    final Sequence sequence;
     /** Where this reader joined: the sequence before its first transition, and the state there. */
     private final JoinPoint join;
     /** Sequences up to here (a replay) are read validated even under BLOCK. */
@@ -41,14 +37,6 @@ public final class Reader<S> extends ReaderLifecycle
     private volatile PublishListener listener;
     private volatile Thread handlerThread;
 
-    /** Consumer-thread only, allocated by it on first use, so they live in its allocation buffer. */
-    TransitionView<S> view;
-    GapView<S> gapView;
-    /** Consumer-thread only: the first sequence of a gap not yet reported, or -1. */
-    long pendingGapFirst = -1;
-
-    final ReaderCounters counters = new ReaderCounters();
-
     Reader(
         final Subscriptions<S> registry,
         final Policy policy,
@@ -56,11 +44,9 @@ public final class Reader<S> extends ReaderLifecycle
         final JoinPoint join,
         final Sequence[] upstream)
     {
+        super(registry.ring, registry.ids, sequence);
         this.registry = registry;
-        this.ring = registry.ring;
-        this.ids = registry.ids;
         this.policy = policy;
-        this.sequence = sequence;
         this.join = join;
         this.validateUpTo = join.latest;
         this.upstream = upstream;
@@ -145,73 +131,6 @@ public final class Reader<S> extends ReaderLifecycle
         return replayed;
     }
 
-    TransitionView<S> view()
-    {
-        final TransitionView<S> existing = view;
-        if (existing != null)
-        {
-            return existing;
-        }
-        return view = ring.valuesAreStates() ? new ValueTransitionView<>(ids) :
-            ring.isKeyed() ? new KeyedTransitionView<>(ids) :
-            ring.hasReferences() ? new ReferenceTransitionView<>(ids) : new TransitionView<>(ids);
-    }
-
-    /**
-     * One notice per incident, just before the first transition after it ({@code resumeAt}); on a value bus the
-     * caller has copied that transition's {@code from} into the view, validated, first.
-     */
-    void notifyGap(final TransitionHandler<S> handler, final long resumeAt, final int resumeStateId)
-    {
-        if (gapView == null)
-        {
-            gapView = new GapView<>(ids, ring.valuesAreStates(), ring.hasReferences());
-        }
-        gapView.resumeValue = view().fromValue;
-        gapView.resumeReference = view().fromReference;
-        gapView.firstMissed = pendingGapFirst;
-        gapView.lastMissed = resumeAt - 1;
-        gapView.resumeStateId = resumeStateId;
-        handler.onGap(gapView);
-        pendingGapFirst = -1; // after the call: if it threw, the notice is still pending (see failed)
-    }
-
-    /**
-     * A handler threw at {@code s}, after {@code deliveredNow} transitions of this call. The transition whose
-     * {@code onTransition} threw counts as consumed; if its gap notice threw instead, it was never handed over.
-     */
-    void failed(final Throwable ex, final long s, final long deliveredNow)
-    {
-        final boolean inGapNotice = pendingGapFirst >= 0;
-        consumed(inGapNotice ? s - 1 : s, inGapNotice ? deliveredNow : deliveredNow + 1);
-        fail(ex);
-    }
-
-    /**
-     * A mirror's bus: {@code s}, published, was never received. Counts it and every later lost sequence the ring
-     * can no longer hold as missed, opens a gap notice, and moves past them.
-     */
-    void skipLost(final long s, final long word)
-    {
-        final long head = Math.max(ring.cursor(), SlotWord.sequence(word, s));
-        final long resume = Math.max(s + 1, head - ring.capacity() + 1);
-        final boolean newGap = pendingGapFirst < 0;
-        if (newGap)
-        {
-            pendingGapFirst = s;
-        }
-        counters.addMissed(resume - s, newGap);
-        sequence.set(resume - 1); // release: nothing there to read, so the producer may reuse those slots
-    }
-
-    void consumed(final long lastSequence, final long deliveredNow)
-    {
-        // counters first: whoever sees the new position (acquire) then sees counters that account for it
-        counters.addDelivered(deliveredNow);
-        // release: the slots read may be overwritten once the producer sees this
-        sequence.set(lastSequence);
-    }
-
     /**
      * The bus consumes this reader from now on; poll is refused.
      *
@@ -266,12 +185,6 @@ public final class Reader<S> extends ReaderLifecycle
         return policy;
     }
 
-    /** @return the sequence consumed last. */
-    public long position()
-    {
-        return sequence.get();
-    }
-
     /** @return the join snapshot's sequence. */
     public long joinSequence()
     {
@@ -294,24 +207,6 @@ public final class Reader<S> extends ReaderLifecycle
     public long joinValue()
     {
         return join.value;
-    }
-
-    /** @return transitions delivered by completed batches. */
-    public long delivered()
-    {
-        return counters.delivered();
-    }
-
-    /** @return transitions missed because the producer lapped this reader. */
-    public long missed()
-    {
-        return counters.missed();
-    }
-
-    /** @return how many times the producer lapped this reader. */
-    public long gaps()
-    {
-        return counters.gaps();
     }
 
     /** @return published transitions not consumed yet. */
