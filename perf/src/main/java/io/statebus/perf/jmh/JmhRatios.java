@@ -45,6 +45,9 @@ public final class JmhRatios
         // keyed (issue 16): at least 0.9x the raw Disruptor's throughput, and 10x the map-plus-queues answer's
         {"statebusKeyed", "rawKeyed", "1.11"},
         {"statebusKeyed", "mapAndQueues", "0.1"},
+        // reference values (issue 16): reported, no target ("-")
+        {"statebusValuePublish", "rawTwoRefsPublish", "-"},
+        {"statebusValuePublishAndDrain", "rawTwoRefsPublishAndDrain", "-"},
     };
 
     private JmhRatios()
@@ -80,9 +83,10 @@ public final class JmhRatios
             .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-other.json").toString())
             .build()).run();
 
-        // issue 16's keyed case: two forks
+        // issue 16's keyed case and the reference values: two forks
         final Collection<RunResult> keyed = new Runner(new OptionsBuilder()
             .include(KeyedBenchmark.class.getName() + "\\.")
+            .include(ValueBenchmark.class.getName() + "\\.")
             .addProfiler(GCProfiler.class)
             .forks(2).warmupIterations(3).warmupTime(TimeValue.seconds(1))
             .measurementIterations(4).measurementTime(TimeValue.seconds(1))
@@ -110,7 +114,8 @@ public final class JmhRatios
     static String table(final Map<String, RunResult> byName, final int forks)
     {
         final StringBuilder out = new StringBuilder(String.format(
-            "DrainBenchmark and LongValuesBenchmark (%d forks), KeyedBenchmark (2 forks), 4 x 1 s after 3 x 1 s " +
+            "DrainBenchmark and LongValuesBenchmark (%d forks), KeyedBenchmark and ValueBenchmark (2 forks), " +
+            "4 x 1 s after 3 x 1 s " +
             "warm-up, ns per transition; ratio of the scores, " +
             "min-max over every statebus fork / every raw fork; B/op from -prof gc (target 0)%n%n", forks));
         out.append(String.format("%-56s %6s %6s %12s %9s %9s %11s %8s%n", "ratio", "target", "ratio", "min-max",
@@ -123,10 +128,11 @@ public final class JmhRatios
             final String what = pair[0] + " / " + pair[1];
             if (sb == null || raw == null)
             {
-                out.append(String.format("%-56s %6s  not measured%n", what, "≤ " + pair[2]));
+                out.append(String.format("%-56s %6s  not measured%n", what, "-".equals(pair[2]) ? "-" : "≤ " + pair[2]));
                 continue;
             }
-            final double target = Double.parseDouble(pair[2]);
+            final boolean hasTarget = !"-".equals(pair[2]);
+            final double target = hasTarget ? Double.parseDouble(pair[2]) : Double.NaN;
             final double sbScore = sb.getPrimaryResult().getScore();
             final double rawScore = raw.getPrimaryResult().getScore();
             final double ratio = sbScore / rawScore;
@@ -141,10 +147,10 @@ public final class JmhRatios
                 }
             }
             final double bytes = bytesPerOp(sb);
-            out.append(String.format("%-56s %6s %6.2f %12s %9.2f %9.2f %11s %8s%n", what, "≤ " + pair[2], ratio,
-                String.format("%.2f-%.2f", min, max), sbScore, rawScore,
+            out.append(String.format("%-56s %6s %6.2f %12s %9.2f %9.2f %11s %8s%n", what,
+                hasTarget ? "≤ " + pair[2] : "-", ratio, String.format("%.2f-%.2f", min, max), sbScore, rawScore,
                 Double.isNaN(bytes) ? "-" : String.format("%.3f", bytes),
-                ratio <= target && bytes < 0.5 ? "yes" : "no"));
+                !hasTarget ? "-" : ratio <= target && bytes < 0.5 ? "yes" : "no"));
         }
         return out.toString();
     }
