@@ -8,35 +8,16 @@ import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
  * One producer thread, no lock: the first thread whose call would publish owns the bus for good.
  *
  * <p>After its first publish the owner takes a fast path ({@link #publishFast}, {@link #publishValueFast}) while
- * its {@link FastPathGate} is open; everything else takes the full path, which the owner holds without a lock.
+ * its gate is open ({@link OwnerGate}); everything else takes the full path, which the owner holds without a lock.
  *
  * @param <S> the state type
  */
-public final class SingleProducer<S> extends FastPathGate<S>
+public final class SingleProducer<S> extends OwnerGate<S>
 {
-    private static final VarHandle OWNER;
-
-    static
-    {
-        try
-        {
-            OWNER = MethodHandles.lookup().findVarHandle(SingleProducer.class, "owner", Thread.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
-
-    /** Set once by CAS. Read plainly: the owner sees its own write; any other thread goes to the CAS. */
-    private Thread owner;
     /** The state the owner last published; owner-only, read on the fast path it opened itself. */
     private int lastToId;
     /** The same for a value bus: the value the owner last published (or found current). */
@@ -230,24 +211,6 @@ public final class SingleProducer<S> extends FastPathGate<S>
         }
         lastToId = toId;
         return sequence;
-    }
-
-    @Override
-    public void awaitPublishInProgress()
-    {
-        // no lock to wait on: an owner's set concurrent with close() may publish once more (see StateBus#close)
-    }
-
-    @Override
-    public boolean hasOneProducer()
-    {
-        return true;
-    }
-
-    @Override
-    public boolean isOnlyProducer(final Thread thread)
-    {
-        return OWNER.getVolatile(this) == thread;
     }
 
     /**

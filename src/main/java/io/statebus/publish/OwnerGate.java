@@ -9,18 +9,22 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The single producer's gate: one word that lets its owner skip the owner, closed and listener checks.
+ * The single producer's two words: its owner, the one thread that may publish, set once; and the gate, which lets
+ * the owner skip the owner, closed and listener checks.
  *
  * <p>The gate holds the owner while the bus is open, has no listener and no gate was moved back; null while
  * something needs the full path; {@link #CLOSED_GATE} once closed, for good. Only the owner opens it
  * ({@link #openFastPath}); adding a listener, telling one, moving a gate back and closing shut it. A base class, not
- * a field: the owner's fast path reads the gate in this object, with no dependent load.
+ * a field: the owner's fast path reads both in this object, with no dependent load. {@link SingleProducer} makes the owner
+ * ({@code own}) and publishes.
  *
  * @param <S> the state type
  */
-abstract class FastPathGate<S> extends Producer<S>
+abstract class OwnerGate<S> extends Producer<S>
 {
     private static final Object CLOSED_GATE = new Object();
+    /** The owner word. */
+    static final VarHandle OWNER;
     /** The gate word; the owner reads it opaque on each publish (see {@link SingleProducer#publish}). */
     static final VarHandle GATE;
 
@@ -28,7 +32,9 @@ abstract class FastPathGate<S> extends Producer<S>
     {
         try
         {
-            GATE = MethodHandles.lookup().findVarHandle(FastPathGate.class, "gate", Object.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            OWNER = lookup.findVarHandle(OwnerGate.class, "owner", Thread.class);
+            GATE = lookup.findVarHandle(OwnerGate.class, "gate", Object.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -36,10 +42,12 @@ abstract class FastPathGate<S> extends Producer<S>
         }
     }
 
+    /** Set once by CAS. Read plainly: the owner sees its own write; any other thread goes to the CAS. */
+    Thread owner;
     @SuppressWarnings("unused")
     private Object gate;
 
-    FastPathGate(
+    OwnerGate(
         final TransitionRing ring,
         final StateIds<S> ids,
         final TransitionRules rules,
@@ -47,6 +55,24 @@ abstract class FastPathGate<S> extends Producer<S>
         final IdleStrategy idle)
     {
         super(ring, ids, rules, clock, idle);
+    }
+
+    @Override
+    public boolean hasOneProducer()
+    {
+        return true;
+    }
+
+    @Override
+    public boolean isOnlyProducer(final Thread thread)
+    {
+        return OWNER.getVolatile(this) == thread;
+    }
+
+    @Override
+    public void awaitPublishInProgress()
+    {
+        // no lock to wait on: an owner's set concurrent with close() may publish once more (see StateBus#close)
     }
 
     /**
