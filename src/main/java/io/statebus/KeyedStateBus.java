@@ -1,26 +1,14 @@
 package io.statebus;
 
-import io.statebus.consume.AsyncAwait;
-import io.statebus.consume.AwaitJoin;
-import io.statebus.consume.BlockingAwait;
-import io.statebus.consume.HandlerThreadWaitStrategy;
-import io.statebus.keys.KeyTable;
 import io.statebus.publish.KeyedPublisher;
-import io.statebus.publish.Producer;
 import io.statebus.publish.PublishResult;
-import io.statebus.read.Reader;
-import io.statebus.read.Subscriptions;
 import io.statebus.ring.StateIds;
-import io.statebus.ring.TransitionRing;
-import org.agrona.ErrorHandler;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
 import java.util.function.Predicate;
 
@@ -54,33 +42,16 @@ public final class KeyedStateBus<S> implements AutoCloseable
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
 
     private final StateIds<S> ids;
-    private final TransitionRing ring;
-    private final Producer<S> producer;
     private final KeyedPublisher<S> publisher;
-    private final Subscriptions<S> subscriptions;
-    private final Policy awaitPolicy;
-    private final ProducerMode mode;
     private final BusCore<S> core;
+    private final KeyAwaits<S> awaits;
 
-    KeyedStateBus(
-        final StateIds<S> ids,
-        final TransitionRing ring,
-        final Producer<S> producer,
-        final KeyedPublisher<S> publisher,
-        final HandlerThreadWaitStrategy handlerThreadWaits,
-        final ThreadFactory handlerThreadFactory,
-        final Policy awaitPolicy,
-        final ProducerMode mode,
-        final ErrorHandler errors)
+    KeyedStateBus(final StateIds<S> ids, final KeyedPublisher<S> publisher, final BusCore<S> core)
     {
         this.ids = ids;
-        this.ring = ring;
-        this.producer = producer;
         this.publisher = publisher;
-        this.subscriptions = new Subscriptions<>(ring, ids, producer);
-        this.awaitPolicy = awaitPolicy;
-        this.mode = mode;
-        this.core = new BusCore<>(producer, subscriptions, handlerThreadWaits, handlerThreadFactory, errors);
+        this.core = core;
+        this.awaits = new KeyAwaits<>(ids, publisher.table(), core);
     }
 
     /**
@@ -213,7 +184,7 @@ public final class KeyedStateBus<S> implements AutoCloseable
      */
     public KeyedSubscription<S> subscribe(final Policy policy, final LongPredicate keys)
     {
-        return new KeyedSubscription<>(new Subscription<>(null, subscriptions.join(policy, -1)), keys);
+        return new KeyedSubscription<>(new Subscription<>(null, core.join(policy)), keys);
     }
 
     /**
@@ -237,8 +208,7 @@ public final class KeyedStateBus<S> implements AutoCloseable
     {
         final KeyedDelivery<S> delivery =
             new KeyedDelivery<>(Objects.requireNonNull(handler, "handler must not be null"), keys);
-        return new KeyedSubscription<>(
-            new Subscription<>(null, core.onHandlerThread(subscriptions.join(policy, -1), delivery)), keys);
+        return new KeyedSubscription<>(new Subscription<>(null, core.onHandlerThread(policy, delivery)), keys);
     }
 
     /**
@@ -252,9 +222,7 @@ public final class KeyedStateBus<S> implements AutoCloseable
     {
         final KeyedDelivery<S> delivery =
             new KeyedDelivery<>(Objects.requireNonNull(handler, "handler must not be null"), null);
-        Objects.requireNonNull(executor, "executor must not be null");
-        return new KeyedSubscription<>(
-            new Subscription<>(null, core.onExecutor(subscriptions.join(policy, -1), delivery, executor)), null);
+        return new KeyedSubscription<>(new Subscription<>(null, core.onExecutor(policy, delivery, executor)), null);
     }
 
     /**
@@ -289,13 +257,7 @@ public final class KeyedStateBus<S> implements AutoCloseable
     public Awaited<S> await(final long key, final Predicate<? super S> predicate, final Duration timeout)
         throws InterruptedException
     {
-        Objects.requireNonNull(predicate, "predicate must not be null");
-        final long deadline = Deadlines.of(timeout);
-        final KeyJoin<S> join = joinAtKey(key);
-        final long entry = join.entry();
-        final S registered = ids.stateOf(KeyTable.stateId(entry));
-        return BlockingAwait.awaitKey(AwaitJoin.of(join.reader()), registered,
-            KeyedTransition.of(key, KeyTable.sequence(entry), registered, registered, 0), predicate, key, deadline);
+        return awaits.await(key, predicate, timeout);
     }
 
     /**
@@ -314,46 +276,7 @@ public final class KeyedStateBus<S> implements AutoCloseable
     public CompletableFuture<Transition<S>> awaitAsync(
         final long key, final Predicate<? super S> predicate, final Duration timeout, final Executor executor)
     {
-        Objects.requireNonNull(predicate, "predicate must not be null");
-        Objects.requireNonNull(executor, "executor must not be null");
-        final long nanos = Deadlines.nanos(timeout);
-        final KeyJoin<S> join = joinAtKey(key);
-        final long entry = join.entry();
-        final S registered = ids.stateOf(KeyTable.stateId(entry));
-        return AsyncAwait.startKey(producer, AwaitJoin.of(join.reader()), registered,
-            KeyedTransition.of(key, KeyTable.sequence(entry), registered, registered, 0), predicate, key, nanos,
-            TimeUnit.NANOSECONDS, executor);
-    }
-
-    /**
-     * Joins an await's reader at a sequence where the key's table entry is its state: the entry read after the
-     * join is no newer than the join (else the key changed after the snapshot and its state there is not in the
-     * table: join again). Every entry is written before its transition's cursor, so an entry no newer than the
-     * join is the key's latest up to it.
-     */
-    private KeyJoin<S> joinAtKey(final long key)
-    {
-        while (true)
-        {
-            final Reader<S> reader = subscriptions.join(awaitPolicy, -1);
-            final long entry = publisher.table().entryOf(key); // after the join's cursor read
-            if (entry == KeyTable.ABSENT || KeyTable.isOpening(entry) && KeyTable.sequence(entry) > reader.joinSequence())
-            {
-                reader.close();
-                throw new IllegalArgumentException("key " + key + " is not open: never opened, or retired");
-            }
-            if (KeyTable.sequence(entry) <= reader.joinSequence())
-            {
-                return new KeyJoin<>(reader, entry);
-            }
-            reader.close();
-            Thread.onSpinWait();
-        }
-    }
-
-    /** An await's reader and its key's entry, the key's state at the reader's join. */
-    private record KeyJoin<S>(Reader<S> reader, long entry)
-    {
+        return awaits.awaitAsync(key, predicate, timeout, executor);
     }
 
     /**
@@ -361,7 +284,7 @@ public final class KeyedStateBus<S> implements AutoCloseable
      */
     public long latestSequence()
     {
-        return ring.cursor();
+        return core.latestSequence();
     }
 
     /**
@@ -385,7 +308,7 @@ public final class KeyedStateBus<S> implements AutoCloseable
      */
     public int capacity()
     {
-        return ring.capacity();
+        return core.capacity();
     }
 
     /**
@@ -393,7 +316,7 @@ public final class KeyedStateBus<S> implements AutoCloseable
      */
     public ProducerMode producerMode()
     {
-        return mode;
+        return core.producerMode();
     }
 
     /**
@@ -401,7 +324,7 @@ public final class KeyedStateBus<S> implements AutoCloseable
      */
     public long producerWaits()
     {
-        return producer.backPressure().waits();
+        return core.producerWaits();
     }
 
     /**
@@ -409,7 +332,7 @@ public final class KeyedStateBus<S> implements AutoCloseable
      */
     public boolean isClosed()
     {
-        return producer.isClosed();
+        return core.isClosed();
     }
 
     /** Closes: publishing ends; subscriptions deliver what was published, then end; awaits end. */
@@ -422,7 +345,6 @@ public final class KeyedStateBus<S> implements AutoCloseable
     @Override
     public String toString()
     {
-        return "KeyedStateBus{keys=" + openKeys() + "/" + maxKeys() + ", sequence=" + latestSequence() +
-            ", capacity=" + capacity() + ", mode=" + mode + (isClosed() ? ", closed" : "") + '}';
+        return "KeyedStateBus{keys=" + openKeys() + "/" + maxKeys() + core.describe(false);
     }
 }

@@ -199,7 +199,7 @@ public final class KeyedStateBusBuilder<S>
             new MultiProducer<>(ring, table, rules, clock, idle) : new SingleProducer<>(ring, table, rules, clock, idle);
         final KeyedPublisher<S> publisher =
             new KeyedPublisher<>(producer, ring, new KeyTable(maxKeys), table, rules, retireOn);
-        return new KeyedStateBus<>(table, ring, producer, publisher, waits, new HandlerThreadFactory(), awaitPolicy,
-            mode, errorHandler);
+        return new KeyedStateBus<>(table, publisher,
+            new BusCore<>(table, ring, producer, waits, new HandlerThreadFactory(), awaitPolicy, mode, errorHandler));
     }
 }

@@ -1,18 +1,13 @@
 package io.statebus;
 
-import io.statebus.consume.AwaitJoin;
-import io.statebus.consume.HandlerThreadWaitStrategy;
 import io.statebus.publish.Producer;
 import io.statebus.publish.PublishResult;
-import io.statebus.read.Subscriptions;
 import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
-import org.agrona.ErrorHandler;
 
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
 import java.util.function.LongPredicate;
 
 /**
@@ -40,29 +35,16 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
     /** What {@link #set} returns when the value was already {@code next} and nothing was published. */
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
 
+    /** The core's ring and producer, held here too: {@link #get()} and {@link #set} are one call from the engine. */
     private final TransitionRing ring;
     private final Producer<Long> producer;
-    private final Subscriptions<Long> subscriptions;
-    private final Policy awaitPolicy;
-    private final ProducerMode mode;
     private final BusCore<Long> core;
 
-    LongStateBus(
-        final TransitionRing ring,
-        final Producer<Long> producer,
-        final Subscriptions<Long> subscriptions,
-        final HandlerThreadWaitStrategy handlerThreadWaits,
-        final ThreadFactory handlerThreadFactory,
-        final Policy awaitPolicy,
-        final ProducerMode mode,
-        final ErrorHandler errors)
+    LongStateBus(final BusCore<Long> core)
     {
-        this.ring = ring;
-        this.producer = producer;
-        this.subscriptions = subscriptions;
-        this.awaitPolicy = awaitPolicy;
-        this.mode = mode;
-        this.core = new BusCore<>(producer, subscriptions, handlerThreadWaits, handlerThreadFactory, errors);
+        this.ring = core.ring();
+        this.producer = core.producer();
+        this.core = core;
     }
 
     /**
@@ -134,7 +116,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
      */
     public LongSubscription subscribe(final Policy policy)
     {
-        return new LongSubscription(new Subscription<>(null, subscriptions.join(policy, -1)));
+        return new LongSubscription(new Subscription<>(null, core.join(policy)));
     }
 
     /**
@@ -150,12 +132,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
      */
     public LongSubscription subscribe(final Policy policy, final long fromSequence)
     {
-        if (fromSequence < 1)
-        {
-            throw new IllegalArgumentException("fromSequence must be >= 1 (sequence 0 is the initial value), got " +
-                fromSequence);
-        }
-        return new LongSubscription(new Subscription<>(null, subscriptions.join(policy, fromSequence)));
+        return new LongSubscription(new Subscription<>(null, core.joinFrom(policy, fromSequence, "value")));
     }
 
     /**
@@ -171,7 +148,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
     public LongSubscription subscribe(final Policy policy, final LongTransitionHandler handler)
     {
         final LongDelivery delivery = new LongDelivery(Objects.requireNonNull(handler, "handler must not be null"));
-        return new LongSubscription(new Subscription<>(null, core.onHandlerThread(subscriptions.join(policy, -1), delivery)));
+        return new LongSubscription(new Subscription<>(null, core.onHandlerThread(policy, delivery)));
     }
 
     /**
@@ -187,23 +164,20 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
     public LongSubscription subscribe(final Policy policy, final LongTransitionHandler handler, final Executor executor)
     {
         final LongDelivery delivery = new LongDelivery(Objects.requireNonNull(handler, "handler must not be null"));
-        Objects.requireNonNull(executor, "executor must not be null");
-        return new LongSubscription(
-            new Subscription<>(null, core.onExecutor(subscriptions.join(policy, -1), delivery, executor)));
+        return new LongSubscription(new Subscription<>(null, core.onExecutor(policy, delivery, executor)));
     }
 
     @Override
     public PendingAwait<Long> prepareAwait(final LongPredicate predicate)
     {
         Objects.requireNonNull(predicate, "predicate must not be null");
-        return new PendingAwait<>(producer, AwaitJoin.withJoinTransition(subscriptions, awaitPolicy),
-            value -> predicate.test(value), false);
+        return core.awaitFor(value -> predicate.test(value));
     }
 
     @Override
     public PendingAwait<Long> prepareAwaitChange()
     {
-        return new PendingAwait<>(producer, AwaitJoin.forNextChange(subscriptions, awaitPolicy), v -> true, true);
+        return core.awaitChange();
     }
 
     /**
@@ -211,7 +185,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
      */
     public long latestSequence()
     {
-        return ring.cursor();
+        return core.latestSequence();
     }
 
     /**
@@ -219,7 +193,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
      */
     public long producerWaits()
     {
-        return producer.backPressure().waits();
+        return core.producerWaits();
     }
 
     /**
@@ -227,7 +201,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
      */
     public int capacity()
     {
-        return ring.capacity();
+        return core.capacity();
     }
 
     /**
@@ -235,7 +209,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
      */
     public ProducerMode producerMode()
     {
-        return mode;
+        return core.producerMode();
     }
 
     /**
@@ -243,7 +217,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
      */
     public int subscriptionCount()
     {
-        return subscriptions.count();
+        return core.subscriptionCount();
     }
 
     /**
@@ -251,7 +225,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
      */
     public boolean isClosed()
     {
-        return producer.isClosed();
+        return core.isClosed();
     }
 
     /**
@@ -274,7 +248,6 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
     @Override
     public String toString()
     {
-        return "LongStateBus{value=" + get() + ", sequence=" + latestSequence() + ", capacity=" + capacity() +
-            ", mode=" + mode + ", subscriptions=" + subscriptionCount() + (isClosed() ? ", closed" : "") + '}';
+        return "LongStateBus{value=" + get() + core.describe(true);
     }
 }

@@ -3,7 +3,6 @@ package io.statebus;
 import com.lmax.disruptor.WaitStrategy;
 import io.statebus.consume.HandlerThreadWaitStrategy;
 import io.statebus.publish.Producer;
-import io.statebus.read.Subscriptions;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
 import org.agrona.ErrorHandler;
@@ -138,7 +137,7 @@ public final class LongStateBusBuilder
         // a value bus's words carry no state id: one placeholder state, id 0; the values travel beside the word
         final StateIds<Long> ids = StateIds.forStates(List.of(0L));
         final Producer<Long> producer = settings.producer(ring, ids);
-        return new LongStateBus(ring, producer, new Subscriptions<>(ring, ids, producer), waits,
-            settings.handlerThreadFactory, settings.awaitPolicy, settings.mode, settings.errorHandler);
+        return new LongStateBus(new BusCore<>(ids, ring, producer, waits, settings.handlerThreadFactory,
+            settings.awaitPolicy, settings.mode, settings.errorHandler));
     }
 }

@@ -151,8 +151,6 @@ public final class LongSubscription implements AutoCloseable
     @Override
     public String toString()
     {
-        return "LongSubscription{" + policy() + ", joined at #" + joinSequence() + " " + joinValue() + ", position=" +
-            position() + ", delivered=" + delivered() + ", missed=" + missed() + ", gaps=" + gaps() +
-            (isClosed() ? ", closed" : "") + '}';
+        return subscription.describe("LongSubscription", joinValue());
     }
 }

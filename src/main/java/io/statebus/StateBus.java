@@ -1,23 +1,16 @@
 package io.statebus;
 
-import io.statebus.consume.AwaitJoin;
 import io.statebus.consume.EngineAccess;
-import io.statebus.consume.HandlerThreadWaitStrategy;
 import io.statebus.publish.Producer;
 import io.statebus.publish.PublishResult;
-import io.statebus.read.Reader;
-import io.statebus.read.Subscriptions;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
-import org.agrona.ErrorHandler;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -51,30 +44,17 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
 
     private final StateIds<S> ids;
+    /** The core's ring and producer, held here too: {@link #get()} and {@link #set} are one call from the engine. */
     private final TransitionRing ring;
     private final Producer<S> producer;
-    private final Subscriptions<S> subscriptions;
-    private final Policy awaitPolicy;
-    private final ProducerMode mode;
     private final BusCore<S> core;
 
-    StateBus(
-        final StateIds<S> ids,
-        final TransitionRing ring,
-        final Producer<S> producer,
-        final HandlerThreadWaitStrategy handlerThreadWaits,
-        final ThreadFactory handlerThreadFactory,
-        final Policy awaitPolicy,
-        final ProducerMode mode,
-        final ErrorHandler errors)
+    StateBus(final StateIds<S> ids, final BusCore<S> core)
     {
         this.ids = ids;
-        this.ring = ring;
-        this.producer = producer;
-        this.subscriptions = new Subscriptions<>(ring, ids, producer);
-        this.awaitPolicy = awaitPolicy;
-        this.mode = mode;
-        this.core = new BusCore<>(producer, subscriptions, handlerThreadWaits, handlerThreadFactory, errors);
+        this.ring = core.ring();
+        this.producer = core.producer();
+        this.core = core;
     }
 
     /**
@@ -228,7 +208,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
      */
     public Subscription<S> subscribe(final Policy policy)
     {
-        return new Subscription<>(this, subscriptions.join(policy, -1));
+        return new Subscription<>(this, core.join(policy));
     }
 
     /**
@@ -245,12 +225,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
      */
     public Subscription<S> subscribe(final Policy policy, final long fromSequence)
     {
-        if (fromSequence < 1)
-        {
-            throw new IllegalArgumentException("fromSequence must be >= 1 (sequence 0 is the initial state), got " +
-                fromSequence);
-        }
-        return new Subscription<>(this, subscriptions.join(policy, fromSequence));
+        return new Subscription<>(this, core.joinFrom(policy, fromSequence, "state"));
     }
 
     /**
@@ -269,8 +244,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
      */
     public Subscription<S> subscribe(final Policy policy, final TransitionHandler<S> handler)
     {
-        Objects.requireNonNull(handler, "handler must not be null");
-        return new Subscription<>(this, core.onHandlerThread(subscriptions.join(policy, -1), handler));
+        return new Subscription<>(this, core.onHandlerThread(policy, handler));
     }
 
     /**
@@ -288,7 +262,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
      */
     public Subscription<S> subscribeAfter(final List<Subscription<S>> upstream, final Policy policy)
     {
-        return new Subscription<>(this, subscriptions.join(policy, -1, stages(upstream)));
+        return new Subscription<>(this, core.joinAfter(policy, PipelineStages.readers(this, upstream)));
     }
 
     /**
@@ -306,26 +280,8 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
         final List<Subscription<S>> upstream, final Policy policy, final TransitionHandler<S> handler)
     {
         Objects.requireNonNull(handler, "handler must not be null");
-        return new Subscription<>(this, core.onHandlerThread(subscriptions.join(policy, -1, stages(upstream)), handler));
-    }
-
-    private List<Reader<S>> stages(final List<Subscription<S>> upstream)
-    {
-        Objects.requireNonNull(upstream, "upstream must not be null");
-        if (upstream.isEmpty())
-        {
-            throw new IllegalArgumentException("a pipeline stage needs at least one upstream stage");
-        }
-        final List<Reader<S>> readers = new ArrayList<>(upstream.size());
-        for (final Subscription<S> stage : upstream)
-        {
-            if (Objects.requireNonNull(stage, "an upstream stage must not be null").bus() != this)
-            {
-                throw new IllegalArgumentException("an upstream stage must be a subscription of the same bus");
-            }
-            readers.add(stage.reader());
-        }
-        return readers;
+        return new Subscription<>(this,
+            core.onHandlerThread(core.joinAfter(policy, PipelineStages.readers(this, upstream)), handler));
     }
 
     /**
@@ -345,30 +301,26 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
      */
     public Subscription<S> subscribe(final Policy policy, final TransitionHandler<S> handler, final Executor executor)
     {
-        Objects.requireNonNull(handler, "handler must not be null");
-        Objects.requireNonNull(executor, "executor must not be null");
-        return new Subscription<>(this, core.onExecutor(subscriptions.join(policy, -1), handler, executor));
+        return new Subscription<>(this, core.onExecutor(policy, handler, executor));
     }
 
     @Override
     public PendingAwait<S> prepareAwait(final S state)
     {
         final int id = ids.idOf(state);
-        return new PendingAwait<>(producer, AwaitJoin.withJoinTransition(subscriptions, awaitPolicy),
-            s -> ids.idOf(s) == id, false);
+        return core.awaitFor(s -> ids.idOf(s) == id);
     }
 
     @Override
     public PendingAwait<S> prepareAwait(final Predicate<? super S> predicate)
     {
-        Objects.requireNonNull(predicate, "predicate must not be null");
-        return new PendingAwait<>(producer, AwaitJoin.withJoinTransition(subscriptions, awaitPolicy), predicate, false);
+        return core.awaitFor(Objects.requireNonNull(predicate, "predicate must not be null"));
     }
 
     @Override
     public PendingAwait<S> prepareAwaitChange()
     {
-        return new PendingAwait<>(producer, AwaitJoin.forNextChange(subscriptions, awaitPolicy), s -> true, true);
+        return core.awaitChange();
     }
 
     /**
@@ -377,7 +329,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
      */
     public long latestSequence()
     {
-        return ring.cursor();
+        return core.latestSequence();
     }
 
     /**
@@ -386,7 +338,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
      */
     public long producerWaits()
     {
-        return producer.backPressure().waits();
+        return core.producerWaits();
     }
 
     /**
@@ -394,7 +346,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
      */
     public long producerWaitNanos()
     {
-        return producer.backPressure().waitNanos();
+        return core.producerWaitNanos();
     }
 
     /**
@@ -402,7 +354,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
      */
     public int capacity()
     {
-        return ring.capacity();
+        return core.capacity();
     }
 
     /**
@@ -410,7 +362,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
      */
     public ProducerMode producerMode()
     {
-        return mode;
+        return core.producerMode();
     }
 
     /**
@@ -418,7 +370,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
      */
     public int subscriptionCount()
     {
-        return subscriptions.count();
+        return core.subscriptionCount();
     }
 
     /**
@@ -426,7 +378,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
      */
     public boolean isClosed()
     {
-        return producer.isClosed();
+        return core.isClosed();
     }
 
     /**
@@ -453,29 +405,21 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
         return producer;
     }
 
+    /** The engine behind this bus, for {@link BusEngineAccess}. */
+    BusCore<S> core()
+    {
+        return core;
+    }
+
     static
     {
         // the engine, for this module's adapters in other packages (io.statebus.flow), in a package the module does not export
-        EngineAccess.install(new EngineAccess.Access()
-        {
-            @Override
-            public <T> Producer<T> producer(final StateBus<T> bus)
-            {
-                return bus.producer;
-            }
-
-            @Override
-            public <T> Subscriptions<T> subscriptions(final StateBus<T> bus)
-            {
-                return bus.subscriptions;
-            }
-        });
+        EngineAccess.install(new BusEngineAccess());
     }
 
     @Override
     public String toString()
     {
-        return "StateBus{state=" + get() + ", sequence=" + latestSequence() + ", capacity=" + capacity() +
-            ", mode=" + mode + ", subscriptions=" + subscriptionCount() + (isClosed() ? ", closed" : "") + '}';
+        return "StateBus{state=" + get() + core.describe(true);
     }
 }

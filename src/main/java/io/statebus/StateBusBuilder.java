@@ -241,7 +241,8 @@ public final class StateBusBuilder<S>
         final IdleStrategy idle = producerIdle != null ? producerIdle : new BackoffIdleStrategy(64, 16, 1, 50_000);
         final Producer<S> producer = mode == ProducerMode.MULTI ?
             new MultiProducer<>(ring, table, rules, clock, idle) : new SingleProducer<>(ring, table, rules, clock, idle);
-        return new StateBus<>(table, ring, producer, waits, handlerThreadFactory, awaitPolicy, mode, errorHandler);
+        return new StateBus<>(table,
+            new BusCore<>(table, ring, producer, waits, handlerThreadFactory, awaitPolicy, mode, errorHandler));
     }
 
     /**
@@ -278,8 +279,8 @@ public final class StateBusBuilder<S>
             new TransitionRing(capacity, sequence, fromId, table.idOf(initial), timestampNanos, true, waits.forRing());
         final IdleStrategy idle = producerIdle != null ? producerIdle : new BackoffIdleStrategy(64, 16, 1, 50_000);
         final MirrorProducer<S> producer = new MirrorProducer<>(ring, table, idle);
-        final StateBus<S> bus = new StateBus<>(
-            table, ring, producer, waits, handlerThreadFactory, awaitPolicy, ProducerMode.SINGLE, errorHandler);
+        final StateBus<S> bus = new StateBus<>(table, new BusCore<>(
+            table, ring, producer, waits, handlerThreadFactory, awaitPolicy, ProducerMode.SINGLE, errorHandler));
         return new Mirror<>(bus, producer, table);
     }
 

@@ -221,7 +221,13 @@ public final class Subscription<S> implements AutoCloseable
     @Override
     public String toString()
     {
-        return "Subscription{" + policy() + ", joined at #" + joinSequence() + " " + joinState() + ", position=" +
+        return describe("Subscription", joinState());
+    }
+
+    /** The one format of a subscription's {@code toString}, for the wrappers too, with what it joined at. */
+    String describe(final String name, final Object joinedAt)
+    {
+        return name + "{" + policy() + ", joined at #" + joinSequence() + " " + joinedAt + ", position=" +
             position() + ", delivered=" + delivered() + ", missed=" + missed() + ", gaps=" + gaps() +
             (isClosed() ? ", closed" : "") + '}';
     }

@@ -1,10 +1,7 @@
 package io.statebus;
 
-import io.statebus.consume.AwaitJoin;
-import io.statebus.consume.HandlerThreadWaitStrategy;
 import io.statebus.publish.Producer;
 import io.statebus.publish.PublishResult;
-import io.statebus.read.Subscriptions;
 import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 
@@ -42,30 +39,18 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
     /** What {@link #set} returns when the value already equalled {@code next} and nothing was published. */
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
 
+    /** The core's ring and producer, held here too: {@link #get()} and {@link #set} are one call from the engine. */
     private final TransitionRing ring;
     private final Producer<T> producer;
-    private final Subscriptions<T> subscriptions;
-    private final Policy awaitPolicy;
-    private final ProducerMode mode;
-    private final boolean nullable;
     private final BusCore<T> core;
+    private final boolean nullable;
 
-    ValueStateBus(
-        final TransitionRing ring,
-        final Producer<T> producer,
-        final Subscriptions<T> subscriptions,
-        final HandlerThreadWaitStrategy handlerThreadWaits,
-        final BusSettings settings,
-        final boolean nullable)
+    ValueStateBus(final BusCore<T> core, final boolean nullable)
     {
-        this.ring = ring;
-        this.producer = producer;
-        this.subscriptions = subscriptions;
-        this.awaitPolicy = settings.awaitPolicy;
-        this.mode = settings.mode;
+        this.ring = core.ring();
+        this.producer = core.producer();
+        this.core = core;
         this.nullable = nullable;
-        this.core = new BusCore<>(
-            producer, subscriptions, handlerThreadWaits, settings.handlerThreadFactory, settings.errorHandler);
     }
 
     /**
@@ -143,7 +128,7 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
      */
     public Subscription<T> subscribe(final Policy policy)
     {
-        return new Subscription<>(null, subscriptions.join(policy, -1));
+        return new Subscription<>(null, core.join(policy));
     }
 
     /**
@@ -158,12 +143,7 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
      */
     public Subscription<T> subscribe(final Policy policy, final long fromSequence)
     {
-        if (fromSequence < 1)
-        {
-            throw new IllegalArgumentException("fromSequence must be >= 1 (sequence 0 is the initial value), got " +
-                fromSequence);
-        }
-        return new Subscription<>(null, subscriptions.join(policy, fromSequence));
+        return new Subscription<>(null, core.joinFrom(policy, fromSequence, "value"));
     }
 
     /**
@@ -177,7 +157,7 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
      */
     public Subscription<T> subscribe(final Policy policy, final TransitionHandler<T> handler)
     {
-        return new Subscription<>(null, core.onHandlerThread(subscriptions.join(policy, -1), handler));
+        return new Subscription<>(null, core.onHandlerThread(core.join(policy), handler));
     }
 
     /**
@@ -192,9 +172,7 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
      */
     public Subscription<T> subscribe(final Policy policy, final TransitionHandler<T> handler, final Executor executor)
     {
-        Objects.requireNonNull(handler, "handler must not be null");
-        Objects.requireNonNull(executor, "executor must not be null");
-        return new Subscription<>(null, core.onExecutor(subscriptions.join(policy, -1), handler, executor));
+        return new Subscription<>(null, core.onExecutor(policy, handler, executor));
     }
 
     /**
@@ -213,21 +191,19 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
     @Override
     public PendingAwait<T> prepareAwait(final T state)
     {
-        return new PendingAwait<>(producer, AwaitJoin.withJoinTransition(subscriptions, awaitPolicy),
-            value -> Objects.equals(value, state), false);
+        return core.awaitFor(value -> Objects.equals(value, state));
     }
 
     @Override
     public PendingAwait<T> prepareAwait(final Predicate<? super T> predicate)
     {
-        Objects.requireNonNull(predicate, "predicate must not be null");
-        return new PendingAwait<>(producer, AwaitJoin.withJoinTransition(subscriptions, awaitPolicy), predicate, false);
+        return core.awaitFor(Objects.requireNonNull(predicate, "predicate must not be null"));
     }
 
     @Override
     public PendingAwait<T> prepareAwaitChange()
     {
-        return new PendingAwait<>(producer, AwaitJoin.forNextChange(subscriptions, awaitPolicy), v -> true, true);
+        return core.awaitChange();
     }
 
     /**
@@ -243,7 +219,7 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
      */
     public long latestSequence()
     {
-        return ring.cursor();
+        return core.latestSequence();
     }
 
     /**
@@ -251,7 +227,7 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
      */
     public long producerWaits()
     {
-        return producer.backPressure().waits();
+        return core.producerWaits();
     }
 
     /**
@@ -259,7 +235,7 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
      */
     public int capacity()
     {
-        return ring.capacity();
+        return core.capacity();
     }
 
     /**
@@ -267,7 +243,7 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
      */
     public ProducerMode producerMode()
     {
-        return mode;
+        return core.producerMode();
     }
 
     /**
@@ -275,7 +251,7 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
      */
     public int subscriptionCount()
     {
-        return subscriptions.count();
+        return core.subscriptionCount();
     }
 
     /**
@@ -283,7 +259,7 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
      */
     public boolean isClosed()
     {
-        return producer.isClosed();
+        return core.isClosed();
     }
 
     /**
@@ -308,7 +284,6 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
     @Override
     public String toString()
     {
-        return "ValueStateBus{value=" + get() + ", sequence=" + latestSequence() + ", capacity=" + capacity() +
-            ", mode=" + mode + ", subscriptions=" + subscriptionCount() + (isClosed() ? ", closed" : "") + '}';
+        return "ValueStateBus{value=" + get() + core.describe(true);
     }
 }

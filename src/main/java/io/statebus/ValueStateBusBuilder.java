@@ -3,7 +3,6 @@ package io.statebus;
 import com.lmax.disruptor.WaitStrategy;
 import io.statebus.consume.HandlerThreadWaitStrategy;
 import io.statebus.publish.Producer;
-import io.statebus.read.Subscriptions;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
 import org.agrona.ErrorHandler;
@@ -161,7 +160,8 @@ public final class ValueStateBusBuilder<T>
         // the words carry no state id: one placeholder state, id 0; the values travel beside the word
         final StateIds<T> ids = placeholderIds();
         final Producer<T> producer = settings.producer(ring, ids);
-        return new ValueStateBus<>(ring, producer, new Subscriptions<>(ring, ids, producer), waits, settings, nullable);
+        return new ValueStateBus<>(new BusCore<>(ids, ring, producer, waits, settings.handlerThreadFactory,
+            settings.awaitPolicy, settings.mode, settings.errorHandler), nullable);
     }
 
     @SuppressWarnings("unchecked")

@@ -671,11 +671,9 @@ class AwaitEdgeCasesTest
     {
         final StateBus<Connection> bus =
             StateBus.builder(DISCONNECTED).capacity(2).noClock().awaitPolicy(Policy.GAP).build();
-        final Field registry = StateBus.class.getDeclaredField("subscriptions");
-        registry.setAccessible(true);
         final Field open = Subscriptions.class.getDeclaredField("open");
         open.setAccessible(true);
-        final List<Reader<Connection>> subscriptions = (List<Reader<Connection>>)open.get(registry.get(bus));
+        final List<Reader<Connection>> subscriptions = (List<Reader<Connection>>)open.get(bus.core().subscriptions());
         final AtomicBoolean stop = new AtomicBoolean();
         final Thread producer = new Thread(() ->
         {

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Delivers a subscription's transitions on a user's {@link Executor}: in order, never two callbacks at once, and
- * with no queue of its own (the ring is the queue, so it is bounded by it).
+ * with no queue of its own (the ring is the queue, so it is bounded by it). This class is the scheduling state
+ * machine; its one {@link DrainTask} is the task loop that calls the handler.
  *
  * <p>At most one drain task is in flight: the producer schedules one only when the state goes IDLE to SCHEDULED;
  * the task drains a batch, and either re-submits itself (to be fair to the executor's other work) or goes back to
@@ -30,7 +31,7 @@ import java.util.function.LongSupplier;
  * is full. Whoever raises the demand calls {@link #wake()}: the same Dekker as with the producer (raise, fence,
  * read the state here; write IDLE, fence, read the demand in the drain) leaves no demand unserved.
  */
-public final class ExecutorDelivery<S> implements PublishListener, Runnable
+public final class ExecutorDelivery<S> implements PublishListener
 {
     /** Transitions per task run before giving the executor's thread back. */
     static final int BATCH = 256;
@@ -38,14 +39,12 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
     private static final int IDLE = 0;
     private static final int SCHEDULED = 1;
     private static final VarHandle STATE;
-    private static final VarHandle RUNNER;
 
     static
     {
         try
         {
             STATE = MethodHandles.lookup().findVarHandle(ExecutorDelivery.class, "state", int.class);
-            RUNNER = MethodHandles.lookup().findVarHandle(ExecutorDelivery.class, "runner", Thread.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -55,28 +54,20 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
 
     private final Producer<S> producer;
     private final Reader<S> subscription;
-    private final TransitionHandler<S> handler;
     private final Executor executor;
     private final Consumer<Throwable> onEnd;
     /** The most the handler may receive now, or null for no limit; only the handler lowers it (one per call). */
     private final LongSupplier demand;
+    /** The one task, submitted again for each run: it is never in flight twice. */
+    private final DrainTask<S> task;
     @SuppressWarnings("unused")
     private volatile int state = IDLE;
-    /** Whether a producer (or close) has notified this delivery since it registered (see {@link #start()}). */
+    /** Whether a producer (or close) has notified this delivery since it registered (see {@link #start}). */
     private volatile boolean notified;
     /** Whether such a notification proves no publish hid in the registration window: single-producer buses. */
     private final boolean notifiedCoversWindow;
-    /** The thread in the drain loop, while it is there; a task it re-submits that runs on it at once sees it. */
-    private volatile Thread runner;
-    /**
-     * Set by such a task (a same-thread executor) instead of recursing: the loop on that thread goes on. Plain:
-     * only the thread in the loop writes and reads it.
-     */
-    private Thread ranInlineOn;
     /** Set once the delivery has ended (its last task ran, or the executor refused one): nothing more to schedule. */
     private volatile boolean ended;
-    /** Whether the handler's onStart ran; read and written only by the task running (tasks never overlap). */
-    private boolean started;
 
     /**
      * @param producer     the bus's producer, which tells this delivery of each publish.
@@ -117,9 +108,9 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
         this.onEnd = onEnd;
         this.producer = producer;
         this.subscription = subscription;
-        this.handler = handler;
         this.executor = executor;
         this.notifiedCoversWindow = producer.hasOneProducer();
+        this.task = new DrainTask<>(this, subscription, handler, demand);
     }
 
     /**
@@ -189,11 +180,6 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
         return subscription.isEnded() || (subscription.isDraining() && subscription.lag() == 0);
     }
 
-    private int limit()
-    {
-        return demand == null ? BATCH : (int)Math.min(BATCH, demand.getAsLong());
-    }
-
     private void schedule()
     {
         if (state == IDLE && STATE.compareAndSet(this, IDLE, SCHEDULED))
@@ -202,11 +188,12 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
         }
     }
 
-    private void submit()
+    /** Hands the task to the executor; the state is SCHEDULED (a new task, or the running one's next batch). */
+    void submit()
     {
         try
         {
-            executor.execute(this);
+            executor.execute(task);
         }
         catch (final RuntimeException ex)
         {
@@ -234,102 +221,37 @@ public final class ExecutorDelivery<S> implements PublishListener, Runnable
             // the bus (or the subscription) closed first: that is the ending, the refused final drain its detail
             reported = new StateBusClosedException("closed; the executor refused the final delivery: " + cause, cause);
         }
+        finish(reported);
+    }
+
+    /** The task's ending: a throwing handler failed the subscription; closed means drained: either way, stop. */
+    void taskEnded(final Throwable ex)
+    {
+        ended = true;
+        finish(ex); // an await's future ends with it, not at its timeout
+    }
+
+    private void finish(final Throwable reported)
+    {
         producer.removeListener(this);
-        stopHandler();
+        task.stopHandler();
         if (onEnd != null)
         {
             onEnd.accept(reported);
         }
     }
 
-    /** The handler's onStart; if it throws, the subscription fails as if onTransition had thrown. */
-    private void start()
+    /**
+     * The task drained what there was: back to IDLE, then schedules itself again if work came meanwhile.
+     *
+     * @return whether the calling task goes on with the next batch (the state is SCHEDULED again).
+     */
+    boolean idleUnlessWork()
     {
-        try
-        {
-            handler.onStart(subscription.joinState(), subscription.joinSequence());
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            subscription.fail(ex);
-            throw ex;
-        }
-    }
-
-    /** The handler's onStop, once the delivery has ended; what it throws goes with the ending to onEnd's owner. */
-    private void stopHandler()
-    {
-        try
-        {
-            handler.onStop();
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            LoggedErrors.INSTANCE.onError(ex);
-        }
-    }
-
-    @Override
-    public void run()
-    {
-        final Thread current = Thread.currentThread();
-        if (runner == current)
-        {
-            ranInlineOn = current; // our own re-submit, run at once by a same-thread executor: no recursion
-            return;
-        }
-        runner = current;
-        while (true)
-        {
-            final int delivered;
-            try
-            {
-                if (!started)
-                {
-                    started = true;
-                    start();
-                }
-                delivered = subscription.pollAvailable(handler, limit());
-            }
-            catch (final RuntimeException | Error ex)
-            {
-                runner = null;
-                ended = true;
-                // a throwing handler failed the subscription; closed means drained: either way, stop
-                producer.removeListener(this);
-                stopHandler();
-                if (onEnd != null)
-                {
-                    onEnd.accept(ex); // an await's future ends with it, not at its timeout
-                }
-                if (ex instanceof Error)
-                {
-                    throw (Error)ex; // the executor's thread should see an Error
-                }
-                return;
-            }
-            if (delivered == BATCH)
-            {
-                submit(); // still SCHEDULED: the next task continues, in order, never alongside this one
-                if (ranInlineOn == current)
-                {
-                    ranInlineOn = null; // it ran on this thread inside submit and left the next batch to us
-                    continue;
-                }
-                // handed over (or failed): clear our mark unless the next task already replaced it
-                RUNNER.compareAndSet(this, current, null);
-                return;
-            }
-            runner = null;
-            state = IDLE;
-            // Dekker with the producer: it publishes, fences, then reads state; we write state, fence, then
-            // read the cursor, so one of us sees the other and no transition is left undelivered.
-            VarHandle.fullFence();
-            if (!hasWork() || !STATE.compareAndSet(this, IDLE, SCHEDULED))
-            {
-                return;
-            }
-            runner = current;
-        }
+        state = IDLE;
+        // Dekker with the producer: it publishes, fences, then reads state; we write state, fence, then
+        // read the cursor, so one of us sees the other and no transition is left undelivered.
+        VarHandle.fullFence();
+        return hasWork() && STATE.compareAndSet(this, IDLE, SCHEDULED);
     }
 }

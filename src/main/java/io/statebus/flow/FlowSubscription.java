@@ -23,23 +23,20 @@ import java.util.function.Predicate;
  * {@code cancel} only change words and wake the delivery, so they never call the subscriber themselves (no
  * recursion, rule 3.3).
  *
- * <p>Who writes what: {@code demand} is raised by {@code request} (any thread, CAS, saturating at
- * {@code Long.MAX_VALUE}, which then means "unbounded") and lowered by one per {@code onNext} by the delivery
- * (CAS); {@code pendingError} is set once (CAS) by a bad request or a lap; {@code subscriber} is cleared when the
- * stream ends or is cancelled, so the bus keeps no reference to it (rule 3.13).
+ * <p>Who writes what: the {@link Demand} is raised by {@code request} (any thread) and lowered by one per
+ * {@code onNext} by the delivery; {@code pendingError} is set once (CAS) by a bad request or a lap;
+ * {@code subscriber} is cleared when the stream ends or is cancelled, so the bus keeps no reference to it
+ * (rule 3.13).
  */
 final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<S>
 {
-    private static final VarHandle DEMAND;
     private static final VarHandle PENDING;
 
     static
     {
         try
         {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            DEMAND = lookup.findVarHandle(FlowSubscription.class, "demand", long.class);
-            PENDING = lookup.findVarHandle(FlowSubscription.class, "pendingError", Throwable.class);
+            PENDING = MethodHandles.lookup().findVarHandle(FlowSubscription.class, "pendingError", Throwable.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -51,8 +48,8 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
     private final ExecutorDelivery<S> delivery;
     private final Predicate<? super S> terminal;
     private final ErrorHandler errorHandler;
+    private final Demand demand = new Demand();
     private volatile Flow.Subscriber<? super Transition<S>> subscriber;
-    private volatile long demand;
     private volatile Throwable pendingError;
     /** Set once onSubscribe returned and the delivery may run: a request before it only adds demand. */
     private volatile boolean started;
@@ -72,33 +69,7 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
         this.subscriber = subscriber;
         this.terminal = terminal;
         this.errorHandler = errorHandler;
-        this.delivery = new ExecutorDelivery<>(producer, reader, this, executor, this::ended, () -> demand);
-    }
-
-    /** A subscriber that cannot join: {@code onSubscribe} with a subscription that does nothing, then the reason. */
-    static <S> void refuse(
-        final Flow.Subscriber<? super Transition<S>> subscriber, final Throwable reason, final ErrorHandler errors)
-    {
-        try
-        {
-            subscriber.onSubscribe(new Flow.Subscription()
-            {
-                @Override
-                public void request(final long n)
-                {
-                }
-
-                @Override
-                public void cancel()
-                {
-                }
-            });
-            subscriber.onError(reason);
-        }
-        catch (final Throwable ex)
-        {
-            report(errors, ex);
-        }
+        this.delivery = new ExecutorDelivery<>(producer, reader, this, executor, this::ended, demand);
     }
 
     /** On the subscribing thread: onSubscribe, then the delivery (or the ending, if the stream is over already). */
@@ -112,7 +83,7 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
         catch (final Throwable ex)
         {
             cancel(); // rule 2.13: a subscriber that throws is not called again
-            report(errorHandler, ex);
+            SubscriberSignals.report(errorHandler, ex);
             return;
         }
         if (cancelled)
@@ -123,33 +94,38 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
         if (early != null)
         {
             subscriber = null;
-            signalError(s, early);
+            SubscriberSignals.error(s, early, errorHandler);
             return;
         }
-        if (terminal != null)
+        if (terminal == null || !endedAtJoin(s))
         {
-            final boolean over;
-            try
-            {
-                over = terminal.test(reader.joinState());
-            }
-            catch (final RuntimeException ex)
-            {
-                subscriber = null;
-                reader.close();
-                signalError(s, ex);
-                return;
-            }
-            if (over)
-            {
-                subscriber = null;
-                reader.close();
-                signalComplete(s);
-                return;
-            }
+            started = true;
+            delivery.start(ConsumedBy.EXECUTOR);
         }
-        started = true;
-        delivery.start(ConsumedBy.EXECUTOR);
+    }
+
+    /** Whether the join state is terminal (or the predicate threw): then the stream ends before any delivery. */
+    private boolean endedAtJoin(final Flow.Subscriber<? super Transition<S>> s)
+    {
+        final boolean over;
+        try
+        {
+            over = terminal.test(reader.joinState());
+        }
+        catch (final RuntimeException ex)
+        {
+            subscriber = null;
+            reader.close();
+            SubscriberSignals.error(s, ex, errorHandler);
+            return true;
+        }
+        if (over)
+        {
+            subscriber = null;
+            reader.close();
+            SubscriberSignals.complete(s, errorHandler);
+        }
+        return over;
     }
 
     @Override
@@ -165,23 +141,7 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
         {
             return; // cancelled or ended: a no-op (rule 3.6)
         }
-        long now;
-        long raised;
-        do
-        {
-            now = demand;
-            if (now == Long.MAX_VALUE)
-            {
-                return; // unbounded already
-            }
-            raised = now + n;
-            if (raised < 0)
-            {
-                raised = Long.MAX_VALUE; // rule 3.17: saturate, never overflow
-            }
-        }
-        while (!DEMAND.compareAndSet(this, now, raised));
-        if (started)
+        if (demand.raise(n) && started)
         {
             delivery.wake();
         }
@@ -222,7 +182,7 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
         {
             return; // cancelled meanwhile: the reader is closed and stops after this one
         }
-        takeOne();
+        demand.takeOne();
         final Transition<S> item = transition.copy(); // the subscriber may keep it: the view is reused
         subscriberThrew = true;
         s.onNext(item);
@@ -231,7 +191,7 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
         {
             subscriber = null;
             reader.close(); // nothing after the terminal transition
-            signalComplete(s);
+            SubscriberSignals.complete(s, errorHandler);
         }
     }
 
@@ -245,21 +205,6 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
         }
     }
 
-    /** Lowers the demand by the transition about to be delivered; the delivery's limit keeps it from going below 0. */
-    private void takeOne()
-    {
-        long now;
-        do
-        {
-            now = demand;
-            if (now == Long.MAX_VALUE)
-            {
-                return;
-            }
-        }
-        while (!DEMAND.compareAndSet(this, now, now - 1));
-    }
-
     /**
      * How the delivery ended: the reader's exception once it is closed, drained or failed, or the executor's
      * refusal. Called by the delivery's task, or by the thread whose submit was refused (no task in flight then).
@@ -270,7 +215,8 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
         {
             subscriberThrew = false;
             subscriber = null;
-            report(errorHandler, cause); // rule 2.13: the subscriber broke the contract; not called again
+            // rule 2.13: the subscriber broke the contract; not called again
+            SubscriberSignals.report(errorHandler, cause);
             return;
         }
         final Flow.Subscriber<? super Transition<S>> s = subscriber;
@@ -282,51 +228,17 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
         final Throwable pending = pendingError;
         if (pending != null)
         {
-            signalError(s, pending);
+            SubscriberSignals.error(s, pending, errorHandler);
         }
         else if (cause instanceof StateBusClosedException && cause.getCause() == null)
         {
-            signalComplete(s); // the bus closed and everything published before it was delivered
+            // the bus closed and everything published before it was delivered
+            SubscriberSignals.complete(s, errorHandler);
         }
         else
         {
-            signalError(s, cause); // the executor refused, the predicate threw, or the bus failed the final drain
-        }
-    }
-
-    private void signalComplete(final Flow.Subscriber<? super Transition<S>> s)
-    {
-        try
-        {
-            s.onComplete();
-        }
-        catch (final Throwable ex)
-        {
-            report(errorHandler, ex);
-        }
-    }
-
-    private void signalError(final Flow.Subscriber<? super Transition<S>> s, final Throwable error)
-    {
-        try
-        {
-            s.onError(error);
-        }
-        catch (final Throwable ex)
-        {
-            report(errorHandler, ex);
-        }
-    }
-
-    private static void report(final ErrorHandler errors, final Throwable ex)
-    {
-        try
-        {
-            errors.onError(ex);
-        }
-        catch (final Throwable ignored)
-        {
-            // an error handler must not throw; if it does, nothing is left to tell
+            // the executor refused, the predicate threw, or the bus failed the final drain
+            SubscriberSignals.error(s, cause, errorHandler);
         }
     }
 }

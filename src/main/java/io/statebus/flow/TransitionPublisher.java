@@ -177,7 +177,7 @@ public final class TransitionPublisher<S> implements Flow.Publisher<Transition<S
         }
         catch (final StateBusClosedException | ReplayUnavailableException ex)
         {
-            FlowSubscription.refuse(subscriber, ex, errorHandler);
+            SubscriberSignals.refuse(subscriber, ex, errorHandler);
             return;
         }
         new FlowSubscription<>(engine.producer(bus), reader, subscriber, executor, terminal, errorHandler).start();

@@ -8,43 +8,16 @@ import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
  * One producer thread, no lock: the first thread whose call would publish owns the bus for good.
  *
- * <p>After its first publish the owner takes a fast path: one read of the gate stands for the owner, closed and
- * listener checks. The gate holds the owner while the bus is open, has no listener and no gate was moved back;
- * null while something needs the full path; {@link #CLOSED_GATE} once closed, for good. Only the owner opens it
- * ({@link #openFastPath}); adding a listener, telling one, moving a gate back and closing shut it.
+ * <p>After its first publish the owner takes a fast path ({@link #publishFast}, {@link #publishValueFast}) while
+ * its gate is open ({@link OwnerGate}); everything else takes the full path, which the owner holds without a lock.
  *
  * @param <S> the state type
  */
-public final class SingleProducer<S> extends Producer<S>
+public final class SingleProducer<S> extends OwnerGate<S>
 {
-    private static final Object CLOSED_GATE = new Object();
-    private static final VarHandle OWNER;
-    private static final VarHandle GATE;
-
-    static
-    {
-        try
-        {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            OWNER = lookup.findVarHandle(SingleProducer.class, "owner", Thread.class);
-            GATE = lookup.findVarHandle(SingleProducer.class, "gate", Object.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
-
-    /** Set once by CAS. Read plainly: the owner sees its own write; any other thread goes to the CAS. */
-    private Thread owner;
-    @SuppressWarnings("unused")
-    private Object gate;
     /** The state the owner last published; owner-only, read on the fast path it opened itself. */
     private int lastToId;
     /** The same for a value bus: the value the owner last published (or found current). */
@@ -238,82 +211,6 @@ public final class SingleProducer<S> extends Producer<S>
         }
         lastToId = toId;
         return sequence;
-    }
-
-    /**
-     * After a full-path publish: opens the fast path if nothing needs the full one. CAS from null (a closed gate
-     * stays closed), then a volatile re-read: against {@link #addListener}, which writes the array, then shuts the
-     * gate, whichever goes second sees the other, so the gate never stays open over a listener.
-     */
-    private void openFastPath(final Thread current)
-    {
-        if (GATE.getOpaque(this) != current && canBeFast() && GATE.compareAndSet(this, null, current) &&
-            !canBeFast())
-        {
-            GATE.compareAndSet(this, current, null);
-        }
-    }
-
-    private boolean canBeFast()
-    {
-        return listeners.current().length == 0 && !isClosed() && backPressure.mayTrustCache();
-    }
-
-    /**
-     * @return whether the owner's next publish may take the fast path (for tests).
-     */
-    public boolean fastPathOpen()
-    {
-        return GATE.getVolatile(this) instanceof Thread;
-    }
-
-    private void shutFastPath()
-    {
-        final Object open = GATE.getVolatile(this);
-        if (open instanceof Thread)
-        {
-            GATE.compareAndSet(this, open, null); // never replaces CLOSED_GATE
-        }
-    }
-
-    /** A listener told once is told of every later publish: its telling shuts the owner's gate too. */
-    @Override
-    void listenersSeen()
-    {
-        shutFastPath();
-    }
-
-    @Override
-    public void addListener(final PublishListener listener)
-    {
-        super.addListener(listener);
-        shutFastPath(); // after the array: see openFastPath
-    }
-
-    /** Shuts the gate for good, then the way in: the owner's next publish takes the full path and fails there. */
-    @Override
-    public void close()
-    {
-        GATE.setVolatile(this, CLOSED_GATE); // before the flag: a thread that has seen closed finds the gate closed
-        markClosed();
-    }
-
-    @Override
-    public void awaitPublishInProgress()
-    {
-        // no lock to wait on: an owner's set concurrent with close() may publish once more (see StateBus#close)
-    }
-
-    @Override
-    public boolean hasOneProducer()
-    {
-        return true;
-    }
-
-    @Override
-    public boolean isOnlyProducer(final Thread thread)
-    {
-        return OWNER.getVolatile(this) == thread;
     }
 
     /**

@@ -1,0 +1,135 @@
+package io.statebus.publish;
+
+import io.statebus.ring.StateIds;
+import io.statebus.ring.TransitionRing;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The single producer's two words: its owner, the one thread that may publish, set once; and the gate, which lets
+ * the owner skip the owner, closed and listener checks.
+ *
+ * <p>The gate holds the owner while the bus is open, has no listener and no gate was moved back; null while
+ * something needs the full path; {@link #CLOSED_GATE} once closed, for good. Only the owner opens it
+ * ({@link #openFastPath}); adding a listener, telling one, moving a gate back and closing shut it. A base class, not
+ * a field: the owner's fast path reads both in this object, with no dependent load. {@link SingleProducer} makes the owner
+ * ({@code own}) and publishes.
+ *
+ * @param <S> the state type
+ */
+abstract class OwnerGate<S> extends Producer<S>
+{
+    private static final Object CLOSED_GATE = new Object();
+    /** The owner word. */
+    static final VarHandle OWNER;
+    /** The gate word; the owner reads it opaque on each publish (see {@link SingleProducer#publish}). */
+    static final VarHandle GATE;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            OWNER = lookup.findVarHandle(OwnerGate.class, "owner", Thread.class);
+            GATE = lookup.findVarHandle(OwnerGate.class, "gate", Object.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    /** Set once by CAS. Read plainly: the owner sees its own write; any other thread goes to the CAS. */
+    Thread owner;
+    @SuppressWarnings("unused")
+    private Object gate;
+
+    OwnerGate(
+        final TransitionRing ring,
+        final StateIds<S> ids,
+        final TransitionRules rules,
+        final NanoClock clock,
+        final IdleStrategy idle)
+    {
+        super(ring, ids, rules, clock, idle);
+    }
+
+    @Override
+    public boolean hasOneProducer()
+    {
+        return true;
+    }
+
+    @Override
+    public boolean isOnlyProducer(final Thread thread)
+    {
+        return OWNER.getVolatile(this) == thread;
+    }
+
+    @Override
+    public void awaitPublishInProgress()
+    {
+        // no lock to wait on: an owner's set concurrent with close() may publish once more (see StateBus#close)
+    }
+
+    /**
+     * After a full-path publish: opens the fast path if nothing needs the full one. CAS from null (a closed gate
+     * stays closed), then a volatile re-read: against {@link #addListener}, which writes the array, then shuts the
+     * gate, whichever goes second sees the other, so the gate never stays open over a listener.
+     */
+    final void openFastPath(final Thread current)
+    {
+        if (GATE.getOpaque(this) != current && canBeFast() && GATE.compareAndSet(this, null, current) &&
+            !canBeFast())
+        {
+            GATE.compareAndSet(this, current, null);
+        }
+    }
+
+    private boolean canBeFast()
+    {
+        return listeners.current().length == 0 && !isClosed() && backPressure.mayTrustCache();
+    }
+
+    /**
+     * @return whether the owner's next publish may take the fast path (for tests).
+     */
+    public boolean fastPathOpen()
+    {
+        return GATE.getVolatile(this) instanceof Thread;
+    }
+
+    private void shutFastPath()
+    {
+        final Object open = GATE.getVolatile(this);
+        if (open instanceof Thread)
+        {
+            GATE.compareAndSet(this, open, null); // never replaces CLOSED_GATE
+        }
+    }
+
+    /** A listener told once is told of every later publish: its telling shuts the owner's gate too. */
+    @Override
+    void listenersSeen()
+    {
+        shutFastPath();
+    }
+
+    @Override
+    public void addListener(final PublishListener listener)
+    {
+        super.addListener(listener);
+        shutFastPath(); // after the array: see openFastPath
+    }
+
+    /** Shuts the gate for good, then the way in: the owner's next publish takes the full path and fails there. */
+    @Override
+    public void close()
+    {
+        GATE.setVolatile(this, CLOSED_GATE); // before the flag: a thread that has seen closed finds the gate closed
+        markClosed();
+    }
+}
