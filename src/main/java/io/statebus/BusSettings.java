@@ -3,6 +3,7 @@ package io.statebus;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import io.statebus.consume.HandlerThreadFactory;
+import io.statebus.consume.HandlerThreadWaitStrategy;
 import io.statebus.consume.LoggedErrors;
 import io.statebus.publish.MultiProducer;
 import io.statebus.publish.Producer;
@@ -20,7 +21,7 @@ import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The settings every value bus's builder shares, checked as they are set, with the defaults of a
+ * The settings the value and keyed buses' builders share, checked as they are set, with the defaults of a
  * {@link StateBusBuilder}: capacity 1024, {@link ProducerMode#MULTI}, a blocking wait strategy, no clock,
  * unchanged values not published, awaits {@link Policy#BLOCK}, handler failures logged.
  */
@@ -106,10 +107,23 @@ final class BusSettings
     /** The producer for the mode, with a value bus's rules (no table) and an idle strategy of its own. */
     <S> Producer<S> producer(final TransitionRing ring, final StateIds<S> ids)
     {
-        final TransitionRules rules = new TransitionRules(ids, null, publishUnchanged);
+        return producer(ring, ids, new TransitionRules(ids, null, publishUnchanged));
+    }
+
+    /** The producer for the mode, with these rules and an idle strategy of its own. */
+    <S> Producer<S> producer(final TransitionRing ring, final StateIds<S> ids, final TransitionRules rules)
+    {
         // one idle strategy per bus: it has state, and two buses built by one builder may wait at once
         final IdleStrategy idle = producerIdle != null ? producerIdle : new BackoffIdleStrategy(64, 16, 1, 50_000);
         return mode == ProducerMode.MULTI ?
             new MultiProducer<>(ring, ids, rules, clock, idle) : new SingleProducer<>(ring, ids, rules, clock, idle);
+    }
+
+    /** What the front-ends share, built with these settings. */
+    <S> BusCore<S> core(
+        final StateIds<S> ids, final TransitionRing ring, final Producer<S> producer,
+        final HandlerThreadWaitStrategy waits)
+    {
+        return new BusCore<>(ids, ring, producer, waits, handlerThreadFactory, awaitPolicy, mode, errorHandler);
     }
 }

@@ -1,44 +1,33 @@
 package io.statebus;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
-import io.statebus.consume.HandlerThreadFactory;
 import io.statebus.consume.HandlerThreadWaitStrategy;
-import io.statebus.consume.LoggedErrors;
 import io.statebus.keys.KeyTable;
 import io.statebus.publish.KeyedPublisher;
-import io.statebus.publish.MultiProducer;
 import io.statebus.publish.Producer;
-import io.statebus.publish.SingleProducer;
 import io.statebus.publish.TransitionRules;
-import io.statebus.ring.NoClock;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Builds a {@link KeyedStateBus}. Defaults as {@link StateBusBuilder}'s (capacity 1024, {@link ProducerMode#MULTI},
- * no clock, {@link BlockingWaitStrategy} for handler threads, {@code BLOCK} awaits), and at most 65,536 live keys.
+ * no clock, {@link com.lmax.disruptor.BlockingWaitStrategy} for handler threads, {@code BLOCK} awaits), and at most 65,536 live keys.
  *
  * @param <S> the state type.
  */
 public final class KeyedStateBusBuilder<S>
 {
     private final StateIds<S> table;
-    private int capacity = 1024;
+    private final BusSettings settings = new BusSettings();
     private int maxKeys = 1 << 16;
-    private ProducerMode mode = ProducerMode.MULTI;
-    private WaitStrategy waitStrategy = new BlockingWaitStrategy();
-    private NanoClock clock = NoClock.INSTANCE;
-    private boolean publishUnchanged;
     private boolean[] allowed;
     private boolean[] retireOn;
-    private Policy awaitPolicy = Policy.BLOCK;
-    private ErrorHandler errorHandler = LoggedErrors.INSTANCE;
 
     KeyedStateBusBuilder(final StateIds<S> table)
     {
@@ -51,11 +40,7 @@ public final class KeyedStateBusBuilder<S>
      */
     public KeyedStateBusBuilder<S> capacity(final int capacity)
     {
-        if (capacity < 2 || capacity > 1 << 30 || Integer.bitCount(capacity) != 1)
-        {
-            throw new IllegalArgumentException("capacity must be a power of two from 2 to 2^30, got " + capacity);
-        }
-        this.capacity = capacity;
+        settings.capacity(capacity);
         return this;
     }
 
@@ -80,7 +65,7 @@ public final class KeyedStateBusBuilder<S>
      */
     public KeyedStateBusBuilder<S> producerMode(final ProducerMode mode)
     {
-        this.mode = Objects.requireNonNull(mode, "mode must not be null");
+        settings.producerMode(mode);
         return this;
     }
 
@@ -90,7 +75,27 @@ public final class KeyedStateBusBuilder<S>
      */
     public KeyedStateBusBuilder<S> waitStrategy(final WaitStrategy waitStrategy)
     {
-        this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy must not be null");
+        settings.waitStrategy(waitStrategy);
+        return this;
+    }
+
+    /**
+     * @param idleStrategy how a producer waits while a {@link Policy#BLOCK} subscription is a whole ring behind.
+     * @return this builder.
+     */
+    public KeyedStateBusBuilder<S> producerIdleStrategy(final IdleStrategy idleStrategy)
+    {
+        settings.producerIdleStrategy(idleStrategy);
+        return this;
+    }
+
+    /**
+     * @param threadFactory makes the threads of {@link KeyedStateBus#subscribe(Policy, KeyedTransitionHandler)}.
+     * @return this builder.
+     */
+    public KeyedStateBusBuilder<S> handlerThreadFactory(final ThreadFactory threadFactory)
+    {
+        settings.handlerThreadFactory(threadFactory);
         return this;
     }
 
@@ -100,7 +105,7 @@ public final class KeyedStateBusBuilder<S>
      */
     public KeyedStateBusBuilder<S> clock(final NanoClock clock)
     {
-        this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        settings.clock(clock);
         return this;
     }
 
@@ -110,7 +115,7 @@ public final class KeyedStateBusBuilder<S>
      */
     public KeyedStateBusBuilder<S> publishUnchanged(final boolean publishUnchanged)
     {
-        this.publishUnchanged = publishUnchanged;
+        settings.publishUnchanged = publishUnchanged;
         return this;
     }
 
@@ -169,7 +174,7 @@ public final class KeyedStateBusBuilder<S>
      */
     public KeyedStateBusBuilder<S> awaitPolicy(final Policy policy)
     {
-        this.awaitPolicy = Objects.requireNonNull(policy, "awaitPolicy must not be null");
+        settings.awaitPolicy(policy);
         return this;
     }
 
@@ -179,7 +184,7 @@ public final class KeyedStateBusBuilder<S>
      */
     public KeyedStateBusBuilder<S> errorHandler(final ErrorHandler errorHandler)
     {
-        this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler must not be null");
+        settings.errorHandler(errorHandler);
         return this;
     }
 
@@ -190,16 +195,12 @@ public final class KeyedStateBusBuilder<S>
      */
     public KeyedStateBus<S> build()
     {
-        final boolean stamped = clock != NoClock.INSTANCE;
-        final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(waitStrategy);
-        final TransitionRing ring = TransitionRing.forKeys(capacity, 0, stamped, waits.forRing());
-        final TransitionRules rules = new TransitionRules(table, allowed, publishUnchanged);
-        final BackoffIdleStrategy idle = new BackoffIdleStrategy(64, 16, 1, 50_000);
-        final Producer<S> producer = mode == ProducerMode.MULTI ?
-            new MultiProducer<>(ring, table, rules, clock, idle) : new SingleProducer<>(ring, table, rules, clock, idle);
+        final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(settings.waitStrategy);
+        final TransitionRing ring = TransitionRing.forKeys(settings.capacity, 0, settings.stamped(), waits.forRing());
+        final TransitionRules rules = new TransitionRules(table, allowed, settings.publishUnchanged);
+        final Producer<S> producer = settings.producer(ring, table, rules);
         final KeyedPublisher<S> publisher =
             new KeyedPublisher<>(producer, ring, new KeyTable(maxKeys), table, rules, retireOn);
-        return new KeyedStateBus<>(table, publisher,
-            new BusCore<>(table, ring, producer, waits, new HandlerThreadFactory(), awaitPolicy, mode, errorHandler));
+        return new KeyedStateBus<>(table, publisher, settings.core(table, ring, producer, waits));
     }
 }

@@ -137,7 +137,6 @@ public final class LongStateBusBuilder
         // a value bus's words carry no state id: one placeholder state, id 0; the values travel beside the word
         final StateIds<Long> ids = StateIds.forStates(List.of(0L));
         final Producer<Long> producer = settings.producer(ring, ids);
-        return new LongStateBus(new BusCore<>(ids, ring, producer, waits, settings.handlerThreadFactory,
-            settings.awaitPolicy, settings.mode, settings.errorHandler));
+        return new LongStateBus(settings.core(ids, ring, producer, waits));
     }
 }

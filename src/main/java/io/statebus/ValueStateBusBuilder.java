@@ -160,8 +160,7 @@ public final class ValueStateBusBuilder<T>
         // the words carry no state id: one placeholder state, id 0; the values travel beside the word
         final StateIds<T> ids = placeholderIds();
         final Producer<T> producer = settings.producer(ring, ids);
-        return new ValueStateBus<>(new BusCore<>(ids, ring, producer, waits, settings.handlerThreadFactory,
-            settings.awaitPolicy, settings.mode, settings.errorHandler), nullable);
+        return new ValueStateBus<>(settings.core(ids, ring, producer, waits), nullable);
     }
 
     @SuppressWarnings("unchecked")
