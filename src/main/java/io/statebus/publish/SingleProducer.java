@@ -4,6 +4,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.SingleProducerSequencer;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.LatestTransition;
+import io.statebus.ring.OwnerWrites;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -26,7 +27,7 @@ public final class SingleProducer<S> extends OwnerGate<S>
     private final boolean stamped;
     private final boolean[] allowed;
     private final int states;
-    /** The ring's own, held here: one dependent load less per hop on the fast path (see publishUnstamped). */
+    /** The ring's own, held here: one dependent load less per hop on the fast path (see OwnerWrites). */
     private final SingleProducerSequencer sequencer;
     private final long[] slots;
     private final long[] values;
@@ -159,7 +160,7 @@ public final class SingleProducer<S> extends OwnerGate<S>
         }
         else
         {
-            TransitionRing.publishValuesUnstamped(sequencer, slots, values, sequence, from, next);
+            OwnerWrites.publishValuesUnstamped(sequencer, slots, values, sequence, from, next);
         }
         lastValue = next;
         return sequence;
@@ -207,7 +208,7 @@ public final class SingleProducer<S> extends OwnerGate<S>
         }
         else
         {
-            TransitionRing.publishUnstamped(sequencer, slots, sequence, fromId, toId);
+            OwnerWrites.publishUnstamped(sequencer, slots, sequence, fromId, toId);
         }
         lastToId = toId;
         return sequence;

@@ -63,7 +63,7 @@ abstract class RingSequencing extends RingSlots
     }
 
     /**
-     * @return the slots, for the owner's fast path only ({@link #publishUnstamped}).
+     * @return the slots, for the owner's fast path only ({@link OwnerWrites#publishUnstamped}).
      */
     public long[] slotsForOwner()
     {
@@ -71,7 +71,7 @@ abstract class RingSequencing extends RingSlots
     }
 
     /**
-     * @return a long bus's values, for the owner's fast path only ({@link TransitionRing#publishValuesUnstamped});
+     * @return a long bus's values, for the owner's fast path only ({@link OwnerWrites#publishValuesUnstamped});
      *     null on other buses.
      */
     public long[] valuesForOwner()
@@ -80,7 +80,7 @@ abstract class RingSequencing extends RingSlots
     }
 
     /**
-     * @return the sequencer, for the owner's fast path only ({@link #publishUnstamped}).
+     * @return the sequencer, for the owner's fast path only ({@link OwnerWrites#publishUnstamped}).
      */
     public SingleProducerSequencer sequencerForOwner()
     {

@@ -209,50 +209,7 @@ public final class TransitionRing extends RingSequencing
         sequencer.publish(sequence);
     }
 
-    /**
-     * The fast path of a ring's one owner (a single-producer bus without a clock): {@link #publish} without the
-     * hops through this object. A hot loop reloads every field after each publish's release store, so each hop is
-     * a dependent load per call; the owner keeps {@link #slotsForOwner()} and {@link #sequencerForOwner()} itself.
-     *
-     * @param sequencer this ring's sequencer.
-     * @param slots     this ring's slots.
-     * @param sequence  the claimed sequence.
-     * @param fromId    the state id before.
-     * @param toId      the state id after.
-     */
-    public static void publishUnstamped(
-        final SingleProducerSequencer sequencer, final long[] slots, final long sequence, final int fromId,
-        final int toId)
-    {
-        // release: a reader that sees this word also sees the cursor at sequence - 1 (see currentStateId)
-        SLOT.setRelease(slots, (int)sequence & slots.length - 1, SlotWord.pack(sequence, fromId, toId));
-        // release store of the cursor: a reader that acquires it sees the slot written above
-        sequencer.publish(sequence);
-    }
 
-    /**
-     * The fast path of a long bus's one owner without a clock: {@link #publishWithLongs} for a value bus, without
-     * the hops through this object (see {@link #publishUnstamped}).
-     *
-     * @param sequencer this ring's sequencer.
-     * @param slots     this ring's slots.
-     * @param values    this ring's longs.
-     * @param sequence  the claimed sequence.
-     * @param from      the value before.
-     * @param to        the value after.
-     */
-    public static void publishValuesUnstamped(
-        final SingleProducerSequencer sequencer, final long[] slots, final long[] values, final long sequence,
-        final long from, final long to)
-    {
-        final int index = (int)sequence & slots.length - 1;
-        // release, then the longs after a store-store fence, exactly as publishWithLongs (see there)
-        SLOT.setRelease(slots, index, SlotWord.pack(sequence, 0, 0));
-        VarHandle.storeStoreFence();
-        SlotValues.write(values, index, from, to);
-        // release store of the cursor: a reader that acquires it sees the word and longs written above
-        sequencer.publish(sequence);
-    }
 
     /**
      * Writes a claimed slot that carries two longs beside its word and publishes it: the word, then the longs and

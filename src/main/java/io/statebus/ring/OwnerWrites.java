@@ -1,0 +1,61 @@
+package io.statebus.ring;
+
+import com.lmax.disruptor.SingleProducerSequencer;
+
+import java.lang.invoke.VarHandle;
+
+/**
+ * The writes of a single-producer bus's owner on its fast path (no clock): what {@link TransitionRing}'s own writes
+ * do, on the arrays and sequencer the owner holds in its own fields. A hot loop reloads every field after each
+ * publish's release store, so each hop through the ring is a dependent load per call; these take none.
+ */
+public final class OwnerWrites
+{
+    private OwnerWrites()
+    {
+    }
+
+    /**
+     * {@link TransitionRing#publish} for a state bus's owner, on {@link TransitionRing#slotsForOwner()} and
+     * {@link TransitionRing#sequencerForOwner()}.
+     *
+     * @param sequencer this ring's sequencer.
+     * @param slots     this ring's slots.
+     * @param sequence  the claimed sequence.
+     * @param fromId    the state id before.
+     * @param toId      the state id after.
+     */
+    public static void publishUnstamped(
+        final SingleProducerSequencer sequencer, final long[] slots, final long sequence, final int fromId,
+        final int toId)
+    {
+        // release: a reader that sees this word also sees the cursor at sequence - 1 (see LatestTransition#stateId)
+        RingSlots.SLOT.setRelease(slots, (int)sequence & slots.length - 1, SlotWord.pack(sequence, fromId, toId));
+        // release store of the cursor: a reader that acquires it sees the slot written above
+        sequencer.publish(sequence);
+    }
+
+    /**
+     * {@link TransitionRing#publishWithLongs} for a long bus's owner, on the arrays it holds (and
+     * {@link TransitionRing#valuesForOwner()}).
+     *
+     * @param sequencer this ring's sequencer.
+     * @param slots     this ring's slots.
+     * @param values    this ring's longs.
+     * @param sequence  the claimed sequence.
+     * @param from      the value before.
+     * @param to        the value after.
+     */
+    public static void publishValuesUnstamped(
+        final SingleProducerSequencer sequencer, final long[] slots, final long[] values, final long sequence,
+        final long from, final long to)
+    {
+        final int index = (int)sequence & slots.length - 1;
+        // release, then the longs after a store-store fence, exactly as publishWithLongs (see there)
+        RingSlots.SLOT.setRelease(slots, index, SlotWord.pack(sequence, 0, 0));
+        VarHandle.storeStoreFence();
+        SlotValues.write(values, index, from, to);
+        // release store of the cursor: a reader that acquires it sees the word and longs written above
+        sequencer.publish(sequence);
+    }
+}
