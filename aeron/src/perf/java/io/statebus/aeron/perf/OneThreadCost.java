@@ -24,6 +24,8 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteOrder;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -32,13 +34,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * cycle, the receiver's, the mirror subscriber's poll; raw: {@code tryClaim}, write 48 bytes, commit, poll) runs on
  * the measuring thread in batches of 256, so no core hop and no scheduling is measured, only the work each system
  * does per transition. A SHARED driver (backing off) moves the publication limit. Both stamp every message with
- * {@code System.nanoTime()}. Prints {@code RESULT statebus_ns=.. aeron_ns=..} per iteration (systems alternating).
+ * {@code System.nanoTime()}. Prints {@code RESULT statebus_ns=.. aeron_ns=.. statebus_cpu_ns=.. aeron_cpu_ns=..} per
+ * iteration (systems alternating): wall time and the thread's CPU time per transition.
  */
 public final class OneThreadCost
 {
     private static final int BATCH = 256;
     /** 16 MiB terms: a window of about 87,000 messages, so the driver moving the limit is not what is measured. */
     private static final String CHANNEL = "aeron:ipc?term-length=16m";
+    /**
+     * The measuring thread's CPU time, next to the wall time: on a loaded machine the wall time also counts the time
+     * the thread waited for a core, the CPU time does not (it still counts cache misses caused by the others).
+     */
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private OneThreadCost()
     {
@@ -66,10 +74,14 @@ public final class OneThreadCost
             final RawPath raw = new RawPath(aeron);
             for (int i = 0; i < iterations; i++)
             {
-                final double a = i % 2 == 0 ? statebus.run(perIteration) : raw.run(perIteration);
-                final double b = i % 2 == 0 ? raw.run(perIteration) : statebus.run(perIteration);
+                final boolean statebusFirst = i % 2 == 0;
+                final long[] first = statebusFirst ? statebus.run(perIteration) : raw.run(perIteration);
+                final long[] second = statebusFirst ? raw.run(perIteration) : statebus.run(perIteration);
+                final long[] sb = statebusFirst ? first : second;
+                final long[] rw = statebusFirst ? second : first;
                 System.out.printf(java.util.Locale.ROOT, "RESULT iteration=%d statebus_ns=%.2f aeron_ns=%.2f " +
-                    "verified=%s%n", i, i % 2 == 0 ? a : b, i % 2 == 0 ? b : a,
+                    "statebus_cpu_ns=%.2f aeron_cpu_ns=%.2f verified=%s%n", i, sb[0] / (double)perIteration,
+                    rw[0] / (double)perIteration, sb[1] / (double)perIteration, rw[1] / (double)perIteration,
                     statebus.verified && raw.verified ? "yes" : "no");
             }
         }
@@ -115,9 +127,11 @@ public final class OneThreadCost
             expected = sub.joinSequence() + 1;
         }
 
-        double run(final long count)
+        /** @return {wall nanos, this thread's CPU nanos} for {@code count} transitions. */
+        long[] run(final long count)
         {
             final long target = received + count;
+            final long cpuStart = CPU.getCurrentThreadCpuTime();
             final long start = System.nanoTime();
             while (received < target)
             {
@@ -134,7 +148,7 @@ public final class OneThreadCost
                 }
                 while (expected <= bus.latestSequence());
             }
-            return (System.nanoTime() - start) / (double)count;
+            return new long[] {System.nanoTime() - start, CPU.getCurrentThreadCpuTime() - cpuStart};
         }
 
         @Override
@@ -176,9 +190,11 @@ public final class OneThreadCost
             }
         }
 
-        double run(final long count)
+        /** @return {wall nanos, this thread's CPU nanos} for {@code count} transitions. */
+        long[] run(final long count)
         {
             final long target = received + count;
+            final long cpuStart = CPU.getCurrentThreadCpuTime();
             final long start = System.nanoTime();
             while (received < target)
             {
@@ -197,7 +213,7 @@ public final class OneThreadCost
                     subscription.poll(handler, BATCH);
                 }
             }
-            return (System.nanoTime() - start) / (double)count;
+            return new long[] {System.nanoTime() - start, CPU.getCurrentThreadCpuTime() - cpuStart};
         }
     }
 }
