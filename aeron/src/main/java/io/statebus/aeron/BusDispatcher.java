@@ -18,6 +18,7 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
     private volatile MirroredBus<?>[] mirrors = new MirroredBus<?>[0]; // the duty cycle reads a whole array
     private long receivedCount;
     private long malformedCount;
+    private boolean offered; // a message was handed to a mirrored bus since the last publishProgress
     private volatile long malformed; // single writer (the duty cycle); volatile for readers
 
     BusDispatcher(final MirrorListener listener)
@@ -59,12 +60,26 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
             refused(busId, MalformedReason.UNKNOWN_BUS);
             return Action.CONTINUE;
         }
+        offered = true;
         final Action action = mirrored.onMessage(buffer, offset);
         if (action != Action.ABORT)
         {
             receivedCount++;
         }
         return action;
+    }
+
+    /** Once per duty cycle, after the poll: every mirrored bus publishes its progress if it was offered a message. */
+    void publishProgress()
+    {
+        if (offered)
+        {
+            offered = false;
+            for (final MirroredBus<?> mirrored : mirrors)
+            {
+                mirrored.publishProgress();
+            }
+        }
     }
 
     private static MirroredBus<?> find(final MirroredBus<?>[] mirrors, final int busId)

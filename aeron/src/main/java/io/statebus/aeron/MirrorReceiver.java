@@ -138,6 +138,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
         try
         {
             final int work = subscription.controlledPoll(dispatcher, fragmentLimit);
+            dispatcher.publishProgress(); // lost and latest once per poll, not per message
             if (subscription.isClosed())
             {
                 throw new IllegalStateException("mirror receiver: the Aeron subscription " + subscription.channel() +
@@ -176,6 +177,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
     private void fail(final Throwable cause)
     {
         failed = true;
+        dispatcher.publishProgress(); // what the messages before the failure did
         for (final MirroredBus<?> mirrored : dispatcher.mirrors())
         {
             final var bus = mirrored.bus();

@@ -162,6 +162,12 @@ public final class MirroredBus<S> implements AutoCloseable
         listener.onStarted(busId, newSession, started.bus(), sequence);
     }
 
+    /** See {@link SessionMirror#publishProgress()}: once per receiver duty cycle that offered this bus a message. */
+    void publishProgress()
+    {
+        local.publishProgress();
+    }
+
     void refreshCounters()
     {
         received = receivedCount;
@@ -223,7 +229,7 @@ public final class MirroredBus<S> implements AutoCloseable
         return received;
     }
 
-    /** @return source sequences recorded as lost in the current session's local bus. */
+    /** @return source sequences recorded as lost in the current session's local bus, as of the receiver's last poll. */
     public long lost()
     {
         return local.lost();
@@ -241,7 +247,10 @@ public final class MirroredBus<S> implements AutoCloseable
         return local.sessions();
     }
 
-    /** @return the latest source sequence appended to the local bus, or -1 before the first message. */
+    /**
+     * @return the latest source sequence appended to the local bus (as of the receiver's last poll), or -1 before the
+     *     first message.
+     */
     public long latestSequence()
     {
         return local.latest();
