@@ -111,6 +111,13 @@ final class BridgeStaging<S> implements TransitionHandler<S>
         return toId[head];
     }
 
+    /** Tells {@code snapshots} the last transition sent or dropped (the one before the head). */
+    void tellLatest(final SnapshotSender snapshots)
+    {
+        final int last = head - 1;
+        snapshots.latest(sequence[last], timestamp[last], fromId[last], toId[last]);
+    }
+
     /** The transition at the head was sent or dropped. */
     void advance()
     {

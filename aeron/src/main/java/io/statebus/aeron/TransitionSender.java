@@ -43,7 +43,9 @@ final class TransitionSender
     }
 
     /**
-     * Sends (or drops) the staged transitions in order, until back-pressure stops it.
+     * Sends (or drops) the staged transitions in order, until back-pressure stops it. What is the same for every
+     * message of a run (the latest for snapshots, a dropped range to tell, the stall clock, the sent count) is
+     * settled once per flush, not per message: a message costs its claim, its write and its commit.
      *
      * @return the transitions sent or dropped.
      * @throws IllegalStateException if the publication is closed or reached its maximum position.
@@ -51,6 +53,7 @@ final class TransitionSender
     int flush(final long now)
     {
         int done = 0;
+        boolean sentSinceDrop = false; // a dropped range is told at the first message sent after it, as before
         // a claim within the window succeeds even with no subscriber: ask first, so drops are counted and told
         final boolean connected = staging.hasNext() && outbox.isConnected();
         final long refusal = connected || !outbox.isClosed() ? Publication.NOT_CONNECTED : Publication.CLOSED;
@@ -58,32 +61,39 @@ final class TransitionSender
         {
             final long result = connected ? outbox.offer(WireFormat.TRANSITION, (short)0, staging.sequence(),
                 staging.timestamp(), staging.fromId(), staging.toId()) : refusal;
-            if (!settle(result, now))
+            if (result > 0)
+            {
+                if (!sentSinceDrop)
+                {
+                    sentSinceDrop = true;
+                    stallStartedAt = 0;
+                    drops.reportIfAny();
+                }
+                sentCount++; // here, not after the loop: exact even if a later refusal throws
+            }
+            else if (refused(result, now))
+            {
+                sentSinceDrop = false;
+            }
+            else
             {
                 break;
             }
-            snapshots.latest(staging.sequence(), staging.timestamp(), staging.fromId(), staging.toId());
             staging.advance();
             done++;
         }
-        staging.resetIfDrained();
         if (done > 0)
         {
+            staging.tellLatest(snapshots); // the last one sent or dropped: what the next snapshot carries
             sent = sentCount; // one volatile store per batch, not per transition
         }
+        staging.resetIfDrained();
         return done;
     }
 
-    /** @return true if the head transition is done with (sent or dropped), false if it stays staged. */
-    private boolean settle(final long result, final long now)
+    /** @return true if the head transition was dropped (not connected), false if it stays staged (back-pressure). */
+    private boolean refused(final long result, final long now)
     {
-        if (result > 0)
-        {
-            sentCount++;
-            stallStartedAt = 0;
-            drops.reportIfAny();
-            return true;
-        }
         if (result == Publication.NOT_CONNECTED)
         {
             drops.drop(staging.sequence());
