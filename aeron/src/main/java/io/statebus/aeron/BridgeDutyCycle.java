@@ -9,11 +9,11 @@ import java.util.Objects;
 
 /**
  * A {@link TransitionBridge}'s duty cycle and lifecycle. Each cycle, in order: a snapshot if one is due (first, so a
- * mirror that just connected gets it before transitions), the counters if due, the next batch from the bus into the
- * staging area, then the send loop. The parts: {@link BridgeStaging}, {@link SnapshotSender}, {@link TransitionSender},
- * {@link DroppedRange}, {@link BridgeCounters}. A failure closes the subscription at once (the source is no longer
- * held back), is told to {@link BridgeListener#onFailed} and thrown once; the cycle then does nothing. Duty-cycle
- * thread only, but for the counts, {@link #expose} and {@link #close}.
+ * mirror that just connected gets it before transitions), the counters if due, the next batch from the bus (each sent
+ * as it is taken, the rest staged from the first refusal), then the send loop. The parts: {@link BridgeStaging},
+ * {@link SnapshotSender}, {@link TransitionSender}, {@link DroppedRange}, {@link BridgeCounters}. A failure closes the
+ * subscription at once (the source is no longer held back), is told to {@link BridgeListener#onFailed} and thrown
+ * once; the cycle then does nothing. Duty-cycle thread only, but for the counts, {@link #expose} and {@link #close}.
  *
  * @param <S> the state type.
  */
@@ -45,7 +45,7 @@ final class BridgeDutyCycle<S> implements AutoCloseable
         this.drops = new DroppedRange(settings.listener);
         this.snapshots = new SnapshotSender(outbox, drops, settings.snapshotInterval.toNanos(),
             subscription.joinSequence(), states.idOf(subscription.joinState()));
-        this.staging = new BridgeStaging<>(bus, subscription, states, settings.batchLimit);
+        this.staging = new BridgeStaging<>(bus, subscription, states, outbox, settings.batchLimit);
         this.sender = new TransitionSender(outbox, staging, drops, snapshots, settings.listener,
             settings.stallThreshold.toNanos());
         this.counters = settings.aeron == null ? null :

@@ -3,7 +3,8 @@ package io.statebus.aeron;
 import io.aeron.Publication;
 
 /**
- * A bridge's send loop: writes the staged transitions into the publication in order, and handles what Aeron answers.
+ * A bridge's send loop: counts what {@link BridgeStaging} sent straight while polling, writes the staged transitions
+ * into the publication in order, and handles what Aeron answers.
  * <ul>
  *   <li>sent: counted; a range dropped before it is told;</li>
  *   <li>not connected: dropped and counted (see {@link DroppedRange}); the source is never held for a missing
@@ -53,7 +54,14 @@ final class TransitionSender
     int flush(final long now)
     {
         int done = 0;
-        boolean sentSinceDrop = false; // a dropped range is told at the first message sent after it, as before
+        final int sentDirect = staging.takeSentDirect();
+        sentCount += sentDirect;
+        boolean sentSinceDrop = sentDirect > 0; // a dropped range is told at the first message sent after it
+        if (sentSinceDrop)
+        {
+            stallStartedAt = 0;
+            drops.reportIfAny();
+        }
         // a claim within the window succeeds even with no subscriber: ask first, so drops are counted and told
         final boolean connected = staging.hasNext() && outbox.isConnected();
         final long refusal = connected || !outbox.isClosed() ? Publication.NOT_CONNECTED : Publication.CLOSED;
@@ -82,7 +90,7 @@ final class TransitionSender
             staging.advance();
             done++;
         }
-        if (done > 0)
+        if (done > 0 || sentDirect > 0)
         {
             staging.tellLatest(snapshots); // the last one sent or dropped: what the next snapshot carries
             sent = sentCount; // one volatile store per batch, not per transition
