@@ -45,14 +45,17 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
     @Override
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        final MalformedReason reason = WireFormat.check(buffer, offset, length);
+        final boolean whole = length >= WireFormat.LENGTH; // read no word of a message too short to have it
+        final long head = whole ? WireFormat.head(buffer, offset) : 0;
+        final long ids = whole ? WireFormat.ids(buffer, offset) : 0;
+        final MalformedReason reason = WireFormat.check(head, ids, length);
         if (reason != null)
         {
             receivedCount++;
             refused(-1, reason);
             return Action.CONTINUE;
         }
-        final int busId = WireFormat.busId(buffer, offset);
+        final int busId = WireFormat.busId(ids);
         final MirroredBus<?> mirrored = find(mirrors, busId);
         if (mirrored == null)
         {
@@ -61,7 +64,7 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
             return Action.CONTINUE;
         }
         offered = true;
-        final Action action = mirrored.onMessage(buffer, offset);
+        final Action action = mirrored.onMessage(buffer, offset, head, ids);
         if (action != Action.ABORT)
         {
             receivedCount++;

@@ -84,15 +84,18 @@ public final class MirroredBus<S> implements AutoCloseable
         counters = new MirrorCounters(aeron, busId, channel);
     }
 
-    /** One message for this bus; ABORT when a BLOCK subscription of the local bus holds the append back. */
-    Action onMessage(final DirectBuffer buffer, final int offset)
+    /**
+     * One message for this bus ({@code head} and {@code ids}: its first two words, read by the receiver); ABORT when a
+     * BLOCK subscription of the local bus holds the append back.
+     */
+    Action onMessage(final DirectBuffer buffer, final int offset, final long head, final long ids)
     {
         receivedCount++;
         if (closed)
         {
             return Action.CONTINUE;
         }
-        final MalformedReason reason = message.decode(buffer, offset);
+        final MalformedReason reason = message.decode(buffer, offset, head, ids);
         if (reason != null)
         {
             return refuse(reason);
