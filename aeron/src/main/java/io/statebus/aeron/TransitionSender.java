@@ -51,7 +51,7 @@ final class TransitionSender
      * @return the transitions sent or dropped.
      * @throws IllegalStateException if the publication is closed or reached its maximum position.
      */
-    int flush(final long now)
+    int flush()
     {
         int done = 0;
         final int sentDirect = staging.takeSentDirect();
@@ -79,7 +79,7 @@ final class TransitionSender
                 }
                 sentCount++; // here, not after the loop: exact even if a later refusal throws
             }
-            else if (refused(result, now))
+            else if (refused(result))
             {
                 sentSinceDrop = false;
             }
@@ -100,7 +100,7 @@ final class TransitionSender
     }
 
     /** @return true if the head transition was dropped (not connected), false if it stays staged (back-pressure). */
-    private boolean refused(final long result, final long now)
+    private boolean refused(final long result)
     {
         if (result == Publication.NOT_CONNECTED)
         {
@@ -111,7 +111,7 @@ final class TransitionSender
         if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
         {
             backPressured++;
-            noteStall(now, staging.sequence());
+            noteStall(System.nanoTime(), staging.sequence()); // the clock only here: the loop stops after it
             return false;
         }
         throw new IllegalStateException("bridge of bus " + outbox.busId() + ": the publication " +
