@@ -53,15 +53,14 @@ final class TransitionSender
      */
     int flush()
     {
-        int done = 0;
         final int sentDirect = staging.takeSentDirect();
-        sentCount += sentDirect;
         boolean sentSinceDrop = sentDirect > 0; // a dropped range is told at the first message sent after it
         if (sentSinceDrop)
         {
-            stallStartedAt = 0;
-            drops.reportIfAny();
+            sentCount += sentDirect;
+            reachedMirror();
         }
+        int done = 0;
         // a claim within the window succeeds even with no subscriber: ask first, so drops are counted and told
         final boolean connected = staging.hasNext() && outbox.isConnected();
         final long refusal = connected || !outbox.isClosed() ? Publication.NOT_CONNECTED : Publication.CLOSED;
@@ -74,8 +73,7 @@ final class TransitionSender
                 if (!sentSinceDrop)
                 {
                     sentSinceDrop = true;
-                    stallStartedAt = 0;
-                    drops.reportIfAny();
+                    reachedMirror();
                 }
                 sentCount++; // here, not after the loop: exact even if a later refusal throws
             }
@@ -90,7 +88,20 @@ final class TransitionSender
             staging.advance();
             done++;
         }
-        if (done > 0 || sentDirect > 0)
+        return settled(done, sentDirect > 0);
+    }
+
+    /** A message reached the publication: the stall is over, and a range dropped before it is told. */
+    private void reachedMirror()
+    {
+        stallStartedAt = 0;
+        drops.reportIfAny();
+    }
+
+    /** Once per flush: the latest for snapshots and the sent count; an area sent or dropped to the end is reset. */
+    private int settled(final int done, final boolean sentDirect)
+    {
+        if (done > 0 || sentDirect)
         {
             staging.tellLatest(snapshots); // the last one sent or dropped: what the next snapshot carries
             sent = sentCount; // one volatile store per batch, not per transition
