@@ -8,9 +8,12 @@ import io.statebus.Transition;
 import io.statebus.TransitionHandler;
 
 /**
- * A bridge's staging area: each duty cycle polls at most {@code batchLimit} transitions from the bridge's subscription
- * of the source bus into preallocated arrays (states as ids), which the {@link TransitionSender} then sends in order.
- * Transitions the publication refuses stay staged for the next cycle. Duty-cycle thread only.
+ * A bridge's way from the source bus to the publication: each duty cycle polls at most {@code batchLimit} transitions
+ * from the bridge's subscription. While the publication is connected and nothing is staged, each is written straight
+ * into its claimed message as it is polled (one copy, not two: the bus's slot to the term buffer). From the first one
+ * the publication refuses, the rest of the batch goes into preallocated arrays (states as ids), which the
+ * {@link TransitionSender} then sends in order, settling the refusal (back-pressure, not connected, closed); they stay
+ * staged until sent or dropped. Duty-cycle thread only.
  *
  * @param <S> the state type.
  */
@@ -19,6 +22,7 @@ final class BridgeStaging<S> implements TransitionHandler<S>
     private final StateBus<S> bus;
     private final Subscription<S> subscription;
     private final StateTable<S> states;
+    private final BridgeOutbox outbox;
     private final int batchLimit;
     private final long[] sequence;
     private final long[] timestamp;
@@ -27,13 +31,22 @@ final class BridgeStaging<S> implements TransitionHandler<S>
     private int head;
     private int count;
     private boolean busEnded;
+    // this cycle's poll sends straight to the publication (connected, nothing staged) until the first refusal
+    private boolean direct;
+    private int sentDirect;
+    // the last transition sent straight: what the next snapshot carries if nothing staged is sent after it
+    private long lastSequence;
+    private long lastTimestamp;
+    private int lastFromId;
+    private int lastToId;
 
     BridgeStaging(final StateBus<S> bus, final Subscription<S> subscription, final StateTable<S> states,
-        final int batchLimit)
+        final BridgeOutbox outbox, final int batchLimit)
     {
         this.bus = bus;
         this.subscription = subscription;
         this.states = states;
+        this.outbox = outbox;
         this.batchLimit = batchLimit;
         this.sequence = new long[batchLimit];
         this.timestamp = new long[batchLimit];
@@ -53,6 +66,9 @@ final class BridgeStaging<S> implements TransitionHandler<S>
         {
             return 0;
         }
+        // a claim within the window succeeds even with no subscriber: send straight only to a connected publication,
+        // so that the send loop counts and tells drops
+        direct = outbox.isConnected();
         try
         {
             return subscription.poll(this, batchLimit);
@@ -68,15 +84,40 @@ final class BridgeStaging<S> implements TransitionHandler<S>
         }
     }
 
-    /** Copies one polled transition into the arrays. */
+    /** Sends one polled transition straight to the publication, or (after a refusal in this batch) stages it. */
     @Override
     public void onTransition(final Transition<S> transition, final boolean endOfBatch)
     {
+        final long seq = transition.sequence();
+        final long time = transition.timestampNanos();
+        final int from = states.idOf(transition.from());
+        final int to = states.idOf(transition.to());
+        if (direct)
+        {
+            if (outbox.offer(WireFormat.TRANSITION, (short)0, seq, time, from, to) > 0)
+            {
+                sentDirect++;
+                lastSequence = seq;
+                lastTimestamp = time;
+                lastFromId = from;
+                lastToId = to;
+                return;
+            }
+            direct = false; // refused: this one and the rest of the batch are staged, in order
+        }
         final int i = count++;
-        sequence[i] = transition.sequence();
-        timestamp[i] = transition.timestampNanos();
-        fromId[i] = states.idOf(transition.from());
-        toId[i] = states.idOf(transition.to());
+        sequence[i] = seq;
+        timestamp[i] = time;
+        fromId[i] = from;
+        toId[i] = to;
+    }
+
+    /** @return the transitions this cycle's poll sent straight to the publication; counts them once. */
+    int takeSentDirect()
+    {
+        final int sent = sentDirect;
+        sentDirect = 0;
+        return sent;
     }
 
     /** A gap needs nothing: the subscription counts it (missed, gaps), and the next sequence sent shows the jump. */
@@ -109,6 +150,23 @@ final class BridgeStaging<S> implements TransitionHandler<S>
     int toId()
     {
         return toId[head];
+    }
+
+    /**
+     * Tells {@code snapshots} the last transition sent or dropped: the one before the head if a staged one was, else
+     * the last one sent straight (those are always older than the staged ones).
+     */
+    void tellLatest(final SnapshotSender snapshots)
+    {
+        final int last = head - 1;
+        if (last >= 0)
+        {
+            snapshots.latest(sequence[last], timestamp[last], fromId[last], toId[last]);
+        }
+        else
+        {
+            snapshots.latest(lastSequence, lastTimestamp, lastFromId, lastToId);
+        }
     }
 
     /** The transition at the head was sent or dropped. */

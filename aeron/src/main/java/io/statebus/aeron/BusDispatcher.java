@@ -18,6 +18,7 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
     private volatile MirroredBus<?>[] mirrors = new MirroredBus<?>[0]; // the duty cycle reads a whole array
     private long receivedCount;
     private long malformedCount;
+    private boolean offered; // a message was handed to a mirrored bus since the last publishProgress
     private volatile long malformed; // single writer (the duty cycle); volatile for readers
 
     BusDispatcher(final MirrorListener listener)
@@ -44,14 +45,17 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
     @Override
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        final MalformedReason reason = WireFormat.check(buffer, offset, length);
+        final boolean whole = length >= WireFormat.LENGTH; // read no word of a message too short to have it
+        final long head = whole ? WireFormat.head(buffer, offset) : 0;
+        final long ids = whole ? WireFormat.ids(buffer, offset) : 0;
+        final MalformedReason reason = WireFormat.check(head, ids, length);
         if (reason != null)
         {
             receivedCount++;
             refused(-1, reason);
             return Action.CONTINUE;
         }
-        final int busId = WireFormat.busId(buffer, offset);
+        final int busId = WireFormat.busId(ids);
         final MirroredBus<?> mirrored = find(mirrors, busId);
         if (mirrored == null)
         {
@@ -59,12 +63,26 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
             refused(busId, MalformedReason.UNKNOWN_BUS);
             return Action.CONTINUE;
         }
-        final Action action = mirrored.onMessage(buffer, offset);
+        offered = true;
+        final Action action = mirrored.onMessage(buffer, offset, head, ids);
         if (action != Action.ABORT)
         {
             receivedCount++;
         }
         return action;
+    }
+
+    /** Once per duty cycle, after the poll: every mirrored bus publishes its progress if it was offered a message. */
+    void publishProgress()
+    {
+        if (offered)
+        {
+            offered = false;
+            for (final MirroredBus<?> mirrored : mirrors)
+            {
+                mirrored.publishProgress();
+            }
+        }
     }
 
     private static MirroredBus<?> find(final MirroredBus<?>[] mirrors, final int busId)

@@ -33,28 +33,29 @@ final class MirrorMessage<S>
     }
 
     /**
-     * Decodes a message that {@link WireFormat#check} passed.
+     * Decodes a message that {@link WireFormat#check} passed, whose first two words the receiver read.
      *
      * @return null if the mirror may apply it, else why not (then the fields are not all set).
      */
-    MalformedReason decode(final DirectBuffer buffer, final int offset)
+    MalformedReason decode(final DirectBuffer buffer, final int offset, final long head, final long ids)
     {
-        final int count = WireFormat.stateCount(buffer, offset);
+        final int count = WireFormat.stateCount(ids);
         if (count != states.size())
         {
             refusedStateCount = count;
             return MalformedReason.STATE_COUNT;
         }
-        final int names = WireFormat.stateNames(buffer, offset);
+        final long stateWord = WireFormat.states(buffer, offset); // from, to and the names: one read
+        final int names = WireFormat.stateNames(stateWord);
         if (names != states.fingerprint())
         {
             refusedStateNames = Integer.toUnsignedLong(names);
             return MalformedReason.STATE_NAMES;
         }
-        type = WireFormat.type(buffer, offset);
+        type = WireFormat.type(head);
         sequence = WireFormat.sequence(buffer, offset);
-        final int fromId = WireFormat.fromId(buffer, offset);
-        final int toId = WireFormat.toId(buffer, offset);
+        final int fromId = WireFormat.fromId(stateWord);
+        final int toId = WireFormat.toId(stateWord);
         if (fromId >= count || toId >= count) // unsigned 16-bit ids: never negative
         {
             return MalformedReason.STATE_ID;
@@ -66,8 +67,7 @@ final class MirrorMessage<S>
         session = WireFormat.session(buffer, offset);
         timestamp = WireFormat.timestamp(buffer, offset);
         to = states.stateOf(toId);
-        fromUnknown = type == WireFormat.SNAPSHOT &&
-            (WireFormat.flags(buffer, offset) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
+        fromUnknown = type == WireFormat.SNAPSHOT && (WireFormat.flags(head) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
         from = fromUnknown ? to : states.stateOf(fromId);
         return null;
     }

@@ -84,15 +84,18 @@ public final class MirroredBus<S> implements AutoCloseable
         counters = new MirrorCounters(aeron, busId, channel);
     }
 
-    /** One message for this bus; ABORT when a BLOCK subscription of the local bus holds the append back. */
-    Action onMessage(final DirectBuffer buffer, final int offset)
+    /**
+     * One message for this bus ({@code head} and {@code ids}: its first two words, read by the receiver); ABORT when a
+     * BLOCK subscription of the local bus holds the append back.
+     */
+    Action onMessage(final DirectBuffer buffer, final int offset, final long head, final long ids)
     {
         receivedCount++;
         if (closed)
         {
             return Action.CONTINUE;
         }
-        final MalformedReason reason = message.decode(buffer, offset);
+        final MalformedReason reason = message.decode(buffer, offset, head, ids);
         if (reason != null)
         {
             return refuse(reason);
@@ -162,6 +165,12 @@ public final class MirroredBus<S> implements AutoCloseable
         listener.onStarted(busId, newSession, started.bus(), sequence);
     }
 
+    /** See {@link SessionMirror#publishProgress()}: once per receiver duty cycle that offered this bus a message. */
+    void publishProgress()
+    {
+        local.publishProgress();
+    }
+
     void refreshCounters()
     {
         received = receivedCount;
@@ -223,7 +232,7 @@ public final class MirroredBus<S> implements AutoCloseable
         return received;
     }
 
-    /** @return source sequences recorded as lost in the current session's local bus. */
+    /** @return source sequences recorded as lost in the current session's local bus, as of the receiver's last poll. */
     public long lost()
     {
         return local.lost();
@@ -241,7 +250,10 @@ public final class MirroredBus<S> implements AutoCloseable
         return local.sessions();
     }
 
-    /** @return the latest source sequence appended to the local bus, or -1 before the first message. */
+    /**
+     * @return the latest source sequence appended to the local bus (as of the receiver's last poll), or -1 before the
+     *     first message.
+     */
     public long latestSequence()
     {
         return local.latest();

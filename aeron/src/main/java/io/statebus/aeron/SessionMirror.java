@@ -34,6 +34,7 @@ final class SessionMirror<S>
     private Mirror<S> mirror;
     private long session;
     private long countedJump = -1;
+    private boolean progressed; // an append attempt since the last publishProgress
 
     // single writer (the duty cycle); volatile for readers elsewhere
     private volatile long lost;
@@ -113,8 +114,23 @@ final class SessionMirror<S>
     /** After each append attempt (a loss of more than a ring may be recorded by an attempt that was held back). */
     void noteProgress()
     {
-        lost = mirror.lost();
-        latest = mirror.latestSequence();
+        progressed = true;
+    }
+
+    /**
+     * Publishes lost and latest if an append was attempted since the last call: once per receiver duty cycle, not
+     * per message, because each is a volatile store (a full fence on x86), which cost more than the rest of the
+     * bookkeeping of a message. The duty cycle calls it before it returns, so a caller of doWork, and any thread
+     * after that, sees the values of every message polled.
+     */
+    void publishProgress()
+    {
+        if (progressed)
+        {
+            progressed = false;
+            lost = mirror.lost();
+            latest = mirror.latestSequence();
+        }
     }
 
     long session()

@@ -20,6 +20,7 @@ final class SnapshotSender
     private short flags;
 
     private boolean wasConnected;
+    private boolean intervalStarts; // a snapshot went to a mirror that just connected: the next clock reading times it
     private long nextAt;
     private volatile long snapshots; // single writer (the duty cycle): volatile for visibility, not atomicity
 
@@ -41,23 +42,20 @@ final class SnapshotSender
     }
 
     /**
-     * Sends a snapshot if a mirror just connected or the interval passed; called first in a duty cycle, so a mirror
-     * that just connected gets it before the transitions.
+     * Sends a snapshot if a mirror just connected; called first in a duty cycle, so that mirror gets it before the
+     * transitions. Needs no clock: the interval starts at the next {@link #sendIfDue}.
      *
      * @return 1 if a snapshot was sent, else 0.
      */
-    int sendIfDue(final long now)
+    int sendIfJoined()
     {
         final boolean connected = outbox.isConnected();
-        if (connected && (!wasConnected || now - nextAt >= 0))
+        if (connected && !wasConnected)
         {
-            final long result = outbox.offer(WireFormat.SNAPSHOT, flags, sequence, timestamp, fromId, toId);
-            if (result > 0)
+            if (send())
             {
-                snapshots++;
-                nextAt = now + intervalNanos;
                 wasConnected = true;
-                drops.reportIfAny();
+                intervalStarts = true;
                 return 1;
             }
         }
@@ -66,6 +64,37 @@ final class SnapshotSender
             wasConnected = false;
         }
         return 0;
+    }
+
+    /**
+     * Sends a snapshot if the interval passed since the last one (the duty cycle reads the clock only now and then).
+     *
+     * @return 1 if a snapshot was sent, else 0.
+     */
+    int sendIfDue(final long now)
+    {
+        if (intervalStarts)
+        {
+            intervalStarts = false;
+            nextAt = now + intervalNanos;
+        }
+        else if (wasConnected && now - nextAt >= 0 && outbox.isConnected() && send())
+        {
+            nextAt = now + intervalNanos;
+            return 1;
+        }
+        return 0;
+    }
+
+    private boolean send()
+    {
+        if (outbox.offer(WireFormat.SNAPSHOT, flags, sequence, timestamp, fromId, toId) > 0)
+        {
+            snapshots++;
+            drops.reportIfAny();
+            return true;
+        }
+        return false;
     }
 
     /** A transition was sent or dropped: the next snapshot carries it. */

@@ -24,8 +24,8 @@ import java.util.Objects;
  * <p>The bridge is an Agrona {@link Agent}: run it on an {@code AgentRunner}, in a {@code CompositeAgent}, or call
  * {@link #doWork()} from your own duty cycle (for example the producer's, between publishes; with {@code BLOCK}, never
  * publish more than the ring's capacity between two calls from the same thread, or {@code set} waits for itself).
- * Each duty cycle takes at most {@code batchLimit} transitions from its bus subscription into a preallocated staging
- * area, then writes them into the publication with {@code tryClaim}: nothing is allocated per transition.
+ * Each duty cycle takes at most {@code batchLimit} transitions from its bus subscription, each written into the
+ * publication with {@code tryClaim} as it is taken (those refused wait in a preallocated area): nothing allocated.
  *
  * <p>What reaches a mirror, by policy:
  * <ul>

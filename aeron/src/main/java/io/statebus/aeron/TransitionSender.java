@@ -3,7 +3,8 @@ package io.statebus.aeron;
 import io.aeron.Publication;
 
 /**
- * A bridge's send loop: writes the staged transitions into the publication in order, and handles what Aeron answers.
+ * A bridge's send loop: counts what {@link BridgeStaging} sent straight while polling, writes the staged transitions
+ * into the publication in order, and handles what Aeron answers.
  * <ul>
  *   <li>sent: counted; a range dropped before it is told;</li>
  *   <li>not connected: dropped and counted (see {@link DroppedRange}); the source is never held for a missing
@@ -43,13 +44,22 @@ final class TransitionSender
     }
 
     /**
-     * Sends (or drops) the staged transitions in order, until back-pressure stops it.
+     * Sends (or drops) the staged transitions in order, until back-pressure stops it. What is the same for every
+     * message of a run (the latest for snapshots, a dropped range to tell, the stall clock, the sent count) is
+     * settled once per flush, not per message: a message costs its claim, its write and its commit.
      *
      * @return the transitions sent or dropped.
      * @throws IllegalStateException if the publication is closed or reached its maximum position.
      */
-    int flush(final long now)
+    int flush()
     {
+        final int sentDirect = staging.takeSentDirect();
+        boolean sentSinceDrop = sentDirect > 0; // a dropped range is told at the first message sent after it
+        if (sentSinceDrop)
+        {
+            sentCount += sentDirect;
+            reachedMirror();
+        }
         int done = 0;
         // a claim within the window succeeds even with no subscriber: ask first, so drops are counted and told
         final boolean connected = staging.hasNext() && outbox.isConnected();
@@ -58,32 +68,51 @@ final class TransitionSender
         {
             final long result = connected ? outbox.offer(WireFormat.TRANSITION, (short)0, staging.sequence(),
                 staging.timestamp(), staging.fromId(), staging.toId()) : refusal;
-            if (!settle(result, now))
+            if (result > 0)
+            {
+                if (!sentSinceDrop)
+                {
+                    sentSinceDrop = true;
+                    reachedMirror();
+                }
+                sentCount++; // here, not after the loop: exact even if a later refusal throws
+            }
+            else if (refused(result))
+            {
+                sentSinceDrop = false;
+            }
+            else
             {
                 break;
             }
-            snapshots.latest(staging.sequence(), staging.timestamp(), staging.fromId(), staging.toId());
             staging.advance();
             done++;
         }
-        staging.resetIfDrained();
-        if (done > 0)
+        return settled(done, sentDirect > 0);
+    }
+
+    /** A message reached the publication: the stall is over, and a range dropped before it is told. */
+    private void reachedMirror()
+    {
+        stallStartedAt = 0;
+        drops.reportIfAny();
+    }
+
+    /** Once per flush: the latest for snapshots and the sent count; an area sent or dropped to the end is reset. */
+    private int settled(final int done, final boolean sentDirect)
+    {
+        if (done > 0 || sentDirect)
         {
+            staging.tellLatest(snapshots); // the last one sent or dropped: what the next snapshot carries
             sent = sentCount; // one volatile store per batch, not per transition
         }
+        staging.resetIfDrained();
         return done;
     }
 
-    /** @return true if the head transition is done with (sent or dropped), false if it stays staged. */
-    private boolean settle(final long result, final long now)
+    /** @return true if the head transition was dropped (not connected), false if it stays staged (back-pressure). */
+    private boolean refused(final long result)
     {
-        if (result > 0)
-        {
-            sentCount++;
-            stallStartedAt = 0;
-            drops.reportIfAny();
-            return true;
-        }
         if (result == Publication.NOT_CONNECTED)
         {
             drops.drop(staging.sequence());
@@ -93,7 +122,7 @@ final class TransitionSender
         if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
         {
             backPressured++;
-            noteStall(now, staging.sequence());
+            noteStall(System.nanoTime(), staging.sequence()); // the clock only here: the loop stops after it
             return false;
         }
         throw new IllegalStateException("bridge of bus " + outbox.busId() + ": the publication " +

@@ -24,34 +24,44 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteOrder;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The cost of one transition over Aeron IPC on one thread: the whole path (statebus: {@code set}, the bridge's duty
  * cycle, the receiver's, the mirror subscriber's poll; raw: {@code tryClaim}, write 48 bytes, commit, poll) runs on
- * the measuring thread in batches of 256, so no core hop and no scheduling is measured, only the work each system
- * does per transition. A SHARED driver (backing off) moves the publication limit. Both stamp every message with
- * {@code System.nanoTime()}. Prints {@code RESULT statebus_ns=.. aeron_ns=..} per iteration (systems alternating).
+ * the measuring thread in batches of 256 (or the batch given), so no core hop and no scheduling is measured, only the
+ * work each system does per transition. A SHARED driver (backing off) moves the publication limit. Both stamp every message with
+ * {@code System.nanoTime()}. Prints {@code RESULT statebus_ns=.. aeron_ns=.. statebus_cpu_ns=.. aeron_cpu_ns=..} per
+ * iteration (systems alternating): wall time and the thread's CPU time per transition.
  */
 public final class OneThreadCost
 {
-    private static final int BATCH = 256;
+    /** Transitions per round trip: 256 (the rows' batch), or 1 to cost a transition that goes alone, as in latency. */
+    private static int batch = 256;
     /** 16 MiB terms: a window of about 87,000 messages, so the driver moving the limit is not what is measured. */
     private static final String CHANNEL = "aeron:ipc?term-length=16m";
+    /**
+     * The measuring thread's CPU time, next to the wall time: on a loaded machine the wall time also counts the time
+     * the thread waited for a core, the CPU time does not (it still counts cache misses caused by the others).
+     */
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private OneThreadCost()
     {
     }
 
     /**
-     * @param args transitionsPerIteration iterations.
+     * @param args transitionsPerIteration iterations [batch, 256 unless given].
      * @throws Exception on failure.
      */
     public static void main(final String[] args) throws Exception
     {
         final long perIteration = Long.parseLong(args[0]);
         final int iterations = Integer.parseInt(args[1]);
+        batch = args.length > 2 ? Integer.parseInt(args[2]) : batch;
         final String dir = "/dev/shm/aeron-sbcost-" + ProcessHandle.current().pid() + "-" +
             Long.toHexString(ThreadLocalRandom.current().nextLong());
         MediaDriver driver = null;
@@ -66,10 +76,14 @@ public final class OneThreadCost
             final RawPath raw = new RawPath(aeron);
             for (int i = 0; i < iterations; i++)
             {
-                final double a = i % 2 == 0 ? statebus.run(perIteration) : raw.run(perIteration);
-                final double b = i % 2 == 0 ? raw.run(perIteration) : statebus.run(perIteration);
+                final boolean statebusFirst = i % 2 == 0;
+                final long[] first = statebusFirst ? statebus.run(perIteration) : raw.run(perIteration);
+                final long[] second = statebusFirst ? raw.run(perIteration) : statebus.run(perIteration);
+                final long[] sb = statebusFirst ? first : second;
+                final long[] rw = statebusFirst ? second : first;
                 System.out.printf(java.util.Locale.ROOT, "RESULT iteration=%d statebus_ns=%.2f aeron_ns=%.2f " +
-                    "verified=%s%n", i, i % 2 == 0 ? a : b, i % 2 == 0 ? b : a,
+                    "statebus_cpu_ns=%.2f aeron_cpu_ns=%.2f verified=%s%n", i, sb[0] / (double)perIteration,
+                    rw[0] / (double)perIteration, sb[1] / (double)perIteration, rw[1] / (double)perIteration,
                     statebus.verified && raw.verified ? "yes" : "no");
             }
         }
@@ -102,7 +116,7 @@ public final class OneThreadCost
                 .busId(Wire.BUS_ID).build();
             receiver = new MirrorReceiver(aeronSub, null, new MirrorListener()
             {
-            }, BATCH);
+            }, batch);
             final MirroredBus<Wire.Phase> mirrored = receiver.mirror(Wire.BUS_ID,
                 StateTable.forEnum(Wire.Phase.class), b -> b.capacity(1024));
             final long deadline = System.nanoTime() + 10_000_000_000L;
@@ -115,13 +129,15 @@ public final class OneThreadCost
             expected = sub.joinSequence() + 1;
         }
 
-        double run(final long count)
+        /** @return {wall nanos, this thread's CPU nanos} for {@code count} transitions. */
+        long[] run(final long count)
         {
             final long target = received + count;
+            final long cpuStart = CPU.getCurrentThreadCpuTime();
             final long start = System.nanoTime();
             while (received < target)
             {
-                for (int i = 0; i < BATCH; i++)
+                for (int i = 0; i < batch; i++)
                 {
                     state = state.next();
                     bus.set(state);
@@ -130,11 +146,11 @@ public final class OneThreadCost
                 {
                     bridge.doWork();
                     receiver.doWork();
-                    sub.poll(this, BATCH);
+                    sub.poll(this, batch);
                 }
                 while (expected <= bus.latestSequence());
             }
-            return (System.nanoTime() - start) / (double)count;
+            return new long[] {System.nanoTime() - start, CPU.getCurrentThreadCpuTime() - cpuStart};
         }
 
         @Override
@@ -176,28 +192,30 @@ public final class OneThreadCost
             }
         }
 
-        double run(final long count)
+        /** @return {wall nanos, this thread's CPU nanos} for {@code count} transitions. */
+        long[] run(final long count)
         {
             final long target = received + count;
+            final long cpuStart = CPU.getCurrentThreadCpuTime();
             final long start = System.nanoTime();
             while (received < target)
             {
-                for (int i = 0; i < BATCH; i++)
+                for (int i = 0; i < batch; i++)
                 {
                     final long seq = ++sequence;
                     while (publication.tryClaim(WireFormat.LENGTH, claim) <= 0)
                     {
-                        subscription.poll(handler, BATCH);
+                        subscription.poll(handler, batch);
                     }
                     RawMessage.write(claim.buffer(), claim.offset(), seq);
                     claim.commit();
                 }
                 while (expected <= sequence)
                 {
-                    subscription.poll(handler, BATCH);
+                    subscription.poll(handler, batch);
                 }
             }
-            return (System.nanoTime() - start) / (double)count;
+            return new long[] {System.nanoTime() - start, CPU.getCurrentThreadCpuTime() - cpuStart};
         }
     }
 }

@@ -4,7 +4,9 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -15,10 +17,13 @@ import static io.statebus.aeron.perf.Medians.min;
 
 /**
  * {@link OneThreadCost} in fresh JVMs, one per round: the cost per transition of the whole IPC path on one thread,
- * statebus and raw alternating; rows with threads = 1 (ops/s = 1e9 / ns per transition, no latency figures).
+ * statebus and raw alternating; rows with threads = 1 (ops/s = 1e9 / wall ns per transition, no latency figures);
+ * the notes give the ratio by wall time and by the measuring thread's CPU time.
  */
 final class OneThreadRows
 {
+    private static final String[] KEYS = {"statebus_ns", "aeron_ns", "statebus_cpu_ns", "aeron_cpu_ns"};
+
     private final boolean quick;
     private final StringBuilder rounds;
     private final StringBuilder notes;
@@ -34,35 +39,45 @@ final class OneThreadRows
     /** @return the two rows (statebus, aeron) for latest.tsv; appends to the rounds and the notes. */
     String run(final int roundCount) throws Exception
     {
-        final double[] statebusNs = new double[roundCount];
-        final double[] rawNs = new double[roundCount];
+        final double[][] ns = new double[4][roundCount]; // statebus, raw: wall; statebus, raw: the thread's CPU
         for (int round = 0; round < roundCount; round++)
         {
             System.out.printf("== aeron-ipc one thread (cost per transition) round %d of %d%n", round + 1, roundCount);
-            final List<Double> sb = new ArrayList<>();
-            final List<Double> raw = new ArrayList<>();
-            runChild(sb, raw);
-            statebusNs[round] = median(sb.stream().mapToDouble(Double::doubleValue).toArray());
-            rawNs[round] = median(raw.stream().mapToDouble(Double::doubleValue).toArray());
-            recordRound(round, statebusNs[round], rawNs[round]);
+            final Map<String, List<Double>> figures = new HashMap<>();
+            runChild(figures);
+            for (int k = 0; k < KEYS.length; k++)
+            {
+                ns[k][round] = median(figures.get(KEYS[k]).stream().mapToDouble(Double::doubleValue).toArray());
+            }
+            recordRound(round, ns[0][round], ns[1][round]);
         }
-        final double[] ratio = new double[roundCount];
-        for (int i = 0; i < roundCount; i++)
+        note("", ns[0], ns[1]);
+        // the CPU time leaves out the waits for a core, which swing the wall time on a loaded machine
+        note(", the measuring thread's CPU time", ns[2], ns[3]);
+        final String v = verified ? "yes" : "no";
+        return String.format(Locale.ROOT, "aeron-ipc\tstatebus\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n" +
+            "aeron-ipc\taeron\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n", 1e9 / median(ns[0]), v, 1e9 / median(ns[1]), v);
+    }
+
+    private void note(final String what, final double[] statebusNs, final double[] rawNs)
+    {
+        final double[] ratio = new double[statebusNs.length];
+        for (int i = 0; i < ratio.length; i++)
         {
             ratio[i] = statebusNs[i] / rawNs[i];
         }
-        notes.append(String.format(Locale.ROOT,
-            "aeron-ipc on one thread (cost per transition, whole path, no core hop): statebus %.1f ns, raw aeron %.1f ns;" +
-            " statebus/aeron %.2f (min %.2f, max %.2f), per round: %s%n", median(statebusNs), median(rawNs),
-            median(ratio), min(ratio), max(ratio), fmt(ratio)));
-        final String v = verified ? "yes" : "no";
-        return String.format(Locale.ROOT, "aeron-ipc\tstatebus\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n" +
-            "aeron-ipc\taeron\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n", 1e9 / median(statebusNs), v, 1e9 / median(rawNs), v);
+        notes.append(String.format(Locale.ROOT, "aeron-ipc on one thread (cost per transition, whole path, no core " +
+            "hop%s): statebus %.1f ns, raw aeron %.1f ns; statebus/aeron %.2f (min %.2f, max %.2f), per round: %s%n",
+            what, median(statebusNs), median(rawNs), median(ratio), min(ratio), max(ratio), fmt(ratio)));
     }
 
     /** One JVM of {@link OneThreadCost}: its iterations' figures, but for two warm-up iterations. */
-    private void runChild(final List<Double> sb, final List<Double> raw) throws Exception
+    private void runChild(final Map<String, List<Double>> figures) throws Exception
     {
+        for (final String key : KEYS)
+        {
+            figures.put(key, new ArrayList<>());
+        }
         final long perIteration = quick ? 1_000_000 : 2_000_000;
         final int iterations = quick ? 4 : 6;
         final Process child = Children.start(OneThreadCost.class, Long.toString(perIteration),
@@ -74,30 +89,29 @@ final class OneThreadRows
             {
                 if (line.startsWith("RESULT") && !line.contains("iteration=0 ") && !line.contains("iteration=1 "))
                 {
-                    parse(line, sb, raw);
+                    parse(line, figures);
                 }
             }
         }
-        if (!child.waitFor(120, TimeUnit.SECONDS) || child.exitValue() != 0 || sb.isEmpty())
+        if (!child.waitFor(120, TimeUnit.SECONDS) || child.exitValue() != 0 || figures.get(KEYS[0]).isEmpty())
         {
             child.destroyForcibly();
             throw new IllegalStateException("OneThreadCost failed");
         }
     }
 
-    private void parse(final String line, final List<Double> sb, final List<Double> raw)
+    private void parse(final String line, final Map<String, List<Double>> figures)
     {
         for (final String part : line.split(" "))
         {
             final String[] kv = part.split("=");
-            switch (kv[0])
+            if (kv[0].equals("verified"))
             {
-                case "statebus_ns" -> sb.add(Double.parseDouble(kv[1]));
-                case "aeron_ns" -> raw.add(Double.parseDouble(kv[1]));
-                case "verified" -> verified &= kv[1].equals("yes");
-                default ->
-                {
-                }
+                verified &= kv[1].equals("yes");
+            }
+            else if (figures.containsKey(kv[0]))
+            {
+                figures.get(kv[0]).add(Double.parseDouble(kv[1]));
             }
         }
     }
