@@ -1,6 +1,7 @@
 package io.statebus.read;
 
 import io.statebus.TransitionHandler;
+import io.statebus.ring.RingArrays;
 import io.statebus.ring.SlotWord;
 import io.statebus.ring.TransitionRing;
 
@@ -54,12 +55,18 @@ final class GatedRead
                 return 0;
             }
             // for life: the loop splits in two, one for a slot that is its word alone (no timestamps, no values)
-            final boolean valued = ring.hasValues();
-            final boolean referenced = ring.hasReferences();
-            final boolean multiWord = ring.isStamped() || valued || referenced;
+            final boolean multiWord = ring.isStamped() || ring.hasValues() || ring.hasReferences();
+            // the arrays in locals: each slot's load-load fence then reloads only the slot, not the ring's fields
+            final RingArrays arrays = ring.arrays();
+            final long[] slots = arrays.slots;
+            final long[] times = arrays.times;
+            final long[] values = arrays.values;
+            final Object[] references = arrays.references;
+            final int mask = slots.length - 1;
             for (; s <= end; s++)
             {
-                final long word = ring.wordAt(s); // plain: the gate keeps the producer off it while this reader is open
+                final int index = (int)s & mask;
+                final long word = slots[index]; // plain: the gate keeps the producer off it while this reader is open
                 if (!SlotWord.isOf(word, s) || reader.isEndedHere() ||
                     ((s - next & STATUS_EVERY - 1) == 0 && reader.isEndedNow()))
                 {
@@ -71,7 +78,7 @@ final class GatedRead
                     }
                     break; // closed by another thread: its gate is gone, and so may be this slot
                 }
-                if (multiWord && !SlotCopy.besideWord(ring, view, s, word, valued, referenced))
+                if (multiWord && !SlotCopy.besideWord(slots, times, values, references, index, view, word))
                 {
                     break; // closed by another thread, and overwritten while copied
                 }
@@ -106,7 +113,9 @@ final class GatedRead
         }
         if (SlotWord.isOf(first, next))
         {
-            if (!SlotCopy.besideWord(ring, view, next, first, ring.hasValues(), ring.hasReferences()))
+            final RingArrays a = ring.arrays();
+            if (!SlotCopy.besideWord(a.slots, a.times, a.values, a.references, (int)next & a.slots.length - 1, view,
+                first))
             {
                 return false;
             }

@@ -1,6 +1,6 @@
 package io.statebus.read;
 
-import io.statebus.ring.TransitionRing;
+import io.statebus.ring.RingArrays;
 
 /**
  * Copies what a slot holds beside its word (its timestamp; a long bus's or keyed bus's longs, or a value bus's
@@ -15,29 +15,30 @@ final class SlotCopy
     }
 
     /**
-     * @param ring       the ring.
+     * @param slots      the ring's words.
+     * @param times      its timestamps, or null.
+     * @param values     its longs beside the words, or null.
+     * @param references its references beside the words, or null.
+     * @param index      the slot.
      * @param view       the reader's view, written before the check (delivered only if it passes).
-     * @param s          the sequence read.
-     * @param word       its word, read first.
-     * @param valued     whether the ring has longs beside the word.
-     * @param referenced whether it has references beside the word.
+     * @param word       the slot's word, read first.
      * @return whether the slot still holds {@code word}: the view holds one whole transition.
      */
     static boolean besideWord(
-        final TransitionRing ring, final TransitionView<?> view, final long s, final long word, final boolean valued,
-        final boolean referenced)
+        final long[] slots, final long[] times, final long[] values, final Object[] references, final int index,
+        final TransitionView<?> view, final long word)
     {
-        view.timestampNanos = ring.timestampAt(s); // 0 without a clock
-        if (valued)
+        view.timestampNanos = times == null ? 0 : times[index];
+        if (values != null)
         {
-            view.fromValue = ring.fromValueAt(s);
-            view.toValue = ring.toValueAt(s);
+            view.fromValue = RingArrays.firstLong(values, index);
+            view.toValue = RingArrays.secondLong(values, index);
         }
-        else if (referenced)
+        else if (references != null)
         {
-            view.fromReference = ring.fromReferenceAt(s);
-            view.toReference = ring.toReferenceAt(s);
+            view.fromReference = RingArrays.fromReference(references, index);
+            view.toReference = RingArrays.toReference(references, index);
         }
-        return ring.isStill(s, word); // true at once for a slot that is its word alone
+        return RingArrays.stillHolds(slots, index, word);
     }
 }

@@ -2,6 +2,7 @@ package io.statebus.read;
 
 import io.statebus.Policy;
 import io.statebus.TransitionHandler;
+import io.statebus.ring.RingArrays;
 import io.statebus.ring.SlotWord;
 import io.statebus.ring.TransitionRing;
 
@@ -39,8 +40,14 @@ final class ValidatedRead
         final TransitionRing ring = reader.ring;
         final long stop = reader.policy == Policy.BLOCK ? reader.validateUpTo : Long.MAX_VALUE;
         final boolean conflate = reader.policy == Policy.CONFLATE;
-        final boolean valued = ring.hasValues(); // for life: the JIT splits the loop on these
-        final boolean referenced = ring.hasReferences();
+        // the arrays in locals: each slot's load-load fence then reloads only the slot, not the ring's fields
+        final RingArrays arrays = ring.arrays();
+        final long[] slots = arrays.slots;
+        final long[] times = arrays.times;
+        final long[] values = arrays.values;
+        final Object[] references = arrays.references;
+        final int mask = slots.length - 1;
+        final boolean multiWord = ring.isStamped() || values != null || references != null; // for life
         long end = Math.min(Math.min(firstAvailable, next + limit - 1), stop);
         long s = next;
         int count = 0;
@@ -49,8 +56,10 @@ final class ValidatedRead
         {
             while (s <= end)
             {
-                final long word = ring.wordRacing(s);
-                if (!SlotWord.isOf(word, s) || !SlotCopy.besideWord(ring, view, s, word, valued, referenced))
+                final int index = (int)s & mask;
+                final long word = RingArrays.racingWord(slots, index);
+                if (!SlotWord.isOf(word, s) ||
+                    (multiWord && !SlotCopy.besideWord(slots, times, values, references, index, view, word)))
                 {
                     final long available = ring.cursor();
                     final boolean lost = SlotWord.isLostAt(word, s); // a mirror's: never received, not a lap

@@ -36,6 +36,7 @@ abstract class RingSlots
     final boolean multiWord;
     final int mask;
     final SingleProducerSequencer sequencer;
+    private final RingArrays arrays;
 
     RingSlots(
         final int capacity, final boolean stamped, final boolean valued, final boolean referenced,
@@ -49,6 +50,15 @@ abstract class RingSlots
         this.multiWord = stamped || valued || referenced;
         this.mask = capacity - 1;
         this.sequencer = new SingleProducerSequencer(capacity, waits);
+        this.arrays = new RingArrays(slots, times, values, references);
+    }
+
+    /**
+     * @return the arrays, for read loops that hold them in locals.
+     */
+    public RingArrays arrays()
+    {
+        return arrays;
     }
 
     /**
