@@ -46,41 +46,40 @@ final class GatedRead
         final Reader<S> reader, final TransitionHandler<S> handler, final long next, final long end)
     {
         final TransitionView<S> view = reader.view();
-        final TransitionRing ring = reader.ring;
-        long s = next;
         try
         {
             if (reader.pendingGapFirst >= 0 && next <= end && !noticeGiven(reader, handler, view, next))
             {
                 return 0;
             }
-            // for life: the loop splits in two, one for a slot that is its word alone (no timestamps, no values)
-            final boolean multiWord = ring.isStamped() || ring.hasValues() || ring.hasReferences();
-            // the arrays in locals: each slot's load-load fence then reloads only the slot, not the ring's fields
-            final RingArrays arrays = ring.arrays();
-            final long[] slots = arrays.slots;
-            final long[] times = arrays.times;
-            final long[] values = arrays.values;
-            final Object[] references = arrays.references;
-            final int mask = slots.length - 1;
+        }
+        catch (final Throwable ex)
+        {
+            reader.failed(ex, next, 0);
+            throw ex;
+        }
+        final TransitionRing ring = reader.ring;
+        // for life: two loops, one for a slot that is its word alone (no timestamps, no values), kept small
+        return ring.isStamped() || ring.hasValues() || ring.hasReferences() ?
+            copyRun(reader, handler, view, next, end) : wordRun(reader, handler, view, next, end);
+    }
+
+    /** Slots that are their word alone: one plain load each. */
+    private static <S> int wordRun(
+        final Reader<S> reader, final TransitionHandler<S> handler, final TransitionView<S> view, final long next,
+        final long end)
+    {
+        final TransitionRing ring = reader.ring;
+        long s = next;
+        try
+        {
             for (; s <= end; s++)
             {
-                final int index = (int)s & mask;
-                final long word = slots[index]; // plain: the gate keeps the producer off it while this reader is open
+                final long word = ring.wordAt(s); // plain: the gate keeps the producer off it while this reader is open
                 if (!SlotWord.isOf(word, s) || reader.isEndedHere() ||
                     ((s - next & STATUS_EVERY - 1) == 0 && reader.isEndedNow()))
                 {
-                    if (SlotWord.isLostAt(word, s) && !reader.isEndedNow())
-                    {
-                        reader.consumed(s - 1, s - next);
-                        reader.skipLost(s, word);
-                        return (int)(s - next);
-                    }
-                    break; // closed by another thread: its gate is gone, and so may be this slot
-                }
-                if (multiWord && !SlotCopy.besideWord(slots, times, values, references, index, view, word))
-                {
-                    break; // closed by another thread, and overwritten while copied
+                    return stopAt(reader, s, next, word);
                 }
                 view.sequence = s;
                 view.word = word;
@@ -93,6 +92,62 @@ final class GatedRead
             throw ex;
         }
         reader.consumed(s - 1, s - next);
+        return (int)(s - next);
+    }
+
+    /**
+     * Slots with more beside the word, copied and kept only if the word is unchanged after (a close from another
+     * thread lets the producer overwrite). The ring's arrays in locals: each slot's load-load fence then reloads
+     * only the slot, not the ring's fields.
+     */
+    private static <S> int copyRun(
+        final Reader<S> reader, final TransitionHandler<S> handler, final TransitionView<S> view, final long next,
+        final long end)
+    {
+        final RingArrays arrays = reader.ring.arrays();
+        final long[] slots = arrays.slots;
+        final long[] times = arrays.times;
+        final long[] values = arrays.values;
+        final Object[] references = arrays.references;
+        final int mask = slots.length - 1;
+        long s = next;
+        try
+        {
+            for (; s <= end; s++)
+            {
+                final int index = (int)s & mask;
+                final long word = slots[index]; // plain, as in wordRun
+                if (!SlotWord.isOf(word, s) || reader.isEndedHere() ||
+                    ((s - next & STATUS_EVERY - 1) == 0 && reader.isEndedNow()) ||
+                    !SlotCopy.besideWord(slots, times, values, references, index, view, word))
+                {
+                    return stopAt(reader, s, next, word);
+                }
+                view.sequence = s;
+                view.word = word;
+                handler.onTransition(view, s == end);
+            }
+        }
+        catch (final Throwable ex)
+        {
+            reader.failed(ex, s, s - next);
+            throw ex;
+        }
+        reader.consumed(s - 1, s - next);
+        return (int)(s - next);
+    }
+
+    /**
+     * The run stops short at {@code s}, not consumed: a mirror's lost sequence is skipped as a gap (the caller goes
+     * on after it); anything else (closed by another thread, its gate gone) ends the batch.
+     */
+    private static int stopAt(final Reader<?> reader, final long s, final long next, final long word)
+    {
+        reader.consumed(s - 1, s - next);
+        if (SlotWord.isLostAt(word, s) && !reader.isEndedNow())
+        {
+            reader.skipLost(s, word);
+        }
         return (int)(s - next);
     }
 
