@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Keyed bus, guarantee 3 and fixed memory: publishing, polling (with and without a key filter) and a lapped GAP
@@ -29,10 +28,7 @@ final class KeyedZeroAllocationAndMemoryTest
     @BeforeAll
     static void allocationCounterIsAvailable()
     {
-        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
-        threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        assumeTrue(threads.isThreadAllocatedMemorySupported());
-        threads.setThreadAllocatedMemoryEnabled(true);
+        threads = ThreadAllocations.counter();
     }
 
     @ParameterizedTest

@@ -1,6 +1,5 @@
 package io.statebus;
 
-import org.agrona.concurrent.NanoClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,18 +32,6 @@ class LongValuesNeverTornTest
     static void report()
     {
         System.out.println("LongValuesNeverTornTest: " + String.join("; ", REPORT));
-    }
-
-    /** Timestamps equal sequences: called only by the producer, once per publication. */
-    private static final class CountingClock implements NanoClock
-    {
-        private long publications;
-
-        @Override
-        public long nanoTime()
-        {
-            return ++publications;
-        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.statebus;
 
-import org.agrona.concurrent.NanoClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,18 +30,6 @@ class ValuesNeverTornTest
     static void report()
     {
         System.out.println("ValuesNeverTornTest: " + String.join("; ", REPORT));
-    }
-
-    /** Timestamps equal sequences: called only by the producer, once per publication. */
-    private static final class CountingClock implements NanoClock
-    {
-        private long publications;
-
-        @Override
-        public long nanoTime()
-        {
-            return ++publications;
-        }
     }
 
     private static void publishPaced(final ValueStateBus<Tick> bus)

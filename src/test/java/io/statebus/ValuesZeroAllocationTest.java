@@ -6,13 +6,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Guarantee 3, allocation, for a {@link ValueStateBus}: the bus allocates nothing per transition of its own; a
@@ -33,11 +31,7 @@ class ValuesZeroAllocationTest
     @BeforeAll
     static void allocationCounterIsAvailable()
     {
-        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
-            "this JVM has no per-thread allocation counter");
-        threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        assumeTrue(threads.isThreadAllocatedMemorySupported(), "per-thread allocation counter not supported");
-        threads.setThreadAllocatedMemoryEnabled(true);
+        threads = ThreadAllocations.counter();
     }
 
     @AfterAll

@@ -5,14 +5,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static io.statebus.TestStates.CYCLE;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Guarantee 3, allocation: publishing, polling and handler delivery allocate nothing per transition in the steady
@@ -40,11 +38,7 @@ class ZeroAllocationTest
     @BeforeAll
     static void allocationCounterIsAvailable()
     {
-        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
-            "this JVM has no per-thread allocation counter");
-        threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        assumeTrue(threads.isThreadAllocatedMemorySupported(), "per-thread allocation counter not supported");
-        threads.setThreadAllocatedMemoryEnabled(true);
+        threads = ThreadAllocations.counter();
     }
 
     /** Touches every field of what it receives, allocates nothing. */
