@@ -5,8 +5,8 @@ import io.statebus.ring.RingArrays;
 /**
  * Copies what a slot holds beside its word (its timestamp; a long bus's or keyed bus's longs, or a value bus's
  * references) into a reader's view, then re-reads the word: the copy is kept only if the word is unchanged, so a
- * reader never delivers parts of two publications (see {@code SlotValues}). Both read loops use it; the flags are
- * the ring's, fixed for life, passed in so the JIT keeps them out of the loop.
+ * reader never delivers parts of two publications (see {@code SlotValues}). Both read loops use it, passing the
+ * ring's arrays from their locals (see {@link RingArrays}).
  */
 final class SlotCopy
 {

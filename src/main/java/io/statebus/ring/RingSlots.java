@@ -150,15 +150,6 @@ abstract class RingSlots
         return SlotWord.isLostAt((long)SLOT.getAcquire(slots, (int)sequence & mask), sequence);
     }
 
-    /**
-     * @param sequence a published sequence.
-     * @return its timestamp, 0 without timestamps; valid only if {@link #isStill} confirms the slot's word after.
-     */
-    public long timestampAt(final long sequence)
-    {
-        final long[] times = this.times;
-        return times == null ? 0 : times[(int)sequence & mask];
-    }
 
     /**
      * @param sequence a published sequence.
