@@ -109,13 +109,13 @@ final class GatedRead
         final long[] times = arrays.times;
         final long[] values = arrays.values;
         final Object[] references = arrays.references;
-        final int mask = slots.length - 1;
+        final int shift = arrays.shift;
         long s = next;
         try
         {
             for (; s <= end; s++)
             {
-                final int index = (int)s & mask;
+                final int index = RingArrays.index(slots, shift, s);
                 final long word = slots[index]; // plain, as in wordRun
                 if (!SlotWord.isOf(word, s) || reader.isEndedHere() ||
                     ((s - next & STATUS_EVERY - 1) == 0 && reader.isEndedNow()) ||
@@ -169,8 +169,8 @@ final class GatedRead
         if (SlotWord.isOf(first, next))
         {
             final RingArrays a = ring.arrays();
-            if (!SlotCopy.besideWord(a.slots, a.times, a.values, a.references, (int)next & a.slots.length - 1, view,
-                first))
+            final int index = RingArrays.index(a.slots, a.shift, next);
+            if (!SlotCopy.besideWord(a.slots, a.times, a.values, a.references, index, view, first))
             {
                 return false;
             }

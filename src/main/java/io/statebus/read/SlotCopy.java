@@ -19,7 +19,7 @@ final class SlotCopy
      * @param times      its timestamps, or null.
      * @param values     its longs beside the words, or null.
      * @param references its references beside the words, or null.
-     * @param index      the slot.
+     * @param index      the index of the slot's word ({@link RingArrays#index}).
      * @param view       the reader's view, written before the check (delivered only if it passes).
      * @param word       the slot's word, read first.
      * @return whether the slot still holds {@code word}: the view holds one whole transition.
@@ -28,7 +28,8 @@ final class SlotCopy
         final long[] slots, final long[] times, final long[] values, final Object[] references, final int index,
         final TransitionView<?> view, final long word)
     {
-        view.timestampNanos = times == null ? 0 : times[index];
+        // times by slot number: the word's index without the longs beside it (references: index is the slot)
+        view.timestampNanos = times == null ? 0 : times[values == null ? index : index >> RingArrays.VALUES_SHIFT];
         if (values != null)
         {
             view.fromValue = RingArrays.firstLong(values, index);

@@ -46,7 +46,7 @@ final class ValidatedRead
         final long[] times = arrays.times;
         final long[] values = arrays.values;
         final Object[] references = arrays.references;
-        final int mask = slots.length - 1;
+        final int shift = arrays.shift;
         final boolean multiWord = ring.isStamped() || values != null || references != null; // for life
         long end = Math.min(Math.min(firstAvailable, next + limit - 1), stop);
         long s = next;
@@ -56,7 +56,7 @@ final class ValidatedRead
         {
             while (s <= end)
             {
-                final int index = (int)s & mask;
+                final int index = RingArrays.index(slots, shift, s);
                 final long word = RingArrays.racingWord(slots, index);
                 if (!SlotWord.isOf(word, s) ||
                     (multiWord && !SlotCopy.besideWord(slots, times, values, references, index, view, word)))

@@ -29,32 +29,31 @@ public final class OwnerWrites
         final SingleProducerSequencer sequencer, final long[] slots, final long sequence, final int fromId,
         final int toId)
     {
-        // release: a reader that sees this word also sees the cursor at sequence - 1 (see LatestTransition#stateId)
+        // release: a reader that sees this word also sees the cursor at sequence - 1 (see LatestTransition#stateId);
+        // a state bus's slot is its word alone, so the word's place is the sequence masked (RingSlots#at, shift 0)
         RingSlots.SLOT.setRelease(slots, (int)sequence & slots.length - 1, SlotWord.pack(sequence, fromId, toId));
         // release store of the cursor: a reader that acquires it sees the slot written above
         sequencer.publish(sequence);
     }
 
     /**
-     * {@link TransitionRing#publishWithLongs} for a long bus's owner, on the arrays it holds (and
-     * {@link TransitionRing#valuesForOwner()}).
+     * {@link TransitionRing#publishWithLongs} for a long bus's owner, on the slots it holds.
      *
      * @param sequencer this ring's sequencer.
-     * @param slots     this ring's slots.
-     * @param values    this ring's longs.
+     * @param slots     this ring's slots: words and longs ({@link SlotValues}).
      * @param sequence  the claimed sequence.
      * @param from      the value before.
      * @param to        the value after.
      */
     public static void publishValuesUnstamped(
-        final SingleProducerSequencer sequencer, final long[] slots, final long[] values, final long sequence,
-        final long from, final long to)
+        final SingleProducerSequencer sequencer, final long[] slots, final long sequence, final long from,
+        final long to)
     {
-        final int index = (int)sequence & slots.length - 1;
+        final int index = (int)sequence << SlotValues.SHIFT & slots.length - 1; // the word's place: RingSlots#at
         // release, then the longs after a store-store fence, exactly as publishWithLongs (see there)
         RingSlots.SLOT.setRelease(slots, index, SlotWord.pack(sequence, 0, 0));
         VarHandle.storeStoreFence();
-        SlotValues.write(values, index, from, to);
+        SlotValues.write(slots, index, from, to);
         // release store of the cursor: a reader that acquires it sees the word and longs written above
         sequencer.publish(sequence);
     }

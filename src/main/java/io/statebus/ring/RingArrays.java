@@ -10,21 +10,41 @@ import java.lang.invoke.VarHandle;
  */
 public final class RingArrays
 {
-    /** The words, one per slot. */
-    public final long[] slots;
-    /** Timestamps by slot, or null without a clock. */
-    public final long[] times;
-    /** Two longs per slot (a long bus's values, a keyed bus's key first), or null. */
-    public final long[] values;
-    /** Two references per slot (a value bus), or null. */
-    public final Object[] references;
+    /** {@link #shift} of a ring whose slots carry longs ({@link #values} not null); 0 for all others. */
+    public static final int VALUES_SHIFT = SlotValues.SHIFT;
 
-    RingArrays(final long[] slots, final long[] times, final long[] values, final Object[] references)
+    /** The words; on a long or keyed bus each followed by its longs ({@link SlotValues}). */
+    public final long[] slots;
+    /** Timestamps by slot number ({@code index >> shift}), or null without a clock. */
+    public final long[] times;
+    /** {@link #slots} itself when slots carry two longs (a long bus's values, a keyed bus's key first), or null. */
+    public final long[] values;
+    /** Two references per slot (a value bus, whose slots are their word alone: index is the slot), or null. */
+    public final Object[] references;
+    /** log2 of the longs per slot in {@link #slots}: a sequence's word is at {@link #index}. */
+    public final int shift;
+
+    RingArrays(
+        final long[] slots, final long[] times, final long[] values, final Object[] references, final int shift)
     {
         this.slots = slots;
         this.times = times;
         this.values = values;
         this.references = references;
+        this.shift = shift;
+    }
+
+    /**
+     * Where a sequence's word sits ({@link RingSlots#at} for a loop's locals).
+     *
+     * @param slots    the words.
+     * @param shift    {@link #shift}.
+     * @param sequence a sequence.
+     * @return the index of its word in {@code slots}.
+     */
+    public static int index(final long[] slots, final int shift, final long sequence)
+    {
+        return (int)sequence << shift & slots.length - 1;
     }
 
     /**
@@ -55,8 +75,8 @@ public final class RingArrays
     }
 
     /**
-     * @param values the array beside the words.
-     * @param index  the slot.
+     * @param values the words and longs.
+     * @param index  the slot's word's index.
      * @return the slot's first long; valid only if {@link #stillHolds} confirms the word after.
      */
     public static long firstLong(final long[] values, final int index)
@@ -65,8 +85,8 @@ public final class RingArrays
     }
 
     /**
-     * @param values the array beside the words.
-     * @param index  the slot.
+     * @param values the words and longs.
+     * @param index  the slot's word's index.
      * @return the slot's second long; valid only if {@link #stillHolds} confirms the word after.
      */
     public static long secondLong(final long[] values, final int index)

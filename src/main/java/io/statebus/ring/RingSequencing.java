@@ -63,20 +63,12 @@ abstract class RingSequencing extends RingSlots
     }
 
     /**
-     * @return the slots, for the owner's fast path only ({@link OwnerWrites#publishUnstamped}).
+     * @return the slots, for the owner's fast path only ({@link OwnerWrites}): a state bus's words, or a long
+     *     bus's words with their longs.
      */
     public long[] slotsForOwner()
     {
         return slots;
-    }
-
-    /**
-     * @return a long bus's values, for the owner's fast path only ({@link OwnerWrites#publishValuesUnstamped});
-     *     null on other buses.
-     */
-    public long[] valuesForOwner()
-    {
-        return values;
     }
 
     /**

@@ -15,18 +15,26 @@ import java.lang.invoke.VarHandle;
  * <pre>
  *  slots:       [ word#8 | word#9 | word#10 | word#3 ]        capacity 4: slot = sequence &amp; 3
  *  times:       [ t#8    | t#9    | t#10    | t#3    ]        only with a clock
- *  values:      [ from#8 to#8 | from#9 to#9 | ...    ]        a long bus's values, or a keyed bus's keys
  *  references:  [ from#8 to#8 | from#9 to#9 | ...    ]        a value bus's references
+ *
+ *  a long bus's or keyed bus's slots, each word with its longs ({@link SlotValues}):
+ *  slots:       [ word#8 from#8 to#8 - | word#9 from#9 to#9 - | ... ]     slot s at (s &amp; 3) * 4
  * </pre>
+ *
+ * <p>A slot's longs sit beside its word in the one array, not in an array of their own: a publish writes one
+ * stream of memory, not two, and a reader's copy touches one cache line. (A stand-alone loop of the owner's writes
+ * cost 3.5 ns per transition with two arrays, 1.9 with one; see perf/FINDINGS.md §10 for what it did to the bus.)
+ * Every access goes through {@link #at}: the word of a sequence sits at {@code at(sequence)}.
  */
 abstract class RingSlots
 {
     static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
+    /** The words; with {@link #shift} 2, each word followed by its longs. */
     final long[] slots;
-    /** Timestamps by slot, or null when the bus has no clock. */
+    /** Timestamps by slot number ({@code at(sequence) >> shift}), or null when the bus has no clock. */
     final long[] times;
-    /** A value bus's {@code (from, to)} longs, two per slot ({@link SlotValues}), or null for states by id. */
+    /** {@link #slots} itself when slots carry longs beside their word ({@link SlotValues}), else null. */
     final long[] values;
     /** A reference bus's {@code (from, to)} references, two per slot ({@link SlotReferences}), or null. */
     final Object[] references;
@@ -34,7 +42,10 @@ abstract class RingSlots
     final boolean keyed;
     /** Whether a slot has more than its word, so a racing copy must re-read the word ({@link #isStill}). */
     final boolean multiWord;
-    final int mask;
+    /** log2 of the longs per slot in {@link #slots}: 0 (the word alone) or {@link SlotValues#SHIFT}. */
+    final int shift;
+    /** {@code slots.length - 1}: {@link #at} masks the shifted sequence with it. */
+    final int positionMask;
     final SingleProducerSequencer sequencer;
     private final RingArrays arrays;
 
@@ -44,13 +55,23 @@ abstract class RingSlots
     {
         this.keyed = keyed;
         this.references = referenced ? new Object[SlotReferences.WIDTH * capacity] : null;
-        this.slots = new long[capacity];
+        this.shift = valued ? SlotValues.SHIFT : 0;
+        this.slots = new long[capacity << shift];
         this.times = stamped ? new long[capacity] : null;
-        this.values = valued ? new long[SlotValues.WIDTH * capacity] : null;
+        this.values = valued ? slots : null;
         this.multiWord = stamped || valued || referenced;
-        this.mask = capacity - 1;
+        this.positionMask = slots.length - 1;
         this.sequencer = new SingleProducerSequencer(capacity, waits);
-        this.arrays = new RingArrays(slots, times, values, references);
+        this.arrays = new RingArrays(slots, times, values, references, shift);
+    }
+
+    /**
+     * @param sequence a sequence.
+     * @return where its slot's word sits in {@link #slots}.
+     */
+    final int at(final long sequence)
+    {
+        return (int)sequence << shift & positionMask;
     }
 
     /**
@@ -66,7 +87,7 @@ abstract class RingSlots
      */
     public int capacity()
     {
-        return slots.length;
+        return slots.length >> shift;
     }
 
     /**
@@ -127,7 +148,7 @@ abstract class RingSlots
      */
     public long wordAt(final long sequence)
     {
-        return slots[(int)sequence & mask];
+        return slots[at(sequence)];
     }
 
     /**
@@ -138,7 +159,7 @@ abstract class RingSlots
      */
     public long wordRacing(final long sequence)
     {
-        return (long)SLOT.getOpaque(slots, (int)sequence & mask);
+        return (long)SLOT.getOpaque(slots, at(sequence));
     }
 
     /**
@@ -147,7 +168,7 @@ abstract class RingSlots
      */
     public boolean isLost(final long sequence)
     {
-        return SlotWord.isLostAt((long)SLOT.getAcquire(slots, (int)sequence & mask), sequence);
+        return SlotWord.isLostAt((long)SLOT.getAcquire(slots, at(sequence)), sequence);
     }
 
 
@@ -157,7 +178,7 @@ abstract class RingSlots
      */
     public long fromValueAt(final long sequence)
     {
-        return SlotValues.from(values, (int)sequence & mask);
+        return SlotValues.from(values, at(sequence));
     }
 
     /**
@@ -166,7 +187,7 @@ abstract class RingSlots
      */
     public long toValueAt(final long sequence)
     {
-        return SlotValues.to(values, (int)sequence & mask);
+        return SlotValues.to(values, at(sequence));
     }
 
     /**
@@ -175,7 +196,7 @@ abstract class RingSlots
      */
     public Object fromReferenceAt(final long sequence)
     {
-        return SlotReferences.from(references, (int)sequence & mask);
+        return SlotReferences.from(references, at(sequence));
     }
 
     /**
@@ -184,7 +205,7 @@ abstract class RingSlots
      */
     public Object toReferenceAt(final long sequence)
     {
-        return SlotReferences.to(references, (int)sequence & mask);
+        return SlotReferences.to(references, at(sequence));
     }
 
     /**
@@ -202,7 +223,7 @@ abstract class RingSlots
             return true;
         }
         VarHandle.loadLoadFence(); // the longs' loads before this re-read (pairs with the store-store fence)
-        return (long)SLOT.getOpaque(slots, (int)sequence & mask) == word;
+        return (long)SLOT.getOpaque(slots, at(sequence)) == word;
     }
 
     /**
@@ -213,6 +234,6 @@ abstract class RingSlots
      */
     public long wordAcquire(final long sequence)
     {
-        return (long)SLOT.getAcquire(slots, (int)sequence & mask);
+        return (long)SLOT.getAcquire(slots, at(sequence));
     }
 }

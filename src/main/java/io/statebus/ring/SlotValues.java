@@ -1,10 +1,11 @@
 package io.statebus.ring;
 
 /**
- * The layout of a value bus's longs: two per slot, beside the slot's word, written after it.
+ * The layout of a long bus's (or keyed bus's) longs: two per slot, right after the slot's word in the ring's one
+ * array, written after it; a fourth long pads the slot to 32 bytes, so a slot's position is a shift.
  *
  * <pre>
- *  values:  [ from#0 | to#0 | from#1 | to#1 | ... ]   slot i's pair at 2i, 2i + 1
+ *  slots:   [ word#0 | from#0 | to#0 | - | word#1 | from#1 | to#1 | - | ... ]   slot i's word at 4i, pair at 4i + 1
  *
  *  producer:  word = tag(s)  (release)  |  store-store fence  |  from, to  |  cursor = s (release)
  *  reader:    w = word  |  from, to  |  load-load fence  |  word == w ?  whole : lapped, drop the copy
@@ -17,26 +18,29 @@ package io.statebus.ring;
  */
 final class SlotValues
 {
-    /** Longs per slot. */
-    static final int WIDTH = 2;
+    /** log2 of the longs a slot takes in the array: its word, its two longs, one unused. */
+    static final int SHIFT = 2;
 
     private SlotValues()
     {
     }
 
-    static void write(final long[] values, final int index, final long from, final long to)
+    /** Writes the longs of the slot whose word sits at {@code word}. */
+    static void write(final long[] values, final int word, final long from, final long to)
     {
-        values[WIDTH * index] = from;
-        values[WIDTH * index + 1] = to;
+        values[word + 1] = from;
+        values[word + 2] = to;
     }
 
-    static long from(final long[] values, final int index)
+    /** @return the first long of the slot whose word sits at {@code word}. */
+    static long from(final long[] values, final int word)
     {
-        return values[WIDTH * index];
+        return values[word + 1];
     }
 
-    static long to(final long[] values, final int index)
+    /** @return the second long of the slot whose word sits at {@code word}. */
+    static long to(final long[] values, final int word)
     {
-        return values[WIDTH * index + 1];
+        return values[word + 2];
     }
 }

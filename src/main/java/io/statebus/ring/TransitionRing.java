@@ -132,7 +132,7 @@ public final class TransitionRing extends RingSequencing
         for (int i = 0; i < capacity; i++)
         {
             // a tag no reader asks for: two laps before the start, so not even a replay of the ring before it
-            slots[i] = SlotWord.pack(start - 2L * capacity + (i - start & mask), 0, 0);
+            slots[i << shift] = SlotWord.pack(start - 2L * capacity + (i - start & capacity - 1), 0, 0);
         }
         if (start > 0)
         {
@@ -179,7 +179,7 @@ public final class TransitionRing extends RingSequencing
     public void publishLostUpTo(final long lastLost, final int stateId)
     {
         // release: a reader that acquires the cursor below sees this word at it, never an older one
-        SLOT.setRelease(slots, (int)lastLost & mask, SlotWord.packLost(lastLost, stateId));
+        SLOT.setRelease(slots, at(lastLost), SlotWord.packLost(lastLost, stateId));
         sequencer.claim(lastLost);
         sequencer.publish(lastLost);
     }
@@ -194,7 +194,7 @@ public final class TransitionRing extends RingSequencing
      */
     public void publish(final long sequence, final int fromId, final int toId, final long timestamp)
     {
-        final int index = (int)sequence & mask;
+        final int index = at(sequence);
         // release: a reader that sees this word also sees the cursor at sequence - 1 (see LatestTransition#stateId)
         SLOT.setRelease(slots, index, SlotWord.pack(sequence, fromId, toId));
         final long[] times = this.times;
@@ -203,7 +203,7 @@ public final class TransitionRing extends RingSequencing
             // the word moves to this lap before the timestamp changes, so a reader that copied the new timestamp
             // finds the old word gone when it re-reads the slot (see isStill)
             VarHandle.storeStoreFence();
-            times[index] = timestamp;
+            times[index >> shift] = timestamp;
         }
         // release store of the cursor: a reader that acquires it sees the slot written above
         sequencer.publish(sequence);
@@ -227,7 +227,7 @@ public final class TransitionRing extends RingSequencing
         final long sequence, final int fromId, final int toId, final long first, final long second,
         final long timestamp)
     {
-        final int index = (int)sequence & mask;
+        final int index = at(sequence);
         // release: a reader that sees this word also sees the cursor at sequence - 1, and the previous lap's reads
         // of this slot's longs (the producer's own get) come before it
         SLOT.setRelease(slots, index, SlotWord.pack(sequence, fromId, toId));
@@ -238,7 +238,7 @@ public final class TransitionRing extends RingSequencing
         final long[] times = this.times;
         if (times != null)
         {
-            times[index] = timestamp; // after the same fence as the longs
+            times[index >> shift] = timestamp; // after the same fence as the longs
         }
         // release store of the cursor: a reader that acquires it sees the word and longs written above
         sequencer.publish(sequence);
@@ -255,7 +255,7 @@ public final class TransitionRing extends RingSequencing
      */
     public void publishWithReferences(final long sequence, final Object from, final Object to, final long timestamp)
     {
-        final int index = (int)sequence & mask;
+        final int index = at(sequence);
         // release, as in publishWithLongs: the previous lap's reads of this slot come before it
         SLOT.setRelease(slots, index, SlotWord.pack(sequence, 0, 0));
         // the word moves to this lap before either reference changes: a copy holding a new one fails isStill
@@ -264,7 +264,7 @@ public final class TransitionRing extends RingSequencing
         final long[] times = this.times;
         if (times != null)
         {
-            times[index] = timestamp; // after the same fence as the references
+            times[index >> shift] = timestamp; // after the same fence as the references
         }
         // release store of the cursor: a reader that acquires it sees the word and references written above
         sequencer.publish(sequence);
