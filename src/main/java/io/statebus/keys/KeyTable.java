@@ -11,9 +11,11 @@ import java.lang.invoke.VarHandle;
  * (the holder of the right to publish); any thread reads, without a lock.
  *
  * <pre>
- *  keys:    [ 1001 | 0    | 77   | ... ]      entry = latest sequence (38 bits) | live | opening | from id | to id
- *  entries: [ e    | 0    | e    | ... ]      0: an empty slot
+ *  pairs:   [ 1001 e | 0 0 | 77 e | ... ]     slot i: key at 2i, entry at 2i + 1; entry 0: an empty slot
+ *  entry = latest sequence (38 bits) | live | opening | from id | to id
  * </pre>
+ *
+ * <p>A slot's key and entry sit side by side in one array, so a probe touches one cache line per slot, not two.
  *
  * <p>Readers: an update is one store of an entry word, so a read sees the state before or after it. An insert
  * writes its key before its entry (release), so a reader that sees the entry sees the key. Retiring a key moves
@@ -46,8 +48,8 @@ public final class KeyTable
         }
     }
 
-    private final long[] keys;
-    private final long[] entries;
+    /** Key and entry of each slot, side by side (keyIndex, entryIndex). */
+    private final long[] pairs;
     private final int mask;
     private final int maxKeys;
     /** Writer-only. */
@@ -66,8 +68,7 @@ public final class KeyTable
             throw new IllegalArgumentException("maxKeys must be from 1 to 2^29, got " + maxKeys);
         }
         final int slots = Integer.highestOneBit(2 * maxKeys - 1) << 1; // a power of two, at least twice maxKeys
-        this.keys = new long[slots];
-        this.entries = new long[slots];
+        this.pairs = new long[2 * slots];
         this.mask = slots - 1;
         this.maxKeys = maxKeys;
     }
@@ -130,6 +131,16 @@ public final class KeyTable
         return entry >>> SEQUENCE_SHIFT;
     }
 
+    private static int keyIndex(final int slot)
+    {
+        return 2 * slot;
+    }
+
+    private static int entryIndex(final int slot)
+    {
+        return 2 * slot + 1;
+    }
+
     // ---- the writer ----
 
     /**
@@ -140,11 +151,11 @@ public final class KeyTable
     {
         for (int i = Hashing.hash(key, mask); ; i = i + 1 & mask)
         {
-            if (entries[i] == ABSENT)
+            if (pairs[entryIndex(i)] == ABSENT)
             {
                 return -1;
             }
-            if (keys[i] == key)
+            if (pairs[keyIndex(i)] == key)
             {
                 return i;
             }
@@ -163,12 +174,12 @@ public final class KeyTable
     {
         checkRoom();
         int i = Hashing.hash(key, mask);
-        while (entries[i] != ABSENT)
+        while (pairs[entryIndex(i)] != ABSENT)
         {
             i = i + 1 & mask;
         }
-        keys[i] = key;
-        ENTRY.setRelease(entries, i, entry); // after the key: a reader that sees the entry compares the right key
+        pairs[keyIndex(i)] = key;
+        ENTRY.setRelease(pairs, entryIndex(i), entry); // after the key: a reader that sees the entry compares the right key
         size++;
         return i;
     }
@@ -179,7 +190,7 @@ public final class KeyTable
      */
     public void update(final int slot, final long entry)
     {
-        ENTRY.setRelease(entries, slot, entry); // one store: a reader sees the state before or after, never half
+        ENTRY.setRelease(pairs, entryIndex(slot), entry); // one store: a reader sees the state before or after, never half
     }
 
     /**
@@ -188,7 +199,7 @@ public final class KeyTable
      */
     public long entryAt(final int slot)
     {
-        return entries[slot];
+        return pairs[entryIndex(slot)];
     }
 
     /**
@@ -202,18 +213,18 @@ public final class KeyTable
         VERSION.setRelease(this, v + 1);
         VarHandle.storeStoreFence(); // readers see the odd version before any key moves
         int hole = slot;
-        for (int i = slot + 1 & mask; entries[i] != ABSENT; i = i + 1 & mask)
+        for (int i = slot + 1 & mask; pairs[entryIndex(i)] != ABSENT; i = i + 1 & mask)
         {
-            final int home = Hashing.hash(keys[i], mask);
+            final int home = Hashing.hash(pairs[keyIndex(i)], mask);
             // the key at i may move back to the hole if its home is not in the cyclic range (hole, i]
             if ((i - home & mask) >= (i - hole & mask))
             {
-                keys[hole] = keys[i];
-                entries[hole] = entries[i];
+                pairs[keyIndex(hole)] = pairs[keyIndex(i)];
+                pairs[entryIndex(hole)] = pairs[entryIndex(i)];
                 hole = i;
             }
         }
-        entries[hole] = ABSENT;
+        pairs[entryIndex(hole)] = ABSENT;
         size--;
         VERSION.setRelease(this, v + 2); // release: every move above is visible to a reader that sees it even
     }
@@ -241,7 +252,7 @@ public final class KeyTable
     /** @return the table's slots: twice the most keys live at once, rounded up to a power of two. */
     int slots()
     {
-        return keys.length;
+        return pairs.length / 2;
     }
 
     /**
@@ -282,12 +293,12 @@ public final class KeyTable
     {
         for (int i = Hashing.hash(key, mask), n = 0; n <= mask; i = i + 1 & mask, n++)
         {
-            final long entry = (long)ENTRY.getAcquire(entries, i); // acquire: the key written before it
+            final long entry = (long)ENTRY.getAcquire(pairs, entryIndex(i)); // acquire: the key written before it
             if (entry == ABSENT)
             {
                 return ABSENT;
             }
-            if (keys[i] == key)
+            if (pairs[keyIndex(i)] == key)
             {
                 return entry;
             }

@@ -23,6 +23,11 @@ public final class KeyedPublisher<S> implements HeldOperation
     private static final int RETIRE = 2;
 
     private final Producer<S> producer;
+    /** The producer when it is a single owner's ({@link SingleProducer}), whose fast path a change can take; or null. */
+    private final OwnerGate<S> owner;
+    /** Fast-path copies of the rules' table (null: every transition allowed) and the number of states. */
+    private final boolean[] allowed;
+    private final int states;
     private final TransitionRing ring;
     private final KeyTable table;
     private final StateIds<S> ids;
@@ -47,6 +52,9 @@ public final class KeyedPublisher<S> implements HeldOperation
         final boolean[] retireOn)
     {
         this.producer = producer;
+        this.owner = producer instanceof OwnerGate ? (OwnerGate<S>)producer : null;
+        this.allowed = rules.table();
+        this.states = ids.size();
         this.ring = ring;
         this.table = table;
         this.ids = ids;
@@ -74,7 +82,53 @@ public final class KeyedPublisher<S> implements HeldOperation
      */
     public long change(final long key, final int expectedId, final int toId, final long deadline)
     {
+        final OwnerGate<S> owner = this.owner;
+        if (owner != null && owner.isFastFor(Thread.currentThread()))
+        {
+            final long fast = changeFast(owner, key, expectedId, toId);
+            if (fast != PublishResult.FAST_MISS)
+            {
+                return fast;
+            }
+        }
         return producer.runHeld(this, CHANGE, key, expectedId, toId, deadline);
+    }
+
+    /**
+     * {@link #changeHeld} on the single owner's open fast path (no listener, not closed): decides only what it can
+     * without waiting or throwing, in the same order of writes.
+     *
+     * @return the published sequence, {@link PublishResult#CAS_FAILED}, or {@link PublishResult#FAST_MISS} for the
+     *     full path (an unknown key, unchanged, forbidden, the ring full), having then changed nothing.
+     */
+    private long changeFast(final OwnerGate<S> owner, final long key, final int expectedId, final int toId)
+    {
+        final int slot = table.slotOf(key);
+        if (slot < 0)
+        {
+            return PublishResult.FAST_MISS; // the full path throws
+        }
+        final int fromId = KeyTable.stateId(table.entryAt(slot));
+        if (expectedId >= 0 && fromId != expectedId)
+        {
+            return PublishResult.CAS_FAILED;
+        }
+        final boolean[] allowed = this.allowed;
+        if (fromId == toId || (allowed != null && !allowed[fromId * states + toId]))
+        {
+            return PublishResult.FAST_MISS; // unchanged or forbidden: the full path decides
+        }
+        final long sequence = owner.claimFast();
+        if (sequence != PublishResult.FAST_MISS)
+        {
+            table.update(slot, KeyTable.entry(sequence, fromId, toId, false));
+            ring.publishWithLongs(sequence, fromId, toId, key, 0, owner.claimedAt);
+            if (retireOn != null && retireOn[toId])
+            {
+                table.remove(slot); // a final state: the key leaves once its last transition is published
+            }
+        }
+        return sequence;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.statebus.publish;
 
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.SingleProducerSequencer;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
@@ -46,6 +48,10 @@ abstract class OwnerGate<S> extends Producer<S>
     Thread owner;
     @SuppressWarnings("unused")
     private Object gate;
+    /** The ring's own, held here: one dependent load less per hop on the fast path (see OwnerWrites). */
+    final SingleProducerSequencer sequencer;
+    /** A fast-path copy of the ring's constant: one load instead of two. */
+    final boolean stamped;
 
     OwnerGate(
         final TransitionRing ring,
@@ -55,6 +61,46 @@ abstract class OwnerGate<S> extends Producer<S>
         final IdleStrategy idle)
     {
         super(ring, ids, rules, clock, idle);
+        this.sequencer = ring.sequencerForOwner();
+        this.stamped = ring.isStamped();
+    }
+
+    /**
+     * @param current the calling thread.
+     * @return whether {@code current} owns the bus and its fast path is open. Opaque: a listener registered a
+     *     moment ago may not be seen by this publish; the RegistrationWindow covers it (a new listener looks at the
+     *     ring once more after the window).
+     */
+    public final boolean isFastFor(final Thread current)
+    {
+        return GATE.getOpaque(this) == current;
+    }
+
+    /**
+     * The fast path's claim, for the owner with its gate open: on a stamped ring the clock first (its reading left
+     * in {@link #claimedAt}, as on the full path), then a claim that never waits.
+     *
+     * @return the claimed sequence, or {@link PublishResult#FAST_MISS} (the ring is full, or the clock closed the
+     *     bus), having then claimed nothing: the full path decides.
+     */
+    final long claimFast()
+    {
+        if (stamped)
+        {
+            claimedAt = clock.nanoTime(); // before the claim, as on the full path
+            if (isClosed())
+            {
+                return PublishResult.FAST_MISS;
+            }
+        }
+        try
+        {
+            return sequencer.tryNext(); // the ring's own claim, without the hop
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return PublishResult.FAST_MISS; // the full path waits (and reads the clock again when it can publish)
+        }
     }
 
     @Override

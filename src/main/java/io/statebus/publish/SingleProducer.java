@@ -1,7 +1,5 @@
 package io.statebus.publish;
 
-import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.SingleProducerSequencer;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.LatestTransition;
 import io.statebus.ring.OwnerWrites;
@@ -23,14 +21,10 @@ public final class SingleProducer<S> extends OwnerGate<S>
     private int lastToId;
     /** The same for a value bus: the value the owner last published (or found current). */
     private long lastValue;
-    /** Fast-path copies of the ring's and rules' constants: one load each instead of two. */
-    private final boolean stamped;
+    /** Fast-path copies of the rules' constants: one load each instead of two. */
     private final boolean[] allowed;
     private final int states;
-    /** The ring's own, held here: one dependent load less per hop on the fast path (see OwnerWrites). */
-    private final SingleProducerSequencer sequencer;
     private final long[] slots;
-    private final long[] values;
 
     /**
      * @param ring  the ring.
@@ -47,21 +41,16 @@ public final class SingleProducer<S> extends OwnerGate<S>
         final IdleStrategy idle)
     {
         super(ring, ids, rules, clock, idle);
-        this.stamped = ring.isStamped();
         this.allowed = rules.table();
         this.states = ids.size();
-        this.sequencer = ring.sequencerForOwner();
         this.slots = ring.slotsForOwner();
-        this.values = ring.valuesForOwner();
     }
 
     @Override
     public long publish(final int expectedId, final int toId, final long deadline)
     {
         final Thread current = Thread.currentThread();
-        // opaque: a listener registered a moment ago may not be seen by this publish; the RegistrationWindow
-        // covers it (a new listener looks at the ring once more after the window)
-        if (GATE.getOpaque(this) == current)
+        if (isFastFor(current))
         {
             final long fast = publishFast(expectedId, toId);
             if (fast != PublishResult.FAST_MISS)
@@ -95,7 +84,7 @@ public final class SingleProducer<S> extends OwnerGate<S>
     public long publishValue(final boolean compare, final long expected, final long next, final long deadline)
     {
         final Thread current = Thread.currentThread();
-        if (GATE.getOpaque(this) == current) // opaque, as in publish
+        if (isFastFor(current))
         {
             final long fast = publishValueFast(compare, expected, next);
             if (fast != PublishResult.FAST_MISS)
@@ -136,31 +125,18 @@ public final class SingleProducer<S> extends OwnerGate<S>
         {
             return PublishResult.FAST_MISS; // unchanged: the full path decides (publishUnchanged)
         }
-        long now = 0;
-        if (stamped)
+        final long sequence = claimFast();
+        if (sequence == PublishResult.FAST_MISS)
         {
-            now = clock.nanoTime(); // before the claim, as on the full path
-            if (isClosed())
-            {
-                return PublishResult.FAST_MISS;
-            }
-        }
-        final long sequence;
-        try
-        {
-            sequence = sequencer.tryNext(); // the ring's own claim, without the hop
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            return PublishResult.FAST_MISS; // the full path waits
+            return PublishResult.FAST_MISS;
         }
         if (stamped)
         {
-            ring.publishWithLongs(sequence, 0, 0, from, next, now);
+            ring.publishWithLongs(sequence, 0, 0, from, next, claimedAt);
         }
         else
         {
-            OwnerWrites.publishValuesUnstamped(sequencer, slots, values, sequence, from, next);
+            OwnerWrites.publishValuesUnstamped(sequencer, slots, sequence, from, next);
         }
         lastValue = next;
         return sequence;
@@ -184,27 +160,14 @@ public final class SingleProducer<S> extends OwnerGate<S>
         {
             return PublishResult.FAST_MISS; // unchanged or forbidden: the full path decides
         }
-        long now = 0;
-        if (stamped)
+        final long sequence = claimFast();
+        if (sequence == PublishResult.FAST_MISS)
         {
-            now = clock.nanoTime(); // before the claim, as on the full path
-            if (isClosed())
-            {
-                return PublishResult.FAST_MISS;
-            }
-        }
-        final long sequence;
-        try
-        {
-            sequence = sequencer.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            return PublishResult.FAST_MISS; // the full path waits (and reads the clock again when it can publish)
+            return PublishResult.FAST_MISS;
         }
         if (stamped)
         {
-            ring.publish(sequence, fromId, toId, now);
+            ring.publish(sequence, fromId, toId, claimedAt);
         }
         else
         {
@@ -248,7 +211,9 @@ public final class SingleProducer<S> extends OwnerGate<S>
         {
             own(current, owner);
         }
-        return told(operation.run(op, key, a, b, deadline));
+        final long result = operation.run(op, key, a, b, deadline);
+        openFastPath(current); // a keyed bus's owner changes a key's state on its fast path from now on
+        return told(result);
     }
 
     /** A reference value bus: the owner rule of {@link #publishValue}, without a fast path. */
