@@ -36,21 +36,20 @@ import java.util.function.Predicate;
  *
  * @param <S> the state type: an enum, or listed states.
  */
-public final class KeyedStateBus<S> implements AutoCloseable
+public final class KeyedStateBus<S> extends BusFrontEnd<S> implements AutoCloseable
 {
     /** What {@link #set} returns when the key already had that state and nothing was published. */
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
 
     private final StateIds<S> ids;
     private final KeyedPublisher<S> publisher;
-    private final BusCore<S> core;
     private final KeyAwaits<S> awaits;
 
     KeyedStateBus(final StateIds<S> ids, final KeyedPublisher<S> publisher, final BusCore<S> core)
     {
+        super(core);
         this.ids = ids;
         this.publisher = publisher;
-        this.core = core;
         this.awaits = new KeyAwaits<>(ids, publisher.table(), core);
     }
 
@@ -280,14 +279,6 @@ public final class KeyedStateBus<S> implements AutoCloseable
     }
 
     /**
-     * @return the latest published sequence.
-     */
-    public long latestSequence()
-    {
-        return core.latestSequence();
-    }
-
-    /**
      * @return how many keys are open.
      */
     public int openKeys()
@@ -301,45 +292,6 @@ public final class KeyedStateBus<S> implements AutoCloseable
     public int maxKeys()
     {
         return publisher.table().maxKeys();
-    }
-
-    /**
-     * @return the ring's slots.
-     */
-    public int capacity()
-    {
-        return core.capacity();
-    }
-
-    /**
-     * @return who may publish.
-     */
-    public ProducerMode producerMode()
-    {
-        return core.producerMode();
-    }
-
-    /**
-     * @return how many times a producer found the ring full.
-     */
-    public long producerWaits()
-    {
-        return core.producerWaits();
-    }
-
-    /**
-     * @return whether {@link #close()} was called.
-     */
-    public boolean isClosed()
-    {
-        return core.isClosed();
-    }
-
-    /** Closes: publishing ends; subscriptions deliver what was published, then end; awaits end. */
-    @Override
-    public void close()
-    {
-        core.close();
     }
 
     @Override
