@@ -36,7 +36,7 @@ import java.util.function.Predicate;
  *
  * @param <S> the state type: an enum, or listed states.
  */
-public final class KeyedStateBus<S> extends BusFrontEnd<S> implements AutoCloseable
+public final class KeyedStateBus<S> extends BusFrontEnd<S> implements BusStatus
 {
     /** What {@link #set} returns when the key already had that state and nothing was published. */
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;

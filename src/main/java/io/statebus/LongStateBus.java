@@ -30,7 +30,7 @@ import java.util.function.LongPredicate;
  * subscription lapped while it copies them finds the word changed and drops the copy, so it never sees two longs
  * of two publications. {@link #get()} is lock-free and linearizable.
  */
-public final class LongStateBus extends BusFrontEnd<Long> implements LongAwaits, AutoCloseable
+public final class LongStateBus extends BusFrontEnd<Long> implements LongAwaits, BusStatus
 {
     /** What {@link #set} returns when the value was already {@code next} and nothing was published. */
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
@@ -120,7 +120,7 @@ public final class LongStateBus extends BusFrontEnd<Long> implements LongAwaits,
 
     /**
      * Joins with a replay: the first transition received is {@code fromSequence}, which must still be in the ring;
-     * as {@link StateBus#subscribe(Policy, long)}, replayed slots are read validated, so a transition a racing
+     * as {@link Subscribes#subscribe(Policy, long)}, replayed slots are read validated, so a transition a racing
      * producer overwrote meanwhile shows as a gap notice, never as wrong longs.
      *
      * @param policy       what happens when this subscription is a whole ring behind.
@@ -136,7 +136,7 @@ public final class LongStateBus extends BusFrontEnd<Long> implements LongAwaits,
 
     /**
      * Joins and starts a dedicated thread (from the builder's thread factory) that waits with the bus's wait
-     * strategy and delivers every transition to {@code handler}, as {@link StateBus#subscribe(Policy,
+     * strategy and delivers every transition to {@code handler}, as {@link Subscribes#subscribe(Policy,
      * TransitionHandler)} does.
      *
      * @param policy  what happens when this subscription is a whole ring behind.
@@ -152,7 +152,7 @@ public final class LongStateBus extends BusFrontEnd<Long> implements LongAwaits,
 
     /**
      * Joins and delivers every transition to {@code handler} on {@code executor}: in order, never two callbacks
-     * at once, with no queue but the ring, as {@link StateBus#subscribe(Policy, TransitionHandler, Executor)} does.
+     * at once, with no queue but the ring, as {@link Subscribes#subscribe(Policy, TransitionHandler, Executor)} does.
      *
      * @param policy   what happens when this subscription is a whole ring behind.
      * @param handler  receives the transitions on the executor's threads, one call at a time.

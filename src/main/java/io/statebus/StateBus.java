@@ -37,7 +37,7 @@ import java.util.function.Predicate;
  *
  * @param <S> the state type: an enum, or any type whose states are all listed at build time.
  */
-public final class StateBus<S> extends SubscriptionFrontEnd<S> implements Awaits<S>, AutoCloseable
+public final class StateBus<S> extends SubscriptionFrontEnd<S> implements Subscribes<S>, Awaits<S>, BusStatus
 {
     /** What {@link #set} returns when the state already had that value and nothing was published. */
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
@@ -222,7 +222,7 @@ public final class StateBus<S> extends SubscriptionFrontEnd<S> implements Awaits
 
     /**
      * {@link #subscribeAfter(List, Policy)} consumed by a dedicated handler thread, as
-     * {@link #subscribe(Policy, TransitionHandler)} is.
+     * {@link Subscribes#subscribe(Policy, TransitionHandler)} is.
      *
      * @param upstream the stages this one comes after: subscriptions of this bus, at least one.
      * @param policy   what happens when this subscription is a whole ring behind.

@@ -33,7 +33,7 @@ import java.util.function.Predicate;
  *
  * @param <T> the type of the values.
  */
-public final class ValueStateBus<T> extends SubscriptionFrontEnd<T> implements Awaits<T>, AutoCloseable
+public final class ValueStateBus<T> extends SubscriptionFrontEnd<T> implements Subscribes<T>, Awaits<T>, BusStatus
 {
     /** What {@link #set} returns when the value already equalled {@code next} and nothing was published. */
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
