@@ -205,9 +205,8 @@ public final class KeyedStateBus<S> extends BusFrontEnd<S> implements BusStatus
     public KeyedSubscription<S> subscribe(
         final Policy policy, final LongPredicate keys, final KeyedTransitionHandler<S> handler)
     {
-        final KeyedDelivery<S> delivery =
-            new KeyedDelivery<>(Objects.requireNonNull(handler, "handler must not be null"), keys);
-        return new KeyedSubscription<>(new Subscription<>(null, core.onHandlerThread(policy, delivery)), keys);
+        return new KeyedSubscription<>(
+            new Subscription<>(null, core.onHandlerThread(policy, KeyedDelivery.to(handler, keys))), keys);
     }
 
     /**
@@ -219,9 +218,8 @@ public final class KeyedStateBus<S> extends BusFrontEnd<S> implements BusStatus
     public KeyedSubscription<S> subscribe(
         final Policy policy, final KeyedTransitionHandler<S> handler, final Executor executor)
     {
-        final KeyedDelivery<S> delivery =
-            new KeyedDelivery<>(Objects.requireNonNull(handler, "handler must not be null"), null);
-        return new KeyedSubscription<>(new Subscription<>(null, core.onExecutor(policy, delivery, executor)), null);
+        return new KeyedSubscription<>(
+            new Subscription<>(null, core.onExecutor(policy, KeyedDelivery.to(handler, null), executor)), null);
     }
 
     /**
