@@ -1,5 +1,6 @@
 package io.statebus;
 
+import java.util.Objects;
 import java.util.function.LongPredicate;
 
 /**
@@ -17,6 +18,12 @@ final class KeyedDelivery<S> implements TransitionHandler<S>
     {
         this.handler = handler;
         this.keys = keys;
+    }
+
+    /** A delivery for a handler thread or an executor: {@code handler} for good, checked not null. */
+    static <S> KeyedDelivery<S> to(final KeyedTransitionHandler<S> handler, final LongPredicate keys)
+    {
+        return new KeyedDelivery<>(Objects.requireNonNull(handler, "handler must not be null"), keys);
     }
 
     @Override

@@ -36,21 +36,20 @@ import java.util.function.Predicate;
  *
  * @param <S> the state type: an enum, or listed states.
  */
-public final class KeyedStateBus<S> implements AutoCloseable
+public final class KeyedStateBus<S> extends BusFrontEnd<S> implements BusStatus
 {
     /** What {@link #set} returns when the key already had that state and nothing was published. */
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
 
     private final StateIds<S> ids;
     private final KeyedPublisher<S> publisher;
-    private final BusCore<S> core;
     private final KeyAwaits<S> awaits;
 
     KeyedStateBus(final StateIds<S> ids, final KeyedPublisher<S> publisher, final BusCore<S> core)
     {
+        super(core);
         this.ids = ids;
         this.publisher = publisher;
-        this.core = core;
         this.awaits = new KeyAwaits<>(ids, publisher.table(), core);
     }
 
@@ -206,9 +205,8 @@ public final class KeyedStateBus<S> implements AutoCloseable
     public KeyedSubscription<S> subscribe(
         final Policy policy, final LongPredicate keys, final KeyedTransitionHandler<S> handler)
     {
-        final KeyedDelivery<S> delivery =
-            new KeyedDelivery<>(Objects.requireNonNull(handler, "handler must not be null"), keys);
-        return new KeyedSubscription<>(new Subscription<>(null, core.onHandlerThread(policy, delivery)), keys);
+        return new KeyedSubscription<>(
+            new Subscription<>(null, core.onHandlerThread(policy, KeyedDelivery.to(handler, keys))), keys);
     }
 
     /**
@@ -220,9 +218,8 @@ public final class KeyedStateBus<S> implements AutoCloseable
     public KeyedSubscription<S> subscribe(
         final Policy policy, final KeyedTransitionHandler<S> handler, final Executor executor)
     {
-        final KeyedDelivery<S> delivery =
-            new KeyedDelivery<>(Objects.requireNonNull(handler, "handler must not be null"), null);
-        return new KeyedSubscription<>(new Subscription<>(null, core.onExecutor(policy, delivery, executor)), null);
+        return new KeyedSubscription<>(
+            new Subscription<>(null, core.onExecutor(policy, KeyedDelivery.to(handler, null), executor)), null);
     }
 
     /**
@@ -280,14 +277,6 @@ public final class KeyedStateBus<S> implements AutoCloseable
     }
 
     /**
-     * @return the latest published sequence.
-     */
-    public long latestSequence()
-    {
-        return core.latestSequence();
-    }
-
-    /**
      * @return how many keys are open.
      */
     public int openKeys()
@@ -301,45 +290,6 @@ public final class KeyedStateBus<S> implements AutoCloseable
     public int maxKeys()
     {
         return publisher.table().maxKeys();
-    }
-
-    /**
-     * @return the ring's slots.
-     */
-    public int capacity()
-    {
-        return core.capacity();
-    }
-
-    /**
-     * @return who may publish.
-     */
-    public ProducerMode producerMode()
-    {
-        return core.producerMode();
-    }
-
-    /**
-     * @return how many times a producer found the ring full.
-     */
-    public long producerWaits()
-    {
-        return core.producerWaits();
-    }
-
-    /**
-     * @return whether {@link #close()} was called.
-     */
-    public boolean isClosed()
-    {
-        return core.isClosed();
-    }
-
-    /** Closes: publishing ends; subscriptions deliver what was published, then end; awaits end. */
-    @Override
-    public void close()
-    {
-        core.close();
     }
 
     @Override

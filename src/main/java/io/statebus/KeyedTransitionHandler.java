@@ -48,6 +48,6 @@ public interface KeyedTransitionHandler<S>
      */
     static <S> TransitionHandler<S> adapt(final KeyedTransitionHandler<S> handler)
     {
-        return new KeyedDelivery<>(java.util.Objects.requireNonNull(handler, "handler must not be null"), null);
+        return KeyedDelivery.to(handler, null);
     }
 }

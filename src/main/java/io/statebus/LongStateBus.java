@@ -30,7 +30,7 @@ import java.util.function.LongPredicate;
  * subscription lapped while it copies them finds the word changed and drops the copy, so it never sees two longs
  * of two publications. {@link #get()} is lock-free and linearizable.
  */
-public final class LongStateBus implements LongAwaits, AutoCloseable
+public final class LongStateBus extends BusFrontEnd<Long> implements LongAwaits, BusStatus
 {
     /** What {@link #set} returns when the value was already {@code next} and nothing was published. */
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
@@ -38,13 +38,12 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
     /** The core's ring and producer, held here too: {@link #get()} and {@link #set} are one call from the engine. */
     private final TransitionRing ring;
     private final Producer<Long> producer;
-    private final BusCore<Long> core;
 
     LongStateBus(final BusCore<Long> core)
     {
+        super(core);
         this.ring = core.ring();
         this.producer = core.producer();
-        this.core = core;
     }
 
     /**
@@ -121,7 +120,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
 
     /**
      * Joins with a replay: the first transition received is {@code fromSequence}, which must still be in the ring;
-     * as {@link StateBus#subscribe(Policy, long)}, replayed slots are read validated, so a transition a racing
+     * as {@link Subscribes#subscribe(Policy, long)}, replayed slots are read validated, so a transition a racing
      * producer overwrote meanwhile shows as a gap notice, never as wrong longs.
      *
      * @param policy       what happens when this subscription is a whole ring behind.
@@ -137,7 +136,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
 
     /**
      * Joins and starts a dedicated thread (from the builder's thread factory) that waits with the bus's wait
-     * strategy and delivers every transition to {@code handler}, as {@link StateBus#subscribe(Policy,
+     * strategy and delivers every transition to {@code handler}, as {@link Subscribes#subscribe(Policy,
      * TransitionHandler)} does.
      *
      * @param policy  what happens when this subscription is a whole ring behind.
@@ -153,7 +152,7 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
 
     /**
      * Joins and delivers every transition to {@code handler} on {@code executor}: in order, never two callbacks
-     * at once, with no queue but the ring, as {@link StateBus#subscribe(Policy, TransitionHandler, Executor)} does.
+     * at once, with no queue but the ring, as {@link Subscribes#subscribe(Policy, TransitionHandler, Executor)} does.
      *
      * @param policy   what happens when this subscription is a whole ring behind.
      * @param handler  receives the transitions on the executor's threads, one call at a time.
@@ -181,62 +180,11 @@ public final class LongStateBus implements LongAwaits, AutoCloseable
     }
 
     /**
-     * @return the sequence of the latest published transition: how many have been published.
-     */
-    public long latestSequence()
-    {
-        return core.latestSequence();
-    }
-
-    /**
-     * @return how many times a producer found the ring full and had to wait.
-     */
-    public long producerWaits()
-    {
-        return core.producerWaits();
-    }
-
-    /**
-     * @return the ring's number of slots.
-     */
-    public int capacity()
-    {
-        return core.capacity();
-    }
-
-    /**
-     * @return who may publish.
-     */
-    public ProducerMode producerMode()
-    {
-        return core.producerMode();
-    }
-
-    /**
      * @return the number of open subscriptions.
      */
     public int subscriptionCount()
     {
         return core.subscriptionCount();
-    }
-
-    /**
-     * @return true once {@link #close()} has been called.
-     */
-    public boolean isClosed()
-    {
-        return core.isClosed();
-    }
-
-    /**
-     * Closes the bus; idempotent, as {@link StateBus#close()}: publishing then fails with
-     * {@link StateBusClosedException}, waiting producers are released with it, handler threads deliver what was
-     * published and end, pollers and awaits receive what was published, then the exception.
-     */
-    @Override
-    public void close()
-    {
-        core.close();
     }
 
     /** The producer, for tests of the publish path. */

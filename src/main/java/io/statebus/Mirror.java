@@ -128,7 +128,7 @@ public final class Mirror<S> implements AutoCloseable
         return producer.lost();
     }
 
-    /** Closes the mirror's bus (see {@link StateBus#close()}). */
+    /** Closes the mirror's bus (see {@link BusStatus#close()}). */
     @Override
     public void close()
     {

@@ -10,7 +10,6 @@ import io.statebus.ring.TransitionRing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -38,7 +37,7 @@ import java.util.function.Predicate;
  *
  * @param <S> the state type: an enum, or any type whose states are all listed at build time.
  */
-public final class StateBus<S> implements Awaits<S>, AutoCloseable
+public final class StateBus<S> extends SubscriptionFrontEnd<S> implements Subscribes<S>, Awaits<S>, BusStatus
 {
     /** What {@link #set} returns when the state already had that value and nothing was published. */
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
@@ -47,14 +46,13 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
     /** The core's ring and producer, held here too: {@link #get()} and {@link #set} are one call from the engine. */
     private final TransitionRing ring;
     private final Producer<S> producer;
-    private final BusCore<S> core;
 
     StateBus(final StateIds<S> ids, final BusCore<S> core)
     {
+        super(core, "state");
         this.ids = ids;
         this.ring = core.ring();
         this.producer = core.producer();
-        this.core = core;
     }
 
     /**
@@ -198,53 +196,10 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
         return producer.publish(expectedId, ids.idOf(next), PublishResult.NO_DEADLINE) != PublishResult.CAS_FAILED;
     }
 
-    /**
-     * Joins the bus at a snapshot {@code (state, sequence)} taken atomically: the first transition received has
-     * {@code from() == }{@link Subscription#joinState()}. Consume it with {@link Subscription#poll}.
-     *
-     * @param policy what happens when this subscription is a whole ring behind.
-     * @return a new open subscription.
-     * @throws StateBusClosedException if the bus is closed.
-     */
-    public Subscription<S> subscribe(final Policy policy)
+    @Override
+    StateBus<S> subscriptionsBus()
     {
-        return new Subscription<>(this, core.join(policy));
-    }
-
-    /**
-     * Joins the bus with a replay: the first transition received is {@code fromSequence}, which must still be in
-     * the ring. A {@link Policy#BLOCK} subscription holds the producer back from the replayed slots too, so it
-     * never misses one; replayed slots are read validated, so a transition a racing producer overwrote while the
-     * subscription joined shows as a gap notice, never as a wrong transition.
-     *
-     * @param policy       what happens when this subscription is a whole ring behind.
-     * @param fromSequence the first sequence to receive, at least 1.
-     * @return a new open subscription.
-     * @throws ReplayUnavailableException if {@code fromSequence} is no longer, or not yet, in the ring.
-     * @throws StateBusClosedException    if the bus is closed.
-     */
-    public Subscription<S> subscribe(final Policy policy, final long fromSequence)
-    {
-        return new Subscription<>(this, core.joinFrom(policy, fromSequence, "state"));
-    }
-
-    /**
-     * Joins the bus and starts a dedicated thread (from the builder's thread factory) that waits with the bus's
-     * wait strategy and delivers every transition to {@code handler}, telling it where each batch ends. The
-     * thread ends when the subscription or the bus is closed (after delivering what was published before), or
-     * when the handler throws, which fails the subscription and goes to the builder's error handler. The handler's
-     * {@link TransitionHandler#onStart} runs on the thread first, its {@link TransitionHandler#onStop} last.
-     *
-     * @param policy  what happens when this subscription is a whole ring behind.
-     * @param handler receives the transitions on the handler thread.
-     * @return the running subscription; {@link Subscription#poll} is not available on it.
-     * @throws StateBusClosedException if the bus is closed.
-     * @throws IllegalStateException   if the thread factory returned no thread; whatever it threw, or starting
-     *                                 the thread threw, passes through. Either way nothing stays subscribed.
-     */
-    public Subscription<S> subscribe(final Policy policy, final TransitionHandler<S> handler)
-    {
-        return new Subscription<>(this, core.onHandlerThread(policy, handler));
+        return this;
     }
 
     /**
@@ -267,7 +222,7 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
 
     /**
      * {@link #subscribeAfter(List, Policy)} consumed by a dedicated handler thread, as
-     * {@link #subscribe(Policy, TransitionHandler)} is.
+     * {@link Subscribes#subscribe(Policy, TransitionHandler)} is.
      *
      * @param upstream the stages this one comes after: subscriptions of this bus, at least one.
      * @param policy   what happens when this subscription is a whole ring behind.
@@ -282,26 +237,6 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
         Objects.requireNonNull(handler, "handler must not be null");
         return new Subscription<>(this,
             core.onHandlerThread(core.joinAfter(policy, PipelineStages.readers(this, upstream)), handler));
-    }
-
-    /**
-     * Joins the bus and delivers every transition to {@code handler} on {@code executor} (an event loop, a pool,
-     * a virtual thread per task): in order, never two callbacks at once, with no queue but the ring. A task
-     * delivers at most a few hundred transitions, then re-submits itself. A rejected task or a throwing handler
-     * fails the subscription and goes to the builder's error handler; neither reaches the producer. The handler's
-     * {@link TransitionHandler#onStart} runs in the first task, its {@link TransitionHandler#onStop} in the last. A same-thread executor ({@code Runnable::run}) works
-     * too: the handler then runs inside the producer's {@code set} after any lock is released (so it may publish,
-     * see {@link TransitionHandler}, or close), and inside this call for what was published before it. Shortly
-     * after this call the JDK's shared delay thread may check once for a publish that raced the subscription.
-     *
-     * @param policy   what happens when this subscription is a whole ring behind.
-     * @param handler  receives the transitions on the executor's threads, one call at a time.
-     * @param executor runs the delivery tasks.
-     * @return the subscription; {@link Subscription#poll} is not available on it.
-     */
-    public Subscription<S> subscribe(final Policy policy, final TransitionHandler<S> handler, final Executor executor)
-    {
-        return new Subscription<>(this, core.onExecutor(policy, handler, executor));
     }
 
     @Override
@@ -324,45 +259,11 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
     }
 
     /**
-     * @return the sequence of the latest published transition, which is also how many have been published (0
-     *     before the first: sequence 0 is the initial state).
-     */
-    public long latestSequence()
-    {
-        return core.latestSequence();
-    }
-
-    /**
-     * @return how many times a producer found the ring full (a {@link Policy#BLOCK} subscription a whole ring
-     *     behind) and had to wait.
-     */
-    public long producerWaits()
-    {
-        return core.producerWaits();
-    }
-
-    /**
      * @return the total time producers spent waiting for ring capacity, in nanoseconds.
      */
     public long producerWaitNanos()
     {
         return core.producerWaitNanos();
-    }
-
-    /**
-     * @return the ring's number of slots.
-     */
-    public int capacity()
-    {
-        return core.capacity();
-    }
-
-    /**
-     * @return who may publish.
-     */
-    public ProducerMode producerMode()
-    {
-        return core.producerMode();
     }
 
     /**
@@ -373,42 +274,10 @@ public final class StateBus<S> implements Awaits<S>, AutoCloseable
         return core.subscriptionCount();
     }
 
-    /**
-     * @return true once {@link #close()} has been called.
-     */
-    public boolean isClosed()
-    {
-        return core.isClosed();
-    }
-
-    /**
-     * Closes the bus; idempotent. Publishing then fails with {@link StateBusClosedException}; producers waiting
-     * for capacity are released with it; handler threads deliver what was already published and end; pollers and
-     * awaits receive what was already published, then the exception.
-     *
-     * <p>With {@link ProducerMode#MULTI}, {@code close()} waits for a publish in progress, so nothing is published
-     * after it returns. With {@link ProducerMode#SINGLE} the publish path takes no lock and no full fence, so a
-     * {@code set} running on the owner thread at the same moment as {@code close()} on another thread may still
-     * publish one transition after {@code close()} returns; a subscription that polls after that publish still
-     * receives it, one that had already been told "closed" does not. For an exact cut, close a single-producer
-     * bus from its producer thread.
-     */
-    @Override
-    public void close()
-    {
-        core.close();
-    }
-
     /** The producer, for tests of the publish path. */
     Producer<S> producer()
     {
         return producer;
-    }
-
-    /** The engine behind this bus, for {@link BusEngineAccess}. */
-    BusCore<S> core()
-    {
-        return core;
     }
 
     static

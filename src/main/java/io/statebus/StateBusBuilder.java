@@ -189,7 +189,7 @@ public final class StateBusBuilder<S>
     }
 
     /**
-     * @param threadFactory makes the threads of {@link StateBus#subscribe(Policy, TransitionHandler)}.
+     * @param threadFactory makes the threads of {@link Subscribes#subscribe(Policy, TransitionHandler)}.
      * @return this builder.
      */
     public StateBusBuilder<S> handlerThreadFactory(final ThreadFactory threadFactory)

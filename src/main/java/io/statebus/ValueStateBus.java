@@ -7,7 +7,6 @@ import io.statebus.ring.TransitionRing;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /**
@@ -34,7 +33,7 @@ import java.util.function.Predicate;
  *
  * @param <T> the type of the values.
  */
-public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
+public final class ValueStateBus<T> extends SubscriptionFrontEnd<T> implements Subscribes<T>, Awaits<T>, BusStatus
 {
     /** What {@link #set} returns when the value already equalled {@code next} and nothing was published. */
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
@@ -42,15 +41,21 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
     /** The core's ring and producer, held here too: {@link #get()} and {@link #set} are one call from the engine. */
     private final TransitionRing ring;
     private final Producer<T> producer;
-    private final BusCore<T> core;
     private final boolean nullable;
 
     ValueStateBus(final BusCore<T> core, final boolean nullable)
     {
+        super(core, "value");
         this.ring = core.ring();
         this.producer = core.producer();
-        this.core = core;
         this.nullable = nullable;
+    }
+
+    /** @return null: a value bus's subscriptions name no {@link StateBus}. */
+    @Override
+    StateBus<T> subscriptionsBus()
+    {
+        return null;
     }
 
     /**
@@ -119,63 +124,6 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
     }
 
     /**
-     * Joins at a snapshot {@code (value, sequence)} taken atomically: the first transition received has
-     * {@code from()} equal to {@link Subscription#joinState()}.
-     *
-     * @param policy what happens when this subscription is a whole ring behind.
-     * @return a new open subscription; consume it with {@link Subscription#poll}.
-     * @throws StateBusClosedException if the bus is closed.
-     */
-    public Subscription<T> subscribe(final Policy policy)
-    {
-        return new Subscription<>(null, core.join(policy));
-    }
-
-    /**
-     * Joins with a replay, as {@link StateBus#subscribe(Policy, long)}: the first transition received is
-     * {@code fromSequence}, which must still be in the ring.
-     *
-     * @param policy       what happens when this subscription is a whole ring behind.
-     * @param fromSequence the first sequence to receive, at least 1.
-     * @return a new open subscription, joined at {@code fromSequence - 1} and its {@code from} value.
-     * @throws ReplayUnavailableException if {@code fromSequence} is no longer, or not yet, in the ring.
-     * @throws StateBusClosedException    if the bus is closed.
-     */
-    public Subscription<T> subscribe(final Policy policy, final long fromSequence)
-    {
-        return new Subscription<>(null, core.joinFrom(policy, fromSequence, "value"));
-    }
-
-    /**
-     * Joins and starts a dedicated thread that delivers every transition to {@code handler}, as
-     * {@link StateBus#subscribe(Policy, TransitionHandler)} does.
-     *
-     * @param policy  what happens when this subscription is a whole ring behind.
-     * @param handler receives the transitions on the handler thread.
-     * @return the running subscription; {@link Subscription#poll} is not available on it.
-     * @throws StateBusClosedException if the bus is closed.
-     */
-    public Subscription<T> subscribe(final Policy policy, final TransitionHandler<T> handler)
-    {
-        return new Subscription<>(null, core.onHandlerThread(core.join(policy), handler));
-    }
-
-    /**
-     * Joins and delivers every transition to {@code handler} on {@code executor}: in order, never two callbacks
-     * at once, with no queue but the ring, as {@link StateBus#subscribe(Policy, TransitionHandler, Executor)}.
-     *
-     * @param policy   what happens when this subscription is a whole ring behind.
-     * @param handler  receives the transitions on the executor's threads, one call at a time.
-     * @param executor runs the delivery tasks.
-     * @return the subscription; {@link Subscription#poll} is not available on it.
-     * @throws StateBusClosedException if the bus is closed.
-     */
-    public Subscription<T> subscribe(final Policy policy, final TransitionHandler<T> handler, final Executor executor)
-    {
-        return new Subscription<>(null, core.onExecutor(policy, handler, executor));
-    }
-
-    /**
      * Waits until the value is not null (at once if it is not null now), as {@link #await(Predicate, Duration)}.
      *
      * @param timeout how long to wait at most; not negative.
@@ -215,60 +163,11 @@ public final class ValueStateBus<T> implements Awaits<T>, AutoCloseable
     }
 
     /**
-     * @return the sequence of the latest published transition: how many have been published.
-     */
-    public long latestSequence()
-    {
-        return core.latestSequence();
-    }
-
-    /**
-     * @return how many times a producer found the ring full and had to wait.
-     */
-    public long producerWaits()
-    {
-        return core.producerWaits();
-    }
-
-    /**
-     * @return the ring's number of slots.
-     */
-    public int capacity()
-    {
-        return core.capacity();
-    }
-
-    /**
-     * @return who may publish.
-     */
-    public ProducerMode producerMode()
-    {
-        return core.producerMode();
-    }
-
-    /**
      * @return the number of open subscriptions.
      */
     public int subscriptionCount()
     {
         return core.subscriptionCount();
-    }
-
-    /**
-     * @return true once {@link #close()} has been called.
-     */
-    public boolean isClosed()
-    {
-        return core.isClosed();
-    }
-
-    /**
-     * Closes the bus; idempotent, as {@link StateBus#close()}.
-     */
-    @Override
-    public void close()
-    {
-        core.close();
     }
 
     private T checked(final T next)

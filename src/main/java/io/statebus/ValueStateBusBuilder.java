@@ -109,7 +109,7 @@ public final class ValueStateBusBuilder<T>
     }
 
     /**
-     * @param threadFactory makes the threads of {@link ValueStateBus#subscribe(Policy, TransitionHandler)}.
+     * @param threadFactory makes the threads of {@link Subscribes#subscribe(Policy, TransitionHandler)}.
      * @return this builder.
      */
     public ValueStateBusBuilder<T> handlerThreadFactory(final ThreadFactory threadFactory)

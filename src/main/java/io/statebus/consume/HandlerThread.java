@@ -132,22 +132,32 @@ public final class HandlerThread<S>
                 reader.close();
                 return;
             }
-            if (available >= next)
+            if (!delivered(next, available) || reader.isEnded())
             {
-                try
-                {
-                    reader.deliver(handler, next, available, Integer.MAX_VALUE);
-                }
-                catch (final Throwable ex)
-                {
-                    return; // the reader recorded it and stopped gating
-                }
-            }
-            if (reader.isEnded())
-            {
-                return; // a draining reader goes on: its next wait is alerted and drains
+                return; // the handler threw, or it ended (a draining reader goes on: its next wait drains)
             }
         }
+    }
+
+    /**
+     * Delivers {@code next..available}, if the wait found any.
+     *
+     * @return false if the handler threw: the reader recorded it and stopped gating, so the thread ends.
+     */
+    private boolean delivered(final long next, final long available)
+    {
+        if (available >= next)
+        {
+            try
+            {
+                reader.deliver(handler, next, available, Integer.MAX_VALUE);
+            }
+            catch (final Throwable ex)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The thread's last act: the handler's onStop, and its failure (if it failed) to the error handler. */

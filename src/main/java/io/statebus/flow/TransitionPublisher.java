@@ -109,7 +109,7 @@ public final class TransitionPublisher<S> implements Flow.Publisher<Transition<S
 
     /**
      * Each subscriber replays from {@code fromSequence} instead of joining after now, as
-     * {@link StateBus#subscribe(Policy, long)}: so subscribers that come one after another see the same
+     * {@link io.statebus.Subscribes#subscribe(Policy, long)}: so subscribers that come one after another see the same
      * transitions. A subscriber that comes once the ring no longer holds {@code fromSequence} receives
      * {@code onSubscribe}, then {@code onError(}{@link ReplayUnavailableException}{@code )}.
      *

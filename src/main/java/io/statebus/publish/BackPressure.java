@@ -81,7 +81,7 @@ public final class BackPressure
      * @return 0, {@link PublishResult#TIMED_OUT} or {@link PublishResult#INTERRUPTED} (deadline calls only; a call
      *     without one keeps the interrupt status and goes on waiting).
      */
-    long awaitCapacity(final long deadline, final Producer<?> producer, final int toId)
+    long awaitCapacity(final long deadline, final HeldPublish<?> producer, final int toId)
     {
         return awaitCapacity(deadline, producer, toId, 1);
     }
@@ -94,9 +94,9 @@ public final class BackPressure
      * @param producer the waiting producer, whose closing ends the wait.
      * @param toId     the state being published, for the error.
      * @param slots    how many, at most the capacity.
-     * @return as {@link #awaitCapacity(long, Producer, int)}.
+     * @return as {@link #awaitCapacity(long, HeldPublish, int)}.
      */
-    long awaitCapacity(final long deadline, final Producer<?> producer, final int toId, final int slots)
+    long awaitCapacity(final long deadline, final HeldPublish<?> producer, final int toId, final int slots)
     {
         final long start = System.nanoTime();
         boolean interrupted = false;

@@ -1,36 +1,23 @@
 package io.statebus.publish;
 
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.Sequence;
 import io.statebus.StateBusClosedException;
 import io.statebus.ring.StateIds;
-import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
 /**
  * The one way into the ring: {@code set}, {@code trySet} and {@code compareAndSet} all call {@link #publish}.
- * Subclasses decide who holds the right to publish (one owner thread, or a lock); this class holds the path every
- * publish takes once it holds it: the rules, the clock, the claim and back-pressure, the write, and telling the
- * listeners.
+ * Subclasses decide who holds the right to publish (one owner thread, or a lock); the path every publish takes once
+ * it holds it (the rules, the clock, the claim and back-pressure, the write) is its base, {@link HeldPublish}; this
+ * class adds the entry points and telling the listeners.
  *
  * @param <S> the state type
  */
-public abstract class Producer<S>
+public abstract class Producer<S> extends HeldPublish<S>
 {
-    /** The {@code toId} of a value bus's publish, for the errors that name what could not be published. */
-    static final int VALUE = -1;
-
-    final TransitionRing ring;
-    final StateIds<S> ids;
-    final TransitionRules rules;
-    final NanoClock clock;
-    final BackPressure backPressure;
     final Listeners listeners = new Listeners();
-    private volatile boolean closed;
-    /** The clock's reading for the slot just claimed; written and read only by the holder of the right to publish. */
-    long claimedAt;
 
     Producer(
         final TransitionRing ring,
@@ -39,11 +26,7 @@ public abstract class Producer<S>
         final NanoClock clock,
         final IdleStrategy idle)
     {
-        this.ring = ring;
-        this.ids = ids;
-        this.rules = rules;
-        this.clock = clock;
-        this.backPressure = new BackPressure(ring, idle);
+        super(ring, ids, rules, clock, idle);
     }
 
     /**
@@ -136,111 +119,6 @@ public abstract class Producer<S>
     /** After {@link #close()}: returns once no publish that began before it can still publish. */
     public abstract void awaitPublishInProgress();
 
-    /** The rules, the clock, the claim, the write: the caller holds the right to publish. */
-    final long publishHeld(final int expectedId, final int toId, final long deadline)
-    {
-        if (closed)
-        {
-            throw closedFor(toId);
-        }
-        // the holder of the right to publish wrote the latest transition itself, or took the lock after its writer
-        final int fromId = LatestTransition.stateId(ring);
-        final long verdict = rules.verdict(fromId, expectedId, toId);
-        if (verdict != PublishResult.ALLOWED)
-        {
-            return verdict;
-        }
-        final long sequence = claimHeld(deadline, toId);
-        if (sequence > 0)
-        {
-            ring.publish(sequence, fromId, toId, claimedAt);
-        }
-        return sequence;
-    }
-
-    /** {@link #publishHeld} for a value bus: the caller holds the right to publish. */
-    final long publishValueHeld(final boolean compare, final long expected, final long next, final long deadline)
-    {
-        if (closed)
-        {
-            throw closedFor(VALUE);
-        }
-        // as above: the latest transition is the holder's own or its lock predecessor's, so this read is stable
-        final long from = LatestTransition.value(ring);
-        final long verdict = rules.valueVerdict(from, compare, expected, next);
-        if (verdict != PublishResult.ALLOWED)
-        {
-            return verdict;
-        }
-        final long sequence = claimHeld(deadline, VALUE);
-        if (sequence > 0)
-        {
-            ring.publishWithLongs(sequence, 0, 0, from, next, claimedAt);
-        }
-        return sequence;
-    }
-
-    /** {@link #publishHeld} for a reference value bus: the caller holds the right to publish. */
-    final long publishReferenceHeld(final boolean compare, final Object expected, final Object next, final long deadline)
-    {
-        if (closed)
-        {
-            throw closedFor(VALUE);
-        }
-        // as in publishValueHeld: the latest transition is the holder's own or its lock predecessor's
-        final Object from = LatestTransition.reference(ring);
-        final long verdict = rules.referenceVerdict(from, compare, expected, next); // user code: before the claim
-        if (verdict != PublishResult.ALLOWED)
-        {
-            return verdict;
-        }
-        final long sequence = claimHeld(deadline, VALUE);
-        if (sequence > 0)
-        {
-            ring.publishWithReferences(sequence, from, next, claimedAt);
-        }
-        return sequence;
-    }
-
-    /**
-     * The clock, then a claim, waiting while a {@code BLOCK} subscription is a ring behind; leaves the clock's
-     * reading in {@link #claimedAt}.
-     *
-     * @return the claimed sequence, or {@link PublishResult#TIMED_OUT} or {@link PublishResult#INTERRUPTED}.
-     */
-    final long claimHeld(final long deadline, final int toId)
-    {
-        final boolean stamped = ring.isStamped();
-        // the clock is user code: read it before the claim, so that one that throws leaves nothing claimed
-        long now = stamped ? clock.nanoTime() : 0;
-        while (true)
-        {
-            if (stamped && closed)
-            {
-                throw closedFor(toId); // the clock may have closed the bus: claim nothing after close() returned
-            }
-            if (backPressure.mayTrustCache() || ring.hasCapacity(true))
-            {
-                try
-                {
-                    final long sequence = ring.claim();
-                    claimedAt = now;
-                    return sequence;
-                }
-                catch (final InsufficientCapacityException ex)
-                {
-                    // a BLOCK subscription is a whole ring behind: wait for it below
-                }
-            }
-            final long waited = backPressure.awaitCapacity(deadline, this, toId);
-            if (waited != 0)
-            {
-                return waited;
-            }
-            now = stamped ? clock.nanoTime() : 0; // stamped when it can publish, not when it began
-        }
-    }
-
     /**
      * After a publish, outside any lock (an executor may run a handler right here, which may publish or close):
      * tells the awaits and executor subscriptions, if any.
@@ -250,7 +128,7 @@ public abstract class Producer<S>
         if (result > 0)
         {
             final PublishListener[] toTell = listeners.current();
-            if (toTell.length != 0 && !closed)
+            if (toTell.length != 0 && !isClosed())
             {
                 listenersSeen(); // once closed, close() itself has told everyone, after this publish
                 Listeners.tell(toTell);
@@ -286,39 +164,11 @@ public abstract class Producer<S>
         Listeners.tell(listeners.current());
     }
 
-    final void markClosed()
-    {
-        closed = true;
-    }
-
-    /**
-     * @return whether {@link #close()} was called.
-     */
-    public final boolean isClosed()
-    {
-        return closed;
-    }
-
     /**
      * @return the back-pressure counters.
      */
     public final BackPressure backPressure()
     {
         return backPressure;
-    }
-
-    final StateBusClosedException closedFor(final int toId)
-    {
-        return new StateBusClosedException("bus is closed: cannot publish " + describe(toId));
-    }
-
-    final StateBusClosedException closedWhileWaiting(final int toId)
-    {
-        return new StateBusClosedException("bus closed while waiting to publish " + describe(toId));
-    }
-
-    private Object describe(final int toId)
-    {
-        return toId == VALUE ? "a new value" : ids.stateOf(toId);
     }
 }

@@ -4,7 +4,6 @@ import io.statebus.Policy;
 import io.statebus.TransitionHandler;
 import io.statebus.ring.RingArrays;
 import io.statebus.ring.SlotWord;
-import io.statebus.ring.TransitionRing;
 
 /**
  * How a {@code GAP} reader (and any replay) reads: the producer may overwrite a slot at any moment, so each copy
@@ -32,23 +31,35 @@ final class ValidatedRead
     {
     }
 
+    /**
+     * Delivers {@code next..firstAvailable}, at most {@code limit} transitions, validated; a {@code BLOCK} replay
+     * stops at its join point, after which {@link GatedRead} reads.
+     *
+     * @return how many were delivered.
+     */
     static <S> int deliver(
         final Reader<S> reader, final TransitionHandler<S> handler, final long next, final long firstAvailable,
         final int limit)
     {
+        final RingArrays arrays = reader.ring.arrays();
+        final long end = Math.min(Math.min(firstAvailable, next + limit - 1), stopOf(reader));
+        return deliverRun(reader, handler, arrays.slots, arrays.times, arrays.values, arrays.references, next, end,
+            limit);
+    }
+
+    /**
+     * The loop: each slot validated by its tag, delivered, or, lapped, skipped as missed. The ring's arrays come in
+     * unpacked, so that they live in locals: each slot's load-load fence then reloads only the slot, not the ring's
+     * fields.
+     */
+    private static <S> int deliverRun(
+        final Reader<S> reader, final TransitionHandler<S> handler, final long[] slots, final long[] times,
+        final long[] values, final Object[] references, final long next, final long firstEnd, final int limit)
+    {
         final TransitionView<S> view = reader.view();
-        final TransitionRing ring = reader.ring;
-        final long stop = reader.policy == Policy.BLOCK ? reader.validateUpTo : Long.MAX_VALUE;
-        final boolean conflate = reader.policy == Policy.CONFLATE;
-        // the arrays in locals: each slot's load-load fence then reloads only the slot, not the ring's fields
-        final RingArrays arrays = ring.arrays();
-        final long[] slots = arrays.slots;
-        final long[] times = arrays.times;
-        final long[] values = arrays.values;
-        final Object[] references = arrays.references;
-        final int shift = arrays.shift;
-        final boolean multiWord = ring.isStamped() || values != null || references != null; // for life
-        long end = Math.min(Math.min(firstAvailable, next + limit - 1), stop);
+        final int shift = reader.ring.arrays().shift;
+        final boolean multiWord = reader.ring.isStamped() || values != null || references != null; // for life
+        long end = firstEnd;
         long s = next;
         int count = 0;
         int laps = 0;
@@ -61,14 +72,10 @@ final class ValidatedRead
                 if (!SlotWord.isOf(word, s) ||
                     (multiWord && !SlotCopy.besideWord(slots, times, values, references, index, view, word)))
                 {
-                    final long available = ring.cursor();
-                    final boolean lost = SlotWord.isLostAt(word, s); // a mirror's: never received, not a lap
-                    s = missedFrom(reader, s, word, available, conflate);
-                    end = Math.min(Math.min(available, s + (limit - count) - 1), stop);
-                    if (!lost && ++laps > MAX_LAPS_PER_POLL)
-                    {
-                        break;
-                    }
+                    final long available = reader.ring.cursor();
+                    laps += SlotWord.isLostAt(word, s) ? 0 : 1; // a mirror's lost sequence: never received, not a lap
+                    s = missedFrom(reader, s, word, available);
+                    end = laps > MAX_LAPS_PER_POLL ? s - 1 : endAfterLap(reader, available, s, limit - count);
                     continue;
                 }
                 if (reader.isEndedNow() || (reader.pendingGapFirst >= 0 && !noticeGiven(reader, handler, s, word)))
@@ -91,6 +98,24 @@ final class ValidatedRead
         return count;
     }
 
+    /** @return the last sequence a validated read may deliver: a {@code BLOCK} replay's join point, else none. */
+    private static long stopOf(final Reader<?> reader)
+    {
+        return reader.policy == Policy.BLOCK ? reader.validateUpTo : Long.MAX_VALUE;
+    }
+
+    /**
+     * After a lap, where this batch ends: at the cursor read when lapped, at its limit, or at its stop. Lapped more
+     * than {@link #MAX_LAPS_PER_POLL} times, the caller ends the batch instead, giving the thread back rather than
+     * chasing the producer.
+     *
+     * @param remaining how many more transitions the batch may deliver.
+     */
+    private static long endAfterLap(final Reader<?> reader, final long available, final long s, final int remaining)
+    {
+        return Math.min(Math.min(available, s + remaining - 1), stopOf(reader));
+    }
+
     /**
      * The pending gap notice, just before the transition at {@code s} (its view holds the copy, so the notice
      * resumes from its {@code from}).
@@ -109,12 +134,12 @@ final class ValidatedRead
      *
      * @return where to resume: the oldest slot the ring may still hold (CONFLATE: the latest transition).
      */
-    private static long missedFrom(
-        final Reader<?> reader, final long s, final long word, final long available, final boolean conflate)
+    private static long missedFrom(final Reader<?> reader, final long s, final long word, final long available)
     {
         // lapped: the producer has claimed at least a ring past s
         final long head = Math.max(available, SlotWord.sequence(word, s));
-        final long resume = Math.max(s + 1, conflate ? available : head - reader.ring.capacity() + 1);
+        final long resume =
+            Math.max(s + 1, reader.policy == Policy.CONFLATE ? available : head - reader.ring.capacity() + 1);
         final boolean newGap = reader.pendingGapFirst < 0;
         if (newGap)
         {
