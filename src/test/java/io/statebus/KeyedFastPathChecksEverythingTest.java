@@ -4,7 +4,6 @@ import io.statebus.publish.SingleProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,16 +45,7 @@ class KeyedFastPathChecksEverythingTest
 
     private static boolean fastPathOpen(final KeyedStateBus<?> bus)
     {
-        try
-        {
-            final Field core = KeyedStateBus.class.getDeclaredField("core");
-            core.setAccessible(true);
-            return ((SingleProducer<?>)((BusCore<?>)core.get(bus)).producer()).fastPathOpen();
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new AssertionError(ex);
-        }
+        return ((SingleProducer<?>)bus.core().producer()).fastPathOpen();
     }
 
     @Test
