@@ -141,14 +141,15 @@ abstract class RingSlots
     }
 
     /**
-     * A slot's word, with a plain load: for gated readers, whose slots the producer cannot overwrite.
+     * A slot's word, with a plain load: for gated readers, whose slots the producer cannot overwrite, of a ring whose
+     * slots are their word alone (no longs beside it: its place is the sequence masked, no shift).
      *
      * @param sequence a published sequence.
      * @return the slot's word.
      */
     public long wordAt(final long sequence)
     {
-        return slots[at(sequence)];
+        return slots[(int)sequence & positionMask];
     }
 
     /**
