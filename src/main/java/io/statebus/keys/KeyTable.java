@@ -48,7 +48,7 @@ public final class KeyTable
         }
     }
 
-    /** Key and entry of each slot, side by side (keyIndex, entryIndex). */
+    /** Key and entry of each slot, side by side: slot i's key at 2i, its entry at 2i + 1. */
     private final long[] pairs;
     private final int mask;
     private final int maxKeys;
@@ -131,16 +131,6 @@ public final class KeyTable
         return entry >>> SEQUENCE_SHIFT;
     }
 
-    private static int keyIndex(final int slot)
-    {
-        return 2 * slot;
-    }
-
-    private static int entryIndex(final int slot)
-    {
-        return 2 * slot + 1;
-    }
-
     // ---- the writer ----
 
     /**
@@ -151,11 +141,11 @@ public final class KeyTable
     {
         for (int i = Hashing.hash(key, mask); ; i = i + 1 & mask)
         {
-            if (pairs[entryIndex(i)] == ABSENT)
+            if (pairs[2 * i + 1] == ABSENT)
             {
                 return -1;
             }
-            if (pairs[keyIndex(i)] == key)
+            if (pairs[2 * i] == key)
             {
                 return i;
             }
@@ -174,12 +164,12 @@ public final class KeyTable
     {
         checkRoom();
         int i = Hashing.hash(key, mask);
-        while (pairs[entryIndex(i)] != ABSENT)
+        while (pairs[2 * i + 1] != ABSENT)
         {
             i = i + 1 & mask;
         }
-        pairs[keyIndex(i)] = key;
-        ENTRY.setRelease(pairs, entryIndex(i), entry); // after the key: a reader that sees the entry compares the right key
+        pairs[2 * i] = key;
+        ENTRY.setRelease(pairs, 2 * i + 1, entry); // after the key: a reader that sees the entry compares the right key
         size++;
         return i;
     }
@@ -190,7 +180,7 @@ public final class KeyTable
      */
     public void update(final int slot, final long entry)
     {
-        ENTRY.setRelease(pairs, entryIndex(slot), entry); // one store: a reader sees the state before or after, never half
+        ENTRY.setRelease(pairs, 2 * slot + 1, entry); // one store: a reader sees the state before or after, never half
     }
 
     /**
@@ -199,7 +189,7 @@ public final class KeyTable
      */
     public long entryAt(final int slot)
     {
-        return pairs[entryIndex(slot)];
+        return pairs[2 * slot + 1];
     }
 
     /**
@@ -213,18 +203,18 @@ public final class KeyTable
         VERSION.setRelease(this, v + 1);
         VarHandle.storeStoreFence(); // readers see the odd version before any key moves
         int hole = slot;
-        for (int i = slot + 1 & mask; pairs[entryIndex(i)] != ABSENT; i = i + 1 & mask)
+        for (int i = slot + 1 & mask; pairs[2 * i + 1] != ABSENT; i = i + 1 & mask)
         {
-            final int home = Hashing.hash(pairs[keyIndex(i)], mask);
+            final int home = Hashing.hash(pairs[2 * i], mask);
             // the key at i may move back to the hole if its home is not in the cyclic range (hole, i]
             if ((i - home & mask) >= (i - hole & mask))
             {
-                pairs[keyIndex(hole)] = pairs[keyIndex(i)];
-                pairs[entryIndex(hole)] = pairs[entryIndex(i)];
+                pairs[2 * hole] = pairs[2 * i];
+                pairs[2 * hole + 1] = pairs[2 * i + 1];
                 hole = i;
             }
         }
-        pairs[entryIndex(hole)] = ABSENT;
+        pairs[2 * hole + 1] = ABSENT;
         size--;
         VERSION.setRelease(this, v + 2); // release: every move above is visible to a reader that sees it even
     }
@@ -293,12 +283,12 @@ public final class KeyTable
     {
         for (int i = Hashing.hash(key, mask), n = 0; n <= mask; i = i + 1 & mask, n++)
         {
-            final long entry = (long)ENTRY.getAcquire(pairs, entryIndex(i)); // acquire: the key written before it
+            final long entry = (long)ENTRY.getAcquire(pairs, 2 * i + 1); // acquire: the key written before it
             if (entry == ABSENT)
             {
                 return ABSENT;
             }
-            if (pairs[keyIndex(i)] == key)
+            if (pairs[2 * i] == key)
             {
                 return entry;
             }
