@@ -52,7 +52,7 @@ import java.util.function.UnaryOperator;
  *
  * @param <S> the state type.
  */
-public final class MirroredBus<S> implements AutoCloseable
+public final class MirroredBus<S> implements MirrorEndpoint
 {
     private final int busId;
     private final StateTable<S> states;
@@ -60,7 +60,7 @@ public final class MirroredBus<S> implements AutoCloseable
     private final MirrorListener listener;
     private final MalformedSink malformed;
     private final MirrorMessage<S> message;
-    private final SessionMirror<S> local = new SessionMirror<>();
+    private final SessionMirror local = new SessionMirror();
     private MirrorCounters counters; // set before the receiver's volatile array store publishes this bus
 
     private volatile StateBus<S> bus; // written under this monitor (awaitBus waits on it); volatile for bus()
@@ -88,12 +88,17 @@ public final class MirroredBus<S> implements AutoCloseable
      * One message for this bus ({@code head} and {@code ids}: its first two words, read by the receiver); ABORT when a
      * BLOCK subscription of the local bus holds the append back.
      */
-    Action onMessage(final DirectBuffer buffer, final int offset, final long head, final long ids)
+    @Override
+    public Action onMessage(final DirectBuffer buffer, final int offset, final long head, final long ids)
     {
         receivedCount++;
         if (closed)
         {
             return Action.CONTINUE;
+        }
+        if (WireFormat.kindOf(WireFormat.type(head)) != WireFormat.STATES)
+        {
+            return refuse(MalformedReason.KIND);
         }
         final MalformedReason reason = message.decode(buffer, offset, head, ids);
         if (reason != null)
@@ -115,7 +120,7 @@ public final class MirroredBus<S> implements AutoCloseable
     private Action append()
     {
         Action action = Action.CONTINUE;
-        switch (local.append(message))
+        switch (local.append(message.sequence(), message.fromUnknown()))
         {
             case ALREADY_HAD:
                 return Action.CONTINUE;
@@ -152,7 +157,33 @@ public final class MirroredBus<S> implements AutoCloseable
         final long sequence = message.sequence();
         final Mirror<S> started = configure.apply(states.builder(message.to()))
             .buildMirror(sequence, message.from(), message.timestamp());
-        final Mirror<S> old = local.replace(newSession, started, sequence);
+        final StateBus<S> old = bus;
+        local.replace(newSession, new SessionMirror.Local()
+        {
+            @Override
+            public long latestSequence()
+            {
+                return started.latestSequence();
+            }
+
+            @Override
+            public long lost()
+            {
+                return started.lost();
+            }
+
+            @Override
+            public boolean tryAppendMessage()
+            {
+                return started.tryAppend(message.sequence(), message.from(), message.to(), message.timestamp());
+            }
+
+            @Override
+            public void close()
+            {
+                started.close();
+            }
+        }, sequence);
         synchronized (this)
         {
             bus = started.bus();
@@ -160,18 +191,20 @@ public final class MirroredBus<S> implements AutoCloseable
         }
         if (old != null)
         {
-            listener.onSourceRestarted(busId, oldSession, newSession, old.bus());
+            listener.onSourceRestarted(busId, oldSession, newSession, old);
         }
         listener.onStarted(busId, newSession, started.bus(), sequence);
     }
 
     /** See {@link SessionMirror#publishProgress()}: once per receiver duty cycle that offered this bus a message. */
-    void publishProgress()
+    @Override
+    public void publishProgress()
     {
         local.publishProgress();
     }
 
-    void refreshCounters()
+    @Override
+    public void refreshCounters()
     {
         received = receivedCount;
         if (counters != null)
@@ -215,6 +248,7 @@ public final class MirroredBus<S> implements AutoCloseable
     }
 
     /** @return the bus id. */
+    @Override
     public int busId()
     {
         return busId;
@@ -275,16 +309,22 @@ public final class MirroredBus<S> implements AutoCloseable
         return message.refusedStateNames();
     }
 
-    /** Closes the local bus and this mirror's counters; later messages for it are ignored. */
     @Override
-    public void close()
+    public void closeBus()
     {
-        closed = true;
         final StateBus<S> current = bus;
         if (current != null)
         {
             current.close();
         }
+    }
+
+    /** Closes the local bus and this mirror's counters; later messages for it are ignored. */
+    @Override
+    public void close()
+    {
+        closed = true;
+        closeBus();
         CloseHelper.close(counters);
     }
 

@@ -2,6 +2,8 @@ package io.statebus.aeron;
 
 import io.aeron.Aeron;
 import io.aeron.Publication;
+import io.statebus.KeyedStateBus;
+import io.statebus.LongStateBus;
 import io.statebus.Policy;
 import io.statebus.StateBus;
 import io.statebus.Subscription;
@@ -12,13 +14,17 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Sends every transition of a local {@link StateBus} to an Aeron {@link Publication} (IPC or UDP), for
- * {@link MirrorReceiver}s in other processes or hosts.
+ * Sends every transition of a local {@link StateBus}, {@link LongStateBus} or {@link KeyedStateBus} to an Aeron
+ * {@link Publication} (IPC or UDP), for {@link MirrorReceiver}s in other processes or hosts.
  *
  * <pre>{@code
  * TransitionBridge<Session> bridge = TransitionBridge.builder(bus, StateTable.forEnum(Session.class), publication)
  *     .busId(1).policy(Policy.BLOCK).counters(aeron).build();
- * AgentRunner.startOnThread(new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace, null, bridge));
+ * TransitionBridge<Long> position = TransitionBridge.builder(positionBus, publication).busId(2).build();
+ * TransitionBridge<Order> orders = TransitionBridge.builder(orderBus, StateTable.forEnum(Order.class), publication)
+ *     .busId(3).build();
+ * AgentRunner.startOnThread(new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace, null,
+ *     new CompositeAgent(bridge, position, orders)));
  * }</pre>
  *
  * <p>The bridge is an Agrona {@link Agent}: run it on an {@code AgentRunner}, in a {@code CompositeAgent}, or call
@@ -43,8 +49,12 @@ import java.util.Objects;
  * source is idle. The bridge sends a {@link WireFormat#SNAPSHOT} of the latest transition it has sent or dropped
  * every {@code snapshotInterval} (default 100 ms) and at once when the publication becomes connected. Pushed, not
  * requested: the mirror needs no publication of its own, it works the same over multicast and for any number of
- * mirrors, and it costs one 48-byte message per interval. A mirror that joins an idle source starts within one
- * interval; one that joins a busy source starts at the first transition it receives.
+ * mirrors, and it costs one message per interval. A mirror that joins an idle source starts within one
+ * interval; one that joins a busy source starts at the first transition it receives. A keyed bus's snapshot is a
+ * run of one message per open key (see {@link WireFormat}): a keyed mirror starts from the first whole run it
+ * receives. The bridge keeps a copy of the source's open keys for it (seeded from the source's key table, then kept
+ * from the transitions it takes, seeded again after a gap); a key retired with {@link KeyedStateBus#retire}, which
+ * publishes nothing, stays in the copy until the next gap.
  *
  * <p>Session: each bridge picks a random 64-bit session id when it is built. A restarted source (a new bridge) has
  * a new one, which mirrors detect (see {@link MirroredBus}).
@@ -65,10 +75,13 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     {
         this.busId = builder.busId;
         this.roleName = "statebus-bridge-" + busId;
-        this.subscription = builder.bus.subscribe(builder.policy);
+        final BridgeSource source = builder.source.subscribe(builder.policy);
+        @SuppressWarnings("unchecked") // the source's subscription is of the bus the builder was given, of type S
+        final Subscription<S> own = (Subscription<S>)source.subscription();
+        this.subscription = own;
         try
         {
-            this.cycle = new BridgeDutyCycle<>(builder, subscription);
+            this.cycle = new BridgeDutyCycle<>(builder, source);
         }
         catch (final RuntimeException ex)
         {
@@ -89,7 +102,40 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      */
     public static <S> Builder<S> builder(final StateBus<S> bus, final StateTable<S> states, final Publication publication)
     {
-        return new Builder<>(bus, states, publication);
+        Objects.requireNonNull(bus, "bus must not be null");
+        Objects.requireNonNull(states, "states must not be null");
+        return new Builder<>(policy -> new StateBridgeSource<>(bus, states, policy), states, publication);
+    }
+
+    /**
+     * Starts a bridge of a long bus's transitions to {@code publication} (their values travel as two longs).
+     *
+     * @param bus         the source bus.
+     * @param publication where the messages go.
+     * @return a builder.
+     */
+    public static Builder<Long> builder(final LongStateBus bus, final Publication publication)
+    {
+        Objects.requireNonNull(bus, "bus must not be null");
+        return new Builder<>(policy -> new LongBridgeSource(bus, policy), null, publication);
+    }
+
+    /**
+     * Starts a bridge of a keyed bus's transitions to {@code publication} (each with its key), and of snapshot runs
+     * of its open keys for mirrors that join late.
+     *
+     * @param bus         the source bus.
+     * @param states      how states travel; the mirrors use the same table.
+     * @param publication where the messages go.
+     * @param <S>         the state type.
+     * @return a builder.
+     */
+    public static <S> Builder<S> builder(
+        final KeyedStateBus<S> bus, final StateTable<S> states, final Publication publication)
+    {
+        Objects.requireNonNull(bus, "bus must not be null");
+        Objects.requireNonNull(states, "states must not be null");
+        return new Builder<>(policy -> new KeyedBridgeSource<>(bus, states, policy), states, publication);
     }
 
     /**
@@ -214,8 +260,8 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      */
     public static final class Builder<S>
     {
-        final StateBus<S> bus;
-        final StateTable<S> states;
+        final BridgeSource.Factory source;
+        final StateTable<S> states; // null for a long bus
         final Publication publication;
         int busId;
         Policy policy = Policy.BLOCK;
@@ -227,10 +273,10 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
         {
         };
 
-        private Builder(final StateBus<S> bus, final StateTable<S> states, final Publication publication)
+        private Builder(final BridgeSource.Factory source, final StateTable<S> states, final Publication publication)
         {
-            this.bus = Objects.requireNonNull(bus, "bus must not be null");
-            this.states = Objects.requireNonNull(states, "states must not be null");
+            this.source = source;
+            this.states = states;
             this.publication = Objects.requireNonNull(publication, "publication must not be null");
         }
 
