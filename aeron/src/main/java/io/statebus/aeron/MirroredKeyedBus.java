@@ -55,7 +55,7 @@ public final class MirroredKeyedBus<S> implements MirrorEndpoint
     private final RetiredSessions retired = new RetiredSessions();
     private MirrorCounters counters; // set before the receiver's volatile array store publishes this bus
     private KeyedMirror<S> mirror; // the live one: duty-cycle thread only
-    private long session;
+    private volatile long session; // written by the duty cycle at a start; volatile for session()
     private long countedJump = -1;
     private long receivedCount;
 
@@ -309,6 +309,12 @@ public final class MirroredKeyedBus<S> implements MirrorEndpoint
     public long gaps()
     {
         return gaps;
+    }
+
+    /** @return the source session the local bus mirrors, or 0 before the first whole run. */
+    public long session()
+    {
+        return sessions == 0 ? 0 : session;
     }
 
     /** @return source sessions this mirror went live for. */

@@ -248,6 +248,12 @@ public final class MirroredLongBus implements MirrorEndpoint
         return local.gaps();
     }
 
+    /** @return the current source session id, or 0 before the first message. */
+    public long session()
+    {
+        return local.sessions() == 0 ? 0 : local.session();
+    }
+
     /** @return source sessions seen: 1, plus one per restart of the source. */
     public long sessions()
     {
