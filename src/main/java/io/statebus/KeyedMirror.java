@@ -74,6 +74,32 @@ public final class KeyedMirror<S> implements AutoCloseable
     }
 
     /**
+     * Repairs the key table after lost sequences, from a snapshot of the source's open keys at the mirror's latest
+     * sequence: keys not in it are removed (the source retired them in a lost range), the others take its state.
+     * Publishes nothing: the mirror's subscriptions were told of the loss by a gap notice.
+     *
+     * @param sequence the sequence the snapshot describes, the mirror's {@link #latestSequence()}.
+     * @param keys     the keys open at the source then.
+     * @param states   their states, at the same indexes.
+     * @throws IllegalArgumentException if {@code sequence} is not the latest, the lists differ in size, or a state is
+     *                                  unknown; nothing changed.
+     * @throws IllegalStateException    if there are more keys than {@code maxKeys}, or another thread appends.
+     */
+    public void resync(final long sequence, final long[] keys, final java.util.List<S> states)
+    {
+        if (states.size() > keys.length)
+        {
+            throw new IllegalArgumentException(states.size() + " states for " + keys.length + " keys");
+        }
+        final int[] stateIds = new int[states.size()];
+        for (int i = 0; i < stateIds.length; i++)
+        {
+            stateIds[i] = ids.idOf(states.get(i));
+        }
+        producer.resync(sequence, keys, stateIds, stateIds.length);
+    }
+
+    /**
      * Appends the source's transition of {@code key} at {@code sequence}, waiting while a {@link Policy#BLOCK}
      * subscription of the mirror is a whole ring behind.
      *

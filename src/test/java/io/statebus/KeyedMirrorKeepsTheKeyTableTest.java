@@ -213,6 +213,33 @@ final class KeyedMirrorKeepsTheKeyTableTest
     }
 
     @Test
+    void aSnapshotRepairsTheKeyTableAfterALoss()
+    {
+        try (KeyedMirror<Connection> mirror = builder().buildMirror(10, 0))
+        {
+            mirror.seed(1, CONNECTING);
+            mirror.seed(2, CONNECTED);
+            mirror.seed(3, CONNECTED);
+            // 11..19 lost: on the source key 2 closed (retired), key 4 opened, key 3 moved on
+            mirror.append(20, 1, CONNECTING, CONNECTED, 200);
+            final KeyedStateBus<Connection> bus = mirror.bus();
+            assertThat(bus.isOpen(2)).as("the mirror cannot know yet").isTrue();
+            assertThatThrownBy(() -> mirror.resync(19, new long[] {1, 3, 4}, List.of(CONNECTED, CLOSING, CONNECTING)))
+                .isInstanceOf(IllegalArgumentException.class);
+            mirror.resync(20, new long[] {1, 3, 4}, List.of(CONNECTED, CLOSING, CONNECTING));
+            assertThat(bus.isOpen(2)).isFalse();
+            assertThat(bus.get(3)).isEqualTo(CLOSING);
+            assertThat(bus.get(4)).isEqualTo(CONNECTING);
+            assertThat(bus.openKeys()).isEqualTo(3);
+            // from the repaired state on, each key's chain is checked again
+            assertThatThrownBy(() -> mirror.append(21, 3, CONNECTED, CLOSED, 210))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chain broken");
+            mirror.append(21, 3, CLOSING, CLOSED, 210);
+            assertThat(bus.isOpen(3)).isFalse();
+        }
+    }
+
+    @Test
     void localChangesAreRefusedAndABlockSubscriptionHoldsTheAppendBack() throws Exception
     {
         try (KeyedMirror<Connection> mirror = builder().capacity(4).buildMirror(0, 0))

@@ -80,6 +80,55 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
     }
 
     /**
+     * Makes the table the source's at the mirror's latest sequence, from a snapshot of the source's open keys there:
+     * keys it lacks are removed, the others take their snapshot state. Publishes nothing. After lost sequences the
+     * table may hold keys the source retired in them, or miss keys opened in them: this repairs it.
+     *
+     * @param sequence the sequence the snapshot describes: the mirror's latest.
+     * @param keys     the open keys.
+     * @param stateIds their states.
+     * @param count    how many.
+     * @throws IllegalArgumentException if {@code sequence} is not the latest; nothing changed.
+     * @throws IllegalStateException    if {@code count} is over {@code maxKeys}, or from another thread; nothing changed.
+     */
+    public void resync(final long sequence, final long[] keys, final int[] stateIds, final int count)
+    {
+        own();
+        if (sequence != ring.cursor() || count > table.maxKeys())
+        {
+            throw sequence != ring.cursor() ? new IllegalArgumentException("a snapshot of " + sequence +
+                " cannot repair a mirror at " + ring.cursor()) : new IllegalStateException("key table full: " + count +
+                " keys in the snapshot, maxKeys " + table.maxKeys());
+        }
+        final org.agrona.collections.LongHashSet inSnapshot = new org.agrona.collections.LongHashSet(2 * count + 1);
+        for (int i = 0; i < count; i++)
+        {
+            inSnapshot.add(keys[i]);
+        }
+        final long[] live = new long[table.maxKeys()];
+        final int liveCount = table.copyLive(live, new long[live.length]); // the writer's own table: one pass
+        for (int i = 0; i < liveCount; i++)
+        {
+            if (!inSnapshot.contains(live[i]))
+            {
+                table.remove(table.slotOf(live[i]));
+            }
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final int slot = table.slotOf(keys[i]);
+            if (slot < 0)
+            {
+                table.add(keys[i], KeyTable.entry(sequence, stateIds[i]));
+            }
+            else
+            {
+                table.update(slot, KeyTable.entry(sequence, stateIds[i]));
+            }
+        }
+    }
+
+    /**
      * Appends the source's transition of {@code key} at {@code sequence} (see {@link MirrorProducer#appendStaged}).
      *
      * @param sequence  the source's sequence, after the latest appended.

@@ -3,14 +3,18 @@ package io.statebus.aeron;
 import io.statebus.KeyedMirror;
 import io.statebus.KeyedStateBusBuilder;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Builds a keyed mirror from a source's snapshot run (see {@link WireFormat}): at entry 0 of a run a new mirror at
- * the run's sequence, seeded with each entry in order; whole at the end marker if every entry {@code 0 .. n - 1}
- * came, for the same session and sequence. Anything else (an entry missing or out of order, another sequence or
- * session, a transition inside the run, a key twice) drops the candidate, closed, never seen by a consumer, and the
- * mirror waits for the next run. Duty-cycle thread only.
+ * Gathers a source's keyed snapshot run (see {@link WireFormat}): entries {@code 0 .. n - 1} in order, then the end
+ * marker with count {@code n}, all of one session and one sequence. Anything else (an entry missing or out of
+ * order, another sequence or session, a transition inside the run) drops what was gathered, and the next run starts
+ * again. A whole run builds a new keyed mirror at its sequence ({@link #build}) or repairs a live one after a loss
+ * ({@link #repair}). The arrays grow while runs are gathered (once a run is as large as the source's open keys, no
+ * more). Duty-cycle thread only.
  *
  * @param <S> the state type.
  */
@@ -18,10 +22,11 @@ final class KeyedRunCollector<S>
 {
     private final StateTable<S> states;
     private final UnaryOperator<KeyedStateBusBuilder<S>> configure;
-    private KeyedMirror<S> candidate;
+    private long[] keys = new long[256];
+    private final List<S> keyStates = new ArrayList<>();
+    private boolean collecting;
     private long session;
     private long sequence;
-    private long seeded;
 
     KeyedRunCollector(final StateTable<S> states, final UnaryOperator<KeyedStateBusBuilder<S>> configure)
     {
@@ -32,7 +37,7 @@ final class KeyedRunCollector<S>
     /**
      * One entry of a run.
      *
-     * @return false if it breaks the run (the candidate is dropped).
+     * @return false if it breaks the run (what was gathered is dropped).
      */
     boolean entry(final long entrySession, final long entrySequence, final long index, final long key,
         final int stateId)
@@ -40,65 +45,114 @@ final class KeyedRunCollector<S>
         if (index == 0)
         {
             drop();
-            candidate = configure.apply(states.keyedBuilder()).buildMirror(entrySequence, 0);
+            collecting = true;
             session = entrySession;
             sequence = entrySequence;
         }
-        else if (candidate == null || entrySession != session || entrySequence != sequence || index != seeded)
+        else if (!collecting || entrySession != session || entrySequence != sequence || index != keyStates.size())
         {
             drop();
             return false;
         }
-        try
+        final int i = keyStates.size();
+        if (i == keys.length)
         {
-            candidate.seed(key, states.stateOf(stateId));
-            seeded++;
-            return true;
+            keys = Arrays.copyOf(keys, 2 * i);
         }
-        catch (final IllegalArgumentException | IllegalStateException ex)
-        {
-            drop(); // a key twice, or more keys than the mirror's maxKeys
-            return false;
-        }
+        keys[i] = key;
+        keyStates.add(states.stateOf(stateId));
+        return true;
     }
 
     /**
      * The end of a run.
      *
      * @param count the count of entries the bridge sent.
-     * @return the whole mirror, now the caller's; or null if the run was not whole (then nothing is kept).
+     * @return true if the run is whole: {@link #build} or {@link #repair} may use it, once.
      */
-    KeyedMirror<S> end(final long endSession, final long endSequence, final long count)
+    boolean end(final long endSession, final long endSequence, final long count)
     {
-        if (count == 0 && candidate == null)
+        if (count == 0 && !collecting)
         {
-            return configure.apply(states.keyedBuilder()).buildMirror(endSequence, 0); // a source with no key open
+            session = endSession; // a source with no key open: a run of its end alone
+            sequence = endSequence;
+            return true;
         }
-        if (candidate == null || endSession != session || endSequence != sequence || count != seeded)
+        final boolean whole = collecting && endSession == session && endSequence == sequence &&
+            count == keyStates.size();
+        collecting = false;
+        if (!whole)
         {
-            drop();
-            return null;
+            keyStates.clear();
         }
-        final KeyedMirror<S> whole = candidate;
-        candidate = null;
-        seeded = 0;
         return whole;
     }
 
-    /** @return true while a run is being collected. */
-    boolean isCollecting()
+    /** @return a new mirror of the whole run: its keys at its sequence; null if they do not fit (closed). */
+    KeyedMirror<S> build()
     {
-        return candidate != null;
+        final KeyedMirror<S> built = configure.apply(states.keyedBuilder()).buildMirror(sequence, 0);
+        try
+        {
+            for (int i = 0; i < keyStates.size(); i++)
+            {
+                built.seed(keys[i], keyStates.get(i));
+            }
+            return built;
+        }
+        catch (final IllegalArgumentException | IllegalStateException ex)
+        {
+            built.close(); // a key twice, or more keys than the mirror's maxKeys: never handed out
+            return null;
+        }
+        finally
+        {
+            keyStates.clear();
+        }
     }
 
-    /** Drops the candidate, if any: closed, never handed out. */
+    /**
+     * Repairs a live mirror's key table with the whole run, if the run describes the mirror's latest sequence.
+     *
+     * @return true if repaired.
+     */
+    boolean repair(final KeyedMirror<S> live)
+    {
+        try
+        {
+            if (sequence == live.latestSequence())
+            {
+                live.resync(sequence, keys, keyStates);
+                return true;
+            }
+            return false;
+        }
+        catch (final IllegalArgumentException | IllegalStateException ex)
+        {
+            return false;
+        }
+        finally
+        {
+            keyStates.clear();
+        }
+    }
+
+    /** @return the session of the run gathered last. */
+    long session()
+    {
+        return session;
+    }
+
+    /** @return true while a run is being gathered. */
+    boolean isCollecting()
+    {
+        return collecting;
+    }
+
+    /** Drops what was gathered. */
     void drop()
     {
-        if (candidate != null)
-        {
-            candidate.close();
-            candidate = null;
-        }
-        seeded = 0;
+        collecting = false;
+        keyStates.clear();
     }
 }

@@ -31,7 +31,9 @@ import java.util.function.UnaryOperator;
  *   follow it. Transitions that arrive before are not applied. Before that, {@link #bus()} is null.</li>
  *   <li><b>Nothing lost silently.</b> A jump in the source's sequence reaches every subscription of the local bus,
  *   {@code BLOCK} included, as one exact gap; a key that changed in the lost range resumes from its next
- *   transition's {@code from}, one opened in it is learnt then (see {@link KeyedMirror}).</li>
+ *   transition's {@code from}, one opened in it is learnt then (see {@link KeyedMirror}); the next whole snapshot
+ *   run that describes the local bus's latest sequence repairs the key table (keys retired in the lost range leave
+ *   it, see {@link KeyedMirror#resync}).</li>
  *   <li><b>Back-pressure</b> and <b>source restart</b> as for {@link MirroredBus}; a restarted source's bus takes
  *   over once a whole run of its new session arrived.</li>
  *   <li><b>Bad messages</b> change nothing and are counted: other states ({@link MalformedReason#STATE_COUNT},
@@ -57,6 +59,7 @@ public final class MirroredKeyedBus<S> implements MirrorEndpoint
     private KeyedMirror<S> mirror; // the live one: duty-cycle thread only
     private volatile long session; // written by the duty cycle at a start; volatile for session()
     private long countedJump = -1;
+    private long repairedLost; // the live mirror's lost count when its key table was last the source's
     private long receivedCount;
 
     private volatile KeyedStateBus<S> bus; // written under this monitor (awaitBus waits on it); volatile for bus()
@@ -108,9 +111,9 @@ public final class MirroredKeyedBus<S> implements MirrorEndpoint
         {
             return live ? append(buffer, offset) : outsideRun();
         }
-        if (live)
+        if (live && mirror.lost() == repairedLost)
         {
-            return Action.CONTINUE; // a run of the session this bus mirrors: it has all of that already
+            return Action.CONTINUE; // a run of the session this bus mirrors, which lost nothing since: nothing new
         }
         final long sequence = WireFormat.sequence(buffer, offset);
         if (type == WireFormat.KEYED_SNAPSHOT)
@@ -119,7 +122,20 @@ public final class MirroredKeyedBus<S> implements MirrorEndpoint
                 WireFormat.firstLong(buffer, offset), WireFormat.toId(buffer, offset));
             return kept ? Action.CONTINUE : refuse(MalformedReason.SNAPSHOT);
         }
-        final KeyedMirror<S> started = runs.end(from, sequence, WireFormat.firstLong(buffer, offset));
+        if (!runs.end(from, sequence, WireFormat.firstLong(buffer, offset)))
+        {
+            return refuse(MalformedReason.SNAPSHOT);
+        }
+        if (live)
+        {
+            // the keys retired or opened in the lost ranges: the table is the source's again
+            if (runs.repair(mirror))
+            {
+                repairedLost = mirror.lost();
+            }
+            return Action.CONTINUE;
+        }
+        final KeyedMirror<S> started = runs.build();
         if (started == null)
         {
             return refuse(MalformedReason.SNAPSHOT);
@@ -219,6 +235,7 @@ public final class MirroredKeyedBus<S> implements MirrorEndpoint
         mirror = started;
         session = newSession;
         countedJump = -1;
+        repairedLost = 0;
         sessions++;
         synchronized (this)
         {

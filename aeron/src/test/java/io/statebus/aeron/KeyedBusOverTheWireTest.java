@@ -39,10 +39,20 @@ class KeyedBusOverTheWireTest
     /** The source's side of a test: its bus, its live keys, and a random walk over them. */
     static final class Source
     {
-        final KeyedStateBus<Phase> bus = keyed(KeyedStateBus.builder(Phase.class)).clock(new Ticks()).build();
+        final KeyedStateBus<Phase> bus;
         final List<Long> live = new ArrayList<>();
         final SplittableRandom random = new SplittableRandom(5);
         int opened;
+
+        Source()
+        {
+            this(keyed(KeyedStateBus.builder(Phase.class)).clock(new Ticks()).build());
+        }
+
+        Source(final KeyedStateBus<Phase> bus)
+        {
+            this.bus = bus;
+        }
 
         /** Opens the next key (until {@code keys}), or changes a live one (a change to CLOSED retires it). */
         void step(final int keys)
@@ -244,5 +254,77 @@ class KeyedBusOverTheWireTest
             bridge.close();
             receiver.close();
         }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aLappedGapBridgeIsOneExactGapAndASnapshotRunRepairsTheMirrorsKeys() throws Exception
+    {
+        final Source source = new Source(KeyedStateBus.builder(Phase.class).capacity(16).maxKeys(2_048)
+            .retireOn(Phase.CLOSED).build());
+        try (TestDriver driver = TestDriver.start("keyed-gap"); KeyedStateBus<Phase> bus = source.bus)
+        {
+            final io.aeron.Subscription aeronSub = driver.aeron.addSubscription(TestDriver.IPC, 33);
+            final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 33);
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(bus, PHASES, publication)
+                .policy(Policy.GAP).snapshotInterval(Duration.ofMillis(20)).build();
+            final MirrorReceiver receiver = new MirrorReceiver(aeronSub);
+            final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES, KeyedBusOverTheWireTest::keyed);
+            for (int i = 0; i < 30; i++)
+            {
+                source.step(40);
+            }
+            final long before = bus.latestSequence();
+            Pump.until(() -> mirrored.latestSequence() == before, Duration.ofSeconds(10), "the first steps", bridge,
+                receiver);
+            final KeyedSubscription<Phase> sub = mirrored.bus().subscribe(Policy.BLOCK);
+            final long missedBefore = bridge.subscription().missed(); // the first steps may have lapped it already
+            final long lostBefore = mirrored.lost();
+            final List<String> gaps = new ArrayList<>();
+            final KeyedTransitionHandler<Phase> handler = new KeyedTransitionHandler<>()
+            {
+                @Override
+                public void onTransition(final KeyedTransition<Phase> t, final boolean endOfBatch)
+                {
+                }
+
+                @Override
+                public void onGap(final Gap<Phase> gap)
+                {
+                    gaps.add(gap.firstMissed() + ".." + gap.lastMissed());
+                }
+            };
+            while (bus.latestSequence() < before + 300)
+            {
+                source.step(200); // keys open, change and close while the bridge does nothing: a ring of 16 laps it
+            }
+            final long last = bus.latestSequence();
+            Pump.until(() -> sub.position() == last && sameTable(source, mirrored.bus()), Duration.ofSeconds(10),
+                "the mirror at the source's sequence, its key table repaired by a run", bridge, receiver,
+                Pump.of("subscriber", () -> sub.poll(handler, 256)));
+            // the bridge resumed at the oldest transition still in its ring: last - 15; what came before is one gap
+            assertThat(gaps).containsExactly((before + 1) + ".." + (last - 16));
+            assertThat(sub.missed()).isEqualTo(last - 16 - before)
+                .isEqualTo(bridge.subscription().missed() - missedBefore).isEqualTo(mirrored.lost() - lostBefore);
+            source.assertSameTable(mirrored.bus());
+            bridge.close();
+            receiver.close();
+        }
+    }
+
+    private static boolean sameTable(final Source source, final KeyedStateBus<Phase> mirror)
+    {
+        if (mirror.openKeys() != source.live.size())
+        {
+            return false;
+        }
+        for (final long key : source.live)
+        {
+            if (!mirror.isOpen(key) || mirror.get(key) != source.bus.get(key))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }
