@@ -38,7 +38,7 @@ final class BridgeDutyCycle<S> implements AutoCloseable
     private volatile boolean closed; // set by close from any thread, read by the duty cycle: it then stops
 
     /** Allocates everything a bridge needs; its subscription's join point is the first snapshot. */
-    BridgeDutyCycle(final TransitionBridge.Builder<S> settings, final BridgeSource source)
+    BridgeDutyCycle(final TransitionBridgeBuilder<S> settings, final BridgeSource source)
     {
         this.source = source;
         this.subscription = source.subscription();

@@ -114,12 +114,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
     {
         checkFree(busId);
         final MirroredBus<S> mirrored = new MirroredBus<>(busId, states, configure, listener, dispatcher);
-        if (aeron != null)
-        {
-            mirrored.counters(aeron, "stream=" + subscription.streamId());
-        }
-        dispatcher.add(mirrored);
-        return mirrored;
+        return register(mirrored);
     }
 
     /**
@@ -137,12 +132,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
         checkFree(busId);
         final MirroredLongBus mirrored = new MirroredLongBus(busId,
             Objects.requireNonNull(configure, "configure must not be null"), listener, dispatcher);
-        if (aeron != null)
-        {
-            mirrored.counters(aeron, "stream=" + subscription.streamId());
-        }
-        dispatcher.add(mirrored);
-        return mirrored;
+        return register(mirrored);
     }
 
     /**
@@ -164,6 +154,11 @@ public final class MirrorReceiver implements Agent, AutoCloseable
         final MirroredKeyedBus<S> mirrored = new MirroredKeyedBus<>(busId,
             Objects.requireNonNull(states, "states must not be null"),
             Objects.requireNonNull(configure, "configure must not be null"), listener, dispatcher);
+        return register(mirrored);
+    }
+
+    private <M extends MirroredEndpoint<?>> M register(final M mirrored)
+    {
         if (aeron != null)
         {
             mirrored.counters(aeron, "stream=" + subscription.streamId());

@@ -1,16 +1,13 @@
 package io.statebus.aeron;
 
-import io.aeron.Aeron;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.statebus.Mirror;
 import io.statebus.StateBus;
 import io.statebus.StateBusBuilder;
-import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,36 +49,20 @@ import java.util.function.UnaryOperator;
  *
  * @param <S> the state type.
  */
-public final class MirroredBus<S> implements MirrorEndpoint
+public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
 {
-    private final int busId;
     private final StateTable<S> states;
     private final UnaryOperator<StateBusBuilder<S>> configure;
-    private final MirrorListener listener;
-    private final MalformedSink malformed;
     private final MirrorMessage<S> message;
     private final SessionMirror local = new SessionMirror();
-    private MirrorCounters counters; // set before the receiver's volatile array store publishes this bus
-
-    private volatile StateBus<S> bus; // written under this monitor (awaitBus waits on it); volatile for bus()
-    private volatile boolean closed; // set by close from any thread, or by the duty cycle; read by the duty cycle
-    private long receivedCount; // the duty cycle's own count; published to received at each counter refresh
-    private volatile long received; // single writer (the duty cycle); volatile for readers
 
     MirroredBus(final int busId, final StateTable<S> states, final UnaryOperator<StateBusBuilder<S>> configure,
         final MirrorListener listener, final MalformedSink malformed)
     {
-        this.busId = busId;
+        super(busId, listener, malformed);
         this.states = Objects.requireNonNull(states, "states must not be null");
         this.configure = Objects.requireNonNull(configure, "configure must not be null");
-        this.listener = listener;
-        this.malformed = malformed;
         this.message = new MirrorMessage<>(states);
-    }
-
-    void counters(final Aeron aeron, final String channel)
-    {
-        counters = new MirrorCounters(aeron, busId, channel);
     }
 
     /**
@@ -143,12 +124,6 @@ public final class MirroredBus<S> implements MirrorEndpoint
         return action;
     }
 
-    private Action refuse(final MalformedReason reason)
-    {
-        malformed.refused(busId, reason);
-        return Action.CONTINUE;
-    }
-
     /** The first message of a source session: a new local bus at its sequence and state; a restart closes the old. */
     private void start()
     {
@@ -157,7 +132,6 @@ public final class MirroredBus<S> implements MirrorEndpoint
         final long sequence = message.sequence();
         final Mirror<S> started = configure.apply(states.builder(message.to()))
             .buildMirror(sequence, message.from(), message.timestamp());
-        final StateBus<S> old = bus;
         local.replace(newSession, new SessionMirror.Local()
         {
             @Override
@@ -184,16 +158,12 @@ public final class MirroredBus<S> implements MirrorEndpoint
                 started.close();
             }
         }, sequence);
-        synchronized (this)
-        {
-            bus = started.bus();
-            notifyAll(); // wakes awaitBus
-        }
+        final StateBus<S> old = started(started.bus());
         if (old != null)
         {
-            listener.onSourceRestarted(busId, oldSession, newSession, old);
+            listener.onSourceRestarted(busId(), oldSession, newSession, old);
         }
-        listener.onStarted(busId, newSession, started.bus(), sequence);
+        listener.onStarted(busId(), newSession, started.bus(), sequence);
     }
 
     /** See {@link SessionMirror#publishProgress()}: once per receiver duty cycle that offered this bus a message. */
@@ -203,20 +173,10 @@ public final class MirroredBus<S> implements MirrorEndpoint
         local.publishProgress();
     }
 
-    @Override
-    public void refreshCounters()
-    {
-        received = receivedCount;
-        if (counters != null)
-        {
-            counters.refresh(receivedCount, local.latest(), local.lost(), local.gaps(), local.sessions());
-        }
-    }
-
     /** @return the local bus of the current source session, or null before the first message arrived. */
     public StateBus<S> bus()
     {
-        return bus;
+        return current();
     }
 
     /**
@@ -230,28 +190,7 @@ public final class MirroredBus<S> implements MirrorEndpoint
      */
     public StateBus<S> awaitBus(final Duration timeout) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (this)
-        {
-            while (bus == null)
-            {
-                final long left = deadline - System.nanoTime();
-                if (left <= 0)
-                {
-                    throw new IllegalStateException("mirror of bus " + busId + ": no local bus after " + timeout +
-                        message.whyRefused());
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            return bus;
-        }
-    }
-
-    /** @return the bus id. */
-    @Override
-    public int busId()
-    {
-        return busId;
+        return awaitStarted(timeout, "bus", message::whyRefused);
     }
 
     /** @return the current source session id, or 0 before the first message. */
@@ -260,25 +199,22 @@ public final class MirroredBus<S> implements MirrorEndpoint
         return local.sessions() == 0 ? 0 : local.session();
     }
 
-    /** @return messages received for this bus (refreshed by the receiver's duty cycle). */
-    public long received()
-    {
-        return received;
-    }
-
     /** @return source sequences recorded as lost in the current session's local bus, as of the receiver's last poll. */
+    @Override
     public long lost()
     {
         return local.lost();
     }
 
     /** @return lost ranges (gap notices) in the current session's local bus. */
+    @Override
     public long gaps()
     {
         return local.gaps();
     }
 
     /** @return source sessions seen: 1, plus one per restart of the source. */
+    @Override
     public long sessions()
     {
         return local.sessions();
@@ -288,6 +224,7 @@ public final class MirroredBus<S> implements MirrorEndpoint
      * @return the latest source sequence appended to the local bus (as of the receiver's last poll), or -1 before the
      *     first message.
      */
+    @Override
     public long latestSequence()
     {
         return local.latest();
@@ -307,25 +244,6 @@ public final class MirroredBus<S> implements MirrorEndpoint
     public long refusedStateFingerprint()
     {
         return message.refusedStateNames();
-    }
-
-    @Override
-    public void closeBus()
-    {
-        final StateBus<S> current = bus;
-        if (current != null)
-        {
-            current.close();
-        }
-    }
-
-    /** Closes the local bus and this mirror's counters; later messages for it are ignored. */
-    @Override
-    public void close()
-    {
-        closed = true;
-        closeBus();
-        CloseHelper.close(counters);
     }
 
     /** Where refused messages are counted and told: the receiver. */

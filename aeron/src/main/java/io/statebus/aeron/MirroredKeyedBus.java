@@ -1,16 +1,13 @@
 package io.statebus.aeron;
 
-import io.aeron.Aeron;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.statebus.KeyedMirror;
 import io.statebus.KeyedStateBus;
 import io.statebus.KeyedStateBusBuilder;
 import io.statebus.StateBusClosedException;
-import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,25 +44,16 @@ import java.util.function.UnaryOperator;
  *
  * @param <S> the state type.
  */
-public final class MirroredKeyedBus<S> implements MirrorEndpoint
+public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>>
 {
-    private final int busId;
     private final StateTable<S> states;
-    private final MirrorListener listener;
-    private final MirroredBus.MalformedSink malformed;
     private final KeyedRunCollector<S> runs;
     private final RetiredSessions retired = new RetiredSessions();
-    private MirrorCounters counters; // set before the receiver's volatile array store publishes this bus
     private KeyedMirror<S> mirror; // the live one: duty-cycle thread only
     private volatile long session; // written by the duty cycle at a start; volatile for session()
     private long countedJump = -1;
     private long repairedLost; // the live mirror's lost count when its key table was last the source's
-    private long receivedCount;
-
-    private volatile KeyedStateBus<S> bus; // written under this monitor (awaitBus waits on it); volatile for bus()
-    private volatile boolean closed;
     // single writer (the duty cycle); volatile for readers elsewhere
-    private volatile long received;
     private volatile long latest = -1;
     private volatile long lost;
     private volatile long gaps;
@@ -75,16 +63,9 @@ public final class MirroredKeyedBus<S> implements MirrorEndpoint
         final UnaryOperator<KeyedStateBusBuilder<S>> configure, final MirrorListener listener,
         final MirroredBus.MalformedSink malformed)
     {
-        this.busId = busId;
+        super(busId, listener, malformed);
         this.states = states;
-        this.listener = listener;
-        this.malformed = malformed;
         this.runs = new KeyedRunCollector<>(states, configure);
-    }
-
-    void counters(final Aeron aeron, final String channel)
-    {
-        counters = new MirrorCounters(aeron, busId, channel);
     }
 
     @Override
@@ -216,12 +197,6 @@ public final class MirroredKeyedBus<S> implements MirrorEndpoint
         }
     }
 
-    private Action refuse(final MalformedReason reason)
-    {
-        malformed.refused(busId, reason);
-        return Action.CONTINUE;
-    }
-
     /** A whole run of {@code newSession}: its mirror goes live; a mirror of an older session is closed. */
     private void start(final long newSession, final KeyedMirror<S> started, final long sequence)
     {
@@ -237,17 +212,13 @@ public final class MirroredKeyedBus<S> implements MirrorEndpoint
         countedJump = -1;
         repairedLost = 0;
         sessions++;
-        synchronized (this)
-        {
-            bus = started.bus();
-            notifyAll(); // wakes awaitBus
-        }
+        started(started.bus());
         publishProgress();
         if (old != null)
         {
-            listener.onSourceRestarted(busId, oldSession, newSession, null);
+            listener.onSourceRestarted(busId(), oldSession, newSession, null);
         }
-        listener.onStarted(busId, newSession, null, sequence);
+        listener.onStarted(busId(), newSession, null, sequence);
     }
 
     @Override
@@ -261,20 +232,10 @@ public final class MirroredKeyedBus<S> implements MirrorEndpoint
         }
     }
 
-    @Override
-    public void refreshCounters()
-    {
-        received = receivedCount;
-        if (counters != null)
-        {
-            counters.refresh(receivedCount, latest, lost, gaps, sessions);
-        }
-    }
-
     /** @return the local bus of the current source session, or null before a whole snapshot run arrived. */
     public KeyedStateBus<S> bus()
     {
-        return bus;
+        return current();
     }
 
     /**
@@ -287,42 +248,18 @@ public final class MirroredKeyedBus<S> implements MirrorEndpoint
      */
     public KeyedStateBus<S> awaitBus(final Duration timeout) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (this)
-        {
-            while (bus == null)
-            {
-                final long left = deadline - System.nanoTime();
-                if (left <= 0)
-                {
-                    throw new IllegalStateException("mirror of keyed bus " + busId + ": no whole snapshot run after " +
-                        timeout);
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            return bus;
-        }
-    }
-
-    @Override
-    public int busId()
-    {
-        return busId;
-    }
-
-    /** @return messages received for this bus (refreshed by the receiver's duty cycle). */
-    public long received()
-    {
-        return received;
+        return awaitStarted(timeout, "keyed bus", () -> ": no whole snapshot run of its open keys arrived");
     }
 
     /** @return source sequences recorded as lost in the current session's local bus, as of the last poll. */
+    @Override
     public long lost()
     {
         return lost;
     }
 
     /** @return lost ranges (gap notices) in the current session's local bus. */
+    @Override
     public long gaps()
     {
         return gaps;
@@ -335,33 +272,16 @@ public final class MirroredKeyedBus<S> implements MirrorEndpoint
     }
 
     /** @return source sessions this mirror went live for. */
+    @Override
     public long sessions()
     {
         return sessions;
     }
 
     /** @return the latest source sequence appended to the local bus (as of the last poll), or -1 before any. */
+    @Override
     public long latestSequence()
     {
         return latest;
-    }
-
-    @Override
-    public void closeBus()
-    {
-        final KeyedStateBus<S> current = bus;
-        if (current != null)
-        {
-            current.close();
-        }
-    }
-
-    /** Closes the local bus and this mirror's counters; later messages for it are ignored. */
-    @Override
-    public void close()
-    {
-        closed = true;
-        closeBus();
-        CloseHelper.close(counters);
     }
 }

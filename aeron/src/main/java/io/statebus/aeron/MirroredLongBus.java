@@ -1,16 +1,13 @@
 package io.statebus.aeron;
 
-import io.aeron.Aeron;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.statebus.LongMirror;
 import io.statebus.LongStateBus;
 import io.statebus.LongStateBusBuilder;
 import io.statebus.StateBus;
-import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -29,19 +26,10 @@ import java.util.function.UnaryOperator;
  * <p>Threads: the receiver's duty-cycle thread appends; any thread may read {@link #bus()}, wait in
  * {@link #awaitBus}, and read the counters.
  */
-public final class MirroredLongBus implements MirrorEndpoint
+public final class MirroredLongBus extends MirroredEndpoint<LongStateBus>
 {
-    private final int busId;
     private final UnaryOperator<LongStateBusBuilder> configure;
-    private final MirrorListener listener;
-    private final MirroredBus.MalformedSink malformed;
     private final SessionMirror local = new SessionMirror();
-    private MirrorCounters counters; // set before the receiver's volatile array store publishes this bus
-
-    private volatile LongStateBus bus; // written under this monitor (awaitBus waits on it); volatile for bus()
-    private volatile boolean closed;
-    private long receivedCount;
-    private volatile long received; // single writer (the duty cycle); volatile for readers
 
     // the message being applied: duty-cycle thread only
     private long session;
@@ -53,15 +41,8 @@ public final class MirroredLongBus implements MirrorEndpoint
     MirroredLongBus(final int busId, final UnaryOperator<LongStateBusBuilder> configure, final MirrorListener listener,
         final MirroredBus.MalformedSink malformed)
     {
-        this.busId = busId;
+        super(busId, listener, malformed);
         this.configure = configure;
-        this.listener = listener;
-        this.malformed = malformed;
-    }
-
-    void counters(final Aeron aeron, final String channel)
-    {
-        counters = new MirrorCounters(aeron, busId, channel);
     }
 
     @Override
@@ -126,18 +107,11 @@ public final class MirroredLongBus implements MirrorEndpoint
         return action;
     }
 
-    private Action refuse(final MalformedReason reason)
-    {
-        malformed.refused(busId, reason);
-        return Action.CONTINUE;
-    }
-
     /** The first message of a source session: a new local bus at its sequence and value; a restart closes the old. */
     private void start()
     {
         final long oldSession = local.session();
         final LongMirror started = configure.apply(StateBus.longBuilder(to)).buildMirror(sequence, from, timestamp);
-        final LongStateBus old = bus;
         local.replace(session, new SessionMirror.Local()
         {
             @Override
@@ -164,16 +138,11 @@ public final class MirroredLongBus implements MirrorEndpoint
                 started.close();
             }
         }, sequence);
-        synchronized (this)
+        if (started(started.bus()) != null)
         {
-            bus = started.bus();
-            notifyAll(); // wakes awaitBus
+            listener.onSourceRestarted(busId(), oldSession, session, null);
         }
-        if (old != null)
-        {
-            listener.onSourceRestarted(busId, oldSession, session, null);
-        }
-        listener.onStarted(busId, session, null, sequence);
+        listener.onStarted(busId(), session, null, sequence);
     }
 
     @Override
@@ -182,20 +151,10 @@ public final class MirroredLongBus implements MirrorEndpoint
         local.publishProgress();
     }
 
-    @Override
-    public void refreshCounters()
-    {
-        received = receivedCount;
-        if (counters != null)
-        {
-            counters.refresh(receivedCount, local.latest(), local.lost(), local.gaps(), local.sessions());
-        }
-    }
-
     /** @return the local bus of the current source session, or null before the first message arrived. */
     public LongStateBus bus()
     {
-        return bus;
+        return current();
     }
 
     /**
@@ -208,41 +167,18 @@ public final class MirroredLongBus implements MirrorEndpoint
      */
     public LongStateBus awaitBus(final Duration timeout) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (this)
-        {
-            while (bus == null)
-            {
-                final long left = deadline - System.nanoTime();
-                if (left <= 0)
-                {
-                    throw new IllegalStateException("mirror of long bus " + busId + ": no local bus after " + timeout);
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            return bus;
-        }
-    }
-
-    @Override
-    public int busId()
-    {
-        return busId;
-    }
-
-    /** @return messages received for this bus (refreshed by the receiver's duty cycle). */
-    public long received()
-    {
-        return received;
+        return awaitStarted(timeout, "long bus", () -> "");
     }
 
     /** @return source sequences recorded as lost in the current session's local bus, as of the last poll. */
+    @Override
     public long lost()
     {
         return local.lost();
     }
 
     /** @return lost ranges (gap notices) in the current session's local bus. */
+    @Override
     public long gaps()
     {
         return local.gaps();
@@ -255,33 +191,16 @@ public final class MirroredLongBus implements MirrorEndpoint
     }
 
     /** @return source sessions seen: 1, plus one per restart of the source. */
+    @Override
     public long sessions()
     {
         return local.sessions();
     }
 
     /** @return the latest source sequence appended to the local bus (as of the last poll), or -1 before any. */
+    @Override
     public long latestSequence()
     {
         return local.latest();
-    }
-
-    @Override
-    public void closeBus()
-    {
-        final LongStateBus current = bus;
-        if (current != null)
-        {
-            current.close();
-        }
-    }
-
-    /** Closes the local bus and this mirror's counters; later messages for it are ignored. */
-    @Override
-    public void close()
-    {
-        closed = true;
-        closeBus();
-        CloseHelper.close(counters);
     }
 }

@@ -1,6 +1,5 @@
 package io.statebus.aeron;
 
-import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.statebus.KeyedStateBus;
 import io.statebus.LongStateBus;
@@ -10,7 +9,6 @@ import io.statebus.Subscription;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -71,7 +69,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     private final String roleName;
     private final BridgeDutyCycle<S> cycle;
 
-    private TransitionBridge(final Builder<S> builder)
+    TransitionBridge(final TransitionBridgeBuilder<S> builder)
     {
         this.busId = builder.busId;
         this.roleName = "statebus-bridge-" + busId;
@@ -100,11 +98,11 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      * @param <S>         the state type.
      * @return a builder.
      */
-    public static <S> Builder<S> builder(final StateBus<S> bus, final StateTable<S> states, final Publication publication)
+    public static <S> TransitionBridgeBuilder<S> builder(final StateBus<S> bus, final StateTable<S> states, final Publication publication)
     {
         Objects.requireNonNull(bus, "bus must not be null");
         Objects.requireNonNull(states, "states must not be null");
-        return new Builder<>(policy -> new StateBridgeSource<>(bus, states, policy), states, publication);
+        return new TransitionBridgeBuilder<>(policy -> new StateBridgeSource<>(bus, states, policy), states, publication);
     }
 
     /**
@@ -114,10 +112,10 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      * @param publication where the messages go.
      * @return a builder.
      */
-    public static Builder<Long> builder(final LongStateBus bus, final Publication publication)
+    public static TransitionBridgeBuilder<Long> builder(final LongStateBus bus, final Publication publication)
     {
         Objects.requireNonNull(bus, "bus must not be null");
-        return new Builder<>(policy -> new LongBridgeSource(bus, policy), null, publication);
+        return new TransitionBridgeBuilder<>(policy -> new LongBridgeSource(bus, policy), null, publication);
     }
 
     /**
@@ -130,12 +128,12 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      * @param <S>         the state type.
      * @return a builder.
      */
-    public static <S> Builder<S> builder(
+    public static <S> TransitionBridgeBuilder<S> builder(
         final KeyedStateBus<S> bus, final StateTable<S> states, final Publication publication)
     {
         Objects.requireNonNull(bus, "bus must not be null");
         Objects.requireNonNull(states, "states must not be null");
-        return new Builder<>(policy -> new KeyedBridgeSource<>(bus, states, policy), states, publication);
+        return new TransitionBridgeBuilder<>(policy -> new KeyedBridgeSource<>(bus, states, policy), states, publication);
     }
 
     /**
@@ -156,7 +154,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
 
     /**
      * Exposes another subscription of the source bus as Aeron counters (delivered, missed, gaps, lag), refreshed by
-     * this bridge's duty cycle until the bridge closes. Needs {@link Builder#counters}.
+     * this bridge's duty cycle until the bridge closes. Needs {@link TransitionBridgeBuilder#counters}.
      *
      * @param name         a name for the counters' labels.
      * @param subscription a subscription of the bridged bus.
@@ -250,129 +248,5 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
         return "TransitionBridge{bus=" + busId() + ", session=" + Long.toHexString(session()) + ", sent=" + sent() +
             ", droppedNotConnected=" + droppedNotConnected() + ", backPressured=" + backPressured() + ", snapshots=" +
             snapshots() + (cycle.isFailed() ? ", failed" : "") + (cycle.isClosed() ? ", closed" : "") + '}';
-    }
-
-    /**
-     * Builds a {@link TransitionBridge}. Defaults: bus id 0, {@link Policy#BLOCK}, batches of 256, a snapshot every
-     * 100 ms, stalls reported after 1 s, no counters, a listener that does nothing.
-     *
-     * @param <S> the state type.
-     */
-    public static final class Builder<S>
-    {
-        final BridgeSource.Factory source;
-        final StateTable<S> states; // null for a long bus
-        final Publication publication;
-        int busId;
-        Policy policy = Policy.BLOCK;
-        int batchLimit = 256;
-        Duration snapshotInterval = Duration.ofMillis(100);
-        Duration stallThreshold = Duration.ofSeconds(1);
-        Aeron aeron;
-        BridgeListener listener = new BridgeListener()
-        {
-        };
-
-        private Builder(final BridgeSource.Factory source, final StateTable<S> states, final Publication publication)
-        {
-            this.source = source;
-            this.states = states;
-            this.publication = Objects.requireNonNull(publication, "publication must not be null");
-        }
-
-        /**
-         * @param busId the id that tells this bus's messages apart from other buses' on the same stream.
-         * @return this builder.
-         */
-        public Builder<S> busId(final int busId)
-        {
-            this.busId = busId;
-            return this;
-        }
-
-        /**
-         * @param policy {@link Policy#BLOCK}: nothing lost while connected, the source waits for Aeron;
-         *               {@link Policy#GAP} or {@link Policy#CONFLATE}: the source never waits, mirrors get gap notices.
-         * @return this builder.
-         */
-        public Builder<S> policy(final Policy policy)
-        {
-            this.policy = Objects.requireNonNull(policy, "policy must not be null");
-            return this;
-        }
-
-        /**
-         * @param batchLimit the most transitions taken from the bus per duty cycle (the staging area's size), 1 or more.
-         * @return this builder.
-         */
-        public Builder<S> batchLimit(final int batchLimit)
-        {
-            if (batchLimit < 1)
-            {
-                throw new IllegalArgumentException("batchLimit must be >= 1, got " + batchLimit);
-            }
-            this.batchLimit = batchLimit;
-            return this;
-        }
-
-        /**
-         * @param interval how often a snapshot is sent; positive.
-         * @return this builder.
-         */
-        public Builder<S> snapshotInterval(final Duration interval)
-        {
-            if (interval.isNegative() || interval.isZero())
-            {
-                throw new IllegalArgumentException("snapshotInterval must be positive, got " + interval);
-            }
-            this.snapshotInterval = interval;
-            return this;
-        }
-
-        /**
-         * @param threshold how long back-pressure lasts before it counts as a stall and is reported; not negative.
-         * @return this builder.
-         */
-        public Builder<S> stallThreshold(final Duration threshold)
-        {
-            if (threshold.isNegative())
-            {
-                throw new IllegalArgumentException("stallThreshold must not be negative, got " + threshold);
-            }
-            this.stallThreshold = threshold;
-            return this;
-        }
-
-        /**
-         * Publishes the source bus's and the bridge's counters as Aeron counters (see {@link CounterTypes}).
-         *
-         * @param aeron the client that allocates the counters (usually the publication's).
-         * @return this builder.
-         */
-        public Builder<S> counters(final Aeron aeron)
-        {
-            this.aeron = Objects.requireNonNull(aeron, "aeron must not be null");
-            return this;
-        }
-
-        /**
-         * @param listener told of drops, stalls and failure, on the duty-cycle thread.
-         * @return this builder.
-         */
-        public Builder<S> listener(final BridgeListener listener)
-        {
-            this.listener = Objects.requireNonNull(listener, "listener must not be null");
-            return this;
-        }
-
-        /**
-         * Subscribes to the bus (the join point is the first snapshot) and allocates everything.
-         *
-         * @return the bridge; run its {@link TransitionBridge#doWork()}.
-         */
-        public TransitionBridge<S> build()
-        {
-            return new TransitionBridge<>(this);
-        }
     }
 }
