@@ -155,7 +155,8 @@ final class LongMirrorKeepsTheSourcesSequencesTest
         try (LongMirror mirror = mirrorAt(10, 8))
         {
             final LongStateBus bus = mirror.bus();
-            assertThatThrownBy(() -> bus.set(3)).isInstanceOf(IllegalStateException.class).hasMessageContaining("mirror");
+            assertThatThrownBy(() -> bus.set(3)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("mirror");
             assertThatThrownBy(() -> bus.compareAndSet(valueAt(10), 3)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> mirror.append(10, valueAt(9), valueAt(10), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not after the latest");

@@ -89,7 +89,8 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
      * @param stateIds their states.
      * @param count    how many.
      * @throws IllegalArgumentException if {@code sequence} is not the latest; nothing changed.
-     * @throws IllegalStateException    if {@code count} is over {@code maxKeys}, or from another thread; nothing changed.
+     * @throws IllegalStateException    if {@code count} is over {@code maxKeys}, or from another thread; nothing
+     *                                  changed.
      */
     public void resync(final long sequence, final long[] keys, final int[] stateIds, final int count)
     {

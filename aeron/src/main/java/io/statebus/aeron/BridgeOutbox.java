@@ -8,9 +8,8 @@ import java.security.SecureRandom;
 /**
  * A bridge's way into its publication: claims one message of its kind of bus ({@link WireFormat#lengthOf}) with
  * {@code tryClaim}, writes it in place with the fields every message of this bridge repeats (bus id, state count and
- * names, session), and commits it. The session is random, picked when the bridge is built: a restarted source (a new bridge) has a new
- * one, which mirrors detect.
- * Nothing is allocated per message. Duty-cycle thread only.
+ * names, session), and commits it. The session is random, picked when the bridge is built: a restarted source (a new
+ * bridge) has a new one, which mirrors detect. Nothing is allocated per message. Duty-cycle thread only.
  */
 final class BridgeOutbox
 {

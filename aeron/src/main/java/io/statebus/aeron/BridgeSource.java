@@ -20,7 +20,10 @@ interface BridgeSource
         BridgeSource subscribe(Policy policy);
     }
 
-    /** @return the kind of bus, for the wire ({@link WireFormat#STATES}, {@link WireFormat#LONGS}, {@link WireFormat#KEYED}). */
+    /**
+     * @return the kind of bus on the wire: {@link WireFormat#STATES}, {@link WireFormat#LONGS} or
+     *     {@link WireFormat#KEYED}.
+     */
     int kind();
 
     /**

@@ -46,8 +46,8 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final boolean whole = length >= WireFormat.LENGTH; // read no word of a message too short to have it
-        final long head = whole ? WireFormat.head(buffer, offset) : 0;
-        final long ids = whole ? WireFormat.ids(buffer, offset) : 0;
+        final long head = whole ? WireFields.head(buffer, offset) : 0;
+        final long ids = whole ? WireFields.ids(buffer, offset) : 0;
         final MalformedReason reason = WireFormat.check(head, ids, length);
         if (reason != null)
         {
@@ -55,7 +55,7 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
             refused(-1, reason);
             return Action.CONTINUE;
         }
-        final int busId = WireFormat.busId(ids);
+        final int busId = WireFields.busId(ids);
         final MirrorEndpoint mirrored = find(mirrors, busId);
         if (mirrored == null)
         {

@@ -77,7 +77,7 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
         {
             return Action.CONTINUE;
         }
-        if (WireFormat.kindOf(WireFormat.type(head)) != WireFormat.STATES)
+        if (WireFormat.kindOf(WireFields.type(head)) != WireFormat.STATES)
         {
             return refuse(MalformedReason.KIND);
         }

@@ -81,12 +81,12 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         {
             return refuse(reason);
         }
-        final long from = WireFormat.session(buffer, offset);
+        final long from = WireFields.session(buffer, offset);
         if (retired.contains(from))
         {
             return refuse(MalformedReason.STALE_SESSION);
         }
-        final byte type = WireFormat.type(head);
+        final byte type = WireFields.type(head);
         final boolean live = mirror != null && from == session;
         if (type == WireFormat.KEYED_TRANSITION)
         {
@@ -96,14 +96,14 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         {
             return Action.CONTINUE; // a run of the session this bus mirrors, which lost nothing since: nothing new
         }
-        final long sequence = WireFormat.sequence(buffer, offset);
+        final long sequence = WireFields.sequence(buffer, offset);
         if (type == WireFormat.KEYED_SNAPSHOT)
         {
-            final boolean kept = runs.entry(from, sequence, WireFormat.timestamp(buffer, offset),
-                WireFormat.firstLong(buffer, offset), WireFormat.toId(buffer, offset));
+            final boolean kept = runs.entry(from, sequence, WireFields.timestamp(buffer, offset),
+                WireFields.firstLong(buffer, offset), WireFields.toId(buffer, offset));
             return kept ? Action.CONTINUE : refuse(MalformedReason.SNAPSHOT);
         }
-        if (!runs.end(from, sequence, WireFormat.firstLong(buffer, offset)))
+        if (!runs.end(from, sequence, WireFields.firstLong(buffer, offset)))
         {
             return refuse(MalformedReason.SNAPSHOT);
         }
@@ -128,25 +128,25 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
     /** The kind, the states' count and names, the ids, the sequence: null if the message may be applied. */
     private MalformedReason check(final DirectBuffer buffer, final int offset, final long head, final long ids)
     {
-        if (WireFormat.kindOf(WireFormat.type(head)) != WireFormat.KEYED)
+        if (WireFormat.kindOf(WireFields.type(head)) != WireFormat.KEYED)
         {
             return MalformedReason.KIND;
         }
-        final long stateWord = WireFormat.states(buffer, offset);
-        if (WireFormat.stateCount(ids) != states.size())
+        final long stateWord = WireFields.states(buffer, offset);
+        if (WireFields.stateCount(ids) != states.size())
         {
             return MalformedReason.STATE_COUNT;
         }
-        if (WireFormat.stateNames(stateWord) != states.fingerprint())
+        if (WireFields.stateNames(stateWord) != states.fingerprint())
         {
             return MalformedReason.STATE_NAMES;
         }
-        if (WireFormat.fromId(stateWord) >= states.size() || WireFormat.toId(stateWord) >= states.size())
+        if (WireFields.fromId(stateWord) >= states.size() || WireFields.toId(stateWord) >= states.size())
         {
             return MalformedReason.STATE_ID;
         }
-        final long sequence = WireFormat.sequence(buffer, offset);
-        return sequence < 0 || (sequence == 0 && WireFormat.type(head) == WireFormat.KEYED_TRANSITION) ?
+        final long sequence = WireFields.sequence(buffer, offset);
+        return sequence < 0 || (sequence == 0 && WireFields.type(head) == WireFormat.KEYED_TRANSITION) ?
             MalformedReason.SEQUENCE : null;
     }
 
@@ -163,7 +163,7 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
 
     private Action append(final DirectBuffer buffer, final int offset)
     {
-        final long sequence = WireFormat.sequence(buffer, offset);
+        final long sequence = WireFields.sequence(buffer, offset);
         final long latestSequence = mirror.latestSequence();
         if (sequence <= latestSequence)
         {
@@ -177,9 +177,9 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         try
         {
             // a BLOCK subscription a ring behind leaves the message in the stream
-            if (!mirror.tryAppend(sequence, WireFormat.firstLong(buffer, offset),
-                states.stateOf(WireFormat.fromId(buffer, offset)), states.stateOf(WireFormat.toId(buffer, offset)),
-                WireFormat.timestamp(buffer, offset)))
+            if (!mirror.tryAppend(sequence, WireFields.firstLong(buffer, offset),
+                states.stateOf(WireFields.fromId(buffer, offset)), states.stateOf(WireFields.toId(buffer, offset)),
+                WireFields.timestamp(buffer, offset)))
             {
                 receivedCount--; // it will be offered again
                 return Action.ABORT;

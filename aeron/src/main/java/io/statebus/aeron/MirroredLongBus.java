@@ -53,22 +53,22 @@ public final class MirroredLongBus extends MirroredEndpoint<LongStateBus>
         {
             return Action.CONTINUE;
         }
-        final byte type = WireFormat.type(head);
+        final byte type = WireFields.type(head);
         if (WireFormat.kindOf(type) != WireFormat.LONGS)
         {
             return refuse(MalformedReason.KIND);
         }
-        sequence = WireFormat.sequence(buffer, offset);
+        sequence = WireFields.sequence(buffer, offset);
         if (sequence < 0 || (sequence == 0 && type == WireFormat.LONG_TRANSITION))
         {
             return refuse(MalformedReason.SEQUENCE);
         }
-        session = WireFormat.session(buffer, offset);
-        timestamp = WireFormat.timestamp(buffer, offset);
-        to = WireFormat.secondLong(buffer, offset);
+        session = WireFields.session(buffer, offset);
+        timestamp = WireFields.timestamp(buffer, offset);
+        to = WireFields.secondLong(buffer, offset);
         final boolean fromUnknown = type == WireFormat.LONG_SNAPSHOT &&
-            (WireFormat.flags(head) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
-        from = fromUnknown ? to : WireFormat.firstLong(buffer, offset);
+            (WireFields.flags(head) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
+        from = fromUnknown ? to : WireFields.firstLong(buffer, offset);
         if (!local.isCurrent(session))
         {
             if (local.isRetired(session))

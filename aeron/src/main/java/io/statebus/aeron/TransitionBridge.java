@@ -98,11 +98,13 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      * @param <S>         the state type.
      * @return a builder.
      */
-    public static <S> TransitionBridgeBuilder<S> builder(final StateBus<S> bus, final StateTable<S> states, final Publication publication)
+    public static <S> TransitionBridgeBuilder<S> builder(
+        final StateBus<S> bus, final StateTable<S> states, final Publication publication)
     {
         Objects.requireNonNull(bus, "bus must not be null");
         Objects.requireNonNull(states, "states must not be null");
-        return new TransitionBridgeBuilder<>(policy -> new StateBridgeSource<>(bus, states, policy), states, publication);
+        return new TransitionBridgeBuilder<>(
+            policy -> new StateBridgeSource<>(bus, states, policy), states, publication);
     }
 
     /**
@@ -133,7 +135,8 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     {
         Objects.requireNonNull(bus, "bus must not be null");
         Objects.requireNonNull(states, "states must not be null");
-        return new TransitionBridgeBuilder<>(policy -> new KeyedBridgeSource<>(bus, states, policy), states, publication);
+        return new TransitionBridgeBuilder<>(
+            policy -> new KeyedBridgeSource<>(bus, states, policy), states, publication);
     }
 
     /**

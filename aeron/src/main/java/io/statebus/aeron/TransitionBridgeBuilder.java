@@ -28,7 +28,8 @@ public final class TransitionBridgeBuilder<S>
     {
     };
 
-    TransitionBridgeBuilder(final BridgeSource.Factory source, final StateTable<S> states, final Publication publication)
+    TransitionBridgeBuilder(
+        final BridgeSource.Factory source, final StateTable<S> states, final Publication publication)
     {
         this.source = source;
         this.states = states;

@@ -41,7 +41,8 @@ import java.nio.ByteOrder;
  * <table>
  *   <caption>message types</caption>
  *   <tr><th>type</th><th>bus</th><th>bytes</th><th>what</th></tr>
- *   <tr><td>{@link #TRANSITION} 1</td><td>states</td><td>48</td><td>the source's transition at {@code sequence}</td></tr>
+ *   <tr><td>{@link #TRANSITION} 1</td><td>states</td><td>48</td><td>the source's transition at
+ *   {@code sequence}</td></tr>
  *   <tr><td>{@link #SNAPSHOT} 2</td><td>states</td><td>48</td><td>the source's latest transition that the bridge
  *   has sent or dropped, repeated so that a mirror that joins late, or lost messages, finds the source's sequence
  *   and state; with {@link #FLAG_FROM_UNKNOWN} the bridge's join point, whose {@code from} it never saw
@@ -181,7 +182,7 @@ public final class WireFormat
      */
     static MalformedReason check(final DirectBuffer buffer, final int offset, final int length)
     {
-        return length < LENGTH ? MalformedReason.TOO_SHORT : check(head(buffer, offset), ids(buffer, offset), length);
+        return length < LENGTH ? MalformedReason.TOO_SHORT : check(WireFields.head(buffer, offset), WireFields.ids(buffer, offset), length);
     }
 
     /**
@@ -205,7 +206,7 @@ public final class WireFormat
         {
             return MalformedReason.VERSION;
         }
-        final int kind = kindOf(type(head));
+        final int kind = kindOf(WireFields.type(head));
         if (kind < 0)
         {
             return MalformedReason.TYPE;
@@ -220,120 +221,5 @@ public final class WireFormat
             return MalformedReason.LENGTH;
         }
         return null;
-    }
-
-    /** @return bytes 0-7, little-endian: magic, version, type, flags. */
-    static long head(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + MAGIC_OFFSET, ORDER);
-    }
-
-    /** @return bytes 8-15, little-endian: bus id, state count, extension length. */
-    static long ids(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + BUS_ID_OFFSET, ORDER);
-    }
-
-    /** @return bytes 40-47, little-endian: from id, to id, state names. */
-    static long states(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + FROM_OFFSET, ORDER);
-    }
-
-    static byte type(final long head)
-    {
-        return (byte)(head >>> 40);
-    }
-
-    static short flags(final long head)
-    {
-        return (short)(head >>> 48);
-    }
-
-    static int busId(final long ids)
-    {
-        return (int)ids;
-    }
-
-    static int stateCount(final long ids)
-    {
-        return (int)(ids >>> 32) & 0xFFFF;
-    }
-
-    static int fromId(final long states)
-    {
-        return (int)states & 0xFFFF;
-    }
-
-    static int toId(final long states)
-    {
-        return (int)(states >>> 16) & 0xFFFF;
-    }
-
-    static int stateNames(final long states)
-    {
-        return (int)(states >>> 32);
-    }
-
-    static byte type(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getByte(offset + TYPE_OFFSET);
-    }
-
-    static short flags(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getShort(offset + FLAGS_OFFSET, ORDER);
-    }
-
-    static int busId(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getInt(offset + BUS_ID_OFFSET, ORDER);
-    }
-
-    static int stateCount(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getShort(offset + STATE_COUNT_OFFSET, ORDER) & 0xFFFF;
-    }
-
-    static long session(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + SESSION_OFFSET, ORDER);
-    }
-
-    static long sequence(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + SEQUENCE_OFFSET, ORDER);
-    }
-
-    static long timestamp(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + TIMESTAMP_OFFSET, ORDER);
-    }
-
-    static int stateNames(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getInt(offset + STATE_NAMES_OFFSET, ORDER);
-    }
-
-    static int fromId(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getShort(offset + FROM_OFFSET, ORDER) & 0xFFFF;
-    }
-
-    static int toId(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getShort(offset + TO_OFFSET, ORDER) & 0xFFFF;
-    }
-
-    /** @return the extension's first long: a long bus's {@code from}, a keyed bus's key (or a run's count). */
-    static long firstLong(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + FIRST_LONG_OFFSET, ORDER);
-    }
-
-    /** @return the extension's second long: a long bus's {@code to}. */
-    static long secondLong(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + SECOND_LONG_OFFSET, ORDER);
     }
 }

@@ -88,7 +88,8 @@ class KeyedBusOverTheWireTest
         {
             return Pump.of("producer", () ->
             {
-                if (bus.latestSequence() < lastSequence && bus.latestSequence() - bridge.subscription().position() < 128)
+                final long latest = bus.latestSequence();
+                if (latest < lastSequence && latest - bridge.subscription().position() < 128)
                 {
                     step(keys);
                     return 1;

@@ -86,11 +86,12 @@ class ManyKindsOverOneUdpStreamTest
             final Subscription<Phase> sessionSub = sessionMirror.bus().subscribe(Policy.BLOCK);
             final Recorder<Phase> sessionsSeen = new Recorder<>(sessionSub.joinSequence(), sessionSub.joinState());
             final LongSubscription positionSub = positionMirror.bus().subscribe(Policy.BLOCK);
-            final LongBusOverTheWireTest.LongRecorder positionsSeen = new LongBusOverTheWireTest.LongRecorder(positionSub);
+            final LongBusOverTheWireTest.LongRecorder positionsSeen =
+                new LongBusOverTheWireTest.LongRecorder(positionSub);
             final KeyedSubscription<Phase> orderSub = orderMirror.bus().subscribe(Policy.BLOCK);
             final KeyedBusOverTheWireTest.KeyedRecorder ordersSeen = new KeyedBusOverTheWireTest.KeyedRecorder(0);
-            final org.agrona.concurrent.Agent[] all = {sessionBridge, positionBridge, orderBridge, strayBridge, receiver,
-                new PollingAgent<>(sessionSub, sessionsSeen), positionsSeen.agent(positionSub),
+            final org.agrona.concurrent.Agent[] all = {sessionBridge, positionBridge, orderBridge, strayBridge,
+                receiver, new PollingAgent<>(sessionSub, sessionsSeen), positionsSeen.agent(positionSub),
                 ordersSeen.agent(orderSub)};
 
             for (int i = 1; i <= 900; i++)
