@@ -95,33 +95,7 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
             start();
             return Action.CONTINUE;
         }
-        return append();
-    }
-
-    private Action append()
-    {
-        Action action = Action.CONTINUE;
-        switch (local.append(message.sequence(), message.fromUnknown()))
-        {
-            case ALREADY_HAD:
-                return Action.CONTINUE;
-            case NOT_A_JOIN_POINT:
-                return refuse(MalformedReason.SEQUENCE);
-            case HELD_BACK:
-                receivedCount--; // it will be offered again (a loss of more than a ring may be recorded already)
-                action = Action.ABORT;
-                break;
-            case CHAIN_BROKEN:
-                refuse(MalformedReason.CHAIN); // dropped: the next message reports this sequence as lost
-                break;
-            case BUS_CLOSED:
-                closed = true; // the application closed the local bus: this mirror stops
-                break;
-            default:
-                break;
-        }
-        local.noteProgress();
-        return action;
+        return append(local, message.sequence(), message.fromUnknown());
     }
 
     /** The first message of a source session: a new local bus at its sequence and state; a restart closes the old. */

@@ -44,6 +44,39 @@ abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoi
         return Action.CONTINUE;
     }
 
+    /**
+     * Offers the message being applied to {@code local} (one attempt, no wait) and settles what became of it.
+     *
+     * @param sequence    its sequence.
+     * @param fromUnknown whether it is a join point whose {@code from} the bridge never saw.
+     * @return ABORT if a {@code BLOCK} subscription holds it back (offered again next duty cycle), else CONTINUE.
+     */
+    final Action append(final SessionMirror local, final long sequence, final boolean fromUnknown)
+    {
+        Action action = Action.CONTINUE;
+        switch (local.append(sequence, fromUnknown))
+        {
+            case ALREADY_HAD:
+                return Action.CONTINUE;
+            case NOT_A_JOIN_POINT:
+                return refuse(MalformedReason.SEQUENCE);
+            case HELD_BACK:
+                receivedCount--; // it will be offered again (a loss of more than a ring may be recorded already)
+                action = Action.ABORT;
+                break;
+            case CHAIN_BROKEN:
+                refuse(MalformedReason.CHAIN); // dropped: the next message reports this sequence as lost
+                break;
+            case BUS_CLOSED:
+                closed = true; // the application closed the local bus: this mirror stops
+                break;
+            default:
+                break;
+        }
+        local.noteProgress();
+        return action;
+    }
+
     /** Makes {@code started} the local bus and wakes those waiting for it. @return the bus it replaces, or null. */
     final B started(final B started)
     {

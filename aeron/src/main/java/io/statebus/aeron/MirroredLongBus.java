@@ -78,33 +78,7 @@ public final class MirroredLongBus extends MirroredEndpoint<LongStateBus>
             start();
             return Action.CONTINUE;
         }
-        return append(fromUnknown);
-    }
-
-    private Action append(final boolean fromUnknown)
-    {
-        Action action = Action.CONTINUE;
-        switch (local.append(sequence, fromUnknown))
-        {
-            case ALREADY_HAD:
-                return Action.CONTINUE;
-            case NOT_A_JOIN_POINT:
-                return refuse(MalformedReason.SEQUENCE);
-            case HELD_BACK:
-                receivedCount--; // it will be offered again
-                action = Action.ABORT;
-                break;
-            case CHAIN_BROKEN:
-                refuse(MalformedReason.CHAIN); // dropped: the next message reports this sequence as lost
-                break;
-            case BUS_CLOSED:
-                closed = true;
-                break;
-            default:
-                break;
-        }
-        local.noteProgress();
-        return action;
+        return append(local, sequence, fromUnknown);
     }
 
     /** The first message of a source session: a new local bus at its sequence and value; a restart closes the old. */
