@@ -100,6 +100,23 @@ public final class KeyedMirror<S> implements AutoCloseable
     }
 
     /**
+     * Records the source's sequences after the latest up to {@code sequence} as lost, in one attempt that never
+     * waits: for a transport that learns from a snapshot that the source is at {@code sequence} while none of those
+     * transitions arrived. Every subscription gets one gap notice for them before the next transition; the keys keep
+     * their states until a transition or {@link #resync} changes them.
+     *
+     * @param sequence the source's sequence, after {@link #latestSequence()}.
+     * @return true if recorded; false if a {@code BLOCK} subscription has not consumed everything yet (nothing
+     *     recorded).
+     * @throws IllegalArgumentException if {@code sequence} is not after the latest.
+     * @throws IllegalStateException    if another thread appends to this mirror.
+     */
+    public boolean lostUpTo(final long sequence)
+    {
+        return producer.lostUpTo(sequence);
+    }
+
+    /**
      * Appends the source's transition of {@code key} at {@code sequence}, waiting while a {@link Policy#BLOCK}
      * subscription of the mirror is a whole ring behind.
      *

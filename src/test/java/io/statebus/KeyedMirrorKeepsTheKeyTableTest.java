@@ -213,6 +213,36 @@ final class KeyedMirrorKeepsTheKeyTableTest
     }
 
     @Test
+    void aLossLearntFromASnapshotIsOneExactGapBeforeTheNextTransition()
+    {
+        try (KeyedMirror<Connection> mirror = builder().capacity(4).buildMirror(10, 0))
+        {
+            mirror.seed(1, CONNECTING);
+            final KeyedStateBus<Connection> bus = mirror.bus();
+            final KeyedSubscription<Connection> block = bus.subscribe(Policy.BLOCK);
+            final KeyedSubscription<Connection> gap = bus.subscribe(Policy.GAP);
+            mirror.append(11, 1, CONNECTING, CONNECTED, 110);
+            assertThat(mirror.lostUpTo(20)).as("the BLOCK subscription has not read 11").isFalse();
+            assertThat(mirror.latestSequence()).isEqualTo(11);
+            assertThat(record(block)).containsExactly("#11 1:CONNECTING->CONNECTED@110");
+            assertThatThrownBy(() -> mirror.lostUpTo(11)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(mirror.lostUpTo(20)).isTrue();
+            assertThat(mirror.latestSequence()).isEqualTo(20);
+            assertThat(mirror.lost()).isEqualTo(9);
+            assertThat(bus.get(1)).isEqualTo(CONNECTED);
+            assertThat(mirror.tryAppend(21, 1, CONNECTED, CLOSING, 210)).as("the mark holds a slot until read")
+                .isFalse();
+            assertThat(record(block)).as("nothing to deliver yet: the notice comes with #21").isEmpty();
+            assertThat(mirror.tryAppend(21, 1, CONNECTED, CLOSING, 210)).isTrue();
+            assertThat(record(block)).containsExactly("gap 12..20", "#21 1:CONNECTED->CLOSING@210");
+            assertThat(record(gap)).containsExactly("#11 1:CONNECTING->CONNECTED@110", "gap 12..20",
+                "#21 1:CONNECTED->CLOSING@210");
+            assertThat(block.missed()).isEqualTo(9);
+            assertThat(gap.missed()).isEqualTo(9);
+        }
+    }
+
+    @Test
     void aSnapshotRepairsTheKeyTableAfterALoss()
     {
         try (KeyedMirror<Connection> mirror = builder().buildMirror(10, 0))

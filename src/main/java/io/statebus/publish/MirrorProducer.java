@@ -22,16 +22,13 @@ import java.lang.invoke.VarHandle;
  */
 public abstract class MirrorProducer<S> extends Producer<S>
 {
-    private static final VarHandle OWNER;
     private static final VarHandle LOST;
 
     static
     {
         try
         {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            OWNER = lookup.findVarHandle(MirrorProducer.class, "owner", Thread.class);
-            LOST = lookup.findVarHandle(MirrorProducer.class, "lost", long.class);
+            LOST = MethodHandles.lookup().findVarHandle(MirrorProducer.class, "lost", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -39,8 +36,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
         }
     }
 
-    /** Set once by CAS; read plainly by the owner, which sees its own write. */
-    private Thread owner;
+    private final AppendingThread owner = new AppendingThread();
     /** Owner-written with release stores, read by anyone with acquire. */
     @SuppressWarnings("unused")
     private long lost;
@@ -160,6 +156,40 @@ public abstract class MirrorProducer<S> extends Producer<S>
     }
 
     /**
+     * Records every sequence after the latest up to {@code sequence} as lost, with one write, in one attempt that
+     * never waits: the source is known to be at {@code sequence} (a snapshot said so) and nothing of it arrived. The
+     * mirror's state stays the latest it knows; each subscription gets the gap notice before the next transition.
+     *
+     * @param sequence the source's sequence, after the latest.
+     * @return true if recorded; false if a {@code BLOCK} subscription has not consumed everything yet (nothing
+     *     recorded: the caller tries again later).
+     * @throws IllegalArgumentException if {@code sequence} is not after the latest.
+     * @throws io.statebus.StateBusClosedException if the bus is closed.
+     */
+    public final boolean lostUpTo(final long sequence)
+    {
+        own();
+        if (isClosed())
+        {
+            throw closedFor(VALUE);
+        }
+        final long latest = ring.cursor(); // the owner wrote it: no other thread moves it
+        if (sequence <= latest)
+        {
+            throw new IllegalArgumentException("sequence " + sequence + " is not after the latest, " + latest);
+        }
+        if (!ring.hasCapacity(ring.capacity())) // every gate at the cursor: the mark may go in any slot
+        {
+            return false;
+        }
+        markLostUpTo(sequence);
+        lastLost = sequence;
+        addLost(sequence - latest);
+        told(sequence);
+        return true;
+    }
+
+    /**
      * More than a ring lost: waits until every gate has consumed everything, then skips it with one write.
      *
      * @return the last lost sequence, now published as lost; or a negative {@link PublishResult} code.
@@ -247,20 +277,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
      */
     final void own()
     {
-        final Thread current = Thread.currentThread();
-        if (owner == current)
-        {
-            return;
-        }
-        if (!OWNER.compareAndSet(this, null, current))
-        {
-            final Thread actual = (Thread)OWNER.getVolatile(this);
-            if (actual != current)
-            {
-                throw new IllegalStateException("mirror: thread '" + current.getName() + "' may not append, " +
-                    "thread '" + actual.getName() + "' appends to it");
-            }
-        }
+        owner.own();
     }
 
     @Override
@@ -284,6 +301,6 @@ public abstract class MirrorProducer<S> extends Producer<S>
     @Override
     public final boolean isOnlyProducer(final Thread thread)
     {
-        return OWNER.getVolatile(this) == thread;
+        return owner.is(thread);
     }
 }
