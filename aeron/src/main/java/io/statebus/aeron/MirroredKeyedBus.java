@@ -30,7 +30,8 @@ import java.util.function.UnaryOperator;
  *   {@code BLOCK} included, as one exact gap; a key that changed in the lost range resumes from its next
  *   transition's {@code from}, one opened in it is learnt then (see {@link KeyedMirror}); the next whole snapshot
  *   run that describes the local bus's latest sequence repairs the key table (keys retired in the lost range leave
- *   it, see {@link KeyedMirror#resync}).</li>
+ *   it, see {@link KeyedMirror#resync}); a run that is ahead of the local bus (the source went on, and idle, while
+ *   nothing arrived) records the range as lost first ({@link KeyedMirror#lostUpTo}).</li>
  *   <li><b>Back-pressure</b> and <b>source restart</b> as for {@link MirroredBus}; a restarted source's bus takes
  *   over once a whole run of its new session arrived.</li>
  *   <li><b>Bad messages</b> change nothing and are counted: other states ({@link MalformedReason#STATE_COUNT},
@@ -92,11 +93,11 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         {
             return live ? append(buffer, offset) : outsideRun();
         }
-        if (live && mirror.lost() == repairedLost)
+        final long sequence = WireFields.sequence(buffer, offset);
+        if (live && mirror.lost() == repairedLost && sequence <= mirror.latestSequence())
         {
             return Action.CONTINUE; // a run of the session this bus mirrors, which lost nothing since: nothing new
         }
-        final long sequence = WireFields.sequence(buffer, offset);
         if (type == WireFormat.KEYED_SNAPSHOT)
         {
             final boolean kept = runs.entry(from, sequence, WireFields.timestamp(buffer, offset),
@@ -109,6 +110,10 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         }
         if (live)
         {
+            if (sequence > mirror.latestSequence() && !learnLoss(sequence))
+            {
+                return Action.CONTINUE; // a BLOCK subscription holds the mirror back: the next run tries again
+            }
             // the keys retired or opened in the lost ranges: the table is the source's again
             if (runs.repair(mirror))
             {
@@ -148,6 +153,31 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         final long sequence = WireFields.sequence(buffer, offset);
         return sequence < 0 || (sequence == 0 && WireFields.type(head) == WireFormat.KEYED_TRANSITION) ?
             MalformedReason.SEQUENCE : null;
+    }
+
+    /**
+     * A whole run says the source is at {@code sequence}, past the mirror, and nothing of that arrived (the source
+     * went idle after a loss): the range is recorded as lost, one gap.
+     *
+     * @return false if not recorded now.
+     */
+    private boolean learnLoss(final long sequence)
+    {
+        try
+        {
+            if (!mirror.lostUpTo(sequence))
+            {
+                return false;
+            }
+            gaps++;
+            countedJump = sequence;
+            return true;
+        }
+        catch (final StateBusClosedException ex)
+        {
+            closed = true; // the application closed the local bus: this mirror stops
+            return false;
+        }
     }
 
     /** A transition while no run is whole: inside a run it breaks it; before any, it waits for one (ignored). */
