@@ -113,10 +113,25 @@ final class BusSettings
     /** The producer for the mode, with these rules and an idle strategy of its own. */
     <S> Producer<S> producer(final TransitionRing ring, final StateIds<S> ids, final TransitionRules rules)
     {
-        // one idle strategy per bus: it has state, and two buses built by one builder may wait at once
-        final IdleStrategy idle = producerIdle != null ? producerIdle : new BackoffIdleStrategy(64, 16, 1, 50_000);
+        final IdleStrategy idle = idle();
         return mode == ProducerMode.MULTI ?
             new MultiProducer<>(ring, ids, rules, clock, idle) : new SingleProducer<>(ring, ids, rules, clock, idle);
+    }
+
+    /** @return how a producer waits for a BLOCK subscription: the one set, or a new one of its own. */
+    IdleStrategy idle()
+    {
+        // one idle strategy per bus: it has state, and two buses built by one builder may wait at once
+        return producerIdle != null ? producerIdle : new BackoffIdleStrategy(64, 16, 1, 50_000);
+    }
+
+    /** What a mirror's front-end shares: these settings, one producer (the mirror's appending thread). */
+    <S> BusCore<S> mirrorCore(
+        final StateIds<S> ids, final TransitionRing ring, final Producer<S> producer,
+        final HandlerThreadWaitStrategy waits)
+    {
+        return new BusCore<>(ids, ring, producer, waits, handlerThreadFactory, awaitPolicy, ProducerMode.SINGLE,
+            errorHandler);
     }
 
     /** What the front-ends share, built with these settings. */

@@ -1,5 +1,6 @@
 package io.statebus;
 
+import io.statebus.keys.KeyTable;
 import io.statebus.publish.KeyedPublisher;
 import io.statebus.publish.PublishResult;
 import io.statebus.ring.StateIds;
@@ -274,6 +275,35 @@ public final class KeyedStateBus<S> extends BusFrontEnd<S> implements BusStatus
         final long key, final Predicate<? super S> predicate, final Duration timeout, final Executor executor)
     {
         return awaits.awaitAsync(key, predicate, timeout, executor);
+    }
+
+    /**
+     * Visits every open key with its latest transition's state and sequence: each as of the moment its entry was
+     * read, in one pass of the key table that no retirement overlapped. For a transport's snapshot: a key whose
+     * sequence is at or before a reader's position was in that state there; a later one will reach the reader.
+     * Allocates a copy of the table: not for a hot path.
+     *
+     * @param visitor told of each open key.
+     */
+    public void forEachOpenKey(final OpenKeyVisitor<? super S> visitor)
+    {
+        final int max = publisher.table().maxKeys();
+        final long[] keys = new long[max];
+        final long[] entries = new long[max];
+        final int n = publisher.table().copyLive(keys, entries);
+        for (int i = 0; i < n; i++)
+        {
+            visitor.visit(keys[i], ids.stateOf(KeyTable.stateId(entries[i])), KeyTable.sequence(entries[i]));
+        }
+    }
+
+    /**
+     * @param state a state.
+     * @return whether a key that reaches it is retired (the builder's {@code retireOn}).
+     */
+    public boolean retiresOn(final S state)
+    {
+        return publisher.retiresOn(ids.idOf(state));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.statebus;
 import com.lmax.disruptor.WaitStrategy;
 import io.statebus.consume.HandlerThreadWaitStrategy;
 import io.statebus.keys.KeyTable;
+import io.statebus.publish.KeyedMirrorProducer;
 import io.statebus.publish.KeyedPublisher;
 import io.statebus.publish.Producer;
 import io.statebus.publish.TransitionRules;
@@ -202,5 +203,33 @@ public final class KeyedStateBusBuilder<S>
         final KeyedPublisher<S> publisher =
             new KeyedPublisher<>(producer, ring, new KeyTable(maxKeys), table, rules, retireOn);
         return new KeyedStateBus<>(table, publisher, settings.core(table, ring, producer, waits));
+    }
+
+    /**
+     * Builds the local copy of a keyed bus that lives elsewhere (another process or host): its transitions come
+     * from the returned {@link KeyedMirror}'s {@code append}, at the source's sequences and with the source's
+     * timestamps; the keys open at {@code sequence} are given with {@link KeyedMirror#seed}. The states and the
+     * final states ({@link #retireOn}) must be the source's; the producer mode, clock, allowed transitions and
+     * {@code publishUnchanged} do not apply: the source decided those.
+     *
+     * @param sequence       the source's sequence the mirror starts at, at least 0.
+     * @param timestampNanos the timestamp of the source's transition at {@code sequence}.
+     * @return the mirror, with no key open until seeded; {@link KeyedMirror#bus()} is its bus.
+     */
+    public KeyedMirror<S> buildMirror(final long sequence, final long timestampNanos)
+    {
+        if (sequence < 0)
+        {
+            throw new IllegalArgumentException("sequence must be at least 0, got " + sequence);
+        }
+        final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(settings.waitStrategy);
+        final TransitionRing ring = TransitionRing.forKeysFrom(settings.capacity, sequence, timestampNanos,
+            waits.forRing());
+        final KeyTable keys = new KeyTable(maxKeys);
+        final KeyedMirrorProducer<S> producer = new KeyedMirrorProducer<>(ring, table, keys, retireOn, settings.idle());
+        final KeyedPublisher<S> publisher = new KeyedPublisher<>(producer, ring, keys, table,
+            new TransitionRules(table, null, true), retireOn);
+        return new KeyedMirror<>(
+            new KeyedStateBus<>(table, publisher, settings.mirrorCore(table, ring, producer, waits)), producer, table);
     }
 }

@@ -2,6 +2,7 @@ package io.statebus;
 
 import com.lmax.disruptor.WaitStrategy;
 import io.statebus.consume.HandlerThreadWaitStrategy;
+import io.statebus.publish.LongMirrorProducer;
 import io.statebus.publish.Producer;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
@@ -138,5 +139,33 @@ public final class LongStateBusBuilder
         final StateIds<Long> ids = StateIds.forStates(List.of(0L));
         final Producer<Long> producer = settings.producer(ring, ids);
         return new LongStateBus(settings.core(ids, ring, producer, waits));
+    }
+
+    /**
+     * Builds the local copy of a long bus that lives elsewhere (another process or host): its transitions come from
+     * the returned {@link LongMirror}'s {@code append}, at the source's sequences and with the source's timestamps.
+     * The builder's initial value is the source's value at {@code sequence}. The producer mode, clock and
+     * {@code publishUnchanged} do not apply: the source decided those.
+     *
+     * @param sequence       the source's sequence the mirror starts at (its latest when the mirror joined), at least 0.
+     * @param from           the {@code from} of the source's transition at {@code sequence} (the initial value at 0).
+     * @param timestampNanos that transition's timestamp.
+     * @return the mirror; {@link LongMirror#bus()} is its bus.
+     * @throws IllegalArgumentException if {@code sequence} is negative, or the ring would take more than half of
+     *                                  the maximum heap.
+     */
+    public LongMirror buildMirror(final long sequence, final long from, final long timestampNanos)
+    {
+        if (sequence < 0)
+        {
+            throw new IllegalArgumentException("sequence must be at least 0, got " + sequence);
+        }
+        settings.checkHeap(32L); // the word, two longs and a timestamp
+        final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(settings.waitStrategy);
+        final TransitionRing ring =
+            TransitionRing.forValuesFrom(settings.capacity, sequence, from, initial, timestampNanos, waits.forRing());
+        final StateIds<Long> ids = StateIds.forStates(List.of(0L));
+        final LongMirrorProducer producer = new LongMirrorProducer(ring, ids, settings.idle());
+        return new LongMirror(new LongStateBus(settings.mirrorCore(ids, ring, producer, waits)), producer);
     }
 }

@@ -1,6 +1,6 @@
 package io.statebus;
 
-import io.statebus.publish.MirrorProducer;
+import io.statebus.publish.StateMirrorProducer;
 import io.statebus.publish.PublishResult;
 import io.statebus.ring.StateIds;
 
@@ -32,10 +32,10 @@ import java.util.Objects;
 public final class Mirror<S> implements AutoCloseable
 {
     private final StateBus<S> bus;
-    private final MirrorProducer<S> producer;
+    private final StateMirrorProducer<S> producer;
     private final StateIds<S> ids;
 
-    Mirror(final StateBus<S> bus, final MirrorProducer<S> producer, final StateIds<S> ids)
+    Mirror(final StateBus<S> bus, final StateMirrorProducer<S> producer, final StateIds<S> ids)
     {
         this.bus = bus;
         this.producer = producer;

@@ -5,7 +5,7 @@ import com.lmax.disruptor.WaitStrategy;
 import io.statebus.consume.HandlerThreadFactory;
 import io.statebus.consume.HandlerThreadWaitStrategy;
 import io.statebus.consume.LoggedErrors;
-import io.statebus.publish.MirrorProducer;
+import io.statebus.publish.StateMirrorProducer;
 import io.statebus.publish.MultiProducer;
 import io.statebus.publish.Producer;
 import io.statebus.publish.SingleProducer;
@@ -278,7 +278,7 @@ public final class StateBusBuilder<S>
         final TransitionRing ring =
             new TransitionRing(capacity, sequence, fromId, table.idOf(initial), timestampNanos, true, waits.forRing());
         final IdleStrategy idle = producerIdle != null ? producerIdle : new BackoffIdleStrategy(64, 16, 1, 50_000);
-        final MirrorProducer<S> producer = new MirrorProducer<>(ring, table, idle);
+        final StateMirrorProducer<S> producer = new StateMirrorProducer<>(ring, table, idle);
         final StateBus<S> bus = new StateBus<>(table, new BusCore<>(
             table, ring, producer, waits, handlerThreadFactory, awaitPolicy, ProducerMode.SINGLE, errorHandler));
         return new Mirror<>(bus, producer, table);

@@ -279,6 +279,38 @@ public final class KeyTable
         }
     }
 
+    /**
+     * Copies every live key and its entry, as of one pass that no retirement overlapped (the pass is repeated if
+     * one did: a key moving back could be missed). Each entry is the key's latest at the moment it was read.
+     *
+     * @param keysOut    receives the keys; at least {@link #maxKeys()} long.
+     * @param entriesOut receives their entries, at the same indexes.
+     * @return how many were copied.
+     */
+    public int copyLive(final long[] keysOut, final long[] entriesOut)
+    {
+        while (true)
+        {
+            final long before = (long)VERSION.getAcquire(this);
+            int n = 0;
+            for (int i = 0; i <= mask && (before & 1) == 0 && n < keysOut.length; i++)
+            {
+                final long entry = (long)ENTRY.getAcquire(pairs, 2 * i + 1); // acquire: the key written before it
+                if (entry != ABSENT)
+                {
+                    keysOut[n] = pairs[2 * i];
+                    entriesOut[n++] = entry;
+                }
+            }
+            VarHandle.loadLoadFence(); // the pass's loads before the version's re-read
+            if ((before & 1) == 0 && (long)VERSION.getOpaque(this) == before)
+            {
+                return n;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     private long probe(final long key)
     {
         for (int i = Hashing.hash(key, mask), n = 0; n <= mask; i = i + 1 & mask, n++)

@@ -263,6 +263,15 @@ public final class KeyedPublisher<S> implements HeldOperation
     }
 
     /**
+     * @param stateId a state id.
+     * @return whether reaching it retires a key.
+     */
+    public boolean retiresOn(final int stateId)
+    {
+        return retireOn != null && retireOn[stateId];
+    }
+
+    /**
      * @return the live keys.
      */
     public KeyTable table()

@@ -2,7 +2,6 @@ package io.statebus.publish;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import io.statebus.ring.StateIds;
-import io.statebus.ring.LatestTransition;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -11,24 +10,25 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The producer of a mirror's bus: it appends another bus's transitions at that bus's sequences, with that bus's
- * timestamps, and records the sequences it never received as lost. {@code set}, {@code trySet} and
- * {@code compareAndSet} are refused: the state belongs to the source. One appending thread: the first one owns
- * the mirror, as a single-producer bus's first publisher owns it.
+ * timestamps, and records the sequences it never received as lost. {@code set}, {@code trySet},
+ * {@code compareAndSet} (and a keyed bus's {@code open} and {@code retire}) are refused: the state belongs to the
+ * source. One appending thread: the first one owns the mirror, as a single-producer bus's first publisher owns it.
+ *
+ * <p>This class holds what every kind of mirror does alike: the owner, the order of sequences, the lost ranges
+ * (one write for more than a ring), the claim and back-pressure. A subclass per kind of bus stages a transition
+ * (its ids, longs or key), checks its chain ({@link #checkStaged}) and writes it ({@link #writeStaged}).
  *
  * @param <S> the state type
  */
-public final class MirrorProducer<S> extends Producer<S>
+public abstract class MirrorProducer<S> extends Producer<S>
 {
-    private static final VarHandle OWNER;
     private static final VarHandle LOST;
 
     static
     {
         try
         {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            OWNER = lookup.findVarHandle(MirrorProducer.class, "owner", Thread.class);
-            LOST = lookup.findVarHandle(MirrorProducer.class, "lost", long.class);
+            LOST = MethodHandles.lookup().findVarHandle(MirrorProducer.class, "lost", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -36,76 +36,104 @@ public final class MirrorProducer<S> extends Producer<S>
         }
     }
 
-    /** Set once by CAS; read plainly by the owner, which sees its own write. */
-    private Thread owner;
+    private final AppendingThread owner = new AppendingThread();
     /** Owner-written with release stores, read by anyone with acquire. */
     @SuppressWarnings("unused")
     private long lost;
+    /** Owner only: the highest sequence recorded as lost, or -1. */
+    private long lastLost = -1;
 
-    /**
-     * @param ring the ring, stamped, started at the source's sequence.
-     * @param ids  the states, the source's.
-     * @param idle how the appending thread waits for free slots.
-     */
-    public MirrorProducer(final TransitionRing ring, final StateIds<S> ids, final IdleStrategy idle)
+    MirrorProducer(final TransitionRing ring, final StateIds<S> ids, final IdleStrategy idle)
     {
         super(ring, ids, new TransitionRules(ids, null, true), () -> 0, idle);
     }
 
+    /**
+     * Checks that the staged transition may be appended at {@code sequence}; changes nothing.
+     *
+     * @param sequence the source's sequence, after the latest.
+     * @param follows  whether it directly follows a transition the mirror has (nothing lost just before it).
+     * @throws IllegalArgumentException if the chain would break, or the transition cannot be applied.
+     */
+    abstract void checkStaged(long sequence, boolean follows);
+
+    /**
+     * Writes the staged transition into its claimed slot and publishes it.
+     *
+     * @param sequence  the claimed sequence.
+     * @param timestamp the source's timestamp.
+     */
+    abstract void writeStaged(long sequence, long timestamp);
+
+    /**
+     * Marks every sequence up to {@code lastLostSequence} lost with one write (see
+     * {@link io.statebus.ring.LostMarks}), keeping the mirror's current state readable there.
+     *
+     * @param lastLostSequence the last lost sequence, more than a ring past the cursor.
+     */
+    abstract void markLostUpTo(long lastLostSequence);
+
+    /** @return the staged transition's {@code to} id for the errors that name it, or {@link #VALUE}. */
+    abstract int stagedToId();
+
     @Override
-    public long publishValue(final boolean compare, final long expected, final long next, final long deadline)
+    public final long publishValue(final boolean compare, final long expected, final long next, final long deadline)
     {
         throw new IllegalStateException("this bus mirrors another bus: it takes its source's transitions only");
     }
 
     @Override
-    public long publishReference(final boolean compare, final Object expected, final Object next, final long deadline)
+    public final long publishReference(
+        final boolean compare, final Object expected, final Object next, final long deadline)
     {
         return publishValue(compare, 0, 0, deadline); // refused, as every local change of a mirror is
     }
 
     @Override
-    public long publish(final int expectedId, final int toId, final long deadline)
+    public final long publish(final int expectedId, final int toId, final long deadline)
     {
         throw new IllegalStateException("this bus mirrors another bus: its state changes only through its " +
-            "Mirror's append, with the source's transitions");
+            "mirror's append, with the source's transitions");
     }
 
     @Override
-    public long runHeld(
+    public final long runHeld(
         final HeldOperation operation, final int op, final long key, final int a, final int b, final long deadline)
     {
         return publish(a, b, deadline); // refused, as every local change of a mirror is
     }
 
     /**
-     * Appends the source's transition at {@code sequence}; the sequences between the latest and it are lost.
+     * Appends the staged transition at {@code sequence}; the sequences between the latest and it are lost. The
+     * caller, the owner, staged it just before.
      *
      * @param sequence  the source's sequence, after the latest appended.
-     * @param fromId    the state id before, the current one when nothing was lost.
-     * @param toId      the state id after.
      * @param timestamp the source's timestamp.
      * @param deadline  a {@code System.nanoTime()} deadline, {@link PublishResult#NO_DEADLINE}, or
      *                  {@link PublishResult#NO_WAIT} (one attempt, no clock read).
      * @return {@code sequence}, or {@link PublishResult#TIMED_OUT} / {@link PublishResult#INTERRUPTED} with
      *     nothing appended (lost sequences a ring past the latest may have been recorded already).
      * @throws IllegalArgumentException if {@code sequence} is not after the latest, or the chain would break.
-     * @throws IllegalStateException    if another thread appends to this mirror.
      * @throws io.statebus.StateBusClosedException if the bus is closed.
      */
-    public long append(final long sequence, final int fromId, final int toId, final long timestamp, final long deadline)
+    final long appendStaged(final long sequence, final long timestamp, final long deadline)
     {
-        own();
         if (isClosed())
         {
-            throw closedFor(toId);
+            throw closedFor(stagedToId());
         }
         final long latest = ring.cursor(); // the owner wrote it: no other thread moves it
-        final int currentId = checkedAppend(sequence, latest, fromId);
+        if (sequence <= latest)
+        {
+            throw new IllegalArgumentException("sequence " + sequence + " is not after the latest, " + latest +
+                ": a mirror appends each of its source's transitions once, in order");
+        }
+        // after more than a ring lost (an append that then timed out) the latest is a lost sequence: no chain
+        checkStaged(sequence, sequence == latest + 1 && !ring.isLost(latest));
         long claimFrom = latest;
         if (sequence - latest > ring.capacity())
         {
-            final long skipped = skipMoreThanARing(sequence, latest, currentId, toId, deadline);
+            final long skipped = skipMoreThanARing(sequence, latest, deadline);
             if (skipped < 0)
             {
                 return skipped;
@@ -113,35 +141,52 @@ public final class MirrorProducer<S> extends Producer<S>
             claimFrom = skipped;
         }
         final int slots = (int)(sequence - claimFrom);
-        final long claimed = claim(slots, toId, deadline);
+        final long claimed = claim(slots, deadline);
         if (claimed != 0)
         {
             return claimed;
         }
-        ring.publish(sequence, fromId, toId, timestamp);
+        if (slots > 1)
+        {
+            lastLost = sequence - 1; // before the write: a keyed mirror's write reads it for the key's entry
+        }
+        writeStaged(sequence, timestamp);
         addLost(slots - 1);
         return told(sequence);
     }
 
     /**
-     * @return the mirror's current state id, after checking that {@code sequence} may follow {@code latest}.
-     * @throws IllegalArgumentException if it is not after the latest, or the chain would break.
+     * Records every sequence after the latest up to {@code sequence} as lost, with one write, in one attempt that
+     * never waits: the source is known to be at {@code sequence} (a snapshot said so) and nothing of it arrived. The
+     * mirror's state stays the latest it knows; each subscription gets the gap notice before the next transition.
+     *
+     * @param sequence the source's sequence, after the latest.
+     * @return true if recorded; false if a {@code BLOCK} subscription has not consumed everything yet (nothing
+     *     recorded: the caller tries again later).
+     * @throws IllegalArgumentException if {@code sequence} is not after the latest.
+     * @throws io.statebus.StateBusClosedException if the bus is closed.
      */
-    private int checkedAppend(final long sequence, final long latest, final int fromId)
+    public final boolean lostUpTo(final long sequence)
     {
+        own();
+        if (isClosed())
+        {
+            throw closedFor(VALUE);
+        }
+        final long latest = ring.cursor(); // the owner wrote it: no other thread moves it
         if (sequence <= latest)
         {
-            throw new IllegalArgumentException("sequence " + sequence + " is not after the latest, " + latest +
-                ": a mirror appends each of its source's transitions once, in order");
+            throw new IllegalArgumentException("sequence " + sequence + " is not after the latest, " + latest);
         }
-        final int currentId = LatestTransition.stateId(ring);
-        // after more than a ring lost (an append that then timed out) the latest is a lost sequence: no chain
-        if (sequence == latest + 1 && fromId != currentId && !ring.isLost(latest))
+        if (!ring.hasCapacity(ring.capacity())) // every gate at the cursor: the mark may go in any slot
         {
-            throw new IllegalArgumentException("chain broken at " + sequence + ": from " + ids.stateOf(fromId) +
-                " but the mirror's state is " + ids.stateOf(currentId));
+            return false;
         }
-        return currentId;
+        markLostUpTo(sequence);
+        lastLost = sequence;
+        addLost(sequence - latest);
+        told(sequence);
+        return true;
     }
 
     /**
@@ -149,20 +194,20 @@ public final class MirrorProducer<S> extends Producer<S>
      *
      * @return the last lost sequence, now published as lost; or a negative {@link PublishResult} code.
      */
-    private long skipMoreThanARing(
-        final long sequence, final long latest, final int currentId, final int toId, final long deadline)
+    private long skipMoreThanARing(final long sequence, final long latest, final long deadline)
     {
         if (deadline == PublishResult.NO_WAIT && !ring.hasCapacity(ring.capacity()))
         {
             return PublishResult.TIMED_OUT;
         }
         final long waited = deadline == PublishResult.NO_WAIT ? 0 :
-            backPressure.awaitCapacity(deadline, this, toId, ring.capacity());
+            backPressure.awaitCapacity(deadline, this, stagedToId(), ring.capacity());
         if (waited != 0)
         {
             return waited;
         }
-        ring.publishLostUpTo(sequence - 1, currentId);
+        markLostUpTo(sequence - 1);
+        lastLost = sequence - 1;
         addLost(sequence - 1 - latest);
         told(sequence - 1);
         return sequence - 1;
@@ -174,7 +219,7 @@ public final class MirrorProducer<S> extends Producer<S>
      *
      * @return 0 once claimed, else {@link PublishResult#TIMED_OUT} or {@link PublishResult#INTERRUPTED}.
      */
-    private long claim(final int slots, final int toId, final long deadline)
+    private long claim(final int slots, final long deadline)
     {
         while (true)
         {
@@ -195,7 +240,7 @@ public final class MirrorProducer<S> extends Producer<S>
             {
                 return PublishResult.TIMED_OUT; // one attempt, no clock: the caller offers it again later
             }
-            final long waited = backPressure.awaitCapacity(deadline, this, toId, slots);
+            final long waited = backPressure.awaitCapacity(deadline, this, stagedToId(), slots);
             if (waited != 0)
             {
                 return waited;
@@ -207,57 +252,55 @@ public final class MirrorProducer<S> extends Producer<S>
     {
         if (count > 0)
         {
-            LOST.setRelease(this, (long)LOST.get(this) + count);
+            LOST.setRelease(this, (long)LOST.get(this) + count); // release: a reader's acquire sees a whole count
         }
     }
 
     /**
      * @return how many of the source's sequences this mirror never received.
      */
-    public long lost()
+    public final long lost()
     {
         return (long)LOST.getAcquire(this);
     }
 
-    private void own()
+    /** @return owner only: the highest sequence recorded as lost, or -1 if none was. */
+    final long lastLost()
     {
-        final Thread current = Thread.currentThread();
-        if (owner == current)
-        {
-            return;
-        }
-        if (!OWNER.compareAndSet(this, null, current))
-        {
-            final Thread actual = (Thread)OWNER.getVolatile(this);
-            if (actual != current)
-            {
-                throw new IllegalStateException("mirror: thread '" + current.getName() + "' may not append, " +
-                    "thread '" + actual.getName() + "' appends to it");
-            }
-        }
+        return lastLost;
+    }
+
+    /**
+     * Makes the calling thread the owner, the only thread that may append.
+     *
+     * @throws IllegalStateException if another thread appends to this mirror.
+     */
+    final void own()
+    {
+        owner.own();
     }
 
     @Override
-    public void close()
+    public final void close()
     {
         markClosed();
     }
 
     @Override
-    public void awaitPublishInProgress()
+    public final void awaitPublishInProgress()
     {
         // no lock to wait on: an append concurrent with close() may publish once more, as on a single-producer bus
     }
 
     @Override
-    public boolean hasOneProducer()
+    public final boolean hasOneProducer()
     {
         return true;
     }
 
     @Override
-    public boolean isOnlyProducer(final Thread thread)
+    public final boolean isOnlyProducer(final Thread thread)
     {
-        return OWNER.getVolatile(this) == thread;
+        return owner.is(thread);
     }
 }

@@ -66,8 +66,9 @@ public final class LatestTransition
             final long cursor = ring.cursor(); // acquire: the slot at it was written before it was published
             final long word = ring.wordAcquire(cursor); // acquire: the longs' loads stay after
             final long value = ring.toValueAt(cursor);
-            // enough: the cursor's to was current when the cursor was read, and the unchanged word proves the copy
-            if (SlotWord.isOf(word, cursor) && ring.isStill(cursor, word))
+            // enough: the cursor's to was current when the cursor was read, and the unchanged word proves the copy;
+            // a mirror's cursor may rest on a lost mark, whose longs hold the latest value known before the loss
+            if ((SlotWord.isOf(word, cursor) || SlotWord.isLostMarkOf(word, cursor)) && ring.isStill(cursor, word))
             {
                 return value;
             }
@@ -88,7 +89,7 @@ public final class LatestTransition
             final long word = ring.wordAcquire(cursor);
             final long from = ring.fromValueAt(cursor);
             final long to = ring.toValueAt(cursor);
-            if (SlotWord.isOf(word, cursor) && ring.isStill(cursor, word))
+            if ((SlotWord.isOf(word, cursor) || SlotWord.isLostMarkOf(word, cursor)) && ring.isStill(cursor, word))
             {
                 into[0] = cursor;
                 into[1] = from;

@@ -90,6 +90,16 @@ public final class SlotWord
     }
 
     /**
+     * @param word     a slot word.
+     * @param sequence a full sequence.
+     * @return whether the word marks {@code sequence} itself as lost upstream ({@link #packLost}).
+     */
+    public static boolean isLostMarkOf(final long word, final long sequence)
+    {
+        return (word ^ (sequence << TAG_SHIFT | 1L << LOST_SHIFT)) >>> LOST_SHIFT == 0;
+    }
+
+    /**
      * Whether a published sequence whose slot holds this word was lost upstream rather than lapped: the word is of
      * an earlier lap (the producer skipped the slot), or marks a loss (this sequence's, or a later one's that
      * skipped more than a ring, this sequence included). Meaningful only for a sequence at or below the cursor

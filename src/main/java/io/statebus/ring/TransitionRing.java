@@ -38,7 +38,7 @@ public final class TransitionRing extends RingSequencing
      */
     public TransitionRing(final int capacity, final int initialId, final boolean stamped, final WaitStrategy waits)
     {
-        this(capacity, 0, initialId, initialId, 0, stamped, waits, false, 0, false, null, false);
+        this(capacity, 0, initialId, initialId, 0, stamped, waits, false, 0, 0, false, null, false);
     }
 
     /**
@@ -54,7 +54,7 @@ public final class TransitionRing extends RingSequencing
     public static TransitionRing forValues(
         final int capacity, final long initial, final boolean stamped, final WaitStrategy waits)
     {
-        return new TransitionRing(capacity, 0, 0, 0, 0, stamped, waits, true, initial, false, null, false);
+        return new TransitionRing(capacity, 0, 0, 0, 0, stamped, waits, true, initial, initial, false, null, false);
     }
 
     /**
@@ -70,7 +70,7 @@ public final class TransitionRing extends RingSequencing
     public static TransitionRing forReferences(
         final int capacity, final Object initial, final boolean stamped, final WaitStrategy waits)
     {
-        return new TransitionRing(capacity, 0, 0, 0, 0, stamped, waits, false, 0, false, initial, true);
+        return new TransitionRing(capacity, 0, 0, 0, 0, stamped, waits, false, 0, 0, false, initial, true);
     }
 
     /**
@@ -87,7 +87,42 @@ public final class TransitionRing extends RingSequencing
     public static TransitionRing forKeys(
         final int capacity, final int initialId, final boolean stamped, final WaitStrategy waits)
     {
-        return new TransitionRing(capacity, 0, initialId, initialId, 0, stamped, waits, true, 0, true, null, false);
+        return new TransitionRing(capacity, 0, initialId, initialId, 0, stamped, waits, true, 0, 0, true, null, false);
+    }
+
+    /**
+     * A value bus's ring for a mirror: sequence {@code start} publishes {@code from -> to}, the source's transition
+     * there, stamped with its timestamp.
+     *
+     * @param capacity  slots, a power of two.
+     * @param start     the source's sequence, at least 0.
+     * @param from      the value before it.
+     * @param to        the value after it: the current value.
+     * @param timestamp its timestamp.
+     * @param waits     how handler threads wait for the cursor.
+     * @return the ring, {@code start} published.
+     */
+    public static TransitionRing forValuesFrom(
+        final int capacity, final long start, final long from, final long to, final long timestamp,
+        final WaitStrategy waits)
+    {
+        return new TransitionRing(capacity, start, 0, 0, timestamp, true, waits, true, from, to, false, null, false);
+    }
+
+    /**
+     * A keyed bus's ring for a mirror: sequence {@code start} is published for no key (key 0), as sequence 0 of a
+     * keyed bus; no subscription ever receives it.
+     *
+     * @param capacity  slots, a power of two.
+     * @param start     the source's sequence, at least 0.
+     * @param timestamp its timestamp.
+     * @param waits     how handler threads wait for the cursor.
+     * @return the ring, {@code start} published.
+     */
+    public static TransitionRing forKeysFrom(
+        final int capacity, final long start, final long timestamp, final WaitStrategy waits)
+    {
+        return new TransitionRing(capacity, start, 0, 0, timestamp, true, waits, true, 0, 0, true, null, false);
     }
 
     /**
@@ -111,7 +146,7 @@ public final class TransitionRing extends RingSequencing
         final boolean stamped,
         final WaitStrategy waits)
     {
-        this(capacity, start, fromId, toId, timestamp, stamped, waits, false, 0, false, null, false);
+        this(capacity, start, fromId, toId, timestamp, stamped, waits, false, 0, 0, false, null, false);
     }
 
     private TransitionRing(
@@ -123,7 +158,8 @@ public final class TransitionRing extends RingSequencing
         final boolean stamped,
         final WaitStrategy waits,
         final boolean valued,
-        final long initialValue,
+        final long fromValue,
+        final long toValue,
         final boolean keyed,
         final Object initialReference,
         final boolean referenced)
@@ -148,7 +184,7 @@ public final class TransitionRing extends RingSequencing
             }
             else if (valued)
             {
-                publishWithLongs(first, 0, 0, initialValue, initialValue, timestamp);
+                publishWithLongs(first, 0, 0, fromValue, toValue, timestamp);
             }
             else if (referenced)
             {
@@ -166,23 +202,6 @@ public final class TransitionRing extends RingSequencing
     }
 
     // ---- producer side: only the holder of the right to publish calls these ----
-
-    /**
-     * Marks every sequence up to {@code lastLost} as lost upstream and publishes it, writing one slot: a mirror
-     * that missed more than a ring of its source. Every gate must be at the cursor (nothing unconsumed is
-     * overwritten); readers skip the lost range, and those that read the current state at {@code lastLost} get
-     * {@code stateId}.
-     *
-     * @param lastLost the last lost sequence, more than a ring past the cursor.
-     * @param stateId  the latest state known before the loss.
-     */
-    public void publishLostUpTo(final long lastLost, final int stateId)
-    {
-        // release: a reader that acquires the cursor below sees this word at it, never an older one
-        SLOT.setRelease(slots, at(lastLost), SlotWord.packLost(lastLost, stateId));
-        sequencer.claim(lastLost);
-        sequencer.publish(lastLost);
-    }
 
     /**
      * Writes a claimed slot and publishes it.
@@ -208,8 +227,6 @@ public final class TransitionRing extends RingSequencing
         // release store of the cursor: a reader that acquires it sees the slot written above
         sequencer.publish(sequence);
     }
-
-
 
     /**
      * Writes a claimed slot that carries two longs beside its word and publishes it: the word, then the longs and

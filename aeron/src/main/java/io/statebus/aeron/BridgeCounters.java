@@ -2,7 +2,6 @@ package io.statebus.aeron;
 
 import io.aeron.Aeron;
 import io.aeron.Counter;
-import io.statebus.StateBus;
 import io.statebus.Subscription;
 import org.agrona.CloseHelper;
 
@@ -13,7 +12,7 @@ final class BridgeCounters implements AutoCloseable
 {
     private final Aeron aeron;
     private final String suffix;
-    private final StateBus<?> bus;
+    private final BridgeSource bus;
     private final Counter published;
     private final Counter producerWaits;
     private final Counter sent;
@@ -23,9 +22,9 @@ final class BridgeCounters implements AutoCloseable
     private final Counter stalls;
     private volatile SubscriptionCounters[] subscriptions; // copy on write: replaced whole by expose, read by refresh
 
-    BridgeCounters(final Aeron aeron, final int busId, final long session, final StateBus<?> bus,
-        final Subscription<?> own)
+    BridgeCounters(final Aeron aeron, final int busId, final long session, final BridgeSource bus)
     {
+        final Subscription<?> own = bus.subscription();
         this.aeron = aeron;
         this.bus = bus;
         this.suffix = "bus=" + busId + " session=" + Long.toHexString(session);

@@ -1,6 +1,5 @@
 package io.statebus.aeron;
 
-import io.statebus.StateBus;
 import io.statebus.Subscription;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentTerminationException;
@@ -24,11 +23,11 @@ final class BridgeDutyCycle<S> implements AutoCloseable
     /** A busy bridge reads the clock this often: a cycle takes up to batchLimit transitions, so it stays timely. */
     private static final int CLOCK_EVERY_BUSY_CYCLES = 64;
 
-    private final StateBus<S> bus;
-    private final Subscription<S> subscription;
+    private final BridgeSource source;
+    private final Subscription<?> subscription;
     private final BridgeListener listener;
     private final BridgeOutbox outbox;
-    private final BridgeStaging<S> staging;
+    private final BridgeStaging staging;
     private final DroppedRange drops;
     private final SnapshotSender snapshots;
     private final TransitionSender sender;
@@ -39,21 +38,24 @@ final class BridgeDutyCycle<S> implements AutoCloseable
     private volatile boolean closed; // set by close from any thread, read by the duty cycle: it then stops
 
     /** Allocates everything a bridge needs; its subscription's join point is the first snapshot. */
-    BridgeDutyCycle(final TransitionBridge.Builder<S> settings, final Subscription<S> subscription)
+    BridgeDutyCycle(final TransitionBridgeBuilder<S> settings, final BridgeSource source)
     {
-        this.bus = settings.bus;
-        this.subscription = subscription;
+        this.source = source;
+        this.subscription = source.subscription();
         this.listener = settings.listener;
-        final StateTable<S> states = settings.states;
-        this.outbox = new BridgeOutbox(settings.publication, settings.busId, states);
+        this.outbox = new BridgeOutbox(settings.publication, settings.busId, source.kind(), settings.states);
         this.drops = new DroppedRange(settings.listener);
         this.snapshots = new SnapshotSender(outbox, drops, settings.snapshotInterval.toNanos(),
-            subscription.joinSequence(), states.idOf(subscription.joinState()));
-        this.staging = new BridgeStaging<>(bus, subscription, states, outbox, settings.batchLimit);
+            subscription.joinSequence(), source.joinStateId(), source.joinValue());
+        this.staging = new BridgeStaging(source, outbox, settings.batchLimit);
+        if (source instanceof KeyedBridgeSource)
+        {
+            snapshots.runs(new KeyedSnapshotRun(outbox, staging, (KeyedBridgeSource<?>)source));
+        }
         this.sender = new TransitionSender(outbox, staging, drops, snapshots, settings.listener,
             settings.stallThreshold.toNanos());
         this.counters = settings.aeron == null ? null :
-            new BridgeCounters(settings.aeron, settings.busId, outbox.session(), bus, subscription);
+            new BridgeCounters(settings.aeron, settings.busId, outbox.session(), source);
     }
 
     /** See {@link TransitionBridge#doWork()}. */
@@ -82,8 +84,12 @@ final class BridgeDutyCycle<S> implements AutoCloseable
 
     private int cycle()
     {
-        int work = snapshots.sendIfJoined(); // first: a mirror that just connected gets it before transitions
-        work += staging.takeFromBus();
+        int work = snapshots.proceed(); // a keyed run that back-pressure paused goes on first
+        work += snapshots.sendIfJoined(); // first: a mirror that just connected gets it before transitions
+        if (!snapshots.isRunning()) // nothing comes between a keyed run's messages
+        {
+            work += staging.takeFromBus();
+        }
         work += sender.flush();
         // System.nanoTime costs 25-50 ns on a VM's kvm-clock, as much as a whole raw Aeron message: read it when
         // the cycle did nothing, or every CLOCK_EVERY_BUSY_CYCLES busy ones, never before the transitions are sent
@@ -124,7 +130,7 @@ final class BridgeDutyCycle<S> implements AutoCloseable
     void expose(final String name, final Subscription<S> subscription)
     {
         Objects.requireNonNull(name, "name must not be null");
-        if (subscription.bus() != bus)
+        if (!source.mayOwn(subscription))
         {
             throw new IllegalArgumentException("the subscription belongs to another bus");
         }

@@ -6,27 +6,38 @@ import io.aeron.logbuffer.BufferClaim;
 import java.security.SecureRandom;
 
 /**
- * A bridge's way into its publication: claims one {@link WireFormat#LENGTH}-byte message with {@code tryClaim}, writes
- * it in place with the fields every message of this bridge repeats (bus id, state count and names, session), and
- * commits it. The session is random, picked when the bridge is built: a restarted source (a new bridge) has a new
- * one, which mirrors detect.
- * Nothing is allocated per message. Duty-cycle thread only.
+ * A bridge's way into its publication: claims one message of its kind of bus ({@link WireFormat#lengthOf}) with
+ * {@code tryClaim}, writes it in place with the fields every message of this bridge repeats (bus id, state count and
+ * names, session), and commits it. The session is random, picked when the bridge is built: a restarted source (a new
+ * bridge) has a new one, which mirrors detect. Nothing is allocated per message. Duty-cycle thread only.
  */
 final class BridgeOutbox
 {
     private final Publication publication;
     private final BufferClaim claim = new BufferClaim();
     private final int busId;
+    private final int kind;
+    private final int length;
+    private final byte transitionType;
+    private final byte snapshotType;
     private final int stateCount;
     private final int stateNames;
     private final long session;
 
-    BridgeOutbox(final Publication publication, final int busId, final StateTable<?> states)
+    /**
+     * @param kind   the kind of bus ({@link WireFormat#STATES}, {@link WireFormat#LONGS}, {@link WireFormat#KEYED}).
+     * @param states its states; null for a long bus (count and fingerprint 0).
+     */
+    BridgeOutbox(final Publication publication, final int busId, final int kind, final StateTable<?> states)
     {
         this.publication = publication;
         this.busId = busId;
-        this.stateCount = states.size();
-        this.stateNames = states.fingerprint();
+        this.kind = kind;
+        this.length = WireFormat.lengthOf(kind);
+        this.transitionType = WireFormat.typeOf(kind, false);
+        this.snapshotType = WireFormat.typeOf(kind, true);
+        this.stateCount = states == null ? 0 : states.size();
+        this.stateNames = states == null ? 0 : states.fingerprint();
         this.session = newSession();
     }
 
@@ -42,22 +53,35 @@ final class BridgeOutbox
     }
 
     /**
-     * Claims, writes and commits one message.
+     * Claims, writes and commits a transition or a latest-transition snapshot of this bridge's kind.
      *
      * @return Aeron's result: positive if the message is in the publication, else why not
      *     ({@code NOT_CONNECTED}, {@code BACK_PRESSURED}, {@code ADMIN_ACTION}, {@code CLOSED}, ...).
      */
-    long offer(final byte type, final short flags, final long sequence, final long timestampNanos, final int fromId,
-        final int toId)
+    long offer(final boolean snapshot, final short flags, final long sequence, final long timestampNanos,
+        final int fromId, final int toId, final long first, final long second)
     {
-        final long result = publication.tryClaim(WireFormat.LENGTH, claim);
+        return offer(snapshot ? snapshotType : transitionType, flags, sequence, timestampNanos, fromId, toId, first,
+            second);
+    }
+
+    /** As above, a message of any type of this bridge's kind (a keyed snapshot run's entries and end). */
+    long offer(final byte type, final short flags, final long sequence, final long timestampNanos, final int fromId,
+        final int toId, final long first, final long second)
+    {
+        final long result = publication.tryClaim(length, claim);
         if (result > 0)
         {
             WireFormat.write(claim.buffer(), claim.offset(), type, flags, busId, stateCount, stateNames, session,
-                sequence, timestampNanos, fromId, toId);
+                sequence, timestampNanos, fromId, toId, first, second);
             claim.commit(); // Aeron's commit is the release store that lets the subscriber read the whole message
         }
         return result;
+    }
+
+    int kind()
+    {
+        return kind;
     }
 
     boolean isConnected()

@@ -1,33 +1,27 @@
 package io.statebus.aeron;
 
-import io.statebus.Gap;
-import io.statebus.StateBus;
 import io.statebus.StateBusClosedException;
-import io.statebus.Subscription;
-import io.statebus.Transition;
-import io.statebus.TransitionHandler;
 
 /**
  * A bridge's way from the source bus to the publication: each duty cycle polls at most {@code batchLimit} transitions
- * from the bridge's subscription. While the publication is connected and nothing is staged, each is written straight
+ * from the bridge's {@link BridgeSource}, each as two state ids and two longs (a long bus's values, a keyed bus's
+ * key). While the publication is connected and nothing is staged, each is written straight
  * into its claimed message as it is polled (one copy, not two: the bus's slot to the term buffer). From the first one
  * the publication refuses, the rest of the batch goes into preallocated arrays (states as ids), which the
  * {@link TransitionSender} then sends in order, settling the refusal (back-pressure, not connected, closed); they stay
  * staged until sent or dropped. Duty-cycle thread only.
- *
- * @param <S> the state type.
  */
-final class BridgeStaging<S> implements TransitionHandler<S>
+final class BridgeStaging
 {
-    private final StateBus<S> bus;
-    private final Subscription<S> subscription;
-    private final StateTable<S> states;
+    private final BridgeSource source;
     private final BridgeOutbox outbox;
     private final int batchLimit;
     private final long[] sequence;
     private final long[] timestamp;
     private final int[] fromId;
     private final int[] toId;
+    private final long[] first;
+    private final long[] second;
     private int head;
     private int count;
     private boolean busEnded;
@@ -39,19 +33,20 @@ final class BridgeStaging<S> implements TransitionHandler<S>
     private long lastTimestamp;
     private int lastFromId;
     private int lastToId;
+    private long lastFirst;
+    private long lastSecond;
 
-    BridgeStaging(final StateBus<S> bus, final Subscription<S> subscription, final StateTable<S> states,
-        final BridgeOutbox outbox, final int batchLimit)
+    BridgeStaging(final BridgeSource source, final BridgeOutbox outbox, final int batchLimit)
     {
-        this.bus = bus;
-        this.subscription = subscription;
-        this.states = states;
+        this.source = source;
         this.outbox = outbox;
         this.batchLimit = batchLimit;
         this.sequence = new long[batchLimit];
         this.timestamp = new long[batchLimit];
         this.fromId = new int[batchLimit];
         this.toId = new int[batchLimit];
+        this.first = new long[batchLimit];
+        this.second = new long[batchLimit];
     }
 
     /**
@@ -71,11 +66,11 @@ final class BridgeStaging<S> implements TransitionHandler<S>
         direct = outbox.isConnected();
         try
         {
-            return subscription.poll(this, batchLimit);
+            return source.poll(this, batchLimit);
         }
         catch (final StateBusClosedException ex)
         {
-            if (!bus.isClosed())
+            if (!source.isBusClosed())
             {
                 throw ex; // the subscription was closed under the bridge: a failure, not the end of the source
             }
@@ -85,22 +80,19 @@ final class BridgeStaging<S> implements TransitionHandler<S>
     }
 
     /** Sends one polled transition straight to the publication, or (after a refusal in this batch) stages it. */
-    @Override
-    public void onTransition(final Transition<S> transition, final boolean endOfBatch)
+    void take(final long seq, final long time, final int from, final int to, final long a, final long b)
     {
-        final long seq = transition.sequence();
-        final long time = transition.timestampNanos();
-        final int from = states.idOf(transition.from());
-        final int to = states.idOf(transition.to());
         if (direct)
         {
-            if (outbox.offer(WireFormat.TRANSITION, (short)0, seq, time, from, to) > 0)
+            if (outbox.offer(false, (short)0, seq, time, from, to, a, b) > 0)
             {
                 sentDirect++;
                 lastSequence = seq;
                 lastTimestamp = time;
                 lastFromId = from;
                 lastToId = to;
+                lastFirst = a;
+                lastSecond = b;
                 return;
             }
             direct = false; // refused: this one and the rest of the batch are staged, in order
@@ -110,6 +102,8 @@ final class BridgeStaging<S> implements TransitionHandler<S>
         timestamp[i] = time;
         fromId[i] = from;
         toId[i] = to;
+        first[i] = a;
+        second[i] = b;
     }
 
     /** @return the transitions this cycle's poll sent straight to the publication; counts them once. */
@@ -118,12 +112,6 @@ final class BridgeStaging<S> implements TransitionHandler<S>
         final int sent = sentDirect;
         sentDirect = 0;
         return sent;
-    }
-
-    /** A gap needs nothing: the subscription counts it (missed, gaps), and the next sequence sent shows the jump. */
-    @Override
-    public void onGap(final Gap<S> gap)
-    {
     }
 
     /** @return true if a staged transition waits to be sent. */
@@ -152,6 +140,16 @@ final class BridgeStaging<S> implements TransitionHandler<S>
         return toId[head];
     }
 
+    long first()
+    {
+        return first[head];
+    }
+
+    long second()
+    {
+        return second[head];
+    }
+
     /**
      * Tells {@code snapshots} the last transition sent or dropped: the one before the head if a staged one was, else
      * the last one sent straight (those are always older than the staged ones).
@@ -161,11 +159,11 @@ final class BridgeStaging<S> implements TransitionHandler<S>
         final int last = head - 1;
         if (last >= 0)
         {
-            snapshots.latest(sequence[last], timestamp[last], fromId[last], toId[last]);
+            snapshots.latest(sequence[last], timestamp[last], fromId[last], toId[last], first[last], second[last]);
         }
         else
         {
-            snapshots.latest(lastSequence, lastTimestamp, lastFromId, lastToId);
+            snapshots.latest(lastSequence, lastTimestamp, lastFromId, lastToId, lastFirst, lastSecond);
         }
     }
 

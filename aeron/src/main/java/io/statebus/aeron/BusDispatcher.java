@@ -8,14 +8,14 @@ import java.util.Arrays;
 
 /**
  * A receiver's fragment handler: checks each message's bus-independent parts ({@link WireFormat#check}), finds the
- * {@link MirroredBus} of its bus id and hands the message over; refuses the rest (counted, told to the listener).
+ * {@link MirrorEndpoint} of its bus id and hands the message over; refuses the rest (counted, told to the listener).
  * Messages polled are counted, but for those a {@code BLOCK} subscription holds back (offered again). The counts are
  * written by the duty-cycle thread; the registered buses are replaced, copy on write, by any.
  */
 final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.MalformedSink
 {
     private final MirrorListener listener;
-    private volatile MirroredBus<?>[] mirrors = new MirroredBus<?>[0]; // the duty cycle reads a whole array
+    private volatile MirrorEndpoint[] mirrors = new MirrorEndpoint[0]; // the duty cycle reads a whole array
     private long receivedCount;
     private long malformedCount;
     private boolean offered; // a message was handed to a mirrored bus since the last publishProgress
@@ -33,10 +33,10 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
     }
 
     /** Registers a mirrored bus; the caller holds the receiver's lock (one registration at a time). */
-    void add(final MirroredBus<?> mirrored)
+    void add(final MirrorEndpoint mirrored)
     {
-        final MirroredBus<?>[] old = mirrors;
-        final MirroredBus<?>[] grown = Arrays.copyOf(old, old.length + 1);
+        final MirrorEndpoint[] old = mirrors;
+        final MirrorEndpoint[] grown = Arrays.copyOf(old, old.length + 1);
         grown[old.length] = mirrored;
         mirrors = grown; // copy on write: a volatile store of the whole array, read whole by the duty cycle
     }
@@ -46,8 +46,8 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final boolean whole = length >= WireFormat.LENGTH; // read no word of a message too short to have it
-        final long head = whole ? WireFormat.head(buffer, offset) : 0;
-        final long ids = whole ? WireFormat.ids(buffer, offset) : 0;
+        final long head = whole ? WireFields.head(buffer, offset) : 0;
+        final long ids = whole ? WireFields.ids(buffer, offset) : 0;
         final MalformedReason reason = WireFormat.check(head, ids, length);
         if (reason != null)
         {
@@ -55,8 +55,8 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
             refused(-1, reason);
             return Action.CONTINUE;
         }
-        final int busId = WireFormat.busId(ids);
-        final MirroredBus<?> mirrored = find(mirrors, busId);
+        final int busId = WireFields.busId(ids);
+        final MirrorEndpoint mirrored = find(mirrors, busId);
         if (mirrored == null)
         {
             receivedCount++;
@@ -78,16 +78,16 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
         if (offered)
         {
             offered = false;
-            for (final MirroredBus<?> mirrored : mirrors)
+            for (final MirrorEndpoint mirrored : mirrors)
             {
                 mirrored.publishProgress();
             }
         }
     }
 
-    private static MirroredBus<?> find(final MirroredBus<?>[] mirrors, final int busId)
+    private static MirrorEndpoint find(final MirrorEndpoint[] mirrors, final int busId)
     {
-        for (final MirroredBus<?> mirrored : mirrors) // a few buses per stream: a scan beats a hash
+        for (final MirrorEndpoint mirrored : mirrors) // a few buses per stream: a scan beats a hash
         {
             if (mirrored.busId() == busId)
             {
@@ -106,7 +106,7 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
         listener.onMalformed(busId, reason);
     }
 
-    MirroredBus<?>[] mirrors()
+    MirrorEndpoint[] mirrors()
     {
         return mirrors;
     }

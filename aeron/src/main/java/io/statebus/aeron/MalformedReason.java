@@ -6,7 +6,7 @@ package io.statebus.aeron;
  */
 public enum MalformedReason
 {
-    /** Shorter than {@link WireFormat#LENGTH}. */
+    /** Shorter than its type's length (or than {@link WireFormat#LENGTH}, before the type can be read). */
     TOO_SHORT,
     /** Not a StateBus message: another magic. */
     FOREIGN,
@@ -14,8 +14,13 @@ public enum MalformedReason
     VERSION,
     /** An unknown message type. */
     TYPE,
-    /** A keyed message (or extra bytes), which this version does not read. */
-    KEYED,
+    /** Longer than its type's length, or an extension length other than its type's. */
+    LENGTH,
+    /** A message of another kind of bus (states, long, keyed) than the one mirrored under its bus id. */
+    KIND,
+    /** A keyed snapshot run that is not whole (an entry missing, out of order, or of another sequence): the mirror
+     *  waits for the next run. */
+    SNAPSHOT,
     /** A bus id no mirror is registered for on this receiver. */
     UNKNOWN_BUS,
     /** Another count of states than the mirror's {@link StateTable}: the two sides disagree on the states. */

@@ -15,7 +15,8 @@ public interface MirrorListener
      *
      * @param busId    the bus id.
      * @param session  the source's session id.
-     * @param bus      the new local bus.
+     * @param bus      the new local bus; null for a long or keyed bus (its {@link MirroredLongBus#bus()} or
+     *                 {@link MirroredKeyedBus#bus()} has it).
      * @param sequence the source sequence it starts at.
      */
     default void onStarted(final int busId, final long session, final StateBus<?> bus, final long sequence)
@@ -30,7 +31,7 @@ public interface MirrorListener
      * @param busId      the bus id.
      * @param oldSession the session that ended.
      * @param newSession the session that replaces it.
-     * @param oldBus     the closed local bus of the old session.
+     * @param oldBus     the closed local bus of the old session; null for a long or keyed bus.
      */
     default void onSourceRestarted(final int busId, final long oldSession, final long newSession, final StateBus<?> oldBus)
     {

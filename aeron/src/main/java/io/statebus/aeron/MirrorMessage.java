@@ -39,23 +39,23 @@ final class MirrorMessage<S>
      */
     MalformedReason decode(final DirectBuffer buffer, final int offset, final long head, final long ids)
     {
-        final int count = WireFormat.stateCount(ids);
+        final int count = WireFields.stateCount(ids);
         if (count != states.size())
         {
             refusedStateCount = count;
             return MalformedReason.STATE_COUNT;
         }
-        final long stateWord = WireFormat.states(buffer, offset); // from, to and the names: one read
-        final int names = WireFormat.stateNames(stateWord);
+        final long stateWord = WireFields.states(buffer, offset); // from, to and the names: one read
+        final int names = WireFields.stateNames(stateWord);
         if (names != states.fingerprint())
         {
             refusedStateNames = Integer.toUnsignedLong(names);
             return MalformedReason.STATE_NAMES;
         }
-        type = WireFormat.type(head);
-        sequence = WireFormat.sequence(buffer, offset);
-        final int fromId = WireFormat.fromId(stateWord);
-        final int toId = WireFormat.toId(stateWord);
+        type = WireFields.type(head);
+        sequence = WireFields.sequence(buffer, offset);
+        final int fromId = WireFields.fromId(stateWord);
+        final int toId = WireFields.toId(stateWord);
         if (fromId >= count || toId >= count) // unsigned 16-bit ids: never negative
         {
             return MalformedReason.STATE_ID;
@@ -64,10 +64,10 @@ final class MirrorMessage<S>
         {
             return MalformedReason.SEQUENCE;
         }
-        session = WireFormat.session(buffer, offset);
-        timestamp = WireFormat.timestamp(buffer, offset);
+        session = WireFields.session(buffer, offset);
+        timestamp = WireFields.timestamp(buffer, offset);
         to = states.stateOf(toId);
-        fromUnknown = type == WireFormat.SNAPSHOT && (WireFormat.flags(head) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
+        fromUnknown = type == WireFormat.SNAPSHOT && (WireFields.flags(head) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
         from = fromUnknown ? to : states.stateOf(fromId);
         return null;
     }

@@ -3,6 +3,8 @@ package io.statebus.aeron;
 import io.aeron.Aeron;
 import io.aeron.Counter;
 import io.aeron.Subscription;
+import io.statebus.KeyedStateBusBuilder;
+import io.statebus.LongStateBusBuilder;
 import io.statebus.StateBusBuilder;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
@@ -110,17 +112,67 @@ public final class MirrorReceiver implements Agent, AutoCloseable
     public synchronized <S> MirroredBus<S> mirror(
         final int busId, final StateTable<S> states, final UnaryOperator<StateBusBuilder<S>> configure)
     {
-        if (dispatcher.has(busId))
-        {
-            throw new IllegalStateException("bus " + busId + " is already mirrored by this receiver");
-        }
+        checkFree(busId);
         final MirroredBus<S> mirrored = new MirroredBus<>(busId, states, configure, listener, dispatcher);
+        return register(mirrored);
+    }
+
+    /**
+     * Registers the mirror of long bus {@code busId} (see {@link #mirror}); its local bus is built when the
+     * source's first message arrives.
+     *
+     * @param busId     the bus id the source's bridge sends.
+     * @param configure sets up the local bus's builder (capacity, wait strategy, ...); it receives a builder whose
+     *                  initial value is the source's, and must return a builder.
+     * @return the mirrored bus.
+     * @throws IllegalStateException if bus {@code busId} is already mirrored here.
+     */
+    public synchronized MirroredLongBus mirrorLong(final int busId, final UnaryOperator<LongStateBusBuilder> configure)
+    {
+        checkFree(busId);
+        final MirroredLongBus mirrored = new MirroredLongBus(busId,
+            Objects.requireNonNull(configure, "configure must not be null"), listener, dispatcher);
+        return register(mirrored);
+    }
+
+    /**
+     * Registers the mirror of keyed bus {@code busId} (see {@link #mirror}); its local bus is built from the first
+     * whole snapshot run of the source's open keys.
+     *
+     * @param busId     the bus id the source's bridge sends.
+     * @param states    the same table as the source's.
+     * @param configure sets up the local bus's builder: {@code maxKeys} at least the source's, and the source's final
+     *                  states ({@code retireOn}); capacity, wait strategy, ...; it must return a builder.
+     * @param <S>       the state type.
+     * @return the mirrored bus.
+     * @throws IllegalStateException if bus {@code busId} is already mirrored here.
+     */
+    public synchronized <S> MirroredKeyedBus<S> mirrorKeyed(
+        final int busId, final StateTable<S> states, final UnaryOperator<KeyedStateBusBuilder<S>> configure)
+    {
+        checkFree(busId);
+        final MirroredKeyedBus<S> mirrored = new MirroredKeyedBus<>(busId,
+            Objects.requireNonNull(states, "states must not be null"),
+            Objects.requireNonNull(configure, "configure must not be null"), listener, dispatcher);
+        return register(mirrored);
+    }
+
+    private <M extends MirroredEndpoint<?>> M register(final M mirrored)
+    {
         if (aeron != null)
         {
             mirrored.counters(aeron, "stream=" + subscription.streamId());
         }
         dispatcher.add(mirrored);
         return mirrored;
+    }
+
+    private void checkFree(final int busId)
+    {
+        if (dispatcher.has(busId))
+        {
+            throw new IllegalStateException("bus " + busId + " is already mirrored by this receiver");
+        }
     }
 
     /**
@@ -177,7 +229,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
             receivedCounter.setRelease(dispatcher.receivedCount());
             malformedCounter.setRelease(dispatcher.malformedCount());
         }
-        for (final MirroredBus<?> mirrored : dispatcher.mirrors())
+        for (final MirrorEndpoint mirrored : dispatcher.mirrors())
         {
             mirrored.refreshCounters();
         }
@@ -187,13 +239,9 @@ public final class MirrorReceiver implements Agent, AutoCloseable
     {
         failed = true;
         dispatcher.publishProgress(); // what the messages before the failure did
-        for (final MirroredBus<?> mirrored : dispatcher.mirrors())
+        for (final MirrorEndpoint mirrored : dispatcher.mirrors())
         {
-            final var bus = mirrored.bus();
-            if (bus != null)
-            {
-                bus.close();
-            }
+            mirrored.closeBus();
         }
         listener.onFailed(cause);
     }

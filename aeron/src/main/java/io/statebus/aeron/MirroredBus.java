@@ -1,16 +1,13 @@
 package io.statebus.aeron;
 
-import io.aeron.Aeron;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.statebus.Mirror;
 import io.statebus.StateBus;
 import io.statebus.StateBusBuilder;
-import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,48 +49,37 @@ import java.util.function.UnaryOperator;
  *
  * @param <S> the state type.
  */
-public final class MirroredBus<S> implements AutoCloseable
+public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
 {
-    private final int busId;
     private final StateTable<S> states;
     private final UnaryOperator<StateBusBuilder<S>> configure;
-    private final MirrorListener listener;
-    private final MalformedSink malformed;
     private final MirrorMessage<S> message;
-    private final SessionMirror<S> local = new SessionMirror<>();
-    private MirrorCounters counters; // set before the receiver's volatile array store publishes this bus
-
-    private volatile StateBus<S> bus; // written under this monitor (awaitBus waits on it); volatile for bus()
-    private volatile boolean closed; // set by close from any thread, or by the duty cycle; read by the duty cycle
-    private long receivedCount; // the duty cycle's own count; published to received at each counter refresh
-    private volatile long received; // single writer (the duty cycle); volatile for readers
+    private final SessionMirror local = new SessionMirror();
 
     MirroredBus(final int busId, final StateTable<S> states, final UnaryOperator<StateBusBuilder<S>> configure,
         final MirrorListener listener, final MalformedSink malformed)
     {
-        this.busId = busId;
+        super(busId, listener, malformed);
         this.states = Objects.requireNonNull(states, "states must not be null");
         this.configure = Objects.requireNonNull(configure, "configure must not be null");
-        this.listener = listener;
-        this.malformed = malformed;
         this.message = new MirrorMessage<>(states);
-    }
-
-    void counters(final Aeron aeron, final String channel)
-    {
-        counters = new MirrorCounters(aeron, busId, channel);
     }
 
     /**
      * One message for this bus ({@code head} and {@code ids}: its first two words, read by the receiver); ABORT when a
      * BLOCK subscription of the local bus holds the append back.
      */
-    Action onMessage(final DirectBuffer buffer, final int offset, final long head, final long ids)
+    @Override
+    public Action onMessage(final DirectBuffer buffer, final int offset, final long head, final long ids)
     {
         receivedCount++;
         if (closed)
         {
             return Action.CONTINUE;
+        }
+        if (WireFormat.kindOf(WireFields.type(head)) != WireFormat.STATES)
+        {
+            return refuse(MalformedReason.KIND);
         }
         final MalformedReason reason = message.decode(buffer, offset, head, ids);
         if (reason != null)
@@ -109,39 +95,7 @@ public final class MirroredBus<S> implements AutoCloseable
             start();
             return Action.CONTINUE;
         }
-        return append();
-    }
-
-    private Action append()
-    {
-        Action action = Action.CONTINUE;
-        switch (local.append(message))
-        {
-            case ALREADY_HAD:
-                return Action.CONTINUE;
-            case NOT_A_JOIN_POINT:
-                return refuse(MalformedReason.SEQUENCE);
-            case HELD_BACK:
-                receivedCount--; // it will be offered again (a loss of more than a ring may be recorded already)
-                action = Action.ABORT;
-                break;
-            case CHAIN_BROKEN:
-                refuse(MalformedReason.CHAIN); // dropped: the next message reports this sequence as lost
-                break;
-            case BUS_CLOSED:
-                closed = true; // the application closed the local bus: this mirror stops
-                break;
-            default:
-                break;
-        }
-        local.noteProgress();
-        return action;
-    }
-
-    private Action refuse(final MalformedReason reason)
-    {
-        malformed.refused(busId, reason);
-        return Action.CONTINUE;
+        return append(local, message.sequence(), message.fromUnknown());
     }
 
     /** The first message of a source session: a new local bus at its sequence and state; a restart closes the old. */
@@ -152,38 +106,51 @@ public final class MirroredBus<S> implements AutoCloseable
         final long sequence = message.sequence();
         final Mirror<S> started = configure.apply(states.builder(message.to()))
             .buildMirror(sequence, message.from(), message.timestamp());
-        final Mirror<S> old = local.replace(newSession, started, sequence);
-        synchronized (this)
+        local.replace(newSession, new SessionMirror.Local()
         {
-            bus = started.bus();
-            notifyAll(); // wakes awaitBus
-        }
+            @Override
+            public long latestSequence()
+            {
+                return started.latestSequence();
+            }
+
+            @Override
+            public long lost()
+            {
+                return started.lost();
+            }
+
+            @Override
+            public boolean tryAppendMessage()
+            {
+                return started.tryAppend(message.sequence(), message.from(), message.to(), message.timestamp());
+            }
+
+            @Override
+            public void close()
+            {
+                started.close();
+            }
+        }, sequence);
+        final StateBus<S> old = started(started.bus());
         if (old != null)
         {
-            listener.onSourceRestarted(busId, oldSession, newSession, old.bus());
+            listener.onSourceRestarted(busId(), oldSession, newSession, old);
         }
-        listener.onStarted(busId, newSession, started.bus(), sequence);
+        listener.onStarted(busId(), newSession, started.bus(), sequence);
     }
 
     /** See {@link SessionMirror#publishProgress()}: once per receiver duty cycle that offered this bus a message. */
-    void publishProgress()
+    @Override
+    public void publishProgress()
     {
         local.publishProgress();
-    }
-
-    void refreshCounters()
-    {
-        received = receivedCount;
-        if (counters != null)
-        {
-            counters.refresh(receivedCount, local.latest(), local.lost(), local.gaps(), local.sessions());
-        }
     }
 
     /** @return the local bus of the current source session, or null before the first message arrived. */
     public StateBus<S> bus()
     {
-        return bus;
+        return current();
     }
 
     /**
@@ -197,27 +164,7 @@ public final class MirroredBus<S> implements AutoCloseable
      */
     public StateBus<S> awaitBus(final Duration timeout) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (this)
-        {
-            while (bus == null)
-            {
-                final long left = deadline - System.nanoTime();
-                if (left <= 0)
-                {
-                    throw new IllegalStateException("mirror of bus " + busId + ": no local bus after " + timeout +
-                        message.whyRefused());
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            return bus;
-        }
-    }
-
-    /** @return the bus id. */
-    public int busId()
-    {
-        return busId;
+        return awaitStarted(timeout, "bus", message::whyRefused);
     }
 
     /** @return the current source session id, or 0 before the first message. */
@@ -226,25 +173,22 @@ public final class MirroredBus<S> implements AutoCloseable
         return local.sessions() == 0 ? 0 : local.session();
     }
 
-    /** @return messages received for this bus (refreshed by the receiver's duty cycle). */
-    public long received()
-    {
-        return received;
-    }
-
     /** @return source sequences recorded as lost in the current session's local bus, as of the receiver's last poll. */
+    @Override
     public long lost()
     {
         return local.lost();
     }
 
     /** @return lost ranges (gap notices) in the current session's local bus. */
+    @Override
     public long gaps()
     {
         return local.gaps();
     }
 
     /** @return source sessions seen: 1, plus one per restart of the source. */
+    @Override
     public long sessions()
     {
         return local.sessions();
@@ -254,6 +198,7 @@ public final class MirroredBus<S> implements AutoCloseable
      * @return the latest source sequence appended to the local bus (as of the receiver's last poll), or -1 before the
      *     first message.
      */
+    @Override
     public long latestSequence()
     {
         return local.latest();
@@ -273,19 +218,6 @@ public final class MirroredBus<S> implements AutoCloseable
     public long refusedStateFingerprint()
     {
         return message.refusedStateNames();
-    }
-
-    /** Closes the local bus and this mirror's counters; later messages for it are ignored. */
-    @Override
-    public void close()
-    {
-        closed = true;
-        final StateBus<S> current = bus;
-        if (current != null)
-        {
-            current.close();
-        }
-        CloseHelper.close(counters);
     }
 
     /** Where refused messages are counted and told: the receiver. */

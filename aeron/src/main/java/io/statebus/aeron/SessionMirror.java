@@ -1,18 +1,37 @@
 package io.statebus.aeron;
 
-import io.statebus.Mirror;
 import io.statebus.StateBusClosedException;
 
 /**
  * Applies a mirrored bus's messages to the local bus of the current source session: appends each transition at the
- * source's sequence (the core's {@link Mirror} records a jump as one exact gap and checks the chain), counts gaps
- * once per jump, and replaces the local bus when a new session starts, retiring the old session. Written by the
- * receiver's duty-cycle thread only; the counts are volatile for readers on other threads.
- *
- * @param <S> the state type.
+ * source's sequence (the core's {@code Mirror} or {@code LongMirror} records a jump as one exact gap and checks the
+ * chain), counts gaps once per jump, and replaces the local bus when a new session starts, retiring the old session.
+ * Written by the receiver's duty-cycle thread only; the counts are volatile for readers on other threads.
  */
-final class SessionMirror<S>
+final class SessionMirror
 {
+    /** The local mirror of one session, of any kind of bus: what this class needs of it. */
+    interface Local
+    {
+        /** @return the mirror's latest sequence. */
+        long latestSequence();
+
+        /** @return the sequences it never received. */
+        long lost();
+
+        /**
+         * Appends the message being applied, in one attempt that never waits.
+         *
+         * @return false if a {@code BLOCK} subscription holds it back.
+         * @throws IllegalArgumentException if its chain is broken.
+         * @throws StateBusClosedException  if the local bus is closed.
+         */
+        boolean tryAppendMessage();
+
+        /** Closes the local bus. */
+        void close();
+    }
+
     /** What became of one message offered to the local bus. */
     enum Appended
     {
@@ -31,7 +50,7 @@ final class SessionMirror<S>
     }
 
     private final RetiredSessions retired = new RetiredSessions();
-    private Mirror<S> mirror;
+    private Local mirror;
     private long session;
     private long countedJump = -1;
     private boolean progressed; // an append attempt since the last publishProgress
@@ -58,9 +77,9 @@ final class SessionMirror<S>
      *
      * @return the old mirror (closed), or null if this is the first session.
      */
-    Mirror<S> replace(final long newSession, final Mirror<S> started, final long sequence)
+    Local replace(final long newSession, final Local started, final long sequence)
     {
-        final Mirror<S> old = mirror;
+        final Local old = mirror;
         if (old != null)
         {
             retired.add(session);
@@ -76,16 +95,20 @@ final class SessionMirror<S>
         return old;
     }
 
-    /** Offers one message of the current session to the local bus: one attempt, no wait, no clock read. */
-    Appended append(final MirrorMessage<S> message)
+    /**
+     * Offers one message of the current session to the local bus: one attempt, no wait, no clock read.
+     *
+     * @param sequence    the message's sequence.
+     * @param fromUnknown whether it is a join point whose {@code from} the bridge never saw.
+     */
+    Appended append(final long sequence, final boolean fromUnknown)
     {
-        final long sequence = message.sequence();
         final long latestSequence = mirror.latestSequence();
         if (sequence <= latestSequence)
         {
             return Appended.ALREADY_HAD;
         }
-        if (message.fromUnknown())
+        if (fromUnknown)
         {
             return Appended.NOT_A_JOIN_POINT; // only a session's first message may be its join point
         }
@@ -97,8 +120,7 @@ final class SessionMirror<S>
         try
         {
             // a BLOCK subscription a ring behind leaves the message in the stream
-            return mirror.tryAppend(sequence, message.from(), message.to(), message.timestamp()) ?
-                Appended.APPENDED : Appended.HELD_BACK;
+            return mirror.tryAppendMessage() ? Appended.APPENDED : Appended.HELD_BACK;
         }
         catch (final IllegalArgumentException ex)
         {

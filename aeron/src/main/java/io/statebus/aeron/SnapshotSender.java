@@ -1,10 +1,12 @@
 package io.statebus.aeron;
 
 /**
- * A bridge's snapshots: the latest transition it has sent or dropped, sent as a {@link WireFormat#SNAPSHOT} at once
- * when the publication becomes connected (a mirror just joined) and every {@code snapshotInterval} after, so that a
- * mirror that joins late or lost messages finds the source's sequence and state. Before the first transition it
- * carries the bridge's join point. Duty-cycle thread only, but for the count.
+ * A bridge's snapshots: the latest transition it has sent or dropped, sent as a {@link WireFormat#SNAPSHOT} (or
+ * {@link WireFormat#LONG_SNAPSHOT}) at once when the publication becomes connected (a mirror just joined) and every
+ * {@code snapshotInterval} after, so that a mirror that joins late or lost messages finds the source's sequence and
+ * state. Before the first transition it carries the bridge's join point. A keyed bridge sends a
+ * {@link KeyedSnapshotRun} of its open keys instead, as of that same latest transition. Duty-cycle thread only, but
+ * for the count.
  */
 final class SnapshotSender
 {
@@ -17,7 +19,10 @@ final class SnapshotSender
     private long timestamp;
     private int fromId;
     private int toId;
+    private long first;
+    private long second;
     private short flags;
+    private KeyedSnapshotRun run; // a keyed bridge's; null otherwise
 
     private boolean wasConnected;
     private boolean intervalStarts; // a snapshot went to a mirror that just connected: the next clock reading times it
@@ -28,10 +33,13 @@ final class SnapshotSender
      * @param joinSequence the bridge subscription's join point: the first snapshot's sequence.
      * @param joinStateId  the state at the join point; its {@code from} is known only at sequence 0 (the initial
      *                     state, {@code from == to}), else the snapshot says {@link WireFormat#FLAG_FROM_UNKNOWN}.
+     * @param joinValue    a long bus's value at the join point (as {@code joinStateId}), else 0.
      */
     SnapshotSender(final BridgeOutbox outbox, final DroppedRange drops, final long intervalNanos,
-        final long joinSequence, final int joinStateId)
+        final long joinSequence, final int joinStateId, final long joinValue)
     {
+        this.first = joinValue;
+        this.second = joinValue;
         this.outbox = outbox;
         this.drops = drops;
         this.intervalNanos = intervalNanos;
@@ -86,9 +94,29 @@ final class SnapshotSender
         return 0;
     }
 
+    /** A keyed bridge: its snapshots are runs of its open keys. */
+    void runs(final KeyedSnapshotRun keyedRun)
+    {
+        this.run = keyedRun;
+    }
+
+    /** @return true while a keyed bridge's run is going: the bridge then takes nothing from its bus. */
+    boolean isRunning()
+    {
+        return run != null && run.isRunning();
+    }
+
+    /** @return the messages of a keyed run sent now, if one is going. */
+    int proceed()
+    {
+        return run == null ? 0 : run.proceed();
+    }
+
     private boolean send()
     {
-        if (outbox.offer(WireFormat.SNAPSHOT, flags, sequence, timestamp, fromId, toId) > 0)
+        final boolean sent = run != null ? run.start(sequence, timestamp) :
+            outbox.offer(true, flags, sequence, timestamp, fromId, toId, first, second) > 0;
+        if (sent)
         {
             snapshots++;
             drops.reportIfAny();
@@ -98,8 +126,11 @@ final class SnapshotSender
     }
 
     /** A transition was sent or dropped: the next snapshot carries it. */
-    void latest(final long latestSequence, final long latestTimestamp, final int latestFromId, final int latestToId)
+    void latest(final long latestSequence, final long latestTimestamp, final int latestFromId, final int latestToId,
+        final long latestFirst, final long latestSecond)
     {
+        first = latestFirst;
+        second = latestSecond;
         sequence = latestSequence;
         timestamp = latestTimestamp;
         fromId = latestFromId;

@@ -1,5 +1,7 @@
 package io.statebus.aeron;
 
+import io.statebus.KeyedStateBus;
+import io.statebus.KeyedStateBusBuilder;
 import io.statebus.StateBus;
 import io.statebus.StateBusBuilder;
 import org.agrona.collections.Object2IntHashMap;
@@ -168,6 +170,17 @@ public final class StateTable<S>
     public S stateOf(final int id)
     {
         return (S)states[id];
+    }
+
+    /** @return a builder of a local keyed bus of these states, in this order: what a keyed mirror builds with. */
+    KeyedStateBusBuilder<S> keyedBuilder()
+    {
+        final List<S> listed = new java.util.ArrayList<>(states.length);
+        for (int id = 0; id < states.length; id++)
+        {
+            listed.add(stateOf(id));
+        }
+        return KeyedStateBus.builder(listed);
     }
 
     /** A builder of a local bus of these states that starts in {@code initial}: what a mirror builds its bus with. */

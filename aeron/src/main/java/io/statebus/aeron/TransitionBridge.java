@@ -1,24 +1,28 @@
 package io.statebus.aeron;
 
-import io.aeron.Aeron;
 import io.aeron.Publication;
+import io.statebus.KeyedStateBus;
+import io.statebus.LongStateBus;
 import io.statebus.Policy;
 import io.statebus.StateBus;
 import io.statebus.Subscription;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
-import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Sends every transition of a local {@link StateBus} to an Aeron {@link Publication} (IPC or UDP), for
- * {@link MirrorReceiver}s in other processes or hosts.
+ * Sends every transition of a local {@link StateBus}, {@link LongStateBus} or {@link KeyedStateBus} to an Aeron
+ * {@link Publication} (IPC or UDP), for {@link MirrorReceiver}s in other processes or hosts.
  *
  * <pre>{@code
  * TransitionBridge<Session> bridge = TransitionBridge.builder(bus, StateTable.forEnum(Session.class), publication)
  *     .busId(1).policy(Policy.BLOCK).counters(aeron).build();
- * AgentRunner.startOnThread(new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace, null, bridge));
+ * TransitionBridge<Long> position = TransitionBridge.builder(positionBus, publication).busId(2).build();
+ * TransitionBridge<Order> orders = TransitionBridge.builder(orderBus, StateTable.forEnum(Order.class), publication)
+ *     .busId(3).build();
+ * AgentRunner.startOnThread(new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace, null,
+ *     new CompositeAgent(bridge, position, orders)));
  * }</pre>
  *
  * <p>The bridge is an Agrona {@link Agent}: run it on an {@code AgentRunner}, in a {@code CompositeAgent}, or call
@@ -43,8 +47,12 @@ import java.util.Objects;
  * source is idle. The bridge sends a {@link WireFormat#SNAPSHOT} of the latest transition it has sent or dropped
  * every {@code snapshotInterval} (default 100 ms) and at once when the publication becomes connected. Pushed, not
  * requested: the mirror needs no publication of its own, it works the same over multicast and for any number of
- * mirrors, and it costs one 48-byte message per interval. A mirror that joins an idle source starts within one
- * interval; one that joins a busy source starts at the first transition it receives.
+ * mirrors, and it costs one message per interval. A mirror that joins an idle source starts within one
+ * interval; one that joins a busy source starts at the first transition it receives. A keyed bus's snapshot is a
+ * run of one message per open key (see {@link WireFormat}): a keyed mirror starts from the first whole run it
+ * receives. The bridge keeps a copy of the source's open keys for it (seeded from the source's key table, then kept
+ * from the transitions it takes, seeded again after a gap); a key retired with {@link KeyedStateBus#retire}, which
+ * publishes nothing, stays in the copy until the next gap.
  *
  * <p>Session: each bridge picks a random 64-bit session id when it is built. A restarted source (a new bridge) has
  * a new one, which mirrors detect (see {@link MirroredBus}).
@@ -61,14 +69,17 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     private final String roleName;
     private final BridgeDutyCycle<S> cycle;
 
-    private TransitionBridge(final Builder<S> builder)
+    TransitionBridge(final TransitionBridgeBuilder<S> builder)
     {
         this.busId = builder.busId;
         this.roleName = "statebus-bridge-" + busId;
-        this.subscription = builder.bus.subscribe(builder.policy);
+        final BridgeSource source = builder.source.subscribe(builder.policy);
+        @SuppressWarnings("unchecked") // the source's subscription is of the bus the builder was given, of type S
+        final Subscription<S> own = (Subscription<S>)source.subscription();
+        this.subscription = own;
         try
         {
-            this.cycle = new BridgeDutyCycle<>(builder, subscription);
+            this.cycle = new BridgeDutyCycle<>(builder, source);
         }
         catch (final RuntimeException ex)
         {
@@ -87,9 +98,45 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      * @param <S>         the state type.
      * @return a builder.
      */
-    public static <S> Builder<S> builder(final StateBus<S> bus, final StateTable<S> states, final Publication publication)
+    public static <S> TransitionBridgeBuilder<S> builder(
+        final StateBus<S> bus, final StateTable<S> states, final Publication publication)
     {
-        return new Builder<>(bus, states, publication);
+        Objects.requireNonNull(bus, "bus must not be null");
+        Objects.requireNonNull(states, "states must not be null");
+        return new TransitionBridgeBuilder<>(
+            policy -> new StateBridgeSource<>(bus, states, policy), states, publication);
+    }
+
+    /**
+     * Starts a bridge of a long bus's transitions to {@code publication} (their values travel as two longs).
+     *
+     * @param bus         the source bus.
+     * @param publication where the messages go.
+     * @return a builder.
+     */
+    public static TransitionBridgeBuilder<Long> builder(final LongStateBus bus, final Publication publication)
+    {
+        Objects.requireNonNull(bus, "bus must not be null");
+        return new TransitionBridgeBuilder<>(policy -> new LongBridgeSource(bus, policy), null, publication);
+    }
+
+    /**
+     * Starts a bridge of a keyed bus's transitions to {@code publication} (each with its key), and of snapshot runs
+     * of its open keys for mirrors that join late.
+     *
+     * @param bus         the source bus.
+     * @param states      how states travel; the mirrors use the same table.
+     * @param publication where the messages go.
+     * @param <S>         the state type.
+     * @return a builder.
+     */
+    public static <S> TransitionBridgeBuilder<S> builder(
+        final KeyedStateBus<S> bus, final StateTable<S> states, final Publication publication)
+    {
+        Objects.requireNonNull(bus, "bus must not be null");
+        Objects.requireNonNull(states, "states must not be null");
+        return new TransitionBridgeBuilder<>(
+            policy -> new KeyedBridgeSource<>(bus, states, policy), states, publication);
     }
 
     /**
@@ -110,7 +157,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
 
     /**
      * Exposes another subscription of the source bus as Aeron counters (delivered, missed, gaps, lag), refreshed by
-     * this bridge's duty cycle until the bridge closes. Needs {@link Builder#counters}.
+     * this bridge's duty cycle until the bridge closes. Needs {@link TransitionBridgeBuilder#counters}.
      *
      * @param name         a name for the counters' labels.
      * @param subscription a subscription of the bridged bus.
@@ -204,129 +251,5 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
         return "TransitionBridge{bus=" + busId() + ", session=" + Long.toHexString(session()) + ", sent=" + sent() +
             ", droppedNotConnected=" + droppedNotConnected() + ", backPressured=" + backPressured() + ", snapshots=" +
             snapshots() + (cycle.isFailed() ? ", failed" : "") + (cycle.isClosed() ? ", closed" : "") + '}';
-    }
-
-    /**
-     * Builds a {@link TransitionBridge}. Defaults: bus id 0, {@link Policy#BLOCK}, batches of 256, a snapshot every
-     * 100 ms, stalls reported after 1 s, no counters, a listener that does nothing.
-     *
-     * @param <S> the state type.
-     */
-    public static final class Builder<S>
-    {
-        final StateBus<S> bus;
-        final StateTable<S> states;
-        final Publication publication;
-        int busId;
-        Policy policy = Policy.BLOCK;
-        int batchLimit = 256;
-        Duration snapshotInterval = Duration.ofMillis(100);
-        Duration stallThreshold = Duration.ofSeconds(1);
-        Aeron aeron;
-        BridgeListener listener = new BridgeListener()
-        {
-        };
-
-        private Builder(final StateBus<S> bus, final StateTable<S> states, final Publication publication)
-        {
-            this.bus = Objects.requireNonNull(bus, "bus must not be null");
-            this.states = Objects.requireNonNull(states, "states must not be null");
-            this.publication = Objects.requireNonNull(publication, "publication must not be null");
-        }
-
-        /**
-         * @param busId the id that tells this bus's messages apart from other buses' on the same stream.
-         * @return this builder.
-         */
-        public Builder<S> busId(final int busId)
-        {
-            this.busId = busId;
-            return this;
-        }
-
-        /**
-         * @param policy {@link Policy#BLOCK}: nothing lost while connected, the source waits for Aeron;
-         *               {@link Policy#GAP} or {@link Policy#CONFLATE}: the source never waits, mirrors get gap notices.
-         * @return this builder.
-         */
-        public Builder<S> policy(final Policy policy)
-        {
-            this.policy = Objects.requireNonNull(policy, "policy must not be null");
-            return this;
-        }
-
-        /**
-         * @param batchLimit the most transitions taken from the bus per duty cycle (the staging area's size), 1 or more.
-         * @return this builder.
-         */
-        public Builder<S> batchLimit(final int batchLimit)
-        {
-            if (batchLimit < 1)
-            {
-                throw new IllegalArgumentException("batchLimit must be >= 1, got " + batchLimit);
-            }
-            this.batchLimit = batchLimit;
-            return this;
-        }
-
-        /**
-         * @param interval how often a snapshot is sent; positive.
-         * @return this builder.
-         */
-        public Builder<S> snapshotInterval(final Duration interval)
-        {
-            if (interval.isNegative() || interval.isZero())
-            {
-                throw new IllegalArgumentException("snapshotInterval must be positive, got " + interval);
-            }
-            this.snapshotInterval = interval;
-            return this;
-        }
-
-        /**
-         * @param threshold how long back-pressure lasts before it counts as a stall and is reported; not negative.
-         * @return this builder.
-         */
-        public Builder<S> stallThreshold(final Duration threshold)
-        {
-            if (threshold.isNegative())
-            {
-                throw new IllegalArgumentException("stallThreshold must not be negative, got " + threshold);
-            }
-            this.stallThreshold = threshold;
-            return this;
-        }
-
-        /**
-         * Publishes the source bus's and the bridge's counters as Aeron counters (see {@link CounterTypes}).
-         *
-         * @param aeron the client that allocates the counters (usually the publication's).
-         * @return this builder.
-         */
-        public Builder<S> counters(final Aeron aeron)
-        {
-            this.aeron = Objects.requireNonNull(aeron, "aeron must not be null");
-            return this;
-        }
-
-        /**
-         * @param listener told of drops, stalls and failure, on the duty-cycle thread.
-         * @return this builder.
-         */
-        public Builder<S> listener(final BridgeListener listener)
-        {
-            this.listener = Objects.requireNonNull(listener, "listener must not be null");
-            return this;
-        }
-
-        /**
-         * Subscribes to the bus (the join point is the first snapshot) and allocates everything.
-         *
-         * @return the bridge; run its {@link TransitionBridge#doWork()}.
-         */
-        public TransitionBridge<S> build()
-        {
-            return new TransitionBridge<>(this);
-        }
     }
 }

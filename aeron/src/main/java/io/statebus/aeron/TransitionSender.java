@@ -18,7 +18,7 @@ import io.aeron.Publication;
 final class TransitionSender
 {
     private final BridgeOutbox outbox;
-    private final BridgeStaging<?> staging;
+    private final BridgeStaging staging;
     private final DroppedRange drops;
     private final SnapshotSender snapshots;
     private final BridgeListener listener;
@@ -32,7 +32,7 @@ final class TransitionSender
     private volatile long backPressured;
     private volatile long stalls;
 
-    TransitionSender(final BridgeOutbox outbox, final BridgeStaging<?> staging, final DroppedRange drops,
+    TransitionSender(final BridgeOutbox outbox, final BridgeStaging staging, final DroppedRange drops,
         final SnapshotSender snapshots, final BridgeListener listener, final long stallNanos)
     {
         this.outbox = outbox;
@@ -66,8 +66,8 @@ final class TransitionSender
         final long refusal = connected || !outbox.isClosed() ? Publication.NOT_CONNECTED : Publication.CLOSED;
         while (staging.hasNext())
         {
-            final long result = connected ? outbox.offer(WireFormat.TRANSITION, (short)0, staging.sequence(),
-                staging.timestamp(), staging.fromId(), staging.toId()) : refusal;
+            final long result = connected ? outbox.offer(false, (short)0, staging.sequence(),
+                staging.timestamp(), staging.fromId(), staging.toId(), staging.first(), staging.second()) : refusal;
             if (result > 0)
             {
                 if (!sentSinceDrop)

@@ -6,7 +6,9 @@ import org.agrona.MutableDirectBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The messages a bridge sends and a mirror reads: one Aeron message each, 48 bytes, little-endian.
+ * The messages a bridge sends and a mirror reads: one Aeron message each, little-endian: a fixed part of 48 bytes,
+ * then the extension of the bus's kind ({@code extension length} bytes: 0 for a bus of states, 16 for a long bus, 8
+ * for a keyed bus).
  *
  * <pre>
  *   0                   1                   2                   3
@@ -18,52 +20,88 @@ import java.nio.ByteOrder;
  *  +---------------+---------------+-------------------------------+
  *  |                            bus id                             |  8
  *  +-------------------------------+-------------------------------+
- *  |          state count          |       key length (0 now)      | 12
+ *  |   state count (0: long bus)   |       extension length        | 12
  *  +-------------------------------+-------------------------------+
  *  |                 source session id (random, 64 bits)           | 16
  *  +---------------------------------------------------------------+
  *  |                  sequence (the source bus's)                  | 24
  *  +---------------------------------------------------------------+
- *  |                 timestamp nanos (the source bus's)            | 32
+ *  |   timestamp nanos (the source bus's; a keyed snapshot entry:  | 32
+ *  |                     its index in the run)                     |
  *  +-------------------------------+-------------------------------+
- *  |            from id            |             to id             | 40
+ *  |     from id (0: long bus)     |      to id (0: long bus)      | 40
  *  +-------------------------------+-------------------------------+
- *  |    state names: fingerprint of the table's names (32 bits)    | 44
+ *  |  state names: fingerprint of the table's names (0: long bus)  | 44
  *  +---------------------------------------------------------------+
- *  |  key bytes (key length of them; keyed buses, not yet built)   | 48
+ *  |  long bus: from value (8)  to value (8)                       | 48
+ *  |  keyed bus: key (8); a snapshot end: the count of entries     |
+ *  +---------------------------------------------------------------+
  * </pre>
  *
- * <ul>
- *   <li>{@link #TRANSITION}: the source's transition at {@code sequence}.</li>
- *   <li>{@link #SNAPSHOT}: the source's latest transition that the bridge has sent or dropped, repeated so that a
- *   mirror that joins late, or lost messages, finds the source's sequence and state. With {@link #FLAG_FROM_UNKNOWN}
- *   it is the bridge's join point, whose {@code from} the bridge never saw ({@code from == to}).</li>
- * </ul>
+ * <table>
+ *   <caption>message types</caption>
+ *   <tr><th>type</th><th>bus</th><th>bytes</th><th>what</th></tr>
+ *   <tr><td>{@link #TRANSITION} 1</td><td>states</td><td>48</td><td>the source's transition at
+ *   {@code sequence}</td></tr>
+ *   <tr><td>{@link #SNAPSHOT} 2</td><td>states</td><td>48</td><td>the source's latest transition that the bridge
+ *   has sent or dropped, repeated so that a mirror that joins late, or lost messages, finds the source's sequence
+ *   and state; with {@link #FLAG_FROM_UNKNOWN} the bridge's join point, whose {@code from} it never saw
+ *   ({@code from == to})</td></tr>
+ *   <tr><td>{@link #LONG_TRANSITION} 3</td><td>long</td><td>64</td><td>as 1, the values at 48 and 56</td></tr>
+ *   <tr><td>{@link #LONG_SNAPSHOT} 4</td><td>long</td><td>64</td><td>as 2, the values at 48 and 56</td></tr>
+ *   <tr><td>{@link #KEYED_TRANSITION} 5</td><td>keyed</td><td>56</td><td>as 1, the key at 48</td></tr>
+ *   <tr><td>{@link #KEYED_SNAPSHOT} 6</td><td>keyed</td><td>56</td><td>one open key of a snapshot run: the key at
+ *   48, its state in {@code to id} ({@code from id} equal), its index in the run (0, 1, ...) at 32, and the source's
+ *   sequence the run describes</td></tr>
+ *   <tr><td>{@link #KEYED_SNAPSHOT_END} 7</td><td>keyed</td><td>56</td><td>ends a snapshot run: the same sequence,
+ *   its timestamp at 32, and the count of entries sent at 48</td></tr>
+ * </table>
  *
- * <p>States travel as ids (16 bits: a table holds at most {@link StateTable#MAX_STATES}); every message also carries
- * the count of states and {@link StateTable#fingerprint()}, a fingerprint of the states' names in id order, and a
- * mirror refuses a message whose count or fingerprint differs from its own table's
+ * <p>A keyed snapshot run describes the source's open keys as of one sequence: the bridge sends it with nothing
+ * between its messages (it takes no transition from its bus until the run ends), so a mirror that receives entries
+ * {@code 0 .. n - 1} and the end marker with count {@code n}, all for sequence {@code P}, holds the whole table at
+ * {@code P}, and the transitions after the marker follow {@code P}. A mirror starts only from such a complete run.
+ *
+ * <p>States travel as ids (16 bits: a table holds at most {@link StateTable#MAX_STATES}); every message of a bus of
+ * states or a keyed bus also carries the count of states and {@link StateTable#fingerprint()}, a fingerprint of the
+ * states' names in id order, and a mirror refuses a message whose count or fingerprint differs from its own table's
  * ({@link MalformedReason#STATE_COUNT}, {@link MalformedReason#STATE_NAMES}): two sides that number their states
- * differently never exchange a wrong state. Version 1 had no fingerprint (from and to were 32 bits each); a mirror of
- * this version refuses its messages ({@link MalformedReason#VERSION}), and the other way round.
- *
- * <p>A key for keyed buses will follow the fixed part ({@code key length} bytes): a mirror of this version refuses a
- * message with a key, as it refuses another magic, version, type, or a message shorter than {@link #LENGTH}.
+ * differently never exchange a wrong state. A message of another kind of bus than the mirror registered for its bus
+ * id is refused ({@link MalformedReason#KIND}); so is another magic, version or type, or a length (or extension
+ * length) other than its type's ({@link MalformedReason#TOO_SHORT}, {@link MalformedReason#LENGTH}). Version 3 added
+ * the long and keyed types; version 2 had only types 1 and 2 with the same layout, and a mirror of one version
+ * refuses the other's messages ({@link MalformedReason#VERSION}).
  */
 public final class WireFormat
 {
     /** "SBUS" as a little-endian int. */
     public static final int MAGIC = 0x53425553;
-    /** The version this code writes and reads: 2, the first with the state names' fingerprint. */
-    public static final byte VERSION = 2;
-    /** A transition. */
+    /** The version this code writes and reads: 3, the first with long and keyed buses. */
+    public static final byte VERSION = 3;
+    /** A transition of a bus of states. */
     public static final byte TRANSITION = 1;
-    /** A snapshot of the source's latest transition. */
+    /** A snapshot of a bus of states: its latest transition. */
     public static final byte SNAPSHOT = 2;
+    /** A transition of a long bus. */
+    public static final byte LONG_TRANSITION = 3;
+    /** A snapshot of a long bus: its latest transition. */
+    public static final byte LONG_SNAPSHOT = 4;
+    /** A transition of a keyed bus. */
+    public static final byte KEYED_TRANSITION = 5;
+    /** One open key of a keyed bus's snapshot run. */
+    public static final byte KEYED_SNAPSHOT = 6;
+    /** The end of a keyed bus's snapshot run. */
+    public static final byte KEYED_SNAPSHOT_END = 7;
     /** On a snapshot: the bridge's join point, {@code from} unknown (sent equal to {@code to}). */
     public static final short FLAG_FROM_UNKNOWN = 1;
-    /** Bytes of a message without a key. */
+    /** Bytes of the fixed part; a bus of states's whole message. */
     public static final int LENGTH = 48;
+    /** The kind of a bus of states ({@link #TRANSITION}, {@link #SNAPSHOT}). */
+    static final int STATES = 0;
+    /** The kind of a long bus ({@link #LONG_TRANSITION}, {@link #LONG_SNAPSHOT}). */
+    static final int LONGS = 1;
+    /** The kind of a keyed bus ({@link #KEYED_TRANSITION}, {@link #KEYED_SNAPSHOT}, {@link #KEYED_SNAPSHOT_END}). */
+    static final int KEYED = 2;
 
     static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     static final int MAGIC_OFFSET = 0;
@@ -72,47 +110,79 @@ public final class WireFormat
     static final int FLAGS_OFFSET = 6;
     static final int BUS_ID_OFFSET = 8;
     static final int STATE_COUNT_OFFSET = 12;
-    static final int KEY_LENGTH_OFFSET = 14;
+    static final int EXTENSION_LENGTH_OFFSET = 14;
     static final int SESSION_OFFSET = 16;
     static final int SEQUENCE_OFFSET = 24;
     static final int TIMESTAMP_OFFSET = 32;
     static final int FROM_OFFSET = 40;
     static final int TO_OFFSET = 42;
     static final int STATE_NAMES_OFFSET = 44;
+    static final int FIRST_LONG_OFFSET = 48;
+    static final int SECOND_LONG_OFFSET = 56;
 
     private WireFormat()
     {
     }
 
-    /** Writes one message of {@link #LENGTH} bytes at {@code offset}. */
+    /** @return the kind of bus ({@link #STATES}, {@link #LONGS}, {@link #KEYED}) of a known type, else -1. */
+    static int kindOf(final byte type)
+    {
+        return type >= TRANSITION && type <= KEYED_SNAPSHOT_END ? Math.min((type - 1) >> 1, KEYED) : -1;
+    }
+
+    /** @return the bytes of a message of this kind of bus. */
+    static int lengthOf(final int kind)
+    {
+        return LENGTH + (kind == LONGS ? 16 : kind == KEYED ? 8 : 0);
+    }
+
+    /** @return the type of a transition ({@code snapshot} false) or a latest-transition snapshot of this kind. */
+    static byte typeOf(final int kind, final boolean snapshot)
+    {
+        return (byte)(1 + 2 * kind + (snapshot ? 1 : 0));
+    }
+
+    /**
+     * Writes one message of {@link #lengthOf}{@code (kind)} bytes at {@code offset}; {@code first} and
+     * {@code second} are the extension's longs (a long bus's values; a keyed bus's key, or count, and nothing).
+     */
     static void write(
         final MutableDirectBuffer buffer, final int offset, final byte type, final short flags, final int busId,
         final int stateCount, final int stateNames, final long session, final long sequence, final long timestampNanos,
-        final int fromId, final int toId)
+        final int fromId, final int toId, final long first, final long second)
     {
+        final int kind = kindOf(type);
         buffer.putInt(offset + MAGIC_OFFSET, MAGIC, ORDER);
         buffer.putByte(offset + VERSION_OFFSET, VERSION);
         buffer.putByte(offset + TYPE_OFFSET, type);
         buffer.putShort(offset + FLAGS_OFFSET, flags, ORDER);
         buffer.putInt(offset + BUS_ID_OFFSET, busId, ORDER);
         buffer.putShort(offset + STATE_COUNT_OFFSET, (short)stateCount, ORDER);
-        buffer.putShort(offset + KEY_LENGTH_OFFSET, (short)0, ORDER);
+        buffer.putShort(offset + EXTENSION_LENGTH_OFFSET, (short)(lengthOf(kind) - LENGTH), ORDER);
         buffer.putLong(offset + SESSION_OFFSET, session, ORDER);
         buffer.putLong(offset + SEQUENCE_OFFSET, sequence, ORDER);
         buffer.putLong(offset + TIMESTAMP_OFFSET, timestampNanos, ORDER);
         buffer.putShort(offset + FROM_OFFSET, (short)fromId, ORDER);
         buffer.putShort(offset + TO_OFFSET, (short)toId, ORDER);
         buffer.putInt(offset + STATE_NAMES_OFFSET, stateNames, ORDER);
+        if (kind != STATES)
+        {
+            buffer.putLong(offset + FIRST_LONG_OFFSET, first, ORDER);
+        }
+        if (kind == LONGS)
+        {
+            buffer.putLong(offset + SECOND_LONG_OFFSET, second, ORDER);
+        }
     }
 
     /**
-     * Checks the parts of a message that do not depend on the bus: length, magic, version, type, no key.
+     * Checks the parts of a message that do not depend on the bus: length, magic, version, type, its length.
      *
      * @return null if well-formed, else what is wrong.
      */
     static MalformedReason check(final DirectBuffer buffer, final int offset, final int length)
     {
-        return length < LENGTH ? MalformedReason.TOO_SHORT : check(head(buffer, offset), ids(buffer, offset), length);
+        return length < LENGTH ? MalformedReason.TOO_SHORT : check(WireFields.head(buffer, offset), WireFields.ids(buffer, offset), length);
     }
 
     /**
@@ -136,118 +206,20 @@ public final class WireFormat
         {
             return MalformedReason.VERSION;
         }
-        final byte type = type(head);
-        if (type != TRANSITION && type != SNAPSHOT)
+        final int kind = kindOf(WireFields.type(head));
+        if (kind < 0)
         {
             return MalformedReason.TYPE;
         }
-        if ((short)(ids >>> 48) != 0 || length != LENGTH)
+        final int expected = lengthOf(kind);
+        if (length < expected)
         {
-            return MalformedReason.KEYED;
+            return MalformedReason.TOO_SHORT;
+        }
+        if (length != expected || (int)(ids >>> 48) != expected - LENGTH)
+        {
+            return MalformedReason.LENGTH;
         }
         return null;
-    }
-
-    /** @return bytes 0-7, little-endian: magic, version, type, flags. */
-    static long head(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + MAGIC_OFFSET, ORDER);
-    }
-
-    /** @return bytes 8-15, little-endian: bus id, state count, key length. */
-    static long ids(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + BUS_ID_OFFSET, ORDER);
-    }
-
-    /** @return bytes 40-47, little-endian: from id, to id, state names. */
-    static long states(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + FROM_OFFSET, ORDER);
-    }
-
-    static byte type(final long head)
-    {
-        return (byte)(head >>> 40);
-    }
-
-    static short flags(final long head)
-    {
-        return (short)(head >>> 48);
-    }
-
-    static int busId(final long ids)
-    {
-        return (int)ids;
-    }
-
-    static int stateCount(final long ids)
-    {
-        return (int)(ids >>> 32) & 0xFFFF;
-    }
-
-    static int fromId(final long states)
-    {
-        return (int)states & 0xFFFF;
-    }
-
-    static int toId(final long states)
-    {
-        return (int)(states >>> 16) & 0xFFFF;
-    }
-
-    static int stateNames(final long states)
-    {
-        return (int)(states >>> 32);
-    }
-
-    static byte type(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getByte(offset + TYPE_OFFSET);
-    }
-
-    static short flags(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getShort(offset + FLAGS_OFFSET, ORDER);
-    }
-
-    static int busId(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getInt(offset + BUS_ID_OFFSET, ORDER);
-    }
-
-    static int stateCount(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getShort(offset + STATE_COUNT_OFFSET, ORDER) & 0xFFFF;
-    }
-
-    static long session(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + SESSION_OFFSET, ORDER);
-    }
-
-    static long sequence(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + SEQUENCE_OFFSET, ORDER);
-    }
-
-    static long timestamp(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + TIMESTAMP_OFFSET, ORDER);
-    }
-
-    static int stateNames(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getInt(offset + STATE_NAMES_OFFSET, ORDER);
-    }
-
-    static int fromId(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getShort(offset + FROM_OFFSET, ORDER) & 0xFFFF;
-    }
-
-    static int toId(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getShort(offset + TO_OFFSET, ORDER) & 0xFFFF;
     }
 }

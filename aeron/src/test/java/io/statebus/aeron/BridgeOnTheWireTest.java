@@ -34,10 +34,10 @@ class BridgeOnTheWireTest
         return (buffer, offset, length, header) ->
         {
             assertThat(WireFormat.check(buffer, offset, length)).isNull();
-            messages.add(new Message(WireFormat.type(buffer, offset), WireFormat.flags(buffer, offset),
-                WireFormat.busId(buffer, offset), WireFormat.stateCount(buffer, offset), WireFormat.session(buffer, offset),
-                WireFormat.sequence(buffer, offset), WireFormat.timestamp(buffer, offset),
-                WireFormat.fromId(buffer, offset), WireFormat.toId(buffer, offset)));
+            messages.add(new Message(WireFields.type(buffer, offset), WireFields.flags(buffer, offset),
+                WireFields.busId(buffer, offset), WireFields.stateCount(buffer, offset), WireFields.session(buffer, offset),
+                WireFields.sequence(buffer, offset), WireFields.timestamp(buffer, offset),
+                WireFields.fromId(buffer, offset), WireFields.toId(buffer, offset)));
         };
     }
 

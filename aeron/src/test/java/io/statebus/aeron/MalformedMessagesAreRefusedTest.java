@@ -45,7 +45,7 @@ class MalformedMessagesAreRefusedTest
         final long sequence, final int from, final int to)
     {
         WireFormat.write(buffer, 0, type, (short)0, busId, stateCount, PHASES.fingerprint(), session, sequence, 99,
-            from, to);
+            from, to, 0, 0);
     }
 
     @Test
@@ -81,7 +81,7 @@ class MalformedMessagesAreRefusedTest
             message(WireFormat.TRANSITION, 7, 4, session, 2, 1, 2);
             buffer.putByte(WireFormat.VERSION_OFFSET, (byte)9);
             offer(intruder, WireFormat.LENGTH);                                    // another version
-            message((byte)7, 7, 4, session, 2, 1, 2);
+            message((byte)9, 7, 4, session, 2, 1, 2);
             offer(intruder, WireFormat.LENGTH);                                    // unknown type
             message(WireFormat.TRANSITION, 7, 4, session, 2, 1, 2);
             offer(intruder, WireFormat.LENGTH + 8);                                // extra bytes (a key)
@@ -98,7 +98,7 @@ class MalformedMessagesAreRefusedTest
             Pump.until(() -> told.size() == 10, Duration.ofSeconds(10), "10 refusals", bridge, receiver);
 
             assertThat(told).containsExactly(MalformedReason.FOREIGN, MalformedReason.TOO_SHORT,
-                MalformedReason.VERSION, MalformedReason.TYPE, MalformedReason.KEYED, MalformedReason.UNKNOWN_BUS,
+                MalformedReason.VERSION, MalformedReason.TYPE, MalformedReason.LENGTH, MalformedReason.UNKNOWN_BUS,
                 MalformedReason.STATE_COUNT, MalformedReason.STATE_ID, MalformedReason.SEQUENCE, MalformedReason.CHAIN);
             assertThat(receiver.malformed()).isEqualTo(10);
             assertThat(mirrored.bus().get()).isEqualTo(Phase.OPEN);

@@ -194,7 +194,7 @@ class MirrorRefusesAStreamOfOtherStatesTest
     private static void offer(final ExclusivePublication intruder, final UnsafeBuffer buffer, final byte type,
         final int names, final long sequence, final int from, final int to)
     {
-        WireFormat.write(buffer, 0, type, (short)0, 0, SOURCE.size(), names, 7, sequence, 99, from, to);
+        WireFormat.write(buffer, 0, type, (short)0, 0, SOURCE.size(), names, 7, sequence, 99, from, to, 0, 0);
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (intruder.offer(buffer, 0, WireFormat.LENGTH) < 0)
         {

@@ -1,0 +1,134 @@
+package io.statebus.aeron;
+
+import io.statebus.Gap;
+import io.statebus.KeyedStateBus;
+import io.statebus.KeyedSubscription;
+import io.statebus.KeyedTransition;
+import io.statebus.KeyedTransitionHandler;
+import io.statebus.Policy;
+import io.statebus.Subscription;
+
+/**
+ * A {@link KeyedStateBus} as a bridge's source: each transition as its two state ids and its key; and the bridge's
+ * {@link KeyShadow} of the source's open keys, for its snapshot runs. The shadow is seeded from the source's table
+ * once the subscription has joined, kept from each transition taken, and seeded again after a gap (a lapped
+ * {@code GAP} bridge missed transitions, so its copy may be stale). Duty-cycle thread only.
+ *
+ * @param <S> the state type.
+ */
+final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler<S>
+{
+    private final KeyedStateBus<S> bus;
+    private final StateTable<S> states;
+    private final KeyedSubscription<S> subscription;
+    private final boolean[] retires;
+    private final KeyShadow shadow;
+    private BridgeStaging staging;
+    private long position;
+
+    KeyedBridgeSource(final KeyedStateBus<S> bus, final StateTable<S> states, final Policy policy)
+    {
+        this.bus = bus;
+        this.states = states;
+        this.retires = new boolean[states.size()];
+        for (int id = 0; id < retires.length; id++)
+        {
+            retires[id] = bus.retiresOn(states.stateOf(id));
+        }
+        this.shadow = new KeyShadow(bus.maxKeys());
+        this.subscription = bus.subscribe(policy);
+        this.position = subscription.subscription().joinSequence();
+        seed(position); // after the join: every key open at the join point is in the table now, or left by a transition
+    }
+
+    private void seed(final long at)
+    {
+        shadow.clear();
+        bus.forEachOpenKey((key, state, sequence) -> shadow.seed(key, states.idOf(state), sequence, at));
+        shadow.seedFrom(bus.latestSequence());
+    }
+
+    @Override
+    public int kind()
+    {
+        return WireFormat.KEYED;
+    }
+
+    @Override
+    public int poll(final BridgeStaging into, final int limit)
+    {
+        staging = into;
+        return subscription.poll(this, limit);
+    }
+
+    @Override
+    public void onTransition(final KeyedTransition<S> t, final boolean endOfBatch)
+    {
+        final int toId = states.idOf(t.to());
+        position = t.sequence();
+        shadow.apply(t.key(), toId, retires[toId]);
+        staging.take(position, t.timestampNanos(), states.idOf(t.from()), toId, t.key(), 0);
+    }
+
+    /** Lapped: the shadow may be stale; seeded again at the gap's end (allocates: a lapped bridge, not a hot path). */
+    @Override
+    public void onGap(final Gap<S> gap)
+    {
+        position = gap.lastMissed();
+        seed(position);
+    }
+
+    /** @return the source's open keys as of {@link #position()}, the last transition taken. */
+    KeyShadow shadow()
+    {
+        return shadow;
+    }
+
+    /** @return the last sequence taken from the bus (or the join point). */
+    long position()
+    {
+        return position;
+    }
+
+    @Override
+    public Subscription<?> subscription()
+    {
+        return subscription.subscription();
+    }
+
+    @Override
+    public int joinStateId()
+    {
+        return 0;
+    }
+
+    @Override
+    public long joinValue()
+    {
+        return 0;
+    }
+
+    @Override
+    public boolean isBusClosed()
+    {
+        return bus.isClosed();
+    }
+
+    @Override
+    public long latestSequence()
+    {
+        return bus.latestSequence();
+    }
+
+    @Override
+    public long producerWaits()
+    {
+        return bus.producerWaits();
+    }
+
+    @Override
+    public boolean mayOwn(final Subscription<?> other)
+    {
+        return true; // a keyed bus's subscriptions do not name their bus
+    }
+}

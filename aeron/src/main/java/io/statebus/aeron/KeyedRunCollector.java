@@ -1,0 +1,158 @@
+package io.statebus.aeron;
+
+import io.statebus.KeyedMirror;
+import io.statebus.KeyedStateBusBuilder;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Gathers a source's keyed snapshot run (see {@link WireFormat}): entries {@code 0 .. n - 1} in order, then the end
+ * marker with count {@code n}, all of one session and one sequence. Anything else (an entry missing or out of
+ * order, another sequence or session, a transition inside the run) drops what was gathered, and the next run starts
+ * again. A whole run builds a new keyed mirror at its sequence ({@link #build}) or repairs a live one after a loss
+ * ({@link #repair}). The arrays grow while runs are gathered (once a run is as large as the source's open keys, no
+ * more). Duty-cycle thread only.
+ *
+ * @param <S> the state type.
+ */
+final class KeyedRunCollector<S>
+{
+    private final StateTable<S> states;
+    private final UnaryOperator<KeyedStateBusBuilder<S>> configure;
+    private long[] keys = new long[256];
+    private final List<S> keyStates = new ArrayList<>();
+    private boolean collecting;
+    private long session;
+    private long sequence;
+
+    KeyedRunCollector(final StateTable<S> states, final UnaryOperator<KeyedStateBusBuilder<S>> configure)
+    {
+        this.states = states;
+        this.configure = configure;
+    }
+
+    /**
+     * One entry of a run.
+     *
+     * @return false if it breaks the run (what was gathered is dropped).
+     */
+    boolean entry(final long entrySession, final long entrySequence, final long index, final long key,
+        final int stateId)
+    {
+        if (index == 0)
+        {
+            drop();
+            collecting = true;
+            session = entrySession;
+            sequence = entrySequence;
+        }
+        else if (!collecting || entrySession != session || entrySequence != sequence || index != keyStates.size())
+        {
+            drop();
+            return false;
+        }
+        final int i = keyStates.size();
+        if (i == keys.length)
+        {
+            keys = Arrays.copyOf(keys, 2 * i);
+        }
+        keys[i] = key;
+        keyStates.add(states.stateOf(stateId));
+        return true;
+    }
+
+    /**
+     * The end of a run.
+     *
+     * @param count the count of entries the bridge sent.
+     * @return true if the run is whole: {@link #build} or {@link #repair} may use it, once.
+     */
+    boolean end(final long endSession, final long endSequence, final long count)
+    {
+        if (count == 0 && !collecting)
+        {
+            session = endSession; // a source with no key open: a run of its end alone
+            sequence = endSequence;
+            return true;
+        }
+        final boolean whole = collecting && endSession == session && endSequence == sequence &&
+            count == keyStates.size();
+        collecting = false;
+        if (!whole)
+        {
+            keyStates.clear();
+        }
+        return whole;
+    }
+
+    /** @return a new mirror of the whole run: its keys at its sequence; null if they do not fit (closed). */
+    KeyedMirror<S> build()
+    {
+        final KeyedMirror<S> built = configure.apply(states.keyedBuilder()).buildMirror(sequence, 0);
+        try
+        {
+            for (int i = 0; i < keyStates.size(); i++)
+            {
+                built.seed(keys[i], keyStates.get(i));
+            }
+            return built;
+        }
+        catch (final IllegalArgumentException | IllegalStateException ex)
+        {
+            built.close(); // a key twice, or more keys than the mirror's maxKeys: never handed out
+            return null;
+        }
+        finally
+        {
+            keyStates.clear();
+        }
+    }
+
+    /**
+     * Repairs a live mirror's key table with the whole run, if the run describes the mirror's latest sequence.
+     *
+     * @return true if repaired.
+     */
+    boolean repair(final KeyedMirror<S> live)
+    {
+        try
+        {
+            if (sequence == live.latestSequence())
+            {
+                live.resync(sequence, keys, keyStates);
+                return true;
+            }
+            return false;
+        }
+        catch (final IllegalArgumentException | IllegalStateException ex)
+        {
+            return false;
+        }
+        finally
+        {
+            keyStates.clear();
+        }
+    }
+
+    /** @return the session of the run gathered last. */
+    long session()
+    {
+        return session;
+    }
+
+    /** @return true while a run is being gathered. */
+    boolean isCollecting()
+    {
+        return collecting;
+    }
+
+    /** Drops what was gathered. */
+    void drop()
+    {
+        collecting = false;
+        keyStates.clear();
+    }
+}

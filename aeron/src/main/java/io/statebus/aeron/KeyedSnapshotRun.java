@@ -1,0 +1,105 @@
+package io.statebus.aeron;
+
+import io.aeron.Publication;
+
+/**
+ * A keyed bridge's snapshot: a run of {@link WireFormat#KEYED_SNAPSHOT} messages, one per open key of its
+ * {@link KeyShadow}, each tagged with the sequence the run describes and its index, then a
+ * {@link WireFormat#KEYED_SNAPSHOT_END} with the count. A run starts only when nothing is staged and the shadow is
+ * exact at the bridge's position; while it runs the bridge takes nothing from its bus, so no transition comes between
+ * its messages and the shadow does not change under it. Back-pressure pauses it (the next duty cycle goes on where it
+ * stopped); a publication that is not connected ends it unfinished (a mirror never starts from a run without its end).
+ * Duty-cycle thread only.
+ */
+final class KeyedSnapshotRun
+{
+    private final BridgeOutbox outbox;
+    private final BridgeStaging staging;
+    private final KeyedBridgeSource<?> source;
+    private boolean running;
+    private long sequence;
+    private long timestamp;
+    private int slot;
+    private int index;
+
+    KeyedSnapshotRun(final BridgeOutbox outbox, final BridgeStaging staging, final KeyedBridgeSource<?> source)
+    {
+        this.outbox = outbox;
+        this.staging = staging;
+        this.source = source;
+    }
+
+    /**
+     * Starts a run describing {@code latestSequence}, if the shadow is exact there, and sends what it can.
+     *
+     * @return false if it cannot start now (a run already going, something staged, or the shadow not yet exact).
+     */
+    boolean start(final long latestSequence, final long latestTimestamp)
+    {
+        final long at = source.position();
+        if (running || !staging.isEmpty() || at != latestSequence || !source.shadow().isExact(at))
+        {
+            return false;
+        }
+        running = true;
+        sequence = at;
+        timestamp = latestTimestamp;
+        slot = 0;
+        index = 0;
+        proceed();
+        return true;
+    }
+
+    /** @return true while a run is going: the bridge takes nothing from its bus. */
+    boolean isRunning()
+    {
+        return running;
+    }
+
+    /**
+     * Sends the run's next messages until it ends or the publication refuses one.
+     *
+     * @return the messages sent.
+     */
+    int proceed()
+    {
+        if (!running)
+        {
+            return 0;
+        }
+        final KeyShadow shadow = source.shadow();
+        int sent = 0;
+        for (; slot < shadow.slots(); slot++)
+        {
+            if (shadow.isUsed(slot))
+            {
+                final int state = shadow.stateAt(slot);
+                final long result = outbox.offer(WireFormat.KEYED_SNAPSHOT, (short)0, sequence, index, state, state,
+                    shadow.keyAt(slot), 0);
+                if (result <= 0)
+                {
+                    return refused(result, sent);
+                }
+                index++;
+                sent++;
+            }
+        }
+        final long result = outbox.offer(WireFormat.KEYED_SNAPSHOT_END, (short)0, sequence, timestamp, 0, 0, index, 0);
+        if (result <= 0)
+        {
+            return refused(result, sent);
+        }
+        running = false;
+        return sent + 1;
+    }
+
+    private int refused(final long result, final int sent)
+    {
+        if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED ||
+            result == Publication.MAX_POSITION_EXCEEDED)
+        {
+            running = false; // ends unfinished; the transition sender reports a closed publication
+        }
+        return sent;
+    }
+}

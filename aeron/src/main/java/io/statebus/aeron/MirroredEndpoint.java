@@ -1,0 +1,173 @@
+package io.statebus.aeron;
+
+import io.aeron.Aeron;
+import io.aeron.logbuffer.ControlledFragmentHandler.Action;
+import org.agrona.CloseHelper;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the mirrors of every kind of bus share: the bus id, the local bus once it started (and waiting for it), the
+ * refusals, the received count and the Aeron counters, closing. The duty-cycle thread writes; the local bus and the
+ * counts are volatile for readers on other threads.
+ *
+ * @param <B> the local bus's type.
+ */
+abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoint
+{
+    private final int busId;
+    final MirrorListener listener;
+    private final MirroredBus.MalformedSink malformed;
+    private MirrorCounters counters; // set before the receiver's volatile array store publishes this mirror
+    private volatile B bus; // written under this monitor (awaitStarted waits on it); volatile for readers
+    volatile boolean closed; // set by close from any thread, or by the duty cycle; read by the duty cycle
+    long receivedCount; // the duty cycle's own count; published to received at each counter refresh
+    private volatile long received; // single writer (the duty cycle); volatile for readers
+
+    MirroredEndpoint(final int busId, final MirrorListener listener, final MirroredBus.MalformedSink malformed)
+    {
+        this.busId = busId;
+        this.listener = listener;
+        this.malformed = malformed;
+    }
+
+    void counters(final Aeron aeron, final String channel)
+    {
+        counters = new MirrorCounters(aeron, busId, channel);
+    }
+
+    /** Counts and tells a refused message; it changes nothing. */
+    final Action refuse(final MalformedReason reason)
+    {
+        malformed.refused(busId, reason);
+        return Action.CONTINUE;
+    }
+
+    /**
+     * Offers the message being applied to {@code local} (one attempt, no wait) and settles what became of it.
+     *
+     * @param sequence    its sequence.
+     * @param fromUnknown whether it is a join point whose {@code from} the bridge never saw.
+     * @return ABORT if a {@code BLOCK} subscription holds it back (offered again next duty cycle), else CONTINUE.
+     */
+    final Action append(final SessionMirror local, final long sequence, final boolean fromUnknown)
+    {
+        Action action = Action.CONTINUE;
+        switch (local.append(sequence, fromUnknown))
+        {
+            case ALREADY_HAD:
+                return Action.CONTINUE;
+            case NOT_A_JOIN_POINT:
+                return refuse(MalformedReason.SEQUENCE);
+            case HELD_BACK:
+                receivedCount--; // it will be offered again (a loss of more than a ring may be recorded already)
+                action = Action.ABORT;
+                break;
+            case CHAIN_BROKEN:
+                refuse(MalformedReason.CHAIN); // dropped: the next message reports this sequence as lost
+                break;
+            case BUS_CLOSED:
+                closed = true; // the application closed the local bus: this mirror stops
+                break;
+            default:
+                break;
+        }
+        local.noteProgress();
+        return action;
+    }
+
+    /** Makes {@code started} the local bus and wakes those waiting for it. @return the bus it replaces, or null. */
+    final B started(final B started)
+    {
+        final B old = bus;
+        synchronized (this)
+        {
+            bus = started;
+            notifyAll(); // wakes awaitStarted
+        }
+        return old;
+    }
+
+    /** @return the local bus, or null before it started. */
+    final B current()
+    {
+        return bus;
+    }
+
+    /**
+     * Waits until the local bus exists.
+     *
+     * @param why what to add to the exception's message: why no bus came, if known.
+     * @throws IllegalStateException if no bus came within the timeout.
+     */
+    final B awaitStarted(final Duration timeout, final String what, final java.util.function.Supplier<String> why)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this)
+        {
+            while (bus == null)
+            {
+                final long left = deadline - System.nanoTime();
+                if (left <= 0)
+                {
+                    throw new IllegalStateException("mirror of " + what + " " + busId + ": no local bus after " +
+                        timeout + why.get());
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return bus;
+        }
+    }
+
+    /** @return the bus id. */
+    @Override
+    public final int busId()
+    {
+        return busId;
+    }
+
+    /** @return messages received for this bus (refreshed by the receiver's duty cycle). */
+    public final long received()
+    {
+        return received;
+    }
+
+    /** @return source sequences recorded as lost in the current session's local bus, as of the last poll. */
+    public abstract long lost();
+
+    /** @return lost ranges (gap notices) in the current session's local bus. */
+    public abstract long gaps();
+
+    /** @return source sessions the local bus was built for: 1, plus one per restart of the source. */
+    public abstract long sessions();
+
+    /** @return the latest source sequence appended to the local bus (as of the last poll), or -1 before any. */
+    public abstract long latestSequence();
+
+    @Override
+    public final void refreshCounters()
+    {
+        received = receivedCount;
+        if (counters != null)
+        {
+            counters.refresh(receivedCount, latestSequence(), lost(), gaps(), sessions());
+        }
+    }
+
+    @Override
+    public final void closeBus()
+    {
+        CloseHelper.close(bus);
+    }
+
+    /** Closes the local bus and this mirror's counters; later messages for it are ignored. */
+    @Override
+    public final void close()
+    {
+        closed = true;
+        closeBus();
+        CloseHelper.close(counters);
+    }
+}

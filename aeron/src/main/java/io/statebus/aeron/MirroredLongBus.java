@@ -1,0 +1,180 @@
+package io.statebus.aeron;
+
+import io.aeron.logbuffer.ControlledFragmentHandler.Action;
+import io.statebus.LongMirror;
+import io.statebus.LongStateBus;
+import io.statebus.LongStateBusBuilder;
+import io.statebus.StateBus;
+import org.agrona.DirectBuffer;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * The local copy of one remote {@link LongStateBus}, fed by a {@link MirrorReceiver}, as {@link MirroredBus} is for a
+ * bus of states, with the same guarantees: it starts from a source session's first message (a snapshot or a
+ * transition) at the source's sequence and value; a jump in the source's sequence reaches every subscription of the
+ * local bus as one exact gap; a {@code BLOCK} subscription a ring behind back-pressures the stream; a new source
+ * session replaces the local bus; a message of another kind of bus ({@link MalformedReason#KIND}) or whose
+ * {@code from} breaks the chain is refused and changes nothing.
+ *
+ * <pre>{@code
+ * MirroredLongBus position = receiver.mirrorLong(2, b -> b.capacity(1024));
+ * LongStateBus bus = position.awaitBus(Duration.ofSeconds(5));
+ * }</pre>
+ *
+ * <p>Threads: the receiver's duty-cycle thread appends; any thread may read {@link #bus()}, wait in
+ * {@link #awaitBus}, and read the counters.
+ */
+public final class MirroredLongBus extends MirroredEndpoint<LongStateBus>
+{
+    private final UnaryOperator<LongStateBusBuilder> configure;
+    private final SessionMirror local = new SessionMirror();
+
+    // the message being applied: duty-cycle thread only
+    private long session;
+    private long sequence;
+    private long timestamp;
+    private long from;
+    private long to;
+
+    MirroredLongBus(final int busId, final UnaryOperator<LongStateBusBuilder> configure, final MirrorListener listener,
+        final MirroredBus.MalformedSink malformed)
+    {
+        super(busId, listener, malformed);
+        this.configure = configure;
+    }
+
+    @Override
+    public Action onMessage(final DirectBuffer buffer, final int offset, final long head, final long ids)
+    {
+        receivedCount++;
+        if (closed)
+        {
+            return Action.CONTINUE;
+        }
+        final byte type = WireFields.type(head);
+        if (WireFormat.kindOf(type) != WireFormat.LONGS)
+        {
+            return refuse(MalformedReason.KIND);
+        }
+        sequence = WireFields.sequence(buffer, offset);
+        if (sequence < 0 || (sequence == 0 && type == WireFormat.LONG_TRANSITION))
+        {
+            return refuse(MalformedReason.SEQUENCE);
+        }
+        session = WireFields.session(buffer, offset);
+        timestamp = WireFields.timestamp(buffer, offset);
+        to = WireFields.secondLong(buffer, offset);
+        final boolean fromUnknown = type == WireFormat.LONG_SNAPSHOT &&
+            (WireFields.flags(head) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
+        from = fromUnknown ? to : WireFields.firstLong(buffer, offset);
+        if (!local.isCurrent(session))
+        {
+            if (local.isRetired(session))
+            {
+                return refuse(MalformedReason.STALE_SESSION);
+            }
+            start();
+            return Action.CONTINUE;
+        }
+        return append(local, sequence, fromUnknown);
+    }
+
+    /** The first message of a source session: a new local bus at its sequence and value; a restart closes the old. */
+    private void start()
+    {
+        final long oldSession = local.session();
+        final LongMirror started = configure.apply(StateBus.longBuilder(to)).buildMirror(sequence, from, timestamp);
+        local.replace(session, new SessionMirror.Local()
+        {
+            @Override
+            public long latestSequence()
+            {
+                return started.latestSequence();
+            }
+
+            @Override
+            public long lost()
+            {
+                return started.lost();
+            }
+
+            @Override
+            public boolean tryAppendMessage()
+            {
+                return started.tryAppend(sequence, from, to, timestamp);
+            }
+
+            @Override
+            public void close()
+            {
+                started.close();
+            }
+        }, sequence);
+        if (started(started.bus()) != null)
+        {
+            listener.onSourceRestarted(busId(), oldSession, session, null);
+        }
+        listener.onStarted(busId(), session, null, sequence);
+    }
+
+    @Override
+    public void publishProgress()
+    {
+        local.publishProgress();
+    }
+
+    /** @return the local bus of the current source session, or null before the first message arrived. */
+    public LongStateBus bus()
+    {
+        return current();
+    }
+
+    /**
+     * Waits until the local bus exists (the first message of a source session arrived).
+     *
+     * @param timeout how long to wait at most.
+     * @return the local bus.
+     * @throws InterruptedException  if interrupted while waiting.
+     * @throws IllegalStateException if no bus came within the timeout.
+     */
+    public LongStateBus awaitBus(final Duration timeout) throws InterruptedException
+    {
+        return awaitStarted(timeout, "long bus", () -> "");
+    }
+
+    /** @return source sequences recorded as lost in the current session's local bus, as of the last poll. */
+    @Override
+    public long lost()
+    {
+        return local.lost();
+    }
+
+    /** @return lost ranges (gap notices) in the current session's local bus. */
+    @Override
+    public long gaps()
+    {
+        return local.gaps();
+    }
+
+    /** @return the current source session id, or 0 before the first message. */
+    public long session()
+    {
+        return local.sessions() == 0 ? 0 : local.session();
+    }
+
+    /** @return source sessions seen: 1, plus one per restart of the source. */
+    @Override
+    public long sessions()
+    {
+        return local.sessions();
+    }
+
+    /** @return the latest source sequence appended to the local bus (as of the last poll), or -1 before any. */
+    @Override
+    public long latestSequence()
+    {
+        return local.latest();
+    }
+}

@@ -1,0 +1,133 @@
+package io.statebus.aeron;
+
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.statebus.Policy;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Builds a {@link TransitionBridge}. Defaults: bus id 0, {@link Policy#BLOCK}, batches of 256, a snapshot every
+ * 100 ms, stalls reported after 1 s, no counters, a listener that does nothing.
+ *
+ * @param <S> the state type.
+ */
+public final class TransitionBridgeBuilder<S>
+{
+    final BridgeSource.Factory source;
+    final StateTable<S> states; // null for a long bus
+    final Publication publication;
+    int busId;
+    Policy policy = Policy.BLOCK;
+    int batchLimit = 256;
+    Duration snapshotInterval = Duration.ofMillis(100);
+    Duration stallThreshold = Duration.ofSeconds(1);
+    Aeron aeron;
+    BridgeListener listener = new BridgeListener()
+    {
+    };
+
+    TransitionBridgeBuilder(
+        final BridgeSource.Factory source, final StateTable<S> states, final Publication publication)
+    {
+        this.source = source;
+        this.states = states;
+        this.publication = Objects.requireNonNull(publication, "publication must not be null");
+    }
+
+    /**
+     * @param busId the id that tells this bus's messages apart from other buses' on the same stream.
+     * @return this builder.
+     */
+    public TransitionBridgeBuilder<S> busId(final int busId)
+    {
+        this.busId = busId;
+        return this;
+    }
+
+    /**
+     * @param policy {@link Policy#BLOCK}: nothing lost while connected, the source waits for Aeron;
+     *               {@link Policy#GAP} or {@link Policy#CONFLATE}: the source never waits, mirrors get gap notices.
+     * @return this builder.
+     */
+    public TransitionBridgeBuilder<S> policy(final Policy policy)
+    {
+        this.policy = Objects.requireNonNull(policy, "policy must not be null");
+        return this;
+    }
+
+    /**
+     * @param batchLimit the most transitions taken from the bus per duty cycle (the staging area's size), 1 or more.
+     * @return this builder.
+     */
+    public TransitionBridgeBuilder<S> batchLimit(final int batchLimit)
+    {
+        if (batchLimit < 1)
+        {
+            throw new IllegalArgumentException("batchLimit must be >= 1, got " + batchLimit);
+        }
+        this.batchLimit = batchLimit;
+        return this;
+    }
+
+    /**
+     * @param interval how often a snapshot is sent; positive.
+     * @return this builder.
+     */
+    public TransitionBridgeBuilder<S> snapshotInterval(final Duration interval)
+    {
+        if (interval.isNegative() || interval.isZero())
+        {
+            throw new IllegalArgumentException("snapshotInterval must be positive, got " + interval);
+        }
+        this.snapshotInterval = interval;
+        return this;
+    }
+
+    /**
+     * @param threshold how long back-pressure lasts before it counts as a stall and is reported; not negative.
+     * @return this builder.
+     */
+    public TransitionBridgeBuilder<S> stallThreshold(final Duration threshold)
+    {
+        if (threshold.isNegative())
+        {
+            throw new IllegalArgumentException("stallThreshold must not be negative, got " + threshold);
+        }
+        this.stallThreshold = threshold;
+        return this;
+    }
+
+    /**
+     * Publishes the source bus's and the bridge's counters as Aeron counters (see {@link CounterTypes}).
+     *
+     * @param aeron the client that allocates the counters (usually the publication's).
+     * @return this builder.
+     */
+    public TransitionBridgeBuilder<S> counters(final Aeron aeron)
+    {
+        this.aeron = Objects.requireNonNull(aeron, "aeron must not be null");
+        return this;
+    }
+
+    /**
+     * @param listener told of drops, stalls and failure, on the duty-cycle thread.
+     * @return this builder.
+     */
+    public TransitionBridgeBuilder<S> listener(final BridgeListener listener)
+    {
+        this.listener = Objects.requireNonNull(listener, "listener must not be null");
+        return this;
+    }
+
+    /**
+     * Subscribes to the bus (the join point is the first snapshot) and allocates everything.
+     *
+     * @return the bridge; run its {@link TransitionBridge#doWork()}.
+     */
+    public TransitionBridge<S> build()
+    {
+        return new TransitionBridge<>(this);
+    }
+}

@@ -1,0 +1,225 @@
+package io.statebus.publish;
+
+import io.statebus.keys.KeyTable;
+import io.statebus.ring.LostMarks;
+import io.statebus.ring.StateIds;
+import io.statebus.ring.TransitionRing;
+import org.agrona.concurrent.IdleStrategy;
+
+/**
+ * A {@link MirrorProducer} for a keyed bus ({@code KeyedMirror}): a transition is two state ids in the slot's word
+ * and the key beside it, and the mirror keeps the source's key table from the stream.
+ *
+ * <p>How keys appear in a keyed bus's stream, and what the mirror does with each:
+ * <ul>
+ *   <li>{@code open(key, s)} publishes {@code s -> s} for the key: a key the mirror does not have is opened in
+ *   {@code s}; one it has (the source retired it with {@code retire(key)}, which publishes nothing, then opened it
+ *   again; or a {@code publishUnchanged} bus set it again) takes {@code s}: the table is the same either way.</li>
+ *   <li>A change {@code a -> b} of a key the mirror has: its state must be {@code a} (the chain per key), unless
+ *   the key's latest transition in the mirror is older than a lost range (it may have changed in it).</li>
+ *   <li>A change of a key the mirror does not have is refused, unless sequences were lost since the mirror started
+ *   (the key may have been opened in them): it is then opened in {@code b}.</li>
+ *   <li>Reaching a state the builder's {@code retireOn} names retires the key after its transition is published,
+ *   as on the source (the mirror must be built with the source's final states).</li>
+ * </ul>
+ * A key the source retired with {@code retire(key)} stays in the mirror until it is opened again or reaches a final
+ * state: the stream does not show that call.
+ *
+ * <p>Writes, as {@link KeyedPublisher}'s: the key's entry, then the slot, then the cursor (release); a retiring
+ * key leaves the table after the cursor. Owner-thread only, but for what the table lets any thread read.
+ *
+ * @param <S> the state type
+ */
+public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
+{
+    private final KeyTable table;
+    private final boolean[] retireOn;
+    private final long start;
+    private boolean appended;
+    private long stagedKey;
+    private int stagedFromId;
+    private int stagedToId;
+    private int stagedSlot;
+
+    /**
+     * @param ring     a keyed ring, stamped, started at the source's sequence.
+     * @param ids      the states, the source's.
+     * @param table    the mirror's key table, empty.
+     * @param retireOn per state id, whether reaching it retires the key; or null.
+     * @param idle     how the appending thread waits for free slots.
+     */
+    public KeyedMirrorProducer(final TransitionRing ring, final StateIds<S> ids, final KeyTable table,
+        final boolean[] retireOn, final IdleStrategy idle)
+    {
+        super(ring, ids, idle);
+        this.table = table;
+        this.retireOn = retireOn;
+        this.start = ring.cursor();
+    }
+
+    /**
+     * Opens a key that was open at the mirror's start sequence, from the source's snapshot: before the first append.
+     *
+     * @param key     a key not open in the mirror.
+     * @param stateId its state at the start sequence.
+     * @throws IllegalStateException    after the first append, from another thread, or if the table is full.
+     * @throws IllegalArgumentException if the key is open already.
+     */
+    public void seed(final long key, final int stateId)
+    {
+        own();
+        if (appended)
+        {
+            throw new IllegalStateException("a keyed mirror takes its snapshot's keys before its first append");
+        }
+        if (table.slotOf(key) >= 0)
+        {
+            throw new IllegalArgumentException("key " + key + " is in the snapshot twice");
+        }
+        table.add(key, KeyTable.entry(start, stateId));
+    }
+
+    /**
+     * Makes the table the source's at the mirror's latest sequence, from a snapshot of the source's open keys there:
+     * keys it lacks are removed, the others take their snapshot state. Publishes nothing. After lost sequences the
+     * table may hold keys the source retired in them, or miss keys opened in them: this repairs it.
+     *
+     * @param sequence the sequence the snapshot describes: the mirror's latest.
+     * @param keys     the open keys.
+     * @param stateIds their states.
+     * @param count    how many.
+     * @throws IllegalArgumentException if {@code sequence} is not the latest; nothing changed.
+     * @throws IllegalStateException    if {@code count} is over {@code maxKeys}, or from another thread; nothing
+     *                                  changed.
+     */
+    public void resync(final long sequence, final long[] keys, final int[] stateIds, final int count)
+    {
+        own();
+        if (sequence != ring.cursor() || count > table.maxKeys())
+        {
+            throw sequence != ring.cursor() ? new IllegalArgumentException("a snapshot of " + sequence +
+                " cannot repair a mirror at " + ring.cursor()) : new IllegalStateException("key table full: " + count +
+                " keys in the snapshot, maxKeys " + table.maxKeys());
+        }
+        final org.agrona.collections.LongHashSet inSnapshot = new org.agrona.collections.LongHashSet(2 * count + 1);
+        for (int i = 0; i < count; i++)
+        {
+            inSnapshot.add(keys[i]);
+        }
+        final long[] live = new long[table.maxKeys()];
+        final int liveCount = table.copyLive(live, new long[live.length]); // the writer's own table: one pass
+        for (int i = 0; i < liveCount; i++)
+        {
+            if (!inSnapshot.contains(live[i]))
+            {
+                table.remove(table.slotOf(live[i]));
+            }
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final int slot = table.slotOf(keys[i]);
+            if (slot < 0)
+            {
+                table.add(keys[i], KeyTable.entry(sequence, stateIds[i]));
+            }
+            else
+            {
+                table.update(slot, KeyTable.entry(sequence, stateIds[i]));
+            }
+        }
+    }
+
+    /**
+     * Appends the source's transition of {@code key} at {@code sequence} (see {@link MirrorProducer#appendStaged}).
+     *
+     * @param sequence  the source's sequence, after the latest appended.
+     * @param key       the entity's key.
+     * @param fromId    the key's state id before.
+     * @param toId      its state id after.
+     * @param timestamp the source's timestamp.
+     * @param deadline  a deadline, {@link PublishResult#NO_DEADLINE} or {@link PublishResult#NO_WAIT}.
+     * @return {@code sequence}, or {@link PublishResult#TIMED_OUT} / {@link PublishResult#INTERRUPTED}.
+     */
+    public long append(final long sequence, final long key, final int fromId, final int toId, final long timestamp,
+        final long deadline)
+    {
+        own();
+        stagedKey = key;
+        stagedFromId = fromId;
+        stagedToId = toId;
+        return appendStaged(sequence, timestamp, deadline);
+    }
+
+    @Override
+    void checkStaged(final long sequence, final boolean follows)
+    {
+        // a key whose latest transition here is at or before this sequence's lost range may have changed in it
+        final long lostBefore = follows ? lastLost() : sequence - 1;
+        final int slot = table.slotOf(stagedKey);
+        stagedSlot = slot;
+        if (stagedFromId == stagedToId)
+        {
+            if (slot < 0)
+            {
+                table.checkRoom(); // an opening: before anything is claimed
+            }
+            return;
+        }
+        if (slot < 0)
+        {
+            if (lostBefore < 0)
+            {
+                throw new IllegalArgumentException("key " + stagedKey + " changes at " + sequence + " from " +
+                    ids.stateOf(stagedFromId) + " but the mirror does not have it: never opened, or retired");
+            }
+            table.checkRoom(); // opened in a lost range: learnt now
+            return;
+        }
+        final long entry = table.entryAt(slot);
+        if (KeyTable.stateId(entry) != stagedFromId && KeyTable.sequence(entry) > lostBefore)
+        {
+            throw new IllegalArgumentException("chain broken at " + sequence + " for key " + stagedKey + ": from " +
+                ids.stateOf(stagedFromId) + " but the mirror's state of it is " + ids.stateOf(KeyTable.stateId(entry)));
+        }
+    }
+
+    @Override
+    void writeStaged(final long sequence, final long timestamp)
+    {
+        appended = true;
+        int slot = stagedSlot;
+        final long entry = KeyTable.entry(sequence, stagedFromId, stagedToId, slot < 0);
+        if (slot < 0)
+        {
+            slot = table.add(stagedKey, entry);
+        }
+        else
+        {
+            table.update(slot, entry);
+        }
+        ring.publishWithLongs(sequence, stagedFromId, stagedToId, stagedKey, 0, timestamp);
+        if (retireOn != null && retireOn[stagedToId])
+        {
+            table.remove(slot); // a final state: the key leaves once its last transition is published
+        }
+    }
+
+    @Override
+    void markLostUpTo(final long lastLostSequence)
+    {
+        appended = true;
+        LostMarks.publishUpTo(ring, lastLostSequence, 0, 0);
+    }
+
+    @Override
+    int stagedToId()
+    {
+        return stagedToId;
+    }
+
+    /** @return the mirror's live keys. */
+    public KeyTable table()
+    {
+        return table;
+    }
+}

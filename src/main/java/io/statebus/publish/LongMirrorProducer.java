@@ -1,0 +1,77 @@
+package io.statebus.publish;
+
+import io.statebus.ring.LatestTransition;
+import io.statebus.ring.LostMarks;
+import io.statebus.ring.StateIds;
+import io.statebus.ring.TransitionRing;
+import org.agrona.concurrent.IdleStrategy;
+
+/**
+ * A {@link MirrorProducer} for a bus of {@code long} values ({@code LongMirror}): a transition is two longs beside
+ * the slot's word. Owner-thread only, but for what {@link MirrorProducer} lets any thread read.
+ */
+public final class LongMirrorProducer extends MirrorProducer<Long>
+{
+    private long stagedFrom;
+    private long stagedTo;
+
+    /**
+     * @param ring a value ring, stamped, started at the source's sequence.
+     * @param ids  the value bus's one placeholder state.
+     * @param idle how the appending thread waits for free slots.
+     */
+    public LongMirrorProducer(final TransitionRing ring, final StateIds<Long> ids, final IdleStrategy idle)
+    {
+        super(ring, ids, idle);
+    }
+
+    /**
+     * Appends the source's transition at {@code sequence} (see {@link MirrorProducer#appendStaged}).
+     *
+     * @param sequence  the source's sequence, after the latest appended.
+     * @param from      the value before, the current one when nothing was lost.
+     * @param to        the value after.
+     * @param timestamp the source's timestamp.
+     * @param deadline  a deadline, {@link PublishResult#NO_DEADLINE} or {@link PublishResult#NO_WAIT}.
+     * @return {@code sequence}, or {@link PublishResult#TIMED_OUT} / {@link PublishResult#INTERRUPTED}.
+     */
+    public long append(final long sequence, final long from, final long to, final long timestamp, final long deadline)
+    {
+        own();
+        stagedFrom = from;
+        stagedTo = to;
+        return appendStaged(sequence, timestamp, deadline);
+    }
+
+    @Override
+    void checkStaged(final long sequence, final boolean follows)
+    {
+        if (follows)
+        {
+            final long current = LatestTransition.value(ring); // the owner's own latest write: never retried
+            if (stagedFrom != current)
+            {
+                throw new IllegalArgumentException("chain broken at " + sequence + ": from " + stagedFrom +
+                    " but the mirror's value is " + current);
+            }
+        }
+    }
+
+    @Override
+    void writeStaged(final long sequence, final long timestamp)
+    {
+        ring.publishWithLongs(sequence, 0, 0, stagedFrom, stagedTo, timestamp);
+    }
+
+    @Override
+    void markLostUpTo(final long lastLostSequence)
+    {
+        LostMarks.publishUpTo(ring, lastLostSequence, 0, LatestTransition.value(ring));
+    }
+
+    @Override
+    int stagedToId()
+    {
+        return VALUE;
+    }
+}
