@@ -3,6 +3,7 @@ package io.statebus;
 import io.statebus.consume.AsyncAwait;
 import io.statebus.consume.AwaitJoin;
 import io.statebus.consume.BlockingAwait;
+import io.statebus.keys.KeyEntry;
 import io.statebus.keys.KeyTable;
 import io.statebus.read.Reader;
 import io.statebus.ring.StateIds;
@@ -41,9 +42,9 @@ final class KeyAwaits<S>
         final long deadline = Deadlines.of(timeout);
         final KeyJoin<S> join = joinAtKey(key);
         final long entry = join.entry();
-        final S registered = ids.stateOf(KeyTable.stateId(entry));
+        final S registered = ids.stateOf(KeyEntry.stateId(entry));
         return BlockingAwait.awaitKey(AwaitJoin.of(join.reader()), registered,
-            KeyedTransition.of(key, KeyTable.sequence(entry), registered, registered, 0), predicate, key, deadline);
+            KeyedTransition.of(key, KeyEntry.sequence(entry), registered, registered, 0), predicate, key, deadline);
     }
 
     /** See {@link KeyedStateBus#awaitAsync(long, Predicate, Duration, Executor)}. */
@@ -55,9 +56,9 @@ final class KeyAwaits<S>
         final long nanos = Deadlines.nanos(timeout);
         final KeyJoin<S> join = joinAtKey(key);
         final long entry = join.entry();
-        final S registered = ids.stateOf(KeyTable.stateId(entry));
+        final S registered = ids.stateOf(KeyEntry.stateId(entry));
         return AsyncAwait.startKey(core.producer(), AwaitJoin.of(join.reader()), registered,
-            KeyedTransition.of(key, KeyTable.sequence(entry), registered, registered, 0), predicate, key, nanos,
+            KeyedTransition.of(key, KeyEntry.sequence(entry), registered, registered, 0), predicate, key, nanos,
             TimeUnit.NANOSECONDS, executor);
     }
 
@@ -73,12 +74,12 @@ final class KeyAwaits<S>
         {
             final Reader<S> reader = core.joinForAwait();
             final long entry = table.entryOf(key); // after the join's cursor read
-            if (entry == KeyTable.ABSENT || KeyTable.isOpening(entry) && KeyTable.sequence(entry) > reader.joinSequence())
+            if (entry == KeyTable.ABSENT || KeyEntry.isOpening(entry) && KeyEntry.sequence(entry) > reader.joinSequence())
             {
                 reader.close();
                 throw new IllegalArgumentException("key " + key + " is not open: never opened, or retired");
             }
-            if (KeyTable.sequence(entry) <= reader.joinSequence())
+            if (KeyEntry.sequence(entry) <= reader.joinSequence())
             {
                 return new KeyJoin<>(reader, entry);
             }

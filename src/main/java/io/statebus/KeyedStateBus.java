@@ -1,5 +1,6 @@
 package io.statebus;
 
+import io.statebus.keys.KeyEntry;
 import io.statebus.keys.KeyTable;
 import io.statebus.publish.KeyedPublisher;
 import io.statebus.publish.PublishResult;
@@ -37,7 +38,7 @@ import java.util.function.Predicate;
  *
  * @param <S> the state type: an enum, or listed states.
  */
-public final class KeyedStateBus<S> extends BusFrontEnd<S> implements BusStatus
+public final class KeyedStateBus<S> extends BusFrontEnd<S> implements KeyedAwaits<S>, BusStatus
 {
     /** What {@link #set} returns when the key already had that state and nothing was published. */
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
@@ -223,54 +224,21 @@ public final class KeyedStateBus<S> extends BusFrontEnd<S> implements BusStatus
             new Subscription<>(null, core.onExecutor(policy, KeyedDelivery.to(handler, null), executor)), null);
     }
 
-    /**
-     * Waits until a key is in {@code state}: at once ({@code ALREADY}) if it is when the await registers, else at
-     * the key's first transition into it after that, even one that lasted a single step.
-     *
-     * @param key     an open key.
-     * @param state   the state to wait for.
-     * @param timeout how long to wait at most.
-     * @return how it ended.
-     * @throws InterruptedException if interrupted.
-     */
+    @Override
     public Awaited<S> await(final long key, final S state, final Duration timeout) throws InterruptedException
     {
         final int id = ids.idOf(state);
         return await(key, s -> ids.idOf(s) == id, timeout);
     }
 
-    /**
-     * Waits until a key's state matches {@code predicate} (see {@link #await(long, Object, Duration)}). An
-     * {@code ALREADY} answer carries the key's latest transition as {@code state -> state}: the table keeps each
-     * key's state, not where it came from.
-     *
-     * @param key       an open key.
-     * @param predicate tested on the key's state when registering, then on each of its later states.
-     * @param timeout   how long to wait at most.
-     * @return how it ended: {@code MATCHED}, {@code ALREADY}, {@code TIMED_OUT}, or {@code LAPPED} (a {@code GAP}
-     *     await policy).
-     * @throws InterruptedException     if interrupted.
-     * @throws IllegalArgumentException if the key is not open when the await registers.
-     */
+    @Override
     public Awaited<S> await(final long key, final Predicate<? super S> predicate, final Duration timeout)
         throws InterruptedException
     {
         return awaits.await(key, predicate, timeout);
     }
 
-    /**
-     * As {@link #await(long, Predicate, Duration)}, without blocking: the future completes on {@code executor}
-     * with the first matching transition of {@code key} after the await registered (before this method returns),
-     * or at once if the key matches then; exceptionally with a {@code TimeoutException}, a
-     * {@link LappedException} (a {@code GAP} await policy) or a {@link StateBusClosedException}.
-     *
-     * @param key       an open key.
-     * @param predicate tested on the key's state when registering, then on each of its later states.
-     * @param timeout   how long to wait at most.
-     * @param executor  runs the checks and completes the future.
-     * @return the future.
-     * @throws IllegalArgumentException if the key is not open when the await registers.
-     */
+    @Override
     public CompletableFuture<Transition<S>> awaitAsync(
         final long key, final Predicate<? super S> predicate, final Duration timeout, final Executor executor)
     {
@@ -293,7 +261,7 @@ public final class KeyedStateBus<S> extends BusFrontEnd<S> implements BusStatus
         final int n = publisher.table().copyLive(keys, entries);
         for (int i = 0; i < n; i++)
         {
-            visitor.visit(keys[i], ids.stateOf(KeyTable.stateId(entries[i])), KeyTable.sequence(entries[i]));
+            visitor.visit(keys[i], ids.stateOf(KeyEntry.stateId(entries[i])), KeyEntry.sequence(entries[i]));
         }
     }
 

@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
  *
  * <pre>
  *  pairs:   [ 1001 e | 0 0 | 77 e | ... ]     slot i: key at 2i, entry at 2i + 1; entry 0: an empty slot
- *  entry = latest sequence (38 bits) | live | opening | from id | to id
+ *  entry: a KeyEntry word (latest sequence | live | opening | from id | to id)
  * </pre>
  *
  * <p>A slot's key and entry sit side by side in one array, so a probe touches one cache line per slot, not two.
@@ -25,14 +25,9 @@ import java.lang.invoke.VarHandle;
  */
 public final class KeyTable
 {
-    /** What {@link #entryOf} returns for a key that is not live. */
-    public static final long ABSENT = 0;
+    /** What {@link #entryOf} returns for a key that is not live: {@link KeyEntry#ABSENT}. */
+    public static final long ABSENT = KeyEntry.ABSENT;
 
-    private static final int ID_BITS = 12;
-    private static final long ID_MASK = (1L << ID_BITS) - 1;
-    private static final long OPENING = 1L << 2 * ID_BITS;
-    private static final long LIVE = OPENING << 1;
-    private static final int SEQUENCE_SHIFT = 2 * ID_BITS + 2;
     private static final VarHandle ENTRY = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle VERSION;
 
@@ -73,63 +68,6 @@ public final class KeyTable
         this.maxKeys = maxKeys;
     }
 
-    /**
-     * @param sequence the sequence of the key's latest transition.
-     * @param stateId  its state id after it.
-     * @return the entry word of a key whose latest transition was {@code stateId -> stateId}.
-     */
-    public static long entry(final long sequence, final int stateId)
-    {
-        return entry(sequence, stateId, stateId, false);
-    }
-
-    /**
-     * @param sequence the sequence of the key's latest transition.
-     * @param fromId   its state id before it: the key's state until that sequence is published.
-     * @param toId     its state id after it.
-     * @param opening  whether that transition opened the key (it is not open until it is published).
-     * @return the entry word.
-     */
-    public static long entry(final long sequence, final int fromId, final int toId, final boolean opening)
-    {
-        return sequence << SEQUENCE_SHIFT | LIVE | (opening ? OPENING : 0) | (long)fromId << ID_BITS | toId;
-    }
-
-    /**
-     * @param entry an entry word, not {@link #ABSENT}.
-     * @return the key's state id after its latest transition.
-     */
-    public static int stateId(final long entry)
-    {
-        return (int)(entry & ID_MASK);
-    }
-
-    /**
-     * @param entry an entry word, not {@link #ABSENT}.
-     * @return the key's state id before its latest transition.
-     */
-    public static int fromId(final long entry)
-    {
-        return (int)(entry >>> ID_BITS & ID_MASK);
-    }
-
-    /**
-     * @param entry an entry word, not {@link #ABSENT}.
-     * @return whether its latest transition opened the key.
-     */
-    public static boolean isOpening(final long entry)
-    {
-        return (entry & OPENING) != 0;
-    }
-
-    /**
-     * @param entry an entry word, not {@link #ABSENT}.
-     * @return the sequence of the key's latest transition.
-     */
-    public static long sequence(final long entry)
-    {
-        return entry >>> SEQUENCE_SHIFT;
-    }
 
     // ---- the writer ----
 

@@ -1,5 +1,6 @@
 package io.statebus.publish;
 
+import io.statebus.keys.KeyEntry;
 import io.statebus.keys.KeyTable;
 import io.statebus.ring.LostMarks;
 import io.statebus.ring.StateIds;
@@ -76,7 +77,7 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
         {
             throw new IllegalArgumentException("key " + key + " is in the snapshot twice");
         }
-        table.add(key, KeyTable.entry(start, stateId));
+        table.add(key, KeyEntry.entry(start, stateId));
     }
 
     /**
@@ -120,11 +121,11 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
             final int slot = table.slotOf(keys[i]);
             if (slot < 0)
             {
-                table.add(keys[i], KeyTable.entry(sequence, stateIds[i]));
+                table.add(keys[i], KeyEntry.entry(sequence, stateIds[i]));
             }
             else
             {
-                table.update(slot, KeyTable.entry(sequence, stateIds[i]));
+                table.update(slot, KeyEntry.entry(sequence, stateIds[i]));
             }
         }
     }
@@ -176,10 +177,10 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
             return;
         }
         final long entry = table.entryAt(slot);
-        if (KeyTable.stateId(entry) != stagedFromId && KeyTable.sequence(entry) > lostBefore)
+        if (KeyEntry.stateId(entry) != stagedFromId && KeyEntry.sequence(entry) > lostBefore)
         {
             throw new IllegalArgumentException("chain broken at " + sequence + " for key " + stagedKey + ": from " +
-                ids.stateOf(stagedFromId) + " but the mirror's state of it is " + ids.stateOf(KeyTable.stateId(entry)));
+                ids.stateOf(stagedFromId) + " but the mirror's state of it is " + ids.stateOf(KeyEntry.stateId(entry)));
         }
     }
 
@@ -188,7 +189,7 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
     {
         appended = true;
         int slot = stagedSlot;
-        final long entry = KeyTable.entry(sequence, stagedFromId, stagedToId, slot < 0);
+        final long entry = KeyEntry.entry(sequence, stagedFromId, stagedToId, slot < 0);
         if (slot < 0)
         {
             slot = table.add(stagedKey, entry);

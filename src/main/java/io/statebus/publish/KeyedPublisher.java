@@ -1,5 +1,6 @@
 package io.statebus.publish;
 
+import io.statebus.keys.KeyEntry;
 import io.statebus.keys.KeyTable;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
@@ -108,7 +109,7 @@ public final class KeyedPublisher<S> implements HeldOperation
         {
             return PublishResult.FAST_MISS; // the full path throws
         }
-        final int fromId = KeyTable.stateId(table.entryAt(slot));
+        final int fromId = KeyEntry.stateId(table.entryAt(slot));
         if (expectedId >= 0 && fromId != expectedId)
         {
             return PublishResult.CAS_FAILED;
@@ -121,7 +122,7 @@ public final class KeyedPublisher<S> implements HeldOperation
         final long sequence = owner.claimFast();
         if (sequence != PublishResult.FAST_MISS)
         {
-            table.update(slot, KeyTable.entry(sequence, fromId, toId, false));
+            table.update(slot, KeyEntry.entry(sequence, fromId, toId, false));
             ring.publishWithLongs(sequence, fromId, toId, key, 0, owner.claimedAt);
             if (retireOn != null && retireOn[toId])
             {
@@ -155,11 +156,11 @@ public final class KeyedPublisher<S> implements HeldOperation
         {
             return -1;
         }
-        if (KeyTable.sequence(entry) <= ring.cursor()) // acquire, after the entry's read
+        if (KeyEntry.sequence(entry) <= ring.cursor()) // acquire, after the entry's read
         {
-            return KeyTable.stateId(entry);
+            return KeyEntry.stateId(entry);
         }
-        return KeyTable.isOpening(entry) ? -1 : KeyTable.fromId(entry);
+        return KeyEntry.isOpening(entry) ? -1 : KeyEntry.fromId(entry);
     }
 
     /**
@@ -209,13 +210,13 @@ public final class KeyedPublisher<S> implements HeldOperation
         if (table.slotOf(key) >= 0)
         {
             throw new IllegalArgumentException("key " + key + " is open already, in state " +
-                ids.stateOf(KeyTable.stateId(table.entryAt(table.slotOf(key)))));
+                ids.stateOf(KeyEntry.stateId(table.entryAt(table.slotOf(key)))));
         }
         table.checkRoom(); // before anything is claimed
         final long sequence = producer.claimHeld(deadline, stateId);
         if (sequence > 0)
         {
-            table.add(key, KeyTable.entry(sequence, stateId, stateId, true));
+            table.add(key, KeyEntry.entry(sequence, stateId, stateId, true));
             ring.publishWithLongs(sequence, stateId, stateId, key, 0, producer.claimedAt);
         }
         return sequence;
@@ -232,7 +233,7 @@ public final class KeyedPublisher<S> implements HeldOperation
         {
             throw unknown(key);
         }
-        final int fromId = KeyTable.stateId(table.entryAt(slot));
+        final int fromId = KeyEntry.stateId(table.entryAt(slot));
         final long verdict = rules.verdict(fromId, expectedId, toId);
         if (verdict != PublishResult.ALLOWED)
         {
@@ -241,7 +242,7 @@ public final class KeyedPublisher<S> implements HeldOperation
         final long sequence = producer.claimHeld(deadline, toId);
         if (sequence > 0)
         {
-            table.update(slot, KeyTable.entry(sequence, fromId, toId, false));
+            table.update(slot, KeyEntry.entry(sequence, fromId, toId, false));
             ring.publishWithLongs(sequence, fromId, toId, key, 0, producer.claimedAt);
             if (retireOn != null && retireOn[toId])
             {

@@ -37,7 +37,7 @@ final class KeyTableTest
             assertThat(slot >= 0).isEqualTo(model.containsKey(key));
             if (slot < 0 && model.size() < maxKeys)
             {
-                final long entry = KeyTable.entry(op, (int)(op & 4095));
+                final long entry = KeyEntry.entry(op, (int)(op & 4095));
                 table.add(key, entry);
                 model.put(key, entry);
             }
@@ -48,7 +48,7 @@ final class KeyTableTest
             }
             else if (slot >= 0)
             {
-                final long entry = KeyTable.entry(op, 7);
+                final long entry = KeyEntry.entry(op, 7);
                 table.update(slot, entry);
                 model.put(key, entry);
             }
@@ -73,16 +73,16 @@ final class KeyTableTest
         final KeyTable table = new KeyTable(3);
         for (long k = 1; k <= 3; k++)
         {
-            table.add(k, KeyTable.entry(k, 1));
+            table.add(k, KeyEntry.entry(k, 1));
         }
-        assertThatThrownBy(() -> table.add(4, KeyTable.entry(4, 1)))
+        assertThatThrownBy(() -> table.add(4, KeyEntry.entry(4, 1)))
             .isInstanceOf(IllegalStateException.class).hasMessageContaining("full").hasMessageContaining("3");
         assertThat(table.size()).isEqualTo(3);
         assertThat(table.entryOf(4)).isEqualTo(KeyTable.ABSENT);
         table.remove(table.slotOf(2));
-        table.add(4, KeyTable.entry(4, 2));
-        assertThat(KeyTable.stateId(table.entryOf(4))).isEqualTo(2);
-        assertThat(KeyTable.sequence(table.entryOf(3))).isEqualTo(3);
+        table.add(4, KeyEntry.entry(4, 2));
+        assertThat(KeyEntry.stateId(table.entryOf(4))).isEqualTo(2);
+        assertThat(KeyEntry.sequence(table.entryOf(3))).isEqualTo(3);
         assertThatThrownBy(() -> new KeyTable(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -92,9 +92,9 @@ final class KeyTableTest
         final KeyTable table = new KeyTable(1_000_000);
         for (long k = 0; k < 1_000_000; k++)
         {
-            table.add(k * 7919, KeyTable.entry(k, 1));
+            table.add(k * 7919, KeyEntry.entry(k, 1));
         }
-        assertThat(table.entryOf(999_999L * 7919)).isEqualTo(KeyTable.entry(999_999, 1));
+        assertThat(table.entryOf(999_999L * 7919)).isEqualTo(KeyEntry.entry(999_999, 1));
         // two long arrays of 2^21 slots: 32 MiB (the bound for a million keys is 64 MiB with the ring)
         assertThat(table.slots()).isEqualTo(1 << 21);
         assertThat(2L * table.slots() * Long.BYTES).isEqualTo(32L << 20);
@@ -120,8 +120,8 @@ final class KeyTableTest
             for (int round = 1; round <= rounds && wrong.get() == null; round++)
             {
                 final long before = sameHome[1 + (round & 1)];
-                table.add(before, KeyTable.entry(round, 1));
-                table.add(watched, KeyTable.entry(round, 2)); // behind 'before' in the chain
+                table.add(before, KeyEntry.entry(round, 1));
+                table.add(watched, KeyEntry.entry(round, 2)); // behind 'before' in the chain
                 liveSince.set(round);
                 table.remove(table.slotOf(before)); // the watched key moves back one slot
                 liveSince.set(-1);
@@ -141,7 +141,7 @@ final class KeyTableTest
             if (liveSince.get() == round)
             {
                 checked++;
-                if (entry != KeyTable.entry(round, 2))
+                if (entry != KeyEntry.entry(round, 2))
                 {
                     wrong.set("round " + round + ": the live key read as " + entry);
                 }
