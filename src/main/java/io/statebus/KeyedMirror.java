@@ -17,7 +17,8 @@ import java.util.Objects;
  * <p>Keys: a mirror that starts mid-stream takes the keys open at its start sequence from the source's snapshot
  * with {@link #seed}, before its first append. After that it keeps the same key table as the source from the stream
  * alone: {@code s -> s} opens a key (or reopens it), a final state retires it (see {@link KeyedMirrorProducer} for
- * each case; a key retired with {@link KeyedStateBus#retire}, which publishes nothing, stays until it reopens).
+ * each case; a key retired with {@link KeyedStateBus#retire}, which publishes nothing, stays until it reopens or
+ * the transport tells it with {@link #retire}).
  *
  * <p>What the mirror never received is never hidden: appending sequence {@code n} after {@code latest} with
  * {@code n > latest + 1} records {@code latest + 1 .. n - 1} as lost, and every subscription of the mirror's bus,
@@ -97,6 +98,22 @@ public final class KeyedMirror<S> implements AutoCloseable
             stateIds[i] = ids.idOf(states.get(i));
         }
         producer.resync(sequence, keys, stateIds, stateIds.length);
+    }
+
+    /**
+     * Retires a key that the source retired with {@link KeyedStateBus#retire}, which publishes nothing: for a
+     * transport that learnt of it. Publishes nothing either, as on the source: the mirror's subscriptions see the same
+     * transitions as the source's. A key whose latest transition here is after {@code knownAt} (it was opened again
+     * after that retirement) is kept.
+     *
+     * @param key     the key.
+     * @param knownAt the source's sequence of the key's latest transition before it was retired.
+     * @return true if the key was open and is retired now; false if it was not open, or is newer than {@code knownAt}.
+     * @throws IllegalStateException if another thread appends to this mirror.
+     */
+    public boolean retire(final long key, final long knownAt)
+    {
+        return producer.retire(key, knownAt);
     }
 
     /**

@@ -270,6 +270,32 @@ final class KeyedMirrorKeepsTheKeyTableTest
     }
 
     @Test
+    void anExplicitRetirementLearntLaterRetiresTheKeyUnlessItReopenedSince()
+    {
+        try (KeyedMirror<Connection> mirror = builder().buildMirror(0, 0))
+        {
+            final KeyedStateBus<Connection> bus = mirror.bus();
+            final KeyedSubscription<Connection> sub = bus.subscribe(Policy.GAP);
+            mirror.append(1, 1, CONNECTING, CONNECTING, 10);
+            mirror.append(2, 2, CONNECTING, CONNECTING, 20);
+            mirror.append(3, 2, CONNECTING, CONNECTED, 30);
+            // the source retired key 1 (known at 1) with retire(key): the mirror retires it, publishing nothing
+            assertThat(mirror.retire(1, 1)).isTrue();
+            assertThat(bus.isOpen(1)).isFalse();
+            assertThat(mirror.retire(1, 1)).as("not open any more").isFalse();
+            // key 2 retired when known at 2, then reopened at 4: the late word of the retirement keeps it
+            mirror.append(4, 2, CONNECTED, CONNECTED, 40);
+            assertThat(mirror.retire(2, 3)).isFalse();
+            assertThat(bus.get(2)).isEqualTo(CONNECTED);
+            assertThat(mirror.latestSequence()).isEqualTo(4);
+            assertThat(record(sub)).hasSize(4); // the retirements published nothing
+            // reopened in a new state after the retirement, as on the source
+            mirror.append(5, 1, CLOSING, CLOSING, 50);
+            assertThat(bus.get(1)).isEqualTo(CLOSING);
+        }
+    }
+
+    @Test
     void localChangesAreRefusedAndABlockSubscriptionHoldsTheAppendBack() throws Exception
     {
         try (KeyedMirror<Connection> mirror = builder().capacity(4).buildMirror(0, 0))

@@ -23,8 +23,8 @@ import org.agrona.concurrent.IdleStrategy;
  *   <li>Reaching a state the builder's {@code retireOn} names retires the key after its transition is published,
  *   as on the source (the mirror must be built with the source's final states).</li>
  * </ul>
- * A key the source retired with {@code retire(key)} stays in the mirror until it is opened again or reaches a final
- * state: the stream does not show that call.
+ * A key the source retired with {@code retire(key)} stays in the mirror until it is opened again, reaches a final
+ * state, or a transport that learnt of the call tells it with {@link #retire}: the stream does not show that call.
  *
  * <p>Writes, as {@link KeyedPublisher}'s: the key's entry, then the slot, then the cursor (release); a retiring
  * key leaves the table after the cursor. Owner-thread only, but for what the table lets any thread read.
@@ -128,6 +128,28 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
                 table.update(slot, KeyEntry.entry(sequence, stateIds[i]));
             }
         }
+    }
+
+    /**
+     * Retires a key the source retired with {@code retire(key)}, which publishes nothing: as there, nothing is
+     * published. Only if the mirror's latest transition of the key is at or before {@code knownAt}: a later one
+     * (the key reopened after that retirement) keeps it.
+     *
+     * @param key     the key.
+     * @param knownAt the source's sequence of the key's latest transition before it was retired.
+     * @return true if the key was open here and is retired now.
+     * @throws IllegalStateException from another thread.
+     */
+    public boolean retire(final long key, final long knownAt)
+    {
+        own();
+        final int slot = table.slotOf(key);
+        if (slot < 0 || KeyEntry.sequence(table.entryAt(slot)) > knownAt)
+        {
+            return false;
+        }
+        table.remove(slot);
+        return true;
     }
 
     /**
