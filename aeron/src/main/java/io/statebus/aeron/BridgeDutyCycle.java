@@ -10,7 +10,8 @@ import java.util.Objects;
  * A {@link TransitionBridge}'s duty cycle and lifecycle. Each cycle, in order: the snapshot for a mirror that just
  * connected (first, so it gets it before transitions), the next batch from the bus (each sent as it is taken, the rest
  * staged from the first refusal), the send loop; then, if the cycle did nothing or every 64th busy one, the clock:
- * the periodic snapshot and the counters, if due. The parts: {@link BridgeStaging},
+ * the periodic snapshot and the counters, if due, and, when the cycle did nothing, a keyed bridge's look for keys its
+ * source retired explicitly ({@link KeyRetirements}, at most every millisecond). The parts: {@link BridgeStaging},
  * {@link SnapshotSender}, {@link TransitionSender}, {@link DroppedRange}, {@link BridgeCounters}. A failure closes the
  * subscription at once (the source is no longer held back), is told to {@link BridgeListener#onFailed} and thrown
  * once; the cycle then does nothing. Duty-cycle thread only, but for the counts, {@link #expose} and {@link #close}.
@@ -22,6 +23,9 @@ final class BridgeDutyCycle<S> implements AutoCloseable
     private static final long COUNTER_REFRESH_NANOS = 1_000_000;
     /** A busy bridge reads the clock this often: a cycle takes up to batchLimit transitions, so it stays timely. */
     private static final int CLOCK_EVERY_BUSY_CYCLES = 64;
+    /** An idle keyed bridge looks for keys retired explicitly this often, this many slots of its copy at a time. */
+    private static final long RETIREMENT_SWEEP_NANOS = 1_000_000;
+    private static final int RETIREMENT_SWEEP_SLOTS = 4096;
 
     private final BridgeSource source;
     private final Subscription<?> subscription;
@@ -32,7 +36,9 @@ final class BridgeDutyCycle<S> implements AutoCloseable
     private final SnapshotSender snapshots;
     private final TransitionSender sender;
     private final BridgeCounters counters;
+    private final KeyRetirements retirements; // a keyed bridge's; null otherwise
     private long nextCounterRefreshAt;
+    private long nextSweepAt;
     private int busyCycles; // cycles with work since the clock was last read
     private volatile boolean failed; // set by the duty cycle, read by any thread (getters, toString)
     private volatile boolean closed; // set by close from any thread, read by the duty cycle: it then stops
@@ -50,7 +56,13 @@ final class BridgeDutyCycle<S> implements AutoCloseable
         this.staging = new BridgeStaging(source, outbox, settings.batchLimit);
         if (source instanceof KeyedBridgeSource)
         {
-            snapshots.runs(new KeyedSnapshotRun(outbox, staging, (KeyedBridgeSource<?>)source));
+            final KeyedBridgeSource<?> keyed = (KeyedBridgeSource<?>)source;
+            this.retirements = new KeyRetirements(outbox, staging, keyed);
+            snapshots.runs(new KeyedSnapshotRun(outbox, staging, keyed, retirements));
+        }
+        else
+        {
+            this.retirements = null;
         }
         this.sender = new TransitionSender(outbox, staging, drops, snapshots, settings.listener,
             settings.stallThreshold.toNanos());
@@ -95,7 +107,7 @@ final class BridgeDutyCycle<S> implements AutoCloseable
         // the cycle did nothing, or every CLOCK_EVERY_BUSY_CYCLES busy ones, never before the transitions are sent
         if (work == 0 || ++busyCycles >= CLOCK_EVERY_BUSY_CYCLES)
         {
-            work += onClock(System.nanoTime());
+            work += onClock(System.nanoTime(), work == 0);
         }
         if (staging.busEnded() && staging.isEmpty())
         {
@@ -105,16 +117,25 @@ final class BridgeDutyCycle<S> implements AutoCloseable
         return work;
     }
 
-    /** What the clock times: the periodic snapshot and the counters. @return 1 if a snapshot was sent. */
-    private int onClock(final long now)
+    /**
+     * What the clock times: the periodic snapshot, the counters, and an idle keyed bridge's look for keys retired
+     * explicitly. @return the snapshots and retirements sent.
+     */
+    private int onClock(final long now, final boolean idle)
     {
         busyCycles = 0;
+        int work = 0;
+        if (retirements != null && idle && !snapshots.isRunning() && now - nextSweepAt >= 0)
+        {
+            nextSweepAt = now + RETIREMENT_SWEEP_NANOS;
+            work = retirements.sweep(RETIREMENT_SWEEP_SLOTS);
+        }
         if (now - nextCounterRefreshAt >= 0)
         {
             nextCounterRefreshAt = now + COUNTER_REFRESH_NANOS;
             refreshCounters();
         }
-        return snapshots.sendIfDue(now);
+        return work + snapshots.sendIfDue(now);
     }
 
     private void refreshCounters()

@@ -7,7 +7,9 @@ import org.agrona.collections.Hashing;
  * Seeded from the source's key table ({@link #seedFrom}), then kept from the stream ({@link #apply}). A key whose
  * state at the bridge's position cannot be known yet (its latest transition in the table was after that position)
  * is held as unknown until the stream shows it; the copy is exact once none is left and the bridge has passed every
- * sequence the seeding read ({@link #isExact}). Fixed size (twice the source's {@code maxKeys}), open addressing
+ * sequence the seeding read ({@link #isExact}). A key the source retired with {@code retire(key)}, which the stream
+ * does not show, is taken out by the bridge's {@link KeyRetirements} ({@link #removeAt}); each key's latest
+ * sequence is kept for it. Fixed size (twice the source's {@code maxKeys}), open addressing
  * with backward-shift removal, nothing allocated after construction. Duty-cycle thread only.
  */
 final class KeyShadow
@@ -16,6 +18,7 @@ final class KeyShadow
 
     private final long[] keys;
     private final int[] states; // a state id, or UNKNOWN; meaningful where used[i]
+    private final long[] sequences; // the key's latest transition's sequence; meaningful where used[i]
     private final boolean[] used;
     private final int mask;
     private int size;
@@ -27,6 +30,7 @@ final class KeyShadow
         final int slots = Integer.highestOneBit(Math.max(2, 2 * maxKeys - 1)) << 1;
         keys = new long[slots];
         states = new int[slots];
+        sequences = new long[slots];
         used = new boolean[slots];
         mask = slots - 1;
     }
@@ -49,7 +53,7 @@ final class KeyShadow
      */
     void seed(final long key, final int stateId, final long sequence, final long position)
     {
-        put(key, sequence <= position ? stateId : UNKNOWN);
+        put(key, sequence <= position ? stateId : UNKNOWN, sequence);
         exactFrom = Math.max(exactFrom, sequence);
     }
 
@@ -60,10 +64,10 @@ final class KeyShadow
     }
 
     /**
-     * A transition the bridge took: the key takes {@code toId} (opened if new, learnt if unknown), and leaves if
-     * {@code retires}.
+     * A transition the bridge took, at {@code sequence}: the key takes {@code toId} (opened if new, learnt if
+     * unknown), and leaves if {@code retires}.
      */
-    void apply(final long key, final int toId, final boolean retires)
+    void apply(final long key, final int toId, final boolean retires, final long sequence)
     {
         final int slot = slotOf(key);
         if (retires)
@@ -76,7 +80,7 @@ final class KeyShadow
         }
         if (slot < 0)
         {
-            put(key, toId);
+            put(key, toId, sequence);
             return;
         }
         if (states[slot] == UNKNOWN)
@@ -84,6 +88,13 @@ final class KeyShadow
             unknown--;
         }
         states[slot] = toId;
+        sequences[slot] = sequence;
+    }
+
+    /** The key at {@code slot} left the source without a transition ({@code retire(key)}): it leaves the copy. */
+    void removeAt(final int slot)
+    {
+        remove(slot);
     }
 
     /** @return whether the copy is the source's table at {@code position}, the last sequence the bridge took. */
@@ -113,12 +124,18 @@ final class KeyShadow
         return states[slot];
     }
 
+    /** @return the sequence of the latest transition of the key at {@code slot} (for an unknown one: after it). */
+    long sequenceAt(final int slot)
+    {
+        return sequences[slot];
+    }
+
     int size()
     {
         return size;
     }
 
-    private void put(final long key, final int stateId)
+    private void put(final long key, final int stateId, final long sequence)
     {
         int i = Hashing.hash(key, mask);
         while (used[i])
@@ -128,6 +145,7 @@ final class KeyShadow
                 unknown -= states[i] == UNKNOWN ? 1 : 0;
                 unknown += stateId == UNKNOWN ? 1 : 0;
                 states[i] = stateId;
+                sequences[i] = sequence;
                 return;
             }
             i = i + 1 & mask;
@@ -139,6 +157,7 @@ final class KeyShadow
         used[i] = true;
         keys[i] = key;
         states[i] = stateId;
+        sequences[i] = sequence;
         size++;
         unknown += stateId == UNKNOWN ? 1 : 0;
     }
@@ -166,6 +185,7 @@ final class KeyShadow
             {
                 keys[hole] = keys[i];
                 states[hole] = states[i];
+                sequences[hole] = sequences[i];
                 hole = i;
             }
         }

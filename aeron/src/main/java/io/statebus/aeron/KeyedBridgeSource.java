@@ -66,7 +66,7 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
     {
         final int toId = states.idOf(t.to());
         position = t.sequence();
-        shadow.apply(t.key(), toId, retires[toId]);
+        shadow.apply(t.key(), toId, retires[toId], position);
         staging.take(position, t.timestampNanos(), states.idOf(t.from()), toId, t.key(), 0);
     }
 
@@ -82,6 +82,12 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
     KeyShadow shadow()
     {
         return shadow;
+    }
+
+    /** @return whether the key is open in the source's table now (one read of its entry, nothing allocated). */
+    boolean isOpenAtSource(final long key)
+    {
+        return bus.isOpen(key);
     }
 
     /** @return the last sequence taken from the bus (or the join point). */

@@ -6,7 +6,8 @@ import io.aeron.Publication;
  * A keyed bridge's snapshot: a run of {@link WireFormat#KEYED_SNAPSHOT} messages, one per open key of its
  * {@link KeyShadow}, each tagged with the sequence the run describes and its index, then a
  * {@link WireFormat#KEYED_SNAPSHOT_END} with the count. A run starts only when nothing is staged and the shadow is
- * exact at the bridge's position; while it runs the bridge takes nothing from its bus, so no transition comes between
+ * exact at the bridge's position, and after the keys the source retired explicitly have left the shadow
+ * ({@link KeyRetirements#sweepAll}, whose messages go before the run's); while it runs the bridge takes nothing from its bus, so no transition comes between
  * its messages and the shadow does not change under it. Back-pressure pauses it (the next duty cycle goes on where it
  * stopped); a publication that is not connected ends it unfinished (a mirror never starts from a run without its end).
  * Duty-cycle thread only.
@@ -16,14 +17,17 @@ final class KeyedSnapshotRun
     private final BridgeOutbox outbox;
     private final BridgeStaging staging;
     private final KeyedBridgeSource<?> source;
+    private final KeyRetirements retirements;
     private boolean running;
     private long sequence;
     private long timestamp;
     private int slot;
     private int index;
 
-    KeyedSnapshotRun(final BridgeOutbox outbox, final BridgeStaging staging, final KeyedBridgeSource<?> source)
+    KeyedSnapshotRun(final BridgeOutbox outbox, final BridgeStaging staging, final KeyedBridgeSource<?> source,
+        final KeyRetirements retirements)
     {
+        this.retirements = retirements;
         this.outbox = outbox;
         this.staging = staging;
         this.source = source;
@@ -41,6 +45,7 @@ final class KeyedSnapshotRun
         {
             return false;
         }
+        retirements.sweepAll(); // keys the source retired explicitly leave the copy (and live mirrors) first
         running = true;
         sequence = at;
         timestamp = latestTimestamp;

@@ -32,6 +32,10 @@ import java.util.function.UnaryOperator;
  *   run that describes the local bus's latest sequence repairs the key table (keys retired in the lost range leave
  *   it, see {@link KeyedMirror#resync}); a run that is ahead of the local bus (the source went on, and idle, while
  *   nothing arrived) records the range as lost first ({@link KeyedMirror#lostUpTo}).</li>
+ *   <li><b>Explicit retirements.</b> A key the source retired with {@code KeyedStateBus.retire(key)}, which
+ *   publishes no transition, arrives as a {@link WireFormat#KEYED_RETIRE} once the bridge finds it gone (when idle,
+ *   and before each snapshot run): the local bus retires it too, publishing nothing either, unless the key's latest
+ *   transition here is after the one the retirement knew (it was opened again since).</li>
  *   <li><b>Back-pressure</b> and <b>source restart</b> as for {@link MirroredBus}; a restarted source's bus takes
  *   over once a whole run of its new session arrived.</li>
  *   <li><b>Bad messages</b> change nothing and are counted: other states ({@link MalformedReason#STATE_COUNT},
@@ -93,6 +97,10 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         {
             return live ? append(buffer, offset) : outsideRun();
         }
+        if (type == WireFormat.KEYED_RETIRE)
+        {
+            return live ? retire(buffer, offset) : outsideRun();
+        }
         final long sequence = WireFields.sequence(buffer, offset);
         if (live && mirror.lost() == repairedLost && sequence <= mirror.latestSequence())
         {
@@ -151,8 +159,32 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
             return MalformedReason.STATE_ID;
         }
         final long sequence = WireFields.sequence(buffer, offset);
-        return sequence < 0 || (sequence == 0 && WireFields.type(head) == WireFormat.KEYED_TRANSITION) ?
+        final byte type = WireFields.type(head);
+        if (type == WireFormat.KEYED_RETIRE && (WireFields.fromId(stateWord) != WireFields.toId(stateWord) ||
+            WireFields.timestamp(buffer, offset) < sequence))
+        {
+            return WireFields.fromId(stateWord) != WireFields.toId(stateWord) ? MalformedReason.STATE_ID :
+                MalformedReason.SEQUENCE; // retired as of a position before the key's own transition
+        }
+        return sequence < 0 || (sequence == 0 && type == WireFormat.KEYED_TRANSITION) ?
             MalformedReason.SEQUENCE : null;
+    }
+
+    /**
+     * The source retired a key with {@code retire(key)}: the local bus retires it too, publishing nothing (as the
+     * source did), unless its latest transition here is after the sequence the retirement knew it at (reopened).
+     */
+    private Action retire(final DirectBuffer buffer, final int offset)
+    {
+        try
+        {
+            mirror.retire(WireFields.firstLong(buffer, offset), WireFields.sequence(buffer, offset));
+        }
+        catch (final IllegalStateException ex)
+        {
+            return refuse(MalformedReason.CHAIN); // not this thread's mirror: never on the receiver's duty cycle
+        }
+        return Action.CONTINUE;
     }
 
     /**
@@ -180,7 +212,10 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         }
     }
 
-    /** A transition while no run is whole: inside a run it breaks it; before any, it waits for one (ignored). */
+    /**
+     * A transition or a retirement while no run is whole: inside a run it breaks it; before any, it waits for one
+     * (ignored: the run the mirror starts from no longer holds a key retired before it).
+     */
     private Action outsideRun()
     {
         if (runs.isCollecting())

@@ -51,8 +51,10 @@ import java.util.Objects;
  * interval; one that joins a busy source starts at the first transition it receives. A keyed bus's snapshot is a
  * run of one message per open key (see {@link WireFormat}): a keyed mirror starts from the first whole run it
  * receives. The bridge keeps a copy of the source's open keys for it (seeded from the source's key table, then kept
- * from the transitions it takes, seeded again after a gap); a key retired with {@link KeyedStateBus#retire}, which
- * publishes nothing, stays in the copy until the next gap.
+ * from the transitions it takes, seeded again after a gap). A key retired with {@link KeyedStateBus#retire}, which
+ * publishes no transition, is found by comparing the copy with the source's key table when the bridge is idle (at
+ * most every millisecond) and before each run: it leaves the copy and is sent as a {@link WireFormat#KEYED_RETIRE},
+ * after every transition before it, so live mirrors retire it too and later runs do not hold it.
  *
  * <p>Session: each bridge picks a random 64-bit session id when it is built. A restarted source (a new bridge) has
  * a new one, which mirrors detect (see {@link MirroredBus}).

@@ -20,7 +20,10 @@ import static io.statebus.aeron.WireFormat.TYPE_OFFSET;
 /**
  * Reads the fields of a message laid out as {@link WireFormat} draws it: each from the buffer, or from one of the
  * message's first words, which a receiver reads once per message (six 8-byte reads decode a whole message, where one
- * read per field took fourteen, each with its bounds check).
+ * read per field took fourteen, each with its bounds check). Fields that a type reuses: a keyed snapshot entry's
+ * index, a run end's timestamp and a {@link WireFormat#KEYED_RETIRE}'s bridge position are all read with
+ * {@link #timestamp} (bytes 32-39); a keyed message's key, or a run end's count, with {@link #firstLong}; a
+ * retirement's known-at sequence with {@link #sequence}.
  */
 final class WireFields
 {
@@ -131,7 +134,8 @@ final class WireFields
         return buffer.getShort(offset + TO_OFFSET, ORDER) & 0xFFFF;
     }
 
-    /** @return the extension's first long: a long bus's {@code from}, a keyed bus's key (or a run's count). */
+    /** @return the extension's first long: a long bus's {@code from}, a keyed bus's key (a retired one too), or a
+     *  run's count. */
     static long firstLong(final DirectBuffer buffer, final int offset)
     {
         return buffer.getLong(offset + FIRST_LONG_OFFSET, ORDER);

@@ -55,6 +55,13 @@ import java.nio.ByteOrder;
  *   sequence the run describes</td></tr>
  *   <tr><td>{@link #KEYED_SNAPSHOT_END} 7</td><td>keyed</td><td>56</td><td>ends a snapshot run: the same sequence,
  *   its timestamp at 32, and the count of entries sent at 48</td></tr>
+ *   <tr><td>{@link #KEYED_RETIRE} 8</td><td>keyed</td><td>56</td><td>a key the source retired with
+ *   {@code KeyedStateBus.retire(key)}, which publishes no transition: the key at 48; at 24 the source's sequence
+ *   the key is known at (its latest transition before the retirement, {@code >= 0}); at 32 (the timestamp's place)
+ *   the bridge's position when it found the key gone, the source's sequence as of which the key is retired (at or
+ *   after the one at 24); the key's last state in {@code from id} and {@code to id} (equal). Sent after every
+ *   transition up to that position, never inside a run; a mirror retires the key only if its latest transition of
+ *   it is at or before the sequence at 24 (a later one reopened it)</td></tr>
  * </table>
  *
  * <p>A keyed snapshot run describes the source's open keys as of one sequence: the bridge sends it with nothing
@@ -92,6 +99,9 @@ public final class WireFormat
     public static final byte KEYED_SNAPSHOT = 6;
     /** The end of a keyed bus's snapshot run. */
     public static final byte KEYED_SNAPSHOT_END = 7;
+    /** A key of a keyed bus retired with {@code retire(key)}: the mirror retires it too. Since version 3's second
+     *  revision; a mirror without it refuses it as an unknown type ({@link MalformedReason#TYPE}). */
+    public static final byte KEYED_RETIRE = 8;
     /** On a snapshot: the bridge's join point, {@code from} unknown (sent equal to {@code to}). */
     public static final short FLAG_FROM_UNKNOWN = 1;
     /** Bytes of the fixed part; a bus of states's whole message. */
@@ -100,7 +110,8 @@ public final class WireFormat
     static final int STATES = 0;
     /** The kind of a long bus ({@link #LONG_TRANSITION}, {@link #LONG_SNAPSHOT}). */
     static final int LONGS = 1;
-    /** The kind of a keyed bus ({@link #KEYED_TRANSITION}, {@link #KEYED_SNAPSHOT}, {@link #KEYED_SNAPSHOT_END}). */
+    /** The kind of a keyed bus ({@link #KEYED_TRANSITION}, {@link #KEYED_SNAPSHOT}, {@link #KEYED_SNAPSHOT_END},
+     *  {@link #KEYED_RETIRE}). */
     static final int KEYED = 2;
 
     static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
@@ -127,7 +138,7 @@ public final class WireFormat
     /** @return the kind of bus ({@link #STATES}, {@link #LONGS}, {@link #KEYED}) of a known type, else -1. */
     static int kindOf(final byte type)
     {
-        return type >= TRANSITION && type <= KEYED_SNAPSHOT_END ? Math.min((type - 1) >> 1, KEYED) : -1;
+        return type >= TRANSITION && type <= KEYED_RETIRE ? Math.min((type - 1) >> 1, KEYED) : -1;
     }
 
     /** @return the bytes of a message of this kind of bus. */
