@@ -206,10 +206,31 @@ class KeyedMirrorSeesExplicitRetirementsTest
             assertThat(bridge.droppedNotConnected()).isEqualTo(1);
 
             final io.aeron.Subscription aeronSub = driver.aeron.addSubscription(TestDriver.IPC, 35);
-            final MirrorReceiver receiver = new MirrorReceiver(aeronSub);
+            // the keys of the run itself, read as the mirror starts from it, before any later message is applied
+            final List<MirroredKeyedBus<Phase>> holder = new ArrayList<>();
+            final List<String> atStart = new ArrayList<>();
+            final MirrorReceiver receiver = new MirrorReceiver(aeronSub, null, new MirrorListener()
+            {
+                @Override
+                public void onStarted(final int busId, final long session, final io.statebus.StateBus<?> bus,
+                    final long sequence)
+                {
+                    final KeyedStateBus<Phase> started = holder.get(0).bus();
+                    for (long key = 1; key <= 10; key++)
+                    {
+                        if (started.isOpen(key))
+                        {
+                            atStart.add(key + ":" + started.get(key));
+                        }
+                    }
+                }
+            }, 256);
             final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES, KeyedBusOverTheWireTest::keyed);
+            holder.add(mirrored);
             Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "a whole run", bridge, receiver);
             final KeyedStateBus<Phase> local = mirrored.bus();
+            assertThat(atStart).containsExactlyInAnyOrder("1:OPEN", "2:OPEN", "4:OPEN", "5:OPEN", "7:OPEN",
+                "8:OPEN", "10:OPEN");
             assertThat(local.latestSequence()).isEqualTo(11);
             assertThat(local.openKeys()).isEqualTo(7).isEqualTo(source.openKeys());
             for (long key = 1; key <= 10; key++)
