@@ -35,7 +35,9 @@ class ReadmeLongAndKeyedExampleTest
         }
         final String printed = captured.toString(StandardCharsets.UTF_8);
         out.print(printed);
-        assertThat(printed).contains("mirror: position MATCHED #10 90 -> 100")
+        // the ten sets may all reach the mirror before its await starts (ALREADY), or not (MATCHED): either is right
+        assertThat(printed).containsAnyOf("mirror: position MATCHED #10 90 -> 100",
+                "mirror: position ALREADY #10 90 -> 100")
             .contains("mirror: order 42 NEW -> NEW").contains("mirror: order 42 PARTIAL -> FILLED")
             .contains("mirror: order 42 filled true, open keys 0");
         assertThat(new File(dir)).doesNotExist();
