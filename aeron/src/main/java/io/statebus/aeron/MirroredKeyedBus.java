@@ -81,7 +81,7 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         {
             return Action.CONTINUE;
         }
-        final MalformedReason reason = check(buffer, offset, head, ids);
+        final MalformedReason reason = KeyedMessageCheck.check(states, buffer, offset, head, ids);
         if (reason != null)
         {
             return refuse(reason);
@@ -101,6 +101,13 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         {
             return live ? retire(buffer, offset) : outsideRun();
         }
+        return onRun(buffer, offset, type, from, live);
+    }
+
+    /** A message of a snapshot run (an entry or its end marker), from the live session or a new one. */
+    private Action onRun(
+        final DirectBuffer buffer, final int offset, final byte type, final long from, final boolean live)
+    {
         final long sequence = WireFields.sequence(buffer, offset);
         if (live && mirror.lost() == repairedLost && sequence <= mirror.latestSequence())
         {
@@ -116,6 +123,12 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         {
             return refuse(MalformedReason.SNAPSHOT);
         }
+        return runEnded(from, sequence, live);
+    }
+
+    /** A whole run arrived: it repairs the live mirror's key table, or starts a mirror (a new source session). */
+    private Action runEnded(final long from, final long sequence, final boolean live)
+    {
         if (live)
         {
             if (sequence > mirror.latestSequence() && !learnLoss(sequence))
@@ -138,42 +151,6 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         return Action.CONTINUE;
     }
 
-    /** The kind, the states' count and names, the ids, the sequence: null if the message may be applied. */
-    private MalformedReason check(final DirectBuffer buffer, final int offset, final long head, final long ids)
-    {
-        if (WireFormat.kindOf(WireFields.type(head)) != WireFormat.KEYED)
-        {
-            return MalformedReason.KIND;
-        }
-        final long stateWord = WireFields.states(buffer, offset);
-        if (WireFields.stateCount(ids) != states.size())
-        {
-            return MalformedReason.STATE_COUNT;
-        }
-        if (WireFields.stateNames(stateWord) != states.fingerprint())
-        {
-            return MalformedReason.STATE_NAMES;
-        }
-        if (WireFields.fromId(stateWord) >= states.size() || WireFields.toId(stateWord) >= states.size())
-        {
-            return MalformedReason.STATE_ID;
-        }
-        final long sequence = WireFields.sequence(buffer, offset);
-        final byte type = WireFields.type(head);
-        if (type == WireFormat.KEYED_RETIRE && (WireFields.fromId(stateWord) != WireFields.toId(stateWord) ||
-            WireFields.timestamp(buffer, offset) < sequence))
-        {
-            return WireFields.fromId(stateWord) != WireFields.toId(stateWord) ? MalformedReason.STATE_ID :
-                MalformedReason.SEQUENCE; // retired as of a position before the key's own transition
-        }
-        return sequence < 0 || (sequence == 0 && type == WireFormat.KEYED_TRANSITION) ?
-            MalformedReason.SEQUENCE : null;
-    }
-
-    /**
-     * The source retired a key with {@code retire(key)}: the local bus retires it too, publishing nothing (as the
-     * source did), unless its latest transition here is after the sequence the retirement knew it at (reopened).
-     */
     private Action retire(final DirectBuffer buffer, final int offset)
     {
         try

@@ -1,0 +1,59 @@
+package io.statebus.aeron;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * What a keyed mirror checks of every message before it applies one: the kind, the states' count and names, the
+ * ids, the sequence, and a retirement's own fields.
+ */
+final class KeyedMessageCheck
+{
+    private KeyedMessageCheck()
+    {
+    }
+
+    /**
+     * @param states the mirror's states.
+     * @param buffer the message.
+     * @param offset where it starts.
+     * @param head   its first word (magic, version, type, flags).
+     * @param ids    its word of bus id, state count and key length.
+     * @return why the message may not be applied, or null if it may.
+     */
+    static MalformedReason check(
+        final StateTable<?> states, final DirectBuffer buffer, final int offset, final long head, final long ids)
+    {
+        if (WireFormat.kindOf(WireFields.type(head)) != WireFormat.KEYED)
+        {
+            return MalformedReason.KIND;
+        }
+        final long stateWord = WireFields.states(buffer, offset);
+        if (WireFields.stateCount(ids) != states.size())
+        {
+            return MalformedReason.STATE_COUNT;
+        }
+        if (WireFields.stateNames(stateWord) != states.fingerprint())
+        {
+            return MalformedReason.STATE_NAMES;
+        }
+        if (WireFields.fromId(stateWord) >= states.size() || WireFields.toId(stateWord) >= states.size())
+        {
+            return MalformedReason.STATE_ID;
+        }
+        final long sequence = WireFields.sequence(buffer, offset);
+        final byte type = WireFields.type(head);
+        if (type == WireFormat.KEYED_RETIRE && (WireFields.fromId(stateWord) != WireFields.toId(stateWord) ||
+            WireFields.timestamp(buffer, offset) < sequence))
+        {
+            return WireFields.fromId(stateWord) != WireFields.toId(stateWord) ? MalformedReason.STATE_ID :
+                MalformedReason.SEQUENCE; // retired as of a position before the key's own transition
+        }
+        return sequence < 0 || (sequence == 0 && type == WireFormat.KEYED_TRANSITION) ?
+            MalformedReason.SEQUENCE : null;
+    }
+
+    /**
+     * The source retired a key with {@code retire(key)}: the local bus retires it too, publishing nothing (as the
+     * source did), unless its latest transition here is after the sequence the retirement knew it at (reopened).
+     */
+}
