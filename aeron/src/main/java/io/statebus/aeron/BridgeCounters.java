@@ -53,8 +53,8 @@ final class BridgeCounters implements AutoCloseable
         final long snapshotsValue, final long stallsValue)
     {
         // release stores: a reader in another process sees whole values; order between them does not matter
-        published.setRelease(bus.latestSequence());
-        producerWaits.setRelease(bus.producerWaits());
+        published.setRelease(bus.bus().latestSequence());
+        producerWaits.setRelease(bus.bus().producerWaits());
         sent.setRelease(sentValue);
         dropped.setRelease(droppedValue);
         backPressured.setRelease(backPressuredValue);

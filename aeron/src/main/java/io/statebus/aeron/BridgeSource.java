@@ -1,5 +1,7 @@
 package io.statebus.aeron;
 
+import io.statebus.BusStatus;
+
 import io.statebus.Policy;
 import io.statebus.Subscription;
 
@@ -43,14 +45,8 @@ interface BridgeSource
     /** @return the value at the join point (a long bus), else 0. */
     long joinValue();
 
-    /** @return whether the source bus is closed. */
-    boolean isBusClosed();
-
-    /** @return the source bus's latest sequence. */
-    long latestSequence();
-
-    /** @return the source bus's producer waits. */
-    long producerWaits();
+    /** @return the source bus: whether it is closed, its latest sequence, its producer waits. */
+    BusStatus bus();
 
     /**
      * @param subscription a subscription to expose as counters.

@@ -70,7 +70,7 @@ final class BridgeStaging
         }
         catch (final StateBusClosedException ex)
         {
-            if (!source.isBusClosed())
+            if (!source.bus().isClosed())
             {
                 throw ex; // the subscription was closed under the bridge: a failure, not the end of the source
             }

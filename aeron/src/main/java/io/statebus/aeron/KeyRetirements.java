@@ -59,7 +59,7 @@ final class KeyRetirements
     private int pass(final int from, final int to)
     {
         final long position = source.position();
-        if (!staging.isEmpty() || source.latestSequence() != position)
+        if (!staging.isEmpty() || source.bus().latestSequence() != position)
         {
             return 0;
         }
@@ -74,7 +74,7 @@ final class KeyRetirements
                 slot++;
                 continue;
             }
-            if (source.latestSequence() != position) // the bus moved: the key may have left by a final transition
+            if (source.bus().latestSequence() != position) // the bus moved: the key may have left by a final transition
             {
                 return sent;
             }

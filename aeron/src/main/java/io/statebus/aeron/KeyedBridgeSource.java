@@ -1,5 +1,6 @@
 package io.statebus.aeron;
 
+import io.statebus.BusStatus;
 import io.statebus.Gap;
 import io.statebus.KeyedStateBus;
 import io.statebus.KeyedSubscription;
@@ -115,21 +116,9 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
     }
 
     @Override
-    public boolean isBusClosed()
+    public BusStatus bus()
     {
-        return bus.isClosed();
-    }
-
-    @Override
-    public long latestSequence()
-    {
-        return bus.latestSequence();
-    }
-
-    @Override
-    public long producerWaits()
-    {
-        return bus.producerWaits();
+        return bus;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.statebus.aeron;
 
+import io.statebus.BusStatus;
 import io.statebus.LongGap;
 import io.statebus.LongStateBus;
 import io.statebus.LongSubscription;
@@ -67,21 +68,9 @@ final class LongBridgeSource implements BridgeSource, LongTransitionHandler
     }
 
     @Override
-    public boolean isBusClosed()
+    public BusStatus bus()
     {
-        return bus.isClosed();
-    }
-
-    @Override
-    public long latestSequence()
-    {
-        return bus.latestSequence();
-    }
-
-    @Override
-    public long producerWaits()
-    {
-        return bus.producerWaits();
+        return bus;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.statebus.aeron;
 
+import io.statebus.BusStatus;
 import io.statebus.Gap;
 import io.statebus.Policy;
 import io.statebus.StateBus;
@@ -70,21 +71,9 @@ final class StateBridgeSource<S> implements BridgeSource, TransitionHandler<S>
     }
 
     @Override
-    public boolean isBusClosed()
+    public BusStatus bus()
     {
-        return bus.isClosed();
-    }
-
-    @Override
-    public long latestSequence()
-    {
-        return bus.latestSequence();
-    }
-
-    @Override
-    public long producerWaits()
-    {
-        return bus.producerWaits();
+        return bus;
     }
 
     @Override
