@@ -122,12 +122,7 @@ public final class KeyedPublisher<S> implements HeldOperation
         final long sequence = owner.claimFast();
         if (sequence != PublishResult.FAST_MISS)
         {
-            table.update(slot, KeyEntry.entry(sequence, fromId, toId, false));
-            ring.publishWithLongs(sequence, fromId, toId, key, 0, owner.claimedAt);
-            if (retireOn != null && retireOn[toId])
-            {
-                table.remove(slot); // a final state: the key leaves once its last transition is published
-            }
+            writeChange(slot, key, sequence, fromId, toId, owner.claimedAt);
         }
         return sequence;
     }
@@ -242,14 +237,21 @@ public final class KeyedPublisher<S> implements HeldOperation
         final long sequence = producer.claimHeld(deadline, toId);
         if (sequence > 0)
         {
-            table.update(slot, KeyEntry.entry(sequence, fromId, toId, false));
-            ring.publishWithLongs(sequence, fromId, toId, key, 0, producer.claimedAt);
-            if (retireOn != null && retireOn[toId])
-            {
-                table.remove(slot); // a final state: the key leaves once its last transition is published
-            }
+            writeChange(slot, key, sequence, fromId, toId, producer.claimedAt);
         }
         return sequence;
+    }
+
+    /** A claimed change, in the order readers rely on: the key's entry, the slot, then a final state's retiring. */
+    private void writeChange(
+        final int slot, final long key, final long sequence, final int fromId, final int toId, final long timestamp)
+    {
+        table.update(slot, KeyEntry.entry(sequence, fromId, toId, false));
+        ring.publishWithLongs(sequence, fromId, toId, key, 0, timestamp);
+        if (retiresOn(toId))
+        {
+            table.remove(slot); // a final state: the key leaves once its last transition is published
+        }
     }
 
     private long retireHeld(final long key)
