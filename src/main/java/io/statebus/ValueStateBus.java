@@ -170,6 +170,12 @@ public final class ValueStateBus<T> extends SubscriptionFrontEnd<T> implements S
         return core.subscriptionCount();
     }
 
+    /** The producer, for tests of the publish path. */
+    Producer<T> producer()
+    {
+        return producer;
+    }
+
     private T checked(final T next)
     {
         if (next == null && !nullable)

@@ -1,9 +1,7 @@
 package io.statebus.publish;
 
-import com.lmax.disruptor.InsufficientCapacityException;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.LatestTransition;
-import io.statebus.ring.OwnerWrites;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -11,22 +9,13 @@ import org.agrona.concurrent.NanoClock;
 /**
  * One producer thread, no lock: the first thread whose call would publish owns the bus for good.
  *
- * <p>After its first publish the owner takes a fast path ({@link #publishFast}, {@link #publishValueFast}) while
+ * <p>After its first publish the owner takes a fast path ({@link OwnerFastPaths}) while
  * its gate is open ({@link OwnerGate}); everything else takes the full path, which the owner holds without a lock.
  *
  * @param <S> the state type
  */
-public final class SingleProducer<S> extends OwnerGate<S>
+public final class SingleProducer<S> extends OwnerFastPaths<S>
 {
-    /** The state the owner last published; owner-only, read on the fast path it opened itself. */
-    private int lastToId;
-    /** The same for a value bus: the value the owner last published (or found current). */
-    private long lastValue;
-    /** Fast-path copies of the rules' constants: one load each instead of two. */
-    private final boolean[] allowed;
-    private final int states;
-    private final long[] slots;
-
     /**
      * @param ring  the ring.
      * @param ids   the states.
@@ -42,9 +31,6 @@ public final class SingleProducer<S> extends OwnerGate<S>
         final IdleStrategy idle)
     {
         super(ring, ids, rules, clock, idle);
-        this.allowed = rules.table();
-        this.states = ids.size();
-        this.slots = ring.slotsForOwner();
     }
 
     @Override
@@ -114,97 +100,6 @@ public final class SingleProducer<S> extends OwnerGate<S>
         return told(result);
     }
 
-    /** {@link #publishFast} for a value bus: the owner's last value stands for the ring's current one. */
-    private long publishValueFast(final boolean compare, final long expected, final long next)
-    {
-        final long from = lastValue;
-        if (compare && from != expected)
-        {
-            return PublishResult.CAS_FAILED;
-        }
-        if (from == next)
-        {
-            return PublishResult.FAST_MISS; // unchanged: the full path decides (publishUnchanged)
-        }
-        // the claim inline, not OwnerGate.claimFast: measured, the call cost the enum fast path about 1 ns
-        long now = 0;
-        if (stamped)
-        {
-            now = clock.nanoTime(); // before the claim, as on the full path
-            if (isClosed())
-            {
-                return PublishResult.FAST_MISS;
-            }
-        }
-        final long sequence;
-        try
-        {
-            sequence = sequencer.tryNext(); // the ring's own claim, without the hop
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            return PublishResult.FAST_MISS; // the full path waits
-        }
-        if (stamped)
-        {
-            ring.publishWithLongs(sequence, 0, 0, from, next, now);
-        }
-        else
-        {
-            OwnerWrites.publishValuesUnstamped(sequencer, slots, sequence, from, next);
-        }
-        lastValue = next;
-        return sequence;
-    }
-
-    /**
-     * The common case, on the owner's open fast path: decides only what it can without waiting or throwing.
-     *
-     * @return the published sequence, {@link PublishResult#CAS_FAILED}, or {@link PublishResult#FAST_MISS} for
-     *     the full path (unchanged, forbidden, ring full, closed by the clock), having then claimed nothing.
-     */
-    private long publishFast(final int expectedId, final int toId)
-    {
-        final int fromId = lastToId;
-        if (expectedId >= 0 && fromId != expectedId)
-        {
-            return PublishResult.CAS_FAILED;
-        }
-        final boolean[] allowed = this.allowed;
-        if (fromId == toId || (allowed != null && !allowed[fromId * states + toId]))
-        {
-            return PublishResult.FAST_MISS; // unchanged or forbidden: the full path decides
-        }
-        long now = 0; // the claim inline, as in publishValueFast
-        if (stamped)
-        {
-            now = clock.nanoTime(); // before the claim, as on the full path
-            if (isClosed())
-            {
-                return PublishResult.FAST_MISS;
-            }
-        }
-        final long sequence;
-        try
-        {
-            sequence = sequencer.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            return PublishResult.FAST_MISS; // the full path waits (and reads the clock again when it can publish)
-        }
-        if (stamped)
-        {
-            ring.publish(sequence, fromId, toId, now);
-        }
-        else
-        {
-            OwnerWrites.publishUnstamped(sequencer, slots, sequence, fromId, toId);
-        }
-        lastToId = toId;
-        return sequence;
-    }
-
     /**
      * Makes {@code current} the owner, or fails as another thread owns it. A call that would change nothing is
      * answered before it claims the bus, so it does not make its thread the owner.
@@ -244,11 +139,19 @@ public final class SingleProducer<S> extends OwnerGate<S>
         return told(result);
     }
 
-    /** A reference value bus: the owner rule of {@link #publishValue}, without a fast path. */
+    /** A reference value bus: the owner rule and fast path of {@link #publishValue}, on the slot's references. */
     @Override
     public long publishReference(final boolean compare, final Object expected, final Object next, final long deadline)
     {
         final Thread current = Thread.currentThread();
+        if (isFastFor(current))
+        {
+            final long fast = publishReferenceFast(compare, expected, next);
+            if (fast != PublishResult.FAST_MISS)
+            {
+                return fast;
+            }
+        }
         if (owner != current) // plain: the owner sees its own write; any other thread goes on to the CAS
         {
             final Thread existing = owner;
@@ -263,7 +166,11 @@ public final class SingleProducer<S> extends OwnerGate<S>
             }
             own(current, existing);
         }
-        return told(publishReferenceHeld(compare, expected, next, deadline));
+        final long result = publishReferenceHeld(compare, expected, next, deadline);
+        // as in publishValue: the ring holds the owner's last value, its own publish or what it found unchanged
+        lastReference = result > 0 ? next : LatestTransition.reference(ring);
+        openFastPath(current);
+        return told(result);
     }
 
     private void own(final Thread current, final Thread existing)

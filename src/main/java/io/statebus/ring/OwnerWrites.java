@@ -57,4 +57,27 @@ public final class OwnerWrites
         // release store of the cursor: a reader that acquires it sees the word and longs written above
         sequencer.publish(sequence);
     }
+
+    /**
+     * {@link TransitionRing#publishWithReferences} for a reference value bus's owner, on the arrays it holds.
+     *
+     * @param sequencer  this ring's sequencer.
+     * @param slots      this ring's words (a reference bus's slot is its word alone: index is the slot).
+     * @param references this ring's references ({@link TransitionRing#referencesForOwner()}).
+     * @param sequence   the claimed sequence.
+     * @param from       the value before.
+     * @param to         the value after.
+     */
+    public static void publishReferencesUnstamped(
+        final SingleProducerSequencer sequencer, final long[] slots, final Object[] references, final long sequence,
+        final Object from, final Object to)
+    {
+        final int index = (int)sequence & slots.length - 1; // the word's place: RingSlots#at, shift 0
+        // release, then the references after a store-store fence, exactly as publishWithReferences (see there)
+        RingSlots.SLOT.setRelease(slots, index, SlotWord.pack(sequence, 0, 0));
+        VarHandle.storeStoreFence();
+        SlotReferences.write(references, index, from, to);
+        // release store of the cursor: a reader that acquires it sees the word and references written above
+        sequencer.publish(sequence);
+    }
 }

@@ -72,6 +72,15 @@ abstract class RingSequencing extends RingSlots
     }
 
     /**
+     * @return a reference value bus's references beside its words, for the owner's fast path only
+     *     ({@link OwnerWrites#publishReferencesUnstamped}); null on any other ring.
+     */
+    public Object[] referencesForOwner()
+    {
+        return references;
+    }
+
+    /**
      * @return the sequencer, for the owner's fast path only ({@link OwnerWrites#publishUnstamped}).
      */
     public SingleProducerSequencer sequencerForOwner()
