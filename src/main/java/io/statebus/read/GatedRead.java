@@ -64,26 +64,38 @@ final class GatedRead
             copyRun(reader, handler, view, next, end) : wordRun(reader, handler, view, next, end);
     }
 
-    /** Slots that are their word alone: one plain load each. */
+    /**
+     * Slots that are their word alone: one plain load each. In runs of {@value #STATUS_EVERY}, the lifecycle word's
+     * opaque read between them: no load may move across an opaque read, so inside a run the JIT keeps the ring's
+     * arrays and whatever the handler reads in registers.
+     */
     private static <S> int wordRun(
         final Reader<S> reader, final TransitionHandler<S> handler, final TransitionView<S> view, final long next,
         final long end)
     {
-        final TransitionRing ring = reader.ring;
+        final long[] slots = reader.ring.arrays().slots; // a state bus's slot is its word alone: index is the slot
+        final int mask = slots.length - 1;
         long s = next;
         try
         {
-            for (; s <= end; s++)
+            while (s <= end)
             {
-                final long word = ring.wordAt(s); // plain: the gate keeps the producer off it while this reader is open
-                if (!SlotWord.isOf(word, s) || reader.isEndedHere() ||
-                    ((s - next & STATUS_EVERY - 1) == 0 && reader.isEndedNow()))
+                if (reader.isEndedNow())
                 {
-                    return stopAt(reader, s, next, word);
+                    return stopAt(reader, s, next, slots[(int)s & mask]);
                 }
-                view.sequence = s;
-                view.word = word;
-                handler.onTransition(view, s == end);
+                final long runEnd = Math.min(end, s + STATUS_EVERY - 1);
+                for (; s <= runEnd; s++)
+                {
+                    final long word = slots[(int)s & mask]; // plain: the gate keeps the producer off it while open
+                    if (!SlotWord.isOf(word, s) || reader.isEndedHere())
+                    {
+                        return stopAt(reader, s, next, word);
+                    }
+                    view.sequence = s;
+                    view.word = word;
+                    handler.onTransition(view, s == end);
+                }
             }
         }
         catch (final Throwable ex)
@@ -113,19 +125,26 @@ final class GatedRead
         long s = next;
         try
         {
-            for (; s <= end; s++)
+            while (s <= end)
             {
-                final int index = RingArrays.index(slots, shift, s);
-                final long word = slots[index]; // plain, as in wordRun
-                if (!SlotWord.isOf(word, s) || reader.isEndedHere() ||
-                    ((s - next & STATUS_EVERY - 1) == 0 && reader.isEndedNow()) ||
-                    !SlotCopy.besideWord(slots, times, values, references, index, view, word))
+                if (reader.isEndedNow()) // between runs, as in wordRun
                 {
-                    return stopAt(reader, s, next, word);
+                    return stopAt(reader, s, next, slots[RingArrays.index(slots, shift, s)]);
                 }
-                view.sequence = s;
-                view.word = word;
-                handler.onTransition(view, s == end);
+                final long runEnd = Math.min(end, s + STATUS_EVERY - 1);
+                for (; s <= runEnd; s++)
+                {
+                    final int index = RingArrays.index(slots, shift, s);
+                    final long word = slots[index]; // plain, as in wordRun
+                    if (!SlotWord.isOf(word, s) || reader.isEndedHere() ||
+                        !SlotCopy.besideWord(slots, times, values, references, index, view, word))
+                    {
+                        return stopAt(reader, s, next, word);
+                    }
+                    view.sequence = s;
+                    view.word = word;
+                    handler.onTransition(view, s == end);
+                }
             }
         }
         catch (final Throwable ex)
