@@ -28,8 +28,11 @@ final class SlotCopy
         final long[] slots, final long[] times, final long[] values, final Object[] references, final int index,
         final TransitionView<?> view, final long word)
     {
-        // times by slot number: the word's index without the longs beside it (references: index is the slot)
-        view.timestampNanos = times == null ? 0 : times[values == null ? index : index >> RingArrays.VALUES_SHIFT];
+        if (times != null) // without a clock the view's timestamp stays 0: a view reads one ring for life
+        {
+            // times by slot number: the word's index without the longs beside it (references: index is the slot)
+            view.timestampNanos = times[values == null ? index : index >> RingArrays.VALUES_SHIFT];
+        }
         if (values != null)
         {
             view.fromValue = RingArrays.firstLong(values, index);
