@@ -113,6 +113,12 @@ public class ValueBenchmark
         barrier = ring.newBarrier();
         ring.addGatingSequences(consumer);
         rawCurrent = prices[0];
+        afterSetUp();
+    }
+
+    /** The end of the set-up: nothing here; {@link ValueAgedBenchmark} ages the heap. */
+    void afterSetUp()
+    {
     }
 
     @TearDown(Level.Trial)
