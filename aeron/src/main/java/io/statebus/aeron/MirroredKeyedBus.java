@@ -39,12 +39,14 @@ import java.util.function.UnaryOperator;
  *   over once a whole run of its new session arrived.</li>
  *   <li><b>Bad messages</b> change nothing and are counted: other states ({@link MalformedReason#STATE_COUNT},
  *   {@link MalformedReason#STATE_NAMES}), another kind of bus ({@link MalformedReason#KIND}), a run that is not whole
- *   ({@link MalformedReason#SNAPSHOT}), a transition that breaks its key's chain or cannot be applied
+ *   ({@link MalformedReason#SNAPSHOT}), a run of a source that retires keys on other states than this mirror's
+ *   {@code retireOn} ({@link MalformedReason#RETIRES_ON}: the mirror never starts from it, see
+ *   {@link RetiresOnCheck}), a transition that breaks its key's chain or cannot be applied
  *   ({@link MalformedReason#CHAIN}: dropped, then reported as lost when the next one arrives).</li>
  * </ul>
  *
  * <p>The parts: {@link KeyedMessageCheck} (what every message must be), {@link KeyedRunCollector} (gathering a
- * whole run), {@link KeyedLiveMirror} (the live session's local copy: appends, retirements,
+ * whole run), {@link RetiresOnCheck}, {@link KeyedLiveMirror} (the live session's local copy: appends, retirements,
  * repairs); this class routes each message and tells the listener.
  *
  * <p>Threads: the receiver's duty-cycle thread appends; any thread may read {@link #bus()}, wait in
@@ -56,6 +58,7 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
 {
     private final StateTable<S> states;
     private final KeyedRunCollector<S> runs;
+    private final RetiresOnCheck<S> retiresOn;
     private final KeyedLiveMirror<S> live;
 
     MirroredKeyedBus(final int busId, final StateTable<S> states,
@@ -65,6 +68,7 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         super(busId, listener, malformed);
         this.states = states;
         this.runs = new KeyedRunCollector<>(states, configure);
+        this.retiresOn = new RetiresOnCheck<>(states);
         this.live = new KeyedLiveMirror<>(states);
     }
 
@@ -132,20 +136,31 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
                 WireFields.firstLong(buffer, offset), WireFields.toId(buffer, offset));
             return kept ? Action.CONTINUE : refuse(MalformedReason.SNAPSHOT);
         }
-        if (!runs.end(from, sequence, WireFields.firstLong(buffer, offset)))
+        final long end = WireFields.firstLong(buffer, offset);
+        if (!runs.end(from, sequence, WireFields.runCount(end)))
         {
             return refuse(MalformedReason.SNAPSHOT);
         }
-        return isLive ? settle(live.repair(runs, sequence)) : startFrom(from, sequence);
+        return isLive ? settle(live.repair(runs, sequence)) : startFrom(from, sequence, WireFields.runRetiresOn(end));
     }
 
-    /** A whole run of a new source session: a local bus starts from it. */
-    private Action startFrom(final long from, final long sequence)
+    /** A whole run of a new source session: a local bus starts from it if it retires keys on this mirror's states. */
+    private Action startFrom(final long from, final long sequence, final int sourceRetiresOn)
     {
+        if (!retiresOn.mayMatch(sourceRetiresOn))
+        {
+            runs.drop();
+            return refuse(MalformedReason.RETIRES_ON);
+        }
         final KeyedMirror<S> started = runs.build();
         if (started == null)
         {
             return refuse(MalformedReason.SNAPSHOT);
+        }
+        if (!retiresOn.matches(sourceRetiresOn, started.bus()))
+        {
+            started.close(); // never handed out
+            return refuse(MalformedReason.RETIRES_ON);
         }
         final long oldSession = live.replace(from, started);
         started(started.bus());
@@ -189,11 +204,24 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
      * @param timeout how long to wait at most.
      * @return the local bus.
      * @throws InterruptedException  if interrupted while waiting.
-     * @throws IllegalStateException if no bus came within the timeout.
+     * @throws IllegalStateException if no bus came within the timeout; its message says if the source's runs were
+     *                               refused because it retires keys on other states than this mirror.
      */
     public KeyedStateBus<S> awaitBus(final Duration timeout) throws InterruptedException
     {
-        return awaitStarted(timeout, "keyed bus", () -> ": no whole snapshot run of its open keys arrived");
+        return awaitStarted(timeout, "keyed bus", () -> retiresOn.refusedFingerprint() < 0 ?
+            ": no whole snapshot run of its open keys arrived" :
+            ": the source's snapshot runs were refused: the source retires keys on other states than this " +
+            "mirror's retireOn (" + MalformedReason.RETIRES_ON + ")");
+    }
+
+    /**
+     * @return the fingerprint of the source's {@code retireOn} states (unsigned, see {@link WireFormat}) if a
+     *     snapshot run was refused because it is not this mirror's, else -1.
+     */
+    public long refusedRetiresOnFingerprint()
+    {
+        return retiresOn.refusedFingerprint();
     }
 
     /** @return source sequences recorded as lost in the current session's local bus, as of the last poll. */
