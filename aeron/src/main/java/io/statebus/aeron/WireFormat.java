@@ -75,9 +75,9 @@ import java.nio.ByteOrder;
  * {@code retireOn} would keep or drop keys otherwise than the source, so it refuses the run
  * ({@link MalformedReason#RETIRES_ON}) and never starts. Checking the marker is enough: a mirror applies a session's
  * transitions only after a run of that session, and a bus's {@code retireOn} is fixed when it is built; no
- * transition carries it. (Added in version 3's third revision, at no cost where no key retires: a bridge that
- * retires none sends 0 there, as before; a mirror of an earlier revision reads another count in a source's marker
- * that retires keys, so it refuses the run as not whole, {@link MalformedReason#SNAPSHOT}.)
+ * transition carries it. (The fingerprint came after the count, in the count's high half: a bridge that retires no
+ * key sends the same bytes as before it; a mirror from before it reads another count in the marker of a source that
+ * retires keys, so it refuses the run as not whole, {@link MalformedReason#SNAPSHOT}, and never starts either.)
  *
  * <p>States travel as ids (16 bits: a table holds at most {@link StateTable#MAX_STATES}); every message of a bus of
  * states or a keyed bus also carries the count of states and {@link StateTable#fingerprint()}, a fingerprint of the

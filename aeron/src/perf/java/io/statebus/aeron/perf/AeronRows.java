@@ -38,8 +38,9 @@ import static io.statebus.aeron.perf.Medians.min;
  * {@link SourceBus} of the row's kind, and {@link RawSender} (the two systems' sending sides), {@link RowReceiver}
  * (the receiving JVM) with a {@link MirrorSide} of the row's kind, {@link OneThreadRows}.
  *
- * <p>Also, for {@code aeron-ipc}, {@link OneThreadCost}: the whole path's cost per transition on one thread (rows with
- * threads = 1), the comparison a shared 2-vCPU machine measures most steadily.
+ * <p>Also, for {@code aeron-ipc}, {@link OneThreadCost} (for {@code aeron-ipc-long} and {@code aeron-ipc-keyed},
+ * {@link OneThreadKinds}): the whole path's cost per transition on one thread (rows with threads = 1), the comparison
+ * a shared 2-vCPU machine measures most steadily.
  *
  * <p>{@code AeronRows RESULTS_DIR [--quick] [--cases aeron-ipc,aeron-udp,aeron-ipc-long,aeron-ipc-keyed]
  * [--systems statebus,aeron]}: appends rows to RESULTS_DIR/latest.tsv (PERF.md's columns) and writes
@@ -136,9 +137,10 @@ public final class AeronRows
             }
         }
         final StringBuilder tsv = new StringBuilder();
-        if (kase.equals("aeron-ipc") && systems.size() == 2)
+        if (row.transport().equals("ipc") && systems.size() == 2)
         {
-            tsv.append(new OneThreadRows(quick, rounds, notes).run(ROUNDS));
+            tsv.append((row.kind() == Wire.Kind.STATES ? new OneThreadRows(quick, rounds, notes) :
+                new OneThreadRows(quick, rounds, notes, kase, OneThreadKinds.class, row.kind().name())).run(ROUNDS));
         }
         if (!statebus.isEmpty())
         {

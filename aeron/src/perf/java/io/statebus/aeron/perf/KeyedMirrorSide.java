@@ -23,7 +23,7 @@ final class KeyedMirrorSide extends MirrorSide implements KeyedTransitionHandler
     private final byte[] last = new byte[Wire.KEYS]; // each key's latest state's ordinal, or NOT_OPEN
     private KeyedSubscription<Wire.Phase> subscription;
 
-    KeyedMirrorSide(final Subscription aeronSubscription, final RowReceiver row)
+    KeyedMirrorSide(final Subscription aeronSubscription, final RowSink row)
     {
         super(aeronSubscription, row);
         this.mirrored = receiver.mirrorKeyed(Wire.BUS_ID, StateTable.forEnum(Wire.Phase.class),

@@ -15,7 +15,7 @@ final class LongMirrorSide extends MirrorSide implements LongTransitionHandler
     private LongSubscription subscription;
     private long last;
 
-    LongMirrorSide(final Subscription aeronSubscription, final RowReceiver row)
+    LongMirrorSide(final Subscription aeronSubscription, final RowSink row)
     {
         super(aeronSubscription, row);
         this.mirrored = receiver.mirrorLong(Wire.BUS_ID, b -> b.capacity(1024));

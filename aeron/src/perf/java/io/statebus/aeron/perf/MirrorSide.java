@@ -8,16 +8,17 @@ import io.statebus.aeron.MirrorReceiver;
  * The StateBus part of a row's receiving JVM, one per kind of bus: a {@link MirrorReceiver}, the mirrored bus of the
  * row's kind, and a {@code BLOCK} subscription of its local bus, polled in one duty cycle ({@link #doWork}). Each
  * transition's chain is checked (per key for a keyed bus), then its sequence and timestamp go to the
- * {@link RowReceiver}, which checks the sequence and measures. The receiving thread only.
+ * {@link RowSink} (the {@link RowReceiver}, or a {@link OneThreadPath}), which checks the sequence and measures. The
+ * receiving thread only.
  */
 abstract class MirrorSide implements AutoCloseable
 {
     static final int LIMIT = 256;
 
     final MirrorReceiver receiver;
-    final RowReceiver row;
+    final RowSink row;
 
-    MirrorSide(final Subscription subscription, final RowReceiver row)
+    MirrorSide(final Subscription subscription, final RowSink row)
     {
         this.receiver = new MirrorReceiver(subscription, null, new MirrorListener()
         {
@@ -25,7 +26,7 @@ abstract class MirrorSide implements AutoCloseable
         this.row = row;
     }
 
-    static MirrorSide of(final Wire.Kind kind, final Subscription subscription, final RowReceiver row)
+    static MirrorSide of(final Wire.Kind kind, final Subscription subscription, final RowSink row)
     {
         return switch (kind)
         {

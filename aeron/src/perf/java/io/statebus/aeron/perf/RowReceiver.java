@@ -2,7 +2,6 @@ package io.statebus.aeron.perf;
 
 import io.aeron.Aeron;
 import io.aeron.Subscription;
-import io.aeron.logbuffer.FragmentHandler;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
@@ -16,11 +15,8 @@ import java.time.Duration;
  * the mirror bus's BLOCK subscription, in the same duty cycle). Checks that every sequence arrives once and in order
  * (statebus: and the chain, per key for a keyed bus), measures, prints {@code READY}, then one {@code RESULT} line.
  */
-public final class RowReceiver
+public final class RowReceiver implements RowSink
 {
-    private static final int LIMIT = MirrorSide.LIMIT;
-    private static final int OFFSET_SEQUENCE = 24; // WireFormat's sequence and timestamp offsets
-    private static final int OFFSET_TIMESTAMP = 32;
 
     private final boolean latency;
     private final long perBlock;
@@ -79,12 +75,10 @@ public final class RowReceiver
         }
         System.out.println("READY");
         System.out.flush();
-        final FragmentHandler handler = (buffer, offset, length, header) ->
-            onMessage(buffer.getLong(offset + OFFSET_SEQUENCE, java.nio.ByteOrder.LITTLE_ENDIAN),
-                buffer.getLong(offset + OFFSET_TIMESTAMP, java.nio.ByteOrder.LITTLE_ENDIAN));
+        final RawSide side = new RawSide(subscription, this);
         while (block < blocks && System.nanoTime() < deadline + Duration.ofSeconds(60).toNanos())
         {
-            idle.idle(subscription.poll(handler, LIMIT));
+            idle.idle(side.doWork());
         }
         report();
     }
@@ -114,20 +108,21 @@ public final class RowReceiver
         report();
     }
 
-    /** The mirror's subscription joined at {@code joinSequence}: the next sequence expected follows it. */
-    void joined(final long joinSequence)
+    @Override
+    public void joined(final long joinSequence)
     {
         expectedSequence = joinSequence + 1;
     }
 
-    /** A transition whose {@code from} is not its predecessor's {@code to} (of its key). */
-    void chainBroken()
+    @Override
+    public void chainBroken()
     {
         verified = false;
     }
 
     /** One message received: its sequence checked against the previous one, its latency recorded, blocks timed. */
-    void onMessage(final long sequence, final long timestamp)
+    @Override
+    public void onMessage(final long sequence, final long timestamp)
     {
         if (sequence != expectedSequence)
         {

@@ -15,7 +15,7 @@ final class StatesMirrorSide extends MirrorSide implements TransitionHandler<Wir
     private io.statebus.Subscription<Wire.Phase> subscription;
     private Wire.Phase last;
 
-    StatesMirrorSide(final Subscription aeronSubscription, final RowReceiver row)
+    StatesMirrorSide(final Subscription aeronSubscription, final RowSink row)
     {
         super(aeronSubscription, row);
         this.mirrored = receiver.mirror(Wire.BUS_ID, StateTable.forEnum(Wire.Phase.class), b -> b.capacity(1024));
