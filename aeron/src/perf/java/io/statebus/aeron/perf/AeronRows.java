@@ -139,8 +139,7 @@ public final class AeronRows
         final StringBuilder tsv = new StringBuilder();
         if (row.transport().equals("ipc") && systems.size() == 2)
         {
-            tsv.append((row.kind() == Wire.Kind.STATES ? new OneThreadRows(quick, rounds, notes) :
-                new OneThreadRows(quick, rounds, notes, kase, OneThreadKinds.class, row.kind().name())).run(ROUNDS));
+            tsv.append(oneThread(row).run(ROUNDS));
         }
         if (!statebus.isEmpty())
         {
@@ -152,6 +151,13 @@ public final class AeronRows
         }
         ratios(kase, statebus, raw);
         return tsv.toString();
+    }
+
+    /** The one-thread rows of an IPC case: {@link OneThreadCost} for a bus of states, else {@link OneThreadKinds}. */
+    private OneThreadRows oneThread(final Wire.Case row)
+    {
+        return row.kind() == Wire.Kind.STATES ? new OneThreadRows(quick, rounds, notes) :
+            new OneThreadRows(quick, rounds, notes, row.name(), OneThreadKinds.class, row.kind().name());
     }
 
     private void recordRound(final String kase, final String system, final int round, final Result both)
