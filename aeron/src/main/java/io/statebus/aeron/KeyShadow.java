@@ -11,15 +11,26 @@ import org.agrona.collections.Hashing;
  * does not show, is taken out by the bridge's {@link KeyRetirements} ({@link #removeAt}); each key's latest
  * sequence is kept for it. Fixed size (twice the source's {@code maxKeys}), open addressing
  * with backward-shift removal, nothing allocated after construction. Duty-cycle thread only.
+ *
+ * <p>One array, a slot's three words side by side, so that a transition's lookup and update touch one cache line
+ * (mostly), not one in each of four arrays (keys, states, sequences, used). With 10,000 keys round-robin, keeping
+ * the copy at all costs about 25 ns of the keyed IPC path's 147 ns per transition on one thread
+ * ({@code OneThreadKinds}); the one array saved about 5 of them (noisy).
+ * <pre>
+ *   table[3 * slot]      key
+ *   table[3 * slot + 1]  sequence of the key's latest transition
+ *   table[3 * slot + 2]  0: the slot is free; else the key's state id + 2 (1: not known yet)
+ * </pre>
  */
 final class KeyShadow
 {
     private static final int UNKNOWN = -1;
+    private static final int STRIDE = 3;
+    private static final int SEQUENCE = 1;
+    private static final int META = 2;
+    private static final long FREE = 0;
 
-    private final long[] keys;
-    private final int[] states; // a state id, or UNKNOWN; meaningful where used[i]
-    private final long[] sequences; // the key's latest transition's sequence; meaningful where used[i]
-    private final boolean[] used;
+    private final long[] table;
     private final int mask;
     private int size;
     private int unknown;
@@ -28,17 +39,19 @@ final class KeyShadow
     KeyShadow(final int maxKeys)
     {
         final int slots = Integer.highestOneBit(Math.max(2, 2 * maxKeys - 1)) << 1;
-        keys = new long[slots];
-        states = new int[slots];
-        sequences = new long[slots];
-        used = new boolean[slots];
+        table = new long[STRIDE * slots];
         mask = slots - 1;
+    }
+
+    private static long meta(final int stateId)
+    {
+        return stateId + 2L;
     }
 
     /** Forgets every key. */
     void clear()
     {
-        java.util.Arrays.fill(used, false);
+        java.util.Arrays.fill(table, FREE);
         size = 0;
         unknown = 0;
     }
@@ -83,12 +96,13 @@ final class KeyShadow
             put(key, toId, sequence);
             return;
         }
-        if (states[slot] == UNKNOWN)
+        final int at = STRIDE * slot;
+        if (table[at + META] == meta(UNKNOWN))
         {
             unknown--;
         }
-        states[slot] = toId;
-        sequences[slot] = sequence;
+        table[at + META] = meta(toId);
+        table[at + SEQUENCE] = sequence;
     }
 
     /** The key at {@code slot} left the source without a transition ({@code retire(key)}): it leaves the copy. */
@@ -106,28 +120,28 @@ final class KeyShadow
     /** @return the slots, to walk with {@link #isUsed}, {@link #keyAt} and {@link #stateAt}. */
     int slots()
     {
-        return keys.length;
+        return mask + 1;
     }
 
     boolean isUsed(final int slot)
     {
-        return used[slot];
+        return table[STRIDE * slot + META] != FREE;
     }
 
     long keyAt(final int slot)
     {
-        return keys[slot];
+        return table[STRIDE * slot];
     }
 
     int stateAt(final int slot)
     {
-        return states[slot];
+        return (int)table[STRIDE * slot + META] - 2;
     }
 
     /** @return the sequence of the latest transition of the key at {@code slot} (for an unknown one: after it). */
     long sequenceAt(final int slot)
     {
-        return sequences[slot];
+        return table[STRIDE * slot + SEQUENCE];
     }
 
     int size()
@@ -138,14 +152,14 @@ final class KeyShadow
     private void put(final long key, final int stateId, final long sequence)
     {
         int i = Hashing.hash(key, mask);
-        while (used[i])
+        while (isUsed(i))
         {
-            if (keys[i] == key)
+            if (keyAt(i) == key)
             {
-                unknown -= states[i] == UNKNOWN ? 1 : 0;
+                unknown -= stateAt(i) == UNKNOWN ? 1 : 0;
                 unknown += stateId == UNKNOWN ? 1 : 0;
-                states[i] = stateId;
-                sequences[i] = sequence;
+                table[STRIDE * i + META] = meta(stateId);
+                table[STRIDE * i + SEQUENCE] = sequence;
                 return;
             }
             i = i + 1 & mask;
@@ -154,19 +168,18 @@ final class KeyShadow
         {
             throw new IllegalStateException("keyed bridge: more keys than the source's maxKeys");
         }
-        used[i] = true;
-        keys[i] = key;
-        states[i] = stateId;
-        sequences[i] = sequence;
+        table[STRIDE * i] = key;
+        table[STRIDE * i + SEQUENCE] = sequence;
+        table[STRIDE * i + META] = meta(stateId);
         size++;
         unknown += stateId == UNKNOWN ? 1 : 0;
     }
 
     private int slotOf(final long key)
     {
-        for (int i = Hashing.hash(key, mask); used[i]; i = i + 1 & mask)
+        for (int i = Hashing.hash(key, mask); isUsed(i); i = i + 1 & mask)
         {
-            if (keys[i] == key)
+            if (keyAt(i) == key)
             {
                 return i;
             }
@@ -176,20 +189,18 @@ final class KeyShadow
 
     private void remove(final int slot)
     {
-        unknown -= states[slot] == UNKNOWN ? 1 : 0;
+        unknown -= stateAt(slot) == UNKNOWN ? 1 : 0;
         int hole = slot;
-        for (int i = slot + 1 & mask; used[i]; i = i + 1 & mask)
+        for (int i = slot + 1 & mask; isUsed(i); i = i + 1 & mask)
         {
-            final int home = Hashing.hash(keys[i], mask);
+            final int home = Hashing.hash(keyAt(i), mask);
             if ((i - home & mask) >= (i - hole & mask)) // home not in the cyclic range (hole, i]: it may move back
             {
-                keys[hole] = keys[i];
-                states[hole] = states[i];
-                sequences[hole] = sequences[i];
+                System.arraycopy(table, STRIDE * i, table, STRIDE * hole, STRIDE);
                 hole = i;
             }
         }
-        used[hole] = false;
+        table[STRIDE * hole + META] = FREE;
         size--;
     }
 }

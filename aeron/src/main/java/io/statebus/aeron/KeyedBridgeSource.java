@@ -23,6 +23,7 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
     private final StateTable<S> states;
     private final KeyedSubscription<S> subscription;
     private final boolean[] retires;
+    private final int retiresOn; // the fingerprint of the states in retires, sent in each snapshot run's end
     private final KeyShadow shadow;
     private BridgeStaging staging;
     private long position;
@@ -36,6 +37,7 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
         {
             retires[id] = bus.retiresOn(states.stateOf(id));
         }
+        this.retiresOn = RetiresOnCheck.fingerprint(retires);
         this.shadow = new KeyShadow(bus.maxKeys());
         this.subscription = bus.subscribe(policy);
         this.position = subscription.subscription().joinSequence();
@@ -89,6 +91,12 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
     boolean isOpenAtSource(final long key)
     {
         return bus.isOpen(key);
+    }
+
+    /** @return the fingerprint of the states on reaching which the source retires a key ({@link RetiresOnCheck}). */
+    int retiresOn()
+    {
+        return retiresOn;
     }
 
     /** @return the last sequence taken from the bus (or the join point). */

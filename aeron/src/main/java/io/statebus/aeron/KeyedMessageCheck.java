@@ -51,9 +51,4 @@ final class KeyedMessageCheck
         return sequence < 0 || (sequence == 0 && type == WireFormat.KEYED_TRANSITION) ?
             MalformedReason.SEQUENCE : null;
     }
-
-    /**
-     * The source retired a key with {@code retire(key)}: the local bus retires it too, publishing nothing (as the
-     * source did), unless its latest transition here is after the sequence the retirement knew it at (reopened).
-     */
 }

@@ -70,7 +70,7 @@ final class KeyedRunCollector<S>
      * @param count the count of entries the bridge sent.
      * @return true if the run is whole: {@link #build} or {@link #repair} may use it, once.
      */
-    boolean end(final long endSession, final long endSequence, final long count)
+    boolean end(final long endSession, final long endSequence, final int count)
     {
         if (count == 0 && !collecting)
         {

@@ -5,9 +5,10 @@ import io.aeron.Publication;
 /**
  * A keyed bridge's snapshot: a run of {@link WireFormat#KEYED_SNAPSHOT} messages, one per open key of its
  * {@link KeyShadow}, each tagged with the sequence the run describes and its index, then a
- * {@link WireFormat#KEYED_SNAPSHOT_END} with the count. A run starts only when nothing is staged and the shadow is
- * exact at the bridge's position, and after the keys the source retired explicitly have left the shadow
- * ({@link KeyRetirements#sweepAll}, whose messages go before the run's); while it runs the bridge takes nothing from its bus, so no transition comes between
+ * {@link WireFormat#KEYED_SNAPSHOT_END} with the count and the fingerprint of the source's {@code retireOn} states
+ * ({@link RetiresOnCheck}). A run starts only when nothing is staged and the shadow is exact at the bridge's position,
+ * and after the keys the source retired explicitly have left the shadow ({@link KeyRetirements#sweepAll}, whose
+ * messages go before the run's); while it runs the bridge takes nothing from its bus, so no transition comes between
  * its messages and the shadow does not change under it. Back-pressure pauses it (the next duty cycle goes on where it
  * stopped); a publication that is not connected ends it unfinished (a mirror never starts from a run without its end).
  * Duty-cycle thread only.
@@ -89,7 +90,8 @@ final class KeyedSnapshotRun
                 sent++;
             }
         }
-        final long result = outbox.offer(WireFormat.KEYED_SNAPSHOT_END, (short)0, sequence, timestamp, 0, 0, index, 0);
+        final long result = outbox.offer(WireFormat.KEYED_SNAPSHOT_END, (short)0, sequence, timestamp, 0, 0,
+            WireFields.runEnd(index, source.retiresOn()), 0);
         if (result <= 0)
         {
             return refused(result, sent);

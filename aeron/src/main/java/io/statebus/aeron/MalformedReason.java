@@ -36,5 +36,8 @@ public enum MalformedReason
      *  reports its sequence as lost when the next one arrives. */
     CHAIN,
     /** A message of a source session that was already replaced by a newer one (a restarted source). */
-    STALE_SESSION
+    STALE_SESSION,
+    /** A keyed snapshot run of a source that retires keys on other states ({@code retireOn}) than the mirror's local
+     *  bus would: the two would keep and drop keys differently, so the mirror does not start from it. */
+    RETIRES_ON
 }

@@ -4,7 +4,6 @@ import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.statebus.KeyedMirror;
 import io.statebus.KeyedStateBus;
 import io.statebus.KeyedStateBusBuilder;
-import io.statebus.StateBusClosedException;
 import org.agrona.DirectBuffer;
 
 import java.time.Duration;
@@ -40,9 +39,15 @@ import java.util.function.UnaryOperator;
  *   over once a whole run of its new session arrived.</li>
  *   <li><b>Bad messages</b> change nothing and are counted: other states ({@link MalformedReason#STATE_COUNT},
  *   {@link MalformedReason#STATE_NAMES}), another kind of bus ({@link MalformedReason#KIND}), a run that is not whole
- *   ({@link MalformedReason#SNAPSHOT}), a transition that breaks its key's chain or cannot be applied
+ *   ({@link MalformedReason#SNAPSHOT}), a run of a source that retires keys on other states than this mirror's
+ *   {@code retireOn} ({@link MalformedReason#RETIRES_ON}: the mirror never starts from it, see
+ *   {@link RetiresOnCheck}), a transition that breaks its key's chain or cannot be applied
  *   ({@link MalformedReason#CHAIN}: dropped, then reported as lost when the next one arrives).</li>
  * </ul>
+ *
+ * <p>The parts: {@link KeyedMessageCheck} (what every message must be), {@link KeyedRunCollector} (gathering a
+ * whole run), {@link RetiresOnCheck}, {@link KeyedLiveMirror} (the live session's local copy: appends, retirements,
+ * repairs); this class routes each message and tells the listener.
  *
  * <p>Threads: the receiver's duty-cycle thread appends; any thread may read {@link #bus()}, wait in
  * {@link #awaitBus}, and read the counters.
@@ -53,16 +58,8 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
 {
     private final StateTable<S> states;
     private final KeyedRunCollector<S> runs;
-    private final RetiredSessions retired = new RetiredSessions();
-    private KeyedMirror<S> mirror; // the live one: duty-cycle thread only
-    private volatile long session; // written by the duty cycle at a start; volatile for session()
-    private long countedJump = -1;
-    private long repairedLost; // the live mirror's lost count when its key table was last the source's
-    // single writer (the duty cycle); volatile for readers elsewhere
-    private volatile long latest = -1;
-    private volatile long lost;
-    private volatile long gaps;
-    private volatile long sessions;
+    private final RetiresOnCheck<S> retiresOn;
+    private final KeyedLiveMirror<S> live;
 
     MirroredKeyedBus(final int busId, final StateTable<S> states,
         final UnaryOperator<KeyedStateBusBuilder<S>> configure, final MirrorListener listener,
@@ -71,6 +68,8 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         super(busId, listener, malformed);
         this.states = states;
         this.runs = new KeyedRunCollector<>(states, configure);
+        this.retiresOn = new RetiresOnCheck<>(states);
+        this.live = new KeyedLiveMirror<>(states);
     }
 
     @Override
@@ -87,29 +86,47 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
             return refuse(reason);
         }
         final long from = WireFields.session(buffer, offset);
-        if (retired.contains(from))
+        if (live.isRetired(from))
         {
             return refuse(MalformedReason.STALE_SESSION);
         }
         final byte type = WireFields.type(head);
-        final boolean live = mirror != null && from == session;
+        final boolean isLive = live.isLive(from);
         if (type == WireFormat.KEYED_TRANSITION)
         {
-            return live ? append(buffer, offset) : outsideRun();
+            return isLive ? settle(live.append(buffer, offset)) : outsideRun();
         }
         if (type == WireFormat.KEYED_RETIRE)
         {
-            return live ? retire(buffer, offset) : outsideRun();
+            return isLive ? settle(live.retire(buffer, offset)) : outsideRun();
         }
-        return onRun(buffer, offset, type, from, live);
+        return onRun(buffer, offset, type, from, isLive);
+    }
+
+    /** What became of a message applied to the live mirror, as the stream's action. */
+    private Action settle(final KeyedLiveMirror.Outcome outcome)
+    {
+        switch (outcome)
+        {
+            case HELD_BACK:
+                receivedCount--; // it will be offered again
+                return Action.ABORT;
+            case CHAIN_BROKEN:
+                return refuse(MalformedReason.CHAIN); // dropped: the next one reports it as lost
+            case BUS_CLOSED:
+                closed = true; // the application closed the local bus: this mirror stops
+                return Action.CONTINUE;
+            default:
+                return Action.CONTINUE;
+        }
     }
 
     /** A message of a snapshot run (an entry or its end marker), from the live session or a new one. */
     private Action onRun(
-        final DirectBuffer buffer, final int offset, final byte type, final long from, final boolean live)
+        final DirectBuffer buffer, final int offset, final byte type, final long from, final boolean isLive)
     {
         final long sequence = WireFields.sequence(buffer, offset);
-        if (live && mirror.lost() == repairedLost && sequence <= mirror.latestSequence())
+        if (isLive && live.isCurrentAt(sequence))
         {
             return Action.CONTINUE; // a run of the session this bus mirrors, which lost nothing since: nothing new
         }
@@ -119,74 +136,40 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
                 WireFields.firstLong(buffer, offset), WireFields.toId(buffer, offset));
             return kept ? Action.CONTINUE : refuse(MalformedReason.SNAPSHOT);
         }
-        if (!runs.end(from, sequence, WireFields.firstLong(buffer, offset)))
+        final long end = WireFields.firstLong(buffer, offset);
+        if (!runs.end(from, sequence, WireFields.runCount(end)))
         {
             return refuse(MalformedReason.SNAPSHOT);
         }
-        return runEnded(from, sequence, live);
+        return isLive ? settle(live.repair(runs, sequence)) : startFrom(from, sequence, WireFields.runRetiresOn(end));
     }
 
-    /** A whole run arrived: it repairs the live mirror's key table, or starts a mirror (a new source session). */
-    private Action runEnded(final long from, final long sequence, final boolean live)
+    /** A whole run of a new source session: a local bus starts from it if it retires keys on this mirror's states. */
+    private Action startFrom(final long from, final long sequence, final int sourceRetiresOn)
     {
-        if (live)
+        if (!retiresOn.mayMatch(sourceRetiresOn))
         {
-            if (sequence > mirror.latestSequence() && !learnLoss(sequence))
-            {
-                return Action.CONTINUE; // a BLOCK subscription holds the mirror back: the next run tries again
-            }
-            // the keys retired or opened in the lost ranges: the table is the source's again
-            if (runs.repair(mirror))
-            {
-                repairedLost = mirror.lost();
-            }
-            return Action.CONTINUE;
+            runs.drop();
+            return refuse(MalformedReason.RETIRES_ON);
         }
         final KeyedMirror<S> started = runs.build();
         if (started == null)
         {
             return refuse(MalformedReason.SNAPSHOT);
         }
-        start(from, started, sequence);
+        if (!retiresOn.matches(sourceRetiresOn, started.bus()))
+        {
+            started.close(); // never handed out
+            return refuse(MalformedReason.RETIRES_ON);
+        }
+        final long oldSession = live.replace(from, started);
+        started(started.bus());
+        if (oldSession != 0)
+        {
+            listener.onSourceRestarted(busId(), oldSession, from, null);
+        }
+        listener.onStarted(busId(), from, null, sequence);
         return Action.CONTINUE;
-    }
-
-    private Action retire(final DirectBuffer buffer, final int offset)
-    {
-        try
-        {
-            mirror.retire(WireFields.firstLong(buffer, offset), WireFields.sequence(buffer, offset));
-        }
-        catch (final IllegalStateException ex)
-        {
-            return refuse(MalformedReason.CHAIN); // not this thread's mirror: never on the receiver's duty cycle
-        }
-        return Action.CONTINUE;
-    }
-
-    /**
-     * A whole run says the source is at {@code sequence}, past the mirror, and nothing of that arrived (the source
-     * went idle after a loss): the range is recorded as lost, one gap.
-     *
-     * @return false if not recorded now.
-     */
-    private boolean learnLoss(final long sequence)
-    {
-        try
-        {
-            if (!mirror.lostUpTo(sequence))
-            {
-                return false;
-            }
-            gaps++;
-            countedJump = sequence;
-            return true;
-        }
-        catch (final StateBusClosedException ex)
-        {
-            closed = true; // the application closed the local bus: this mirror stops
-            return false;
-        }
     }
 
     /**
@@ -203,75 +186,10 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         return Action.CONTINUE;
     }
 
-    private Action append(final DirectBuffer buffer, final int offset)
-    {
-        final long sequence = WireFields.sequence(buffer, offset);
-        final long latestSequence = mirror.latestSequence();
-        if (sequence <= latestSequence)
-        {
-            return Action.CONTINUE;
-        }
-        if (sequence > latestSequence + 1 && sequence != countedJump)
-        {
-            countedJump = sequence; // one gap per jump, however many attempts the append takes
-            gaps++;
-        }
-        try
-        {
-            // a BLOCK subscription a ring behind leaves the message in the stream
-            if (!mirror.tryAppend(sequence, WireFields.firstLong(buffer, offset),
-                states.stateOf(WireFields.fromId(buffer, offset)), states.stateOf(WireFields.toId(buffer, offset)),
-                WireFields.timestamp(buffer, offset)))
-            {
-                receivedCount--; // it will be offered again
-                return Action.ABORT;
-            }
-            return Action.CONTINUE;
-        }
-        catch (final StateBusClosedException ex)
-        {
-            closed = true; // the application closed the local bus: this mirror stops
-            return Action.CONTINUE;
-        }
-        catch (final IllegalArgumentException | IllegalStateException ex)
-        {
-            return refuse(MalformedReason.CHAIN); // a key's chain broken, or a table full: dropped, later a gap
-        }
-    }
-
-    /** A whole run of {@code newSession}: its mirror goes live; a mirror of an older session is closed. */
-    private void start(final long newSession, final KeyedMirror<S> started, final long sequence)
-    {
-        final KeyedMirror<S> old = mirror;
-        final long oldSession = session;
-        if (old != null)
-        {
-            retired.add(oldSession);
-            old.close();
-        }
-        mirror = started;
-        session = newSession;
-        countedJump = -1;
-        repairedLost = 0;
-        sessions++;
-        started(started.bus());
-        publishProgress();
-        if (old != null)
-        {
-            listener.onSourceRestarted(busId(), oldSession, newSession, null);
-        }
-        listener.onStarted(busId(), newSession, null, sequence);
-    }
-
     @Override
     public void publishProgress()
     {
-        final KeyedMirror<S> current = mirror;
-        if (current != null)
-        {
-            latest = current.latestSequence();
-            lost = current.lost();
-        }
+        live.publishProgress();
     }
 
     /** @return the local bus of the current source session, or null before a whole snapshot run arrived. */
@@ -286,44 +204,57 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
      * @param timeout how long to wait at most.
      * @return the local bus.
      * @throws InterruptedException  if interrupted while waiting.
-     * @throws IllegalStateException if no bus came within the timeout.
+     * @throws IllegalStateException if no bus came within the timeout; its message says if the source's runs were
+     *                               refused because it retires keys on other states than this mirror.
      */
     public KeyedStateBus<S> awaitBus(final Duration timeout) throws InterruptedException
     {
-        return awaitStarted(timeout, "keyed bus", () -> ": no whole snapshot run of its open keys arrived");
+        return awaitStarted(timeout, "keyed bus", () -> retiresOn.refusedFingerprint() < 0 ?
+            ": no whole snapshot run of its open keys arrived" :
+            ": the source's snapshot runs were refused: the source retires keys on other states than this " +
+            "mirror's retireOn (" + MalformedReason.RETIRES_ON + ")");
+    }
+
+    /**
+     * @return the fingerprint of the source's {@code retireOn} states (unsigned, see {@link WireFormat}) if a
+     *     snapshot run was refused because it is not this mirror's, else -1.
+     */
+    public long refusedRetiresOnFingerprint()
+    {
+        return retiresOn.refusedFingerprint();
     }
 
     /** @return source sequences recorded as lost in the current session's local bus, as of the last poll. */
     @Override
     public long lost()
     {
-        return lost;
+        return live.lost();
     }
 
     /** @return lost ranges (gap notices) in the current session's local bus. */
     @Override
     public long gaps()
     {
-        return gaps;
+        return live.gaps();
     }
 
     /** @return the source session the local bus mirrors, or 0 before the first whole run. */
     public long session()
     {
-        return sessions == 0 ? 0 : session;
+        return live.session();
     }
 
     /** @return source sessions this mirror went live for. */
     @Override
     public long sessions()
     {
-        return sessions;
+        return live.sessions();
     }
 
     /** @return the latest source sequence appended to the local bus (as of the last poll), or -1 before any. */
     @Override
     public long latestSequence()
     {
-        return latest;
+        return live.latestSequence();
     }
 }

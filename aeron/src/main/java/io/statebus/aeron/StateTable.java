@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
 /**
@@ -36,14 +37,17 @@ public final class StateTable<S>
     private final Object[] states;
     private final Object2IntHashMap<Object> ids;
     private final Function<S, StateBusBuilder<S>> builderFactory;
+    private final Supplier<KeyedStateBusBuilder<S>> keyedBuilderFactory;
     private final int fingerprint;
 
     private StateTable(final Object[] states, final Object2IntHashMap<Object> ids,
-        final Function<S, StateBusBuilder<S>> builderFactory)
+        final Function<S, StateBusBuilder<S>> builderFactory,
+        final Supplier<KeyedStateBusBuilder<S>> keyedBuilderFactory)
     {
         this.states = states;
         this.ids = ids;
         this.builderFactory = builderFactory;
+        this.keyedBuilderFactory = keyedBuilderFactory;
         this.fingerprint = fingerprintOf(states);
     }
 
@@ -79,7 +83,7 @@ public final class StateTable<S>
     {
         final E[] constants = Objects.requireNonNull(type, "type must not be null").getEnumConstants();
         checkCount(constants.length);
-        return new StateTable<>(constants, null, StateBus::builder);
+        return new StateTable<>(constants, null, StateBus::builder, () -> KeyedStateBus.builder(type));
     }
 
     /**
@@ -104,7 +108,8 @@ public final class StateTable<S>
             }
         }
         final List<S> listed = List.copyOf(states);
-        return new StateTable<>(copy, ids, initial -> StateBus.builder(initial, listed));
+        return new StateTable<>(copy, ids, initial -> StateBus.builder(initial, listed),
+            () -> KeyedStateBus.builder(listed));
     }
 
     private static void checkCount(final int count)
@@ -172,15 +177,14 @@ public final class StateTable<S>
         return (S)states[id];
     }
 
-    /** @return a builder of a local keyed bus of these states, in this order: what a keyed mirror builds with. */
+    /**
+     * @return a builder of a local keyed bus of these states, in this order: what a keyed mirror builds with; of the
+     *     enum itself for an enum's table, so that the mirror's appends find a state's id by its ordinal, not in a
+     *     hash map (two lookups per transition).
+     */
     KeyedStateBusBuilder<S> keyedBuilder()
     {
-        final List<S> listed = new java.util.ArrayList<>(states.length);
-        for (int id = 0; id < states.length; id++)
-        {
-            listed.add(stateOf(id));
-        }
-        return KeyedStateBus.builder(listed);
+        return keyedBuilderFactory.get();
     }
 
     /** A builder of a local bus of these states that starts in {@code initial}: what a mirror builds its bus with. */

@@ -22,7 +22,8 @@ import static io.statebus.aeron.WireFormat.TYPE_OFFSET;
  * message's first words, which a receiver reads once per message (six 8-byte reads decode a whole message, where one
  * read per field took fourteen, each with its bounds check). Fields that a type reuses: a keyed snapshot entry's
  * index, a run end's timestamp and a {@link WireFormat#KEYED_RETIRE}'s bridge position are all read with
- * {@link #timestamp} (bytes 32-39); a keyed message's key, or a run end's count, with {@link #firstLong}; a
+ * {@link #timestamp} (bytes 32-39); a keyed message's key, or a run end's count and {@code retireOn} fingerprint
+ * ({@link #runCount}, {@link #runRetiresOn}), with {@link #firstLong}; a
  * retirement's known-at sequence with {@link #sequence}.
  */
 final class WireFields
@@ -139,6 +140,26 @@ final class WireFields
     static long firstLong(final DirectBuffer buffer, final int offset)
     {
         return buffer.getLong(offset + FIRST_LONG_OFFSET, ORDER);
+    }
+
+    /** @return a keyed snapshot run end's count of entries: the low half of its {@link #firstLong}. */
+    static int runCount(final long firstLong)
+    {
+        return (int)firstLong;
+    }
+
+    /** @return a keyed snapshot run end's fingerprint of the source's {@code retireOn} states: the high half of its
+     *  {@link #firstLong}. */
+    static int runRetiresOn(final long firstLong)
+    {
+        return (int)(firstLong >>> 32);
+    }
+
+    /** @return a keyed snapshot run end's {@link #firstLong}: its count of entries and its {@code retireOn}
+     *  fingerprint. */
+    static long runEnd(final int count, final int retiresOn)
+    {
+        return ((long)retiresOn << 32) | (count & 0xFFFF_FFFFL);
     }
 
     /** @return the extension's second long: a long bus's {@code to}. */

@@ -34,7 +34,8 @@ import java.nio.ByteOrder;
  *  |  state names: fingerprint of the table's names (0: long bus)  | 44
  *  +---------------------------------------------------------------+
  *  |  long bus: from value (8)  to value (8)                       | 48
- *  |  keyed bus: key (8); a snapshot end: the count of entries     |
+ *  |  keyed bus: key (8); a snapshot end: the count of entries (4) |
+ *  |             and the fingerprint of the retireOn states (4)    |
  *  +---------------------------------------------------------------+
  * </pre>
  *
@@ -54,7 +55,9 @@ import java.nio.ByteOrder;
  *   48, its state in {@code to id} ({@code from id} equal), its index in the run (0, 1, ...) at 32, and the source's
  *   sequence the run describes</td></tr>
  *   <tr><td>{@link #KEYED_SNAPSHOT_END} 7</td><td>keyed</td><td>56</td><td>ends a snapshot run: the same sequence,
- *   its timestamp at 32, and the count of entries sent at 48</td></tr>
+ *   its timestamp at 32, the count of entries sent at 48 (4 bytes), and at 52 (4 bytes) the fingerprint of the
+ *   states on reaching which the source retires a key ({@code retireOn}): CRC-32C over their ids in id order, each
+ *   as 2 bytes little-endian, 0 for none</td></tr>
  *   <tr><td>{@link #KEYED_RETIRE} 8</td><td>keyed</td><td>56</td><td>a key the source retired with
  *   {@code KeyedStateBus.retire(key)}, which publishes no transition: the key at 48; at 24 the source's sequence
  *   the key is known at (its latest transition before the retirement, {@code >= 0}); at 32 (the timestamp's place)
@@ -67,7 +70,14 @@ import java.nio.ByteOrder;
  * <p>A keyed snapshot run describes the source's open keys as of one sequence: the bridge sends it with nothing
  * between its messages (it takes no transition from its bus until the run ends), so a mirror that receives entries
  * {@code 0 .. n - 1} and the end marker with count {@code n}, all for sequence {@code P}, holds the whole table at
- * {@code P}, and the transitions after the marker follow {@code P}. A mirror starts only from such a complete run.
+ * {@code P}, and the transitions after the marker follow {@code P}. A mirror starts only from such a complete run,
+ * and only if the marker's {@code retireOn} fingerprint is its own local bus's: a mirror built with another
+ * {@code retireOn} would keep or drop keys otherwise than the source, so it refuses the run
+ * ({@link MalformedReason#RETIRES_ON}) and never starts. Checking the marker is enough: a mirror applies a session's
+ * transitions only after a run of that session, and a bus's {@code retireOn} is fixed when it is built; no
+ * transition carries it. (The fingerprint came after the count, in the count's high half: a bridge that retires no
+ * key sends the same bytes as before it; a mirror from before it reads another count in the marker of a source that
+ * retires keys, so it refuses the run as not whole, {@link MalformedReason#SNAPSHOT}, and never starts either.)
  *
  * <p>States travel as ids (16 bits: a table holds at most {@link StateTable#MAX_STATES}); every message of a bus of
  * states or a keyed bus also carries the count of states and {@link StateTable#fingerprint()}, a fingerprint of the

@@ -21,22 +21,30 @@ import static io.statebus.aeron.perf.Medians.min;
  * duty cycle, Aeron IPC or UDP on 127.0.0.1, and in a second JVM a mirror receiver and the mirror bus's BLOCK
  * subscriber polled in one duty cycle; against raw Aeron sending the same 48 bytes per message ({@code tryClaim},
  * the same idle strategies: yielding application threads, a SHARED driver backing off to at most 100 us parks;
- * 1 MiB terms). Three busy threads in all
- * (sender, driver, receiver) on either side of the comparison.
+ * 1 MiB terms). Three busy threads in all (sender, driver, receiver) on either side of the comparison.
+ *
+ * <p>The same for the other kinds of bus ({@link Wire.Kind}), as cases {@code aeron-<transport>-long} (a
+ * {@code LongStateBus} set to 1, 2, 3, ...: 64 bytes a message) and {@code aeron-<transport>-keyed} (a
+ * {@code KeyedStateBus} of 10,000 keys set round-robin, enum states: 56 bytes; its bridge also sends a snapshot run
+ * of its open keys every 100 ms, the default interval, which the raw row has no counterpart of); {@code perf/run}
+ * runs {@code aeron-ipc-long} and {@code aeron-ipc-keyed}.
  *
  * <p>Throughput: the sender sends as fast as back-pressure lets it; the receiver times blocks of messages and the
  * first block is warm-up. Latency: one message every 20 us, stamped with {@code System.nanoTime()} at the publish
  * (statebus: the source bus's clock), recorded at the receiving handler (statebus: the mirror subscriber's); the
  * first block is warm-up. Rounds alternate the systems, each phase in fresh JVMs and a fresh driver.
  *
- * <p>The parts: {@link RowPhase} (one phase in fresh JVMs and a fresh driver), {@link StateBusSender} and
- * {@link RawSender} (the two systems' sending sides), {@link RowReceiver} (the receiving JVM), {@link OneThreadRows}.
+ * <p>The parts: {@link RowPhase} (one phase in fresh JVMs and a fresh driver), {@link StateBusSender} over a
+ * {@link SourceBus} of the row's kind, and {@link RawSender} (the two systems' sending sides), {@link RowReceiver}
+ * (the receiving JVM) with a {@link MirrorSide} of the row's kind, {@link OneThreadRows}.
  *
- * <p>Also, for {@code aeron-ipc}, {@link OneThreadCost}: the whole path's cost per transition on one thread (rows with
- * threads = 1), the comparison a shared 2-vCPU machine measures most steadily.
+ * <p>Also, for {@code aeron-ipc}, {@link OneThreadCost} (for {@code aeron-ipc-long} and {@code aeron-ipc-keyed},
+ * {@link OneThreadKinds}): the whole path's cost per transition on one thread (rows with threads = 1), the comparison
+ * a shared 2-vCPU machine measures most steadily.
  *
- * <p>{@code AeronRows RESULTS_DIR [--quick] [--cases aeron-ipc,aeron-udp] [--systems statebus,aeron]}: appends rows to RESULTS_DIR/latest.tsv
- * (PERF.md's columns) and writes aeron-rounds.tsv and aeron-notes.txt.
+ * <p>{@code AeronRows RESULTS_DIR [--quick] [--cases aeron-ipc,aeron-udp,aeron-ipc-long,aeron-ipc-keyed]
+ * [--systems statebus,aeron]}: appends rows to RESULTS_DIR/latest.tsv (PERF.md's columns) and writes
+ * aeron-rounds.tsv and aeron-notes.txt.
  */
 public final class AeronRows
 {
@@ -61,7 +69,7 @@ public final class AeronRows
     {
         final Path results = Paths.get(args[0]);
         boolean quick = false;
-        List<String> cases = List.of("aeron-ipc", "aeron-udp");
+        List<String> cases = List.of("aeron-ipc", "aeron-udp", "aeron-ipc-long", "aeron-ipc-keyed");
         List<String> systems = List.of("statebus", "aeron");
         for (int i = 1; i < args.length; i++)
         {
@@ -106,7 +114,7 @@ public final class AeronRows
     /** The rounds of one case, the systems alternating which goes first; @return its rows for latest.tsv. */
     private String runCase(final String kase) throws Exception
     {
-        final String transport = kase.substring("aeron-".length());
+        final Wire.Case row = Wire.Case.parse(kase);
         final RowPhase phase = new RowPhase(quick);
         final List<Result> statebus = new ArrayList<>();
         final List<Result> raw = new ArrayList<>();
@@ -119,8 +127,8 @@ public final class AeronRows
                 if (systems.contains(system))
                 {
                     System.out.printf("== %s %s round %d of %d%n", kase, system, round, ROUNDS);
-                    final Result throughput = phase.run(transport, system, "throughput");
-                    final Result latency = phase.run(transport, system, "latency");
+                    final Result throughput = phase.run(row, system, "throughput");
+                    final Result latency = phase.run(row, system, "latency");
                     final Result both = new Result(throughput.verified() && latency.verified(),
                         throughput.opsPerSec(), latency.p50(), latency.p99(), latency.p999());
                     (system.equals("statebus") ? statebus : raw).add(both);
@@ -129,9 +137,9 @@ public final class AeronRows
             }
         }
         final StringBuilder tsv = new StringBuilder();
-        if (kase.equals("aeron-ipc") && systems.size() == 2)
+        if (row.transport().equals("ipc") && systems.size() == 2)
         {
-            tsv.append(new OneThreadRows(quick, rounds, notes).run(ROUNDS));
+            tsv.append(oneThread(row).run(ROUNDS));
         }
         if (!statebus.isEmpty())
         {
@@ -143,6 +151,13 @@ public final class AeronRows
         }
         ratios(kase, statebus, raw);
         return tsv.toString();
+    }
+
+    /** The one-thread rows of an IPC case: {@link OneThreadCost} for a bus of states, else {@link OneThreadKinds}. */
+    private OneThreadRows oneThread(final Wire.Case row)
+    {
+        return row.kind() == Wire.Kind.STATES ? new OneThreadRows(quick, rounds, notes) :
+            new OneThreadRows(quick, rounds, notes, row.name(), OneThreadKinds.class, row.kind().name());
     }
 
     private void recordRound(final String kase, final String system, final int round, final Result both)

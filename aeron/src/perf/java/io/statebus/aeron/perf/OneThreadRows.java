@@ -16,7 +16,8 @@ import static io.statebus.aeron.perf.Medians.median;
 import static io.statebus.aeron.perf.Medians.min;
 
 /**
- * {@link OneThreadCost} in fresh JVMs, one per round: the cost per transition of the whole IPC path on one thread,
+ * {@link OneThreadCost} in fresh JVMs, one per round ({@link OneThreadKinds} for the long and keyed cases): the cost
+ * per transition of the whole IPC path on one thread,
  * statebus and raw alternating; rows with threads = 1 (ops/s = 1e9 / wall ns per transition, no latency figures);
  * the notes give the ratio by wall time and by the measuring thread's CPU time.
  */
@@ -27,13 +28,26 @@ final class OneThreadRows
     private final boolean quick;
     private final StringBuilder rounds;
     private final StringBuilder notes;
+    private final String kase;
+    private final Class<?> child;
+    private final String[] childArgs;
     private boolean verified = true;
 
     OneThreadRows(final boolean quick, final StringBuilder rounds, final StringBuilder notes)
     {
+        this(quick, rounds, notes, "aeron-ipc", OneThreadCost.class);
+    }
+
+    /** The rows of case {@code kase}, measured by {@code child}'s main ({@code perIteration iterations childArgs}). */
+    OneThreadRows(final boolean quick, final StringBuilder rounds, final StringBuilder notes, final String kase,
+        final Class<?> child, final String... childArgs)
+    {
         this.quick = quick;
         this.rounds = rounds;
         this.notes = notes;
+        this.kase = kase;
+        this.child = child;
+        this.childArgs = childArgs;
     }
 
     /** @return the two rows (statebus, aeron) for latest.tsv; appends to the rounds and the notes. */
@@ -42,7 +56,7 @@ final class OneThreadRows
         final double[][] ns = new double[4][roundCount]; // statebus, raw: wall; statebus, raw: the thread's CPU
         for (int round = 0; round < roundCount; round++)
         {
-            System.out.printf("== aeron-ipc one thread (cost per transition) round %d of %d%n", round + 1, roundCount);
+            System.out.printf("== %s one thread (cost per transition) round %d of %d%n", kase, round + 1, roundCount);
             final Map<String, List<Double>> figures = new HashMap<>();
             runChild(figures);
             for (int k = 0; k < KEYS.length; k++)
@@ -55,8 +69,8 @@ final class OneThreadRows
         // the CPU time leaves out the waits for a core, which swing the wall time on a loaded machine
         note(", the measuring thread's CPU time", ns[2], ns[3]);
         final String v = verified ? "yes" : "no";
-        return String.format(Locale.ROOT, "aeron-ipc\tstatebus\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n" +
-            "aeron-ipc\taeron\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n", 1e9 / median(ns[0]), v, 1e9 / median(ns[1]), v);
+        return String.format(Locale.ROOT, "%s\tstatebus\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n" +
+            "%s\taeron\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n", kase, 1e9 / median(ns[0]), v, kase, 1e9 / median(ns[1]), v);
     }
 
     private void note(final String what, final double[] statebusNs, final double[] rawNs)
@@ -66,9 +80,9 @@ final class OneThreadRows
         {
             ratio[i] = statebusNs[i] / rawNs[i];
         }
-        notes.append(String.format(Locale.ROOT, "aeron-ipc on one thread (cost per transition, whole path, no core " +
+        notes.append(String.format(Locale.ROOT, "%s on one thread (cost per transition, whole path, no core " +
             "hop%s): statebus %.1f ns, raw aeron %.1f ns; statebus/aeron %.2f (min %.2f, max %.2f), per round: %s%n",
-            what, median(statebusNs), median(rawNs), median(ratio), min(ratio), max(ratio), fmt(ratio)));
+            kase, what, median(statebusNs), median(rawNs), median(ratio), min(ratio), max(ratio), fmt(ratio)));
     }
 
     /** One JVM of {@link OneThreadCost}: its iterations' figures, but for two warm-up iterations. */
@@ -80,8 +94,9 @@ final class OneThreadRows
         }
         final long perIteration = quick ? 1_000_000 : 2_000_000;
         final int iterations = quick ? 4 : 6;
-        final Process child = Children.start(OneThreadCost.class, Long.toString(perIteration),
-            Integer.toString(iterations));
+        final List<String> args = new ArrayList<>(List.of(Long.toString(perIteration), Integer.toString(iterations)));
+        args.addAll(List.of(childArgs));
+        final Process child = Children.start(this.child, args.toArray(new String[0]));
         try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
             StandardCharsets.UTF_8)))
         {
@@ -96,7 +111,7 @@ final class OneThreadRows
         if (!child.waitFor(120, TimeUnit.SECONDS) || child.exitValue() != 0 || figures.get(KEYS[0]).isEmpty())
         {
             child.destroyForcibly();
-            throw new IllegalStateException("OneThreadCost failed");
+            throw new IllegalStateException(this.child.getSimpleName() + " failed");
         }
     }
 
@@ -118,8 +133,9 @@ final class OneThreadRows
 
     private void recordRound(final int round, final double statebusNs, final double rawNs)
     {
-        rounds.append(String.format(Locale.ROOT, "aeron-ipc-1thread\tstatebus\t%d\t%.0f\t-\t-\t-\t-%n" +
-            "aeron-ipc-1thread\taeron\t%d\t%.0f\t-\t-\t-\t-%n", round + 1, 1e9 / statebusNs, round + 1, 1e9 / rawNs));
+        rounds.append(String.format(Locale.ROOT, "%s-1thread\tstatebus\t%d\t%.0f\t-\t-\t-\t-%n" +
+            "%s-1thread\taeron\t%d\t%.0f\t-\t-\t-\t-%n", kase, round + 1, 1e9 / statebusNs, kase, round + 1,
+            1e9 / rawNs));
         System.out.printf(Locale.ROOT, "   statebus %.1f ns, aeron %.1f ns per transition%n", statebusNs, rawNs);
     }
 }

@@ -19,8 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One phase of a perf row (throughput or latency, one system, one transport) in a fresh driver and a fresh receiving
- * JVM ({@link RowReceiver}): this JVM sends, the receiver verifies and measures, and prints one {@code RESULT} line.
+ * One phase of a perf row (throughput or latency, one system, one case: a transport and a kind of bus) in a fresh
+ * driver and a fresh receiving JVM ({@link RowReceiver}): this JVM sends, the receiver verifies and measures, and
+ * prints one {@code RESULT} line.
  */
 final class RowPhase
 {
@@ -38,16 +39,16 @@ final class RowPhase
         this.quick = quick;
     }
 
-    Result run(final String transport, final String system, final String mode) throws Exception
+    Result run(final Wire.Case row, final String system, final String mode) throws Exception
     {
         final boolean latency = mode.equals("latency");
-        final boolean ipc = transport.equals("ipc");
+        final boolean ipc = row.transport().equals("ipc");
         final long perBlock = latency ? (quick ? 10_000 : 25_000) :
             ipc ? (quick ? 500_000 : 1_000_000) : (quick ? 200_000 : 500_000);
         final int blocks = quick ? 3 : 5;
         final String dir = "/dev/shm/aeron-sbperf-" + ProcessHandle.current().pid() + "-" +
             Long.toHexString(ThreadLocalRandom.current().nextLong());
-        final String channel = Wire.channel(transport, freePort());
+        final String channel = Wire.channel(row.transport(), freePort());
         MediaDriver driver = null;
         Aeron aeron = null;
         Process child = null;
@@ -59,10 +60,10 @@ final class RowPhase
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
             final ExclusivePublication publication = aeron.addExclusivePublication(channel, Wire.STREAM_ID);
             child = Children.start(RowReceiver.class, dir, channel, system, mode, Long.toString(perBlock),
-                Integer.toString(blocks));
+                Integer.toString(blocks), row.kind().name());
             final BlockingQueue<String> lines = Children.lines(child);
-            final Sender sender = system.equals("statebus") ? new StateBusSender(publication, latency) :
-                new RawSender(publication);
+            final Sender sender = system.equals("statebus") ? new StateBusSender(publication, row.kind(), latency) :
+                new RawSender(publication, row.kind());
             return drive(sender, child, lines, perBlock * blocks, latency);
         }
         finally

@@ -2,15 +2,6 @@ package io.statebus.aeron.perf;
 
 import io.aeron.Aeron;
 import io.aeron.Subscription;
-import io.aeron.logbuffer.FragmentHandler;
-import io.statebus.Policy;
-import io.statebus.StateBus;
-import io.statebus.Transition;
-import io.statebus.TransitionHandler;
-import io.statebus.aeron.MirrorListener;
-import io.statebus.aeron.MirrorReceiver;
-import io.statebus.aeron.MirroredBus;
-import io.statebus.aeron.StateTable;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
@@ -19,14 +10,13 @@ import java.time.Duration;
 
 /**
  * The receiving JVM of one perf row: {@code aeronDir channel system(statebus|aeron) mode(throughput|latency) count
- * blocks}. One thread, yielding when idle, polls the Aeron subscription (statebus: the mirror receiver, then the
- * mirror bus's BLOCK subscription, in the same duty cycle). Prints {@code READY}, then one {@code RESULT} line.
+ * blocks [kind]} (kind: {@code STATES}, the default, {@code LONG} or {@code KEYED}). One thread, yielding when idle,
+ * polls the Aeron subscription (statebus: the {@link MirrorSide} of the row's kind of bus, the mirror receiver, then
+ * the mirror bus's BLOCK subscription, in the same duty cycle). Checks that every sequence arrives once and in order
+ * (statebus: and the chain, per key for a keyed bus), measures, prints {@code READY}, then one {@code RESULT} line.
  */
-public final class RowReceiver
+public final class RowReceiver implements RowSink
 {
-    private static final int LIMIT = 256;
-    private static final int OFFSET_SEQUENCE = 24; // WireFormat's sequence and timestamp offsets
-    private static final int OFFSET_TIMESTAMP = 32;
 
     private final boolean latency;
     private final long perBlock;
@@ -48,13 +38,14 @@ public final class RowReceiver
     }
 
     /**
-     * @param args aeronDir channel system mode perBlock blocks.
+     * @param args aeronDir channel system mode perBlock blocks [kind].
      */
     public static void main(final String[] args)
     {
         final String dir = args[0];
         final String channel = args[1];
         final boolean statebus = args[2].equals("statebus");
+        final Wire.Kind kind = args.length > 6 ? Wire.Kind.valueOf(args[6]) : Wire.Kind.STATES;
         final RowReceiver row = new RowReceiver(args[3].equals("latency"), Long.parseLong(args[4]),
             Integer.parseInt(args[5]));
         try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir)))
@@ -62,16 +53,15 @@ public final class RowReceiver
             final Subscription subscription = aeron.addSubscription(channel, Wire.STREAM_ID);
             if (statebus)
             {
-                row.runStatebus(subscription);
+                try (MirrorSide side = MirrorSide.of(kind, subscription, row))
+                {
+                    row.runStatebus(side);
+                }
             }
             else
             {
                 row.runRaw(subscription);
             }
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -85,55 +75,54 @@ public final class RowReceiver
         }
         System.out.println("READY");
         System.out.flush();
-        final FragmentHandler handler = (buffer, offset, length, header) ->
-            onMessage(buffer.getLong(offset + OFFSET_SEQUENCE, java.nio.ByteOrder.LITTLE_ENDIAN),
-                buffer.getLong(offset + OFFSET_TIMESTAMP, java.nio.ByteOrder.LITTLE_ENDIAN));
+        final RawSide side = new RawSide(subscription, this);
         while (block < blocks && System.nanoTime() < deadline + Duration.ofSeconds(60).toNanos())
         {
-            idle.idle(subscription.poll(handler, LIMIT));
+            idle.idle(side.doWork());
         }
         report();
     }
 
-    private void runStatebus(final Subscription subscription) throws InterruptedException
+    private void runStatebus(final MirrorSide side)
     {
-        final MirrorReceiver receiver = new MirrorReceiver(subscription, null, new MirrorListener()
-        {
-        }, LIMIT);
-        final MirroredBus<Wire.Phase> mirrored = receiver.mirror(Wire.BUS_ID, StateTable.forEnum(Wire.Phase.class),
-            b -> b.capacity(1024));
         final IdleStrategy idle = new YieldingIdleStrategy();
         final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (mirrored.bus() == null && System.nanoTime() < deadline)
+        boolean subscribed = side.trySubscribe();
+        while (!subscribed && System.nanoTime() < deadline)
         {
-            idle.idle(receiver.doWork());
+            idle.idle(side.receiver.doWork());
+            subscribed = side.trySubscribe();
         }
-        final StateBus<Wire.Phase> bus = mirrored.bus();
-        final io.statebus.Subscription<Wire.Phase> sub = bus.subscribe(Policy.BLOCK);
-        expectedSequence = sub.joinSequence() + 1;
-        final Wire.Phase[] last = {sub.joinState()};
+        if (!subscribed)
+        {
+            verified = false; // no local bus: report what arrived (nothing), unverified
+            report();
+            return;
+        }
         System.out.println("READY");
         System.out.flush();
-        final TransitionHandler<Wire.Phase> handler = (Transition<Wire.Phase> t, boolean end) ->
-        {
-            if (t.from() != last[0])
-            {
-                verified = false;
-            }
-            last[0] = t.to();
-            onMessage(t.sequence(), t.timestampNanos());
-        };
         while (block < blocks && System.nanoTime() < deadline + Duration.ofSeconds(60).toNanos())
         {
-            int work = receiver.doWork();
-            work += sub.poll(handler, LIMIT);
-            idle.idle(work);
+            idle.idle(side.doWork());
         }
         report();
-        receiver.close();
     }
 
-    private void onMessage(final long sequence, final long timestamp)
+    @Override
+    public void joined(final long joinSequence)
+    {
+        expectedSequence = joinSequence + 1;
+    }
+
+    @Override
+    public void chainBroken()
+    {
+        verified = false;
+    }
+
+    /** One message received: its sequence checked against the previous one, its latency recorded, blocks timed. */
+    @Override
+    public void onMessage(final long sequence, final long timestamp)
     {
         if (sequence != expectedSequence)
         {

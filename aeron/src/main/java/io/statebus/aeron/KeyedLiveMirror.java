@@ -1,0 +1,207 @@
+package io.statebus.aeron;
+
+import io.statebus.KeyedMirror;
+import io.statebus.StateBusClosedException;
+import org.agrona.DirectBuffer;
+
+/**
+ * The live local copy of a keyed bus's current source session, for {@link MirroredKeyedBus}: the core's
+ * {@link KeyedMirror} it appends to, the session it mirrors and the sessions it replaced, and what the duty cycle
+ * counts of it. It applies a transition, an explicit retirement, and a whole snapshot run of its own session (a loss
+ * the run reveals, a repair of the key table); each says what became of it ({@link Outcome}), which the endpoint
+ * turns into an Aeron action and a refusal. Duty-cycle thread only; the counts are volatile for readers elsewhere.
+ *
+ * @param <S> the state type.
+ */
+final class KeyedLiveMirror<S>
+{
+    /** What became of a message applied to the live mirror. */
+    enum Outcome
+    {
+        /** Applied, or nothing to apply. */
+        DONE,
+        /** A {@code BLOCK} subscription of the local bus is a ring behind: the message stays in the stream. */
+        HELD_BACK,
+        /** It breaks a key's chain, or cannot be applied: dropped (reported as lost when the next one arrives). */
+        CHAIN_BROKEN,
+        /** The application closed the local bus: the mirror stops. */
+        BUS_CLOSED
+    }
+
+    private final StateTable<S> states;
+    private final RetiredSessions retired = new RetiredSessions();
+    private KeyedMirror<S> mirror; // null before the first whole run
+    private long countedJump = -1;
+    private long repairedLost; // the mirror's lost count when its key table was last the source's
+    // single writer (the duty cycle); volatile for readers elsewhere
+    private volatile long session;
+    private volatile long sessions;
+    private volatile long gaps;
+    private volatile long latest = -1;
+    private volatile long lost;
+
+    KeyedLiveMirror(final StateTable<S> states)
+    {
+        this.states = states;
+    }
+
+    /** @return true if {@code from} is a session this mirror replaced (a restarted source's old one). */
+    boolean isRetired(final long from)
+    {
+        return retired.contains(from);
+    }
+
+    /** @return true if a local bus mirrors session {@code from}. */
+    boolean isLive(final long from)
+    {
+        return mirror != null && from == session;
+    }
+
+    /**
+     * @return true if a run of the live session at {@code sequence} has nothing new: the mirror lost nothing since
+     *     its key table was last the source's, and is at or past the run's sequence.
+     */
+    boolean isCurrentAt(final long sequence)
+    {
+        return mirror.lost() == repairedLost && sequence <= mirror.latestSequence();
+    }
+
+    /** A transition of the live session (its sequence, key, states and timestamp from the message). */
+    Outcome append(final DirectBuffer buffer, final int offset)
+    {
+        final long sequence = WireFields.sequence(buffer, offset);
+        final long latestSequence = mirror.latestSequence();
+        if (sequence <= latestSequence)
+        {
+            return Outcome.DONE;
+        }
+        if (sequence > latestSequence + 1 && sequence != countedJump)
+        {
+            countedJump = sequence; // one gap per jump, however many attempts the append takes
+            gaps++;
+        }
+        try
+        {
+            return mirror.tryAppend(sequence, WireFields.firstLong(buffer, offset),
+                states.stateOf(WireFields.fromId(buffer, offset)), states.stateOf(WireFields.toId(buffer, offset)),
+                WireFields.timestamp(buffer, offset)) ? Outcome.DONE : Outcome.HELD_BACK;
+        }
+        catch (final StateBusClosedException ex)
+        {
+            return Outcome.BUS_CLOSED;
+        }
+        catch (final IllegalArgumentException | IllegalStateException ex)
+        {
+            return Outcome.CHAIN_BROKEN; // a key's chain broken, or a table full
+        }
+    }
+
+    /**
+     * The source retired a key with {@code retire(key)}: the local bus retires it too, publishing nothing (as the
+     * source did), unless its latest transition here is after the sequence the retirement knew it at (reopened).
+     */
+    Outcome retire(final DirectBuffer buffer, final int offset)
+    {
+        try
+        {
+            mirror.retire(WireFields.firstLong(buffer, offset), WireFields.sequence(buffer, offset));
+            return Outcome.DONE;
+        }
+        catch (final IllegalStateException ex)
+        {
+            return Outcome.CHAIN_BROKEN; // not this thread's mirror: never on the receiver's duty cycle
+        }
+    }
+
+    /**
+     * A whole run of the live session at {@code sequence} arrived: a range it shows lost (the source went on, and
+     * idle, while nothing arrived) is recorded as one gap, then the run repairs the key table (keys retired or
+     * opened in lost ranges).
+     */
+    Outcome repair(final KeyedRunCollector<S> runs, final long sequence)
+    {
+        try
+        {
+            if (sequence > mirror.latestSequence())
+            {
+                if (!mirror.lostUpTo(sequence))
+                {
+                    runs.drop();
+                    return Outcome.DONE; // a BLOCK subscription holds the mirror back: the next run tries again
+                }
+                gaps++;
+                countedJump = sequence;
+            }
+        }
+        catch (final StateBusClosedException ex)
+        {
+            runs.drop();
+            return Outcome.BUS_CLOSED;
+        }
+        if (runs.repair(mirror))
+        {
+            repairedLost = mirror.lost();
+        }
+        return Outcome.DONE;
+    }
+
+    /**
+     * Makes {@code started} (built from a whole run of {@code newSession}) the live mirror; the one it replaces is
+     * closed and its session refused from now on.
+     *
+     * @return the replaced session, or 0 if none (the first start).
+     */
+    long replace(final long newSession, final KeyedMirror<S> started)
+    {
+        final KeyedMirror<S> old = mirror;
+        final long oldSession = session;
+        if (old != null)
+        {
+            retired.add(oldSession);
+            old.close();
+        }
+        mirror = started;
+        session = newSession;
+        countedJump = -1;
+        repairedLost = 0;
+        sessions++;
+        publishProgress();
+        return old == null ? 0 : oldSession;
+    }
+
+    /** Publishes the mirror's latest sequence and lost count to the readers of {@link #latestSequence}, {@link #lost}. */
+    void publishProgress()
+    {
+        final KeyedMirror<S> current = mirror;
+        if (current != null)
+        {
+            latest = current.latestSequence();
+            lost = current.lost();
+        }
+    }
+
+    long session()
+    {
+        return sessions == 0 ? 0 : session;
+    }
+
+    long sessions()
+    {
+        return sessions;
+    }
+
+    long gaps()
+    {
+        return gaps;
+    }
+
+    long latestSequence()
+    {
+        return latest;
+    }
+
+    long lost()
+    {
+        return lost;
+    }
+}
