@@ -20,8 +20,9 @@ final class BridgeOutbox
     private final int length;
     private final byte transitionType;
     private final byte snapshotType;
-    private final int stateCount;
-    private final int stateNames;
+    private final long transitionHead; // a transition's first word: the one this bridge writes most
+    private final long ids; // every message's second word: bus id, state count, extension length
+    private final long stateNames; // the state names, where the third word of states has them (bits 32-63)
     private final long session;
 
     /**
@@ -36,8 +37,9 @@ final class BridgeOutbox
         this.length = WireFormat.lengthOf(kind);
         this.transitionType = WireFormat.typeOf(kind, false);
         this.snapshotType = WireFormat.typeOf(kind, true);
-        this.stateCount = states == null ? 0 : states.size();
-        this.stateNames = states == null ? 0 : states.fingerprint();
+        this.transitionHead = WireFormat.headWord(transitionType, (short)0);
+        this.ids = WireFormat.idsWord(busId, states == null ? 0 : states.size(), length - WireFormat.LENGTH);
+        this.stateNames = WireFormat.statesWord(0, 0, states == null ? 0 : states.fingerprint());
         this.session = newSession();
     }
 
@@ -72,8 +74,9 @@ final class BridgeOutbox
         final long result = publication.tryClaim(length, claim);
         if (result > 0)
         {
-            WireFormat.write(claim.buffer(), claim.offset(), type, flags, busId, stateCount, stateNames, session,
-                sequence, timestampNanos, fromId, toId, first, second);
+            final long head = type == transitionType && flags == 0 ? transitionHead : WireFormat.headWord(type, flags);
+            WireFormat.writeWords(claim.buffer(), claim.offset(), head, ids, session, sequence, timestampNanos,
+                stateNames | WireFormat.statesWord(fromId, toId, 0), first, second);
             claim.commit(); // Aeron's commit is the release store that lets the subscriber read the whole message
         }
         return result;
