@@ -55,6 +55,10 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
     private final UnaryOperator<StateBusBuilder<S>> configure;
     private final MirrorMessage<S> message;
     private final SessionMirror local = new SessionMirror();
+    // a run a BLOCK subscription held back: its first sequence and session, and the transition it stopped at
+    private long heldRun = -1;
+    private long heldSession;
+    private int heldAt;
 
     MirroredBus(final int busId, final StateTable<S> states, final UnaryOperator<StateBusBuilder<S>> configure,
         final MirrorListener listener, final MalformedSink malformed)
@@ -66,8 +70,8 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
     }
 
     /**
-     * One message for this bus ({@code head} and {@code ids}: its first two words, read by the receiver); ABORT when a
-     * BLOCK subscription of the local bus holds the append back.
+     * One message for this bus ({@code head} and {@code ids}: its first two words, read by the receiver): a snapshot,
+     * a transition or a run of them; ABORT when a BLOCK subscription of the local bus holds an append back.
      */
     @Override
     public Action onMessage(final DirectBuffer buffer, final int offset, final long head, final long ids)
@@ -81,21 +85,61 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
         {
             return refuse(MalformedReason.KIND);
         }
-        final MalformedReason reason = message.decode(buffer, offset, head, ids);
+        final MalformedReason reason = message.decodeHead(buffer, offset, head, ids);
         if (reason != null)
         {
             return refuse(reason);
         }
+        final int entries = (int)(ids >>> 48) / WireFormat.ENTRY_LENGTH; // WireFormat.check: a run's are whole
         if (!local.isCurrent(message.session()))
         {
             if (local.isRetired(message.session()))
             {
                 return refuse(MalformedReason.STALE_SESSION);
             }
-            start();
-            return Action.CONTINUE;
+            final MalformedReason first = message.decodeFirst(buffer, offset);
+            if (first != null)
+            {
+                return refuse(first);
+            }
+            start(); // from the first transition; a run's others follow it
+            return entries == 0 ? Action.CONTINUE : applyRun(buffer, offset, 1, entries);
         }
-        return append(local, message.sequence(), message.fromUnknown());
+        return applyRun(buffer, offset, 0, entries);
+    }
+
+    /**
+     * Applies a message's transitions from the {@code from}-th (0: the fixed part's; then the run's entries), each as a
+     * message of its own would be: a refused one changes nothing and the others go on. A run that a BLOCK subscription
+     * holds back is offered again whole; it then goes on where it stopped, so nothing is refused or counted twice.
+     */
+    private Action applyRun(final DirectBuffer buffer, final int offset, final int from, final int entries)
+    {
+        final long run = WireFields.sequence(buffer, offset); // with the session, which run was held back
+        int i = heldRun == run && heldSession == message.session() ? heldAt : from;
+        heldRun = -1;
+        for (int entry = offset + WireFormat.LENGTH + (i - 1) * WireFormat.ENTRY_LENGTH; i <= entries;
+            i++, entry += WireFormat.ENTRY_LENGTH)
+        {
+            final MalformedReason reason = i == 0 ? message.decodeFirst(buffer, offset) :
+                message.decodeEntry(buffer, entry);
+            if (reason != null)
+            {
+                refuse(reason);
+            }
+            else if (append(local, message.sequence(), message.fromUnknown()) == Action.ABORT)
+            {
+                heldRun = run;
+                heldSession = message.session();
+                heldAt = i;
+                return Action.ABORT;
+            }
+            else if (closed)
+            {
+                break;
+            }
+        }
+        return Action.CONTINUE;
     }
 
     /** The first message of a source session: a new local bus at its sequence and state; a restart closes the old. */
