@@ -108,6 +108,12 @@ final class MirrorMessage<S>
         return null;
     }
 
+    /** @return the type of the message whose head {@link #decodeHead} passed. */
+    byte type()
+    {
+        return type;
+    }
+
     long session()
     {
         return session;

@@ -3,6 +3,7 @@ package io.statebus.aeron;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.statebus.Mirror;
 import io.statebus.StateBus;
+import io.statebus.StateBusClosedException;
 import io.statebus.StateBusBuilder;
 import org.agrona.DirectBuffer;
 
@@ -55,6 +56,8 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
     private final UnaryOperator<StateBusBuilder<S>> configure;
     private final MirrorMessage<S> message;
     private final SessionMirror local = new SessionMirror();
+    private final RunView<S> view; // the message being applied, as the core's MirrorRun
+    private Mirror<S> mirror; // the current session's: the duty-cycle thread's, as the local bus
     // a run a BLOCK subscription held back: its first sequence and session, and the transition it stopped at
     private long heldRun = -1;
     private long heldSession;
@@ -67,6 +70,7 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
         this.states = Objects.requireNonNull(states, "states must not be null");
         this.configure = Objects.requireNonNull(configure, "configure must not be null");
         this.message = new MirrorMessage<>(states);
+        this.view = new RunView<>();
     }
 
     /**
@@ -110,36 +114,69 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
 
     /**
      * Applies a message's transitions from the {@code from}-th (0: the fixed part's; then the run's entries), each as a
-     * message of its own would be: a refused one changes nothing and the others go on. A run that a BLOCK subscription
-     * holds back is offered again whole; it then goes on where it stopped, so nothing is refused or counted twice.
+     * message of its own would be: a refused one changes nothing and the others go on. Those that follow the local
+     * bus directly go in at once ({@link Mirror#tryAppendRun}), the others one by one. A run that a BLOCK
+     * subscription holds back is offered again whole; it then goes on where it stopped, so nothing is refused or
+     * counted twice.
      */
     private Action applyRun(final DirectBuffer buffer, final int offset, final int from, final int entries)
     {
         final long run = WireFields.sequence(buffer, offset); // with the session, which run was held back
         int i = heldRun == run && heldSession == message.session() ? heldAt : from;
         heldRun = -1;
-        for (int entry = offset + WireFormat.LENGTH + (i - 1) * WireFormat.ENTRY_LENGTH; i <= entries;
-            i++, entry += WireFormat.ENTRY_LENGTH)
+        view.wrap(buffer, offset);
+        final boolean transitions = message.type() == WireFormat.TRANSITION; // a snapshot goes one by one
+        while (i <= entries && !closed)
         {
-            final MalformedReason reason = i == 0 ? message.decodeFirst(buffer, offset) :
-                message.decodeEntry(buffer, entry);
-            if (reason != null)
+            final int appended = transitions ? appendFollowing(i, entries + 1 - i) : 0;
+            if (appended > 0)
             {
-                refuse(reason);
+                i += appended;
             }
-            else if (append(local, message.sequence(), message.fromUnknown()) == Action.ABORT)
+            else if (applyOne(buffer, offset, i) == Action.ABORT)
             {
                 heldRun = run;
                 heldSession = message.session();
                 heldAt = i;
                 return Action.ABORT;
             }
-            else if (closed)
+            else
             {
-                break;
+                i++;
             }
         }
         return Action.CONTINUE;
+    }
+
+    /** @return how many from {@code first} went in at once ({@link Mirror#tryAppendRun}): those that follow directly. */
+    private int appendFollowing(final int first, final int count)
+    {
+        try
+        {
+            final int appended = mirror.tryAppendRun(view, first, count);
+            if (appended > 0)
+            {
+                local.noteProgress();
+            }
+            return appended;
+        }
+        catch (final StateBusClosedException ex)
+        {
+            closed = true; // the application closed the local bus: this mirror stops
+            return 0;
+        }
+    }
+
+    /** Transition {@code i} of the message alone: decoded, checked, appended (or refused). */
+    private Action applyOne(final DirectBuffer buffer, final int offset, final int i)
+    {
+        final MalformedReason reason = i == 0 ? message.decodeFirst(buffer, offset) :
+            message.decodeEntry(buffer, WireFormat.entryOffset(offset, i));
+        if (reason != null)
+        {
+            return refuse(reason);
+        }
+        return append(local, message.sequence(), message.fromUnknown());
     }
 
     /** The first message of a source session: a new local bus at its sequence and state; a restart closes the old. */
@@ -150,32 +187,8 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
         final long sequence = message.sequence();
         final Mirror<S> started = configure.apply(states.builder(message.to()))
             .buildMirror(sequence, message.from(), message.timestamp());
-        local.replace(newSession, new SessionMirror.Local()
-        {
-            @Override
-            public long latestSequence()
-            {
-                return started.latestSequence();
-            }
-
-            @Override
-            public long lost()
-            {
-                return started.lost();
-            }
-
-            @Override
-            public boolean tryAppendMessage()
-            {
-                return started.tryAppend(message.sequence(), message.from(), message.to(), message.timestamp());
-            }
-
-            @Override
-            public void close()
-            {
-                started.close();
-            }
-        }, sequence);
+        mirror = started;
+        local.replace(newSession, new MirrorSession<>(started, message), sequence);
         final StateBus<S> old = started(started.bus());
         if (old != null)
         {

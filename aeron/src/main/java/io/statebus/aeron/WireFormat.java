@@ -38,7 +38,8 @@ import java.nio.ByteOrder;
  *  |  a run of transitions of a bus of states: entries 2 .. n      |
  *  +---------------------------------------------------------------+
  *
- *  a run's entry ({@link #ENTRY_LENGTH} = 24 bytes), at 48 + 24 * (i - 2) for its i-th transition:
+ *  a run's entry ({@link #ENTRY_LENGTH} = 24 bytes), at 24 + 24 * i for its transition i (0 .. n - 1: the first,
+ *  transition 0, is the fixed part's sequence, timestamp and ids, at 24, in an entry's layout):
  *  +---------------------------------------------------------------+
  *  |                  sequence (the source bus's)                  | +0
  *  +---------------------------------------------------------------+
@@ -163,6 +164,15 @@ public final class WireFormat
 
     private WireFormat()
     {
+    }
+
+    /**
+     * @return where transition {@code index} of a run at {@code offset} is: its entry; for 0, the fixed part's
+     *     sequence (byte 24), which with its timestamp and ids has an entry's layout.
+     */
+    static int entryOffset(final int offset, final int index)
+    {
+        return offset + SEQUENCE_OFFSET + index * ENTRY_LENGTH;
     }
 
     /** @return the kind of bus ({@link #STATES}, {@link #LONGS}, {@link #KEYED}) of a known type, else -1. */
