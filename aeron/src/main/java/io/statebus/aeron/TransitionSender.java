@@ -54,13 +54,8 @@ final class TransitionSender
      */
     int flush()
     {
-        final int sentDirect = staging.takeSentDirect();
-        boolean sentSinceDrop = sentDirect > 0; // a dropped range is told at the first message sent after it
-        if (sentSinceDrop)
-        {
-            sentCount += sentDirect;
-            reachedMirror();
-        }
+        final boolean sentDirect = countSentDirect();
+        boolean sentSinceDrop = sentDirect; // a dropped range is told at the first message sent after it
         int done = 0;
         // a claim within the window succeeds even with no subscriber: ask first, so drops are counted and told
         final boolean connected = staging.hasNext() && outbox.isConnected();
@@ -92,7 +87,19 @@ final class TransitionSender
                 break;
             }
         }
-        return settled(done, sentDirect > 0);
+        return settled(done, sentDirect);
+    }
+
+    /** Counts what the poll sent straight (a long or keyed bus's). @return whether it sent any. */
+    private boolean countSentDirect()
+    {
+        final int sentDirect = staging.takeSentDirect();
+        if (sentDirect > 0)
+        {
+            sentCount += sentDirect;
+            reachedMirror();
+        }
+        return sentDirect > 0;
     }
 
     /** Offers the next {@code run} staged transitions: one message of its kind, or a run. */
