@@ -107,6 +107,19 @@ final class BridgeStaging
         second[i] = b;
     }
 
+    /**
+     * Stages one polled transition of a bus of states: its runs are written from here (see
+     * {@link BridgeOutbox#offerRun}), so nothing goes straight, and its extension longs stay 0.
+     */
+    void takeStates(final long seq, final long time, final int from, final int to)
+    {
+        final int i = count++;
+        sequence[i] = seq;
+        timestamp[i] = time;
+        fromId[i] = from;
+        toId[i] = to;
+    }
+
     /** @return the transitions this cycle's poll sent straight to the publication; counts them once. */
     int takeSentDirect()
     {
