@@ -87,6 +87,28 @@ public final class Mirror<S> implements AutoCloseable
     }
 
     /**
+     * Appends the transitions of {@code run} from {@code first} on that follow the mirror's latest directly (each at
+     * the next sequence, its {@code from} the current state), in one attempt that never waits and reads no clock, the
+     * listeners told once: for a receiver that gets its source's transitions in batches, at a fraction of
+     * {@link #tryAppend}'s cost per transition. It stops after {@code count}, or at the first that does not follow
+     * directly (a jump, a repeat, a broken chain, a state index that is not the bus's) or finds no room; the caller
+     * appends that one with {@link #tryAppend}, which records a jump as lost, refuses a repeat, a broken chain or an
+     * unknown state, and says when a {@code BLOCK} subscription holds it back.
+     *
+     * @param run   the transitions, read by index during the call.
+     * @param first the index of the first to append.
+     * @param count how many from {@code first} the caller offers, at least 0.
+     * @return how many were appended, in order from {@code first}: 0 if the first does not follow directly or
+     *     finds no room.
+     * @throws IllegalStateException   if another thread appends to this mirror.
+     * @throws StateBusClosedException if the mirror is closed.
+     */
+    public int tryAppendRun(final MirrorRun<S> run, final int first, final int count)
+    {
+        return producer.appendRun(run, first, count);
+    }
+
+    /**
      * As {@link #append}, waiting at most {@code timeout}.
      *
      * @param sequence       the source's sequence; after {@link #latestSequence()}.

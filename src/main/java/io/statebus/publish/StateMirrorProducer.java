@@ -1,5 +1,7 @@
 package io.statebus.publish;
 
+import com.lmax.disruptor.InsufficientCapacityException;
+import io.statebus.MirrorRun;
 import io.statebus.ring.LatestTransition;
 import io.statebus.ring.LostMarks;
 import io.statebus.ring.StateIds;
@@ -43,6 +45,64 @@ public final class StateMirrorProducer<S> extends MirrorProducer<S>
         stagedFromId = fromId;
         stagedToId = toId;
         return appendStaged(sequence, timestamp, deadline);
+    }
+
+    /**
+     * Appends the transitions of {@code run} from {@code first} that follow the latest directly (see
+     * {@code Mirror.tryAppendRun}), in one pass: each checked, claimed without waiting, written and published; the
+     * listeners told once. One attempt, no wait.
+     *
+     * @param run   the transitions, read by index.
+     * @param first the index of the first to append.
+     * @param count how many from {@code first} are offered.
+     * @return how many were appended: 0 if none follows directly or the ring has no room.
+     */
+    public int appendRun(final MirrorRun<S> run, final int first, final int count)
+    {
+        own();
+        if (isClosed())
+        {
+            throw closedFor(VALUE);
+        }
+        final long latest = ring.cursor(); // the owner wrote it: no other thread moves it
+        if (ring.isLost(latest) || !backPressure.mayTrustCache())
+        {
+            return 0; // no chain to follow, or a gate moved back: the one-by-one append decides
+        }
+        int fromId = LatestTransition.stateId(ring); // the owner's own latest write
+        final int states = ids.size();
+        int appended = 0;
+        for (; appended < count; appended++)
+        {
+            final int i = first + appended;
+            final int toId = run.toIndex(i);
+            if (run.sequence(i) != latest + 1 + appended || run.fromIndex(i) != fromId || toId < 0 ||
+                toId >= states || !claimedNext())
+            {
+                break; // the one-by-one append decides it: a jump, a repeat, a broken chain, no state, no room
+            }
+            ring.publish(latest + 1 + appended, fromId, toId, run.timestampNanos(i)); // readers may take it now
+            fromId = toId;
+        }
+        if (appended > 0)
+        {
+            told(latest + appended); // once for the run: a listener reads the ring from where it was
+        }
+        return appended;
+    }
+
+    /** @return whether the next sequence was claimed: false, claiming nothing, while a BLOCK subscription is behind. */
+    private boolean claimedNext()
+    {
+        try
+        {
+            ring.claim(); // the owner's claims are published at once: this one is the latest + 1
+            return true;
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return false;
+        }
     }
 
     @Override

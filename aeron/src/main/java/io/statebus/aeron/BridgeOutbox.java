@@ -2,6 +2,7 @@ package io.statebus.aeron;
 
 import io.aeron.Publication;
 import io.aeron.logbuffer.BufferClaim;
+import org.agrona.MutableDirectBuffer;
 
 import java.security.SecureRandom;
 
@@ -20,9 +21,11 @@ final class BridgeOutbox
     private final int length;
     private final byte transitionType;
     private final byte snapshotType;
-    private final int stateCount;
-    private final int stateNames;
+    private final long transitionHead; // a transition's first word: the one this bridge writes most
+    private final long ids; // every message's second word: bus id, state count, extension length
+    private final long stateNames; // the state names, where the third word of states has them (bits 32-63)
     private final long session;
+    private final int maxRun;
 
     /**
      * @param kind   the kind of bus ({@link WireFormat#STATES}, {@link WireFormat#LONGS}, {@link WireFormat#KEYED}).
@@ -36,9 +39,12 @@ final class BridgeOutbox
         this.length = WireFormat.lengthOf(kind);
         this.transitionType = WireFormat.typeOf(kind, false);
         this.snapshotType = WireFormat.typeOf(kind, true);
-        this.stateCount = states == null ? 0 : states.size();
-        this.stateNames = states == null ? 0 : states.fingerprint();
+        this.transitionHead = WireWords.head(transitionType, (short)0);
+        this.ids = WireWords.ids(busId, states == null ? 0 : states.size(), length - WireFormat.LENGTH);
+        this.stateNames = WireWords.states(0, 0, states == null ? 0 : states.fingerprint());
         this.session = newSession();
+        final int fits = (publication.maxPayloadLength() - WireFormat.LENGTH) / WireFormat.ENTRY_LENGTH + 1;
+        this.maxRun = kind != WireFormat.STATES ? 1 : Math.max(1, Math.min(WireFormat.MAX_RUN, fits));
     }
 
     private static long newSession()
@@ -72,11 +78,53 @@ final class BridgeOutbox
         final long result = publication.tryClaim(length, claim);
         if (result > 0)
         {
-            WireFormat.write(claim.buffer(), claim.offset(), type, flags, busId, stateCount, stateNames, session,
-                sequence, timestampNanos, fromId, toId, first, second);
+            final long head = type == transitionType && flags == 0 ? transitionHead : WireWords.head(type, flags);
+            final MutableDirectBuffer buffer = claim.buffer();
+            final int offset = claim.offset();
+            WireWords.writeFixed(buffer, offset, head, ids, session, sequence, timestampNanos,
+                stateNames | WireWords.states(fromId, toId, 0));
+            WireWords.writeExtension(buffer, offset, kind, first, second);
             claim.commit(); // Aeron's commit is the release store that lets the subscriber read the whole message
         }
         return result;
+    }
+
+    /**
+     * Claims, writes and commits one message of the next {@code count} staged transitions of a bus of states: the
+     * first in the fixed part, the others as entries (see {@link WireFormat}).
+     *
+     * @param count from 1 to {@link #maxRun()}, at most what is staged.
+     * @return Aeron's result, as {@link #offer}'s.
+     */
+    long offerRun(final BridgeStaging staging, final int count)
+    {
+        final int extension = (count - 1) * WireFormat.ENTRY_LENGTH;
+        final long result = publication.tryClaim(WireFormat.LENGTH + extension, claim);
+        if (result > 0)
+        {
+            final MutableDirectBuffer buffer = claim.buffer();
+            final int offset = claim.offset();
+            WireWords.writeFixed(buffer, offset, transitionHead, ids | (long)extension << 48, session,
+                staging.sequence(0), staging.timestamp(0),
+                stateNames | WireWords.states(staging.fromId(0), staging.toId(0), 0));
+            int entry = offset + WireFormat.LENGTH;
+            for (int i = 1; i < count; i++, entry += WireFormat.ENTRY_LENGTH)
+            {
+                WireWords.writeEntry(buffer, entry, staging.sequence(i), staging.timestamp(i), staging.fromId(i),
+                    staging.toId(i));
+            }
+            claim.commit(); // as in offer: the release store that publishes the whole run
+        }
+        return result;
+    }
+
+    /**
+     * @return the most transitions one message carries: a run as long as one claim of the publication holds (and
+     *     its 16-bit extension length) for a bus of states; 1 for a long or keyed bus.
+     */
+    int maxRun()
+    {
+        return maxRun;
     }
 
     int kind()

@@ -5,11 +5,12 @@ import io.statebus.StateBusClosedException;
 /**
  * A bridge's way from the source bus to the publication: each duty cycle polls at most {@code batchLimit} transitions
  * from the bridge's {@link BridgeSource}, each as two state ids and two longs (a long bus's values, a keyed bus's
- * key). While the publication is connected and nothing is staged, each is written straight
- * into its claimed message as it is polled (one copy, not two: the bus's slot to the term buffer). From the first one
- * the publication refuses, the rest of the batch goes into preallocated arrays (states as ids), which the
- * {@link TransitionSender} then sends in order, settling the refusal (back-pressure, not connected, closed); they stay
- * staged until sent or dropped. Duty-cycle thread only.
+ * key). A bus of states's batch goes into preallocated arrays (states as ids), which the {@link TransitionSender}
+ * then sends in runs, several transitions per message (smart batching: see {@link WireFormat}). A long or keyed
+ * bus's transitions, one per message, are written straight into their claimed messages as they are polled while the
+ * publication is connected and nothing is staged (one copy, not two); from the first one the publication refuses,
+ * the rest of the batch is staged. The sender sends what is staged in order, settling a refusal (back-pressure, not
+ * connected, closed); it stays staged until sent or dropped. Duty-cycle thread only.
  */
 final class BridgeStaging
 {
@@ -63,7 +64,7 @@ final class BridgeStaging
         }
         // a claim within the window succeeds even with no subscriber: send straight only to a connected publication,
         // so that the send loop counts and tells drops
-        direct = outbox.isConnected();
+        direct = outbox.maxRun() == 1 && outbox.isConnected(); // runs are written from the staging area
         try
         {
             return source.poll(this, batchLimit);
@@ -106,6 +107,19 @@ final class BridgeStaging
         second[i] = b;
     }
 
+    /**
+     * Stages one polled transition of a bus of states: its runs are written from here (see
+     * {@link BridgeOutbox#offerRun}), so nothing goes straight, and its extension longs stay 0.
+     */
+    void takeStates(final long seq, final long time, final int from, final int to)
+    {
+        final int i = count++;
+        sequence[i] = seq;
+        timestamp[i] = time;
+        fromId[i] = from;
+        toId[i] = to;
+    }
+
     /** @return the transitions this cycle's poll sent straight to the publication; counts them once. */
     int takeSentDirect()
     {
@@ -118,6 +132,12 @@ final class BridgeStaging
     boolean hasNext()
     {
         return head < count;
+    }
+
+    /** @return the staged transitions still to send. */
+    int remaining()
+    {
+        return count - head;
     }
 
     long sequence()
@@ -138,6 +158,27 @@ final class BridgeStaging
     int toId()
     {
         return toId[head];
+    }
+
+    /** @return the sequence of the {@code i}-th staged transition from the head (a run's). */
+    long sequence(final int i)
+    {
+        return sequence[head + i];
+    }
+
+    long timestamp(final int i)
+    {
+        return timestamp[head + i];
+    }
+
+    int fromId(final int i)
+    {
+        return fromId[head + i];
+    }
+
+    int toId(final int i)
+    {
+        return toId[head + i];
     }
 
     long first()
@@ -167,10 +208,10 @@ final class BridgeStaging
         }
     }
 
-    /** The transition at the head was sent or dropped. */
-    void advance()
+    /** The {@code sent} transitions from the head were sent (or one was dropped). */
+    void advance(final int sent)
     {
-        head++;
+        head += sent;
     }
 
     /** After a flush: an area sent or dropped to the end is empty again, ready for the next batch. */

@@ -40,7 +40,7 @@ public final class CounterTypes
     /** Bridge: back-pressure that lasted longer than the bridge's stall threshold (incidents). */
     public static final int BRIDGE_STALLS = 17_024;
 
-    /** Mirror: messages received for this bus (transitions and snapshots). */
+    /** Mirror: messages received for this bus (transitions, runs of them, snapshots; a run counts once). */
     public static final int MIRROR_RECEIVED = 17_030;
     /** Mirror: the latest sequence of its local bus (the source's). */
     public static final int MIRROR_LATEST = 17_031;

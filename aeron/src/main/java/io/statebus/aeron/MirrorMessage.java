@@ -20,6 +20,8 @@ final class MirrorMessage<S>
     private volatile long refusedStateNames = -1;
 
     private byte type;
+    private short flags;
+    private long stateWord; // the fixed part's bytes 40-47: its transition's ids, the names
     private long session;
     private long sequence;
     private long timestamp;
@@ -33,11 +35,12 @@ final class MirrorMessage<S>
     }
 
     /**
-     * Decodes a message that {@link WireFormat#check} passed, whose first two words the receiver read.
+     * Decodes the parts of a message that {@link WireFormat#check} passed that hold for all its transitions: the
+     * count and names of the states, the type, the session. Its first two words the receiver read.
      *
-     * @return null if the mirror may apply it, else why not (then the fields are not all set).
+     * @return null if the mirror may read its transitions, else why not.
      */
-    MalformedReason decode(final DirectBuffer buffer, final int offset, final long head, final long ids)
+    MalformedReason decodeHead(final DirectBuffer buffer, final int offset, final long head, final long ids)
     {
         final int count = WireFields.stateCount(ids);
         if (count != states.size())
@@ -45,7 +48,7 @@ final class MirrorMessage<S>
             refusedStateCount = count;
             return MalformedReason.STATE_COUNT;
         }
-        final long stateWord = WireFields.states(buffer, offset); // from, to and the names: one read
+        stateWord = WireFields.states(buffer, offset); // from, to and the names: one read
         final int names = WireFields.stateNames(stateWord);
         if (names != states.fingerprint())
         {
@@ -53,23 +56,62 @@ final class MirrorMessage<S>
             return MalformedReason.STATE_NAMES;
         }
         type = WireFields.type(head);
+        flags = WireFields.flags(head);
+        session = WireFields.session(buffer, offset);
+        return null;
+    }
+
+    /**
+     * Decodes the transition in the fixed part of the message whose head {@link #decodeHead} passed.
+     *
+     * @return null if the mirror may apply it, else why not (then the fields are not all set).
+     */
+    MalformedReason decodeFirst(final DirectBuffer buffer, final int offset)
+    {
         sequence = WireFields.sequence(buffer, offset);
-        final int fromId = WireFields.fromId(stateWord);
-        final int toId = WireFields.toId(stateWord);
-        if (fromId >= count || toId >= count) // unsigned 16-bit ids: never negative
-        {
-            return MalformedReason.STATE_ID;
-        }
         if (sequence < 0 || (sequence == 0 && type == WireFormat.TRANSITION))
         {
             return MalformedReason.SEQUENCE;
         }
-        session = WireFields.session(buffer, offset);
         timestamp = WireFields.timestamp(buffer, offset);
+        fromUnknown = type == WireFormat.SNAPSHOT && (flags & WireFormat.FLAG_FROM_UNKNOWN) != 0;
+        return states(WireFields.fromId(stateWord), WireFields.toId(stateWord));
+    }
+
+    /**
+     * Decodes one further transition of a run: the entry at {@code entryOffset}.
+     *
+     * @return null if the mirror may apply it, else why not.
+     */
+    MalformedReason decodeEntry(final DirectBuffer buffer, final int entryOffset)
+    {
+        sequence = WireFields.entrySequence(buffer, entryOffset);
+        if (sequence <= 0)
+        {
+            return MalformedReason.SEQUENCE;
+        }
+        timestamp = WireFields.entryTimestamp(buffer, entryOffset);
+        fromUnknown = false;
+        final int ids = WireFields.entryStates(buffer, entryOffset);
+        return states(WireFields.fromId(ids), WireFields.toId(ids));
+    }
+
+    private MalformedReason states(final int fromId, final int toId)
+    {
+        final int count = states.size();
+        if (fromId >= count || toId >= count) // unsigned 16-bit ids: never negative
+        {
+            return MalformedReason.STATE_ID;
+        }
         to = states.stateOf(toId);
-        fromUnknown = type == WireFormat.SNAPSHOT && (WireFields.flags(head) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
         from = fromUnknown ? to : states.stateOf(fromId);
         return null;
+    }
+
+    /** @return the type of the message whose head {@link #decodeHead} passed. */
+    byte type()
+    {
+        return type;
     }
 
     long session()

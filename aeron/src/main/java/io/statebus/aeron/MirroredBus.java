@@ -3,6 +3,7 @@ package io.statebus.aeron;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.statebus.Mirror;
 import io.statebus.StateBus;
+import io.statebus.StateBusClosedException;
 import io.statebus.StateBusBuilder;
 import org.agrona.DirectBuffer;
 
@@ -55,6 +56,12 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
     private final UnaryOperator<StateBusBuilder<S>> configure;
     private final MirrorMessage<S> message;
     private final SessionMirror local = new SessionMirror();
+    private final RunView<S> view; // the message being applied, as the core's MirrorRun
+    private Mirror<S> mirror; // the current session's: the duty-cycle thread's, as the local bus
+    // a run a BLOCK subscription held back: its first sequence and session, and the transition it stopped at
+    private long heldRun = -1;
+    private long heldSession;
+    private int heldAt;
 
     MirroredBus(final int busId, final StateTable<S> states, final UnaryOperator<StateBusBuilder<S>> configure,
         final MirrorListener listener, final MalformedSink malformed)
@@ -63,11 +70,12 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
         this.states = Objects.requireNonNull(states, "states must not be null");
         this.configure = Objects.requireNonNull(configure, "configure must not be null");
         this.message = new MirrorMessage<>(states);
+        this.view = new RunView<>();
     }
 
     /**
-     * One message for this bus ({@code head} and {@code ids}: its first two words, read by the receiver); ABORT when a
-     * BLOCK subscription of the local bus holds the append back.
+     * One message for this bus ({@code head} and {@code ids}: its first two words, read by the receiver): a snapshot,
+     * a transition or a run of them; ABORT when a BLOCK subscription of the local bus holds an append back.
      */
     @Override
     public Action onMessage(final DirectBuffer buffer, final int offset, final long head, final long ids)
@@ -81,19 +89,92 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
         {
             return refuse(MalformedReason.KIND);
         }
-        final MalformedReason reason = message.decode(buffer, offset, head, ids);
+        final MalformedReason reason = message.decodeHead(buffer, offset, head, ids);
         if (reason != null)
         {
             return refuse(reason);
         }
+        final int entries = (int)(ids >>> 48) / WireFormat.ENTRY_LENGTH; // WireFormat.check: a run's are whole
         if (!local.isCurrent(message.session()))
         {
             if (local.isRetired(message.session()))
             {
                 return refuse(MalformedReason.STALE_SESSION);
             }
-            start();
-            return Action.CONTINUE;
+            final MalformedReason first = message.decodeFirst(buffer, offset);
+            if (first != null)
+            {
+                return refuse(first);
+            }
+            start(); // from the first transition; a run's others follow it
+            return entries == 0 ? Action.CONTINUE : applyRun(buffer, offset, 1, entries);
+        }
+        return applyRun(buffer, offset, 0, entries);
+    }
+
+    /**
+     * Applies a message's transitions from the {@code from}-th (0: the fixed part's; then the run's entries), each as a
+     * message of its own would be: a refused one changes nothing and the others go on. Those that follow the local
+     * bus directly go in at once ({@link Mirror#tryAppendRun}), the others one by one. A run that a BLOCK
+     * subscription holds back is offered again whole; it then goes on where it stopped, so nothing is refused or
+     * counted twice.
+     */
+    private Action applyRun(final DirectBuffer buffer, final int offset, final int from, final int entries)
+    {
+        final long run = WireFields.sequence(buffer, offset); // with the session, which run was held back
+        int i = heldRun == run && heldSession == message.session() ? heldAt : from;
+        heldRun = -1;
+        view.wrap(buffer, offset);
+        final boolean transitions = message.type() == WireFormat.TRANSITION; // a snapshot goes one by one
+        while (i <= entries && !closed)
+        {
+            final int appended = transitions ? appendFollowing(i, entries + 1 - i) : 0;
+            if (appended > 0)
+            {
+                i += appended;
+            }
+            else if (applyOne(buffer, offset, i) == Action.ABORT)
+            {
+                heldRun = run;
+                heldSession = message.session();
+                heldAt = i;
+                return Action.ABORT;
+            }
+            else
+            {
+                i++;
+            }
+        }
+        return Action.CONTINUE;
+    }
+
+    /** @return how many from {@code first} went in at once ({@link Mirror#tryAppendRun}): those that follow directly. */
+    private int appendFollowing(final int first, final int count)
+    {
+        try
+        {
+            final int appended = mirror.tryAppendRun(view, first, count);
+            if (appended > 0)
+            {
+                local.noteProgress();
+            }
+            return appended;
+        }
+        catch (final StateBusClosedException ex)
+        {
+            closed = true; // the application closed the local bus: this mirror stops
+            return 0;
+        }
+    }
+
+    /** Transition {@code i} of the message alone: decoded, checked, appended (or refused). */
+    private Action applyOne(final DirectBuffer buffer, final int offset, final int i)
+    {
+        final MalformedReason reason = i == 0 ? message.decodeFirst(buffer, offset) :
+            message.decodeEntry(buffer, WireFormat.entryOffset(offset, i));
+        if (reason != null)
+        {
+            return refuse(reason);
         }
         return append(local, message.sequence(), message.fromUnknown());
     }
@@ -106,32 +187,8 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
         final long sequence = message.sequence();
         final Mirror<S> started = configure.apply(states.builder(message.to()))
             .buildMirror(sequence, message.from(), message.timestamp());
-        local.replace(newSession, new SessionMirror.Local()
-        {
-            @Override
-            public long latestSequence()
-            {
-                return started.latestSequence();
-            }
-
-            @Override
-            public long lost()
-            {
-                return started.lost();
-            }
-
-            @Override
-            public boolean tryAppendMessage()
-            {
-                return started.tryAppend(message.sequence(), message.from(), message.to(), message.timestamp());
-            }
-
-            @Override
-            public void close()
-            {
-                started.close();
-            }
-        }, sequence);
+        mirror = started;
+        local.replace(newSession, new MirrorSession<>(started, message), sequence);
         final StateBus<S> old = started(started.bus());
         if (old != null)
         {

@@ -128,7 +128,7 @@ abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoi
         return busId;
     }
 
-    /** @return messages received for this bus (refreshed by the receiver's duty cycle). */
+    /** @return messages received for this bus, a run of transitions once (refreshed by the receiver's duty cycle). */
     public final long received()
     {
         return received;

@@ -43,7 +43,7 @@ final class StateBridgeSource<S> implements BridgeSource, TransitionHandler<S>
     @Override
     public void onTransition(final Transition<S> t, final boolean endOfBatch)
     {
-        staging.take(t.sequence(), t.timestampNanos(), states.idOf(t.from()), states.idOf(t.to()), 0, 0);
+        staging.takeStates(t.sequence(), t.timestampNanos(), states.idOf(t.from()), states.idOf(t.to()));
     }
 
     /** A gap needs nothing: the subscription counts it, and the next sequence sent shows the jump. */

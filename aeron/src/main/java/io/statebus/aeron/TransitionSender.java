@@ -4,7 +4,8 @@ import io.aeron.Publication;
 
 /**
  * A bridge's send loop: counts what {@link BridgeStaging} sent straight while polling, writes the staged transitions
- * into the publication in order, and handles what Aeron answers.
+ * into the publication in order (a bus of states's in runs of up to {@link BridgeOutbox#maxRun()} per message, each
+ * run as long as what is staged allows: nothing waits for more), and handles what Aeron answers.
  * <ul>
  *   <li>sent: counted; a range dropped before it is told;</li>
  *   <li>not connected: dropped and counted (see {@link DroppedRange}); the source is never held for a missing
@@ -53,21 +54,17 @@ final class TransitionSender
      */
     int flush()
     {
-        final int sentDirect = staging.takeSentDirect();
-        boolean sentSinceDrop = sentDirect > 0; // a dropped range is told at the first message sent after it
-        if (sentSinceDrop)
-        {
-            sentCount += sentDirect;
-            reachedMirror();
-        }
+        final boolean sentDirect = countSentDirect();
+        boolean sentSinceDrop = sentDirect; // a dropped range is told at the first message sent after it
         int done = 0;
         // a claim within the window succeeds even with no subscriber: ask first, so drops are counted and told
         final boolean connected = staging.hasNext() && outbox.isConnected();
         final long refusal = connected || !outbox.isClosed() ? Publication.NOT_CONNECTED : Publication.CLOSED;
+        final int maxRun = outbox.maxRun();
         while (staging.hasNext())
         {
-            final long result = connected ? outbox.offer(false, (short)0, staging.sequence(),
-                staging.timestamp(), staging.fromId(), staging.toId(), staging.first(), staging.second()) : refusal;
+            final int run = connected ? Math.min(staging.remaining(), maxRun) : 1;
+            final long result = connected ? offerNext(run, maxRun == 1) : refusal;
             if (result > 0)
             {
                 if (!sentSinceDrop)
@@ -75,20 +72,41 @@ final class TransitionSender
                     sentSinceDrop = true;
                     reachedMirror();
                 }
-                sentCount++; // here, not after the loop: exact even if a later refusal throws
+                sentCount += run; // here, not after the loop: exact even if a later refusal throws
+                staging.advance(run);
+                done += run;
             }
             else if (refused(result))
             {
                 sentSinceDrop = false;
+                staging.advance(1);
+                done++;
             }
             else
             {
                 break;
             }
-            staging.advance();
-            done++;
         }
-        return settled(done, sentDirect > 0);
+        return settled(done, sentDirect);
+    }
+
+    /** Counts what the poll sent straight (a long or keyed bus's). @return whether it sent any. */
+    private boolean countSentDirect()
+    {
+        final int sentDirect = staging.takeSentDirect();
+        if (sentDirect > 0)
+        {
+            sentCount += sentDirect;
+            reachedMirror();
+        }
+        return sentDirect > 0;
+    }
+
+    /** Offers the next {@code run} staged transitions: one message of its kind, or a run. */
+    private long offerNext(final int run, final boolean single)
+    {
+        return single ? outbox.offer(false, (short)0, staging.sequence(), staging.timestamp(), staging.fromId(),
+            staging.toId(), staging.first(), staging.second()) : outbox.offerRun(staging, run);
     }
 
     /** A message reached the publication: the stall is over, and a range dropped before it is told. */

@@ -3,6 +3,9 @@ package io.statebus.aeron;
 import org.agrona.DirectBuffer;
 
 import static io.statebus.aeron.WireFormat.BUS_ID_OFFSET;
+import static io.statebus.aeron.WireFormat.ENTRY_SEQUENCE_OFFSET;
+import static io.statebus.aeron.WireFormat.ENTRY_STATES_OFFSET;
+import static io.statebus.aeron.WireFormat.ENTRY_TIMESTAMP_OFFSET;
 import static io.statebus.aeron.WireFormat.FIRST_LONG_OFFSET;
 import static io.statebus.aeron.WireFormat.FLAGS_OFFSET;
 import static io.statebus.aeron.WireFormat.FROM_OFFSET;
@@ -133,6 +136,25 @@ final class WireFields
     static int toId(final DirectBuffer buffer, final int offset)
     {
         return buffer.getShort(offset + TO_OFFSET, ORDER) & 0xFFFF;
+    }
+
+    /** @return a run's entry's sequence (the entry at {@code entryOffset}). */
+    static long entrySequence(final DirectBuffer buffer, final int entryOffset)
+    {
+        return buffer.getLong(entryOffset + ENTRY_SEQUENCE_OFFSET, ORDER);
+    }
+
+    /** @return a run's entry's timestamp. */
+    static long entryTimestamp(final DirectBuffer buffer, final int entryOffset)
+    {
+        return buffer.getLong(entryOffset + ENTRY_TIMESTAMP_OFFSET, ORDER);
+    }
+
+    /** @return a run's entry's from id and to id, as the low half of {@link #states}: read with {@link #fromId(long)}
+     *  and {@link #toId(long)}. */
+    static int entryStates(final DirectBuffer buffer, final int entryOffset)
+    {
+        return buffer.getInt(entryOffset + ENTRY_STATES_OFFSET, ORDER);
     }
 
     /** @return the extension's first long: a long bus's {@code from}, a keyed bus's key (a retired one too), or a

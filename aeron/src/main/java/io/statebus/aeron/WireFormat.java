@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
 /**
  * The messages a bridge sends and a mirror reads: one Aeron message each, little-endian: a fixed part of 48 bytes,
  * then the extension of the bus's kind ({@code extension length} bytes: 0 for a bus of states, 16 for a long bus, 8
- * for a keyed bus).
+ * for a keyed bus), or of a run of transitions (below).
  *
  * <pre>
  *   0                   1                   2                   3
@@ -36,14 +36,28 @@ import java.nio.ByteOrder;
  *  |  long bus: from value (8)  to value (8)                       | 48
  *  |  keyed bus: key (8); a snapshot end: the count of entries (4) |
  *  |             and the fingerprint of the retireOn states (4)    |
+ *  |  a run of transitions of a bus of states: entries 2 .. n      |
+ *  +---------------------------------------------------------------+
+ *
+ *  a run's entry ({@link #ENTRY_LENGTH} = 24 bytes), at 24 + 24 * i for its transition i (0 .. n - 1: the first,
+ *  transition 0, is the fixed part's sequence, timestamp and ids, at 24, in an entry's layout):
+ *  +---------------------------------------------------------------+
+ *  |                  sequence (the source bus's)                  | +0
+ *  +---------------------------------------------------------------+
+ *  |                timestamp nanos (the source bus's)             | +8
+ *  +-------------------------------+-------------------------------+
+ *  |            from id            |             to id             | +16
+ *  +-------------------------------+-------------------------------+
+ *  |                     reserved (written 0)                      | +20
  *  +---------------------------------------------------------------+
  * </pre>
  *
  * <table>
  *   <caption>message types</caption>
  *   <tr><th>type</th><th>bus</th><th>bytes</th><th>what</th></tr>
- *   <tr><td>{@link #TRANSITION} 1</td><td>states</td><td>48</td><td>the source's transition at
- *   {@code sequence}</td></tr>
+ *   <tr><td>{@link #TRANSITION} 1</td><td>states</td><td>48 + 24 (n - 1)</td><td>the source's
+ *   transition at {@code sequence}; with an extension of {@code 24 (n - 1)} bytes, a run of {@code n} transitions:
+ *   the first in the fixed part, the others as entries, in the order the bridge took them</td></tr>
  *   <tr><td>{@link #SNAPSHOT} 2</td><td>states</td><td>48</td><td>the source's latest transition that the bridge
  *   has sent or dropped, repeated so that a mirror that joins late, or lost messages, finds the source's sequence
  *   and state; with {@link #FLAG_FROM_UNKNOWN} the bridge's join point, whose {@code from} it never saw
@@ -67,6 +81,16 @@ import java.nio.ByteOrder;
  *   it is at or before the sequence at 24 (a later one reopened it)</td></tr>
  * </table>
  *
+ * <p>A run of transitions (version 4) is the bridge's smart batching: a duty cycle sends the transitions its poll
+ * found (up to {@link TransitionBridgeBuilder#batchLimit} and what one message of the publication holds,
+ * {@code maxPayloadLength}) as one message, so Aeron's cost per message (claim, commit, the receiver's fragment and
+ * header checks) is paid once per run; it waits for nothing: a transition alone goes alone ({@code n = 1}, 48 bytes,
+ * as before). A mirror reads a run as its {@code n} transitions in a row: each entry is checked (state ids inside the
+ * table, a sequence above 0) and applied as a message of its own would be, a refused one changes nothing, and the
+ * run's other transitions are applied. The entry's sequences are the source's, so a jump between two entries is an
+ * exact gap. A run whose extension is not a multiple of 24 is refused whole ({@link MalformedReason#LENGTH}). Only
+ * a bus of states's transitions travel in runs; long and keyed buses send one transition per message.
+ *
  * <p>A keyed snapshot run describes the source's open keys as of one sequence: the bridge sends it with nothing
  * between its messages (it takes no transition from its bus until the run ends), so a mirror that receives entries
  * {@code 0 .. n - 1} and the end marker with count {@code n}, all for sequence {@code P}, holds the whole table at
@@ -85,16 +109,16 @@ import java.nio.ByteOrder;
  * ({@link MalformedReason#STATE_COUNT}, {@link MalformedReason#STATE_NAMES}): two sides that number their states
  * differently never exchange a wrong state. A message of another kind of bus than the mirror registered for its bus
  * id is refused ({@link MalformedReason#KIND}); so is another magic, version or type, or a length (or extension
- * length) other than its type's ({@link MalformedReason#TOO_SHORT}, {@link MalformedReason#LENGTH}). Version 3 added
- * the long and keyed types; version 2 had only types 1 and 2 with the same layout, and a mirror of one version
- * refuses the other's messages ({@link MalformedReason#VERSION}).
+ * length) other than its type's ({@link MalformedReason#TOO_SHORT}, {@link MalformedReason#LENGTH}). Version 4 added
+ * runs of transitions; version 3 the long and keyed types; version 2 had only types 1 and 2 with the same layout.
+ * A mirror of one version refuses the other's messages ({@link MalformedReason#VERSION}).
  */
 public final class WireFormat
 {
     /** "SBUS" as a little-endian int. */
     public static final int MAGIC = 0x53425553;
-    /** The version this code writes and reads: 3, the first with long and keyed buses. */
-    public static final byte VERSION = 3;
+    /** The version this code writes and reads: 4, the first with runs of transitions (3 added long and keyed buses). */
+    public static final byte VERSION = 4;
     /** A transition of a bus of states. */
     public static final byte TRANSITION = 1;
     /** A snapshot of a bus of states: its latest transition. */
@@ -114,8 +138,10 @@ public final class WireFormat
     public static final byte KEYED_RETIRE = 8;
     /** On a snapshot: the bridge's join point, {@code from} unknown (sent equal to {@code to}). */
     public static final short FLAG_FROM_UNKNOWN = 1;
-    /** Bytes of the fixed part; a bus of states's whole message. */
+    /** Bytes of the fixed part; a bus of states's whole message when it carries one transition. */
     public static final int LENGTH = 48;
+    /** Bytes of each further transition of a run ({@link #TRANSITION} with an extension): after the fixed part. */
+    public static final int ENTRY_LENGTH = 24;
     /** The kind of a bus of states ({@link #TRANSITION}, {@link #SNAPSHOT}). */
     static final int STATES = 0;
     /** The kind of a long bus ({@link #LONG_TRANSITION}, {@link #LONG_SNAPSHOT}). */
@@ -140,9 +166,23 @@ public final class WireFormat
     static final int STATE_NAMES_OFFSET = 44;
     static final int FIRST_LONG_OFFSET = 48;
     static final int SECOND_LONG_OFFSET = 56;
+    static final int ENTRY_SEQUENCE_OFFSET = 0;
+    static final int ENTRY_TIMESTAMP_OFFSET = 8;
+    static final int ENTRY_STATES_OFFSET = 16;
+    /** The most transitions in one run: its extension length is a 16-bit field. */
+    static final int MAX_RUN = 0xFFFF / ENTRY_LENGTH + 1;
 
     private WireFormat()
     {
+    }
+
+    /**
+     * @return where transition {@code index} of a run at {@code offset} is: its entry; for 0, the fixed part's
+     *     sequence (byte 24), which with its timestamp and ids has an entry's layout.
+     */
+    static int entryOffset(final int offset, final int index)
+    {
+        return offset + SEQUENCE_OFFSET + index * ENTRY_LENGTH;
     }
 
     /** @return the kind of bus ({@link #STATES}, {@link #LONGS}, {@link #KEYED}) of a known type, else -1. */
@@ -173,27 +213,10 @@ public final class WireFormat
         final int fromId, final int toId, final long first, final long second)
     {
         final int kind = kindOf(type);
-        buffer.putInt(offset + MAGIC_OFFSET, MAGIC, ORDER);
-        buffer.putByte(offset + VERSION_OFFSET, VERSION);
-        buffer.putByte(offset + TYPE_OFFSET, type);
-        buffer.putShort(offset + FLAGS_OFFSET, flags, ORDER);
-        buffer.putInt(offset + BUS_ID_OFFSET, busId, ORDER);
-        buffer.putShort(offset + STATE_COUNT_OFFSET, (short)stateCount, ORDER);
-        buffer.putShort(offset + EXTENSION_LENGTH_OFFSET, (short)(lengthOf(kind) - LENGTH), ORDER);
-        buffer.putLong(offset + SESSION_OFFSET, session, ORDER);
-        buffer.putLong(offset + SEQUENCE_OFFSET, sequence, ORDER);
-        buffer.putLong(offset + TIMESTAMP_OFFSET, timestampNanos, ORDER);
-        buffer.putShort(offset + FROM_OFFSET, (short)fromId, ORDER);
-        buffer.putShort(offset + TO_OFFSET, (short)toId, ORDER);
-        buffer.putInt(offset + STATE_NAMES_OFFSET, stateNames, ORDER);
-        if (kind != STATES)
-        {
-            buffer.putLong(offset + FIRST_LONG_OFFSET, first, ORDER);
-        }
-        if (kind == LONGS)
-        {
-            buffer.putLong(offset + SECOND_LONG_OFFSET, second, ORDER);
-        }
+        WireWords.writeFixed(buffer, offset, WireWords.head(type, flags),
+            WireWords.ids(busId, stateCount, lengthOf(kind) - LENGTH), session, sequence, timestampNanos,
+            WireWords.states(fromId, toId, stateNames));
+        WireWords.writeExtension(buffer, offset, kind, first, second);
     }
 
     /**
@@ -232,12 +255,14 @@ public final class WireFormat
         {
             return MalformedReason.TYPE;
         }
-        final int expected = lengthOf(kind);
+        final int extension = (int)(ids >>> 48);
+        final boolean run = WireFields.type(head) == TRANSITION; // a bus of states's transitions: 1 or a run
+        final int expected = run ? LENGTH + extension : lengthOf(kind);
         if (length < expected)
         {
             return MalformedReason.TOO_SHORT;
         }
-        if (length != expected || (int)(ids >>> 48) != expected - LENGTH)
+        if (length != expected || (run ? extension % ENTRY_LENGTH != 0 : extension != expected - LENGTH))
         {
             return MalformedReason.LENGTH;
         }

@@ -23,7 +23,7 @@ class BridgeOnTheWireTest
 {
     private static final StateTable<Phase> PHASES = StateTable.forEnum(Phase.class);
 
-    /** One decoded message. */
+    /** One decoded message, or one transition of a run. */
     private record Message(byte type, short flags, int busId, int states, long session, long sequence, long timestamp,
         int from, int to)
     {
@@ -34,10 +34,21 @@ class BridgeOnTheWireTest
         return (buffer, offset, length, header) ->
         {
             assertThat(WireFormat.check(buffer, offset, length)).isNull();
-            messages.add(new Message(WireFields.type(buffer, offset), WireFields.flags(buffer, offset),
-                WireFields.busId(buffer, offset), WireFields.stateCount(buffer, offset), WireFields.session(buffer, offset),
-                WireFields.sequence(buffer, offset), WireFields.timestamp(buffer, offset),
-                WireFields.fromId(buffer, offset), WireFields.toId(buffer, offset)));
+            final byte type = WireFields.type(buffer, offset);
+            final short flags = WireFields.flags(buffer, offset);
+            final int busId = WireFields.busId(buffer, offset);
+            final int states = WireFields.stateCount(buffer, offset);
+            final long session = WireFields.session(buffer, offset);
+            messages.add(new Message(type, flags, busId, states, session, WireFields.sequence(buffer, offset),
+                WireFields.timestamp(buffer, offset), WireFields.fromId(buffer, offset),
+                WireFields.toId(buffer, offset)));
+            // a run: its further transitions, each as the message of its own it stands for
+            for (int entry = offset + WireFormat.LENGTH; entry < offset + length; entry += WireFormat.ENTRY_LENGTH)
+            {
+                final int ids = WireFields.entryStates(buffer, entry);
+                messages.add(new Message(type, flags, busId, states, session, WireFields.entrySequence(buffer, entry),
+                    WireFields.entryTimestamp(buffer, entry), WireFields.fromId(ids), WireFields.toId(ids)));
+            }
         };
     }
 

@@ -100,7 +100,8 @@ class MirrorInAnotherProcessTest
                         Thread.onSpinWait();
                     }
                     assertThat(stat.value("statebus mirror latest: bus=" + BUS_ID)).isEqualTo(TRANSITIONS);
-                    assertThat(stat.value("statebus mirror received: bus=" + BUS_ID)).isGreaterThanOrEqualTo(TRANSITIONS);
+                    // messages: a run of transitions counts once
+                    assertThat(stat.value("statebus mirror received: bus=" + BUS_ID)).isPositive();
                     assertThat(stat.value("statebus mirror lost: bus=" + BUS_ID)).isZero();
                     assertThat(stat.value("statebus receiver malformed: ")).isZero();
                 }

@@ -167,7 +167,8 @@ class MirrorRefusesAStreamOfOtherStatesTest
 
             assertThat(mirrored.bus()).isNull();
             assertThat(started).isEmpty();
-            assertThat(told).hasSizeGreaterThanOrEqualTo(3).containsOnly(MalformedReason.STATE_NAMES);
+            // the snapshot, and the two transitions alone or as one run: every message refused
+            assertThat(told).hasSizeGreaterThanOrEqualTo(2).containsOnly(MalformedReason.STATE_NAMES);
             assertThat(receiver.malformed()).isEqualTo(told.size());
             assertThat(mirrored.refusedStateFingerprint()).isEqualTo(Integer.toUnsignedLong(SOURCE.fingerprint()));
             assertThat(mirrored.refusedStateCount()).isEqualTo(-1);

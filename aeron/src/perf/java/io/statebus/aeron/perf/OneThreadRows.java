@@ -24,6 +24,8 @@ import static io.statebus.aeron.perf.Medians.min;
 final class OneThreadRows
 {
     private static final String[] KEYS = {"statebus_ns", "aeron_ns", "statebus_cpu_ns", "aeron_cpu_ns"};
+    /** Iterations of each JVM left out as warm-up. */
+    private static final int WARM_UP = 5;
 
     private final boolean quick;
     private final StringBuilder rounds;
@@ -85,7 +87,12 @@ final class OneThreadRows
             kase, what, median(statebusNs), median(rawNs), median(ratio), min(ratio), max(ratio), fmt(ratio)));
     }
 
-    /** One JVM of {@link OneThreadCost}: its iterations' figures, but for two warm-up iterations. */
+    /**
+     * One JVM of {@link OneThreadCost}: its iterations' figures, but for the warm-up ones. The statebus path (more code
+     * for the JIT than raw Aeron's) reaches its steady cost only after about 6 million transitions in a fresh JVM
+     * (measured: 100 ns at iteration 3, 47-53 ns from iteration 6 on), so the first {@link #WARM_UP} iterations of a
+     * million are left out.
+     */
     private void runChild(final Map<String, List<Double>> figures) throws Exception
     {
         for (final String key : KEYS)
@@ -93,7 +100,7 @@ final class OneThreadRows
             figures.put(key, new ArrayList<>());
         }
         final long perIteration = quick ? 1_000_000 : 2_000_000;
-        final int iterations = quick ? 4 : 6;
+        final int iterations = WARM_UP + (quick ? 3 : 5);
         final List<String> args = new ArrayList<>(List.of(Long.toString(perIteration), Integer.toString(iterations)));
         args.addAll(List.of(childArgs));
         final Process child = Children.start(this.child, args.toArray(new String[0]));
@@ -102,7 +109,7 @@ final class OneThreadRows
         {
             for (String line = in.readLine(); line != null; line = in.readLine())
             {
-                if (line.startsWith("RESULT") && !line.contains("iteration=0 ") && !line.contains("iteration=1 "))
+                if (line.startsWith("RESULT") && iterationOf(line) >= WARM_UP)
                 {
                     parse(line, figures);
                 }
@@ -113,6 +120,12 @@ final class OneThreadRows
             child.destroyForcibly();
             throw new IllegalStateException(this.child.getSimpleName() + " failed");
         }
+    }
+
+    private static int iterationOf(final String line)
+    {
+        final int at = line.indexOf("iteration=") + "iteration=".length();
+        return Integer.parseInt(line.substring(at, line.indexOf(' ', at)));
     }
 
     private void parse(final String line, final Map<String, List<Double>> figures)
