@@ -1,7 +1,6 @@
 package io.statebus.publish;
 
 import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.SingleProducerSequencer;
 import io.statebus.ring.OwnerWrites;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.LatestTransition;
@@ -21,10 +20,6 @@ import java.util.Objects;
 public final class MultiProducer<S> extends Producer<S>
 {
     private final ProducerLock lock = new ProducerLock();
-    /** The ring's own, held here: one dependent load less per hop once the lock is taken (see OwnerWrites). */
-    private final SingleProducerSequencer sequencer;
-    private final long[] slots;
-    private final boolean stamped;
     /**
      * A bus of states' current state: written only by the lock's holder after it publishes, read only by the
      * next holder, whose lock acquire sees it (the unlock is a release). One load instead of the cursor and the
@@ -47,9 +42,6 @@ public final class MultiProducer<S> extends Producer<S>
         final IdleStrategy idle)
     {
         super(ring, ids, rules, clock, idle);
-        this.sequencer = ring.sequencerForOwner();
-        this.slots = ring.slotsForOwner();
-        this.stamped = ring.isStamped();
         this.lastToId = LatestTransition.stateId(ring);
     }
 

@@ -27,10 +27,9 @@ abstract class OwnerFastPaths<S> extends OwnerGate<S>
     long lastValue;
     /** The same for a reference value bus. */
     Object lastReference;
-    /** Fast-path copies of the rules' and ring's constants: one load each instead of two. */
+    /** Fast-path copies of the rules' and ring's constants: one load each instead of two (see also HeldPublish). */
     private final boolean[] allowed;
     private final int states;
-    private final long[] slots;
     private final Object[] references;
 
     OwnerFastPaths(
@@ -43,7 +42,6 @@ abstract class OwnerFastPaths<S> extends OwnerGate<S>
         super(ring, ids, rules, clock, idle);
         this.allowed = rules.table();
         this.states = ids.size();
-        this.slots = ring.slotsForOwner();
         this.references = ring.referencesForOwner();
     }
 

@@ -1,7 +1,6 @@
 package io.statebus.publish;
 
 import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.SingleProducerSequencer;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
@@ -48,10 +47,6 @@ abstract class OwnerGate<S> extends Producer<S>
     Thread owner;
     @SuppressWarnings("unused")
     private Object gate;
-    /** The ring's own, held here: one dependent load less per hop on the fast path (see OwnerWrites). */
-    final SingleProducerSequencer sequencer;
-    /** A fast-path copy of the ring's constant: one load instead of two. */
-    final boolean stamped;
 
     OwnerGate(
         final TransitionRing ring,
@@ -61,8 +56,6 @@ abstract class OwnerGate<S> extends Producer<S>
         final IdleStrategy idle)
     {
         super(ring, ids, rules, clock, idle);
-        this.sequencer = ring.sequencerForOwner();
-        this.stamped = ring.isStamped();
     }
 
     /**
