@@ -5,9 +5,6 @@ import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
  * The producer of a mirror's bus: it appends another bus's transitions at that bus's sequences, with that bus's
  * timestamps, and records the sequences it never received as lost. {@code set}, {@code trySet},
@@ -22,24 +19,8 @@ import java.lang.invoke.VarHandle;
  */
 public abstract class MirrorProducer<S> extends Producer<S>
 {
-    private static final VarHandle LOST;
-
-    static
-    {
-        try
-        {
-            LOST = MethodHandles.lookup().findVarHandle(MirrorProducer.class, "lost", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
-
     private final AppendingThread owner = new AppendingThread();
-    /** Owner-written with release stores, read by anyone with acquire. */
-    @SuppressWarnings("unused")
-    private long lost;
+    private final LostCount lost = new LostCount();
     /** Owner only: the highest sequence recorded as lost, or -1. */
     private long lastLost = -1;
 
@@ -151,7 +132,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
             lastLost = sequence - 1; // before the write: a keyed mirror's write reads it for the key's entry
         }
         writeStaged(sequence, timestamp);
-        addLost(slots - 1);
+        lost.add(slots - 1);
         return told(sequence);
     }
 
@@ -182,10 +163,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
         {
             return false;
         }
-        markLostUpTo(sequence);
-        lastLost = sequence;
-        addLost(sequence - latest);
-        told(sequence);
+        recordLost(sequence, latest);
         return true;
     }
 
@@ -206,11 +184,17 @@ public abstract class MirrorProducer<S> extends Producer<S>
         {
             return waited;
         }
-        markLostUpTo(sequence - 1);
-        lastLost = sequence - 1;
-        addLost(sequence - 1 - latest);
-        told(sequence - 1);
+        recordLost(sequence - 1, latest);
         return sequence - 1;
+    }
+
+    /** Publishes every sequence after {@code latest} up to {@code last} as lost, with one write. */
+    private void recordLost(final long last, final long latest)
+    {
+        markLostUpTo(last);
+        lastLost = last;
+        lost.add(last - latest);
+        told(last);
     }
 
     /**
@@ -248,20 +232,12 @@ public abstract class MirrorProducer<S> extends Producer<S>
         }
     }
 
-    private void addLost(final long count)
-    {
-        if (count > 0)
-        {
-            LOST.setRelease(this, (long)LOST.get(this) + count); // release: a reader's acquire sees a whole count
-        }
-    }
-
     /**
      * @return how many of the source's sequences this mirror never received.
      */
     public final long lost()
     {
-        return (long)LOST.getAcquire(this);
+        return lost.get();
     }
 
     /** @return owner only: the highest sequence recorded as lost, or -1 if none was. */
