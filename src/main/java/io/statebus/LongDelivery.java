@@ -21,7 +21,11 @@ final class LongDelivery implements TransitionHandler<Long>
     @Override
     public void onTransition(final Transition<Long> transition, final boolean endOfBatch)
     {
-        view.slot = (SlotValuesView)transition; // a value bus's reader hands out its engine view, which is one
+        final SlotValuesView slot = (SlotValuesView)transition; // a value bus's reader hands out its engine view
+        if (view.slot != slot) // the same view for life: a reference store per delivery would pay G1's two barriers
+        {
+            view.slot = slot;
+        }
         handler.onTransition(view, endOfBatch);
     }
 
