@@ -49,7 +49,10 @@ public final class LongSubscription implements AutoCloseable
      */
     public int poll(final LongTransitionHandler handler, final int limit)
     {
-        delivery.handler = Objects.requireNonNull(handler, "handler must not be null");
+        if (delivery.handler != Objects.requireNonNull(handler, "handler must not be null"))
+        {
+            delivery.handler = handler; // only when it changes: a reference store pays G1's barriers on every poll
+        }
         return subscription.poll(delivery, limit);
     }
 
