@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * One phase of a perf row (throughput or latency, one system, one case: a transport and a kind of bus) in a fresh
  * driver and a fresh receiving JVM ({@link RowReceiver}): this JVM sends, the receiver verifies and measures, and
- * prints one {@code RESULT} line.
+ * prints one {@code RESULT} line. The systems: {@code statebus} ({@link StateBusSender}); {@code aeron}, raw Aeron
+ * sending the same bytes as the bridge (a bus of states: {@link RawRunSender}, runs as long as the bridge's were;
+ * the other kinds, whose bridge sends one transition a message: {@link RawSender}); {@code aeron-per-transition},
+ * raw Aeron sending one message per transition ({@link RawSender}), a second reference for a bus of states.
  */
 final class RowPhase
 {
@@ -29,8 +32,12 @@ final class RowPhase
     /** Throughput blocks left out as warm-up, in a fresh sending and receiving JVM. */
     private static final int WARM_UP = 5;
 
-    /** One phase's result. */
-    record Result(boolean verified, double opsPerSec, long p50, long p99, long p999)
+    /**
+     * One phase's result.
+     *
+     * @param meanRun transitions per message received in the measured blocks (1 for one message per transition).
+     */
+    record Result(boolean verified, double opsPerSec, long p50, long p99, long p999, double meanRun)
     {
     }
 
@@ -41,7 +48,11 @@ final class RowPhase
         this.quick = quick;
     }
 
-    Result run(final Wire.Case row, final String system, final String mode) throws Exception
+    /**
+     * @param meanRun for {@code aeron} over a bus of states: the transitions per message its runs carry on average
+     *                (the bridge's, measured in a phase of the same mode); else unused.
+     */
+    Result run(final Wire.Case row, final String system, final String mode, final double meanRun) throws Exception
     {
         final boolean latency = mode.equals("latency");
         final boolean ipc = row.transport().equals("ipc");
@@ -66,9 +77,8 @@ final class RowPhase
             child = Children.start(RowReceiver.class, dir, channel, system, mode, Long.toString(perBlock),
                 Integer.toString(blocks), row.kind().name());
             final BlockingQueue<String> lines = Children.lines(child);
-            final Sender sender = system.equals("statebus") ? new StateBusSender(publication, row.kind(), latency) :
-                new RawSender(publication, row.kind());
-            return drive(sender, child, lines, perBlock * blocks, latency);
+            final Sender sender = sender(publication, row.kind(), system, latency, meanRun);
+            return drive(sender, child, lines, perBlock, perBlock * blocks, latency);
         }
         finally
         {
@@ -83,9 +93,22 @@ final class RowPhase
         }
     }
 
+    private static Sender sender(final ExclusivePublication publication, final Wire.Kind kind, final String system,
+        final boolean latency, final double meanRun)
+    {
+        return switch (system)
+        {
+            case "statebus" -> new StateBusSender(publication, kind, latency);
+            case "aeron" -> kind == Wire.Kind.STATES ? new RawRunSender(publication, meanRun) :
+                new RawSender(publication, kind);
+            case "aeron-per-transition" -> new RawSender(publication, kind);
+            default -> throw new IllegalArgumentException("no such system: " + system);
+        };
+    }
+
     /** Waits for the receiver, sends {@code total} messages (paced for latency), and reads its result. */
     private static Result drive(final Sender sender, final Process child, final BlockingQueue<String> lines,
-        final long total, final boolean latency)
+        final long perBlock, final long total, final boolean latency)
     {
         final IdleStrategy idle = new YieldingIdleStrategy();
         final long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -109,7 +132,7 @@ final class RowPhase
             idle.idle(sender.pump());
         }
         sender.close();
-        return parse(line, latency);
+        return parse(line, latency, perBlock);
     }
 
     /** Throughput: as fast as back-pressure lets it; latency: one message every 20 us. */
@@ -137,10 +160,11 @@ final class RowPhase
         }
     }
 
-    private static Result parse(final String line, final boolean latency)
+    private static Result parse(final String line, final boolean latency, final long perBlock)
     {
         boolean verified = false;
         double ops = 0;
+        double meanRun = 1;
         long p50 = 0;
         long p99 = 0;
         long p999 = 0;
@@ -157,15 +181,35 @@ final class RowPhase
                 {
                     final double[] blocks = Arrays.stream(kv[1].split(",")).mapToDouble(Double::parseDouble).toArray();
                     // throughput: the warm-up blocks left out (latency reports no blocks' rates)
-                    ops = Medians.median(Arrays.copyOfRange(blocks, Math.min(WARM_UP, blocks.length - 1),
+                    ops = Medians.median(Arrays.copyOfRange(blocks, firstMeasured(blocks.length, latency),
                         blocks.length));
                 }
+                case "blocks_messages" -> meanRun = meanRun(kv.length < 2 ? new long[0] :
+                    Arrays.stream(kv[1].split(",")).mapToLong(Long::parseLong).toArray(), latency, perBlock);
                 default ->
                 {
                 }
             }
         }
-        return new Result(verified, latency ? 0 : ops, p50, p99, p999);
+        return new Result(verified, latency ? 0 : ops, p50, p99, p999, meanRun);
+    }
+
+    /** The first block measured: throughput leaves out WARM_UP blocks, latency one (the receiver's warm-up). */
+    private static int firstMeasured(final int blocks, final boolean latency)
+    {
+        return Math.max(0, Math.min(latency ? 1 : WARM_UP, blocks - 1));
+    }
+
+    /** @return the transitions per message in the measured blocks (all of a block's transitions arrived). */
+    private static double meanRun(final long[] messages, final boolean latency, final long perBlock)
+    {
+        long received = 0;
+        int measured = 0;
+        for (int i = firstMeasured(messages.length, latency); i < messages.length; i++, measured++)
+        {
+            received += messages[i];
+        }
+        return received == 0 ? 1 : (double)measured * perBlock / received;
     }
 
     private static int freePort() throws IOException

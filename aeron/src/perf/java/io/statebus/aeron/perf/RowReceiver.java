@@ -7,13 +7,15 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * The receiving JVM of one perf row: {@code aeronDir channel system(statebus|aeron) mode(throughput|latency) count
  * blocks [kind]} (kind: {@code STATES}, the default, {@code LONG} or {@code KEYED}). One thread, yielding when idle,
  * polls the Aeron subscription (statebus: the {@link MirrorSide} of the row's kind of bus, the mirror receiver, then
  * the mirror bus's BLOCK subscription, in the same duty cycle). Checks that every sequence arrives once and in order
- * (statebus: and the chain, per key for a keyed bus), measures, prints {@code READY}, then one {@code RESULT} line.
+ * (statebus: and the chain, per key for a keyed bus), measures, prints {@code READY}, then one {@code RESULT} line;
+ * with each block's messages (a run of transitions is one), so the row can tell how long the bridge's runs were.
  */
 public final class RowReceiver implements RowSink
 {
@@ -23,6 +25,9 @@ public final class RowReceiver implements RowSink
     private final int blocks;
     private final Histogram histogram = new Histogram(10_000_000_000L, 3);
     private final long[] blockNanos;
+    private final long[] blockMessages;
+    private LongSupplier messages = () -> 0; // the side's count of messages received
+    private long messagesAtBlockStart;
     private long count;
     private long expectedSequence = 1;
     private boolean verified = true;
@@ -35,6 +40,7 @@ public final class RowReceiver implements RowSink
         this.perBlock = perBlock;
         this.blocks = blocks;
         this.blockNanos = new long[blocks];
+        this.blockMessages = new long[blocks];
     }
 
     /**
@@ -76,6 +82,7 @@ public final class RowReceiver implements RowSink
         System.out.println("READY");
         System.out.flush();
         final RawSide side = new RawSide(subscription, this);
+        messages = side::messages;
         while (block < blocks && System.nanoTime() < deadline + Duration.ofSeconds(60).toNanos())
         {
             idle.idle(side.doWork());
@@ -99,6 +106,7 @@ public final class RowReceiver implements RowSink
             report();
             return;
         }
+        messages = side::messages;
         System.out.println("READY");
         System.out.flush();
         while (block < blocks && System.nanoTime() < deadline + Duration.ofSeconds(60).toNanos())
@@ -145,6 +153,9 @@ public final class RowReceiver implements RowSink
         if (count % perBlock == 0 && block < blocks)
         {
             final long now = System.nanoTime();
+            final long received = messages.getAsLong(); // the run of this transition included (both sides)
+            blockMessages[block] = received - messagesAtBlockStart;
+            messagesAtBlockStart = received;
             blockNanos[block++] = now - blockStart;
             blockStart = now;
         }
@@ -168,6 +179,11 @@ public final class RowReceiver implements RowSink
             {
                 line.append(i == 0 ? "" : ",").append((long)(perBlock * 1e9 / blockNanos[i]));
             }
+        }
+        line.append(" blocks_messages=");
+        for (int i = 0; i < block; i++)
+        {
+            line.append(i == 0 ? "" : ",").append(blockMessages[i]);
         }
         System.out.println(line);
         System.out.flush();
