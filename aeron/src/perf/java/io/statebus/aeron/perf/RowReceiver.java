@@ -10,12 +10,14 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * The receiving JVM of one perf row: {@code aeronDir channel system(statebus|aeron) mode(throughput|latency) count
- * blocks [kind]} (kind: {@code STATES}, the default, {@code LONG} or {@code KEYED}). One thread, yielding when idle,
- * polls the Aeron subscription (statebus: the {@link MirrorSide} of the row's kind of bus, the mirror receiver, then
- * the mirror bus's BLOCK subscription, in the same duty cycle). Checks that every sequence arrives once and in order
- * (statebus: and the chain, per key for a keyed bus), measures, prints {@code READY}, then one {@code RESULT} line;
- * with each block's messages (a run of transitions is one), so the row can tell how long the bridge's runs were.
+ * The receiving JVM of one perf row: {@code aeronDir channel system(statebus|aeron|aeron-per-transition)
+ * mode(throughput|latency) count blocks [kind [warmUpBlocks]]} (kind: {@code STATES}, the default, {@code LONG} or
+ * {@code KEYED}; warmUpBlocks: the latency blocks left out of the histogram, 1 unless given). One thread, yielding
+ * when idle, polls the Aeron subscription (statebus: the {@link MirrorSide} of the row's kind of bus, the mirror
+ * receiver, then the mirror bus's BLOCK subscription, in the same duty cycle). Checks that every sequence arrives
+ * once and in order (statebus: and the chain, per key for a keyed bus), measures, prints {@code READY}, then one
+ * {@code RESULT} line, with each block's messages (a run of transitions is one), so the row can tell how long the
+ * bridge's runs were.
  */
 public final class RowReceiver implements RowSink
 {
@@ -23,6 +25,7 @@ public final class RowReceiver implements RowSink
     private final boolean latency;
     private final long perBlock;
     private final int blocks;
+    private final int warmUpBlocks;
     private final Histogram histogram = new Histogram(10_000_000_000L, 3);
     private final long[] blockNanos;
     private final long[] blockMessages;
@@ -34,17 +37,18 @@ public final class RowReceiver implements RowSink
     private long blockStart;
     private int block;
 
-    private RowReceiver(final boolean latency, final long perBlock, final int blocks)
+    private RowReceiver(final boolean latency, final long perBlock, final int blocks, final int warmUpBlocks)
     {
         this.latency = latency;
         this.perBlock = perBlock;
         this.blocks = blocks;
+        this.warmUpBlocks = warmUpBlocks;
         this.blockNanos = new long[blocks];
         this.blockMessages = new long[blocks];
     }
 
     /**
-     * @param args aeronDir channel system mode perBlock blocks [kind].
+     * @param args aeronDir channel system mode perBlock blocks [kind [warmUpBlocks]].
      */
     public static void main(final String[] args)
     {
@@ -53,7 +57,7 @@ public final class RowReceiver implements RowSink
         final boolean statebus = args[2].equals("statebus");
         final Wire.Kind kind = args.length > 6 ? Wire.Kind.valueOf(args[6]) : Wire.Kind.STATES;
         final RowReceiver row = new RowReceiver(args[3].equals("latency"), Long.parseLong(args[4]),
-            Integer.parseInt(args[5]));
+            Integer.parseInt(args[5]), args.length > 7 ? Integer.parseInt(args[7]) : 1);
         try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir)))
         {
             final Subscription subscription = aeron.addSubscription(channel, Wire.STREAM_ID);
@@ -140,7 +144,7 @@ public final class RowReceiver implements RowSink
         if (latency)
         {
             final long now = System.nanoTime();
-            if (block > 0) // the first block warms up
+            if (block >= warmUpBlocks) // the warm-up blocks: the JIT's
             {
                 histogram.recordValue(Math.max(0, now - timestamp));
             }
