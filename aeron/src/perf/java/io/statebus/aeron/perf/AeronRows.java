@@ -39,8 +39,9 @@ import static io.statebus.aeron.perf.Medians.min;
  * <p>Throughput: the sender sends as fast as back-pressure lets it; the receiver times blocks of messages and the
  * first 5 blocks are warm-up. Latency: one message every 20 us, stamped with {@code System.nanoTime()} at the publish
  * (statebus: the source bus's clock), recorded at the receiving handler (statebus: the mirror subscriber's); the
- * first 30,000 (quick) or 50,000 messages are warm-up (see {@link RowPhase}). Each round runs every system, in the reverse order of the round before, each phase in
- * fresh JVMs and a fresh driver; a round's ratios compare its phases.
+ * first 30,000 (quick) or 50,000 messages are warm-up (see {@link RowPhase}). Each round runs every system, in the
+ * reverse order of the round before, each phase in fresh JVMs and a fresh driver; a round's ratios compare its
+ * phases.
  *
  * <p>The parts: {@link RowPhase} (one phase in fresh JVMs and a fresh driver), {@link StateBusSender} over a
  * {@link SourceBus} of the row's kind, {@link RawRunSender} and {@link RawSender} (the sending sides),
