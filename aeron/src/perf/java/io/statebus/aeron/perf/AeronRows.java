@@ -158,16 +158,22 @@ public final class AeronRows
                 recordRound(kase, system, round, both);
             }
         }
+        return rowsAndRatios(row, results);
+    }
+
+    /** The one-thread rows (IPC), then each system's row; the ratios to the notes. @return the rows. */
+    private String rowsAndRatios(final Wire.Case row, final Map<String, List<Round>> results) throws Exception
+    {
         final StringBuilder tsv = new StringBuilder();
         if (row.transport().equals("ipc") && systems.contains("statebus") && systems.contains("aeron"))
         {
             tsv.append(oneThread(row).run(ROUNDS));
         }
-        results.forEach((system, rounds) -> tsv.append(row(kase, system, rounds)));
+        results.forEach((system, rounds) -> tsv.append(row(row.name(), system, rounds)));
         final List<Round> statebus = results.getOrDefault("statebus", List.of());
-        ratios(kase, "aeron", statebus, results.getOrDefault("aeron", List.of()), results);
-        ratios(kase, "aeron-per-transition", statebus, results.getOrDefault("aeron-per-transition", List.of()),
-            results);
+        ratios(row.name(), "aeron", statebus, results.getOrDefault("aeron", List.of()), results);
+        ratios(row.name(), "aeron-per-transition", statebus,
+            results.getOrDefault("aeron-per-transition", List.of()), results);
         return tsv.toString();
     }
 
