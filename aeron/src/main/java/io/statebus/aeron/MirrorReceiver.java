@@ -1,7 +1,6 @@
 package io.statebus.aeron;
 
 import io.aeron.Aeron;
-import io.aeron.Counter;
 import io.aeron.Subscription;
 import io.statebus.KeyedStateBusBuilder;
 import io.statebus.LongStateBusBuilder;
@@ -36,26 +35,21 @@ import java.util.function.UnaryOperator;
  * mirrored bus is closed (its consumers get {@code StateBusClosedException} after what it had) and
  * {@link MirrorListener#onFailed} is told; it then does nothing. The receiver does not own the subscription or the
  * client: close them after it.
+ *
+ * <p>The parts: {@link BusDispatcher} (each message to its mirrored bus, or refused) and {@link ReceiverCounters}
+ * (the counts made visible, and when).
  */
 public final class MirrorReceiver implements Agent, AutoCloseable
 {
-    private static final long COUNTER_REFRESH_NANOS = 1_000_000;
-    /** A busy receiver reads the clock this often: a cycle polls up to fragmentLimit messages, so it stays timely. */
-    private static final int CLOCK_EVERY_BUSY_CYCLES = 64;
-
     private final Subscription subscription;
     private final Aeron aeron;
     private final MirrorListener listener;
     private final int fragmentLimit;
     private final BusDispatcher dispatcher;
+    private final ReceiverCounters counters;
     private final String roleName;
-    private long nextCounterRefreshAt;
-    private int busyCycles; // cycles that polled something since the clock was last read
-    private volatile long received; // single writer (the duty cycle, at each counter refresh); volatile for readers
     private volatile boolean failed; // set by the duty cycle, read by any thread
     private volatile boolean closed; // set by close from any thread, read by the duty cycle: it then stops
-    private final Counter receivedCounter;
-    private final Counter malformedCounter;
 
     /**
      * A receiver with a do-nothing listener and no counters.
@@ -88,11 +82,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
         this.dispatcher = new BusDispatcher(listener);
         this.aeron = aeron;
         this.roleName = "statebus-mirror-" + subscription.streamId();
-        final String suffix = subscription.channel() + " stream=" + subscription.streamId();
-        this.receivedCounter = aeron == null ? null :
-            aeron.addCounter(CounterTypes.RECEIVER_RECEIVED, "statebus receiver received: " + suffix);
-        this.malformedCounter = aeron == null ? null :
-            aeron.addCounter(CounterTypes.RECEIVER_MALFORMED, "statebus receiver malformed: " + suffix);
+        this.counters = new ReceiverCounters(aeron, subscription, dispatcher);
     }
 
     /**
@@ -199,39 +189,13 @@ public final class MirrorReceiver implements Agent, AutoCloseable
                 throw new IllegalStateException("mirror receiver: the Aeron subscription " + subscription.channel() +
                     " stream " + subscription.streamId() + " is closed");
             }
-            // System.nanoTime costs 25-50 ns on a VM's kvm-clock, as much as a raw Aeron message: read it when the
-            // poll found nothing, or every CLOCK_EVERY_BUSY_CYCLES busy ones, not between each message and its reader
-            if (work == 0 || ++busyCycles >= CLOCK_EVERY_BUSY_CYCLES)
-            {
-                busyCycles = 0;
-                final long now = System.nanoTime();
-                if (now - nextCounterRefreshAt >= 0)
-                {
-                    nextCounterRefreshAt = now + COUNTER_REFRESH_NANOS;
-                    refreshCounters();
-                }
-            }
+            counters.afterPoll(work);
             return work;
         }
         catch (final RuntimeException ex)
         {
             fail(ex);
             throw ex;
-        }
-    }
-
-    private void refreshCounters()
-    {
-        received = dispatcher.receivedCount();
-        if (receivedCounter != null)
-        {
-            // release stores: a reader in another process sees whole values; order between them does not matter
-            receivedCounter.setRelease(dispatcher.receivedCount());
-            malformedCounter.setRelease(dispatcher.malformedCount());
-        }
-        for (final MirrorEndpoint mirrored : dispatcher.mirrors())
-        {
-            mirrored.refreshCounters();
         }
     }
 
@@ -251,7 +215,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      */
     public long received()
     {
-        return received;
+        return counters.received();
     }
 
     /**
@@ -302,7 +266,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
         {
             closed = true;
             CloseHelper.closeAll(dispatcher.mirrors());
-            CloseHelper.closeAll(receivedCounter, malformedCounter);
+            counters.close();
         }
     }
 }

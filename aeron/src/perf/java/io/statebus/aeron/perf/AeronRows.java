@@ -8,8 +8,11 @@ import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static io.statebus.aeron.perf.Medians.fmt;
 import static io.statebus.aeron.perf.Medians.max;
@@ -19,9 +22,13 @@ import static io.statebus.aeron.perf.Medians.min;
 /**
  * The {@code aeron-ipc} and {@code aeron-udp} perf rows: a source bus, a BLOCK bridge driven in the producer's own
  * duty cycle, Aeron IPC or UDP on 127.0.0.1, and in a second JVM a mirror receiver and the mirror bus's BLOCK
- * subscriber polled in one duty cycle; against raw Aeron sending the same 48 bytes per message ({@code tryClaim},
- * the same idle strategies: yielding application threads, a SHARED driver backing off to at most 100 us parks;
- * 1 MiB terms). Three busy threads in all (sender, driver, receiver) on either side of the comparison.
+ * subscriber polled in one duty cycle; against raw Aeron sending the same bytes ({@code aeron}: the bridge sends a
+ * bus of states's transitions in runs, so {@link RawRunSender} sends runs of the same layout, as many transitions a
+ * message as the bridge's phase of the same mode carried on average) and, a second reference, raw Aeron sending one
+ * 48-byte message per transition ({@code aeron-per-transition}, {@link RawSender}); with {@code tryClaim} and the
+ * same idle strategies: yielding application threads, a SHARED driver backing off to at most 100 us parks; 1 MiB
+ * terms. Three busy threads in all (sender, driver, receiver) on either side of the comparison. The ratio against
+ * {@code aeron} is the one judged against issue 17's targets.
  *
  * <p>The same for the other kinds of bus ({@link Wire.Kind}), as cases {@code aeron-<transport>-long} (a
  * {@code LongStateBus} set to 1, 2, 3, ...: 64 bytes a message) and {@code aeron-<transport>-keyed} (a
@@ -30,21 +37,23 @@ import static io.statebus.aeron.perf.Medians.min;
  * runs {@code aeron-ipc-long} and {@code aeron-ipc-keyed}.
  *
  * <p>Throughput: the sender sends as fast as back-pressure lets it; the receiver times blocks of messages and the
- * first block is warm-up. Latency: one message every 20 us, stamped with {@code System.nanoTime()} at the publish
+ * first 5 blocks are warm-up. Latency: one message every 20 us, stamped with {@code System.nanoTime()} at the publish
  * (statebus: the source bus's clock), recorded at the receiving handler (statebus: the mirror subscriber's); the
- * first block is warm-up. Rounds alternate the systems, each phase in fresh JVMs and a fresh driver.
+ * first 30,000 (quick) or 50,000 messages are warm-up (see {@link RowPhase}). Each round runs every system, in the
+ * reverse order of the round before, each phase in fresh JVMs and a fresh driver; a round's ratios compare its
+ * phases.
  *
  * <p>The parts: {@link RowPhase} (one phase in fresh JVMs and a fresh driver), {@link StateBusSender} over a
- * {@link SourceBus} of the row's kind, and {@link RawSender} (the two systems' sending sides), {@link RowReceiver}
- * (the receiving JVM) with a {@link MirrorSide} of the row's kind, {@link OneThreadRows}.
+ * {@link SourceBus} of the row's kind, {@link RawRunSender} and {@link RawSender} (the sending sides),
+ * {@link RowReceiver} (the receiving JVM) with a {@link MirrorSide} of the row's kind, {@link OneThreadRows}.
  *
  * <p>Also, for {@code aeron-ipc}, {@link OneThreadCost} (for {@code aeron-ipc-long} and {@code aeron-ipc-keyed},
  * {@link OneThreadKinds}): the whole path's cost per transition on one thread (rows with threads = 1), the comparison
  * a shared 2-vCPU machine measures most steadily.
  *
  * <p>{@code AeronRows RESULTS_DIR [--quick] [--cases aeron-ipc,aeron-udp,aeron-ipc-long,aeron-ipc-keyed]
- * [--systems statebus,aeron]}: appends rows to RESULTS_DIR/latest.tsv (PERF.md's columns) and writes
- * aeron-rounds.tsv and aeron-notes.txt.
+ * [--systems statebus,aeron,aeron-per-transition]}: appends rows to RESULTS_DIR/latest.tsv (PERF.md's columns) and
+ * writes aeron-rounds.tsv (with each phase's transitions per message) and aeron-notes.txt.
  */
 public final class AeronRows
 {
@@ -70,7 +79,7 @@ public final class AeronRows
         final Path results = Paths.get(args[0]);
         boolean quick = false;
         List<String> cases = List.of("aeron-ipc", "aeron-udp", "aeron-ipc-long", "aeron-ipc-keyed");
-        List<String> systems = List.of("statebus", "aeron");
+        List<String> systems = List.of("statebus", "aeron", "aeron-per-transition");
         for (int i = 1; i < args.length; i++)
         {
             if (args[i].equals("--quick"))
@@ -93,7 +102,8 @@ public final class AeronRows
     private void run(final Path results, final List<String> cases) throws Exception
     {
         final StringBuilder tsv = new StringBuilder();
-        rounds.append("case\tsystem\tround\tops_per_sec\tp50_ns\tp99_ns\tp999_ns\tverified\n");
+        rounds.append("case\tsystem\tround\tops_per_sec\tp50_ns\tp99_ns\tp999_ns\tverified\t" +
+            "transitions_per_message_throughput\ttransitions_per_message_latency\n");
         for (final String kase : cases)
         {
             tsv.append(runCase(kase));
@@ -111,46 +121,87 @@ public final class AeronRows
         System.out.print(notes);
     }
 
-    /** The rounds of one case, the systems alternating which goes first; @return its rows for latest.tsv. */
+    /**
+     * The rounds of one case, the systems' order reversed every other round; @return its rows for latest.tsv. The
+     * same-bytes peer ({@code aeron}) of a bus of states sends runs as long as the bridge's latest phase of the same
+     * mode: this round's if statebus went first, else the previous round's.
+     */
     private String runCase(final String kase) throws Exception
     {
         final Wire.Case row = Wire.Case.parse(kase);
         final RowPhase phase = new RowPhase(quick);
-        final List<Result> statebus = new ArrayList<>();
-        final List<Result> raw = new ArrayList<>();
+        final List<String> order = systemsOf(row);
+        final Map<String, List<Round>> results = new LinkedHashMap<>();
+        order.forEach(system -> results.put(system, new ArrayList<>()));
+        double bridgeRunThroughput = Double.NaN; // the bridge's transitions per message, latest statebus phases
+        double bridgeRunLatency = Double.NaN;
         for (int round = 1; round <= ROUNDS; round++)
         {
-            final boolean statebusFirst = round % 2 == 1;
-            for (int k = 0; k < 2; k++)
+            final List<String> thisRound = new ArrayList<>(order);
+            if (round % 2 == 0)
             {
-                final String system = (k == 0) == statebusFirst ? "statebus" : "aeron";
-                if (systems.contains(system))
+                Collections.reverse(thisRound);
+            }
+            for (final String system : thisRound)
+            {
+                System.out.printf("== %s %s round %d of %d%n", kase, system, round, ROUNDS);
+                final Result throughput = phase.run(row, system, "throughput", runOr1(bridgeRunThroughput));
+                final Result latency = phase.run(row, system, "latency", runOr1(bridgeRunLatency));
+                if (system.equals("statebus"))
                 {
-                    System.out.printf("== %s %s round %d of %d%n", kase, system, round, ROUNDS);
-                    final Result throughput = phase.run(row, system, "throughput");
-                    final Result latency = phase.run(row, system, "latency");
-                    final Result both = new Result(throughput.verified() && latency.verified(),
-                        throughput.opsPerSec(), latency.p50(), latency.p99(), latency.p999());
-                    (system.equals("statebus") ? statebus : raw).add(both);
-                    recordRound(kase, system, round, both);
+                    bridgeRunThroughput = throughput.meanRun();
+                    bridgeRunLatency = latency.meanRun();
                 }
+                final Round both = new Round(throughput.verified() && latency.verified(), throughput.opsPerSec(),
+                    latency.p50(), latency.p99(), latency.p999(), throughput.meanRun(), latency.meanRun());
+                results.get(system).add(both);
+                recordRound(kase, system, round, both);
             }
         }
+        return rowsAndRatios(row, results);
+    }
+
+    /** The one-thread rows (IPC), then each system's row; the ratios to the notes. @return the rows. */
+    private String rowsAndRatios(final Wire.Case row, final Map<String, List<Round>> results) throws Exception
+    {
         final StringBuilder tsv = new StringBuilder();
-        if (row.transport().equals("ipc") && systems.size() == 2)
+        if (row.transport().equals("ipc") && systems.contains("statebus") && systems.contains("aeron"))
         {
             tsv.append(oneThread(row).run(ROUNDS));
         }
-        if (!statebus.isEmpty())
-        {
-            tsv.append(row(kase, "statebus", statebus));
-        }
-        if (!raw.isEmpty())
-        {
-            tsv.append(row(kase, "aeron", raw));
-        }
-        ratios(kase, statebus, raw);
+        results.forEach((system, rounds) -> tsv.append(row(row.name(), system, rounds)));
+        final List<Round> statebus = results.getOrDefault("statebus", List.of());
+        ratios(row.name(), "aeron", statebus, results.getOrDefault("aeron", List.of()), results);
+        ratios(row.name(), "aeron-per-transition", statebus,
+            results.getOrDefault("aeron-per-transition", List.of()), results);
         return tsv.toString();
+    }
+
+    /** One round of one system: the throughput phase's rate and runs, the latency phase's percentiles and runs. */
+    private record Round(boolean verified, double opsPerSec, long p50, long p99, long p999, double runThroughput,
+        double runLatency)
+    {
+    }
+
+    /**
+     * The systems this case runs, as asked: a long or keyed bridge sends one transition per message, so its
+     * same-bytes peer already is the per-transition one: {@code aeron-per-transition} runs for a bus of states
+     * only.
+     */
+    private List<String> systemsOf(final Wire.Case row)
+    {
+        final List<String> order = new ArrayList<>(systems);
+        if (row.kind() != Wire.Kind.STATES)
+        {
+            order.remove("aeron-per-transition");
+        }
+        return order;
+    }
+
+    /** No statebus phase measured yet (the peer ran alone): runs of 1. */
+    private static double runOr1(final double meanRun)
+    {
+        return Double.isNaN(meanRun) ? 1 : meanRun;
     }
 
     /** The one-thread rows of an IPC case: {@link OneThreadCost} for a bus of states, else {@link OneThreadKinds}. */
@@ -160,37 +211,65 @@ public final class AeronRows
             new OneThreadRows(quick, rounds, notes, row.name(), OneThreadKinds.class, row.kind().name());
     }
 
-    private void recordRound(final String kase, final String system, final int round, final Result both)
+    private void recordRound(final String kase, final String system, final int round, final Round both)
     {
-        rounds.append(String.format(Locale.ROOT, "%s\t%s\t%d\t%.0f\t%d\t%d\t%d\t%s%n", kase, system, round,
-            both.opsPerSec(), both.p50(), both.p99(), both.p999(), both.verified() ? "yes" : "no"));
-        System.out.printf(Locale.ROOT, "   %.2f M/s  p50 %d ns  p99 %d ns  p99.9 %d ns  verified %s%n",
-            both.opsPerSec() / 1e6, both.p50(), both.p99(), both.p999(), both.verified() ? "yes" : "no");
+        rounds.append(String.format(Locale.ROOT, "%s\t%s\t%d\t%.0f\t%d\t%d\t%d\t%s\t%.2f\t%.2f%n", kase, system,
+            round, both.opsPerSec(), both.p50(), both.p99(), both.p999(), both.verified() ? "yes" : "no",
+            both.runThroughput(), both.runLatency()));
+        System.out.printf(Locale.ROOT, "   %.2f M/s  p50 %d ns  p99 %d ns  p99.9 %d ns  verified %s  " +
+            "transitions/message %.2f (throughput), %.2f (latency)%n", both.opsPerSec() / 1e6, both.p50(), both.p99(),
+            both.p999(), both.verified() ? "yes" : "no", both.runThroughput(), both.runLatency());
     }
 
-    private static String row(final String kase, final String system, final List<Result> results)
+    private static String row(final String kase, final String system, final List<Round> results)
     {
-        final boolean verified = results.stream().allMatch(Result::verified);
+        final boolean verified = results.stream().allMatch(Round::verified);
         return String.format(Locale.ROOT, "%s\t%s\tyielding\t3\t%.0f\t%d\t%d\t%d\t-\t%s%n", kase, system,
-            median(results.stream().mapToDouble(Result::opsPerSec).toArray()),
-            (long)median(results.stream().mapToDouble(Result::p50).toArray()),
-            (long)median(results.stream().mapToDouble(Result::p99).toArray()),
-            (long)median(results.stream().mapToDouble(Result::p999).toArray()), verified ? "yes" : "no");
+            median(results.stream().mapToDouble(Round::opsPerSec).toArray()),
+            (long)median(results.stream().mapToDouble(Round::p50).toArray()),
+            (long)median(results.stream().mapToDouble(Round::p99).toArray()),
+            (long)median(results.stream().mapToDouble(Round::p999).toArray()), verified ? "yes" : "no");
     }
 
-    private void ratios(final String kase, final List<Result> statebus, final List<Result> raw)
+    /**
+     * One line of aeron-notes.txt: statebus against {@code peer}, round by round (the same round's phases), the
+     * median and min–max of the ratios; {@code aeron} (the same bytes) is the one judged against the targets.
+     */
+    private void ratios(final String kase, final String peer, final List<Round> statebus, final List<Round> raw,
+        final Map<String, List<Round>> all)
     {
         final int n = Math.min(statebus.size(), raw.size());
+        if (n == 0)
+        {
+            return;
+        }
         final double[] ops = new double[n];
         final double[] p99 = new double[n];
+        final double[] p50 = new double[n];
         for (int i = 0; i < n; i++)
         {
             ops[i] = statebus.get(i).opsPerSec() / raw.get(i).opsPerSec();
             p99[i] = (double)statebus.get(i).p99() / Math.max(1, raw.get(i).p99());
+            p50[i] = (double)statebus.get(i).p50() / Math.max(1, raw.get(i).p50());
         }
+        final boolean judged = peer.equals("aeron");
         notes.append(String.format(Locale.ROOT,
-            "%s: statebus/aeron throughput %.2f (min %.2f, max %.2f; target >= 0.9), p99 %.2f (min %.2f, max %.2f; " +
-            "target <= 1.2), per round: %s / %s%n", kase, median(ops), min(ops), max(ops), median(p99), min(p99),
-            max(p99), fmt(ops), fmt(p99)));
+            "%s: statebus/%s throughput %.2f (min %.2f, max %.2f%s), p99 %.2f (min %.2f, max %.2f%s), " +
+            "p50 %.2f (min %.2f, max %.2f), per round: %s / %s / %s; %s%n", kase, peer, median(ops), min(ops),
+            max(ops), judged ? "; target >= 0.9" : "", median(p99), min(p99), max(p99),
+            judged ? "; target <= 1.2" : "", median(p50), min(p50), max(p50), fmt(ops), fmt(p99), fmt(p50),
+            judged ? "judged: raw Aeron sending the same bytes (" + runs(all) + ")" :
+            "a second reference, not judged: raw Aeron sending one 48-byte message per transition"));
+    }
+
+    /** The transitions per message each system's phases carried, round by round. */
+    private static String runs(final Map<String, List<Round>> all)
+    {
+        final StringBuilder s = new StringBuilder("transitions per message, throughput / latency phases:");
+        all.forEach((system, rounds) -> s.append(' ').append(system).append(' ')
+            .append(fmt(rounds.stream().mapToDouble(Round::runThroughput).toArray())).append(" / ")
+            .append(fmt(rounds.stream().mapToDouble(Round::runLatency).toArray())).append(';'));
+        s.setLength(s.length() - 1);
+        return s.toString();
     }
 }

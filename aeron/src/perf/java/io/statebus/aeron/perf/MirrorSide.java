@@ -17,6 +17,7 @@ abstract class MirrorSide implements AutoCloseable
 
     final MirrorReceiver receiver;
     final RowSink row;
+    private long messages;
 
     MirrorSide(final Subscription subscription, final RowSink row)
     {
@@ -46,10 +47,18 @@ abstract class MirrorSide implements AutoCloseable
     /** @return transitions the subscription delivered now (at most {@link #LIMIT}). */
     abstract int poll();
 
-    /** @return the work done: messages the receiver took, then transitions delivered. */
+    /** @return the work done: messages the receiver took (counted), then transitions delivered. */
     final int doWork()
     {
-        return receiver.doWork() + poll();
+        final int taken = receiver.doWork();
+        messages += taken;
+        return taken + poll();
+    }
+
+    /** @return the messages the receiver took so far in {@link #doWork} (a run is one; a snapshot too). */
+    final long messages()
+    {
+        return messages;
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.BufferClaim;
-import io.aeron.logbuffer.FragmentHandler;
 import io.statebus.Policy;
 import io.statebus.ProducerMode;
 import io.statebus.StateBus;
@@ -17,7 +16,6 @@ import io.statebus.aeron.MirrorReceiver;
 import io.statebus.aeron.MirroredBus;
 import io.statebus.aeron.StateTable;
 import io.statebus.aeron.TransitionBridge;
-import io.statebus.aeron.WireFormat;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -26,16 +24,17 @@ import org.agrona.concurrent.SystemNanoClock;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.ByteOrder;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The cost of one transition over Aeron IPC on one thread: the whole path (statebus: {@code set}, the bridge's duty
- * cycle, the receiver's, the mirror subscriber's poll; raw: {@code tryClaim}, write 48 bytes, commit, poll) runs on
+ * cycle, the receiver's, the mirror subscriber's poll; raw, {@code aeron}: the same bytes, runs as the bridge sends
+ * them, {@code tryClaim}, write in place, commit, poll; {@code per_transition}: one 48-byte message each) runs on
  * the measuring thread in batches of 256 (or the batch given), so no core hop and no scheduling is measured, only the
- * work each system does per transition. A SHARED driver (backing off) moves the publication limit. Both stamp every message with
- * {@code System.nanoTime()}. Prints {@code RESULT statebus_ns=.. aeron_ns=.. statebus_cpu_ns=.. aeron_cpu_ns=..} per
- * iteration (systems alternating): wall time and the thread's CPU time per transition.
+ * work each system does per transition. A SHARED driver (backing off) moves the publication limit. Every system
+ * stamps every transition with {@code System.nanoTime()}. Prints {@code RESULT statebus_ns=.. aeron_ns=..
+ * statebus_cpu_ns=.. aeron_cpu_ns=.. per_transition_ns=.. per_transition_cpu_ns=..} per iteration (the order
+ * reversed every other one): wall time and the thread's CPU time per transition.
  */
 public final class OneThreadCost
 {
@@ -73,18 +72,22 @@ public final class OneThreadCost
                 .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 10_000)));
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
             final StatebusPath statebus = new StatebusPath(aeron);
-            final RawPath raw = new RawPath(aeron);
+            final RawPath runs = new RawPath(aeron, 2, true);
+            final RawPath single = new RawPath(aeron, 3, false);
             for (int i = 0; i < iterations; i++)
             {
-                final boolean statebusFirst = i % 2 == 0;
-                final long[] first = statebusFirst ? statebus.run(perIteration) : raw.run(perIteration);
-                final long[] second = statebusFirst ? raw.run(perIteration) : statebus.run(perIteration);
-                final long[] sb = statebusFirst ? first : second;
-                final long[] rw = statebusFirst ? second : first;
+                final boolean forward = i % 2 == 0; // the order reversed every other iteration
+                final long[] first = forward ? statebus.run(perIteration) : single.run(perIteration);
+                final long[] rw = runs.run(perIteration);
+                final long[] last = forward ? single.run(perIteration) : statebus.run(perIteration);
+                final long[] sb = forward ? first : last;
+                final long[] one = forward ? last : first;
                 System.out.printf(java.util.Locale.ROOT, "RESULT iteration=%d statebus_ns=%.2f aeron_ns=%.2f " +
-                    "statebus_cpu_ns=%.2f aeron_cpu_ns=%.2f verified=%s%n", i, sb[0] / (double)perIteration,
-                    rw[0] / (double)perIteration, sb[1] / (double)perIteration, rw[1] / (double)perIteration,
-                    statebus.verified && raw.verified ? "yes" : "no");
+                    "statebus_cpu_ns=%.2f aeron_cpu_ns=%.2f per_transition_ns=%.2f per_transition_cpu_ns=%.2f " +
+                    "verified=%s%n", i, sb[0] / (double)perIteration, rw[0] / (double)perIteration,
+                    sb[1] / (double)perIteration, rw[1] / (double)perIteration, one[0] / (double)perIteration,
+                    one[1] / (double)perIteration,
+                    statebus.verified && runs.verified && single.verified ? "yes" : "no");
             }
         }
         finally
@@ -162,29 +165,27 @@ public final class OneThreadCost
         }
     }
 
-    /** The same 48 bytes per message with tryClaim, polled on the same thread. */
-    private static final class RawPath
+    /**
+     * Raw Aeron, polled on the same thread ({@link RawSide}): the same bytes as the bridge ({@code runs}: each batch
+     * in runs of the v4 layout as long as one message holds, as the bridge sends its batch: 56, 56, 56, 56 and 32 of
+     * 256), or one 48-byte message per transition; claimed with tryClaim and written in place.
+     */
+    private static final class RawPath implements RowSink
     {
         private final ExclusivePublication publication;
-        private final Subscription subscription;
+        private final RawSide side;
         private final BufferClaim claim = new BufferClaim();
-        private final FragmentHandler handler;
+        private final int maxRun;
         private long sequence;
         private long expected = 1;
         private long received;
         boolean verified = true;
 
-        RawPath(final Aeron aeron)
+        RawPath(final Aeron aeron, final int streamId, final boolean runs)
         {
-            subscription = aeron.addSubscription(CHANNEL, 2);
-            publication = aeron.addExclusivePublication(CHANNEL, 2);
-            handler = (buffer, offset, length, header) ->
-            {
-                final long seq = buffer.getLong(offset + 24, ByteOrder.LITTLE_ENDIAN);
-                verified &= seq == expected;
-                expected = seq + 1;
-                received++;
-            };
+            side = new RawSide(aeron.addSubscription(CHANNEL, streamId), this);
+            publication = aeron.addExclusivePublication(CHANNEL, streamId);
+            maxRun = runs ? RunWords.maxRun(publication.maxPayloadLength()) : 1;
             final long deadline = System.nanoTime() + 10_000_000_000L;
             while (!publication.isConnected() && System.nanoTime() < deadline)
             {
@@ -200,22 +201,57 @@ public final class OneThreadCost
             final long start = System.nanoTime();
             while (received < target)
             {
-                for (int i = 0; i < batch; i++)
+                for (int done = 0; done < batch;)
                 {
-                    final long seq = ++sequence;
-                    while (publication.tryClaim(WireFormat.LENGTH, claim) <= 0)
-                    {
-                        subscription.poll(handler, batch);
-                    }
-                    RawMessage.write(claim.buffer(), claim.offset(), seq);
-                    claim.commit();
+                    done += send(Math.min(batch - done, maxRun));
                 }
                 while (expected <= sequence)
                 {
-                    subscription.poll(handler, batch);
+                    side.doWork();
                 }
             }
             return new long[] {System.nanoTime() - start, CPU.getCurrentThreadCpuTime() - cpuStart};
+        }
+
+        /** Sends the next {@code run} transitions in one message. @return {@code run}. */
+        private int send(final int run)
+        {
+            while (publication.tryClaim(RunWords.length(run), claim) <= 0)
+            {
+                side.doWork();
+            }
+            if (maxRun == 1)
+            {
+                RawMessage.write(claim.buffer(), claim.offset(), ++sequence); // the per-transition peer's stores
+            }
+            else
+            {
+                RunWords.writeFixed(claim.buffer(), claim.offset(), run, ++sequence);
+                for (int i = 1; i < run; i++)
+                {
+                    RunWords.writeEntry(claim.buffer(), claim.offset(), i, ++sequence);
+                }
+            }
+            claim.commit();
+            return run;
+        }
+
+        @Override
+        public void joined(final long joinSequence)
+        {
+        }
+
+        @Override
+        public void chainBroken()
+        {
+        }
+
+        @Override
+        public void onMessage(final long seq, final long timestamp)
+        {
+            verified &= seq == expected;
+            expected = seq + 1;
+            received++;
         }
     }
 }

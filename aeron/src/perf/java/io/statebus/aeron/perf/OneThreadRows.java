@@ -17,13 +17,16 @@ import static io.statebus.aeron.perf.Medians.min;
 
 /**
  * {@link OneThreadCost} in fresh JVMs, one per round ({@link OneThreadKinds} for the long and keyed cases): the cost
- * per transition of the whole IPC path on one thread,
- * statebus and raw alternating; rows with threads = 1 (ops/s = 1e9 / wall ns per transition, no latency figures);
- * the notes give the ratio by wall time and by the measuring thread's CPU time.
+ * per transition of the whole IPC path on one thread, statebus and raw Aeron sending the same bytes ({@code aeron})
+ * alternating, and for a bus of states raw Aeron sending one message per transition ({@code aeron-per-transition},
+ * a second reference); rows with threads = 1 (ops/s = 1e9 / wall ns per transition, no latency figures); the notes
+ * give the ratio by wall time and by the measuring thread's CPU time.
  */
 final class OneThreadRows
 {
-    private static final String[] KEYS = {"statebus_ns", "aeron_ns", "statebus_cpu_ns", "aeron_cpu_ns"};
+    /** The figures a child prints; the last two only {@link OneThreadCost}'s (a bus of states). */
+    private static final String[] KEYS = {"statebus_ns", "aeron_ns", "statebus_cpu_ns", "aeron_cpu_ns",
+        "per_transition_ns", "per_transition_cpu_ns"};
     /** Iterations of each JVM left out as warm-up. */
     private static final int WARM_UP = 5;
 
@@ -52,30 +55,44 @@ final class OneThreadRows
         this.childArgs = childArgs;
     }
 
-    /** @return the two rows (statebus, aeron) for latest.tsv; appends to the rounds and the notes. */
+    /** @return the rows (statebus, aeron[, aeron-per-transition]) for latest.tsv; appends to the rounds and notes. */
     String run(final int roundCount) throws Exception
     {
-        final double[][] ns = new double[4][roundCount]; // statebus, raw: wall; statebus, raw: the thread's CPU
+        // statebus, same bytes, per transition: wall; then the same three: the thread's CPU
+        final double[][] ns = new double[KEYS.length][roundCount];
+        boolean perTransition = true;
         for (int round = 0; round < roundCount; round++)
         {
             System.out.printf("== %s one thread (cost per transition) round %d of %d%n", kase, round + 1, roundCount);
             final Map<String, List<Double>> figures = new HashMap<>();
             runChild(figures);
+            perTransition &= !figures.get("per_transition_ns").isEmpty();
             for (int k = 0; k < KEYS.length; k++)
             {
                 ns[k][round] = median(figures.get(KEYS[k]).stream().mapToDouble(Double::doubleValue).toArray());
             }
-            recordRound(round, ns[0][round], ns[1][round]);
+            recordRound(round, ns[0][round], ns[1][round], perTransition ? ns[4][round] : 0);
         }
-        note("", ns[0], ns[1]);
+        note("", "aeron", ns[0], ns[1]);
         // the CPU time leaves out the waits for a core, which swing the wall time on a loaded machine
-        note(", the measuring thread's CPU time", ns[2], ns[3]);
+        note(", the measuring thread's CPU time", "aeron", ns[2], ns[3]);
+        if (perTransition)
+        {
+            note("", "aeron-per-transition", ns[0], ns[4]);
+            note(", the measuring thread's CPU time", "aeron-per-transition", ns[2], ns[5]);
+        }
         final String v = verified ? "yes" : "no";
-        return String.format(Locale.ROOT, "%s\tstatebus\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n" +
-            "%s\taeron\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n", kase, 1e9 / median(ns[0]), v, kase, 1e9 / median(ns[1]), v);
+        return row("statebus", ns[0], v) + row("aeron", ns[1], v) +
+            (perTransition ? row("aeron-per-transition", ns[4], v) : "");
     }
 
-    private void note(final String what, final double[] statebusNs, final double[] rawNs)
+    private String row(final String system, final double[] ns, final String verifiedText)
+    {
+        return String.format(Locale.ROOT, "%s\t%s\t-\t1\t%.0f\t-\t-\t-\t-\t%s%n", kase, system, 1e9 / median(ns),
+            verifiedText);
+    }
+
+    private void note(final String what, final String peer, final double[] statebusNs, final double[] rawNs)
     {
         final double[] ratio = new double[statebusNs.length];
         for (int i = 0; i < ratio.length; i++)
@@ -83,8 +100,10 @@ final class OneThreadRows
             ratio[i] = statebusNs[i] / rawNs[i];
         }
         notes.append(String.format(Locale.ROOT, "%s on one thread (cost per transition, whole path, no core " +
-            "hop%s): statebus %.1f ns, raw aeron %.1f ns; statebus/aeron %.2f (min %.2f, max %.2f), per round: %s%n",
-            kase, what, median(statebusNs), median(rawNs), median(ratio), min(ratio), max(ratio), fmt(ratio)));
+            "hop%s): statebus %.1f ns, raw %s %.1f ns; statebus/%s %.2f (min %.2f, max %.2f), per round: %s%s%n",
+            kase, what, median(statebusNs), peer, median(rawNs), peer, median(ratio), min(ratio), max(ratio),
+            fmt(ratio), peer.equals("aeron") ? "; raw Aeron sending the same bytes" :
+            "; a second reference: one 48-byte message per transition"));
     }
 
     /**
@@ -144,11 +163,19 @@ final class OneThreadRows
         }
     }
 
-    private void recordRound(final int round, final double statebusNs, final double rawNs)
+    /** @param perTransitionNs the per-transition peer's, 0 if it did not run. */
+    private void recordRound(final int round, final double statebusNs, final double rawNs, final double perTransitionNs)
     {
-        rounds.append(String.format(Locale.ROOT, "%s-1thread\tstatebus\t%d\t%.0f\t-\t-\t-\t-%n" +
-            "%s-1thread\taeron\t%d\t%.0f\t-\t-\t-\t-%n", kase, round + 1, 1e9 / statebusNs, kase, round + 1,
+        rounds.append(String.format(Locale.ROOT, "%s-1thread\tstatebus\t%d\t%.0f\t-\t-\t-\t-\t-\t-%n" +
+            "%s-1thread\taeron\t%d\t%.0f\t-\t-\t-\t-\t-\t-%n", kase, round + 1, 1e9 / statebusNs, kase, round + 1,
             1e9 / rawNs));
-        System.out.printf(Locale.ROOT, "   statebus %.1f ns, aeron %.1f ns per transition%n", statebusNs, rawNs);
+        if (perTransitionNs > 0)
+        {
+            rounds.append(String.format(Locale.ROOT, "%s-1thread\taeron-per-transition\t%d\t%.0f\t-\t-\t-\t-\t-\t-%n",
+                kase, round + 1, 1e9 / perTransitionNs));
+        }
+        System.out.printf(Locale.ROOT, "   statebus %.1f ns, aeron (same bytes) %.1f ns, aeron per transition %s " +
+            "per transition%n", statebusNs, rawNs, perTransitionNs > 0 ? String.format(Locale.ROOT, "%.1f ns",
+            perTransitionNs) : "-");
     }
 }

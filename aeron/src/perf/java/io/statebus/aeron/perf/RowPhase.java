@@ -21,16 +21,31 @@ import java.util.concurrent.TimeUnit;
 /**
  * One phase of a perf row (throughput or latency, one system, one case: a transport and a kind of bus) in a fresh
  * driver and a fresh receiving JVM ({@link RowReceiver}): this JVM sends, the receiver verifies and measures, and
- * prints one {@code RESULT} line.
+ * prints one {@code RESULT} line. The systems: {@code statebus} ({@link StateBusSender}); {@code aeron}, raw Aeron
+ * sending the same bytes as the bridge (a bus of states: {@link RawRunSender}, runs as long as the bridge's were;
+ * the other kinds, whose bridge sends one transition a message: {@link RawSender}); {@code aeron-per-transition},
+ * raw Aeron sending one message per transition ({@link RawSender}), a second reference for a bus of states.
  */
 final class RowPhase
 {
     private static final long LATENCY_INTERVAL_NANOS = 20_000;
     /** Throughput blocks left out as warm-up, in a fresh sending and receiving JVM. */
     private static final int WARM_UP = 5;
+    /**
+     * Latency blocks left out as warm-up (quick: 3 of 10,000 messages; full: 2 of 25,000), in a fresh receiving JVM:
+     * at one message every 20 us, the statebus receiving path (receiver, mirror, the local bus's subscription) settles
+     * only after about 20,000-25,000 messages, raw Aeron's poll after about 7,500-10,000 (the p50 of each 2,500
+     * measured, 2026-12-06); with one block of 10,000 the quick rows' statebus p50 measured its JIT warm-up.
+     */
+    private static final int LATENCY_WARM_UP_QUICK = 3;
+    private static final int LATENCY_WARM_UP_FULL = 2;
 
-    /** One phase's result. */
-    record Result(boolean verified, double opsPerSec, long p50, long p99, long p999)
+    /**
+     * One phase's result.
+     *
+     * @param meanRun transitions per message received in the measured blocks (1 for one message per transition).
+     */
+    record Result(boolean verified, double opsPerSec, long p50, long p99, long p999, double meanRun)
     {
     }
 
@@ -41,15 +56,20 @@ final class RowPhase
         this.quick = quick;
     }
 
-    Result run(final Wire.Case row, final String system, final String mode) throws Exception
+    /**
+     * @param meanRun for {@code aeron} over a bus of states: the transitions per message its runs carry on average
+     *                (the bridge's, measured in a phase of the same mode); else unused.
+     */
+    Result run(final Wire.Case row, final String system, final String mode, final double meanRun) throws Exception
     {
         final boolean latency = mode.equals("latency");
         final boolean ipc = row.transport().equals("ipc");
         final long perBlock = latency ? (quick ? 10_000 : 25_000) :
             ipc ? 1_000_000 : (quick ? 200_000 : 500_000);
-        // throughput: the first WARM_UP blocks are the JIT's (the statebus path settles after about 6 M transitions
-        // in a fresh JVM, raw Aeron's sooner), then the blocks measured; latency: one block of warm-up, as before
-        final int blocks = latency ? (quick ? 3 : 5) : WARM_UP + (quick ? 3 : 5);
+        // the first blocks are the JIT's (throughput: the statebus path settles after about 6 M transitions in a
+        // fresh JVM, raw Aeron's sooner; latency: see LATENCY_WARM_UP_QUICK), then the blocks measured
+        final int warmUp = warmUpBlocks(latency);
+        final int blocks = warmUp + (latency ? (quick ? 3 : 4) : (quick ? 3 : 5));
         final String dir = "/dev/shm/aeron-sbperf-" + ProcessHandle.current().pid() + "-" +
             Long.toHexString(ThreadLocalRandom.current().nextLong());
         final String channel = Wire.channel(row.transport(), freePort());
@@ -64,11 +84,10 @@ final class RowPhase
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
             final ExclusivePublication publication = aeron.addExclusivePublication(channel, Wire.STREAM_ID);
             child = Children.start(RowReceiver.class, dir, channel, system, mode, Long.toString(perBlock),
-                Integer.toString(blocks), row.kind().name());
+                Integer.toString(blocks), row.kind().name(), Integer.toString(warmUp));
             final BlockingQueue<String> lines = Children.lines(child);
-            final Sender sender = system.equals("statebus") ? new StateBusSender(publication, row.kind(), latency) :
-                new RawSender(publication, row.kind());
-            return drive(sender, child, lines, perBlock * blocks, latency);
+            final Sender sender = sender(publication, row.kind(), system, latency, meanRun);
+            return drive(sender, child, lines, perBlock, perBlock * blocks, warmUp, latency);
         }
         finally
         {
@@ -83,9 +102,22 @@ final class RowPhase
         }
     }
 
+    private static Sender sender(final ExclusivePublication publication, final Wire.Kind kind, final String system,
+        final boolean latency, final double meanRun)
+    {
+        return switch (system)
+        {
+            case "statebus" -> new StateBusSender(publication, kind, latency);
+            case "aeron" -> kind == Wire.Kind.STATES ? new RawRunSender(publication, meanRun) :
+                new RawSender(publication, kind);
+            case "aeron-per-transition" -> new RawSender(publication, kind);
+            default -> throw new IllegalArgumentException("no such system: " + system);
+        };
+    }
+
     /** Waits for the receiver, sends {@code total} messages (paced for latency), and reads its result. */
     private static Result drive(final Sender sender, final Process child, final BlockingQueue<String> lines,
-        final long total, final boolean latency)
+        final long perBlock, final long total, final int warmUp, final boolean latency)
     {
         final IdleStrategy idle = new YieldingIdleStrategy();
         final long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -109,7 +141,7 @@ final class RowPhase
             idle.idle(sender.pump());
         }
         sender.close();
-        return parse(line, latency);
+        return parse(line, latency, perBlock, warmUp);
     }
 
     /** Throughput: as fast as back-pressure lets it; latency: one message every 20 us. */
@@ -137,10 +169,11 @@ final class RowPhase
         }
     }
 
-    private static Result parse(final String line, final boolean latency)
+    private static Result parse(final String line, final boolean latency, final long perBlock, final int warmUp)
     {
         boolean verified = false;
         double ops = 0;
+        double meanRun = 1;
         long p50 = 0;
         long p99 = 0;
         long p999 = 0;
@@ -157,15 +190,40 @@ final class RowPhase
                 {
                     final double[] blocks = Arrays.stream(kv[1].split(",")).mapToDouble(Double::parseDouble).toArray();
                     // throughput: the warm-up blocks left out (latency reports no blocks' rates)
-                    ops = Medians.median(Arrays.copyOfRange(blocks, Math.min(WARM_UP, blocks.length - 1),
+                    ops = Medians.median(Arrays.copyOfRange(blocks, firstMeasured(blocks.length, warmUp),
                         blocks.length));
                 }
+                case "blocks_messages" -> meanRun = meanRun(kv.length < 2 ? new long[0] :
+                    Arrays.stream(kv[1].split(",")).mapToLong(Long::parseLong).toArray(), perBlock, warmUp);
                 default ->
                 {
                 }
             }
         }
-        return new Result(verified, latency ? 0 : ops, p50, p99, p999);
+        return new Result(verified, latency ? 0 : ops, p50, p99, p999, meanRun);
+    }
+
+    /** @return the first block measured, after the warm-up ones (at least the last block). */
+    private static int firstMeasured(final int blocks, final int warmUp)
+    {
+        return Math.max(0, Math.min(warmUp, blocks - 1));
+    }
+
+    private int warmUpBlocks(final boolean latency)
+    {
+        return !latency ? WARM_UP : quick ? LATENCY_WARM_UP_QUICK : LATENCY_WARM_UP_FULL;
+    }
+
+    /** @return the transitions per message in the measured blocks (all of a block's transitions arrived). */
+    private static double meanRun(final long[] messages, final long perBlock, final int warmUp)
+    {
+        long received = 0;
+        int measured = 0;
+        for (int i = firstMeasured(messages.length, warmUp); i < messages.length; i++, measured++)
+        {
+            received += messages[i];
+        }
+        return received == 0 ? 1 : (double)measured * perBlock / received;
     }
 
     private static int freePort() throws IOException

@@ -7,13 +7,17 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
- * The receiving JVM of one perf row: {@code aeronDir channel system(statebus|aeron) mode(throughput|latency) count
- * blocks [kind]} (kind: {@code STATES}, the default, {@code LONG} or {@code KEYED}). One thread, yielding when idle,
- * polls the Aeron subscription (statebus: the {@link MirrorSide} of the row's kind of bus, the mirror receiver, then
- * the mirror bus's BLOCK subscription, in the same duty cycle). Checks that every sequence arrives once and in order
- * (statebus: and the chain, per key for a keyed bus), measures, prints {@code READY}, then one {@code RESULT} line.
+ * The receiving JVM of one perf row: {@code aeronDir channel system(statebus|aeron|aeron-per-transition)
+ * mode(throughput|latency) count blocks [kind [warmUpBlocks]]} (kind: {@code STATES}, the default, {@code LONG} or
+ * {@code KEYED}; warmUpBlocks: the latency blocks left out of the histogram, 1 unless given). One thread, yielding
+ * when idle, polls the Aeron subscription (statebus: the {@link MirrorSide} of the row's kind of bus, the mirror
+ * receiver, then the mirror bus's BLOCK subscription, in the same duty cycle). Checks that every sequence arrives
+ * once and in order (statebus: and the chain, per key for a keyed bus), measures, prints {@code READY}, then one
+ * {@code RESULT} line, with each block's messages (a run of transitions is one), so the row can tell how long the
+ * bridge's runs were.
  */
 public final class RowReceiver implements RowSink
 {
@@ -21,24 +25,30 @@ public final class RowReceiver implements RowSink
     private final boolean latency;
     private final long perBlock;
     private final int blocks;
+    private final int warmUpBlocks;
     private final Histogram histogram = new Histogram(10_000_000_000L, 3);
     private final long[] blockNanos;
+    private final long[] blockMessages;
+    private LongSupplier messages = () -> 0; // the side's count of messages received
+    private long messagesAtBlockStart;
     private long count;
     private long expectedSequence = 1;
     private boolean verified = true;
     private long blockStart;
     private int block;
 
-    private RowReceiver(final boolean latency, final long perBlock, final int blocks)
+    private RowReceiver(final boolean latency, final long perBlock, final int blocks, final int warmUpBlocks)
     {
         this.latency = latency;
         this.perBlock = perBlock;
         this.blocks = blocks;
+        this.warmUpBlocks = warmUpBlocks;
         this.blockNanos = new long[blocks];
+        this.blockMessages = new long[blocks];
     }
 
     /**
-     * @param args aeronDir channel system mode perBlock blocks [kind].
+     * @param args aeronDir channel system mode perBlock blocks [kind [warmUpBlocks]].
      */
     public static void main(final String[] args)
     {
@@ -47,7 +57,7 @@ public final class RowReceiver implements RowSink
         final boolean statebus = args[2].equals("statebus");
         final Wire.Kind kind = args.length > 6 ? Wire.Kind.valueOf(args[6]) : Wire.Kind.STATES;
         final RowReceiver row = new RowReceiver(args[3].equals("latency"), Long.parseLong(args[4]),
-            Integer.parseInt(args[5]));
+            Integer.parseInt(args[5]), args.length > 7 ? Integer.parseInt(args[7]) : 1);
         try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir)))
         {
             final Subscription subscription = aeron.addSubscription(channel, Wire.STREAM_ID);
@@ -76,6 +86,7 @@ public final class RowReceiver implements RowSink
         System.out.println("READY");
         System.out.flush();
         final RawSide side = new RawSide(subscription, this);
+        messages = side::messages;
         while (block < blocks && System.nanoTime() < deadline + Duration.ofSeconds(60).toNanos())
         {
             idle.idle(side.doWork());
@@ -99,6 +110,7 @@ public final class RowReceiver implements RowSink
             report();
             return;
         }
+        messages = side::messages;
         System.out.println("READY");
         System.out.flush();
         while (block < blocks && System.nanoTime() < deadline + Duration.ofSeconds(60).toNanos())
@@ -132,7 +144,7 @@ public final class RowReceiver implements RowSink
         if (latency)
         {
             final long now = System.nanoTime();
-            if (block > 0) // the first block warms up
+            if (block >= warmUpBlocks) // the warm-up blocks: the JIT's
             {
                 histogram.recordValue(Math.max(0, now - timestamp));
             }
@@ -145,6 +157,9 @@ public final class RowReceiver implements RowSink
         if (count % perBlock == 0 && block < blocks)
         {
             final long now = System.nanoTime();
+            final long received = messages.getAsLong(); // the run of this transition included (both sides)
+            blockMessages[block] = received - messagesAtBlockStart;
+            messagesAtBlockStart = received;
             blockNanos[block++] = now - blockStart;
             blockStart = now;
         }
@@ -168,6 +183,11 @@ public final class RowReceiver implements RowSink
             {
                 line.append(i == 0 ? "" : ",").append((long)(perBlock * 1e9 / blockNanos[i]));
             }
+        }
+        line.append(" blocks_messages=");
+        for (int i = 0; i < block; i++)
+        {
+            line.append(i == 0 ? "" : ",").append(blockMessages[i]);
         }
         System.out.println(line);
         System.out.flush();
