@@ -34,6 +34,34 @@ public interface Transition<S>
     long timestampNanos();
 
     /**
+     * The index of {@link #from()} among the bus's states, for a handler that keeps an array per state and needs
+     * no lookup behind {@code from()}: a constant's ordinal on a bus of an enum ({@code StateBus.builder(E)},
+     * {@code KeyedStateBus.builder(Class)}), a state's place in the list on a bus of listed states.
+     *
+     * <pre>{@code
+     * long[] entered = new long[Phase.values().length];
+     * sub.poll((t, end) -> entered[t.toIndex()]++, 64);
+     * }</pre>
+     *
+     * @return the index, or -1 where states have no index: a value bus's transitions, and copies
+     *     ({@link #copy()}, {@link #of}).
+     */
+    default int fromIndex()
+    {
+        return -1;
+    }
+
+    /**
+     * The index of {@link #to()} among the bus's states, as {@link #fromIndex()} gives {@code from}'s.
+     *
+     * @return the index, or -1 where states have no index.
+     */
+    default int toIndex()
+    {
+        return -1;
+    }
+
+    /**
      * An immutable copy that stays valid after the callback. Allocates.
      *
      * @return a copy of this transition.

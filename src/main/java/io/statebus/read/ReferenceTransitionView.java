@@ -26,4 +26,17 @@ final class ReferenceTransitionView<S> extends TransitionView<S>
     {
         return (S)toReference;
     }
+
+    /** No index: a value is not one of a list of states. */
+    @Override
+    public int fromIndex()
+    {
+        return -1;
+    }
+
+    @Override
+    public int toIndex()
+    {
+        return -1;
+    }
 }

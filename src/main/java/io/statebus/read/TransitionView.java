@@ -62,6 +62,19 @@ class TransitionView<S> implements Transition<S>, SlotValuesView
         return (S)byId[SlotWord.toId(word)];
     }
 
+    /** The slot's from id: the state's index on a bus of states (value views say -1). */
+    @Override
+    public int fromIndex()
+    {
+        return SlotWord.fromId(word);
+    }
+
+    @Override
+    public int toIndex()
+    {
+        return SlotWord.toId(word);
+    }
+
     @Override
     public final long timestampNanos()
     {

@@ -27,4 +27,17 @@ final class ValueTransitionView<S> extends TransitionView<S>
     {
         return (S)Long.valueOf(toValue);
     }
+
+    /** No index: a value is not one of a list of states. */
+    @Override
+    public int fromIndex()
+    {
+        return -1;
+    }
+
+    @Override
+    public int toIndex()
+    {
+        return -1;
+    }
 }

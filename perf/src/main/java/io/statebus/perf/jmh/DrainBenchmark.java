@@ -10,6 +10,8 @@ import io.statebus.Policy;
 import io.statebus.ProducerMode;
 import io.statebus.StateBus;
 import io.statebus.Subscription;
+import io.statebus.Transition;
+import io.statebus.TransitionHandler;
 import io.statebus.perf.jmh.DisruptorPublishBenchmark.LongEvent;
 import io.statebus.perf.jmh.PublishBenchmark.Phase;
 import io.statebus.perf.jmh.PublishBenchmark.Sink;
@@ -62,6 +64,8 @@ public class DrainBenchmark
     private Subscription<Phase> subscription;
     /** Keeps the sequence and the new state, as {@link PublishBenchmark}'s handler does. */
     private final Sink sink = new Sink();
+    /** Keeps the sequence and the new state's index. */
+    private final IndexSink indexSink = new IndexSink();
 
     private RingBuffer<LongEvent> ring;
     private RingBuffer<LongEvent> rawBare;
@@ -130,6 +134,24 @@ public class DrainBenchmark
     public void statebusMultiPublish()
     {
         publish(multiBare);
+    }
+
+    /**
+     * {@link #statebusPublishAndDrain} with a handler that reads the new state's index ({@code Transition.toIndex()})
+     * instead of the state: the lookup behind {@code to()} left out, as an array-per-state handler would. A
+     * reference beside the judged pair, not in its place.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long statebusPublishAndDrainByIndex()
+    {
+        publish(bus);
+        int delivered = 0;
+        while (delivered < BATCH)
+        {
+            delivered += subscription.poll(indexSink, Integer.MAX_VALUE);
+        }
+        return indexSink.sequence;
     }
 
     /** {@link #statebusPublishAndDrain} on a multi-producer bus. */
@@ -221,5 +243,19 @@ public class DrainBenchmark
             next = available + 1;
         }
         return rawValue;
+    }
+
+    /** A handler that keeps an array per state reads the index, not the state. */
+    static final class IndexSink implements TransitionHandler<Phase>
+    {
+        long sequence;
+        int to;
+
+        @Override
+        public void onTransition(final Transition<Phase> transition, final boolean endOfBatch)
+        {
+            sequence = transition.sequence();
+            to = transition.toIndex();
+        }
     }
 }

@@ -37,6 +37,8 @@ public final class JmhRatios
     static final String[][] PAIRS = {
         {"statebusPublish", "rawPublish", "1.2"},
         {"statebusPublishAndDrain", "rawPublishAndDrain", "1.1"},
+        // the same with a handler reading the new state's index, not the state: reported, no target ("-")
+        {"statebusPublishAndDrainByIndex", "rawPublishAndDrain", "-"},
         {"statebusMultiPublish", "rawMultiPublish", "1.2"},
         {"statebusMultiPublishAndDrain", "rawMultiPublishAndDrain", "1.1"},
         // long-values (issue 16): at least 0.9x the raw Disruptor carrying two longs, so a cost at most 1/0.9
