@@ -64,7 +64,7 @@ class KeyedMirrorRefusesOtherRetireOnTest
             final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication).build();
             final List<MalformedReason> told = new CopyOnWriteArrayList<>();
             final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 62),
-                null, telling(told), 64);
+                null, MalformedTold.into(told), 64);
             final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES,
                 b -> b.maxKeys(64).retireOn(Phase.CLOSED, Phase.HALTED));
             source.open(1, Phase.PRE_OPEN);
@@ -98,7 +98,7 @@ class KeyedMirrorRefusesOtherRetireOnTest
                 .snapshotInterval(Duration.ofMillis(20)).build();
             final List<MalformedReason> told = new CopyOnWriteArrayList<>();
             final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, stream),
-                null, telling(told), 64);
+                null, MalformedTold.into(told), 64);
             final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES,
                 b -> mirrorRetires.apply(b.maxKeys(64)));
             source.open(1, Phase.PRE_OPEN);
@@ -123,17 +123,5 @@ class KeyedMirrorRefusesOtherRetireOnTest
     private static KeyedStateBus<Phase> sourceBus(final UnaryOperator<KeyedStateBusBuilder<Phase>> retires)
     {
         return retires.apply(KeyedStateBus.builder(Phase.class).capacity(64).maxKeys(64)).build();
-    }
-
-    private static MirrorListener telling(final List<MalformedReason> told)
-    {
-        return new MirrorListener()
-        {
-            @Override
-            public void onMalformed(final int busId, final MalformedReason reason)
-            {
-                told.add(reason);
-            }
-        };
     }
 }

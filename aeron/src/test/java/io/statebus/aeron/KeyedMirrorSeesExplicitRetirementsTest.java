@@ -50,15 +50,7 @@ class KeyedMirrorSeesExplicitRetirementsTest
     {
         WireFormat.write(buffer, 0, WireFormat.KEYED_RETIRE, (short)0, 0, PHASES.size(), PHASES.fingerprint(),
             session, knownAt, position, from.ordinal(), to.ordinal(), key, 0);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (publication.offer(buffer, 0, WireFormat.lengthOf(WireFormat.KEYED)) < 0)
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("could not send a message");
-            }
-            Thread.onSpinWait();
-        }
+        Pump.inject(publication, buffer, WireFormat.lengthOf(WireFormat.KEYED));
     }
 
     @Test
@@ -265,14 +257,7 @@ class KeyedMirrorSeesExplicitRetirementsTest
             final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication)
                 .snapshotInterval(Duration.ofHours(1)).build();
             final List<MalformedReason> reasons = new CopyOnWriteArrayList<>();
-            final MirrorReceiver receiver = new MirrorReceiver(aeronSub, null, new MirrorListener()
-            {
-                @Override
-                public void onMalformed(final int busId, final MalformedReason reason)
-                {
-                    reasons.add(reason);
-                }
-            }, 256);
+            final MirrorReceiver receiver = new MirrorReceiver(aeronSub, null, MalformedTold.into(reasons), 256);
             final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES, KeyedBusOverTheWireTest::keyed);
             Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "the mirror", bridge, receiver);
             final KeyedStateBus<Phase> local = mirrored.bus();

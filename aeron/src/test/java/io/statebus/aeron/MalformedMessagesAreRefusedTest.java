@@ -30,15 +30,7 @@ class MalformedMessagesAreRefusedTest
 
     private void offer(final Publication publication, final int length)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (publication.offer(buffer, 0, length) < 0)
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("could not inject a message");
-            }
-            Thread.onSpinWait();
-        }
+        Pump.inject(publication, buffer, length);
     }
 
     private void message(final byte type, final int busId, final int stateCount, final long session,
@@ -60,14 +52,7 @@ class MalformedMessagesAreRefusedTest
             final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, 30);
             final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication).busId(7).build();
             final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 30),
-                driver.aeron, new MirrorListener()
-                {
-                    @Override
-                    public void onMalformed(final int busId, final MalformedReason reason)
-                    {
-                        told.add(reason);
-                    }
-                }, 64);
+                driver.aeron, MalformedTold.into(told), 64);
             final MirroredBus<Phase> mirrored = receiver.mirror(7, PHASES, b -> b);
             source.set(Phase.OPEN);
             Pump.until(() -> mirrored.latestSequence() == 1, Duration.ofSeconds(10), "1", bridge, receiver);

@@ -32,15 +32,7 @@ class ManyKindsOverOneUdpStreamTest
 
     private void offer(final Publication publication, final int length)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (publication.offer(buffer, 0, length) < 0)
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("could not inject a message");
-            }
-            Thread.onSpinWait();
-        }
+        Pump.inject(publication, buffer, length);
     }
 
     @Test
@@ -66,14 +58,7 @@ class ManyKindsOverOneUdpStreamTest
                 .busId(3).build();
             final TransitionBridge<Phase> strayBridge = TransitionBridge.builder(stray, phases, shared)
                 .busId(4).build();
-            final MirrorReceiver receiver = new MirrorReceiver(aeronSub, null, new MirrorListener()
-            {
-                @Override
-                public void onMalformed(final int busId, final MalformedReason reason)
-                {
-                    told.add(reason);
-                }
-            }, 256);
+            final MirrorReceiver receiver = new MirrorReceiver(aeronSub, null, MalformedTold.into(told), 256);
             final MirroredBus<Phase> sessionMirror = receiver.mirror(1, phases, b -> b);
             final MirroredLongBus positionMirror = receiver.mirrorLong(2, b -> b);
             final MirroredKeyedBus<Phase> orderMirror = receiver.mirrorKeyed(3, phases, KeyedBusOverTheWireTest::keyed);

@@ -110,7 +110,7 @@ class MirrorRefusesAStreamOfOtherStatesTest
             final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, 43);
             final List<MalformedReason> told = new ArrayList<>();
             final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 43),
-                null, tellingMalformed(told), 64);
+                null, MalformedTold.into(told), 64);
             final MirroredBus<Source> mirrored = receiver.mirror(0, SOURCE, b -> b);
             Pump.until(intruder::isConnected, Duration.ofSeconds(10), "connected", receiver);
             final int renamed = StateTable.forEnum(Renamed.class).fingerprint();
@@ -196,26 +196,6 @@ class MirrorRefusesAStreamOfOtherStatesTest
         final int names, final long sequence, final int from, final int to)
     {
         WireFormat.write(buffer, 0, type, (short)0, 0, SOURCE.size(), names, 7, sequence, 99, from, to, 0, 0);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (intruder.offer(buffer, 0, WireFormat.LENGTH) < 0)
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("could not inject a message");
-            }
-            Thread.onSpinWait();
-        }
-    }
-
-    private static MirrorListener tellingMalformed(final List<MalformedReason> told)
-    {
-        return new MirrorListener()
-        {
-            @Override
-            public void onMalformed(final int busId, final MalformedReason reason)
-            {
-                told.add(reason);
-            }
-        };
+        Pump.inject(intruder, buffer, WireFormat.LENGTH);
     }
 }

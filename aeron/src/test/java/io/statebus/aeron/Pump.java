@@ -1,10 +1,13 @@
 package io.statebus.aeron;
 
+import io.aeron.Publication;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Runs agents' duty cycles on the test thread until a condition holds; bounded in time, backing off when idle. */
@@ -38,6 +41,23 @@ final class Pump
                 }
             }
             idle.idle(work);
+        }
+    }
+
+    /**
+     * Offers {@code length} bytes of {@code buffer} (a message a test wrote by hand) until the publication takes
+     * them; bounded: fails after 5 s.
+     */
+    static void inject(final Publication publication, final DirectBuffer buffer, final int length)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (publication.offer(buffer, 0, length) < 0)
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError("could not inject a message");
+            }
+            Thread.onSpinWait();
         }
     }
 

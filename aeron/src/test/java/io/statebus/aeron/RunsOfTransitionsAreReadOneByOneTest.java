@@ -46,15 +46,7 @@ class RunsOfTransitionsAreReadOneByOneTest
 
     private void offer(final Publication publication, final int length)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (publication.offer(buffer, 0, length) < 0)
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("could not inject a message");
-            }
-            Thread.onSpinWait();
-        }
+        Pump.inject(publication, buffer, length);
     }
 
     @Test
@@ -120,14 +112,7 @@ class RunsOfTransitionsAreReadOneByOneTest
             final List<MalformedReason> told = new ArrayList<>();
             final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, 61);
             final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 61), null,
-                new MirrorListener()
-                {
-                    @Override
-                    public void onMalformed(final int busId, final MalformedReason reason)
-                    {
-                        told.add(reason);
-                    }
-                }, 64);
+                MalformedTold.into(told), 64);
             final MirroredBus<Phase> mirrored = receiver.mirror(0, PHASES, b -> b.capacity(64));
             Pump.until(intruder::isConnected, Duration.ofSeconds(5), "connected", receiver);
             WireFormat.write(buffer, 0, WireFormat.SNAPSHOT, (short)0, 0, 4, PHASES.fingerprint(), 111, 5, 1005, 1, 1,
@@ -168,14 +153,7 @@ class RunsOfTransitionsAreReadOneByOneTest
             final List<MalformedReason> told = new ArrayList<>();
             final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, 62);
             final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 62), null,
-                new MirrorListener()
-                {
-                    @Override
-                    public void onMalformed(final int busId, final MalformedReason reason)
-                    {
-                        told.add(reason);
-                    }
-                }, 64);
+                MalformedTold.into(told), 64);
             final MirroredBus<Phase> mirrored = receiver.mirror(0, PHASES, b -> b.capacity(8));
             Pump.until(intruder::isConnected, Duration.ofSeconds(5), "connected", receiver);
             WireFormat.write(buffer, 0, WireFormat.SNAPSHOT, (short)0, 0, 4, PHASES.fingerprint(), 222, 0, 1000, 0, 0,

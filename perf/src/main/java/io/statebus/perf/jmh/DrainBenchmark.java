@@ -146,11 +146,7 @@ public class DrainBenchmark
     public long statebusPublishAndDrainByIndex()
     {
         publish(bus);
-        int delivered = 0;
-        while (delivered < BATCH)
-        {
-            delivered += subscription.poll(indexSink, Integer.MAX_VALUE);
-        }
+        drain(subscription, indexSink);
         return indexSink.sequence;
     }
 
@@ -208,12 +204,17 @@ public class DrainBenchmark
 
     private long drain(final Subscription<Phase> subscription)
     {
+        drain(subscription, sink);
+        return sink.sequence;
+    }
+
+    private static void drain(final Subscription<Phase> subscription, final TransitionHandler<Phase> handler)
+    {
         int delivered = 0;
         while (delivered < BATCH)
         {
-            delivered += subscription.poll(sink, Integer.MAX_VALUE);
+            delivered += subscription.poll(handler, Integer.MAX_VALUE);
         }
-        return sink.sequence;
     }
 
     private void publish(final RingBuffer<LongEvent> ring)
