@@ -104,15 +104,10 @@ final class BridgeOutbox
         {
             final MutableDirectBuffer buffer = claim.buffer();
             final int offset = claim.offset();
-            WireWords.writeFixed(buffer, offset, transitionHead, ids | (long)extension << 48, session,
-                staging.sequence(0), staging.timestamp(0),
-                stateNames | WireWords.states(staging.fromId(0), staging.toId(0), 0));
-            int entry = offset + WireFormat.LENGTH;
-            for (int i = 1; i < count; i++, entry += WireFormat.ENTRY_LENGTH)
-            {
-                WireWords.writeEntry(buffer, entry, staging.sequence(i), staging.timestamp(i), staging.fromId(i),
-                    staging.toId(i));
-            }
+            // the fixed part ends with the first transition laid out as an entry: the run's entries are one copy
+            WireWords.writeHead(buffer, offset, transitionHead, ids | (long)extension << 48, session);
+            staging.copyEntries(buffer, offset + WireFormat.SEQUENCE_OFFSET, count);
+            buffer.putLong(offset + WireFormat.FROM_OFFSET, stateNames | staging.statesWord(0), WireFormat.ORDER);
             claim.commit(); // as in offer: the release store that publishes the whole run
         }
         return result;

@@ -1,12 +1,21 @@
 package io.statebus.aeron;
 
 import io.statebus.StateBusClosedException;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static io.statebus.aeron.WireFormat.ENTRY_LENGTH;
+import static io.statebus.aeron.WireFormat.ENTRY_SEQUENCE_OFFSET;
+import static io.statebus.aeron.WireFormat.ENTRY_STATES_OFFSET;
+import static io.statebus.aeron.WireFormat.ENTRY_TIMESTAMP_OFFSET;
+import static io.statebus.aeron.WireFormat.ORDER;
 
 /**
  * A bridge's way from the source bus to the publication: each duty cycle polls at most {@code batchLimit} transitions
  * from the bridge's {@link BridgeSource}, each as two state ids and two longs (a long bus's values, a keyed bus's
- * key). A bus of states's batch goes into preallocated arrays (states as ids), which the {@link TransitionSender}
- * then sends in runs, several transitions per message (smart batching: see {@link WireFormat}). A long or keyed
+ * key). A bus of states's batch is staged as a run's entries are laid out on the wire (sequence, timestamp, ids:
+ * {@link WireFormat#ENTRY_LENGTH} bytes each), so the {@link TransitionSender} sends it in runs, several transitions
+ * per message (smart batching: see {@link WireFormat}), each run one copy of the staged bytes. A long or keyed
  * bus's transitions, one per message, are written straight into their claimed messages as they are polled while the
  * publication is connected and nothing is staged (one copy, not two); from the first one the publication refuses,
  * the rest of the batch is staged. The sender sends what is staged in order, settling a refusal (back-pressure, not
@@ -17,10 +26,8 @@ final class BridgeStaging
     private final BridgeSource source;
     private final BridgeOutbox outbox;
     private final int batchLimit;
-    private final long[] sequence;
-    private final long[] timestamp;
-    private final int[] fromId;
-    private final int[] toId;
+    // each staged transition's sequence, timestamp and ids, as a run's entry on the wire: a run is one copy from here
+    private final UnsafeBuffer entries;
     private final long[] first;
     private final long[] second;
     private int head;
@@ -42,10 +49,7 @@ final class BridgeStaging
         this.source = source;
         this.outbox = outbox;
         this.batchLimit = batchLimit;
-        this.sequence = new long[batchLimit];
-        this.timestamp = new long[batchLimit];
-        this.fromId = new int[batchLimit];
-        this.toId = new int[batchLimit];
+        this.entries = new UnsafeBuffer(new byte[batchLimit * ENTRY_LENGTH]);
         this.first = new long[batchLimit];
         this.second = new long[batchLimit];
     }
@@ -99,10 +103,7 @@ final class BridgeStaging
             direct = false; // refused: this one and the rest of the batch are staged, in order
         }
         final int i = count++;
-        sequence[i] = seq;
-        timestamp[i] = time;
-        fromId[i] = from;
-        toId[i] = to;
+        stage(i, seq, time, from, to);
         first[i] = a;
         second[i] = b;
     }
@@ -113,11 +114,15 @@ final class BridgeStaging
      */
     void takeStates(final long seq, final long time, final int from, final int to)
     {
-        final int i = count++;
-        sequence[i] = seq;
-        timestamp[i] = time;
-        fromId[i] = from;
-        toId[i] = to;
+        stage(count++, seq, time, from, to);
+    }
+
+    private void stage(final int i, final long seq, final long time, final int from, final int to)
+    {
+        final int entry = i * ENTRY_LENGTH;
+        entries.putLong(entry + ENTRY_SEQUENCE_OFFSET, seq, ORDER);
+        entries.putLong(entry + ENTRY_TIMESTAMP_OFFSET, time, ORDER);
+        entries.putLong(entry + ENTRY_STATES_OFFSET, WireWords.states(from, to, 0), ORDER);
     }
 
     /** @return the transitions this cycle's poll sent straight to the publication; counts them once. */
@@ -142,43 +147,55 @@ final class BridgeStaging
 
     long sequence()
     {
-        return sequence[head];
+        return sequence(0);
     }
 
     long timestamp()
     {
-        return timestamp[head];
+        return timestamp(0);
     }
 
     int fromId()
     {
-        return fromId[head];
+        return fromId(0);
     }
 
     int toId()
     {
-        return toId[head];
+        return toId(0);
     }
 
     /** @return the sequence of the {@code i}-th staged transition from the head (a run's). */
     long sequence(final int i)
     {
-        return sequence[head + i];
+        return entries.getLong((head + i) * ENTRY_LENGTH + ENTRY_SEQUENCE_OFFSET, ORDER);
     }
 
     long timestamp(final int i)
     {
-        return timestamp[head + i];
+        return entries.getLong((head + i) * ENTRY_LENGTH + ENTRY_TIMESTAMP_OFFSET, ORDER);
+    }
+
+    /** @return the word of from and to ids of the {@code i}-th staged transition from the head, as an entry has it. */
+    long statesWord(final int i)
+    {
+        return entries.getLong((head + i) * ENTRY_LENGTH + ENTRY_STATES_OFFSET, ORDER);
     }
 
     int fromId(final int i)
     {
-        return fromId[head + i];
+        return (int)statesWord(i) & 0xFFFF;
     }
 
     int toId(final int i)
     {
-        return toId[head + i];
+        return (int)(statesWord(i) >>> 16) & 0xFFFF;
+    }
+
+    /** Copies the {@code count} staged transitions from the head, as a run's entries, to {@code buffer}. */
+    void copyEntries(final MutableDirectBuffer buffer, final int offset, final int count)
+    {
+        buffer.putBytes(offset, entries, head * ENTRY_LENGTH, count * ENTRY_LENGTH);
     }
 
     long first()
@@ -197,10 +214,9 @@ final class BridgeStaging
      */
     void tellLatest(final SnapshotSender snapshots)
     {
-        final int last = head - 1;
-        if (last >= 0)
+        if (head > 0)
         {
-            snapshots.latest(sequence[last], timestamp[last], fromId[last], toId[last], first[last], second[last]);
+            snapshots.latest(sequence(-1), timestamp(-1), fromId(-1), toId(-1), first[head - 1], second[head - 1]);
         }
         else
         {

@@ -21,6 +21,7 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
 {
     private final KeyedStateBus<S> bus;
     private final StateTable<S> states;
+    private final BusStateIds<S> ids;
     private final KeyedSubscription<S> subscription;
     private final boolean[] retires;
     private final int retiresOn; // the fingerprint of the states in retires, sent in each snapshot run's end
@@ -32,6 +33,7 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
     {
         this.bus = bus;
         this.states = states;
+        this.ids = new BusStateIds<>(states);
         this.retires = new boolean[states.size()];
         for (int id = 0; id < retires.length; id++)
         {
@@ -67,10 +69,10 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
     @Override
     public void onTransition(final KeyedTransition<S> t, final boolean endOfBatch)
     {
-        final int toId = states.idOf(t.to());
+        final int toId = ids.toId(t);
         position = t.sequence();
         shadow.apply(t.key(), toId, retires[toId], position);
-        staging.take(position, t.timestampNanos(), states.idOf(t.from()), toId, t.key(), 0);
+        staging.take(position, t.timestampNanos(), ids.fromId(t), toId, t.key(), 0);
     }
 
     /** Lapped: the shadow may be stale; seeded again at the gap's end (allocates: a lapped bridge, not a hot path). */

@@ -17,6 +17,7 @@ final class StateBridgeSource<S> implements BridgeSource, TransitionHandler<S>
 {
     private final StateBus<S> bus;
     private final StateTable<S> states;
+    private final BusStateIds<S> ids;
     private final Subscription<S> subscription;
     private BridgeStaging staging;
 
@@ -24,6 +25,7 @@ final class StateBridgeSource<S> implements BridgeSource, TransitionHandler<S>
     {
         this.bus = bus;
         this.states = states;
+        this.ids = new BusStateIds<>(states);
         this.subscription = bus.subscribe(policy);
     }
 
@@ -43,7 +45,7 @@ final class StateBridgeSource<S> implements BridgeSource, TransitionHandler<S>
     @Override
     public void onTransition(final Transition<S> t, final boolean endOfBatch)
     {
-        staging.takeStates(t.sequence(), t.timestampNanos(), states.idOf(t.from()), states.idOf(t.to()));
+        staging.takeStates(t.sequence(), t.timestampNanos(), ids.fromId(t), ids.toId(t));
     }
 
     /** A gap needs nothing: the subscription counts it, and the next sequence sent shows the jump. */

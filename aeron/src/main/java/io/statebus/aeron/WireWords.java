@@ -50,6 +50,15 @@ final class WireWords
         buffer.putLong(offset + FROM_OFFSET, states, ORDER);
     }
 
+    /** Writes a message's first three words (head, ids, session): what precedes its first transition. */
+    static void writeHead(
+        final MutableDirectBuffer buffer, final int offset, final long head, final long ids, final long session)
+    {
+        buffer.putLong(offset + MAGIC_OFFSET, head, ORDER);
+        buffer.putLong(offset + BUS_ID_OFFSET, ids, ORDER);
+        buffer.putLong(offset + SESSION_OFFSET, session, ORDER);
+    }
+
     /** Writes the extension of a message of {@code kind}: a long bus's two values, a keyed bus's key; else nothing. */
     static void writeExtension(
         final MutableDirectBuffer buffer, final int offset, final int kind, final long first, final long second)

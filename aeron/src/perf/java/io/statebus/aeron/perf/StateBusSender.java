@@ -12,6 +12,8 @@ final class StateBusSender implements Sender
     private final SourceBus source;
     private final TransitionBridge<?> bridge;
     private final boolean latency;
+    private int sinceWork; // sets since the start: the bridge's duty cycle every 256 of them
+    private int room; // sets the ring surely has room for, as of the last look: the two volatile reads not per set
 
     StateBusSender(final ExclusivePublication publication, final Wire.Kind kind, final boolean latency)
     {
@@ -23,13 +25,17 @@ final class StateBusSender implements Sender
     @Override
     public void send(final IdleStrategy idle)
     {
-        // never more than a ring ahead of the bridge: set() would wait for this very thread
-        while (source.latestSequence() - bridge.subscription().position() >= RING - 1)
+        if (room == 0)
         {
-            idle.idle(bridge.doWork());
+            // never more than a ring ahead of the bridge: set() would wait for this very thread
+            while ((room = RING - 1 - (int)(source.latestSequence() - bridge.subscription().position())) <= 0)
+            {
+                idle.idle(bridge.doWork());
+            }
         }
+        room--;
         source.setNext();
-        if (latency || (source.latestSequence() & 255) == 0)
+        if (latency || (++sinceWork & 255) == 0)
         {
             bridge.doWork(); // latency: send it now; throughput: in batches of the bridge's limit, 256
         }
