@@ -47,6 +47,11 @@ public final class JmhRatios
         // keyed (issue 16): at least 0.9x the raw Disruptor's throughput, and 10x the map-plus-queues answer's
         {"statebusKeyed", "rawKeyed", "1.11"},
         {"statebusKeyed", "mapAndQueues", "0.1"},
+        // keyed references, no target ("-"): the raw ring with its states in a hash map (the lookup a bus of any long
+        // key needs), and the sets alone with no consumer (KeyedSplitBenchmark)
+        {"statebusKeyed", "rawKeyedHashed", "-"},
+        {"statebusKeyedSetOnly", "rawKeyedHashedSetOnly", "-"},
+        {"statebusKeyedSetOnly", "rawKeyedSetOnly", "-"},
         // reference values (issue 16): reported, no target ("-")
         {"statebusValuePublish", "rawTwoRefsPublish", "-"},
         {"statebusValuePublishAndDrain", "rawTwoRefsPublishAndDrain", "-"},
@@ -85,9 +90,10 @@ public final class JmhRatios
             .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-other.json").toString())
             .build()).run();
 
-        // issue 16's keyed case and the reference values: two forks
+        // issue 16's keyed case (with its references: KeyedSplitBenchmark) and the reference values: two forks
         final Collection<RunResult> keyed = new Runner(new OptionsBuilder()
             .include(KeyedBenchmark.class.getName() + "\\.")
+            .include(KeyedSplitBenchmark.class.getName() + "\\.")
             .include(ValueBenchmark.class.getName() + "\\.")
             .addProfiler(GCProfiler.class)
             .forks(2).warmupIterations(3).warmupTime(TimeValue.seconds(1))
@@ -116,7 +122,8 @@ public final class JmhRatios
     static String table(final Map<String, RunResult> byName, final int forks)
     {
         final StringBuilder out = new StringBuilder(String.format(
-            "DrainBenchmark and LongValuesBenchmark (%d forks), KeyedBenchmark and ValueBenchmark (2 forks), " +
+            "DrainBenchmark and LongValuesBenchmark (%d forks), KeyedBenchmark, KeyedSplitBenchmark and " +
+            "ValueBenchmark (2 forks), " +
             "4 x 1 s after 3 x 1 s " +
             "warm-up, ns per transition; ratio of the scores, " +
             "min-max over every statebus fork / every raw fork; B/op from -prof gc (target 0)%n%n", forks));

@@ -12,6 +12,8 @@ import io.statebus.KeyedTransitionHandler;
 import io.statebus.Policy;
 import io.statebus.ProducerMode;
 import io.statebus.perf.jmh.PublishBenchmark.Phase;
+import org.agrona.collections.Hashing;
+import org.agrona.collections.Long2LongHashMap;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -31,8 +33,10 @@ import java.util.concurrent.TimeUnit;
  * Issue 16's {@code keyed} case, cost per transition on one thread: one producer changes 10,000 entities round-robin
  * and three consumers drain after each batch of {@value #BATCH}. StateBus's keyed bus (three {@code BLOCK}
  * subscriptions) against the raw Disruptor carrying {@code (key, from, to)} in its events (the producer keeps each
- * key's state in a {@code long[]}, three gating sequences and barriers) and against the hand-made answer: a
- * {@link ConcurrentHashMap} of states and one bounded {@link ArrayBlockingQueue} per consumer.
+ * key's state in an {@code int[]} indexed by the key, three gating sequences and barriers) and against the hand-made
+ * answer: a {@link ConcurrentHashMap} of states and one bounded {@link ArrayBlockingQueue} per consumer. A reference,
+ * {@link #rawKeyedHashed}, is the raw ring with its states in a hash map; {@link KeyedSplitBenchmark} has the sets
+ * alone.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -183,6 +187,70 @@ public class KeyedBenchmark
             }
         }
         return consumed;
+    }
+
+    /**
+     * A reference, not the judged peer: {@link #rawKeyed} with the producer's states in an allocation-free
+     * open-addressing {@link Long2LongHashMap} (Agrona's, presized for {@value #KEYS} keys at its default load
+     * factor) instead of the {@code int[]} indexed by the key, which works only because this benchmark's keys are
+     * 0..9,999. A bus that takes any {@code long} key must find its state by hashing it: this is the raw ring plus the
+     * minimum lookup that contract needs (a get of the from, a put of the to).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long rawKeyedHashed(final HashedStates hashed) throws AlertException, InterruptedException,
+        TimeoutException
+    {
+        final Long2LongHashMap states = hashed.states;
+        for (int i = 0; i < BATCH; i++)
+        {
+            final int k = nextKey();
+            final int from = (int)states.get(k);
+            final int to = from ^ 1;
+            states.put(k, to);
+            final long seq = ring.next();
+            final KeyedEvent event = ring.get(seq);
+            event.key = k;
+            event.from = from;
+            event.to = to;
+            ring.publish(seq);
+        }
+        for (final Sequence consumer : rawConsumers)
+        {
+            long next = consumer.get() + 1;
+            final long last = ring.getCursor();
+            while (next <= last)
+            {
+                final long available = rawBarrier.waitFor(next);
+                for (long s = next; s <= available; s++)
+                {
+                    final KeyedEvent event = ring.get(s);
+                    consumed += event.key + event.to;
+                }
+                consumer.set(available);
+                next = available + 1;
+            }
+        }
+        return consumed;
+    }
+
+    /** {@link #rawKeyedHashed}'s states, in their own state so that only its forks build the map. */
+    @State(Scope.Thread)
+    public static class HashedStates
+    {
+        final Long2LongHashMap states = presizedStates();
+    }
+
+    /** A map of every key's state (0), presized for {@value #KEYS} keys at Agrona's default load factor. */
+    static Long2LongHashMap presizedStates()
+    {
+        final Long2LongHashMap states = new Long2LongHashMap((int)Math.ceil(KEYS / Hashing.DEFAULT_LOAD_FACTOR),
+            Hashing.DEFAULT_LOAD_FACTOR, -1);
+        for (int k = 0; k < KEYS; k++)
+        {
+            states.put(k, 0);
+        }
+        return states;
     }
 
     /** The hand-made answer: a map of states and a bounded queue per consumer. */
