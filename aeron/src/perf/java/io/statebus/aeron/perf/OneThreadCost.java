@@ -3,8 +3,6 @@ package io.statebus.aeron.perf;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.BufferClaim;
 import io.statebus.Policy;
 import io.statebus.ProducerMode;
@@ -16,15 +14,10 @@ import io.statebus.aeron.MirrorReceiver;
 import io.statebus.aeron.MirroredBus;
 import io.statebus.aeron.StateTable;
 import io.statebus.aeron.TransitionBridge;
-import org.agrona.CloseHelper;
-import org.agrona.IoUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 
-import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The cost of one transition over Aeron IPC on one thread: the whole path (statebus: {@code set}, the bridge's duty
@@ -61,16 +54,9 @@ public final class OneThreadCost
         final long perIteration = Long.parseLong(args[0]);
         final int iterations = Integer.parseInt(args[1]);
         batch = args.length > 2 ? Integer.parseInt(args[2]) : batch;
-        final String dir = "/dev/shm/aeron-sbcost-" + ProcessHandle.current().pid() + "-" +
-            Long.toHexString(ThreadLocalRandom.current().nextLong());
-        MediaDriver driver = null;
-        Aeron aeron = null;
-        try
+        try (OneThreadDriver driver = new OneThreadDriver("sbcost"))
         {
-            driver = MediaDriver.launchEmbedded(new MediaDriver.Context().aeronDirectoryName(dir)
-                .dirDeleteOnStart(true).dirDeleteOnShutdown(true).threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 10_000)));
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
+            final Aeron aeron = driver.aeron();
             final StatebusPath statebus = new StatebusPath(aeron);
             final RawPath runs = new RawPath(aeron, 2, true);
             final RawPath single = new RawPath(aeron, 3, false);
@@ -89,11 +75,6 @@ public final class OneThreadCost
                     one[1] / (double)perIteration,
                     statebus.verified && runs.verified && single.verified ? "yes" : "no");
             }
-        }
-        finally
-        {
-            CloseHelper.closeAll(aeron, driver);
-            IoUtil.delete(new File(dir), true);
         }
     }
 

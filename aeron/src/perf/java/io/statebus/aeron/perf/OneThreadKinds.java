@@ -3,15 +3,8 @@ package io.statebus.aeron.perf;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
-import org.agrona.CloseHelper;
-import org.agrona.IoUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
-import java.io.File;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The cost of one transition over Aeron IPC on one thread, as {@link OneThreadCost} measures it for a bus of states,
@@ -39,16 +32,9 @@ public final class OneThreadKinds
         final long perIteration = Long.parseLong(args[0]);
         final int iterations = Integer.parseInt(args[1]);
         final Wire.Kind kind = Wire.Kind.valueOf(args[2]);
-        final String dir = "/dev/shm/aeron-sbkinds-" + ProcessHandle.current().pid() + "-" +
-            Long.toHexString(ThreadLocalRandom.current().nextLong());
-        MediaDriver driver = null;
-        Aeron aeron = null;
-        try
+        try (OneThreadDriver driver = new OneThreadDriver("sbkinds"))
         {
-            driver = MediaDriver.launchEmbedded(new MediaDriver.Context().aeronDirectoryName(dir)
-                .dirDeleteOnStart(true).dirDeleteOnShutdown(true).threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 10_000)));
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
+            final Aeron aeron = driver.aeron();
             final OneThreadPath statebus = statebus(aeron, kind);
             final OneThreadPath raw = raw(aeron, kind);
             for (int i = 0; i < iterations; i++)
@@ -63,11 +49,6 @@ public final class OneThreadKinds
                     rw[0] / (double)perIteration, sb[1] / (double)perIteration, rw[1] / (double)perIteration,
                     statebus.verified() && raw.verified() ? "yes" : "no");
             }
-        }
-        finally
-        {
-            CloseHelper.closeAll(aeron, driver);
-            IoUtil.delete(new File(dir), true);
         }
     }
 

@@ -3,20 +3,13 @@ package io.statebus.aeron.perf;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
-import org.agrona.CloseHelper;
-import org.agrona.IoUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpIdleStrategy;
 
-import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The sending side's cost per transition on one thread, for a bus of states over Aeron IPC: what bounds the
@@ -45,16 +38,9 @@ public final class SenderCost
         final long perIteration = Long.parseLong(args[0]);
         final int iterations = Integer.parseInt(args[1]);
         final double meanRun = args.length > 2 ? Double.parseDouble(args[2]) : 51.2;
-        final String dir = "/dev/shm/aeron-sbsend-" + ProcessHandle.current().pid() + "-" +
-            Long.toHexString(ThreadLocalRandom.current().nextLong());
-        MediaDriver driver = null;
-        Aeron aeron = null;
-        try
+        try (OneThreadDriver driver = new OneThreadDriver("sbsend"))
         {
-            driver = MediaDriver.launchEmbedded(new MediaDriver.Context().aeronDirectoryName(dir)
-                .dirDeleteOnStart(true).dirDeleteOnShutdown(true).threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 10_000)));
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
+            final Aeron aeron = driver.aeron();
             final Subscription sbSub = aeron.addSubscription(CHANNEL, 1);
             final Sender statebus = new StateBusSender(aeron.addExclusivePublication(CHANNEL, 1), Wire.Kind.STATES,
                 false);
@@ -76,11 +62,6 @@ public final class SenderCost
             }
             statebus.close();
             raw.close();
-        }
-        finally
-        {
-            CloseHelper.closeAll(aeron, driver);
-            IoUtil.delete(new File(dir), true);
         }
     }
 
