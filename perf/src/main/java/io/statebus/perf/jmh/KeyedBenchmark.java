@@ -163,29 +163,9 @@ public class KeyedBenchmark
             final int from = rawStates[k];
             final int to = from ^ 1;
             rawStates[k] = to;
-            final long seq = ring.next();
-            final KeyedEvent event = ring.get(seq);
-            event.key = k;
-            event.from = from;
-            event.to = to;
-            ring.publish(seq);
+            publishRaw(ring, k, from, to);
         }
-        for (final Sequence consumer : rawConsumers)
-        {
-            long next = consumer.get() + 1;
-            final long last = ring.getCursor();
-            while (next <= last)
-            {
-                final long available = rawBarrier.waitFor(next);
-                for (long s = next; s <= available; s++)
-                {
-                    final KeyedEvent event = ring.get(s);
-                    consumed += event.key + event.to;
-                }
-                consumer.set(available);
-                next = available + 1;
-            }
-        }
+        drainRaw();
         return consumed;
     }
 
@@ -208,29 +188,9 @@ public class KeyedBenchmark
             final int from = (int)states.get(k);
             final int to = from ^ 1;
             states.put(k, to);
-            final long seq = ring.next();
-            final KeyedEvent event = ring.get(seq);
-            event.key = k;
-            event.from = from;
-            event.to = to;
-            ring.publish(seq);
+            publishRaw(ring, k, from, to);
         }
-        for (final Sequence consumer : rawConsumers)
-        {
-            long next = consumer.get() + 1;
-            final long last = ring.getCursor();
-            while (next <= last)
-            {
-                final long available = rawBarrier.waitFor(next);
-                for (long s = next; s <= available; s++)
-                {
-                    final KeyedEvent event = ring.get(s);
-                    consumed += event.key + event.to;
-                }
-                consumer.set(available);
-                next = available + 1;
-            }
-        }
+        drainRaw();
         return consumed;
     }
 
@@ -251,6 +211,38 @@ public class KeyedBenchmark
             states.put(k, 0);
         }
         return states;
+    }
+
+    /** The raw producers' publish (here and in {@link KeyedSplitBenchmark}): one event of key, from and to. */
+    static void publishRaw(final RingBuffer<KeyedEvent> ring, final long key, final int from, final int to)
+    {
+        final long seq = ring.next();
+        final KeyedEvent event = ring.get(seq);
+        event.key = key;
+        event.from = from;
+        event.to = to;
+        ring.publish(seq);
+    }
+
+    /** The raw ring's three consumers, each drained to the cursor. */
+    private void drainRaw() throws AlertException, InterruptedException, TimeoutException
+    {
+        for (final Sequence consumer : rawConsumers)
+        {
+            long next = consumer.get() + 1;
+            final long last = ring.getCursor();
+            while (next <= last)
+            {
+                final long available = rawBarrier.waitFor(next);
+                for (long s = next; s <= available; s++)
+                {
+                    final KeyedEvent event = ring.get(s);
+                    consumed += event.key + event.to;
+                }
+                consumer.set(available);
+                next = available + 1;
+            }
+        }
     }
 
     /** The hand-made answer: a map of states and a bounded queue per consumer. */

@@ -96,12 +96,7 @@ public class KeyedSplitBenchmark
             final int from = rawStates[k];
             final int to = from ^ 1;
             rawStates[k] = to;
-            final long seq = ring.next();
-            final KeyedEvent event = ring.get(seq);
-            event.key = k;
-            event.from = from;
-            event.to = to;
-            ring.publish(seq);
+            KeyedBenchmark.publishRaw(ring, k, from, to);
         }
         return ring.getCursor();
     }
@@ -117,12 +112,7 @@ public class KeyedSplitBenchmark
             final int from = (int)hashedStates.get(k);
             final int to = from ^ 1;
             hashedStates.put(k, to);
-            final long seq = ring.next();
-            final KeyedEvent event = ring.get(seq);
-            event.key = k;
-            event.from = from;
-            event.to = to;
-            ring.publish(seq);
+            KeyedBenchmark.publishRaw(ring, k, from, to);
         }
         return ring.getCursor();
     }
