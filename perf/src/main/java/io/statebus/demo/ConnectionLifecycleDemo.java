@@ -2,16 +2,10 @@ package io.statebus.demo;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
 import io.statebus.Awaited;
-import io.statebus.Policy;
 import io.statebus.StateBus;
-import io.statebus.Subscription;
 import io.statebus.Transition;
 import io.statebus.TransitionHandler;
-import io.statebus.agent.SubscriptionAgent;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -50,85 +44,19 @@ public final class ConnectionLifecycleDemo
     public static void main(final String[] args) throws Exception
     {
         final int cycles = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        final StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED)
-            .capacity(4096)
-            .waitStrategy(new BlockingWaitStrategy())
-            .allow(Connection.DISCONNECTED, Connection.CONNECTING)
-            .allow(Connection.CONNECTING, Connection.CONNECTED, Connection.CLOSING)
-            .allow(Connection.CONNECTED, Connection.CLOSING)
-            .allow(Connection.CLOSING, Connection.CLOSED)
-            .allow(Connection.CLOSED, Connection.DISCONNECTED)
-            .build();
-
-        // 1. drains pending requests on every entry into CLOSING: a dedicated handler thread, BLOCK
-        final AtomicLong pending = new AtomicLong();
-        final AtomicLong drains = new AtomicLong();
-        final Subscription<Connection> drainer = bus.subscribe(Policy.BLOCK, (t, endOfBatch) ->
-        {
-            if (t.to() == Connection.CLOSING)
-            {
-                pending.set(0);
-                drains.incrementAndGet();
-            }
-        });
-
-        // 2. logs every transition: an Agrona agent on its own runner, BLOCK, checking the chain as it goes
-        final ChainLogger logger = new ChainLogger(bus.get());
-        final Subscription<Connection> logSubscription = bus.subscribe(Policy.BLOCK);
-        final AgentRunner loggerRunner = new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace,
-            null, new SubscriptionAgent<>("transition-logger", logSubscription, logger, 1024));
-        AgentRunner.startOnThread(loggerRunner);
-
-        // 3. awaits CLOSED (joins now, before the first transition)
-        final CompletableFuture<Awaited<Connection>> closed = CompletableFuture.supplyAsync(() ->
-        {
-            try
-            {
-                return bus.await(Connection.CLOSED, 30, TimeUnit.SECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
-                throw new IllegalStateException(ex);
-            }
-        });
-        while (bus.subscriptionCount() < 3)
-        {
-            Thread.onSpinWait(); // wait for the await to join before driving the lifecycle
-        }
-
-        // alongside: the usual lock + condition, and a waiter that wakes on every signal
-        final ConditionWaiter condition = new ConditionWaiter();
-        final Thread conditionThread = new Thread(condition::run, "condition-waiter");
-        conditionThread.start();
+        final StateBus<Connection> bus = lifecycleBus();
+        final LifecycleConsumers consumers = new LifecycleConsumers(bus);
 
         final long start = System.nanoTime();
-        for (int c = 0; c < cycles; c++)
-        {
-            for (final Connection next : CYCLE)
-            {
-                if (next == Connection.CONNECTED)
-                {
-                    pending.incrementAndGet();
-                }
-                bus.set(next);
-                condition.set(next);
-            }
-        }
+        drive(bus, consumers, cycles);
         final long elapsed = System.nanoTime() - start;
         final long published = bus.latestSequence();
-        final Awaited<Connection> firstClosed = closed.get(30, TimeUnit.SECONDS);
+        final Awaited<Connection> firstClosed = consumers.closed.get(30, TimeUnit.SECONDS);
         final Awaited<Connection> alreadyDisconnected = bus.await(Connection.DISCONNECTED, 0, TimeUnit.SECONDS);
+        consumers.stop(bus, published);
 
-        while (drainer.position() < published || logSubscription.position() < published)
-        {
-            Thread.onSpinWait();
-        }
-        condition.finish();
-        conditionThread.join();
-        loggerRunner.close();
-        bus.close();
-        drainer.handlerThread().join(10_000);
-
+        final ChainLogger logger = consumers.logger;
+        final AtomicLong drains = consumers.drains;
         System.out.printf("StateBus demo: the connection lifecycle, %,d cycles, %,d transitions in %.1f ms " +
             "(%.1f M transitions/s, each also signalled to a lock + condition)%n",
             cycles, published, elapsed / 1e6, published * 1e3 / elapsed);
@@ -140,7 +68,8 @@ public final class ConnectionLifecycleDemo
         System.out.printf("  awaiter (await CLOSED):           %s; then await DISCONNECTED -> %s%n",
             firstClosed, alreadyDisconnected.outcome());
         System.out.printf("  lock + condition waiter:          saw CLOSING %,d of %,d times (%.2f%%): the rest came " +
-            "and went while it slept%n", condition.closingSeen, (long)cycles, 100.0 * condition.closingSeen / cycles);
+            "and went while it slept%n", consumers.condition.closingSeen, (long)cycles,
+            100.0 * consumers.condition.closingSeen / cycles);
         // what the bus promises, checked: perf/run reports a failed demo by this exit status
         final boolean ok = drains.get() == cycles && logger.count == published && logger.chainBreaks == 0 &&
             firstClosed.outcome() == Awaited.Outcome.MATCHED && firstClosed.transition().to() == Connection.CLOSED &&
@@ -149,6 +78,39 @@ public final class ConnectionLifecycleDemo
         {
             System.out.println("  demo: a promise above was broken");
             System.exit(1);
+        }
+    }
+
+    /** The connection's bus: its allowed transitions, a blocking wait strategy for its handler threads. */
+    private static StateBus<Connection> lifecycleBus()
+    {
+        return StateBus.builder(Connection.DISCONNECTED)
+            .capacity(4096)
+            .waitStrategy(new BlockingWaitStrategy())
+            .allow(Connection.DISCONNECTED, Connection.CONNECTING)
+            .allow(Connection.CONNECTING, Connection.CONNECTED, Connection.CLOSING)
+            .allow(Connection.CONNECTED, Connection.CLOSING)
+            .allow(Connection.CLOSING, Connection.CLOSED)
+            .allow(Connection.CLOSED, Connection.DISCONNECTED)
+            .build();
+    }
+
+    /** Drives {@code cycles} lifecycles at full speed, each transition also signalled to the lock + condition. */
+    private static void drive(final StateBus<Connection> bus, final LifecycleConsumers consumers, final int cycles)
+    {
+        final AtomicLong pending = consumers.pending;
+        final ConditionWaiter condition = consumers.condition;
+        for (int c = 0; c < cycles; c++)
+        {
+            for (final Connection next : CYCLE)
+            {
+                if (next == Connection.CONNECTED)
+                {
+                    pending.incrementAndGet();
+                }
+                bus.set(next);
+                condition.set(next);
+            }
         }
     }
 

@@ -14,7 +14,11 @@ import static io.statebus.perf.Harness.BATCH;
 import static io.statebus.perf.Harness.MASK;
 import static io.statebus.perf.Harness.RING;
 
-/** The raw LMAX Disruptor: a one-long event, BatchEventProcessor per consumer, same ring size and wait strategy. */
+/**
+ * The raw LMAX Disruptor: a one-long event, BatchEventProcessor per consumer, same ring size and wait strategy. Here
+ * the event, its checker, the processors' start and halt, and the unicast/multicastN and latency rows; the others
+ * are {@link DisruptorStatesFanout} and {@link DisruptorMultiProducer}.
+ */
 final class DisruptorRows
 {
     private DisruptorRows()
@@ -27,6 +31,7 @@ final class DisruptorRows
         long value;
     }
 
+    /** Checks that each event carries the sequence it was published at, in order. */
     static class Checker implements EventHandler<LongEvent>
     {
         final Sequence progress = new Sequence(0);
@@ -70,6 +75,7 @@ final class DisruptorRows
         processors.forEach(BatchEventProcessor::halt);
     }
 
+    /** unicast and multicastN: one producer (the calling thread), N BatchEventProcessors. */
     static final class Fanout extends Bench
     {
         private final RingBuffer<LongEvent> ring;
@@ -131,186 +137,7 @@ final class DisruptorRows
         }
     }
 
-    /**
-     * An event of a statebus slot's shape: {@code from << 16 | to} in one {@code int}, 16 bytes with its header.
-     */
-    static final class StatesEvent
-    {
-        int states;
-    }
-
-    /** Checks what the statebus checker checks: sequence order and {@code from == previous to}. */
-    static final class StatesChecker implements EventHandler<StatesEvent>
-    {
-        final Sequence progress = new Sequence(0);
-        long expected;
-        int prevTo;
-        long errors;
-
-        @Override
-        public void onEvent(final StatesEvent event, final long sequence, final boolean endOfBatch)
-        {
-            final long s = expected;
-            final int states = event.states;
-            if (sequence != s || states >>> 16 != prevTo)
-            {
-                errors++;
-            }
-            prevTo = states & 0xFFFF;
-            expected = s + 1;
-            progress.set(s + 1);
-        }
-    }
-
-    /**
-     * {@code disruptor+states}: the raw Disruptor carrying what a state bus carries (a statebus slot's shape, two
-     * states alternating, the chain checked per event). Not a target peer: it shows how much of the gap between
-     * {@code statebus} and the minimal-event {@code disruptor} row comes from the payload and its check, and how
-     * much from statebus's own work (the state word, the owner and gate checks, the enum id check).
-     */
-    static final class StatesFanout extends Bench
-    {
-        private static final int A_TO_B = 1; // from id 0 (St.A) to id 1 (St.B)
-        private static final int B_TO_A = 1 << 16;
-
-        private final RingBuffer<StatesEvent> ring;
-        private final StatesChecker[] checkers;
-        private final List<BatchEventProcessor<StatesEvent>> processors;
-        private long published;
-
-        StatesFanout(final int consumers, final String wait)
-        {
-            super("disruptor+states");
-            ring = RingBuffer.createSingleProducer(StatesEvent::new, RING, Harness.waitStrategy(wait));
-            checkers = new StatesChecker[consumers];
-            for (int i = 0; i < consumers; i++)
-            {
-                checkers[i] = new StatesChecker();
-            }
-            processors = start(ring, threads, checkers);
-        }
-
-        @Override
-        long iteration(final long deadlineNanos)
-        {
-            final RingBuffer<StatesEvent> ring = this.ring;
-            long n = 0;
-            do
-            {
-                for (int k = 0; k < BATCH; k += 2)
-                {
-                    long seq = ring.next();
-                    ring.get(seq).states = A_TO_B;
-                    ring.publish(seq);
-                    seq = ring.next();
-                    ring.get(seq).states = B_TO_A;
-                    ring.publish(seq);
-                }
-                n += BATCH;
-            }
-            while (System.nanoTime() < deadlineNanos);
-            published += n;
-            for (final StatesChecker checker : checkers)
-            {
-                Harness.awaitProgress(checker.progress, published, "disruptor+states consumer");
-            }
-            return n;
-        }
-
-        @Override
-        boolean verified()
-        {
-            boolean ok = ring.getCursor() + 1 == published;
-            for (final StatesChecker checker : checkers)
-            {
-                ok &= checker.errors == 0 && checker.progress.get() == published;
-            }
-            return ok;
-        }
-
-        @Override
-        public void close()
-        {
-            halt(processors);
-        }
-    }
-
-    static final class MultiProducer extends Bench
-    {
-        private final RingBuffer<LongEvent> ring;
-        private final MpChecker checker = new MpChecker();
-        private final List<BatchEventProcessor<LongEvent>> processors;
-        private final ProducerPair producers;
-        private long published;
-
-        @SuppressWarnings("unchecked")
-        MultiProducer(final String wait)
-        {
-            super("disruptor");
-            ring = RingBuffer.createMultiProducer(LongEvent::new, RING, Harness.waitStrategy(wait));
-            processors = start(ring, threads, new EventHandler[] {checker});
-            producers = new ProducerPair(threads, (id, first, deadline) -> {
-                final RingBuffer<LongEvent> ring = this.ring;
-                final long tag = (long)id << 40;
-                long k = first;
-                do
-                {
-                    for (int i = 0; i < BATCH; i++)
-                    {
-                        final long seq = ring.next();
-                        ring.get(seq).value = tag | k++;
-                        ring.publish(seq);
-                    }
-                }
-                while (System.nanoTime() < deadline);
-                return k - first;
-            });
-        }
-
-        @Override
-        long iteration(final long deadlineNanos) throws Exception
-        {
-            final long n = producers.run(deadlineNanos);
-            published += n;
-            Harness.awaitProgress(checker.progress, published, "disruptor consumer");
-            return n;
-        }
-
-        @Override
-        boolean verified()
-        {
-            return checker.errors == 0 && checker.progress.get() == published &&
-                checker.counts[0] == producers.published(0) && checker.counts[1] == producers.published(1);
-        }
-
-        @Override
-        public void close() throws Exception
-        {
-            producers.close();
-            halt(processors);
-        }
-    }
-
-    /** Checks ring order and each producer's own order (value = producer id << 40 | its counter). */
-    static final class MpChecker extends Checker
-    {
-        final long[] counts = new long[2];
-
-        @Override
-        public void onEvent(final LongEvent event, final long sequence, final boolean endOfBatch)
-        {
-            final long s = expected;
-            final int id = (int)(event.value >>> 40);
-            if (sequence != s || id > 1 || (event.value & ((1L << 40) - 1)) != counts[id & 1])
-            {
-                errors++;
-            }
-            counts[id & 1]++;
-            expected = s + 1;
-            progress.set(s + 1);
-        }
-    }
-
+    /** latency: one BatchEventProcessor records now - send time of each event. */
     @SuppressWarnings("unchecked")
     static final class Latency extends LatencyBench
     {

@@ -1,21 +1,9 @@
 package io.statebus.perf;
 
-import io.reactivex.rxjava3.core.Flowable;
-import io.reactivex.rxjava3.processors.BehaviorProcessor;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import static io.statebus.perf.Harness.BATCH;
-import static io.statebus.perf.Harness.RING;
 
 /**
  * The reactive peers, what a Java user reaches for first to let several components watch a changing value:
@@ -40,7 +28,10 @@ final class ReactiveRows
     {
     }
 
-    /** What differs between the two libraries: one way to emit, one way to attach a consumer on its own thread. */
+    /**
+     * What differs between the two libraries: one way to emit, one way to attach a consumer on its own thread
+     * ({@link ReactorSinksWiring}, {@link RxBehaviorWiring}).
+     */
     abstract static class Wiring implements AutoCloseable
     {
         /** Emits refused for want of demand; written and read by the producer thread only. */
@@ -89,106 +80,17 @@ final class ReactiveRows
         public abstract void close();
     }
 
+    /** The wiring of {@code system}: {@code reactor-sinks} or {@code rxjava-behavior}. */
     static Wiring wiring(final String system)
     {
         switch (system)
         {
             case "reactor-sinks":
-                return new ReactorSinks();
+                return new ReactorSinksWiring();
             case "rxjava-behavior":
-                return new RxBehavior();
+                return new RxBehaviorWiring();
             default:
                 throw new IllegalArgumentException("no reactive system " + system);
-        }
-    }
-
-    /** Reactor 3.8: one multicast sink with back-pressure; each consumer publishOn its own single-thread scheduler. */
-    static final class ReactorSinks extends Wiring
-    {
-        private final Sinks.Many<Long> sink = Sinks.many().multicast().onBackpressureBuffer(RING, false);
-        private final List<Scheduler> schedulers = new ArrayList<>();
-
-        @Override
-        boolean tryEmit(final Long v)
-        {
-            final Sinks.EmitResult result = sink.tryEmitNext(v);
-            if (result == Sinks.EmitResult.OK)
-            {
-                return true;
-            }
-            if (result == Sinks.EmitResult.FAIL_OVERFLOW)
-            {
-                return false;
-            }
-            throw new IllegalStateException("reactor sink refused a value: " + result); // one producer: never
-        }
-
-        @Override
-        void subscribe(final Consumer<Long> consumer, final Runnable onDrop, final Harness.TrackedThreads threads)
-        {
-            final Scheduler scheduler = Schedulers.newSingle(threads);
-            schedulers.add(scheduler);
-            Flux<Long> flux = sink.asFlux();
-            if (onDrop != null)
-            {
-                flux = flux.onBackpressureDrop(dropped -> onDrop.run());
-            }
-            flux.publishOn(scheduler).subscribe(consumer);
-        }
-
-        @Override
-        String setup()
-        {
-            return "Sinks.many().multicast().onBackpressureBuffer(" + RING + ", false); each consumer " +
-                "asFlux().publishOn(Schedulers.newSingle(..)), default prefetch 256";
-        }
-
-        @Override
-        public void close()
-        {
-            sink.tryEmitComplete();
-            schedulers.forEach(Scheduler::dispose);
-        }
-    }
-
-    /** RxJava 3.1: one BehaviorProcessor; each consumer observeOn a single-thread executor of its own. */
-    static final class RxBehavior extends Wiring
-    {
-        private final BehaviorProcessor<Long> processor = BehaviorProcessor.create();
-        private final List<ExecutorService> executors = new ArrayList<>();
-
-        @Override
-        boolean tryEmit(final Long v)
-        {
-            return processor.offer(v);
-        }
-
-        @Override
-        void subscribe(final Consumer<Long> consumer, final Runnable onDrop, final Harness.TrackedThreads threads)
-        {
-            final ExecutorService executor = Executors.newSingleThreadExecutor(threads);
-            executors.add(executor);
-            Flowable<Long> flowable = processor;
-            if (onDrop != null)
-            {
-                flowable = flowable.onBackpressureDrop(dropped -> onDrop.run());
-            }
-            flowable.observeOn(io.reactivex.rxjava3.schedulers.Schedulers.from(executor), false, RING)
-                .subscribe(consumer::accept);
-        }
-
-        @Override
-        String setup()
-        {
-            return "BehaviorProcessor.create(), offer(); each consumer observeOn(Schedulers.from(" +
-                "Executors.newSingleThreadExecutor()), false, " + RING + ")";
-        }
-
-        @Override
-        public void close()
-        {
-            processor.onComplete();
-            executors.forEach(ExecutorService::shutdownNow);
         }
     }
 

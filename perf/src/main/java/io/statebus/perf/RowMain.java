@@ -51,17 +51,17 @@ public final class RowMain
         switch (kase)
         {
             case "latency":
-                try (LatencyBench bench = latencyBench())
+                try (LatencyBench bench = RowBenches.latency(system, wait))
                 {
                     return latency(bench);
                 }
             case "await":
-                try (AwaitBench bench = awaitBench())
+                try (AwaitBench bench = RowBenches.await(system))
                 {
                     return await(bench);
                 }
             default:
-                try (Bench bench = throughputBench())
+                try (Bench bench = RowBenches.throughput(kase, system, wait))
                 {
                     return throughput(bench);
                 }
@@ -79,111 +79,6 @@ public final class RowMain
                 return 3;
             default:
                 return 2;
-        }
-    }
-
-    private Bench throughputBench()
-    {
-        final boolean spin = "busy-spin".equals(wait);
-        switch (kase + " " + system)
-        {
-            case "unicast statebus":
-                return new StateBusRows.Fanout(1, wait, false);
-            case "unicast statebus+clock":
-                return new StateBusRows.Fanout(1, wait, true);
-            case "multicast3 statebus":
-                return new StateBusRows.Fanout(3, wait, false);
-            case "multicast3 statebus-default":
-                return new StateBusRows.Fanout(3, wait, false, true); // the builder's defaults: blocking, MULTI, no clock
-            case "multicast3 statebus-flow":
-                return new FlowRows.Fanout(3, wait, false);
-            case "mixed statebus":
-                return new StateBusRows.Mixed(wait, SLOW_WORK);
-            case "multiproducer2 statebus":
-                return new StateBusRows.MultiProducer(wait);
-            case "unicast disruptor":
-                return new DisruptorRows.Fanout(1, wait);
-            case "multicast3 disruptor":
-                return new DisruptorRows.Fanout(3, wait);
-            case "unicast disruptor+states":
-                return new DisruptorRows.StatesFanout(1, wait);
-            case "multicast3 disruptor+states":
-                return new DisruptorRows.StatesFanout(3, wait);
-            case "multiproducer2 disruptor":
-                return new DisruptorRows.MultiProducer(wait);
-            case "unicast abq-fanout":
-                return new QueueRows.Abq(1, 1, false);
-            case "multicast3 abq-fanout":
-                return new QueueRows.Abq(3, 1, false);
-            case "multiproducer2 abq-fanout":
-                return new QueueRows.Abq(1, 2, false);
-            case "mixed abq-fanout":
-                return new QueueRows.AbqMixed(SLOW_WORK);
-            case "multicast3 reactor-sinks":
-            case "multicast3 rxjava-behavior":
-                return new ReactiveRows.Fanout(system, 3, false);
-            case "mixed reactor-sinks":
-            case "mixed rxjava-behavior":
-                return new ReactiveRows.Mixed(system, SLOW_WORK);
-            case "unicast submission-publisher":
-                return new QueueRows.SubPub(1, 1, false);
-            case "multicast3 submission-publisher":
-                return new QueueRows.SubPub(3, 1, false);
-            case "multiproducer2 submission-publisher":
-                return new QueueRows.SubPub(1, 2, false);
-            case "unicast jctools-spsc":
-                return new QueueRows.Spsc(false);
-            case "unicast agrona-broadcast":
-                return new AgronaRows.Broadcast(1, spin, 0, false);
-            case "multicast3 agrona-broadcast":
-                return new AgronaRows.Broadcast(3, spin, 0, false);
-            case "mixed agrona-broadcast":
-                return new AgronaRows.Broadcast(2, spin, SLOW_WORK, false);
-            case "unicast condition":
-                return new ConditionRows.Fanout(1);
-            case "multicast3 condition":
-                return new ConditionRows.Fanout(3);
-            default:
-                throw new IllegalArgumentException("no such row: " + kase + " " + system);
-        }
-    }
-
-    private LatencyBench latencyBench()
-    {
-        switch (system)
-        {
-            case "statebus":
-                return new StateBusRows.Latency(wait);
-            case "disruptor":
-                return new DisruptorRows.Latency(wait);
-            case "abq-fanout":
-                return new QueueRows.Abq(1, 1, true);
-            case "submission-publisher":
-                return new QueueRows.SubPub(1, 1, true);
-            case "jctools-spsc":
-                return new QueueRows.Spsc(true);
-            case "agrona-broadcast":
-                return new AgronaRows.Broadcast(1, "busy-spin".equals(wait), 0, true);
-            case "statebus-flow":
-                return new FlowRows.Fanout(1, wait, true);
-            case "reactor-sinks":
-            case "rxjava-behavior":
-                return new ReactiveRows.Fanout(system, 1, true);
-            default:
-                throw new IllegalArgumentException("no such row: latency " + system);
-        }
-    }
-
-    private AwaitBench awaitBench()
-    {
-        switch (system)
-        {
-            case "statebus":
-                return new StateBusRows.Await();
-            case "condition":
-                return new ConditionRows.Await();
-            default:
-                throw new IllegalArgumentException("no such row: await " + system);
         }
     }
 

@@ -71,8 +71,24 @@ public final class JmhRatios
         }
         final Path dir = Paths.get(args[0]);
         final int forks = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        // the targets: forks alternate nothing within JMH, so several JVMs per benchmark give the spread
-        final Collection<RunResult> drain = new Runner(new OptionsBuilder()
+        final Collection<RunResult> drain = runTargets(dir, forks);
+        runOthers(dir);
+        final Collection<RunResult> keyed = runKeyed(dir);
+
+        final Map<String, RunResult> byName = new LinkedHashMap<>();
+        putBySimpleName(byName, keyed);
+        putBySimpleName(byName, drain);
+        final String table = table(byName, forks);
+        Files.writeString(dir.resolve("jmh-ratios.txt"), table);
+        System.out.println();
+        System.out.print(table);
+        System.exit(0);
+    }
+
+    /** The targets: forks alternate nothing within JMH, so several JVMs per benchmark give the spread. */
+    private static Collection<RunResult> runTargets(final Path dir, final int forks) throws RunnerException
+    {
+        return new Runner(new OptionsBuilder()
             .include(DrainBenchmark.class.getName() + "\\.")
             .include(LongValuesBenchmark.class.getName() + "\\.")
             .addProfiler(GCProfiler.class)
@@ -80,7 +96,11 @@ public final class JmhRatios
             .measurementIterations(4).measurementTime(TimeValue.seconds(1))
             .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-drain.json").toString())
             .build()).run();
-        // the rest (set and set + poll with each wait strategy, the raw ring's floor): one fork, briefly
+    }
+
+    /** The rest (set and set + poll with each wait strategy, the raw ring's floor): one fork, briefly. */
+    private static void runOthers(final Path dir) throws RunnerException
+    {
         new Runner(new OptionsBuilder()
             .include(PublishBenchmark.class.getName() + "\\.")
             .include(DisruptorPublishBenchmark.class.getName() + "\\.")
@@ -89,9 +109,12 @@ public final class JmhRatios
             .measurementIterations(2).measurementTime(TimeValue.seconds(1))
             .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-other.json").toString())
             .build()).run();
+    }
 
-        // issue 16's keyed case (with its references: KeyedSplitBenchmark) and the reference values: two forks
-        final Collection<RunResult> keyed = new Runner(new OptionsBuilder()
+    /** Issue 16's keyed case (with its references: KeyedSplitBenchmark) and the reference values: two forks. */
+    private static Collection<RunResult> runKeyed(final Path dir) throws RunnerException
+    {
+        return new Runner(new OptionsBuilder()
             .include(KeyedBenchmark.class.getName() + "\\.")
             .include(KeyedSplitBenchmark.class.getName() + "\\.")
             .include(ValueBenchmark.class.getName() + "\\.")
@@ -100,25 +123,19 @@ public final class JmhRatios
             .measurementIterations(4).measurementTime(TimeValue.seconds(1))
             .resultFormat(ResultFormatType.JSON).result(dir.resolve("jmh-keyed.json").toString())
             .build()).run();
-
-        final Map<String, RunResult> byName = new LinkedHashMap<>();
-        for (final RunResult r : keyed)
-        {
-            final String name = r.getParams().getBenchmark();
-            byName.put(name.substring(name.lastIndexOf('.') + 1), r);
-        }
-        for (final RunResult r : drain)
-        {
-            final String name = r.getParams().getBenchmark();
-            byName.put(name.substring(name.lastIndexOf('.') + 1), r);
-        }
-        final String table = table(byName, forks);
-        Files.writeString(dir.resolve("jmh-ratios.txt"), table);
-        System.out.println();
-        System.out.print(table);
-        System.exit(0);
     }
 
+    /** Each result under its benchmark method's name (a later one with the same name replaces an earlier one). */
+    private static void putBySimpleName(final Map<String, RunResult> byName, final Collection<RunResult> results)
+    {
+        for (final RunResult r : results)
+        {
+            final String name = r.getParams().getBenchmark();
+            byName.put(name.substring(name.lastIndexOf('.') + 1), r);
+        }
+    }
+
+    /** The jmh-ratios.txt table: a header, then one line per pair of {@link #PAIRS}. */
     static String table(final Map<String, RunResult> byName, final int forks)
     {
         final StringBuilder out = new StringBuilder(String.format(
@@ -132,36 +149,39 @@ public final class JmhRatios
         out.append(String.format("%-56s %6s %6s %12s %9s %9s %11s %8s%n", "", "", "", "", "ns", "ns", "B/op", ""));
         for (final String[] pair : PAIRS)
         {
-            final RunResult sb = byName.get(pair[0]);
-            final RunResult raw = byName.get(pair[1]);
-            final String what = pair[0] + " / " + pair[1];
-            if (sb == null || raw == null)
-            {
-                out.append(String.format("%-56s %6s  not measured%n", what, "-".equals(pair[2]) ? "-" : "≤ " + pair[2]));
-                continue;
-            }
-            final boolean hasTarget = !"-".equals(pair[2]);
-            final double target = hasTarget ? Double.parseDouble(pair[2]) : Double.NaN;
-            final double sbScore = sb.getPrimaryResult().getScore();
-            final double rawScore = raw.getPrimaryResult().getScore();
-            final double ratio = sbScore / rawScore;
-            double min = Double.POSITIVE_INFINITY;
-            double max = 0;
-            for (final double s : forkScores(sb))
-            {
-                for (final double r : forkScores(raw))
-                {
-                    min = Math.min(min, s / r);
-                    max = Math.max(max, s / r);
-                }
-            }
-            final double bytes = bytesPerOp(sb);
-            out.append(String.format("%-56s %6s %6.2f %12s %9.2f %9.2f %11s %8s%n", what,
-                hasTarget ? "≤ " + pair[2] : "-", ratio, String.format("%.2f-%.2f", min, max), sbScore, rawScore,
-                Double.isNaN(bytes) ? "-" : String.format("%.3f", bytes),
-                !hasTarget ? "-" : ratio <= target && bytes < 0.5 ? "yes" : "no"));
+            out.append(pairLine(pair, byName.get(pair[0]), byName.get(pair[1])));
         }
         return out.toString();
+    }
+
+    /** One pair's line: its ratio against the target, the min-max over the forks, the scores, statebus's B/op. */
+    private static String pairLine(final String[] pair, final RunResult sb, final RunResult raw)
+    {
+        final String what = pair[0] + " / " + pair[1];
+        if (sb == null || raw == null)
+        {
+            return String.format("%-56s %6s  not measured%n", what, "-".equals(pair[2]) ? "-" : "≤ " + pair[2]);
+        }
+        final boolean hasTarget = !"-".equals(pair[2]);
+        final double target = hasTarget ? Double.parseDouble(pair[2]) : Double.NaN;
+        final double sbScore = sb.getPrimaryResult().getScore();
+        final double rawScore = raw.getPrimaryResult().getScore();
+        final double ratio = sbScore / rawScore;
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (final double s : forkScores(sb))
+        {
+            for (final double r : forkScores(raw))
+            {
+                min = Math.min(min, s / r);
+                max = Math.max(max, s / r);
+            }
+        }
+        final double bytes = bytesPerOp(sb);
+        return String.format("%-56s %6s %6.2f %12s %9.2f %9.2f %11s %8s%n", what,
+            hasTarget ? "≤ " + pair[2] : "-", ratio, String.format("%.2f-%.2f", min, max), sbScore, rawScore,
+            Double.isNaN(bytes) ? "-" : String.format("%.3f", bytes),
+            !hasTarget ? "-" : ratio <= target && bytes < 0.5 ? "yes" : "no");
     }
 
     /** Each fork's score: the mean of its measured iterations. */
