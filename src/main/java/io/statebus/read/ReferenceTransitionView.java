@@ -6,7 +6,7 @@ import io.statebus.ring.StateIds;
  * The reusable transition of a reference value bus's reader: its states are the references copied from the slot
  * beside its word, not ids.
  */
-final class ReferenceTransitionView<S> extends TransitionView<S>
+final class ReferenceTransitionView<S> extends ValueStatesView<S>
 {
     ReferenceTransitionView(final StateIds<S> ids)
     {
@@ -25,18 +25,5 @@ final class ReferenceTransitionView<S> extends TransitionView<S>
     public S to()
     {
         return (S)toReference;
-    }
-
-    /** No index: a value is not one of a list of states. */
-    @Override
-    public int fromIndex()
-    {
-        return -1;
-    }
-
-    @Override
-    public int toIndex()
-    {
-        return -1;
     }
 }

@@ -7,8 +7,9 @@ import io.statebus.ring.StateIds;
 /**
  * The reusable transition a reader hands to its handler, owned by the reader's consuming thread. Always a copy of
  * a slot made before the reader proved the slot was still its own (gated read) or whole (validated read), so a
- * handler never sees a slot that changed while it ran. Not final only for the views whose states are not ids:
- * {@link ValueTransitionView} (longs), {@link ReferenceTransitionView} (references), {@link KeyedTransitionView}.
+ * handler never sees a slot that changed while it ran. Not final only for the views whose states are not ids
+ * ({@link ValueStatesView}: {@link ValueTransitionView}, longs; {@link ReferenceTransitionView}, references) and
+ * for {@link KeyedTransitionView}.
  */
 class TransitionView<S> implements Transition<S>, SlotValuesView
 {

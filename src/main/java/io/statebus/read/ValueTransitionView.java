@@ -7,7 +7,7 @@ import io.statebus.ring.StateIds;
  * {@code to()} box them (only the engine's own awaits call those); the value bus's handlers read
  * {@link #fromValue()} and {@link #toValue()} instead, through an adapter, and allocate nothing.
  */
-final class ValueTransitionView<S> extends TransitionView<S>
+final class ValueTransitionView<S> extends ValueStatesView<S>
 {
     ValueTransitionView(final StateIds<S> ids)
     {
@@ -26,18 +26,5 @@ final class ValueTransitionView<S> extends TransitionView<S>
     public S to()
     {
         return (S)Long.valueOf(toValue);
-    }
-
-    /** No index: a value is not one of a list of states. */
-    @Override
-    public int fromIndex()
-    {
-        return -1;
-    }
-
-    @Override
-    public int toIndex()
-    {
-        return -1;
     }
 }

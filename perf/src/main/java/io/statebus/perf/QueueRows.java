@@ -56,6 +56,13 @@ final class QueueRows
             progress.set(++received);
         }
 
+        /** True when, with two producers, this consumer saw exactly what each published; always with one. */
+        final boolean sawEachOf(final ProducerPair producers)
+        {
+            return producers == null ||
+                counts[0] == producers.published(0) && counts[1] == producers.published(1);
+        }
+
         /** True when these consumers all saw all {@code published} values, each in order. */
         static boolean allSaw(final Checker[] checkers, final long published)
         {
