@@ -72,8 +72,7 @@ abstract class OwnerFastPaths<S> extends OwnerGate<S>
                 return PublishResult.FAST_MISS;
             }
         }
-        // the sequencer's own claim here, kept: unlike the long, reference and keyed paths, a bus of states measured
-        // no faster with mayClaimFast and claimNext (DrainBenchmark.statebusPublish, 8 JVMs each, FINDINGS §16)
+        // the sequencer's claim kept: a bus of states measured no faster with mayClaimFast (perf/FINDINGS.md §16)
         final long sequence;
         try
         {

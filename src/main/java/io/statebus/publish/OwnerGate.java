@@ -48,9 +48,10 @@ abstract class OwnerGate<S> extends Producer<S>
      * The fast path's own count: the next sequence, and the last it may claim before the gates are read again
      * (the slowest gate, or the cursor, a ring on, as read when the gate last opened). The sequencer's cache holds
      * the same, but its claim carries its slow path (a call) inline, and the JIT then keeps the owner's loop in
-     * memory rather than registers (perfasm: nine spills per set). Owner-only, set by {@link #openFastPath} and
-     * by the fast path ({@link #mayClaimFast}): gates only move on, except one moved back, which shuts the fast
-     * path first; a new gate starts at the cursor.
+     * memory rather than registers (perfasm: nine spills per set). Owner-only: the fast path reads both again
+     * from the cursor and the gates once the limit is spent or forgotten ({@link #forgetClaim}, which every full
+     * path calls before it claims through the sequencer, so even a full path that throws leaves no stale count).
+     * Gates only move on, except one moved back, which shuts the fast path first; a new gate starts at the cursor.
      */
     private long nextClaim;
     private long claimLimit;
@@ -109,14 +110,25 @@ abstract class OwnerGate<S> extends Producer<S>
      */
     final boolean mayClaimFast()
     {
-        return nextClaim <= claimLimit || gatesAllowNextClaim();
+        return nextClaim <= claimLimit || readClaimAgain();
     }
 
-    /** Reads the gates again (a call of its own, once a ring: the fast path's loop stays small). */
-    private boolean gatesAllowNextClaim()
+    /**
+     * The next sequence and the limit read again (a call of its own, once a ring or after a full path: the fast
+     * path's loop stays small). Only the owner claims, and each of its claims is published before it claims again,
+     * so its last claim is the cursor.
+     */
+    private boolean readClaimAgain()
     {
+        nextClaim = sequencer.getCursor() + 1;
         claimLimit = sequencer.getMinimumSequence() + ring.capacity();
         return nextClaim <= claimLimit;
+    }
+
+    /** Before a full path claims through the sequencer: the fast path's count is read again before its next claim. */
+    final void forgetClaim()
+    {
+        claimLimit = Long.MIN_VALUE;
     }
 
     /**
@@ -156,9 +168,6 @@ abstract class OwnerGate<S> extends Producer<S>
      */
     final void openFastPath(final Thread current)
     {
-        // the owner has just published, or changed nothing: its last claim is the cursor
-        nextClaim = sequencer.getCursor() + 1;
-        claimLimit = sequencer.getMinimumSequence() + ring.capacity();
         if (GATE.getOpaque(this) != current && canBeFast() && GATE.compareAndSet(this, null, current) &&
             !canBeFast())
         {

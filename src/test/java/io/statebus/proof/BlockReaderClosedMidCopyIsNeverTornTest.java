@@ -8,8 +8,6 @@ import io.statebus.Policy;
 import io.statebus.ProducerMode;
 import io.statebus.StateBus;
 import io.statebus.StateBusClosedException;
-import kotlin.Unit;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -110,34 +108,6 @@ class BlockReaderClosedMidCopyIsNeverTornTest
     @Test
     void aReaderClosedWhileItCopiesASlotDeliversNothingFromItsOverwrite()
     {
-        final Class<?> t = ClosedMidCopy.class;
-        new ModelCheckingOptions()
-            .iterations(0)
-            .invocationsPerIteration(500)
-            .minimizeFailedScenario(false)
-            .sequentialSpecification(Model.class)
-            .addCustomScenario(builder ->
-            {
-                builder.parallel(parallel ->
-                {
-                    parallel.thread(thread ->
-                    {
-                        thread.actor(Scenarios.op(t, "set", int.class), 1);
-                        thread.actor(Scenarios.op(t, "set", int.class), 2);
-                        thread.actor(Scenarios.op(t, "closeSubscription"));
-                        thread.actor(Scenarios.op(t, "set", int.class), 3);
-                        return Unit.INSTANCE;
-                    });
-                    parallel.thread(thread ->
-                    {
-                        thread.actor(Scenarios.op(t, "poll"));
-                        thread.actor(Scenarios.op(t, "poll"));
-                        return Unit.INSTANCE;
-                    });
-                    return Unit.INSTANCE;
-                });
-                return Unit.INSTANCE;
-            })
-            .check(t);
+        Scenarios.checkClosedMidRead(ClosedMidCopy.class, Model.class, 1, 2, 3);
     }
 }

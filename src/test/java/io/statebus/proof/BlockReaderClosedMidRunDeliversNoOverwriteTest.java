@@ -7,8 +7,6 @@ import io.statebus.StateBusClosedException;
 import io.statebus.Subscription;
 import io.statebus.Transition;
 import io.statebus.TransitionHandler;
-import kotlin.Unit;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -122,34 +120,7 @@ class BlockReaderClosedMidRunDeliversNoOverwriteTest
     @Test
     void aReaderClosedMidRunDeliversNothingOfTheOverwrite()
     {
-        final Class<?> t = ClosedMidRun.class;
-        new ModelCheckingOptions()
-            .iterations(0)
-            .invocationsPerIteration(500)
-            .minimizeFailedScenario(false)
-            .sequentialSpecification(Model.class)
-            .addCustomScenario(builder ->
-            {
-                builder.parallel(parallel ->
-                {
-                    parallel.thread(thread ->
-                    {
-                        thread.actor(Scenarios.op(t, "set", int.class), Light.GREEN.ordinal());
-                        thread.actor(Scenarios.op(t, "set", int.class), Light.AMBER.ordinal());
-                        thread.actor(Scenarios.op(t, "closeSubscription"));
-                        thread.actor(Scenarios.op(t, "set", int.class), Light.RED.ordinal());
-                        return Unit.INSTANCE;
-                    });
-                    parallel.thread(thread ->
-                    {
-                        thread.actor(Scenarios.op(t, "poll"));
-                        thread.actor(Scenarios.op(t, "poll"));
-                        return Unit.INSTANCE;
-                    });
-                    return Unit.INSTANCE;
-                });
-                return Unit.INSTANCE;
-            })
-            .check(t);
+        Scenarios.checkClosedMidRead(
+            ClosedMidRun.class, Model.class, Light.GREEN.ordinal(), Light.AMBER.ordinal(), Light.RED.ordinal());
     }
 }
