@@ -36,6 +36,15 @@ abstract class HeldPublish<S>
     private volatile boolean closed;
     /** The clock's reading for the slot just claimed; written and read only by the holder of the right to publish. */
     long claimedAt;
+    /**
+     * A single producer's fast-path count ({@code OwnerGate#mayClaimFast}): the next sequence, and the last it may
+     * claim before the gates are read again. Here, not there, because every claim through the sequencer is made
+     * here ({@link #claimHeld}), and each one voids the count: the fast path then reads both again from the cursor
+     * and the gates (void from the start: a first full path may claim nothing). Written only by the holder of the
+     * right to publish (a single producer's owner).
+     */
+    long nextClaim;
+    long claimLimit = Long.MIN_VALUE;
 
     HeldPublish(
         final TransitionRing ring,
@@ -142,6 +151,7 @@ abstract class HeldPublish<S>
                 {
                     final long sequence = ring.claim();
                     claimedAt = now;
+                    claimLimit = Long.MIN_VALUE; // the fast path's count is behind the sequencer's now
                     return sequence;
                 }
                 catch (final InsufficientCapacityException ex)

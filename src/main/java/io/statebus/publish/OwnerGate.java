@@ -44,17 +44,6 @@ abstract class OwnerGate<S> extends Producer<S>
 
     /** Set once by CAS. Read plainly: the owner sees its own write; any other thread goes to the CAS. */
     Thread owner;
-    /**
-     * The fast path's own count: the next sequence, and the last it may claim before the gates are read again
-     * (the slowest gate, or the cursor, a ring on, as read when the gate last opened). The sequencer's cache holds
-     * the same, but its claim carries its slow path (a call) inline, and the JIT then keeps the owner's loop in
-     * memory rather than registers (perfasm: nine spills per set). Owner-only: the fast path reads both again
-     * from the cursor and the gates once the limit is spent or forgotten ({@link #forgetClaim}, which every full
-     * path calls before it claims through the sequencer, so even a full path that throws leaves no stale count).
-     * Gates only move on, except one moved back, which shuts the fast path first; a new gate starts at the cursor.
-     */
-    private long nextClaim;
-    private long claimLimit;
     @SuppressWarnings("unused")
     private Object gate;
 
@@ -104,9 +93,14 @@ abstract class OwnerGate<S> extends Producer<S>
     }
 
     /**
+     * The fast path's own count ({@code nextClaim}, {@code claimLimit}, kept in {@link HeldPublish}: the slowest
+     * gate, or the cursor, a ring on). The sequencer's cache holds the same, but its claim carries its slow path (a call) inline, and the JIT
+     * then keeps the owner's loop in memory rather than registers (perfasm: nine spills per set). Gates only move
+     * on, except one moved back, which shuts the fast path first; a new gate starts at the cursor.
+     *
      * @return whether the owner's fast path may claim the next sequence now without waiting: within the limit, or
-     *     within a new one once the gates are read again (a ring after they last were). False: the ring is full,
-     *     and the full path waits.
+     *     within a new one once the count is read again (a ring on, or after a claim of the full path). False: the
+     *     ring is full, and the full path waits.
      */
     final boolean mayClaimFast()
     {
@@ -114,21 +108,15 @@ abstract class OwnerGate<S> extends Producer<S>
     }
 
     /**
-     * The next sequence and the limit read again (a call of its own, once a ring or after a full path: the fast
-     * path's loop stays small). Only the owner claims, and each of its claims is published before it claims again,
-     * so its last claim is the cursor.
+     * The next sequence and the limit read again (a call of its own, once a ring or after a full path's claim: the
+     * fast path's loop stays small). Only the owner claims, and each of its claims is published before it claims
+     * again, so its last claim is the cursor.
      */
     private boolean readClaimAgain()
     {
         nextClaim = sequencer.getCursor() + 1;
         claimLimit = sequencer.getMinimumSequence() + ring.capacity();
         return nextClaim <= claimLimit;
-    }
-
-    /** Before a full path claims through the sequencer: the fast path's count is read again before its next claim. */
-    final void forgetClaim()
-    {
-        claimLimit = Long.MIN_VALUE;
     }
 
     /**

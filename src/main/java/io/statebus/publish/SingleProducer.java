@@ -50,7 +50,6 @@ public final class SingleProducer<S> extends OwnerFastPaths<S>
         {
             return verdict; // refused before owning: the gate stays as it was
         }
-        forgetClaim(); // the owner's full path claims through the sequencer
         final long result = publishHeld(expectedId, toId, deadline);
         if (result > 0)
         {
@@ -94,7 +93,6 @@ public final class SingleProducer<S> extends OwnerFastPaths<S>
             }
             own(current, existing);
         }
-        forgetClaim(); // as in publish
         final long result = publishValueHeld(compare, expected, next, deadline);
         // the ring holds the owner's last value either way: its own publish, or what it found unchanged
         lastValue = result > 0 ? next : LatestTransition.value(ring);
@@ -136,7 +134,6 @@ public final class SingleProducer<S> extends OwnerFastPaths<S>
         {
             own(current, owner);
         }
-        forgetClaim(); // as in publish
         final long result = operation.run(op, key, a, b, deadline);
         openFastPath(current); // a keyed bus's owner changes a key's state on its fast path from now on
         return told(result);
@@ -169,7 +166,6 @@ public final class SingleProducer<S> extends OwnerFastPaths<S>
             }
             own(current, existing);
         }
-        forgetClaim(); // as in publish
         final long result = publishReferenceHeld(compare, expected, next, deadline);
         // as in publishValue: the ring holds the owner's last value, its own publish or what it found unchanged
         lastReference = result > 0 ? next : LatestTransition.reference(ring);
