@@ -18,4 +18,10 @@ final class BusEngineAccess implements EngineAccess.Access
     {
         return bus.core().subscriptions();
     }
+
+    @Override
+    public boolean isBusClosed(final Subscription<?> subscription)
+    {
+        return subscription.reader().isBusClosed();
+    }
 }

@@ -69,6 +69,20 @@ public final class Subscription<S> implements AutoCloseable
      */
     public int poll(final TransitionHandler<S> handler, final int limit)
     {
+        checkPoll(handler, limit);
+        return reader.pollAvailable(handler, limit);
+    }
+
+    /**
+     * A poll's checks, which change nothing unless they pass: the limit, the handler, and the calling thread, which
+     * becomes the consumer. An adapter that keeps the handler in a field (a long or keyed subscription) calls it
+     * before it writes the field, so a refused thread never replaces the consumer's handler mid-poll.
+     *
+     * @param handler the handler of the poll, checked not null.
+     * @param limit   the poll's limit.
+     */
+    void checkPoll(final Object handler, final int limit)
+    {
         if (limit < 1)
         {
             throw new IllegalArgumentException("limit must be >= 1, got " + limit);
@@ -78,7 +92,6 @@ public final class Subscription<S> implements AutoCloseable
         {
             claimConsumer(); // only a valid poll makes the calling thread the consumer
         }
-        return reader.pollAvailable(handler, limit);
     }
 
     private void claimConsumer()

@@ -94,4 +94,50 @@ class LongValuesBadInputTest
             assertThat(bus.latestSequence()).isEqualTo(1);
         }
     }
+
+    @Test
+    void aPollRefusedToASecondThreadChangesNothingForThePollInProgress() throws Exception
+    {
+        try (LongStateBus bus = StateBus.longBuilder(0).capacity(8).build())
+        {
+            final LongSubscription sub = bus.subscribe(Policy.BLOCK);
+            bus.set(1);
+            bus.set(2);
+            final StringBuilder owners = new StringBuilder();
+            final StringBuilder intruders = new StringBuilder();
+            final AtomicReference<Throwable> refused = new AtomicReference<>();
+            final LongTransitionHandler intruder = (t, e) -> intruders.append(t.to());
+            final int polled = sub.poll((t, e) ->
+            {
+                owners.append(t.to());
+                if (t.sequence() == 1) // mid-batch: another thread tries to poll, refused, and has ended
+                {
+                    final Thread other = new Thread(() ->
+                    {
+                        try
+                        {
+                            sub.poll(intruder, 10);
+                        }
+                        catch (final Throwable ex)
+                        {
+                            refused.set(ex);
+                        }
+                    }, "second-poller");
+                    other.start();
+                    try
+                    {
+                        TestAwait.ended(other);
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        throw new AssertionError(ex);
+                    }
+                }
+            }, 10);
+            assertThat(refused.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("second-poller");
+            assertThat(intruders.toString()).as("the refused thread's handler got nothing").isEmpty();
+            assertThat(owners.toString()).as("the consumer's handler got the whole batch").isEqualTo("12");
+            assertThat(polled).isEqualTo(2);
+        }
+    }
 }

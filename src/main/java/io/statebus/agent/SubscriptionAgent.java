@@ -3,6 +3,7 @@ package io.statebus.agent;
 import io.statebus.StateBusClosedException;
 import io.statebus.Subscription;
 import io.statebus.TransitionHandler;
+import io.statebus.consume.EngineAccess;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
@@ -66,7 +67,8 @@ public final class SubscriptionAgent<S> implements Agent
             {
                 throw ex; // the handler threw it (a closed bus it publishes to): the runner's error handler sees it
             }
-            if (subscription.bus().isClosed() && subscription.failure() == null)
+            // asked of the engine: a value, long or keyed bus's subscription names no StateBus (bus() is null)
+            if (EngineAccess.get().isBusClosed(subscription) && subscription.failure() == null)
             {
                 throw new AgentTerminationException(ex); // the bus is over and all was delivered: stop the runner
             }

@@ -1,19 +1,20 @@
 package io.statebus.consume;
 
 import io.statebus.StateBus;
+import io.statebus.Subscription;
 import io.statebus.publish.Producer;
 import io.statebus.read.Subscriptions;
 
 import java.util.Objects;
 
 /**
- * How an adapter in another package of this module (the {@code Flow.Publisher} in {@code io.statebus.flow}) reaches
- * a bus's engine, which {@link StateBus} keeps private: the bus installs an {@link Access} once, when its class is
- * initialized. This package is not exported, so nothing outside the module can call it.
+ * How an adapter in another package of this module (the {@code Flow.Publisher} in {@code io.statebus.flow}, the agent
+ * in {@code io.statebus.agent}) reaches a bus's engine, which {@link StateBus} keeps private: the bus installs an
+ * {@link Access} once, when its class is initialized. This package is not exported, so nothing outside the module can call it.
  */
 public final class EngineAccess
 {
-    /** What {@link StateBus} hands out: its way in and its joins. */
+    /** What {@link StateBus} hands out: its way in, its joins, and whether a subscription's bus has closed. */
     public interface Access
     {
         /**
@@ -29,6 +30,13 @@ public final class EngineAccess
          * @return where its readers join and leave.
          */
         <S> Subscriptions<S> subscriptions(StateBus<S> bus);
+
+        /**
+         * @param subscription a subscription of any kind of bus (a value, long or keyed bus's names no
+         *                     {@link StateBus}: {@link Subscription#bus()} is null).
+         * @return whether its bus has closed.
+         */
+        boolean isBusClosed(Subscription<?> subscription);
     }
 
     /** Written once, by StateBus's class initializer, which happens-before any use of a bus instance. */

@@ -187,7 +187,7 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
         subscriberThrew = true;
         s.onNext(item);
         subscriberThrew = false;
-        if (terminal != null && terminal.test(item.to()))
+        if (terminal != null && !cancelled && terminal.test(item.to())) // cancelled in onNext: nothing more to say
         {
             subscriber = null;
             reader.close(); // nothing after the terminal transition

@@ -179,6 +179,12 @@ public final class Reader<S> extends ReaderPosition<S>
         return available() > sequence.get() || status != OPEN;
     }
 
+    /** @return whether the bus this reader reads has closed. */
+    public boolean isBusClosed()
+    {
+        return registry.producer.isClosed();
+    }
+
     /** @return the policy. */
     public Policy policy()
     {

@@ -68,6 +68,28 @@ class FlowCancelUngatesTest
     }
 
     @Test
+    void cancelFromTheOnNextOfATerminalTransitionIsNotFollowedByOnComplete() throws Exception
+    {
+        final StateBus<Phase> bus = Phase.bus(8);
+        final RecordingSubscriber<Phase> subscriber = new RecordingSubscriber<>()
+        {
+            @Override
+            void next(final Transition<Phase> item)
+            {
+                subscription.cancel(); // at P1, the terminal state: the stream is over for this subscriber
+            }
+        };
+        new TransitionPublisher<>(bus, Policy.BLOCK, Runnable::run).completeWhen(s -> s == Phase.P1)
+            .subscribe(subscriber);
+        subscriber.request(10);
+        Phase.publish(bus, 1);
+        bus.close();
+        assertThat(subscriber.received()).isEqualTo(1);
+        assertThat(subscriber.completes() + subscriber.errors()).as("no signal after cancel").isZero();
+        assertThat(subscriber.violations()).isEmpty();
+    }
+
+    @Test
     void cancelRacingADeliveryInFlightReleasesAProducerThatKeepsPublishing() throws Exception
     {
         final int capacity = 8;
