@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * How an adapter in another package of this module (the {@code Flow.Publisher} in {@code io.statebus.flow}, the agent
  * in {@code io.statebus.agent}) reaches a bus's engine, which {@link StateBus} keeps private: the bus installs an
- * {@link Access} once, when its class is initialized. This package is not exported, so nothing outside the module can call it.
+ * {@link Access} once, when its class is initialized. This package is not exported, so nothing outside the module
+ * can call it.
  */
 public final class EngineAccess
 {
