@@ -8,15 +8,21 @@ import io.statebus.read.Subscriptions;
 final class BusEngineAccess implements EngineAccess.Access
 {
     @Override
-    public <T> Producer<T> producer(final StateBus<T> bus)
+    public <T> Producer<T> producer(final Subscribes<T> bus)
     {
-        return bus.producer();
+        return frontEnd(bus).core().producer();
     }
 
     @Override
-    public <T> Subscriptions<T> subscriptions(final StateBus<T> bus)
+    public <T> Subscriptions<T> subscriptions(final Subscribes<T> bus)
     {
-        return bus.core().subscriptions();
+        return frontEnd(bus).core().subscriptions();
+    }
+
+    /** Only this module's buses reach here: the adapters take a {@link StateBus} or a {@link ValueStateBus}. */
+    private static <T> SubscriptionFrontEnd<T> frontEnd(final Subscribes<T> bus)
+    {
+        return (SubscriptionFrontEnd<T>)bus;
     }
 
     @Override

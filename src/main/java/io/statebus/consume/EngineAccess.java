@@ -1,6 +1,7 @@
 package io.statebus.consume;
 
 import io.statebus.StateBus;
+import io.statebus.Subscribes;
 import io.statebus.Subscription;
 import io.statebus.publish.Producer;
 import io.statebus.read.Subscriptions;
@@ -15,22 +16,26 @@ import java.util.Objects;
  */
 public final class EngineAccess
 {
-    /** What {@link StateBus} hands out: its way in, its joins, and whether a subscription's bus has closed. */
+    /**
+     * What {@link StateBus} hands out: a bus's way in and its joins (a {@link StateBus} or a
+     * {@code ValueStateBus}: the only {@link Subscribes} of this module), and whether a subscription's bus has
+     * closed.
+     */
     public interface Access
     {
         /**
-         * @param bus a bus.
+         * @param bus a bus of states or of values.
          * @param <S> its state type.
          * @return its producer (listeners, the publish path).
          */
-        <S> Producer<S> producer(StateBus<S> bus);
+        <S> Producer<S> producer(Subscribes<S> bus);
 
         /**
-         * @param bus a bus.
+         * @param bus a bus of states or of values.
          * @param <S> its state type.
          * @return where its readers join and leave.
          */
-        <S> Subscriptions<S> subscriptions(StateBus<S> bus);
+        <S> Subscriptions<S> subscriptions(Subscribes<S> bus);
 
         /**
          * @param subscription a subscription of any kind of bus (a value, long or keyed bus's names no

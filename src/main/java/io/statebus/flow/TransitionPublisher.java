@@ -4,7 +4,9 @@ import io.statebus.Policy;
 import io.statebus.ReplayUnavailableException;
 import io.statebus.StateBus;
 import io.statebus.StateBusClosedException;
+import io.statebus.Subscribes;
 import io.statebus.Transition;
+import io.statebus.ValueStateBus;
 import io.statebus.consume.EngineAccess;
 import io.statebus.read.Reader;
 import org.agrona.ErrorHandler;
@@ -16,7 +18,8 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.function.Predicate;
 
 /**
- * A bus as a {@link Flow.Publisher} of its transitions. Each {@link #subscribe} joins the bus (a new subscription
+ * A bus of states ({@link StateBus}) or of values ({@link ValueStateBus}) as a {@link Flow.Publisher} of its
+ * transitions. Each {@link #subscribe} joins the bus (a new subscription
  * at the join snapshot, or a replay, see {@link #replayFrom}) and delivers its transitions on the executor: in
  * order, one signal at a time (rule 1.3), and never more {@code onNext} than requested.
  *
@@ -58,7 +61,8 @@ public final class TransitionPublisher<S> implements Flow.Publisher<Transition<S
     private static final ErrorHandler LOG = ex -> LOGGER.log(
         System.Logger.Level.WARNING, "a Flow.Subscriber of a StateBus threw (rule 2.13); it was cancelled", ex);
 
-    private final StateBus<S> bus;
+    /** A {@link StateBus} or a {@link ValueStateBus}: the constructors take nothing else. */
+    private final Subscribes<S> bus;
     private final Policy policy;
     private final Executor executor;
     private final long fromSequence;
@@ -91,8 +95,36 @@ public final class TransitionPublisher<S> implements Flow.Publisher<Transition<S
         this(bus, policy, executor, -1, null, LOG);
     }
 
+    /**
+     * A value bus's publisher that delivers on {@link ForkJoinPool#commonPool()}: each item's {@code from()} and
+     * {@code to()} are the values (null where the bus allows it), and {@link #completeWhen} tests the value.
+     *
+     * <pre>{@code
+     * Flow.Publisher<Transition<Quote>> quotes = new TransitionPublisher<>(quoteBus, Policy.GAP);
+     * }</pre>
+     *
+     * @param bus    the value bus whose transitions to publish.
+     * @param policy each subscriber's policy.
+     */
+    public TransitionPublisher(final ValueStateBus<S> bus, final Policy policy)
+    {
+        this(bus, policy, ForkJoinPool.commonPool());
+    }
+
+    /**
+     * A value bus's publisher that delivers on {@code executor}.
+     *
+     * @param bus      the value bus whose transitions to publish.
+     * @param policy   each subscriber's policy.
+     * @param executor runs the deliveries.
+     */
+    public TransitionPublisher(final ValueStateBus<S> bus, final Policy policy, final Executor executor)
+    {
+        this(bus, policy, executor, -1, null, LOG);
+    }
+
     private TransitionPublisher(
-        final StateBus<S> bus,
+        final Subscribes<S> bus,
         final Policy policy,
         final Executor executor,
         final long fromSequence,
