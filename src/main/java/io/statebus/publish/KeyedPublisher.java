@@ -196,6 +196,16 @@ public final class KeyedPublisher<S> implements HeldOperation
         }
     }
 
+    /** Before a single producer has an owner no key is open: a change or retire of an unknown key is refused. */
+    @Override
+    public void refuseBeforeOwning(final int op, final long key)
+    {
+        if (op != OPEN && stateIdOf(key) < 0)
+        {
+            throw unknown(key); // read as get() reads it: another thread may own the bus by now, mid-open
+        }
+    }
+
     private long openHeld(final long key, final int stateId, final long deadline)
     {
         if (producer.isClosed())
