@@ -162,6 +162,7 @@ public final class KeyedStateBus<S> extends BusFrontEnd<S> implements KeyedAwait
      *
      * @param key an open key.
      * @throws IllegalArgumentException if the key is not open.
+     * @throws StateBusClosedException  if the bus is closed; nothing changed.
      */
     public void retire(final long key)
     {

@@ -1,5 +1,6 @@
 package io.statebus.publish;
 
+import io.statebus.StateBusClosedException;
 import io.statebus.keys.KeyEntry;
 import io.statebus.keys.KeyTable;
 import io.statebus.ring.StateIds;
@@ -266,6 +267,10 @@ public final class KeyedPublisher<S> implements HeldOperation
 
     private long retireHeld(final long key)
     {
+        if (producer.isClosed())
+        {
+            throw new StateBusClosedException("bus is closed: cannot retire key " + key); // the table as at close
+        }
         final int slot = table.slotOf(key);
         if (slot < 0)
         {
@@ -284,9 +289,7 @@ public final class KeyedPublisher<S> implements HeldOperation
         return retireOn != null && retireOn[stateId];
     }
 
-    /**
-     * @return the live keys.
-     */
+    /** @return the live keys. */
     public KeyTable table()
     {
         return table;
