@@ -100,6 +100,18 @@ final class KeyedBadInputTest
         }
     }
 
+    /** A key table of more than 2^28 keys needs an array longer than Java allows: refused when asked, clearly. */
+    @Test
+    void maxKeysATableCannotHoldIsRefusedWhenAsked()
+    {
+        for (final int bad : new int[] {0, -1, (1 << 28) + 1, 1 << 29, Integer.MAX_VALUE})
+        {
+            final KeyedStateBusBuilder<Connection> builder = KeyedStateBus.builder(Connection.class).capacity(2);
+            assertThatThrownBy(() -> builder.maxKeys(bad)).as("maxKeys %d", bad)
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("got " + bad);
+        }
+    }
+
     @Test
     void unchangedAndFailedComparesPublishNothing() throws Exception
     {
