@@ -128,9 +128,7 @@ public final class KeyedPublisher<S> implements HeldOperation
         return sequence;
     }
 
-    /**
-     * @param key a live key: from now on it is unknown, and its slot in the table is free.
-     */
+    /** @param key a live key: from now on it is unknown, and its slot in the table is free. */
     public void retire(final long key)
     {
         producer.runHeld(this, RETIRE, key, 0, 0, PublishResult.NO_DEADLINE);
@@ -222,8 +220,12 @@ public final class KeyedPublisher<S> implements HeldOperation
         final long sequence = producer.claimHeld(deadline, stateId);
         if (sequence > 0)
         {
-            table.add(key, KeyEntry.entry(sequence, stateId, stateId, true));
+            final int slot = table.add(key, KeyEntry.entry(sequence, stateId, stateId, true));
             ring.publishWithLongs(sequence, stateId, stateId, key, 0, producer.claimedAt);
+            if (retiresOn(stateId))
+            {
+                table.remove(slot); // opened in a final state: it reached it, and leaves, as a mirror's key does
+            }
         }
         return sequence;
     }
