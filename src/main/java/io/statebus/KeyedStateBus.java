@@ -77,6 +77,7 @@ public final class KeyedStateBus<S> extends BusFrontEnd<S> implements KeyedAwait
 
     /**
      * Opens a key in its initial state and publishes {@code initial -> initial} for it, so subscribers learn of it.
+     * An initial state given to {@code retireOn} retires the key once that transition is published.
      *
      * @param key     a key not open now.
      * @param initial its first state.
@@ -162,6 +163,7 @@ public final class KeyedStateBus<S> extends BusFrontEnd<S> implements KeyedAwait
      *
      * @param key an open key.
      * @throws IllegalArgumentException if the key is not open.
+     * @throws StateBusClosedException  if the bus is closed; nothing changed.
      */
     public void retire(final long key)
     {

@@ -46,15 +46,15 @@ public final class KeyedStateBusBuilder<S>
     }
 
     /**
-     * @param maxKeys the most keys open at once (the table takes 32 bytes a key, rounded up to a power of two):
-     *                opening one more is refused with {@link IllegalStateException}, changing nothing.
+     * @param maxKeys the most keys open at once, from 1 to 2^28 (the table takes 32 bytes a key, rounded up to a power
+     *                of two): opening one more is refused with {@link IllegalStateException}, changing nothing.
      * @return this builder.
      */
     public KeyedStateBusBuilder<S> maxKeys(final int maxKeys)
     {
-        if (maxKeys < 1 || maxKeys > 1 << 29)
+        if (maxKeys < 1 || maxKeys > KeyTable.MOST_KEYS)
         {
-            throw new IllegalArgumentException("maxKeys must be from 1 to 2^29, got " + maxKeys);
+            throw new IllegalArgumentException("maxKeys must be from 1 to 2^28, got " + maxKeys);
         }
         this.maxKeys = maxKeys;
         return this;

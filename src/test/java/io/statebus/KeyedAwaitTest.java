@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,6 +62,22 @@ final class KeyedAwaitTest
                 .isEqualTo(Awaited.Outcome.TIMED_OUT);
             assertThatThrownBy(() -> bus.await(9, Connection.CLOSED, Duration.ofMillis(1)))
                 .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void anAwaitOnTheSmallestLongKeyIgnoresOtherKeys() throws Exception
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).build())
+        {
+            bus.open(Long.MIN_VALUE, Connection.DISCONNECTED);
+            bus.open(0, Connection.DISCONNECTED);
+            final CompletableFuture<Transition<Connection>> future = bus.awaitAsync(
+                Long.MIN_VALUE, s -> s == Connection.CONNECTING, Duration.ofSeconds(20), Runnable::run);
+            bus.set(0, Connection.CONNECTING); // the executor runs the check on this thread, before set returns
+            assertThat(future).as("answered by key 0's transition").isNotDone();
+            final long own = bus.set(Long.MIN_VALUE, Connection.CONNECTING);
+            assertThat(future.get(10, TimeUnit.SECONDS).sequence()).isEqualTo(own);
         }
     }
 

@@ -64,6 +64,54 @@ final class KeyedBadInputTest
         }
     }
 
+    /**
+     * A refused first call on a single-producer keyed bus (an unknown key) changes nothing, not even who the
+     * producer is: the intended producer may still take the bus afterwards, as on a {@link StateBus}.
+     */
+    @Test
+    void aRefusedFirstCallDoesNotMakeItsThreadTheProducer() throws Exception
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).producerMode(ProducerMode.SINGLE)
+            .build())
+        {
+            final List<Throwable> refusals = new java.util.ArrayList<>();
+            final Thread intruder = new Thread(() ->
+            {
+                for (final Runnable call : List.<Runnable>of(() -> bus.set(9, Connection.CONNECTING),
+                    () -> bus.compareAndSet(9, Connection.DISCONNECTED, Connection.CONNECTING), () -> bus.retire(9)))
+                {
+                    try
+                    {
+                        call.run();
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        refusals.add(ex);
+                    }
+                }
+            }, "intruder");
+            intruder.start();
+            intruder.join();
+            assertThat(refusals).hasSize(3).allSatisfy(ex -> assertThat(ex)
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("key 9 is not open"));
+            assertThat(bus.latestSequence()).isZero();
+            assertThat(bus.open(1, Connection.DISCONNECTED)).as("this thread may still take the bus").isEqualTo(1);
+            assertThat(bus.set(1, Connection.CONNECTING)).isEqualTo(2);
+        }
+    }
+
+    /** A key table of more than 2^28 keys needs an array longer than Java allows: refused when asked, clearly. */
+    @Test
+    void maxKeysATableCannotHoldIsRefusedWhenAsked()
+    {
+        for (final int bad : new int[] {0, -1, (1 << 28) + 1, 1 << 29, Integer.MAX_VALUE})
+        {
+            final KeyedStateBusBuilder<Connection> builder = KeyedStateBus.builder(Connection.class).capacity(2);
+            assertThatThrownBy(() -> builder.maxKeys(bad)).as("maxKeys %d", bad)
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("got " + bad);
+        }
+    }
+
     @Test
     void unchangedAndFailedComparesPublishNothing() throws Exception
     {

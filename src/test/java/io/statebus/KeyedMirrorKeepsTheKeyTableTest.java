@@ -134,6 +134,26 @@ final class KeyedMirrorKeepsTheKeyTableTest
         }
     }
 
+    /** {@code open(key, s)} with {@code s} final publishes {@code s -> s}: the key reaches {@code s}, and leaves. */
+    @Test
+    void aKeyOpenedInAFinalStateLeavesTheSourcesTableAsTheMirrors()
+    {
+        try (KeyedStateBus<Connection> source = builder().build();
+             KeyedMirror<Connection> mirror = builder().buildMirror(0, 0))
+        {
+            final KeyedSubscription<Connection> bridge = source.subscribe(Policy.BLOCK);
+            source.open(5, CLOSED);
+            source.open(6, DISCONNECTED);
+            assertThat(forward(bridge, mirror)).isEqualTo(2);
+            assertThat(mirror.bus().isOpen(5)).isFalse();
+            assertThat(source.isOpen(5)).as("the source's key table, as the mirror's").isFalse();
+            assertThat(source.openKeys()).isEqualTo(mirror.bus().openKeys()).isEqualTo(1);
+            source.open(5, DISCONNECTED); // its slot is free: it opens again, on both
+            assertThat(forward(bridge, mirror)).isEqualTo(1);
+            assertThat(mirror.bus().get(5)).isEqualTo(source.get(5)).isEqualTo(DISCONNECTED);
+        }
+    }
+
     @Test
     void aMirrorSeededFromASnapshotJoinsMidStream()
     {

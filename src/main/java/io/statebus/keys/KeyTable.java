@@ -27,6 +27,8 @@ public final class KeyTable
 {
     /** What {@link #entryOf} returns for a key that is not live: {@link KeyEntry#ABSENT}. */
     public static final long ABSENT = KeyEntry.ABSENT;
+    /** The most keys a table holds: 2^28 take 2^30 longs; one more doubles that past the longest array Java allows. */
+    public static final int MOST_KEYS = 1 << 28;
 
     private static final VarHandle ENTRY = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle VERSION;
@@ -54,13 +56,14 @@ public final class KeyTable
     private long version;
 
     /**
-     * @param maxKeys the most keys live at once, at least 1; the table takes 32 bytes per key, rounded up.
+     * @param maxKeys the most keys live at once, from 1 to {@link #MOST_KEYS}; the table takes 32 bytes per key,
+     *                rounded up.
      */
     public KeyTable(final int maxKeys)
     {
-        if (maxKeys < 1 || maxKeys > 1 << 29)
+        if (maxKeys < 1 || maxKeys > MOST_KEYS)
         {
-            throw new IllegalArgumentException("maxKeys must be from 1 to 2^29, got " + maxKeys);
+            throw new IllegalArgumentException("maxKeys must be from 1 to 2^28, got " + maxKeys);
         }
         final int slots = Integer.highestOneBit(2 * maxKeys - 1) << 1; // a power of two, at least twice maxKeys
         this.pairs = new long[2 * slots];

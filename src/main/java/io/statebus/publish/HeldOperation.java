@@ -17,4 +17,15 @@ public interface HeldOperation
      * @return a published sequence, or a {@link PublishResult} code.
      */
     long run(int op, long key, int a, int b, long deadline);
+
+    /**
+     * Refuses what {@link #run} would refuse whoever ran it, read lock-free (linearized at that read): called by a
+     * single producer before a thread becomes its owner, so a refused first call does not make its thread the owner.
+     *
+     * @param op  which operation.
+     * @param key the entity's key.
+     */
+    default void refuseBeforeOwning(final int op, final long key)
+    {
+    }
 }

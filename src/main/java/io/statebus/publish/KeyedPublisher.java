@@ -1,5 +1,6 @@
 package io.statebus.publish;
 
+import io.statebus.StateBusClosedException;
 import io.statebus.keys.KeyEntry;
 import io.statebus.keys.KeyTable;
 import io.statebus.ring.StateIds;
@@ -127,9 +128,7 @@ public final class KeyedPublisher<S> implements HeldOperation
         return sequence;
     }
 
-    /**
-     * @param key a live key: from now on it is unknown, and its slot in the table is free.
-     */
+    /** @param key a live key: from now on it is unknown, and its slot in the table is free. */
     public void retire(final long key)
     {
         producer.runHeld(this, RETIRE, key, 0, 0, PublishResult.NO_DEADLINE);
@@ -196,6 +195,16 @@ public final class KeyedPublisher<S> implements HeldOperation
         }
     }
 
+    /** Before a single producer has an owner no key is open: a change or retire of an unknown key is refused. */
+    @Override
+    public void refuseBeforeOwning(final int op, final long key)
+    {
+        if (op != OPEN && stateIdOf(key) < 0)
+        {
+            throw unknown(key); // read as get() reads it: another thread may own the bus by now, mid-open
+        }
+    }
+
     private long openHeld(final long key, final int stateId, final long deadline)
     {
         if (producer.isClosed())
@@ -211,8 +220,12 @@ public final class KeyedPublisher<S> implements HeldOperation
         final long sequence = producer.claimHeld(deadline, stateId);
         if (sequence > 0)
         {
-            table.add(key, KeyEntry.entry(sequence, stateId, stateId, true));
+            final int slot = table.add(key, KeyEntry.entry(sequence, stateId, stateId, true));
             ring.publishWithLongs(sequence, stateId, stateId, key, 0, producer.claimedAt);
+            if (retiresOn(stateId))
+            {
+                table.remove(slot); // opened in a final state: it reached it, and leaves, as a mirror's key does
+            }
         }
         return sequence;
     }
@@ -256,6 +269,10 @@ public final class KeyedPublisher<S> implements HeldOperation
 
     private long retireHeld(final long key)
     {
+        if (producer.isClosed())
+        {
+            throw new StateBusClosedException("bus is closed: cannot retire key " + key); // the table as at close
+        }
         final int slot = table.slotOf(key);
         if (slot < 0)
         {
@@ -274,9 +291,7 @@ public final class KeyedPublisher<S> implements HeldOperation
         return retireOn != null && retireOn[stateId];
     }
 
-    /**
-     * @return the live keys.
-     */
+    /** @return the live keys. */
     public KeyTable table()
     {
         return table;

@@ -124,7 +124,10 @@ public final class SingleProducer<S> extends OwnerFastPaths<S>
         return PublishResult.ALLOWED;
     }
 
-    /** Makes {@code current} the owner if none is, or fails as another thread owns the bus. */
+    /**
+     * Makes {@code current} the owner if none is (unless the operation refuses the call first), or fails as another
+     * thread owns the bus.
+     */
     @Override
     public long runHeld(
         final HeldOperation operation, final int op, final long key, final int a, final int b, final long deadline)
@@ -132,7 +135,12 @@ public final class SingleProducer<S> extends OwnerFastPaths<S>
         final Thread current = Thread.currentThread();
         if (owner != current) // plain: the owner sees its own write; any other thread goes on to the CAS
         {
-            own(current, owner);
+            final Thread existing = owner;
+            if (existing == null && !isClosed())
+            {
+                operation.refuseBeforeOwning(op, key); // a call refused whoever ran it does not own the bus
+            }
+            own(current, existing);
         }
         final long result = operation.run(op, key, a, b, deadline);
         openFastPath(current); // a keyed bus's owner changes a key's state on its fast path from now on
