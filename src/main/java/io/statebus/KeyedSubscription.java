@@ -34,6 +34,7 @@ public final class KeyedSubscription<S> implements AutoCloseable
     {
         if (delivery.handler != Objects.requireNonNull(handler, "handler must not be null"))
         {
+            subscription.checkPoll(handler, limit); // first: a refused call must not replace the consumer's handler
             delivery.handler = handler; // only when it changes: a reference store pays G1's barriers on every poll
         }
         return subscription.poll(delivery, limit);

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -128,6 +129,51 @@ final class KeyedBadInputTest
             assertThat(bus.get(7)).isEqualTo(Connection.CLOSED);
             assertThatThrownBy(() -> KeyedStateBus.builder(Connection.class).maxKeys(0))
                 .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void aPollRefusedToASecondThreadChangesNothingForThePollInProgress() throws Exception
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).capacity(8).build())
+        {
+            final KeyedSubscription<Connection> sub = bus.subscribe(Policy.BLOCK);
+            bus.open(1, Connection.DISCONNECTED);
+            bus.open(2, Connection.DISCONNECTED);
+            final StringBuilder consumer = new StringBuilder();
+            final StringBuilder intruder = new StringBuilder();
+            final AtomicReference<Throwable> refused = new AtomicReference<>();
+            final int polled = sub.poll((t, end) ->
+            {
+                consumer.append(t.key());
+                if (consumer.length() == 1) // mid-batch: another thread polls, is refused, and has ended
+                {
+                    final Thread other = new Thread(() ->
+                    {
+                        try
+                        {
+                            sub.poll((u, e) -> intruder.append(u.key()), 10);
+                        }
+                        catch (final Throwable ex)
+                        {
+                            refused.set(ex);
+                        }
+                    }, "second-poller");
+                    other.start();
+                    try
+                    {
+                        TestAwait.ended(other);
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        throw new AssertionError(ex);
+                    }
+                }
+            }, 10);
+            assertThat(refused.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("second-poller");
+            assertThat(intruder.toString()).as("the refused thread's handler got nothing").isEmpty();
+            assertThat(consumer.toString()).as("the consumer's handler got the whole batch").isEqualTo("12");
+            assertThat(polled).isEqualTo(2);
         }
     }
 }
