@@ -172,14 +172,8 @@ public final class KeyedPublisher<S> implements HeldOperation
     }
 
     /**
-     * Under the right to publish: the operation {@code op} names.
-     *
-     * @param op       {@code OPEN}, {@code CHANGE} or {@code RETIRE}.
-     * @param key      the entity's key.
-     * @param a        the initial state (open) or the expected one, -1 for none (change).
-     * @param b        the new state (change).
-     * @param deadline a {@code System.nanoTime()} deadline, or {@link PublishResult#NO_DEADLINE}.
-     * @return a published sequence, or a {@link PublishResult} code.
+     * Under the right to publish: {@code OPEN} ({@code a}: the initial state), {@code CHANGE} ({@code a}: the
+     * expected state, -1 for none; {@code b}: the new one) or {@code RETIRE}.
      */
     @Override
     public long run(final int op, final long key, final int a, final int b, final long deadline)
