@@ -146,7 +146,7 @@ public final class KeyedStateBus<S> extends BusFrontEnd<S> implements KeyedAwait
      */
     public S get(final long key)
     {
-        return ids.stateOf(publisher.openStateIdOf(key));
+        return ids.stateOf(publisher.keyStates().openStateIdOf(key));
     }
 
     /**
@@ -155,7 +155,7 @@ public final class KeyedStateBus<S> extends BusFrontEnd<S> implements KeyedAwait
      */
     public boolean isOpen(final long key)
     {
-        return publisher.stateIdOf(key) >= 0;
+        return publisher.keyStates().stateIdOf(key) >= 0;
     }
 
     /**

@@ -343,4 +343,48 @@ final class KeyedMirrorKeepsTheKeyTableTest
             assertThat(bus.get(7)).isEqualTo(CONNECTING);
         }
     }
+
+    /**
+     * A key's entry keeps its whole sequence (50 bits), so a mirror of a source that has run past 2^38 transitions
+     * (a day at three million a second) still reports each key's latest sequence, finds a key's state by it, and
+     * decides retirements and chains by it. A first version kept 38 bits: at 2^38 + 5 it reported 5.
+     */
+    @Test
+    void aMirrorFarIntoItsSourcesSequencesKeepsEveryKeysWholeSequence()
+    {
+        final long start = (1L << 38) + 5;
+        try (KeyedMirror<Connection> mirror = builder().buildMirror(start, 0))
+        {
+            mirror.seed(1, CONNECTED);
+            mirror.seed(2, CONNECTED);
+            mirror.append(start + 1, 1, CONNECTED, CLOSING, 0);
+            final List<String> open = new ArrayList<>();
+            mirror.bus().forEachOpenKey((key, state, sequence) -> open.add(key + " " + state + " #" + sequence));
+            assertThat(open).containsExactlyInAnyOrder("1 CLOSING #" + (start + 1), "2 CONNECTED #" + start);
+            assertThat(mirror.bus().get(1)).isEqualTo(CLOSING);
+            assertThat(mirror.retire(2, start - 1)).as("its latest transition is after the retirement").isFalse();
+            assertThat(mirror.retire(2, start)).isTrue();
+            mirror.lostUpTo(start + 3);
+            mirror.append(start + 4, 1, CLOSING, CLOSED, 0); // chained: key 1's latest is before the loss, as it is
+            assertThat(mirror.bus().isOpen(1)).isFalse();
+        }
+    }
+
+    /** The limit of a key's entry: a keyed bus's sequences stay below 2^50; a mirror past it is refused. */
+    @Test
+    void sequencesAtTwoToTheFiftyAreRefusedClearly()
+    {
+        final long limit = 1L << 50;
+        assertThatThrownBy(() -> builder().buildMirror(limit, 0)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("2^50");
+        try (KeyedMirror<Connection> mirror = builder().buildMirror(limit - 2, 0))
+        {
+            mirror.seed(1, CONNECTED);
+            mirror.append(limit - 1, 1, CONNECTED, CLOSING, 0);
+            assertThatThrownBy(() -> mirror.append(limit, 1, CLOSING, CLOSED, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2^50");
+            assertThat(mirror.bus().get(1)).isEqualTo(CLOSING);
+            assertThat(mirror.latestSequence()).isEqualTo(limit - 1);
+        }
+    }
 }

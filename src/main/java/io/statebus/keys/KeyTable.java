@@ -32,12 +32,14 @@ public final class KeyTable
 
     private static final VarHandle ENTRY = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle VERSION;
+    private static final VarHandle IN_FLIGHT;
 
     static
     {
         try
         {
             VERSION = MethodHandles.lookup().findVarHandle(KeyTable.class, "version", long.class);
+            IN_FLIGHT = MethodHandles.lookup().findVarHandle(KeyTable.class, "inFlight", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -54,6 +56,9 @@ public final class KeyTable
     /** Odd while the writer moves keys; written with release stores, read with acquire. */
     @SuppressWarnings("unused")
     private long version;
+    /** The latest change claimed: its sequence and the key's state before it ({@link KeyEntry#inFlight}). */
+    @SuppressWarnings("unused")
+    private long inFlight;
 
     /**
      * @param maxKeys the most keys live at once, from 1 to {@link #MOST_KEYS}; the table takes 32 bytes per key,
@@ -116,8 +121,37 @@ public final class KeyTable
     }
 
     /**
+     * A live key's change, claimed at {@code sequence} and not yet published: the note of its {@code from}, then the
+     * entry. Until the cursor reaches {@code sequence} a reader takes the key's state from the note
+     * ({@link #inFlight}).
+     *
+     * @param slot     the key's slot.
+     * @param sequence the change's sequence, below {@link KeyEntry#SEQUENCE_LIMIT}.
+     * @param fromId   the key's state id before it.
+     * @param toId     its state id after it.
+     */
+    public void change(final int slot, final long sequence, final int fromId, final int toId)
+    {
+        // opaque: read whole by any thread; the entry's release store below orders it first
+        IN_FLIGHT.setOpaque(this, KeyEntry.inFlight(sequence, fromId));
+        ENTRY.setRelease(pairs, 2 * slot + 1, KeyEntry.entry(sequence, toId, false));
+    }
+
+    /**
+     * The note of the latest change claimed ({@link #change}): read after an entry whose sequence the cursor has not
+     * reached, it is that change's (its sequence is the entry's), or a later one's (then the entry's change was
+     * published before it was claimed).
+     *
+     * @return a note of {@link KeyEntry#inFlight}, 0 before any change.
+     */
+    public long inFlight()
+    {
+        return (long)IN_FLIGHT.getAcquire(this);
+    }
+
+    /**
      * @param slot  a live key's slot.
-     * @param entry its new entry.
+     * @param entry its new entry, of a published transition (a snapshot's state).
      */
     public void update(final int slot, final long entry)
     {

@@ -56,6 +56,11 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
         this.table = table;
         this.retireOn = retireOn;
         this.start = ring.cursor();
+        if (start >= KeyEntry.SEQUENCE_LIMIT)
+        {
+            throw new IllegalArgumentException("a keyed bus's sequences stay below 2^50 (its key table keeps 50 bits " +
+                "of each): a mirror cannot start at " + start);
+        }
     }
 
     /**
@@ -177,6 +182,10 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
     void checkStaged(final long sequence, final boolean follows)
     {
         // a key whose latest transition here is at or before this sequence's lost range may have changed in it
+        if (sequence >= KeyEntry.SEQUENCE_LIMIT)
+        {
+            throw new IllegalArgumentException("a keyed bus's sequences stay below 2^50, got " + sequence);
+        }
         final long lostBefore = follows ? lastLost() : sequence - 1;
         final int slot = table.slotOf(stagedKey);
         stagedSlot = slot;
@@ -211,14 +220,13 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
     {
         appended = true;
         int slot = stagedSlot;
-        final long entry = KeyEntry.entry(sequence, stagedFromId, stagedToId, slot < 0);
         if (slot < 0)
         {
-            slot = table.add(stagedKey, entry);
+            slot = table.add(stagedKey, KeyEntry.entry(sequence, stagedToId, true)); // open once published
         }
         else
         {
-            table.update(slot, entry);
+            table.change(slot, sequence, stagedFromId, stagedToId);
         }
         ring.publishWithLongs(sequence, stagedFromId, stagedToId, stagedKey, 0, timestamp);
         if (retireOn != null && retireOn[stagedToId])

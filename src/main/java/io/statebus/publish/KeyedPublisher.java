@@ -2,6 +2,7 @@ package io.statebus.publish;
 
 import io.statebus.StateBusClosedException;
 import io.statebus.keys.KeyEntry;
+import io.statebus.keys.KeyStates;
 import io.statebus.keys.KeyTable;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
@@ -10,11 +11,12 @@ import io.statebus.ring.TransitionRing;
  * What a keyed bus does under the right to publish ({@link Producer#runHeld}): open a key, change a key's state,
  * retire a key. Each transition carries its key; the key table keeps every live key's state and latest sequence.
  *
- * <p>Order of writes for one transition: the key's entry in the table (its sequence, from and to), then the slot
- * (word, key), then the cursor (release); a key retired by reaching a final state leaves the table after the cursor.
- * A reader that acquires the cursor therefore finds every key's entry at least as new as the cursor. The entry may
- * be newer (its transition claimed, not yet published): the key's state is then the entry's {@code from}, as
- * {@link #stateIdOf} reads it, so {@code get} never runs ahead of the ring.
+ * <p>Order of writes for one transition: the key's entry in the table (the table's note of the change's {@code from},
+ * then the entry: its sequence and {@code to}), then the slot (word, key), then the cursor (release); a key retired
+ * by reaching a final state leaves the table after the cursor. A reader that acquires the cursor therefore finds
+ * every key's entry at least as new as the cursor. The entry may be newer (its transition claimed, not yet
+ * published): the key's state is then that change's {@code from}, from the note, as {@link KeyStates} reads it, so
+ * {@code get} never runs ahead of the ring.
  *
  * @param <S> the state type.
  */
@@ -32,6 +34,8 @@ public final class KeyedPublisher<S> implements HeldOperation
     private final int states;
     private final TransitionRing ring;
     private final KeyTable table;
+    /** The lock-free read of a key's state, for a call refused before its thread owns the bus. */
+    private final KeyStates keyStates;
     private final StateIds<S> ids;
     private final TransitionRules rules;
     /** Per state id: whether reaching it retires the key; null for none. */
@@ -59,9 +63,14 @@ public final class KeyedPublisher<S> implements HeldOperation
         this.states = ids.size();
         this.ring = ring;
         this.table = table;
+        this.keyStates = new KeyStates(table, ring);
         this.ids = ids;
         this.rules = rules;
         this.retireOn = retireOn;
+        if (owner != null)
+        {
+            owner.claimNoFurtherThan(KeyEntry.SEQUENCE_LIMIT - 1); // past that, the full path refuses
+        }
     }
 
     /**
@@ -135,43 +144,6 @@ public final class KeyedPublisher<S> implements HeldOperation
     }
 
     /**
-     * A key's current state, lock-free and linearizable: its entry, then the cursor. If the cursor has reached the
-     * entry's transition, its {@code to} (no later transition of the key can have been published without a newer
-     * entry, and there was an instant between the two reads when this one was the key's latest); if not, the
-     * {@code from} (the key's previous transition was published before this one's entry was written).
-     *
-     * @param key a key.
-     * @return its state id now, or -1 if it is not open (never opened, retired, or its opening not yet published).
-     */
-    public int stateIdOf(final long key)
-    {
-        final long entry = table.entryOf(key);
-        if (entry == KeyTable.ABSENT)
-        {
-            return -1;
-        }
-        if (KeyEntry.sequence(entry) <= ring.cursor()) // acquire, after the entry's read
-        {
-            return KeyEntry.stateId(entry);
-        }
-        return KeyEntry.isOpening(entry) ? -1 : KeyEntry.fromId(entry);
-    }
-
-    /**
-     * @param key a key.
-     * @return its state id now; a clear error if it is not open.
-     */
-    public int openStateIdOf(final long key)
-    {
-        final int id = stateIdOf(key);
-        if (id < 0)
-        {
-            throw unknown(key);
-        }
-        return id;
-    }
-
-    /**
      * Under the right to publish: {@code OPEN} ({@code a}: the initial state), {@code CHANGE} ({@code a}: the
      * expected state, -1 for none; {@code b}: the new one) or {@code RETIRE}.
      */
@@ -193,7 +165,7 @@ public final class KeyedPublisher<S> implements HeldOperation
     @Override
     public void refuseBeforeOwning(final int op, final long key)
     {
-        if (op != OPEN && stateIdOf(key) < 0)
+        if (op != OPEN && keyStates.stateIdOf(key) < 0)
         {
             throw unknown(key); // read as get() reads it: another thread may own the bus by now, mid-open
         }
@@ -211,10 +183,11 @@ public final class KeyedPublisher<S> implements HeldOperation
                 ids.stateOf(KeyEntry.stateId(table.entryAt(table.slotOf(key)))));
         }
         table.checkRoom(); // before anything is claimed
+        checkSequenceRoom();
         final long sequence = producer.claimHeld(deadline, stateId);
         if (sequence > 0)
         {
-            final int slot = table.add(key, KeyEntry.entry(sequence, stateId, stateId, true));
+            final int slot = table.add(key, KeyEntry.entry(sequence, stateId, true));
             ring.publishWithLongs(sequence, stateId, stateId, key, 0, producer.claimedAt);
             if (retiresOn(stateId))
             {
@@ -241,6 +214,7 @@ public final class KeyedPublisher<S> implements HeldOperation
         {
             return verdict;
         }
+        checkSequenceRoom();
         final long sequence = producer.claimHeld(deadline, toId);
         if (sequence > 0)
         {
@@ -253,7 +227,7 @@ public final class KeyedPublisher<S> implements HeldOperation
     private void writeChange(
         final int slot, final long key, final long sequence, final int fromId, final int toId, final long timestamp)
     {
-        table.update(slot, KeyEntry.entry(sequence, fromId, toId, false));
+        table.change(slot, sequence, fromId, toId);
         ring.publishWithLongs(sequence, fromId, toId, key, 0, timestamp);
         if (retiresOn(toId))
         {
@@ -285,14 +259,29 @@ public final class KeyedPublisher<S> implements HeldOperation
         return retireOn != null && retireOn[stateId];
     }
 
+    /** @return the lock-free read of a key's state. */
+    public KeyStates keyStates()
+    {
+        return keyStates;
+    }
+
     /** @return the live keys. */
     public KeyTable table()
     {
         return table;
     }
 
+    /** Under the right to publish, before a claim: its sequence (the cursor's next) must fit a key's entry. */
+    private void checkSequenceRoom()
+    {
+        if (ring.cursor() >= KeyEntry.SEQUENCE_LIMIT - 1)
+        {
+            throw new IllegalStateException("a keyed bus publishes at most 2^50 - 1 transitions; this one has");
+        }
+    }
+
     private static IllegalArgumentException unknown(final long key)
     {
-        return new IllegalArgumentException("key " + key + " is not open: never opened, or retired");
+        return KeyStates.unknown(key);
     }
 }

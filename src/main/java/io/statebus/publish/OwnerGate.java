@@ -46,6 +46,8 @@ abstract class OwnerGate<S> extends Producer<S>
     Thread owner;
     @SuppressWarnings("unused")
     private Object gate;
+    /** The last sequence the fast path may claim ({@link #claimNoFurtherThan}); owner-only after construction. */
+    private long lastSequence = Long.MAX_VALUE;
 
     OwnerGate(
         final TransitionRing ring,
@@ -115,8 +117,19 @@ abstract class OwnerGate<S> extends Producer<S>
     private boolean readClaimAgain()
     {
         nextClaim = sequencer.getCursor() + 1;
-        claimLimit = sequencer.getMinimumSequence() + ring.capacity();
+        claimLimit = Math.min(sequencer.getMinimumSequence() + ring.capacity(), lastSequence);
         return nextClaim <= claimLimit;
+    }
+
+    /**
+     * The fast path claims no sequence above {@code last} (a keyed bus's entries hold 50 bits of one): the full path
+     * decides, and refuses.
+     *
+     * @param last the last sequence the fast path may claim.
+     */
+    public final void claimNoFurtherThan(final long last)
+    {
+        lastSequence = last;
     }
 
     /**

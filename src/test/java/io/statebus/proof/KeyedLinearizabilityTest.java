@@ -4,6 +4,7 @@ import io.statebus.Connection;
 import io.statebus.KeyedStateBus;
 import io.statebus.ProducerMode;
 import io.statebus.TestStates;
+import kotlin.Unit;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -118,6 +119,50 @@ class KeyedLinearizabilityTest
     void modelChecking()
     {
         shape(new ModelCheckingOptions()).iterations(4).invocationsPerIteration(100).check(Keyed.class);
+    }
+
+    /**
+     * A {@code get} racing changes in flight, every interleaving of one fixed scenario: key 2 first moved to
+     * {@code STATES[2]}; then thread 1 changes key 1 and then key 2 (whose {@code from}, {@code STATES[2]}, key 1
+     * never had), while thread 2 reads key 1 and the sequence. {@code get} must not run ahead of the cursor (answer a
+     * change not yet published, then an older {@code latestSequence}), nor take another key's change's {@code from}
+     * (the table's note of the change in flight, once a later claim replaced it). Fails with either fault put into
+     * {@code KeyedPublisher.stateIdOf} (checked).
+     */
+    @Test
+    void aGetRacingChangesInFlightIsLinearizable()
+    {
+        new ModelCheckingOptions()
+            .iterations(0)
+            .invocationsPerIteration(1000)
+            .minimizeFailedScenario(false)
+            .sequentialSpecification(Model.class)
+            .addCustomScenario(builder ->
+            {
+                builder.initial(thread ->
+                {
+                    thread.actor(Scenarios.op(Keyed.class, "set", int.class, int.class), 2, 2);
+                    return Unit.INSTANCE;
+                });
+                builder.parallel(parallel ->
+                {
+                    parallel.thread(thread ->
+                    {
+                        thread.actor(Scenarios.op(Keyed.class, "set", int.class, int.class), 1, 1);
+                        thread.actor(Scenarios.op(Keyed.class, "set", int.class, int.class), 2, 1);
+                        return Unit.INSTANCE;
+                    });
+                    parallel.thread(thread ->
+                    {
+                        thread.actor(Scenarios.op(Keyed.class, "get", int.class), 1);
+                        thread.actor(Scenarios.op(Keyed.class, "latestSequence"));
+                        return Unit.INSTANCE;
+                    });
+                    return Unit.INSTANCE;
+                });
+                return Unit.INSTANCE;
+            })
+            .check(Keyed.class);
     }
 
     @Test
