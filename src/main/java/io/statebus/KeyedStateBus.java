@@ -1,7 +1,6 @@
 package io.statebus;
 
 import io.statebus.keys.KeyEntry;
-import io.statebus.keys.KeyTable;
 import io.statebus.publish.KeyedPublisher;
 import io.statebus.publish.PublishResult;
 import io.statebus.ring.StateIds;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.LongPredicate;
 import java.util.function.Predicate;
 
 /**
@@ -38,7 +36,7 @@ import java.util.function.Predicate;
  *
  * @param <S> the state type: an enum, or listed states.
  */
-public final class KeyedStateBus<S> extends BusFrontEnd<S> implements KeyedAwaits<S>, BusStatus
+public final class KeyedStateBus<S> extends KeyedSubscriptionFrontEnd<S> implements KeyedAwaits<S>, BusStatus
 {
     /** What {@link #set} returns when the key already had that state and nothing was published. */
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
@@ -168,62 +166,6 @@ public final class KeyedStateBus<S> extends BusFrontEnd<S> implements KeyedAwait
     public void retire(final long key)
     {
         publisher.retire(key);
-    }
-
-    /**
-     * @param policy what happens when the subscription is a whole ring behind.
-     * @return a subscription to every key, to poll.
-     */
-    public KeyedSubscription<S> subscribe(final Policy policy)
-    {
-        return subscribe(policy, (LongPredicate)null);
-    }
-
-    /**
-     * @param policy what happens when the subscription is a whole ring behind.
-     * @param keys   which keys' transitions reach the handler (others are skipped at the cost of this test), or
-     *               null for all.
-     * @return a subscription to poll.
-     */
-    public KeyedSubscription<S> subscribe(final Policy policy, final LongPredicate keys)
-    {
-        return new KeyedSubscription<>(new Subscription<>(null, core.join(policy)), keys);
-    }
-
-    /**
-     * @param policy  what happens when the subscription is a whole ring behind.
-     * @param handler receives every transition on a thread of its own.
-     * @return the subscription (closing it ends the thread).
-     */
-    public KeyedSubscription<S> subscribe(final Policy policy, final KeyedTransitionHandler<S> handler)
-    {
-        return subscribe(policy, null, handler);
-    }
-
-    /**
-     * @param policy  what happens when the subscription is a whole ring behind.
-     * @param keys    which keys reach the handler, or null for all.
-     * @param handler receives the admitted transitions on a thread of its own.
-     * @return the subscription (closing it ends the thread).
-     */
-    public KeyedSubscription<S> subscribe(
-        final Policy policy, final LongPredicate keys, final KeyedTransitionHandler<S> handler)
-    {
-        return new KeyedSubscription<>(
-            new Subscription<>(null, core.onHandlerThread(policy, KeyedDelivery.to(handler, keys))), keys);
-    }
-
-    /**
-     * @param policy   what happens when the subscription is a whole ring behind.
-     * @param handler  receives every transition, in order, one task at a time.
-     * @param executor runs the delivery tasks.
-     * @return the subscription.
-     */
-    public KeyedSubscription<S> subscribe(
-        final Policy policy, final KeyedTransitionHandler<S> handler, final Executor executor)
-    {
-        return new KeyedSubscription<>(
-            new Subscription<>(null, core.onExecutor(policy, KeyedDelivery.to(handler, null), executor)), null);
     }
 
     @Override

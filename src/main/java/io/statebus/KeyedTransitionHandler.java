@@ -1,5 +1,7 @@
 package io.statebus;
 
+import java.util.function.LongPredicate;
+
 /**
  * Receives a {@link KeyedStateBus}'s transitions, in the bus's one global order.
  *
@@ -49,5 +51,23 @@ public interface KeyedTransitionHandler<S>
     static <S> TransitionHandler<S> adapt(final KeyedTransitionHandler<S> handler)
     {
         return KeyedDelivery.to(handler, null);
+    }
+
+    /**
+     * {@link #adapt(KeyedTransitionHandler)} with a key filter: only the transitions of the keys it admits reach
+     * {@code handler}; the others are consumed at the cost of the test, as a filtered subscription's are.
+     *
+     * <pre>{@code
+     * new SubscriptionAgent<>("risk-desk-7", orders.subscription(), KeyedTransitionHandler.adapt(risk, desk7::owns), 256)
+     * }</pre>
+     *
+     * @param handler a keyed handler.
+     * @param keys    which keys reach it, or null for all.
+     * @param <S>     the state type.
+     * @return a handler that passes each admitted transition on to it.
+     */
+    static <S> TransitionHandler<S> adapt(final KeyedTransitionHandler<S> handler, final LongPredicate keys)
+    {
+        return KeyedDelivery.to(handler, keys);
     }
 }

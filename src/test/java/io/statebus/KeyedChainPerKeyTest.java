@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Keyed bus, guarantees 1 and 2 per key: every subscription sees every transition of every key (or of the keys its
  * filter admits) in one global order with no gap under BLOCK, and each key's chain is kept: its first transition
  * opens it ({@code initial -> initial}), each later one starts where the previous one of the same key ended —
- * for a poller, a key-filtered poller, a handler thread and an executor subscription.
+ * for a poller, a key-filtered poller, a handler thread, and an executor subscription with and without a filter.
  */
 @Timeout(60)
 final class KeyedChainPerKeyTest
@@ -40,6 +40,9 @@ final class KeyedChainPerKeyTest
             final ChainCheck onExecutor = new ChainCheck(false);
             final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
             final KeyedSubscription<Connection> executed = bus.subscribe(Policy.BLOCK, onExecutor, executor);
+            final ChainCheck evenOnExecutor = new ChainCheck(true);
+            final KeyedSubscription<Connection> executedEven =
+                bus.subscribe(Policy.BLOCK, key -> (key & 1) == 0, evenOnExecutor, executor);
             final long[] changes = new long[KEYS];
             final AtomicReference<Throwable> failed = new AtomicReference<>();
             final Thread producer = new Thread(() ->
@@ -73,12 +76,14 @@ final class KeyedChainPerKeyTest
             TestAwait.ended(producer);
             assertThat(failed.get()).isNull();
             TestAwait.until(() -> handler.position() == total, "the handler thread has everything");
-            TestAwait.until(() -> executed.position() == total, "the executor subscription has everything");
+            TestAwait.until(() -> executed.position() == total && executedEven.position() == total,
+                "the executor subscriptions have everything");
             handler.close();
             executed.close();
+            executedEven.close();
             executor.shutdown();
             assertThat(executor.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            for (final ChainCheck check : List.of(polled, onThread, evenOnly, onExecutor))
+            for (final ChainCheck check : List.of(polled, onThread, evenOnly, onExecutor, evenOnExecutor))
             {
                 assertThat(check.wrong).isEmpty();
                 for (int k = 0; k < KEYS; k++)
@@ -90,6 +95,7 @@ final class KeyedChainPerKeyTest
                 }
             }
             assertThat(evenOnly.received).isLessThan(polled.received);
+            assertThat(evenOnExecutor.received).isEqualTo(evenOnly.received);
             for (int k = 0; k < KEYS; k++)
             {
                 assertThat(bus.get(1_000 + k)).isEqualTo(TestStates.cycleAt(changes[k]));

@@ -62,4 +62,27 @@ final class KeyedFutureAndAgentTest
             assertThat(seen).containsExactly("7:DISCONNECTED", "7:CONNECTING");
         }
     }
+
+    @Test
+    void anAgentWithAKeyFilterDeliversOnlyItsKeysAndConsumesTheOthers() throws Exception
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).build())
+        {
+            final KeyedSubscription<Connection> orders = bus.subscribe(Policy.BLOCK);
+            final List<String> seen = new CopyOnWriteArrayList<>();
+            final SubscriptionAgent<Connection> agent = new SubscriptionAgent<>("desk-7", orders.subscription(),
+                KeyedTransitionHandler.adapt((t, end) -> seen.add(t.key() + ":" + t.to()), key -> key == 7), 64);
+            try (AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(), ex -> { }, null, agent))
+            {
+                AgentRunner.startOnThread(runner);
+                bus.open(7, Connection.DISCONNECTED);
+                bus.open(8, Connection.DISCONNECTED);
+                bus.set(8, Connection.CONNECTING);
+                bus.set(7, Connection.CONNECTING);
+                TestAwait.until(() -> orders.position() == bus.latestSequence(), "the agent consumed all four");
+            }
+            assertThat(seen).containsExactly("7:DISCONNECTED", "7:CONNECTING");
+            assertThat(orders.delivered()).isEqualTo(4);
+        }
+    }
 }
