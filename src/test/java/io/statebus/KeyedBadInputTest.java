@@ -148,26 +148,8 @@ final class KeyedBadInputTest
                 consumer.append(t.key());
                 if (consumer.length() == 1) // mid-batch: another thread polls, is refused, and has ended
                 {
-                    final Thread other = new Thread(() ->
-                    {
-                        try
-                        {
-                            sub.poll((u, e) -> intruder.append(u.key()), 10);
-                        }
-                        catch (final Throwable ex)
-                        {
-                            refused.set(ex);
-                        }
-                    }, "second-poller");
-                    other.start();
-                    try
-                    {
-                        TestAwait.ended(other);
-                    }
-                    catch (final InterruptedException ex)
-                    {
-                        throw new AssertionError(ex);
-                    }
+                    refused.set(TestAwait.thrownOnThread("second-poller",
+                        () -> sub.poll((u, e) -> intruder.append(u.key()), 10)));
                 }
             }, 10);
             assertThat(refused.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("second-poller");

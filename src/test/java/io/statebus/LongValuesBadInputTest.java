@@ -112,26 +112,7 @@ class LongValuesBadInputTest
                 owners.append(t.to());
                 if (t.sequence() == 1) // mid-batch: another thread tries to poll, refused, and has ended
                 {
-                    final Thread other = new Thread(() ->
-                    {
-                        try
-                        {
-                            sub.poll(intruder, 10);
-                        }
-                        catch (final Throwable ex)
-                        {
-                            refused.set(ex);
-                        }
-                    }, "second-poller");
-                    other.start();
-                    try
-                    {
-                        TestAwait.ended(other);
-                    }
-                    catch (final InterruptedException ex)
-                    {
-                        throw new AssertionError(ex);
-                    }
+                    refused.set(TestAwait.thrownOnThread("second-poller", () -> sub.poll(intruder, 10)));
                 }
             }, 10);
             assertThat(refused.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("second-poller");

@@ -59,4 +59,36 @@ public final class TestAwait
                 java.util.Arrays.toString(thread.getStackTrace()));
         }
     }
+
+    /**
+     * Runs {@code call} on a new thread named {@code name} and waits for it to end (usable inside a handler: an
+     * interrupt of the waiting thread is an {@link AssertionError}).
+     *
+     * @return what {@code call} threw, or null.
+     */
+    public static Throwable thrownOnThread(final String name, final Runnable call)
+    {
+        final Throwable[] thrown = new Throwable[1];
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                call.run();
+            }
+            catch (final Throwable ex)
+            {
+                thrown[0] = ex;
+            }
+        }, name);
+        thread.start();
+        try
+        {
+            ended(thread);
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new AssertionError(ex);
+        }
+        return thrown[0]; // join: the thread's writes are visible
+    }
 }

@@ -12,7 +12,8 @@ import java.lang.invoke.VarHandle;
  *
  * <pre>
  *  pairs:   [ 1001 e | 0 0 | 77 e | ... ]     slot i: key at 2i, entry at 2i + 1; entry 0: an empty slot
- *  entry: a KeyEntry word (latest sequence | live | opening | from id | to id)
+ *  entry: a KeyEntry word (latest sequence | live | opening | to id); beside the pairs, one note of the
+ *         change in flight (its sequence | from id), for a reader that finds an entry ahead of the cursor
  * </pre>
  *
  * <p>A slot's key and entry sit side by side in one array, so a probe touches one cache line per slot, not two.
@@ -138,11 +139,8 @@ public final class KeyTable
     }
 
     /**
-     * The note of the latest change claimed ({@link #change}): read after an entry whose sequence the cursor has not
-     * reached, it is that change's (its sequence is the entry's), or a later one's (then the entry's change was
-     * published before it was claimed).
-     *
-     * @return a note of {@link KeyEntry#inFlight}, 0 before any change.
+     * @return the note of the latest change claimed ({@link #change}, {@link KeyEntry#inFlight}; 0 before any): read
+     *     after an entry the cursor has not reached, that change's, or a later one's (the entry's is then published).
      */
     public long inFlight()
     {
@@ -206,9 +204,7 @@ public final class KeyTable
         }
     }
 
-    /**
-     * @return how many keys are live.
-     */
+    /** @return how many keys are live. */
     public int size()
     {
         return size;
@@ -220,9 +216,7 @@ public final class KeyTable
         return pairs.length / 2;
     }
 
-    /**
-     * @return the most keys live at once.
-     */
+    /** @return the most keys live at once. */
     public int maxKeys()
     {
         return maxKeys;
