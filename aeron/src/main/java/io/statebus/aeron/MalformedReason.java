@@ -30,7 +30,7 @@ public enum MalformedReason
     STATE_NAMES,
     /** A state id outside the table. */
     STATE_ID,
-    /** A sequence below 0, or a transition at sequence 0. */
+    /** A sequence below 0, a transition at sequence 0, or a keyed bus's sequence at or above 2^50 (its limit). */
     SEQUENCE,
     /** A transition whose {@code from} is not the mirror's current state (chain broken): dropped, so the mirror
      *  reports its sequence as lost when the next one arrives. */

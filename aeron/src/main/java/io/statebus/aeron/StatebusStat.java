@@ -177,40 +177,95 @@ public final class StatebusStat implements AutoCloseable
      */
     public static void main(final String[] args) throws InterruptedException
     {
+        final int status = run(args, System.out, System.err);
+        if (status != 0)
+        {
+            System.exit(status);
+        }
+    }
+
+    /** The command, on {@code out} and {@code err}. @return its exit status: 0, 1 (no driver) or 2 (bad usage). */
+    static int run(final String[] args, final PrintStream out, final PrintStream err) throws InterruptedException
+    {
         String dir = CommonContext.getAeronDirectoryName();
         long watchMillis = 0;
-        for (int i = 0; i < args.length; i++)
+        try
         {
-            switch (args[i])
+            for (int i = 0; i < args.length; i++)
             {
-                case "--dir":
-                    dir = args[++i];
-                    break;
-                case "--watch":
-                    watchMillis = (long)(Double.parseDouble(args[++i]) * 1000);
-                    break;
-                default:
-                    System.err.println("usage: statebus-stat [--dir AERON_DIR] [--watch SECONDS]");
-                    System.exit(2);
+                if ("--dir".equals(args[i]))
+                {
+                    dir = valueOf(args, ++i);
+                }
+                else if ("--watch".equals(args[i]))
+                {
+                    watchMillis = watchMillis(valueOf(args, ++i));
+                }
+                else
+                {
+                    throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
             }
         }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("statebus-stat: " + ex.getMessage());
+            err.println("usage: statebus-stat [--dir AERON_DIR] [--watch SECONDS]");
+            return 2;
+        }
+        return print(dir, watchMillis, out, err);
+    }
+
+    private static String valueOf(final String[] args, final int i)
+    {
+        if (i >= args.length)
+        {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    /** @return the watch period of {@code --watch SECONDS}: a positive number of seconds, at least a millisecond. */
+    private static long watchMillis(final String seconds)
+    {
+        final double value;
+        try
+        {
+            value = Double.parseDouble(seconds);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("--watch needs a number of seconds, got " + seconds);
+        }
+        if (!(value >= 0.001 && value <= Long.MAX_VALUE / 1000.0)) // NaN too
+        {
+            throw new IllegalArgumentException("--watch needs 0.001 to " + Long.MAX_VALUE / 1000 + " seconds, got " +
+                seconds);
+        }
+        return (long)(value * 1000);
+    }
+
+    private static int print(final String dir, final long watchMillis, final PrintStream out, final PrintStream err)
+        throws InterruptedException
+    {
         try (StatebusStat stat = new StatebusStat(new File(dir)))
         {
             do
             {
-                System.out.println("== " + java.time.Instant.now() + " " + dir);
-                stat.print(System.out);
+                out.println("== " + java.time.Instant.now() + " " + dir);
+                stat.print(out);
                 if (watchMillis > 0)
                 {
                     Thread.sleep(watchMillis);
                 }
             }
             while (watchMillis > 0);
+            return 0;
         }
         catch (final IllegalStateException ex)
         {
-            System.err.println("statebus-stat: " + ex.getMessage());
-            System.exit(1);
+            err.println("statebus-stat: " + ex.getMessage());
+            return 1;
         }
     }
 }

@@ -125,6 +125,39 @@ class KeyedMirrorLearnsALossFromARunTest
         }
     }
 
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void runsAndTransitionsAtTwoToTheFiftyAreRefusedAndTheReceiverGoesOn()
+    {
+        try (TestDriver driver = TestDriver.start("keyed-2-50"))
+        {
+            final List<MalformedReason> told = new ArrayList<>();
+            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 35),
+                null, MalformedTold.into(told), 64);
+            final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, 35);
+            final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, KeyedBusOverTheWireTest.PHASES,
+                b -> b.capacity(256).maxKeys(16));
+            Pump.until(intruder::isConnected, Duration.ofSeconds(5), "connected", receiver);
+            final long limit = 1L << 50; // a keyed bus's sequences stay below it
+            send(intruder, WireFormat.KEYED_SNAPSHOT_END, 5, limit, 80, Phase.PRE_OPEN, 0); // a new session's run
+            Pump.until(() -> told.size() == 1, Duration.ofSeconds(10), "the run at 2^50 refused", receiver);
+            assertThat(mirrored.bus()).isNull();
+
+            sendRun(intruder, 5); // a whole run at 8: the mirror starts
+            Pump.until(() -> mirrored.latestSequence() == 8, Duration.ofSeconds(10), "the mirror at 8", receiver);
+            send(intruder, WireFormat.KEYED_SNAPSHOT_END, 5, limit, 80, Phase.PRE_OPEN, 0); // the live session's
+            send(intruder, WireFormat.KEYED_TRANSITION, 5, limit, 90, Phase.HALTED, Phase.CLOSED, 1);
+            send(intruder, WireFormat.KEYED_TRANSITION, 5, 9, 90, Phase.HALTED, Phase.CLOSED, 1);
+            Pump.until(() -> mirrored.latestSequence() == 9, Duration.ofSeconds(10), "#9 after them", receiver);
+            assertThat(told).containsExactly(MalformedReason.SEQUENCE, MalformedReason.SEQUENCE,
+                MalformedReason.SEQUENCE);
+            assertThat(receiver.isFailed()).isFalse();
+            assertThat(mirrored.lost()).isZero();
+            assertThat(mirrored.bus().get(1)).isEqualTo(Phase.CLOSED);
+            receiver.close();
+        }
+    }
+
     private void sendRun(final Publication intruder, final long session)
     {
         send(intruder, WireFormat.KEYED_SNAPSHOT, session, 8, 0, Phase.HALTED, 1);
