@@ -20,6 +20,8 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
     private long malformedCount;
     private boolean offered; // a message was handed to a mirrored bus since the last publishProgress
     private volatile long malformed; // single writer (the duty cycle); volatile for readers
+    /** What a message's handling threw in this poll (a listener's, a configure's), for the receiver to fail with. */
+    private RuntimeException failure;
 
     BusDispatcher(final MirrorListener listener)
     {
@@ -41,9 +43,37 @@ final class BusDispatcher implements ControlledFragmentHandler, MirroredBus.Malf
         mirrors = grown; // copy on write: a volatile store of the whole array, read whole by the duty cycle
     }
 
-    /** One message: refused here, or handed to its mirrored bus. */
+    /**
+     * One message: refused here, or handed to its mirrored bus. What its handling throws stops the poll here and is
+     * kept for {@link #rethrowFailure}: Aeron would hand it to the client's error handler only, and the receiver
+     * would go on as if nothing had happened.
+     */
     @Override
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        try
+        {
+            return dispatch(buffer, offset, length);
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = ex;
+            return Action.ABORT;
+        }
+    }
+
+    /** After a poll: throws what a message's handling threw in it, once. */
+    void rethrowFailure()
+    {
+        final RuntimeException thrown = failure;
+        if (thrown != null)
+        {
+            failure = null;
+            throw thrown;
+        }
+    }
+
+    private Action dispatch(final DirectBuffer buffer, final int offset, final int length)
     {
         final boolean whole = length >= WireFormat.LENGTH; // read no word of a message too short to have it
         final long head = whole ? WireFields.head(buffer, offset) : 0;

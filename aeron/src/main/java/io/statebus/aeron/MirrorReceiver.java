@@ -31,7 +31,8 @@ import java.util.function.UnaryOperator;
  * <p>Malformed, foreign and unknown-bus messages are refused: counted ({@link #malformed()}, Aeron counter
  * {@link CounterTypes#RECEIVER_MALFORMED}), told to {@link MirrorListener#onMalformed}, never applied.
  *
- * <p>If the Aeron subscription closes or the client fails (a driver timeout), {@code doWork} throws once, every
+ * <p>If the Aeron subscription closes, the client fails (a driver timeout), or handling a message throws (a
+ * listener's callback, a {@code configure} when a mirrored bus is built), {@code doWork} throws once, every
  * mirrored bus is closed (its consumers get {@code StateBusClosedException} after what it had) and
  * {@link MirrorListener#onFailed} is told; it then does nothing. The receiver does not own the subscription or the
  * client: close them after it.
@@ -172,6 +173,8 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      * @return the messages consumed (a message held back by a {@code BLOCK} subscription does not count).
      * @throws IllegalStateException once, if the Aeron subscription closed (or its client failed); the receiver has
      *                               then failed, its mirrored buses are closed, and it does nothing more.
+     * @throws RuntimeException      once, what handling a message threw (a listener's callback, a {@code configure});
+     *                               the receiver has then failed, as above.
      */
     @Override
     public int doWork()
@@ -183,6 +186,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
         try
         {
             final int work = subscription.controlledPoll(dispatcher, fragmentLimit);
+            dispatcher.rethrowFailure(); // a message's handling threw (a listener, a bus's configure): fail with it
             dispatcher.publishProgress(); // lost and latest once per poll, not per message
             if (subscription.isClosed())
             {
