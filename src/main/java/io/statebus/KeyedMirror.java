@@ -1,5 +1,6 @@
 package io.statebus;
 
+import io.statebus.keys.KeyEntry;
 import io.statebus.publish.KeyedMirrorProducer;
 import io.statebus.publish.PublishResult;
 import io.statebus.ring.StateIds;
@@ -125,11 +126,16 @@ public final class KeyedMirror<S> implements AutoCloseable
      * @param sequence the source's sequence, after {@link #latestSequence()}.
      * @return true if recorded; false if a {@code BLOCK} subscription has not consumed everything yet (nothing
      *     recorded).
-     * @throws IllegalArgumentException if {@code sequence} is not after the latest.
+     * @throws IllegalArgumentException if {@code sequence} is not after the latest, or not below 2^50 (a keyed
+     *                                  bus's last sequence is 2^50 - 1).
      * @throws IllegalStateException    if another thread appends to this mirror.
      */
     public boolean lostUpTo(final long sequence)
     {
+        if (sequence >= KeyEntry.SEQUENCE_LIMIT)
+        {
+            throw new IllegalArgumentException("a keyed bus's sequences stay below 2^50, got " + sequence);
+        }
         return producer.lostUpTo(sequence);
     }
 

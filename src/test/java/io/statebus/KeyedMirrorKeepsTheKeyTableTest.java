@@ -383,8 +383,11 @@ final class KeyedMirrorKeepsTheKeyTableTest
             mirror.append(limit - 1, 1, CONNECTED, CLOSING, 0);
             assertThatThrownBy(() -> mirror.append(limit, 1, CLOSING, CLOSED, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2^50");
+            assertThatThrownBy(() -> mirror.lostUpTo(limit)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2^50");
             assertThat(mirror.bus().get(1)).isEqualTo(CLOSING);
             assertThat(mirror.latestSequence()).isEqualTo(limit - 1);
+            assertThat(mirror.lost()).isZero();
         }
     }
 }
