@@ -147,7 +147,7 @@ final class BusCore<S>
             {
                 LoggedErrors.report(errors, failure);
             }
-        }).start(ConsumedBy.EXECUTOR);
+        }, null, errors).start(ConsumedBy.EXECUTOR);
         return reader;
     }
 

@@ -118,6 +118,48 @@ class HandlerFailuresAreReportedTest
         assertThat(reported).isEmpty();
     }
 
+    /** An onStop that throws is a handler's failure too: on an executor, as on a handler thread, it is reported. */
+    @Test
+    void anOnStopThatThrowsReachesTheErrorHandlerOnAnExecutorAsOnAHandlerThread() throws Exception
+    {
+        final List<Throwable> reported = new CopyOnWriteArrayList<>();
+        final Boom onExecutor = new Boom("executor's onStop");
+        final Boom onThread = new Boom("handler thread's onStop");
+        final ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).errorHandler(reported::add).build())
+        {
+            final Subscription<Connection> executed = bus.subscribe(Policy.BLOCK, stopThrowing(onExecutor), pool);
+            final Subscription<Connection> threaded = bus.subscribe(Policy.BLOCK, stopThrowing(onThread));
+            bus.set(CONNECTING);
+            executed.close();
+            threaded.close();
+            threaded.handlerThread().join();
+        }
+        finally
+        {
+            pool.shutdown();
+        }
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue(); // the last task, onStop's, has run
+        assertThat(reported).containsExactlyInAnyOrder(onExecutor, onThread);
+    }
+
+    private static TransitionHandler<Connection> stopThrowing(final Boom boom)
+    {
+        return new TransitionHandler<>()
+        {
+            @Override
+            public void onTransition(final Transition<Connection> t, final boolean end)
+            {
+            }
+
+            @Override
+            public void onStop()
+            {
+                throw boom;
+            }
+        };
+    }
+
     /** With no error handler set, a failure is logged at ERROR through System.Logger "io.statebus". */
     @Test
     void theDefaultErrorHandlerLogsTheFailure() throws Exception

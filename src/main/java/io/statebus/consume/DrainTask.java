@@ -2,6 +2,7 @@ package io.statebus.consume;
 
 import io.statebus.TransitionHandler;
 import io.statebus.read.Reader;
+import org.agrona.ErrorHandler;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -37,6 +38,8 @@ final class DrainTask<S> implements Runnable
     private final TransitionHandler<S> handler;
     /** The delivery's demand, or null for no limit (see {@link ExecutorDelivery}). */
     private final LongSupplier demand;
+    /** Told if the handler's onStop throws. */
+    private final ErrorHandler errors;
     /** The thread in the drain loop, while it is there; a task it re-submits that runs on it at once sees it. */
     private volatile Thread runner;
     /**
@@ -51,8 +54,10 @@ final class DrainTask<S> implements Runnable
         final ExecutorDelivery<S> delivery,
         final Reader<S> subscription,
         final TransitionHandler<S> handler,
-        final LongSupplier demand)
+        final LongSupplier demand,
+        final ErrorHandler errors)
     {
+        this.errors = errors;
         this.delivery = delivery;
         this.subscription = subscription;
         this.handler = handler;
@@ -146,7 +151,7 @@ final class DrainTask<S> implements Runnable
         }
     }
 
-    /** The handler's onStop, once the delivery has ended; what it throws goes with the ending to onEnd's owner. */
+    /** The handler's onStop, once the delivery has ended; what it throws goes to the error handler. */
     void stopHandler()
     {
         try
@@ -155,7 +160,7 @@ final class DrainTask<S> implements Runnable
         }
         catch (final RuntimeException | Error ex)
         {
-            LoggedErrors.INSTANCE.onError(ex);
+            LoggedErrors.report(errors, ex);
         }
     }
 }

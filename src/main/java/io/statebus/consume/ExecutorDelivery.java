@@ -7,6 +7,7 @@ import io.statebus.publish.PublishListener;
 import io.statebus.publish.RegistrationWindow;
 import io.statebus.read.ConsumedBy;
 import io.statebus.read.Reader;
+import org.agrona.ErrorHandler;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -84,7 +85,7 @@ public final class ExecutorDelivery<S> implements PublishListener
         final Executor executor,
         final Consumer<Throwable> onEnd)
     {
-        this(producer, subscription, handler, executor, onEnd, null);
+        this(producer, subscription, handler, executor, onEnd, null, LoggedErrors.INSTANCE);
     }
 
     /**
@@ -104,13 +105,34 @@ public final class ExecutorDelivery<S> implements PublishListener
         final Consumer<Throwable> onEnd,
         final LongSupplier demand)
     {
+        this(producer, subscription, handler, executor, onEnd, demand, LoggedErrors.INSTANCE);
+    }
+
+    /**
+     * @param producer     the bus's producer, which tells this delivery of each publish.
+     * @param subscription the reader to deliver from.
+     * @param handler      receives the transitions; it lowers {@code demand} by one for each.
+     * @param executor     runs the delivery tasks.
+     * @param onEnd        told how the delivery ended, or null.
+     * @param demand       how many transitions the handler may receive now, or null for no limit.
+     * @param errors       told if the handler's {@code onStop} throws (the builder's error handler).
+     */
+    public ExecutorDelivery(
+        final Producer<S> producer,
+        final Reader<S> subscription,
+        final TransitionHandler<S> handler,
+        final Executor executor,
+        final Consumer<Throwable> onEnd,
+        final LongSupplier demand,
+        final ErrorHandler errors)
+    {
         this.demand = demand;
         this.onEnd = onEnd;
         this.producer = producer;
         this.subscription = subscription;
         this.executor = executor;
         this.notifiedCoversWindow = producer.hasOneProducer();
-        this.task = new DrainTask<>(this, subscription, handler, demand);
+        this.task = new DrainTask<>(this, subscription, handler, demand, errors);
     }
 
     /**
