@@ -115,7 +115,7 @@ public final class AsyncAwait
                 }
             };
             future.orTimeout(timeout, unit); // its TimeoutException closes the reader too (ClosingFuture)
-            new ExecutorDelivery<>(producer, joined.reader, completer, executor, future::deliveryEnded)
+            new ExecutorDelivery<>(producer, joined.reader, completer, executor, future::deliveryEnded, null, null)
                 .start(ConsumedBy.AWAIT);
             return future;
         }

@@ -73,49 +73,14 @@ public final class ExecutorDelivery<S> implements PublishListener
     /**
      * @param producer     the bus's producer, which tells this delivery of each publish.
      * @param subscription the reader to deliver from.
-     * @param handler      receives the transitions.
+     * @param handler      receives the transitions; with a {@code demand}, it lowers it by one for each.
      * @param executor     runs the delivery tasks.
      * @param onEnd        told how the delivery ended (a throwing handler, the bus closing, a rejecting
      *                     executor), or null.
-     */
-    public ExecutorDelivery(
-        final Producer<S> producer,
-        final Reader<S> subscription,
-        final TransitionHandler<S> handler,
-        final Executor executor,
-        final Consumer<Throwable> onEnd)
-    {
-        this(producer, subscription, handler, executor, onEnd, null, LoggedErrors.INSTANCE);
-    }
-
-    /**
-     * @param producer     the bus's producer, which tells this delivery of each publish.
-     * @param subscription the reader to deliver from.
-     * @param handler      receives the transitions; it lowers {@code demand} by one for each.
-     * @param executor     runs the delivery tasks.
-     * @param onEnd        told how the delivery ended, or null.
      * @param demand       how many transitions the handler may receive now ({@code Long.MAX_VALUE}: no limit), or
      *                     null for no limit; call {@link #wake()} after raising it.
-     */
-    public ExecutorDelivery(
-        final Producer<S> producer,
-        final Reader<S> subscription,
-        final TransitionHandler<S> handler,
-        final Executor executor,
-        final Consumer<Throwable> onEnd,
-        final LongSupplier demand)
-    {
-        this(producer, subscription, handler, executor, onEnd, demand, LoggedErrors.INSTANCE);
-    }
-
-    /**
-     * @param producer     the bus's producer, which tells this delivery of each publish.
-     * @param subscription the reader to deliver from.
-     * @param handler      receives the transitions; it lowers {@code demand} by one for each.
-     * @param executor     runs the delivery tasks.
-     * @param onEnd        told how the delivery ended, or null.
-     * @param demand       how many transitions the handler may receive now, or null for no limit.
-     * @param errors       told if the handler's {@code onStop} throws (the builder's error handler).
+     * @param errors       told if the handler's {@code onStop} throws (the builder's error handler), or null for
+     *                     the default ({@code System.Logger}).
      */
     public ExecutorDelivery(
         final Producer<S> producer,
@@ -132,7 +97,8 @@ public final class ExecutorDelivery<S> implements PublishListener
         this.subscription = subscription;
         this.executor = executor;
         this.notifiedCoversWindow = producer.hasOneProducer();
-        this.task = new DrainTask<>(this, subscription, handler, demand, errors);
+        this.task = new DrainTask<>(
+            this, subscription, handler, demand, errors != null ? errors : LoggedErrors.INSTANCE);
     }
 
     /**

@@ -69,7 +69,7 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
         this.subscriber = subscriber;
         this.terminal = terminal;
         this.errorHandler = errorHandler;
-        this.delivery = new ExecutorDelivery<>(producer, reader, this, executor, this::ended, demand);
+        this.delivery = new ExecutorDelivery<>(producer, reader, this, executor, this::ended, demand, null);
     }
 
     /** On the subscribing thread: onSubscribe, then the delivery (or the ending, if the stream is over already). */
