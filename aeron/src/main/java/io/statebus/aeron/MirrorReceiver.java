@@ -212,6 +212,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
     {
         failed = true;
         dispatcher.publishProgress(); // what the messages before the failure did
+        counters.onFailed(); // and the counters, a last time
         for (final MirrorEndpoint mirrored : dispatcher.mirrors())
         {
             mirrored.closeBus();
