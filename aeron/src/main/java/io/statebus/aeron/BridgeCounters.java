@@ -66,6 +66,12 @@ final class BridgeCounters implements AutoCloseable
         }
     }
 
+    /** @return true once closed, by {@link #close()} or by the client (closed, or failed: a driver timeout). */
+    boolean isClosed()
+    {
+        return sent.isClosed();
+    }
+
     @Override
     public synchronized void close()
     {

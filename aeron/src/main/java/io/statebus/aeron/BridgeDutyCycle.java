@@ -89,6 +89,10 @@ final class BridgeDutyCycle<S> implements AutoCloseable
         {
             failed = true;
             subscription.close(); // stop holding the source back at once
+            if (counters != null && !counters.isClosed()) // a failed client closed (and unmaps) its counters
+            {
+                refreshCounters(); // the last counts: no duty cycle refreshes them after this one
+            }
             listener.onFailed(ex);
             throw ex;
         }

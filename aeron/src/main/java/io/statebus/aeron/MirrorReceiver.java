@@ -98,7 +98,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      *                  in the stream for the next duty cycle.
      * @param <S>       the state type.
      * @return the mirrored bus.
-     * @throws IllegalStateException if bus {@code busId} is already mirrored here.
+     * @throws IllegalStateException if bus {@code busId} is already mirrored here, or the receiver is closed or failed.
      */
     public synchronized <S> MirroredBus<S> mirror(
         final int busId, final StateTable<S> states, final UnaryOperator<StateBusBuilder<S>> configure)
@@ -116,7 +116,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      * @param configure sets up the local bus's builder (capacity, wait strategy, ...); it receives a builder whose
      *                  initial value is the source's, and must return a builder.
      * @return the mirrored bus.
-     * @throws IllegalStateException if bus {@code busId} is already mirrored here.
+     * @throws IllegalStateException if bus {@code busId} is already mirrored here, or the receiver is closed or failed.
      */
     public synchronized MirroredLongBus mirrorLong(final int busId, final UnaryOperator<LongStateBusBuilder> configure)
     {
@@ -136,7 +136,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      *                  states ({@code retireOn}); capacity, wait strategy, ...; it must return a builder.
      * @param <S>       the state type.
      * @return the mirrored bus.
-     * @throws IllegalStateException if bus {@code busId} is already mirrored here.
+     * @throws IllegalStateException if bus {@code busId} is already mirrored here, or the receiver is closed or failed.
      */
     public synchronized <S> MirroredKeyedBus<S> mirrorKeyed(
         final int busId, final StateTable<S> states, final UnaryOperator<KeyedStateBusBuilder<S>> configure)
@@ -160,6 +160,11 @@ public final class MirrorReceiver implements Agent, AutoCloseable
 
     private void checkFree(final int busId)
     {
+        if (closed || failed)
+        {
+            throw new IllegalStateException("mirror receiver of stream " + subscription.streamId() + " is " +
+                (closed ? "closed" : "failed") + ": bus " + busId + " cannot be mirrored by it");
+        }
         if (dispatcher.has(busId))
         {
             throw new IllegalStateException("bus " + busId + " is already mirrored by this receiver");
@@ -207,6 +212,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
     {
         failed = true;
         dispatcher.publishProgress(); // what the messages before the failure did
+        counters.onFailed(); // and the counters, a last time
         for (final MirrorEndpoint mirrored : dispatcher.mirrors())
         {
             mirrored.closeBus();

@@ -21,6 +21,7 @@ abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoi
     private final MirroredBus.MalformedSink malformed;
     private MirrorCounters counters; // set before the receiver's volatile array store publishes this mirror
     private volatile B bus; // written under this monitor (awaitStarted waits on it); volatile for readers
+    private String ended; // why no local bus will come (the receiver closed or failed): under this monitor
     volatile boolean closed; // set by close from any thread, or by the duty cycle; read by the duty cycle
     long receivedCount; // the duty cycle's own count; published to received at each counter refresh
     private volatile long received; // single writer (the duty cycle); volatile for readers
@@ -99,7 +100,8 @@ abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoi
      * Waits until the local bus exists.
      *
      * @param why what to add to the exception's message: why no bus came, if known.
-     * @throws IllegalStateException if no bus came within the timeout.
+     * @throws IllegalStateException if no bus came within the timeout, or at once when the mirror is closed or its
+     *                               receiver failed before one came (none ever will).
      */
     final B awaitStarted(final Duration timeout, final String what, final java.util.function.Supplier<String> why)
         throws InterruptedException
@@ -109,6 +111,11 @@ abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoi
         {
             while (bus == null)
             {
+                if (ended != null)
+                {
+                    throw new IllegalStateException("mirror of " + what + " " + busId + ": no local bus, and none " +
+                        "will come: " + ended + why.get());
+                }
                 final long left = deadline - System.nanoTime();
                 if (left <= 0)
                 {
@@ -159,15 +166,32 @@ abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoi
     @Override
     public final void closeBus()
     {
-        CloseHelper.close(bus);
+        end("its receiver failed");
     }
 
-    /** Closes the local bus and this mirror's counters; later messages for it are ignored. */
+    /**
+     * Closes the local bus and this mirror's counters; later messages for it are ignored. Those waiting for the local
+     * bus that had not started get an {@code IllegalStateException} at once.
+     */
     @Override
     public final void close()
     {
         closed = true;
-        closeBus();
+        end("the mirror is closed");
         CloseHelper.close(counters);
+    }
+
+    /** Closes the local bus, if any, and releases those waiting for one (they are told {@code why}). */
+    private void end(final String why)
+    {
+        synchronized (this)
+        {
+            if (ended == null)
+            {
+                ended = why;
+            }
+            notifyAll(); // wakes awaitStarted: no bus will come
+        }
+        CloseHelper.close(bus);
     }
 }

@@ -69,6 +69,18 @@ final class ReceiverCounters implements AutoCloseable
         }
     }
 
+    /**
+     * The receiver failed: refreshes the counts a last time (no duty cycle does after it), unless the client closed
+     * the counters (a failed client's are closed, and unmapped).
+     */
+    void onFailed()
+    {
+        if (receivedCounter == null || !receivedCounter.isClosed())
+        {
+            refresh();
+        }
+    }
+
     /** @return messages polled (refused ones included), as of the last refresh. */
     long received()
     {

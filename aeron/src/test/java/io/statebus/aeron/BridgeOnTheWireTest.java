@@ -186,4 +186,42 @@ class BridgeOnTheWireTest
             bridge.close();
         }
     }
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aFailedBridgeOrReceiverLeavesItsLastCountsInTheCounters() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("fail-counts");
+            StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).capacity(64).build();
+            StatebusStat stat = new StatebusStat(new File(driver.dir)))
+        {
+            final io.aeron.Subscription aeronSub = driver.aeron.addSubscription(TestDriver.IPC, 54);
+            final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 54);
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication).busId(5)
+                .counters(driver.aeron).build();
+            final MirrorReceiver receiver = new MirrorReceiver(aeronSub, driver.aeron, new MirrorListener()
+            {
+            }, 64);
+            final MirroredBus<Phase> mirrored = receiver.mirror(5, PHASES, b -> b);
+            Pump.until(() -> mirrored.latestSequence() == 0, Duration.ofSeconds(5), "the mirror", bridge, receiver);
+            Pump.forDuration(Duration.ofMillis(20), bridge, receiver); // idle: every counter refreshed
+            source.set(Phase.OPEN);
+            source.set(Phase.HALTED);
+            bridge.doWork(); // a busy cycle: sends 1..2, does not read the clock
+            receiver.doWork(); // the same: 1..2 in the mirror
+            publication.close();
+            aeronSub.close();
+            source.set(Phase.CLOSED);
+            assertThatThrownBy(bridge::doWork).hasMessageContaining("the publication is closed");
+            assertThatThrownBy(receiver::doWork).hasMessageContaining("is closed");
+
+            final String suffix = ": bus=5 session=" + Long.toHexString(bridge.session());
+            assertThat(bridge.sent()).isEqualTo(2);
+            assertThat(stat.value("statebus bridge sent" + suffix)).as("sent, from outside").isEqualTo(2L);
+            assertThat(stat.value("statebus source published" + suffix)).isEqualTo(3L);
+            assertThat(stat.value("statebus mirror latest: bus=5")).as("latest, from outside").isEqualTo(2L);
+            assertThat(stat.value("statebus mirror received: bus=5")).isEqualTo(mirrored.received());
+            bridge.close();
+            receiver.close();
+        }
+    }
 }
