@@ -29,10 +29,12 @@ class FlowGapReportsWhatWasMissedTest
         subscriber.request(2);
         Phase.publish(bus, 22); // #1, #2 delivered at once; #3..#22 run five rings past the subscriber
         assertThat(bus.producerWaits()).isZero();
+        subscriber.awaitItems(2); // inline, or on the delay thread's registration check (see ExecutorDelivery)
         assertThat(subscriber.received()).isEqualTo(2);
         assertThat(subscriber.errors()).isZero(); // it learns when it next reads, not before
 
         subscriber.request(1);
+        subscriber.awaitEnd();
 
         // the ring holds #19..#22 (capacity 4): #3..#18 are gone
         assertThat(subscriber.error()).isInstanceOfSatisfying(TransitionsMissedException.class, missed ->
