@@ -62,6 +62,7 @@ class FlowCancelUngatesTest
         subscriber.request(10);
         Phase.publish(bus, 20); // the cancelled subscription no longer holds the producer back
         bus.close();
+        subscriber.awaitItems(3); // delivered inline, or on the delay thread's registration check
         assertThat(subscriber.violations()).isEmpty();
         Phase.assertCompleteAndChained(subscriber.items(), 1, 3);
         assertThat(subscriber.completes() + subscriber.errors()).isZero();
@@ -84,6 +85,7 @@ class FlowCancelUngatesTest
         subscriber.request(10);
         Phase.publish(bus, 1);
         bus.close();
+        subscriber.awaitItems(1); // inline, or on the delay thread's registration check
         assertThat(subscriber.received()).isEqualTo(1);
         assertThat(subscriber.completes() + subscriber.errors()).as("no signal after cancel").isZero();
         assertThat(subscriber.violations()).isEmpty();

@@ -127,6 +127,7 @@ class FlowDemandIsHonouredTest
         Phase.publish(bus, 10);
         new TransitionPublisher<>(bus, Policy.BLOCK, Runnable::run).replayFrom(1).subscribe(subscriber);
         subscriber.request(1); // runs the whole stream on this thread, inside this call
+        subscriber.awaitItems(10); // (or the delay thread's registration check does, if it met the request)
         assertThat(subscriber.received()).isEqualTo(10);
         assertThat(depth[1]).as("onNext -> request -> onNext nesting (rule 3.3)").isEqualTo(1);
         bus.close();
