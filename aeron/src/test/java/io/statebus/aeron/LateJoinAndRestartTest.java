@@ -123,6 +123,8 @@ class LateJoinAndRestartTest
                 TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication).build())
             {
                 oldSession = bridge.session();
+                // connected first: a bridge that sends before the mirror's image is there starts it at a later snapshot
+                Pump.until(publication::isConnected, Duration.ofSeconds(10), "connected", bridge, receiver);
                 source.set(Phase.OPEN);
                 source.set(Phase.HALTED);
                 Pump.until(() -> mirrored.latestSequence() == 2, Duration.ofSeconds(10), "1..2", bridge, receiver);
