@@ -1,6 +1,5 @@
 package io.statebus;
 
-import io.statebus.keys.KeyEntry;
 import io.statebus.publish.KeyedMirrorProducer;
 import io.statebus.publish.PublishResult;
 import io.statebus.ring.StateIds;
@@ -132,10 +131,6 @@ public final class KeyedMirror<S> implements AutoCloseable
      */
     public boolean lostUpTo(final long sequence)
     {
-        if (sequence >= KeyEntry.SEQUENCE_LIMIT)
-        {
-            throw new IllegalArgumentException("a keyed bus's sequences stay below 2^50, got " + sequence);
-        }
         return producer.lostUpTo(sequence);
     }
 

@@ -40,6 +40,11 @@ public final class KeyedStateBus<S> extends KeyedSubscriptionFrontEnd<S> impleme
 {
     /** What {@link #set} returns when the key already had that state and nothing was published. */
     public static final long NOT_PUBLISHED = PublishResult.NOT_PUBLISHED;
+    /**
+     * The first sequence a keyed bus cannot publish, 2^50 (36 years at a million transitions a second): each key's
+     * entry keeps 50 bits of its latest sequence. A bus there refuses to publish; a mirror, to go there.
+     */
+    public static final long SEQUENCE_LIMIT = KeyEntry.SEQUENCE_LIMIT;
 
     private final StateIds<S> ids;
     private final KeyedPublisher<S> publisher;

@@ -52,15 +52,10 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
     public KeyedMirrorProducer(final TransitionRing ring, final StateIds<S> ids, final KeyTable table,
         final boolean[] retireOn, final IdleStrategy idle)
     {
-        super(ring, ids, idle);
+        super(ring, ids, idle, KeyEntry.SEQUENCE_LIMIT);
         this.table = table;
         this.retireOn = retireOn;
         this.start = ring.cursor();
-        if (start >= KeyEntry.SEQUENCE_LIMIT)
-        {
-            throw new IllegalArgumentException("a keyed bus's sequences stay below 2^50 (its key table keeps 50 bits " +
-                "of each): a mirror cannot start at " + start);
-        }
     }
 
     /**
@@ -182,10 +177,6 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
     void checkStaged(final long sequence, final boolean follows)
     {
         // a key whose latest transition here is at or before this sequence's lost range may have changed in it
-        if (sequence >= KeyEntry.SEQUENCE_LIMIT)
-        {
-            throw new IllegalArgumentException("a keyed bus's sequences stay below 2^50, got " + sequence);
-        }
         final long lostBefore = follows ? lastLost() : sequence - 1;
         final int slot = table.slotOf(stagedKey);
         stagedSlot = slot;

@@ -167,7 +167,7 @@ public final class KeyedPublisher<S> implements HeldOperation
     {
         if (op != OPEN && keyStates.stateIdOf(key) < 0)
         {
-            throw unknown(key); // read as get() reads it: another thread may own the bus by now, mid-open
+            throw KeyStates.unknown(key); // read as get() reads it: another thread may own the bus by now, mid-open
         }
     }
 
@@ -206,7 +206,7 @@ public final class KeyedPublisher<S> implements HeldOperation
         final int slot = table.slotOf(key);
         if (slot < 0)
         {
-            throw unknown(key);
+            throw KeyStates.unknown(key);
         }
         final int fromId = KeyEntry.stateId(table.entryAt(slot));
         final long verdict = rules.verdict(fromId, expectedId, toId);
@@ -244,7 +244,7 @@ public final class KeyedPublisher<S> implements HeldOperation
         final int slot = table.slotOf(key);
         if (slot < 0)
         {
-            throw unknown(key);
+            throw KeyStates.unknown(key);
         }
         table.remove(slot);
         return PublishResult.NOT_PUBLISHED; // nothing published: no listener is told
@@ -280,8 +280,4 @@ public final class KeyedPublisher<S> implements HeldOperation
         }
     }
 
-    private static IllegalArgumentException unknown(final long key)
-    {
-        return KeyStates.unknown(key);
-    }
 }

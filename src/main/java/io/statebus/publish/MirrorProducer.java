@@ -23,10 +23,32 @@ public abstract class MirrorProducer<S> extends Producer<S>
     private final LostCount lost = new LostCount();
     /** Owner only: the highest sequence recorded as lost, or -1. */
     private long lastLost = -1;
+    /** The first sequence this kind of bus cannot hold (a keyed bus's key table keeps 50 bits of one). */
+    private final long sequenceLimit;
 
     MirrorProducer(final TransitionRing ring, final StateIds<S> ids, final IdleStrategy idle)
     {
+        this(ring, ids, idle, Long.MAX_VALUE);
+    }
+
+    /**
+     * @throws IllegalArgumentException if the ring starts at or past {@code sequenceLimit}.
+     */
+    MirrorProducer(final TransitionRing ring, final StateIds<S> ids, final IdleStrategy idle, final long sequenceLimit)
+    {
         super(ring, ids, new TransitionRules(ids, null, true), () -> 0, idle);
+        this.sequenceLimit = sequenceLimit;
+        checkBelowLimit(ring.cursor());
+    }
+
+    /** A sequence this mirror is asked to start at, append or record as lost must fit the kind of bus it is. */
+    private void checkBelowLimit(final long sequence)
+    {
+        if (sequence >= sequenceLimit)
+        {
+            throw new IllegalArgumentException("this kind of bus takes sequences below 2^" +
+                Long.numberOfTrailingZeros(sequenceLimit) + ", got " + sequence);
+        }
     }
 
     /**
@@ -109,6 +131,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
             throw new IllegalArgumentException("sequence " + sequence + " is not after the latest, " + latest +
                 ": a mirror appends each of its source's transitions once, in order");
         }
+        checkBelowLimit(sequence);
         // after more than a ring lost (an append that then timed out) the latest is a lost sequence: no chain
         checkStaged(sequence, sequence == latest + 1 && !ring.isLost(latest));
         long claimFrom = latest;
@@ -144,7 +167,8 @@ public abstract class MirrorProducer<S> extends Producer<S>
      * @param sequence the source's sequence, after the latest.
      * @return true if recorded; false if a {@code BLOCK} subscription has not consumed everything yet (nothing
      *     recorded: the caller tries again later).
-     * @throws IllegalArgumentException if {@code sequence} is not after the latest.
+     * @throws IllegalArgumentException if {@code sequence} is not after the latest, or not below the kind of bus's
+     *                                  limit (a keyed bus's 2^50).
      * @throws io.statebus.StateBusClosedException if the bus is closed.
      */
     public final boolean lostUpTo(final long sequence)
@@ -159,6 +183,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
         {
             throw new IllegalArgumentException("sequence " + sequence + " is not after the latest, " + latest);
         }
+        checkBelowLimit(sequence);
         if (!ring.hasCapacity(ring.capacity())) // every gate at the cursor: the mark may go in any slot
         {
             return false;

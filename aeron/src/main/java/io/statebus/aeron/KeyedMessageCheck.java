@@ -1,5 +1,6 @@
 package io.statebus.aeron;
 
+import io.statebus.KeyedStateBus;
 import org.agrona.DirectBuffer;
 
 /**
@@ -8,10 +9,6 @@ import org.agrona.DirectBuffer;
  */
 final class KeyedMessageCheck
 {
-    /** A keyed bus's sequences stay below 2^50 (the core's key table keeps 50 bits of each): its mirror refuses the
-     *  rest as {@link MalformedReason#SEQUENCE}, rather than fail inside the poll. */
-    static final long SEQUENCE_LIMIT = 1L << 50;
-
     private KeyedMessageCheck()
     {
     }
@@ -52,7 +49,9 @@ final class KeyedMessageCheck
             return WireFields.fromId(stateWord) != WireFields.toId(stateWord) ? MalformedReason.STATE_ID :
                 MalformedReason.SEQUENCE; // retired as of a position before the key's own transition
         }
-        return sequence < 0 || sequence >= SEQUENCE_LIMIT || (sequence == 0 && type == WireFormat.KEYED_TRANSITION) ?
+        // at or past the keyed bus's limit: refused here, rather than fail inside the poll when the mirror is built
+        return sequence < 0 || sequence >= KeyedStateBus.SEQUENCE_LIMIT ||
+            (sequence == 0 && type == WireFormat.KEYED_TRANSITION) ?
             MalformedReason.SEQUENCE : null;
     }
 }
