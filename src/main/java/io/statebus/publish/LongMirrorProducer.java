@@ -22,7 +22,7 @@ public final class LongMirrorProducer extends MirrorProducer<Long>
      */
     public LongMirrorProducer(final TransitionRing ring, final StateIds<Long> ids, final IdleStrategy idle)
     {
-        super(ring, ids, idle);
+        super(ring, ids, idle, Long.MAX_VALUE); // no limit of its own: a sequence is a long
     }
 
     /**

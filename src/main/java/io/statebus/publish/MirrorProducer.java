@@ -26,14 +26,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
     /** The first sequence this kind of bus cannot hold (a keyed bus's key table keeps 50 bits of one). */
     private final long sequenceLimit;
 
-    MirrorProducer(final TransitionRing ring, final StateIds<S> ids, final IdleStrategy idle)
-    {
-        this(ring, ids, idle, Long.MAX_VALUE);
-    }
-
-    /**
-     * @throws IllegalArgumentException if the ring starts at or past {@code sequenceLimit}.
-     */
+    /** @throws IllegalArgumentException if the ring starts at or past {@code sequenceLimit}. */
     MirrorProducer(final TransitionRing ring, final StateIds<S> ids, final IdleStrategy idle, final long sequenceLimit)
     {
         super(ring, ids, new TransitionRules(ids, null, true), () -> 0, idle);

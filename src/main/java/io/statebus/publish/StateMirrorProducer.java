@@ -26,7 +26,7 @@ public final class StateMirrorProducer<S> extends MirrorProducer<S>
      */
     public StateMirrorProducer(final TransitionRing ring, final StateIds<S> ids, final IdleStrategy idle)
     {
-        super(ring, ids, idle);
+        super(ring, ids, idle, Long.MAX_VALUE); // no limit of its own: a sequence is a long
     }
 
     /**
