@@ -100,8 +100,14 @@ public final class LongAndKeyedBuses
                 }
                 final Awaited<Long> full = remotePosition.await(v -> v >= 100, Duration.ofSeconds(10));
                 System.out.println("mirror: position " + full.outcome() + " " + full.transition());
-                System.out.println("mirror: order 42 filled " + filled.await(10, TimeUnit.SECONDS) + ", open keys " +
-                    remoteOrders.openKeys());
+                final boolean isFilled = filled.await(10, TimeUnit.SECONDS);
+                // the mirror retires key 42 just after it publishes FILLED, on its receiver's thread: a moment later
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                while (remoteOrders.isOpen(42) && System.nanoTime() < deadline)
+                {
+                    Thread.onSpinWait();
+                }
+                System.out.println("mirror: order 42 filled " + isFilled + ", open keys " + remoteOrders.openKeys());
             }
         }
     }
