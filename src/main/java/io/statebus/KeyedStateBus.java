@@ -162,7 +162,8 @@ public final class KeyedStateBus<S> extends KeyedSubscriptionFrontEnd<S> impleme
     }
 
     /**
-     * Retires a key without publishing anything: it is unknown from now on, and its table slot free.
+     * Retires a key without publishing anything: it is unknown from now on, and its table slot free. Subscribers
+     * see no transition for it; a transport that mirrors the bus learns of it from {@link #retirements()}.
      *
      * @param key an open key.
      * @throws IllegalArgumentException if the key is not open.
@@ -212,6 +213,15 @@ public final class KeyedStateBus<S> extends KeyedSubscriptionFrontEnd<S> impleme
         {
             visitor.visit(keys[i], ids.stateOf(KeyEntry.stateId(entries[i])), KeyEntry.sequence(entries[i]));
         }
+    }
+
+    /**
+     * @return a reader of the keys this bus retires with {@link #retire} from now on, each placed between two
+     *     sequences: for a transport that mirrors the bus ({@link RetiredKeys}).
+     */
+    public RetiredKeys retirements()
+    {
+        return new RetiredKeys(publisher.table().retirements());
     }
 
     /**

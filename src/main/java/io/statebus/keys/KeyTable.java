@@ -52,19 +52,15 @@ public final class KeyTable
     private final long[] pairs;
     private final int mask;
     private final int maxKeys;
+    private final RetirementLog retirements;
     /** Writer-only. */
     private int size;
     /** Odd while the writer moves keys; written with release stores, read with acquire. */
-    @SuppressWarnings("unused")
-    private long version;
+    @SuppressWarnings("unused") private long version;
     /** The latest change claimed: its sequence and the key's state before it ({@link KeyEntry#inFlight}). */
-    @SuppressWarnings("unused")
-    private long inFlight;
+    @SuppressWarnings("unused") private long inFlight;
 
-    /**
-     * @param maxKeys the most keys live at once, from 1 to {@link #MOST_KEYS}; the table takes 32 bytes per key,
-     *                rounded up.
-     */
+    /** @param maxKeys the most keys live at once, 1 to {@link #MOST_KEYS}; 32 bytes per key, rounded up. */
     public KeyTable(final int maxKeys)
     {
         if (maxKeys < 1 || maxKeys > MOST_KEYS)
@@ -75,8 +71,8 @@ public final class KeyTable
         this.pairs = new long[2 * slots];
         this.mask = slots - 1;
         this.maxKeys = maxKeys;
+        this.retirements = new RetirementLog(maxKeys);
     }
-
 
     // ---- the writer ----
 
@@ -192,9 +188,13 @@ public final class KeyTable
         VERSION.setRelease(this, v + 2); // release: every move above is visible to a reader that sees it even
     }
 
-    /**
-     * @throws IllegalStateException if {@code maxKeys} keys are live: {@link #add} would refuse.
-     */
+    /** @return the keys retired without a transition ({@code retire(key)}), each placed between two sequences. */
+    public RetirementLog retirements()
+    {
+        return retirements;
+    }
+
+    /** @throws IllegalStateException if {@code maxKeys} keys are live: {@link #add} would refuse. */
     public void checkRoom()
     {
         if (size == maxKeys)

@@ -148,7 +148,9 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
         {
             return false;
         }
+        final long latest = KeyEntry.sequence(table.entryAt(slot));
         table.remove(slot);
+        table.retirements().append(key, latest, ring.cursor()); // as the source's: for a bridge of this mirror
         return true;
     }
 

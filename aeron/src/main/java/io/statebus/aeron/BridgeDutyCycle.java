@@ -11,7 +11,8 @@ import java.util.Objects;
  * connected (first, so it gets it before transitions), the next batch from the bus (each sent as it is taken, the rest
  * staged from the first refusal), the send loop; then, if the cycle did nothing or every 64th busy one, the clock:
  * the periodic snapshot and the counters, if due, and, when the cycle did nothing, a keyed bridge's look for keys its
- * source retired explicitly ({@link KeyRetirements}, at most every millisecond). The parts: {@link BridgeStaging},
+ * source retired explicitly that it missed ({@link KeyRetirements}, at most every millisecond, once its log of them
+ * lapped it). The parts: {@link BridgeStaging},
  * {@link SnapshotSender}, {@link TransitionSender}, {@link DroppedRange}, {@link BridgeCounters}. A failure closes the
  * subscription at once (the source is no longer held back), is told to {@link BridgeListener#onFailed} and thrown
  * once; the cycle then does nothing. Duty-cycle thread only, but for the counts, {@link #expose} and {@link #close}.
@@ -129,7 +130,8 @@ final class BridgeDutyCycle<S> implements AutoCloseable
     {
         busyCycles = 0;
         int work = 0;
-        if (retirements != null && idle && !snapshots.isRunning() && now - nextSweepAt >= 0)
+        if (retirements != null && idle && !snapshots.isRunning() && now - nextSweepAt >= 0 &&
+            ((KeyedBridgeSource<?>)source).missedRetirements()) // else each retirement was sent in its place
         {
             nextSweepAt = now + RETIREMENT_SWEEP_NANOS;
             work = retirements.sweep(RETIREMENT_SWEEP_SLOTS);

@@ -240,6 +240,12 @@ final class BridgeStaging
         }
     }
 
+    /** @return where it sends: a keyed source sends its retirements there before the transitions after them. */
+    BridgeOutbox outbox()
+    {
+        return outbox;
+    }
+
     /** @return true once the source bus is closed and every transition it published was staged. */
     boolean busEnded()
     {

@@ -1,12 +1,14 @@
 package io.statebus.aeron;
 
 /**
- * A keyed bridge's reconciliation of its {@link KeyShadow} with its source's key table, for the keys the source
- * retired with {@code KeyedStateBus.retire(key)}, which publishes no transition: a key the copy holds in a known
- * state (so its latest transition, at or before the bridge's position, was taken) that is no longer open at the
- * source was retired that way. Each such key is sent as a {@link WireFormat#KEYED_RETIRE} (its key, the sequence it
- * is known at, the bridge's position) and leaves the copy once the publication took the message, so that a live
- * mirror retires it and the next snapshot run does not hold it.
+ * A keyed bridge's fallback for retirements it missed: {@link KeyedBridgeSource} sends each key the source retired
+ * with {@code KeyedStateBus.retire(key)} in its place, read from the bus's log of them; a bridge the log lapped (more
+ * than its size unread) missed some, and its copy may still hold them. For those (the duty cycle runs this only once
+ * the bridge missed retirements; each snapshot run, always) this reconciles the {@link KeyShadow} with the source's
+ * key table: a key the copy holds in a known state (so its latest transition, at or before the bridge's position,
+ * was taken) that is no longer open at the source was retired that way. Each such key is sent as a
+ * {@link WireFormat#KEYED_RETIRE} (its key, the sequence it is known at, the bridge's position) and leaves the copy
+ * once the publication took the message, so that a live mirror retires it and the next snapshot run does not hold it.
  *
  * <p>Only while the bridge has taken and sent everything its bus published (nothing staged, no run going, its
  * position the bus's latest sequence), so the message follows every transition before it on the stream. A key

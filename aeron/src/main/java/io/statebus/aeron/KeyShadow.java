@@ -8,9 +8,11 @@ import org.agrona.collections.Hashing;
  * state at the bridge's position cannot be known yet (its latest transition in the table was after that position)
  * is held as unknown until the stream shows it; the copy is exact once none is left and the bridge has passed every
  * sequence the seeding read ({@link #isExact}). A key the source retired with {@code retire(key)}, which the stream
- * does not show, is taken out by the bridge's {@link KeyRetirements} ({@link #removeAt}); each key's latest
- * sequence is kept for it. Fixed size (twice the source's {@code maxKeys}), open addressing
- * with backward-shift removal, nothing allocated after construction. Duty-cycle thread only.
+ * does not show, is taken out in its place from the bus's log of them ({@link #retire}), or, if the bridge missed
+ * it, by the bridge's {@link KeyRetirements} ({@link #removeAt}); each key's latest sequence is kept for them.
+ * Fixed size (twice the source's {@code maxKeys}), open addressing with backward-shift removal, nothing allocated
+ * after construction.
+ * Duty-cycle thread only.
  *
  * <p>One array, a slot's three words side by side, so that a transition's lookup and update touch one cache line
  * (mostly), not one in each of four arrays (keys, states, sequences, used). With 10,000 keys round-robin, keeping
@@ -103,6 +105,26 @@ final class KeyShadow
         }
         table[at + META] = meta(toId);
         table[at + SEQUENCE] = sequence;
+    }
+
+    /**
+     * The source retired the key with {@code retire(key)}: it leaves the copy, unless its latest transition here is
+     * after {@code knownAt} (opened again since, seen after a gap).
+     */
+    void retire(final long key, final long knownAt)
+    {
+        final int slot = slotOf(key);
+        if (slot >= 0 && sequenceAt(slot) <= knownAt)
+        {
+            remove(slot);
+        }
+    }
+
+    /** @return the key's state id in the copy; -1 if unknown or not in it. */
+    int stateOf(final long key)
+    {
+        final int slot = slotOf(key);
+        return slot < 0 ? UNKNOWN : stateAt(slot);
     }
 
     /** The key at {@code slot} left the source without a transition ({@code retire(key)}): it leaves the copy. */

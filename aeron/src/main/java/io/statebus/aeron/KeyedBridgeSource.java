@@ -6,14 +6,19 @@ import io.statebus.KeyedStateBus;
 import io.statebus.KeyedSubscription;
 import io.statebus.KeyedTransition;
 import io.statebus.KeyedTransitionHandler;
+import io.aeron.Publication;
 import io.statebus.Policy;
+import io.statebus.RetiredKeys;
 import io.statebus.Subscription;
 
 /**
- * A {@link KeyedStateBus} as a bridge's source: each transition as its two state ids and its key; and the bridge's
- * {@link KeyShadow} of the source's open keys, for its snapshot runs. The shadow is seeded from the source's table
- * once the subscription has joined, kept from each transition taken, and seeded again after a gap (a lapped
- * {@code GAP} bridge missed transitions, so its copy may be stale). Duty-cycle thread only.
+ * A {@link KeyedStateBus} as a bridge's source: each transition as its two state ids and its key; each key the source
+ * retired with {@code retire(key)}, which publishes nothing, as a {@link WireFormat#KEYED_RETIRE} between the same
+ * two transitions ({@link RetiredKeys}: a poll stops at the next retirement, which is sent before the transition
+ * after it, so a mirror's key table is the source's at every sequence and never holds more than its keys); and the
+ * bridge's {@link KeyShadow} of the source's open keys, for its snapshot runs. The shadow is seeded from the source's
+ * table once the subscription has joined, kept from each transition and retirement taken, and seeded again after a
+ * gap (a lapped {@code GAP} bridge missed transitions, so its copy may be stale). Duty-cycle thread only.
  *
  * @param <S> the state type.
  */
@@ -26,6 +31,7 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
     private final boolean[] retires;
     private final int retiresOn; // the fingerprint of the states in retires, sent in each snapshot run's end
     private final KeyShadow shadow;
+    private final RetiredKeys retired;
     private BridgeStaging staging;
     private long position;
 
@@ -41,6 +47,7 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
         }
         this.retiresOn = RetiresOnCheck.fingerprint(retires);
         this.shadow = new KeyShadow(bus.maxKeys());
+        this.retired = bus.retirements(); // before the join: a retirement after it is in the log, or in the seed
         this.subscription = bus.subscribe(policy);
         this.position = subscription.subscription().joinSequence();
         seed(position); // after the join: every key open at the join point is in the table now, or left by a transition
@@ -59,11 +66,84 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
         return WireFormat.KEYED;
     }
 
+    /**
+     * Takes up to {@code limit} transitions, each retirement sent between the two it came between: sends those due
+     * at the bridge's position, polls up to the next one, and so on. Only up to the bus's latest sequence read first,
+     * as every retirement before a transition up to it is in the log by then; and only while nothing is staged (a
+     * retirement may not pass a transition that back-pressure holds back).
+     */
     @Override
     public int poll(final BridgeStaging into, final int limit)
     {
         staging = into;
-        return subscription.poll(this, limit);
+        final long latest = bus.latestSequence(); // acquire: before the log's reads, see above
+        int work = 0;
+        int taken = 0;
+        while (into.isEmpty())
+        {
+            final int sent = sendRetirements(into.outbox());
+            if (sent < 0)
+            {
+                break; // back-pressure holds a retirement back: no transition may pass it
+            }
+            work += sent;
+            final long room = Math.min(latest, retired.nextAfter()) - position;
+            final int polled = room <= 0 || taken == limit ? 0 :
+                subscription.poll(this, (int)Math.min(limit - taken, room));
+            if (polled == 0)
+            {
+                break;
+            }
+            taken += polled;
+            work += polled;
+        }
+        return work;
+    }
+
+    /**
+     * Sends each retirement made at or before the bridge's position (after a {@code GAP} bridge's gap, some may be
+     * late: a mirror keeps a key reopened since, as it checks the key's sequence). A retirement refused as not
+     * connected is taken all the same (a mirror that connects starts from a run without the key).
+     *
+     * @return the retirements sent, or -1 if back-pressure holds the next back (it is sent again next time).
+     */
+    private int sendRetirements(final BridgeOutbox outbox)
+    {
+        int sent = 0;
+        for (long after = retired.nextAfter(); after <= position; after = retired.nextAfter())
+        {
+            final long key = retired.key();
+            final long knownAt = retired.knownAt();
+            final int state = Math.max(0, shadow.stateOf(key));
+            // as of the sequence it followed, not the bridge's position: sent late, it must not retire a reopened key
+            final long result =
+                outbox.offer(WireFormat.KEYED_RETIRE, (short)0, knownAt, after, state, state, key, 0);
+            if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
+            {
+                return -1;
+            }
+            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+            {
+                throw new IllegalStateException("keyed bridge: the publication is closed or full (Aeron result " +
+                    result + "); the retirement of key " + key + " and later transitions are not sent");
+            }
+            shadow.retire(key, knownAt);
+            retired.advance();
+            sent++;
+        }
+        return sent;
+    }
+
+    /** @return whether a retirement at or before the bridge's position is not sent yet: no snapshot run may start. */
+    boolean hasRetirementDue()
+    {
+        return retired.nextAfter() <= position;
+    }
+
+    /** @return whether the bridge missed retirements (its log lapped): only then may its copy hold retired keys. */
+    boolean missedRetirements()
+    {
+        return retired.missed() > 0;
     }
 
     @Override

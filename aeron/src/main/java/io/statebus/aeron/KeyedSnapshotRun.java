@@ -42,7 +42,8 @@ final class KeyedSnapshotRun
     boolean start(final long latestSequence, final long latestTimestamp)
     {
         final long at = source.position();
-        if (running || !staging.isEmpty() || at != latestSequence || !source.shadow().isExact(at))
+        if (running || !staging.isEmpty() || at != latestSequence || !source.shadow().isExact(at) ||
+            source.hasRetirementDue())
         {
             return false;
         }

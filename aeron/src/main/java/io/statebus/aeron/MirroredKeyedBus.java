@@ -32,9 +32,10 @@ import java.util.function.UnaryOperator;
  *   it, see {@link KeyedMirror#resync}); a run that is ahead of the local bus (the source went on, and idle, while
  *   nothing arrived) records the range as lost first ({@link KeyedMirror#lostUpTo}).</li>
  *   <li><b>Explicit retirements.</b> A key the source retired with {@code KeyedStateBus.retire(key)}, which
- *   publishes no transition, arrives as a {@link WireFormat#KEYED_RETIRE} once the bridge finds it gone (when idle,
- *   and before each snapshot run): the local bus retires it too, publishing nothing either, unless the key's latest
- *   transition here is after the one the retirement knew (it was opened again since).</li>
+ *   publishes no transition, arrives as a {@link WireFormat#KEYED_RETIRE} between the two transitions it came
+ *   between at the source (see {@link TransitionBridge}): the local bus retires it too, publishing nothing either
+ *   (and records it in its own {@code retirements()}, for a bridge of this bus), unless the key's latest transition
+ *   here is after the one the retirement knew (it was opened again since).</li>
  *   <li><b>Back-pressure</b> and <b>source restart</b> as for {@link MirroredBus}; a restarted source's bus takes
  *   over once a whole run of its new session arrived.</li>
  *   <li><b>Bad messages</b> change nothing and are counted: other states ({@link MalformedReason#STATE_COUNT},

@@ -54,9 +54,12 @@ import java.util.Objects;
  * run of one message per open key (see {@link WireFormat}): a keyed mirror starts from the first whole run it
  * receives. The bridge keeps a copy of the source's open keys for it (seeded from the source's key table, then kept
  * from the transitions it takes, seeded again after a gap). A key retired with {@link KeyedStateBus#retire}, which
- * publishes no transition, is found by comparing the copy with the source's key table when the bridge is idle (at
- * most every millisecond) and before each run: it leaves the copy and is sent as a {@link WireFormat#KEYED_RETIRE},
- * after every transition before it, so live mirrors retire it too and later runs do not hold it.
+ * publishes no transition, is read from the bus's log of them ({@link KeyedStateBus#retirements()}) and sent as a
+ * {@link WireFormat#KEYED_RETIRE} between the same two transitions as it came between at the source, so a live
+ * mirror's key table is the source's at every sequence (and needs no more room than the source's), and later runs do
+ * not hold it. A bridge that fell so far behind that the log lapped it (more than its size, 64 to 4096, of
+ * retirements unread) finds the ones it missed by comparing the copy with the source's key table when idle (at most
+ * every millisecond) and before each run.
  *
  * <p>Session: each bridge picks a random 64-bit session id when it is built. A restarted source (a new bridge) has
  * a new one, which mirrors detect (see {@link MirroredBus}).

@@ -1,0 +1,131 @@
+package io.statebus.aeron;
+
+import io.aeron.ExclusivePublication;
+import io.statebus.KeyedStateBus;
+import io.statebus.KeyedStateBusBuilder;
+import org.agrona.concurrent.Agent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static io.statebus.aeron.KeyedBusOverTheWireTest.PHASES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A source whose key table is full, that retires keys with {@code retire(key)} (which publishes nothing) and opens
+ * others while its bridge is busy: each retirement reaches the mirror between the same two transitions as at the
+ * source, so a mirror built with the source's {@code maxKeys} never runs out of room, follows every transition and
+ * ends with the source's table; a bridge of that mirror's bus hands the retirements on to a mirror of the mirror.
+ * (Before, a busy bridge sent them only once idle: the mirror, then the bridge's own copy, ran out of room and
+ * failed.)
+ */
+class KeyedMirrorNeverHoldsMoreKeysThanTheSourceTest
+{
+    private static final int MAX_KEYS = 8;
+
+    private static KeyedStateBusBuilder<Phase> builder(final KeyedStateBusBuilder<Phase> builder)
+    {
+        return builder.capacity(64).maxKeys(MAX_KEYS).retireOn(Phase.CLOSED);
+    }
+
+    private static Map<Long, Phase> table(final KeyedStateBus<Phase> bus)
+    {
+        final Map<Long, Phase> table = new HashMap<>();
+        bus.forEachOpenKey((key, state, sequence) -> table.put(key, state));
+        return table;
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aFullTableChurnedByExplicitRetirementsReachesTwoMirrorsInStep() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("keyed-full-churn");
+            KeyedStateBus<Phase> source = builder(KeyedStateBus.builder(Phase.class)).build())
+        {
+            final io.aeron.Subscription firstSub = driver.aeron.addSubscription(TestDriver.IPC, 41);
+            final ExclusivePublication firstPub = driver.aeron.addExclusivePublication(TestDriver.IPC, 41);
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, firstPub)
+                .snapshotInterval(Duration.ofHours(1)).build();
+            final MirrorReceiver receiver = new MirrorReceiver(firstSub);
+            final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES,
+                KeyedMirrorNeverHoldsMoreKeysThanTheSourceTest::builder);
+            Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "the mirror", bridge, receiver);
+
+            final io.aeron.Subscription secondSub = driver.aeron.addSubscription(TestDriver.IPC, 42);
+            final ExclusivePublication secondPub = driver.aeron.addExclusivePublication(TestDriver.IPC, 42);
+            final TransitionBridge<Phase> onward = TransitionBridge.builder(mirrored.bus(), PHASES, secondPub)
+                .snapshotInterval(Duration.ofHours(1)).build();
+            final MirrorReceiver farReceiver = new MirrorReceiver(secondSub);
+            final MirroredKeyedBus<Phase> far = farReceiver.mirrorKeyed(0, PHASES,
+                KeyedMirrorNeverHoldsMoreKeysThanTheSourceTest::builder);
+            final Agent[] all = {bridge, receiver, onward, farReceiver};
+            Pump.until(() -> far.bus() != null, Duration.ofSeconds(10), "the mirror of the mirror", all);
+
+            final long[] live = new long[MAX_KEYS];
+            long nextKey = 100;
+            for (int i = 0; i < MAX_KEYS; i++)
+            {
+                live[i] = nextKey++;
+                source.open(live[i], Phase.PRE_OPEN);
+            }
+            final SplittableRandom random = new SplittableRandom(7);
+            long explicit = 0;
+            for (int step = 0; step < 5_000; step++)
+            {
+                final int i = random.nextInt(MAX_KEYS);
+                final int what = random.nextInt(4);
+                if (what == 0)
+                {
+                    final Phase next = source.get(live[i]) == Phase.OPEN ? Phase.HALTED : Phase.OPEN;
+                    source.set(live[i], next);
+                }
+                else
+                {
+                    if (what == 1)
+                    {
+                        source.set(live[i], Phase.CLOSED); // retired by its final state: the transition shows it
+                    }
+                    else
+                    {
+                        source.retire(live[i]); // publishes nothing
+                        explicit++;
+                    }
+                    live[i] = nextKey++;
+                    source.open(live[i], Phase.PRE_OPEN); // at once: the table was full, and is full again
+                }
+                if (random.nextInt(8) == 0) // now and then, so each duty cycle finds retirements inside its batch
+                {
+                    for (final Agent agent : all)
+                    {
+                        agent.doWork();
+                    }
+                }
+                // the bridge's BLOCK subscription would hold this thread back with the ring (64) full
+                Pump.until(() -> source.latestSequence() - mirrored.latestSequence() <= 32, Duration.ofSeconds(10),
+                    "the mirror within 32 of the source", all);
+            }
+            final long last = source.latestSequence();
+            Pump.until(() -> far.latestSequence() == last && far.bus().openKeys() == MAX_KEYS &&
+                mirrored.bus().openKeys() == MAX_KEYS, Duration.ofSeconds(20), "both mirrors at " + last, all);
+
+            assertThat(explicit).isGreaterThan(2_000);
+            assertThat(table(mirrored.bus())).isEqualTo(table(source)).hasSize(MAX_KEYS);
+            assertThat(table(far.bus())).isEqualTo(table(source));
+            assertThat(mirrored.latestSequence()).isEqualTo(last);
+            assertThat(mirrored.lost()).isZero();
+            assertThat(far.lost()).isZero();
+            assertThat(receiver.malformed()).isZero();
+            assertThat(farReceiver.malformed()).isZero();
+            assertThat(bridge.droppedNotConnected()).isZero();
+            onward.close();
+            farReceiver.close();
+            bridge.close();
+            receiver.close();
+        }
+    }
+}
