@@ -34,7 +34,8 @@ import java.util.function.UnaryOperator;
  *   <li><b>Explicit retirements.</b> A key the source retired with {@code KeyedStateBus.retire(key)}, which
  *   publishes no transition, arrives as a {@link WireFormat#KEYED_RETIRE} once the bridge finds it gone (when idle,
  *   and before each snapshot run): the local bus retires it too, publishing nothing either, unless the key's latest
- *   transition here is after the one the retirement knew (it was opened again since).</li>
+ *   transition here is after the bridge's position when it found the key gone (it was opened again since); a key
+ *   the local bus took from a snapshot run counts as at the run's sequence.</li>
  *   <li><b>Back-pressure</b> and <b>source restart</b> as for {@link MirroredBus}; a restarted source's bus takes
  *   over once a whole run of its new session arrived.</li>
  *   <li><b>Bad messages</b> change nothing and are counted: other states ({@link MalformedReason#STATE_COUNT},

@@ -78,7 +78,8 @@ import java.nio.ByteOrder;
  *   the bridge's position when it found the key gone, the source's sequence as of which the key is retired (at or
  *   after the one at 24); the key's last state in {@code from id} and {@code to id} (equal). Sent after every
  *   transition up to that position, never inside a run; a mirror retires the key only if its latest transition of
- *   it is at or before the sequence at 24 (a later one reopened it)</td></tr>
+ *   it is at or before the position at 32 (a later one reopened it; a key it took from a snapshot run counts as at
+ *   the run's sequence, which may be after the one at 24)</td></tr>
  * </table>
  *
  * <p>A run of transitions (version 4) is the bridge's smart batching: a duty cycle sends the transitions its poll
