@@ -40,7 +40,8 @@ import java.util.function.UnaryOperator;
  *   over once a whole run of its new session arrived.</li>
  *   <li><b>Bad messages</b> change nothing and are counted: other states ({@link MalformedReason#STATE_COUNT},
  *   {@link MalformedReason#STATE_NAMES}), another kind of bus ({@link MalformedReason#KIND}), a run that is not whole
- *   ({@link MalformedReason#SNAPSHOT}), a run of a source that retires keys on other states than this mirror's
+ *   or does not fit this mirror's {@code maxKeys} ({@link MalformedReason#SNAPSHOT}; {@link #awaitBus} names it), a
+ *   run of a source that retires keys on other states than this mirror's
  *   {@code retireOn} ({@link MalformedReason#RETIRES_ON}: the mirror never starts from it, see
  *   {@link RetiresOnCheck}), a transition that breaks its key's chain or cannot be applied
  *   ({@link MalformedReason#CHAIN}: dropped, then reported as lost when the next one arrives).</li>
@@ -206,14 +207,24 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
      * @return the local bus.
      * @throws InterruptedException  if interrupted while waiting.
      * @throws IllegalStateException if no bus came within the timeout; its message says if the source's runs were
-     *                               refused because it retires keys on other states than this mirror.
+     *                               refused because it retires keys on other states than this mirror, or because
+     *                               a run holds more keys than this mirror's {@code maxKeys}.
      */
     public KeyedStateBus<S> awaitBus(final Duration timeout) throws InterruptedException
     {
-        return awaitStarted(timeout, "keyed bus", () -> retiresOn.refusedFingerprint() < 0 ?
-            ": no whole snapshot run of its open keys arrived" :
-            ": the source's snapshot runs were refused: the source retires keys on other states than this " +
-            "mirror's retireOn (" + MalformedReason.RETIRES_ON + ")");
+        return awaitStarted(timeout, "keyed bus", this::whyNoBus);
+    }
+
+    private String whyNoBus()
+    {
+        final String unfit = runs.unfit();
+        if (retiresOn.refusedFingerprint() >= 0)
+        {
+            return ": the source's snapshot runs were refused: the source retires keys on other states than this " +
+                "mirror's retireOn (" + MalformedReason.RETIRES_ON + ")";
+        }
+        return unfit == null ? ": no whole snapshot run of its open keys arrived" :
+            ": the source's snapshot runs were refused: " + unfit + " (" + MalformedReason.SNAPSHOT + ")";
     }
 
     /**
