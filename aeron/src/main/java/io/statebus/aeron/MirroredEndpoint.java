@@ -78,15 +78,25 @@ abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoi
         return action;
     }
 
-    /** Makes {@code started} the local bus and wakes those waiting for it. @return the bus it replaces, or null. */
+    /**
+     * Makes {@code started} the local bus and wakes those waiting for it; if this mirror was closed (or its receiver
+     * failed) while it was built, closes it instead: it is never handed out.
+     *
+     * @return the bus it replaces, or null.
+     */
     final B started(final B started)
     {
         final B old = bus;
         synchronized (this)
         {
-            bus = started;
-            notifyAll(); // wakes awaitStarted
+            if (ended == null) // else end() ran before: it closed the bus it saw, and would never see this one
+            {
+                bus = started;
+                notifyAll(); // wakes awaitStarted
+                return old;
+            }
         }
+        CloseHelper.close(started);
         return old;
     }
 
