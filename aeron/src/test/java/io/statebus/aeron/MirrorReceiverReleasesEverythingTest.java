@@ -1,5 +1,6 @@
 package io.statebus.aeron;
 
+import io.aeron.Counter;
 import io.statebus.KeyedStateBus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,6 +70,46 @@ class MirrorReceiverReleasesEverythingTest
             threadsAfter.removeAll(threadsBefore);
             assertThat(threadsAfter).as("threads started since").isEmpty();
             bridge.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aMirrorClosedWhileTheReceiverRunsNeverWritesTheCountersItFreed() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("closed-mirror-counters", c -> c.counterFreeToReuseTimeoutNs(0));
+            KeyedStateBus<Phase> source = KeyedBusOverTheWireTest.keyed(KeyedStateBus.builder(Phase.class)).build())
+        {
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES,
+                driver.aeron.addExclusivePublication(TestDriver.IPC, 42)).build();
+            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 42),
+                driver.aeron, new MirrorListener()
+                {
+                }, 64);
+            final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES, KeyedBusOverTheWireTest::keyed);
+            source.open(1, Phase.OPEN);
+            Pump.until(() -> mirrored.latestSequence() == 1, Duration.ofSeconds(5), "#1", bridge, receiver);
+            mirrored.close(); // the application stops mirroring bus 0; the receiver goes on for its other buses
+
+            // counters of the application's own, which take the ids the closed mirror freed
+            final List<Counter> own = new ArrayList<>();
+            for (int i = 0; i < 5; i++)
+            {
+                own.add(driver.aeron.addCounter(1_001, "the application's counter " + i));
+                own.get(i).set(777);
+            }
+            for (long key = 2; key <= 50; key++)
+            {
+                source.open(key, Phase.OPEN); // still received for bus 0, and ignored
+            }
+            Pump.forDuration(Duration.ofMillis(50), bridge, receiver); // many refreshes of the receiver's counters
+            for (final Counter counter : own)
+            {
+                assertThat(counter.get()).as("%s", counter.label()).isEqualTo(777);
+            }
+            own.forEach(Counter::close);
+            bridge.close();
+            receiver.close();
         }
     }
 
