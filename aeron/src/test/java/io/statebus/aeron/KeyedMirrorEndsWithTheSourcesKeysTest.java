@@ -2,6 +2,7 @@ package io.statebus.aeron;
 
 import io.aeron.ExclusivePublication;
 import io.statebus.KeyedStateBus;
+import org.agrona.concurrent.Agent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -75,7 +76,7 @@ class KeyedMirrorEndsWithTheSourcesKeysTest
                 slow.mirrorKeyed(2, PHASES, KeyedBusOverTheWireTest::keyed)));
             final int[] cycles = new int[1];
             // a slow subscriber: polled one cycle in four, so runs and retirements are back-pressured now and then
-            final List<org.agrona.concurrent.Agent> agents = new ArrayList<>(List.of(bridges.get(0), bridges.get(1),
+            final List<Agent> agents = new ArrayList<>(List.of(bridges.get(0), bridges.get(1),
                 Pump.of("slow receiver", () -> ++cycles[0] % 4 == 0 ? slow.doWork() : 0)));
             final AtomicLong done = new AtomicLong();
             final Thread producer = new Thread(() -> churn(one, two, steps, done), "churn");
@@ -83,29 +84,16 @@ class KeyedMirrorEndsWithTheSourcesKeysTest
             try
             {
                 Pump.until(() -> done.get() >= steps / 2, Duration.ofSeconds(10), "half the steps",
-                    agents.toArray(new org.agrona.concurrent.Agent[0]));
+                    agents.toArray(new Agent[0]));
                 final MirrorReceiver late = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 37));
                 mirrors.add(late.mirrorKeyed(1, PHASES, KeyedBusOverTheWireTest::keyed));
                 mirrors.add(late.mirrorKeyed(2, PHASES, KeyedBusOverTheWireTest::keyed));
                 agents.add(late);
                 Pump.until(() -> done.get() == steps || !producer.isAlive(), Duration.ofSeconds(15), "every step",
-                    agents.toArray(new org.agrona.concurrent.Agent[0]));
+                    agents.toArray(new Agent[0]));
                 producer.join(5_000);
                 assertThat(done.get()).isEqualTo(steps);
-                final Map<Long, Phase> expectOne = table(one);
-                final Map<Long, Phase> expectTwo = table(two);
-                final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // then the assertions say how
-                Pump.until(() -> System.nanoTime() - end > 0 || same(mirrors.get(0), one, expectOne) &&
-                    same(mirrors.get(1), two, expectTwo) && same(mirrors.get(2), one, expectOne) &&
-                    same(mirrors.get(3), two, expectTwo), Duration.ofSeconds(6), "every mirror at its source's keys",
-                    agents.toArray(new org.agrona.concurrent.Agent[0]));
-                for (int i = 0; i < mirrors.size(); i++)
-                {
-                    final KeyedStateBus<Phase> source = i % 2 == 0 ? one : two;
-                    assertThat(table(mirrors.get(i).bus())).as("mirror %d", i).isEqualTo(table(source));
-                    assertThat(mirrors.get(i).latestSequence()).isEqualTo(source.latestSequence());
-                    assertThat(mirrors.get(i).lost()).isZero();
-                }
+                assertEveryMirrorEndsAtItsSource(mirrors, List.of(one, two), agents.toArray(new Agent[0]));
                 assertThat(slow.malformed()).isZero();
                 slow.close();
                 late.close();
@@ -117,6 +105,30 @@ class KeyedMirrorEndsWithTheSourcesKeysTest
                 two.close();
                 producer.join(5_000);
             }
+        }
+    }
+
+    /** Mirror {@code i} follows source {@code i % 2}: pumps until each holds its source's keys, then asserts it. */
+    private static void assertEveryMirrorEndsAtItsSource(final List<MirroredKeyedBus<Phase>> mirrors,
+        final List<KeyedStateBus<Phase>> sources, final Agent... agents)
+    {
+        final List<Map<Long, Phase>> expected = List.of(table(sources.get(0)), table(sources.get(1)));
+        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // then the assertions say how
+        Pump.until(() ->
+        {
+            boolean all = true;
+            for (int i = 0; i < mirrors.size(); i++)
+            {
+                all &= same(mirrors.get(i), sources.get(i % 2), expected.get(i % 2));
+            }
+            return all || System.nanoTime() - end > 0;
+        }, Duration.ofSeconds(6), "every mirror at its source's keys", agents);
+        for (int i = 0; i < mirrors.size(); i++)
+        {
+            final KeyedStateBus<Phase> source = sources.get(i % 2);
+            assertThat(table(mirrors.get(i).bus())).as("mirror %d", i).isEqualTo(expected.get(i % 2));
+            assertThat(mirrors.get(i).latestSequence()).isEqualTo(source.latestSequence());
+            assertThat(mirrors.get(i).lost()).isZero();
         }
     }
 

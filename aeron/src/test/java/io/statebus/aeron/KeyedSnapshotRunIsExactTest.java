@@ -86,6 +86,20 @@ class KeyedSnapshotRunIsExactTest
         }
     }
 
+    /** Laps a bridge on a ring of 16: opens, changes, final states, explicit retirements, a retire and reopen. */
+    private static void lap(final KeyedStateBus<Phase> source)
+    {
+        for (long key = 1; key <= 40; key++)
+        {
+            source.set(key, Phase.HALTED);
+            source.set(key + 40, Phase.CLOSED);
+            source.retire(key + 80);
+            source.open(key + 5_000, Phase.PRE_OPEN);
+        }
+        source.retire(5_001);
+        source.open(5_001, Phase.HALTED);
+    }
+
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void afterAGapBridgeIsLappedInTheMiddleOfARunTheNextRunsAreExact() throws Exception
@@ -110,16 +124,7 @@ class KeyedSnapshotRunIsExactTest
             {
                 bridge.doWork();
             }
-            // while it waits: the source laps the bridge (a ring of 16) opening, changing, closing, retiring keys
-            for (long key = 1; key <= 40; key++)
-            {
-                source.set(key, Phase.HALTED);
-                source.set(key + 40, Phase.CLOSED);
-                source.retire(key + 80);
-                source.open(key + 5_000, Phase.PRE_OPEN);
-            }
-            source.retire(5_001);
-            source.open(5_001, Phase.HALTED);
+            lap(source); // while it waits
             final Map<Long, Phase> expected = table(source);
             assertThat(expected).hasSize(2_000 - 80 + 40);
             Pump.until(() -> mirrored.bus() != null && mirrored.latestSequence() == source.latestSequence() &&
