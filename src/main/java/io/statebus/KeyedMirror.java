@@ -104,10 +104,13 @@ public final class KeyedMirror<S> implements AutoCloseable
      * Retires a key that the source retired with {@link KeyedStateBus#retire}, which publishes nothing: for a
      * transport that learnt of it. Publishes nothing either, as on the source: the mirror's subscriptions see the same
      * transitions as the source's. A key whose latest transition here is after {@code knownAt} (it was opened again
-     * after that retirement) is kept.
+     * after that retirement) is kept; a key taken from a snapshot ({@link #seed}, {@link #resync}) counts as changed
+     * at the snapshot's sequence, so a transport that learnt of the retirement as of a source sequence passes that
+     * sequence, not the key's older latest transition.
      *
      * @param key     the key.
-     * @param knownAt the source's sequence of the key's latest transition before it was retired.
+     * @param knownAt a source sequence as of which the key is retired: its latest transition before the retirement,
+     *                or a later sequence before it was opened again.
      * @return true if the key was open and is retired now; false if it was not open, or is newer than {@code knownAt}.
      * @throws IllegalStateException if another thread appends to this mirror.
      */

@@ -24,6 +24,7 @@ final class KeyRetirements
     private final BridgeStaging staging;
     private final KeyedBridgeSource<?> source;
     private int cursor; // the next slot of the copy a partial pass looks at
+    private boolean refused; // the last pass stopped at a retirement the publication refused
     private long retired;
 
     KeyRetirements(final BridgeOutbox outbox, final BridgeStaging staging, final KeyedBridgeSource<?> source)
@@ -48,18 +49,22 @@ final class KeyRetirements
     }
 
     /**
-     * Looks at the whole copy: before a snapshot run, so the run holds no key retired explicitly until now.
+     * Looks at the whole copy: before a snapshot run, so the run holds no key found retired explicitly at the run's
+     * sequence (a key found gone after the bus moved on stays, and its retirement follows the run).
      *
-     * @return the retirements sent.
+     * @return false if the publication refused a retirement (back-pressured, not connected): that key is still in the
+     *     copy, so no run may start now.
      */
-    int sweepAll()
+    boolean sweepAll()
     {
-        return pass(0, source.shadow().slots());
+        pass(0, source.shadow().slots());
+        return !refused;
     }
 
     /** @return the retirements sent from slots {@code from .. to - 1}. */
     private int pass(final int from, final int to)
     {
+        refused = false;
         final long position = source.position();
         if (!staging.isEmpty() || source.bus().latestSequence() != position)
         {
@@ -85,6 +90,7 @@ final class KeyRetirements
                 state, state, shadow.keyAt(slot), 0);
             if (result <= 0)
             {
+                refused = true;
                 return sent; // back-pressured, or no mirror connected: the key stays, a later pass sends it
             }
             shadow.removeAt(slot); // a later key may move back into this slot: look at it again

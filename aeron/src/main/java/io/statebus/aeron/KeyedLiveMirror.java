@@ -98,13 +98,16 @@ final class KeyedLiveMirror<S>
 
     /**
      * The source retired a key with {@code retire(key)}: the local bus retires it too, publishing nothing (as the
-     * source did), unless its latest transition here is after the sequence the retirement knew it at (reopened).
+     * source did), unless its latest transition here is after the source sequence the message retires it as of
+     * (reopened since). The position, not the sequence the key was known at: a key this bus took from a snapshot run
+     * (seeded, or repaired) is as of the run's sequence here, which may be after the key's own latest transition.
      */
     Outcome retire(final DirectBuffer buffer, final int offset)
     {
         try
         {
-            mirror.retire(WireFields.firstLong(buffer, offset), WireFields.sequence(buffer, offset));
+            // every transition up to the position came before this message: a key here at or before it is gone
+            mirror.retire(WireFields.firstLong(buffer, offset), WireFields.timestamp(buffer, offset));
             return Outcome.DONE;
         }
         catch (final IllegalStateException ex)

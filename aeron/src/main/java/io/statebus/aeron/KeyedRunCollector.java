@@ -27,6 +27,7 @@ final class KeyedRunCollector<S>
     private boolean collecting;
     private long session;
     private long sequence;
+    private volatile String unfit; // why the last whole run built no mirror, for awaitBus's message; written rarely
 
     KeyedRunCollector(final StateTable<S> states, final UnaryOperator<KeyedStateBusBuilder<S>> configure)
     {
@@ -88,7 +89,10 @@ final class KeyedRunCollector<S>
         return whole;
     }
 
-    /** @return a new mirror of the whole run: its keys at its sequence; null if they do not fit (closed). */
+    /**
+     * @return a new mirror of the whole run: its keys at its sequence; null if they do not fit (closed), and
+     *     {@link #unfit()} says why.
+     */
     KeyedMirror<S> build()
     {
         final KeyedMirror<S> built = configure.apply(states.keyedBuilder()).buildMirror(sequence, 0);
@@ -102,6 +106,10 @@ final class KeyedRunCollector<S>
         }
         catch (final IllegalArgumentException | IllegalStateException ex)
         {
+            final int maxKeys = built.bus().maxKeys();
+            unfit = keyStates.size() > maxKeys ? "a run of " + keyStates.size() + " keys (source sequence " +
+                sequence + ") does not fit this mirror's maxKeys " + maxKeys : "a run could not seed the mirror (" +
+                ex.getMessage() + ")";
             built.close(); // a key twice, or more keys than the mirror's maxKeys: never handed out
             return null;
         }
@@ -135,6 +143,12 @@ final class KeyedRunCollector<S>
         {
             keyStates.clear();
         }
+    }
+
+    /** @return why the last whole run built no mirror (too many keys for its maxKeys), or null. */
+    String unfit()
+    {
+        return unfit;
     }
 
     /** @return the session of the run gathered last. */

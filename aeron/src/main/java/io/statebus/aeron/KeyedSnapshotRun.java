@@ -7,11 +7,11 @@ import io.aeron.Publication;
  * {@link KeyShadow}, each tagged with the sequence the run describes and its index, then a
  * {@link WireFormat#KEYED_SNAPSHOT_END} with the count and the fingerprint of the source's {@code retireOn} states
  * ({@link RetiresOnCheck}). A run starts only when nothing is staged and the shadow is exact at the bridge's position,
- * and after the keys the source retired explicitly have left the shadow ({@link KeyRetirements#sweepAll}, whose
- * messages go before the run's); while it runs the bridge takes nothing from its bus, so no transition comes between
- * its messages and the shadow does not change under it. Back-pressure pauses it (the next duty cycle goes on where it
- * stopped); a publication that is not connected ends it unfinished (a mirror never starts from a run without its end).
- * Duty-cycle thread only.
+ * and after the keys found retired explicitly at that position have left the shadow ({@link KeyRetirements#sweepAll},
+ * whose messages go before the run's; if the publication refuses one, the run does not start, and is tried again);
+ * while it runs the bridge takes nothing from its bus, so no transition comes between its messages and the shadow
+ * does not change under it. Back-pressure pauses it (the next duty cycle goes on where it stopped); a publication that
+ * is not connected ends it unfinished (a mirror never starts from a run without its end). Duty-cycle thread only.
  */
 final class KeyedSnapshotRun
 {
@@ -37,7 +37,8 @@ final class KeyedSnapshotRun
     /**
      * Starts a run describing {@code latestSequence}, if the shadow is exact there, and sends what it can.
      *
-     * @return false if it cannot start now (a run already going, something staged, or the shadow not yet exact).
+     * @return false if it cannot start now (a run already going, something staged, the shadow not yet exact, or a
+     *     retirement refused by the publication).
      */
     boolean start(final long latestSequence, final long latestTimestamp)
     {
@@ -47,7 +48,10 @@ final class KeyedSnapshotRun
         {
             return false;
         }
-        retirements.sweepAll(); // keys the source retired explicitly leave the copy (and live mirrors) first
+        if (!retirements.sweepAll()) // keys the source retired explicitly leave the copy (and live mirrors) first
+        {
+            return false; // the run would hold the key whose retirement was refused: a later cycle tries again
+        }
         running = true;
         sequence = at;
         timestamp = latestTimestamp;

@@ -35,6 +35,12 @@ final class MirrorCounters implements AutoCloseable
         sessions.setRelease(sessionsValue);
     }
 
+    /** @return true once closed (by the mirror, or by a failed client): its ids may belong to other counters. */
+    boolean isClosed()
+    {
+        return received.isClosed();
+    }
+
     @Override
     public void close()
     {

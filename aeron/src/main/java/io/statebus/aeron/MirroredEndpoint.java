@@ -78,15 +78,25 @@ abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoi
         return action;
     }
 
-    /** Makes {@code started} the local bus and wakes those waiting for it. @return the bus it replaces, or null. */
+    /**
+     * Makes {@code started} the local bus and wakes those waiting for it; if this mirror was closed (or its receiver
+     * failed) while it was built, closes it instead: it is never handed out.
+     *
+     * @return the bus it replaces, or null.
+     */
     final B started(final B started)
     {
         final B old = bus;
         synchronized (this)
         {
-            bus = started;
-            notifyAll(); // wakes awaitStarted
+            if (ended == null) // else end() ran before: it closed the bus it saw, and would never see this one
+            {
+                bus = started;
+                notifyAll(); // wakes awaitStarted
+                return old;
+            }
         }
+        CloseHelper.close(started);
         return old;
     }
 
@@ -153,13 +163,24 @@ abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoi
     /** @return the latest source sequence appended to the local bus (as of the last poll), or -1 before any. */
     public abstract long latestSequence();
 
+    /**
+     * Publishes the counts; the Aeron counters only while this mirror has not closed them: a closed counter's id is
+     * free, and the driver may give it to another counter. Under this monitor, as {@link #close()} closes them (once
+     * a millisecond at most: no per-message lock).
+     */
     @Override
     public final void refreshCounters()
     {
         received = receivedCount;
         if (counters != null)
         {
-            counters.refresh(receivedCount, latestSequence(), lost(), gaps(), sessions());
+            synchronized (this)
+            {
+                if (!counters.isClosed())
+                {
+                    counters.refresh(receivedCount, latestSequence(), lost(), gaps(), sessions());
+                }
+            }
         }
     }
 
@@ -178,7 +199,10 @@ abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoi
     {
         closed = true;
         end("the mirror is closed");
-        CloseHelper.close(counters);
+        synchronized (this) // not while the duty cycle refreshes them
+        {
+            CloseHelper.close(counters);
+        }
     }
 
     /** Closes the local bus, if any, and releases those waiting for one (they are told {@code why}). */

@@ -33,14 +33,16 @@ import java.util.function.UnaryOperator;
  *   nothing arrived) records the range as lost first ({@link KeyedMirror#lostUpTo}).</li>
  *   <li><b>Explicit retirements.</b> A key the source retired with {@code KeyedStateBus.retire(key)}, which
  *   publishes no transition, arrives as a {@link WireFormat#KEYED_RETIRE} between the two transitions it came
- *   between at the source (see {@link TransitionBridge}): the local bus retires it too, publishing nothing either
- *   (and records it in its own {@code retirements()}, for a bridge of this bus), unless the key's latest transition
- *   here is after the one the retirement knew (it was opened again since).</li>
+ *   between at the source (see {@link TransitionBridge}), tagged with the sequence it followed: the local bus retires
+ *   it too, publishing nothing either (and records it in its own {@code retirements()}, for a bridge of this bus),
+ *   unless the key's latest transition here is after that sequence (it was opened again since); a key the local bus
+ *   took from a snapshot run counts as at the run's sequence.</li>
  *   <li><b>Back-pressure</b> and <b>source restart</b> as for {@link MirroredBus}; a restarted source's bus takes
  *   over once a whole run of its new session arrived.</li>
  *   <li><b>Bad messages</b> change nothing and are counted: other states ({@link MalformedReason#STATE_COUNT},
  *   {@link MalformedReason#STATE_NAMES}), another kind of bus ({@link MalformedReason#KIND}), a run that is not whole
- *   ({@link MalformedReason#SNAPSHOT}), a run of a source that retires keys on other states than this mirror's
+ *   or does not fit this mirror's {@code maxKeys} ({@link MalformedReason#SNAPSHOT}; {@link #awaitBus} names it), a
+ *   run of a source that retires keys on other states than this mirror's
  *   {@code retireOn} ({@link MalformedReason#RETIRES_ON}: the mirror never starts from it, see
  *   {@link RetiresOnCheck}), a transition that breaks its key's chain or cannot be applied
  *   ({@link MalformedReason#CHAIN}: dropped, then reported as lost when the next one arrives).</li>
@@ -206,14 +208,24 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
      * @return the local bus.
      * @throws InterruptedException  if interrupted while waiting.
      * @throws IllegalStateException if no bus came within the timeout; its message says if the source's runs were
-     *                               refused because it retires keys on other states than this mirror.
+     *                               refused because it retires keys on other states than this mirror, or because
+     *                               a run holds more keys than this mirror's {@code maxKeys}.
      */
     public KeyedStateBus<S> awaitBus(final Duration timeout) throws InterruptedException
     {
-        return awaitStarted(timeout, "keyed bus", () -> retiresOn.refusedFingerprint() < 0 ?
-            ": no whole snapshot run of its open keys arrived" :
-            ": the source's snapshot runs were refused: the source retires keys on other states than this " +
-            "mirror's retireOn (" + MalformedReason.RETIRES_ON + ")");
+        return awaitStarted(timeout, "keyed bus", this::whyNoBus);
+    }
+
+    private String whyNoBus()
+    {
+        final String unfit = runs.unfit();
+        if (retiresOn.refusedFingerprint() >= 0)
+        {
+            return ": the source's snapshot runs were refused: the source retires keys on other states than this " +
+                "mirror's retireOn (" + MalformedReason.RETIRES_ON + ")";
+        }
+        return unfit == null ? ": no whole snapshot run of its open keys arrived" :
+            ": the source's snapshot runs were refused: " + unfit + " (" + MalformedReason.SNAPSHOT + ")";
     }
 
     /**

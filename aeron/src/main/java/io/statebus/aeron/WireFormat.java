@@ -75,10 +75,11 @@ import java.nio.ByteOrder;
  *   <tr><td>{@link #KEYED_RETIRE} 8</td><td>keyed</td><td>56</td><td>a key the source retired with
  *   {@code KeyedStateBus.retire(key)}, which publishes no transition: the key at 48; at 24 the source's sequence
  *   the key is known at (its latest transition before the retirement, {@code >= 0}); at 32 (the timestamp's place)
- *   the bridge's position when it found the key gone, the source's sequence as of which the key is retired (at or
- *   after the one at 24); the key's last state in {@code from id} and {@code to id} (equal). Sent after every
+ *   the source's sequence as of which the key is retired (at or after the one at 24): the one the retirement
+ *   followed, from the source's log of them, or the bridge's position when it found the key gone; the key's last state in {@code from id} and {@code to id} (equal). Sent after every
  *   transition up to that position, never inside a run; a mirror retires the key only if its latest transition of
- *   it is at or before the sequence at 24 (a later one reopened it)</td></tr>
+ *   it is at or before the position at 32 (a later one reopened it; a key it took from a snapshot run counts as at
+ *   the run's sequence, which may be after the one at 24)</td></tr>
  * </table>
  *
  * <p>A run of transitions (version 4) is the bridge's smart batching: a duty cycle sends the transitions its poll

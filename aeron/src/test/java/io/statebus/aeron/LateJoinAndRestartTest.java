@@ -1,6 +1,7 @@
 package io.statebus.aeron;
 
 import io.aeron.ExclusivePublication;
+import io.statebus.KeyedStateBus;
 import io.statebus.Policy;
 import io.statebus.StateBus;
 import io.statebus.StateBusClosedException;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -155,6 +158,56 @@ class LateJoinAndRestartTest
                     "restarted " + Long.toHexString(oldSession) + " -> " + Long.toHexString(bridge.session()),
                     "started " + Long.toHexString(bridge.session()) + " at 0");
             }
+            receiver.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aRestartedKeyedSourceStartsANewLocalBusWithNoneOfTheOldSessionsKeys() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("keyed-source-restart");
+            KeyedStateBus<Phase> old = KeyedBusOverTheWireTest.keyed(KeyedStateBus.builder(Phase.class)).build();
+            KeyedStateBus<Phase> restarted = KeyedBusOverTheWireTest.keyed(KeyedStateBus.builder(Phase.class)).build())
+        {
+            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 23));
+            final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES, KeyedBusOverTheWireTest::keyed);
+            final TransitionBridge<Phase> oldBridge = TransitionBridge.builder(old, PHASES,
+                driver.aeron.addExclusivePublication(TestDriver.IPC, 23)).snapshotInterval(Duration.ofMillis(5)).build();
+            Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "the mirror", oldBridge, receiver);
+            for (long key = 1; key <= 5; key++)
+            {
+                old.open(key, Phase.OPEN);
+            }
+            Pump.until(() -> mirrored.latestSequence() == 5, Duration.ofSeconds(10), "1..5", oldBridge, receiver);
+            final KeyedStateBus<Phase> oldLocal = mirrored.bus();
+
+            // the source restarts while the old process still runs a little: keys 3 and 4 again, in other states
+            restarted.open(3, Phase.PRE_OPEN);
+            restarted.open(4, Phase.HALTED);
+            restarted.open(10, Phase.OPEN);
+            final TransitionBridge<Phase> newBridge = TransitionBridge.builder(restarted, PHASES,
+                driver.aeron.addExclusivePublication(TestDriver.IPC, 23)).snapshotInterval(Duration.ofMillis(5)).build();
+            Pump.until(() -> mirrored.sessions() == 2, Duration.ofSeconds(10), "the new session", oldBridge,
+                newBridge, receiver);
+            final KeyedStateBus<Phase> local = mirrored.bus();
+            // the old one's changes, explicit retirements and runs must not reach the new bus
+            old.set(3, Phase.HALTED);
+            old.retire(4);
+            old.open(6, Phase.OPEN);
+            old.set(1, Phase.CLOSED);
+            restarted.set(10, Phase.HALTED);
+            Pump.until(() -> mirrored.latestSequence() == 4, Duration.ofSeconds(10), "#4 of the new session",
+                oldBridge, newBridge, receiver);
+            Pump.forDuration(Duration.ofMillis(100), oldBridge, newBridge, receiver); // idle looks and runs of both
+            final Map<Long, Phase> keys = new TreeMap<>();
+            local.forEachOpenKey((key, state, sequence) -> keys.put(key, state));
+            assertThat(keys).isEqualTo(Map.of(3L, Phase.PRE_OPEN, 4L, Phase.HALTED, 10L, Phase.HALTED));
+            assertThat(mirrored.bus()).isSameAs(local);
+            assertThat(oldLocal.isClosed()).isTrue();
+            assertThat(mirrored.session()).isEqualTo(newBridge.session());
+            oldBridge.close();
+            newBridge.close();
             receiver.close();
         }
     }
