@@ -73,10 +73,13 @@ class ConflationKeepsUpTest
                     state[0] = gap.resumeState();
                 }
             };
-            while (producer.isAlive() || sub.position() < total)
+            // bounded: @Timeout cannot stop a loop that never blocks (a producer that died early left it spinning)
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while ((producer.isAlive() || sub.position() < total) && System.nanoTime() - deadline < 0)
             {
                 sub.poll(check, 16);
             }
+            assertThat(sub.position()).as("the conflating reader reached the last transition").isEqualTo(total);
             TestAwait.ended(producer);
             assertThat(sub.delivered() + sub.missed()).isEqualTo(total);
             assertThat(expectedNext[0]).isEqualTo(total + 1);

@@ -54,7 +54,9 @@ class PipelineStagesTest
             final long[] expected = {1};
             final long[] early = {0};
             final IdleStrategy idle = new BackoffIdleStrategy();
-            while (expected[0] <= total)
+            // bounded: @Timeout cannot stop this loop (an interrupt only makes its parks return at once)
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (expected[0] <= total && System.nanoTime() - deadline < 0)
             {
                 idle.idle(logic.poll((t, end) ->
                 {
@@ -65,6 +67,7 @@ class PipelineStagesTest
                     }
                 }, 256));
             }
+            assertThat(expected[0] - 1).as("transitions the diamond stage received").isEqualTo(total);
             TestAwait.ended(producer);
             assertThat(early[0]).as("transitions seen before both upstream stages had them").isZero();
             assertThat(logic.delivered()).isEqualTo(total);

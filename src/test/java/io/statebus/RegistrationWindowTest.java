@@ -166,10 +166,15 @@ class RegistrationWindowTest
         final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(new CountingSignals());
         final long registeredAfter = System.nanoTime();
         final long notBefore = waits.handlerThreadRegistered();
-        assertThat(notBefore - registeredAfter).isGreaterThanOrEqualTo(RegistrationWindow.NANOS);
-
         HandlerThreadWaitStrategy.firstWaitNotBefore(notBefore);
-        assertThat(System.nanoTime() - notBefore).isGreaterThanOrEqualTo(0);
+        final long returnedAt = System.nanoTime();
+        assertThat(notBefore - registeredAfter).isGreaterThanOrEqualTo(RegistrationWindow.NANOS);
+        assertThat(returnedAt - notBefore).isGreaterThanOrEqualTo(0);
+
+        // a window far enough ahead that it cannot have passed already: the wait itself must hold the thread
+        final long farther = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        HandlerThreadWaitStrategy.firstWaitNotBefore(farther);
+        assertThat(System.nanoTime() - farther).as("returned before the window's end").isGreaterThanOrEqualTo(0);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.statebus.flow;
 
 import io.statebus.Policy;
+import io.statebus.ProducerMode;
 import io.statebus.StateBus;
 import io.statebus.Transition;
 import io.statebus.ValueStateBus;
@@ -19,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every item is a value bus's transition, complete, ordered and chained, {@code null} included where the builder
  * allows it; demand is honoured, and under {@code BLOCK} unmet demand holds the producer back; {@code completeWhen}
  * tests the value; a lapped {@code GAP} subscriber learns exactly what it missed. Signals are awaited, not assumed
- * inline: with a same-thread executor a delivery may also run on the JDK's delay thread (the registration check).
+ * inline: with a same-thread executor a delivery may also run on the JDK's delay thread (the registration check),
+ * except on the lapped test's single-producer bus, whose producer published before it subscribed.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FlowOfAValueBusTest
@@ -102,12 +104,18 @@ class FlowOfAValueBusTest
     @Test
     void aLappedGapSubscriberLearnsExactlyWhatItMissed() throws Exception
     {
-        final ValueStateBus<String> bus = bus();
+        // one producer, this thread, which publishes before it subscribes: #1 and #2 are delivered inside its own
+        // calls. On a many-producer bus the registration check may deliver them on the JDK's delay thread instead,
+        // where this producer, which never waits, can lap the subscriber before it reads them
+        final ValueStateBus<String> bus = StateBus.<String>valueBuilder(valueAt(0)).nullable(true).capacity(CAPACITY)
+            .producerMode(ProducerMode.SINGLE).build();
         final RecordingSubscriber<String> subscriber = new RecordingSubscriber<>();
-        new TransitionPublisher<>(bus, Policy.GAP, Runnable::run).subscribe(subscriber);
-        subscriber.request(2);
-        publish(bus, 1, 30); // #1, #2 delivered at once; the ring then holds #23..#30 only
+        publish(bus, 1, 1);
+        new TransitionPublisher<>(bus, Policy.GAP, Runnable::run).replayFrom(1).subscribe(subscriber);
+        subscriber.request(2); // #1 delivered in this call
+        publish(bus, 2, 30); // #2 delivered in its set; the ring then holds #23..#30 only
         assertThat(bus.producerWaits()).isZero();
+        assertThat(subscriber.received()).isEqualTo(2);
 
         subscriber.request(1);
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -27,8 +28,13 @@ class FlowSubscriberFailureIsIsolatedTest
         final int capacity = 4;
         final StateBus<Phase> bus = Phase.bus(capacity);
         final List<Throwable> reported = new CopyOnWriteArrayList<>();
-        final TransitionPublisher<Phase> publisher =
-            new TransitionPublisher<>(bus, Policy.BLOCK, Runnable::run).errorHandler(reported::add);
+        final CountDownLatch told = new CountDownLatch(1);
+        final TransitionPublisher<Phase> publisher = new TransitionPublisher<>(bus, Policy.BLOCK, Runnable::run)
+            .errorHandler(ex ->
+            {
+                reported.add(ex);
+                told.countDown();
+            });
         final IllegalStateException boom = new IllegalStateException("boom");
         final RecordingSubscriber<Phase> failing = new RecordingSubscriber<>()
         {
@@ -49,6 +55,10 @@ class FlowSubscriberFailureIsIsolatedTest
 
         Phase.publish(bus, 10 * capacity); // never throws, never waits for the failed subscriber
         bus.close();
+        // awaited, not assumed inline: on this many-producer bus the registration check may run a delivery on the
+        // JDK's delay thread, which may still be delivering (or reporting) when close() returns
+        healthy.awaitEnd();
+        assertThat(told.await(10, TimeUnit.SECONDS)).as("the failure was reported").isTrue();
 
         assertThat(reported).containsExactly(boom);
         assertThat(failing.received()).isEqualTo(2);

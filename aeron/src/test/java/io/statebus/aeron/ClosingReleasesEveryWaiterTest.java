@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +24,7 @@ class ClosingReleasesEveryWaiterTest
     private static final Duration LONG_WAIT = Duration.ofSeconds(20); // a waiter still there after 5 s hangs
 
     /** Waits in awaitBus on a thread of its own; completes with what it threw (or the bus, which is wrong here). */
-    private static CompletableFuture<Object> waiter(final Waits waits)
+    private static CompletableFuture<Object> waiter(final Waits waits, final List<Thread> threads)
     {
         final CompletableFuture<Object> result = new CompletableFuture<>();
         final Thread thread = new Thread(() ->
@@ -38,6 +39,7 @@ class ClosingReleasesEveryWaiterTest
             }
         }, "awaitBus");
         thread.setDaemon(true);
+        threads.add(thread);
         thread.start();
         return result;
     }
@@ -47,13 +49,23 @@ class ClosingReleasesEveryWaiterTest
         Object await() throws InterruptedException;
     }
 
+    /**
+     * One waiter per kind of mirrored bus, each in awaitBus when this returns (its thread in the timed wait), the
+     * receiver's duty cycle run meanwhile with no source: nothing starts.
+     */
     private static List<CompletableFuture<Object>> waitersOfEveryKind(final MirrorReceiver receiver)
     {
         final MirroredBus<Phase> states = receiver.mirror(1, PHASES, b -> b);
         final MirroredLongBus longs = receiver.mirrorLong(2, b -> b);
         final MirroredKeyedBus<Phase> keyed = receiver.mirrorKeyed(3, PHASES, b -> b.maxKeys(16));
-        return List.of(waiter(() -> states.awaitBus(LONG_WAIT)), waiter(() -> longs.awaitBus(LONG_WAIT)),
-            waiter(() -> keyed.awaitBus(LONG_WAIT)));
+        final List<Thread> threads = new CopyOnWriteArrayList<>();
+        final List<CompletableFuture<Object>> waiters = List.of(waiter(() -> states.awaitBus(LONG_WAIT), threads),
+            waiter(() -> longs.awaitBus(LONG_WAIT), threads), waiter(() -> keyed.awaitBus(LONG_WAIT), threads));
+        // awaited, not slept for: a waiter that came only after the close would meet the closed receiver at once,
+        // and the release of those already waiting would go untested
+        Pump.until(() -> threads.stream().allMatch(t -> t.getState() == Thread.State.TIMED_WAITING),
+            Duration.ofSeconds(10), "every waiter waiting in awaitBus", receiver);
+        return waiters;
     }
 
     private static void assertReleased(final List<CompletableFuture<Object>> waiters, final String why)
@@ -75,7 +87,6 @@ class ClosingReleasesEveryWaiterTest
         {
             final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 80));
             final List<CompletableFuture<Object>> waiters = waitersOfEveryKind(receiver);
-            Pump.forDuration(Duration.ofMillis(100), receiver); // no source: nothing starts
             receiver.close();
             assertReleased(waiters, "the mirror is closed");
             assertThatThrownBy(() -> receiver.mirror(4, PHASES, b -> b)).isInstanceOf(IllegalStateException.class)
@@ -93,7 +104,6 @@ class ClosingReleasesEveryWaiterTest
             final Subscription subscription = driver.aeron.addSubscription(TestDriver.IPC, 81);
             final MirrorReceiver receiver = new MirrorReceiver(subscription);
             final List<CompletableFuture<Object>> waiters = waitersOfEveryKind(receiver);
-            Pump.forDuration(Duration.ofMillis(100), receiver);
             subscription.close(); // as a client that failed closes it
             assertThatThrownBy(receiver::doWork).hasMessageContaining("is closed");
             assertThat(receiver.isFailed()).isTrue();

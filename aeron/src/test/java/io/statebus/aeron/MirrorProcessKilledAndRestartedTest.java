@@ -71,8 +71,11 @@ class MirrorProcessKilledAndRestartedTest
                 Pump.until(() -> "READY 0".equals(first.lines.peek()), Duration.ofSeconds(30), "the first mirror",
                     bridge);
                 producer.start();
+                // the bridge sends at most about a fifth of the stream before the kill, so the first mirror is killed
+                // mid-stream however late this thread sees its progress line (it prints one every 10,000)
                 Pump.until(() -> first.lines.stream().anyMatch(l -> l.startsWith("AT ")), Duration.ofSeconds(30),
-                    "the first mirror under way", bridge);
+                    "the first mirror under way", Pump.of("bridge", () -> bridge.sent() < TRANSITIONS / 5 ?
+                        bridge.doWork() : 0));
                 first.process.destroyForcibly(); // killed mid-stream
                 first.process.waitFor(10, TimeUnit.SECONDS);
             }
