@@ -107,6 +107,44 @@ final class MirrorLossOfAnySizeIsOneExactGapTest
         }
     }
 
+    /**
+     * A subscription that joins while the mirror's latest sequence is a lost one (a loss recorded, its next
+     * transition not yet appended) joins there, in the state the mirror knows: the loss came before it, so it is
+     * not told of it, as a subscription of the long mirror is not.
+     */
+    @Test
+    void aSubscriptionJoiningAtALostLatestSequenceJoinsThere()
+    {
+        try (Mirror<Integer> mirror = StateBus.builder(0, STATES).capacity(4).buildMirror(0, 0, 0);
+             KeyedMirror<Integer> keyed = KeyedStateBus.builder(STATES).capacity(4).maxKeys(4).buildMirror(0, 0))
+        {
+            final Subscription<Integer> block = mirror.bus().subscribe(Policy.BLOCK);
+            mirror.append(1, 0, 1, 10);
+            TestAwait.drain(block, new Recorder<>());
+            assertThat(mirror.tryAppend(100, 7, 8, 1_000)).as("the loss is recorded, 100 waits for block").isFalse();
+            assertThat(mirror.latestSequence()).isEqualTo(99);
+            final Subscription<Integer> late = mirror.bus().subscribe(Policy.BLOCK);
+            assertThat(late.joinSequence()).isEqualTo(99);
+            assertThat(late.joinState()).isEqualTo(1);
+            appendPolling(() -> mirror.tryAppend(100, 7, 8, 1_000), () -> block.poll(new Recorder<>(), 256), "#100");
+            final Recorder<Integer> got = new Recorder<>();
+            TestAwait.drain(late, got);
+            assertThat(got.transitions).extracting(Transition::sequence).containsExactly(100L);
+            assertThat(got.gaps).isEmpty();
+            assertThat(late.missed()).isZero();
+
+            keyed.seed(7, 2);
+            assertThat(keyed.lostUpTo(50)).isTrue();
+            final KeyedSubscription<Integer> keyedLate = keyed.bus().subscribe(Policy.BLOCK);
+            assertThat(keyedLate.subscription().joinSequence()).isEqualTo(50);
+            keyed.append(51, 7, 2, 3, 510);
+            final List<Long> sequences = new ArrayList<>();
+            assertThat(keyedLate.poll((t, end) -> sequences.add(t.sequence()), 16)).isEqualTo(1);
+            assertThat(sequences).containsExactly(51L);
+            assertThat(keyedLate.missed()).isZero();
+        }
+    }
+
     @Test
     void aLongMirrorsFarJumpIsOneGap()
     {
