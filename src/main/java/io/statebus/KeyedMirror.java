@@ -80,10 +80,11 @@ public final class KeyedMirror<S> implements AutoCloseable
      * Publishes nothing: the mirror's subscriptions were told of the loss by a gap notice.
      *
      * @param sequence the sequence the snapshot describes, the mirror's {@link #latestSequence()}.
-     * @param keys     the keys open at the source then.
+     * @param keys     the keys open at the source then: the first {@code states.size()} of the array, which may be
+     *                 a longer buffer (the rest is not read).
      * @param states   their states, at the same indexes.
-     * @throws IllegalArgumentException if {@code sequence} is not the latest, the lists differ in size, or a state is
-     *                                  unknown; nothing changed.
+     * @throws IllegalArgumentException if {@code sequence} is not the latest, the array holds fewer keys than there
+     *                                  are states, or a state is unknown; nothing changed.
      * @throws IllegalStateException    if there are more keys than {@code maxKeys}, or another thread appends.
      */
     public void resync(final long sequence, final long[] keys, final java.util.List<S> states)
