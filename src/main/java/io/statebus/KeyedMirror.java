@@ -84,7 +84,7 @@ public final class KeyedMirror<S> implements AutoCloseable
      *                 a longer buffer (the rest is not read).
      * @param states   their states, at the same indexes.
      * @throws IllegalArgumentException if {@code sequence} is not the latest, the array holds fewer keys than there
-     *                                  are states, or a state is unknown; nothing changed.
+     *                                  are states, a key is in it twice, or a state is unknown; nothing changed.
      * @throws IllegalStateException    if there are more keys than {@code maxKeys}, or another thread appends.
      */
     public void resync(final long sequence, final long[] keys, final java.util.List<S> states)

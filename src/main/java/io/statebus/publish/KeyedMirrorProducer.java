@@ -89,7 +89,8 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
      * @param keys     the open keys.
      * @param stateIds their states.
      * @param count    how many.
-     * @throws IllegalArgumentException if {@code sequence} is not the latest; nothing changed.
+     * @throws IllegalArgumentException if {@code sequence} is not the latest, or a key is in the snapshot twice;
+     *                                  nothing changed.
      * @throws IllegalStateException    if {@code count} is over {@code maxKeys}, or from another thread; nothing
      *                                  changed.
      */
@@ -105,7 +106,10 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
         final org.agrona.collections.LongHashSet inSnapshot = new org.agrona.collections.LongHashSet(2 * count + 1);
         for (int i = 0; i < count; i++)
         {
-            inSnapshot.add(keys[i]);
+            if (!inSnapshot.add(keys[i]))
+            {
+                throw new IllegalArgumentException("key " + keys[i] + " is in the snapshot twice"); // as in seed
+            }
         }
         final long[] live = new long[table.maxKeys()];
         final int liveCount = table.copyLive(live, new long[live.length]); // the writer's own table: one pass
