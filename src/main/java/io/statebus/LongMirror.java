@@ -27,6 +27,9 @@ import java.util.Objects;
  */
 public final class LongMirror implements AutoCloseable
 {
+    /** The first sequence a long mirror cannot take, 2^62, as {@link Mirror#SEQUENCE_LIMIT}. */
+    public static final long SEQUENCE_LIMIT = Mirror.SEQUENCE_LIMIT;
+
     private final LongStateBus bus;
     private final LongMirrorProducer producer;
 
@@ -53,8 +56,8 @@ public final class LongMirror implements AutoCloseable
      * @param to             the value after.
      * @param timestampNanos the source's timestamp of the transition.
      * @return {@code sequence}.
-     * @throws IllegalArgumentException if {@code sequence} is not after the latest, or the chain would break;
-     *                                  nothing appended.
+     * @throws IllegalArgumentException if {@code sequence} is not after the latest or not below
+     *                                  {@link #SEQUENCE_LIMIT}, or the chain would break; nothing appended.
      * @throws IllegalStateException    if another thread appends to this mirror.
      * @throws StateBusClosedException  if the mirror is closed, also while waiting.
      */

@@ -31,6 +31,12 @@ import java.util.Objects;
  */
 public final class Mirror<S> implements AutoCloseable
 {
+    /**
+     * The first sequence a mirror cannot take, 2^62 (a {@link LongMirror}'s too): its readers add to sequences, which
+     * must not overflow. A source reaches it after a century at a billion transitions a second.
+     */
+    public static final long SEQUENCE_LIMIT = StateMirrorProducer.SEQUENCE_LIMIT;
+
     private final StateBus<S> bus;
     private final StateMirrorProducer<S> producer;
     private final StateIds<S> ids;
@@ -59,8 +65,9 @@ public final class Mirror<S> implements AutoCloseable
      * @param to             the state after.
      * @param timestampNanos the source's timestamp of the transition.
      * @return {@code sequence}.
-     * @throws IllegalArgumentException if {@code sequence} is not after the latest, the chain would break, or a
-     *                                  state is not one of the bus's; nothing appended.
+     * @throws IllegalArgumentException if {@code sequence} is not after the latest or not below
+     *                                  {@link #SEQUENCE_LIMIT}, the chain would break, or a state is not one of the
+     *                                  bus's; nothing appended.
      * @throws IllegalStateException    if another thread appends to this mirror.
      * @throws StateBusClosedException  if the mirror is closed, also while waiting.
      */

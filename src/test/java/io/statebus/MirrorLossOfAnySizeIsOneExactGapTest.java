@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A mirror's loss is one exact gap for every subscription whatever its size: also a jump as far as a slot's
@@ -143,6 +144,38 @@ final class MirrorLossOfAnySizeIsOneExactGapTest
             assertThat(sequences).containsExactly(51L);
             assertThat(keyedLate.missed()).isZero();
         }
+    }
+
+    /**
+     * A jump to a mirror's last sequence is one gap too (and so are the polls after it, whose batch ends must not
+     * overflow); the sequence after it is refused, saying why.
+     */
+    @Test
+    void aMirrorReachesItsLastSequenceAndRefusesThePastItClearly()
+    {
+        final long last = Mirror.SEQUENCE_LIMIT - 1;
+        try (Mirror<Integer> mirror = StateBus.builder(0, STATES).capacity(4).buildMirror(0, 0, 0))
+        {
+            final Subscription<Integer> block = mirror.bus().subscribe(Policy.BLOCK);
+            final Recorder<Integer> got = new Recorder<>();
+            mirror.append(1, 0, 1, 10);
+            appendPolling(() -> mirror.tryAppend(last, 3, 5, 77), () -> block.poll(got, 256), "the last sequence");
+            TestAwait.drain(block, got);
+            assertThat(got.transitions).extracting(Transition::sequence).containsExactly(1L, last);
+            assertThat(got.gaps).containsExactly("2.." + (last - 1) + "->3");
+            for (final long past : new long[] {last + 1, Long.MAX_VALUE})
+            {
+                assertThatThrownBy(() -> mirror.append(past, 5, 6, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("below 2^62");
+            }
+            assertThat(mirror.latestSequence()).isEqualTo(last);
+        }
+        assertThatThrownBy(() -> StateBus.builder(0, STATES).buildMirror(Long.MAX_VALUE, 0, 0))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("below 2^62");
+        assertThatThrownBy(() -> StateBus.longBuilder(0).buildMirror(LongMirror.SEQUENCE_LIMIT, 0, 0))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("below 2^62");
+        assertThatThrownBy(() -> KeyedStateBus.builder(STATES).buildMirror(KeyedStateBus.SEQUENCE_LIMIT, 0))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("below 2^50");
     }
 
     @Test

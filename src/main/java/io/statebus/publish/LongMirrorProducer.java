@@ -24,7 +24,7 @@ public final class LongMirrorProducer extends MirrorProducer<Long>
      */
     public LongMirrorProducer(final TransitionRing ring, final StateIds<Long> ids, final IdleStrategy idle)
     {
-        super(ring, ids, idle, Long.MAX_VALUE); // no limit of its own: a sequence is a long
+        super(ring, ids, idle, StateMirrorProducer.SEQUENCE_LIMIT); // as a state mirror's
         this.current = LatestTransition.value(ring);
     }
 

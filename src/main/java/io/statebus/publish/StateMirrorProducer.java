@@ -16,6 +16,12 @@ import org.agrona.concurrent.IdleStrategy;
  */
 public final class StateMirrorProducer<S> extends MirrorProducer<S>
 {
+    /**
+     * The first sequence a mirror of a state or value bus cannot take: 2^62. A reader adds a batch's length to a
+     * sequence (up to 2^31), and the Disruptor a ring's: far below {@code Long.MAX_VALUE}, none may overflow.
+     */
+    public static final long SEQUENCE_LIMIT = 1L << 62;
+
     private int stagedFromId;
     private int stagedToId;
 
@@ -26,7 +32,7 @@ public final class StateMirrorProducer<S> extends MirrorProducer<S>
      */
     public StateMirrorProducer(final TransitionRing ring, final StateIds<S> ids, final IdleStrategy idle)
     {
-        super(ring, ids, idle, Long.MAX_VALUE); // no limit of its own: a sequence is a long
+        super(ring, ids, idle, SEQUENCE_LIMIT);
     }
 
     /**
