@@ -109,6 +109,7 @@ public final class Mirror<S> implements AutoCloseable
      *     finds no room.
      * @throws IllegalStateException   if another thread appends to this mirror.
      * @throws StateBusClosedException if the mirror is closed.
+     * @throws RuntimeException        what {@code run} throws; the transitions appended before it stay appended.
      */
     public int tryAppendRun(final MirrorRun<S> run, final int first, final int count)
     {
