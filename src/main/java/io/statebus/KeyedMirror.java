@@ -67,7 +67,8 @@ public final class KeyedMirror<S> implements AutoCloseable
      * @param state its state at the start sequence.
      * @throws IllegalStateException    after the first append, from another thread, or if {@code maxKeys} keys
      *                                  are open.
-     * @throws IllegalArgumentException if the key was seeded already, or the state is unknown.
+     * @throws IllegalArgumentException if the key was seeded already, or the state is unknown or final (one the
+     *                                  builder's {@code retireOn} names: the source holds no key there).
      */
     public void seed(final long key, final S state)
     {
@@ -84,7 +85,8 @@ public final class KeyedMirror<S> implements AutoCloseable
      *                 a longer buffer (the rest is not read).
      * @param states   their states, at the same indexes.
      * @throws IllegalArgumentException if {@code sequence} is not the latest, the array holds fewer keys than there
-     *                                  are states, a key is in it twice, or a state is unknown; nothing changed.
+     *                                  are states, a key is in it twice, or a state is unknown or final; nothing
+     *                                  changed.
      * @throws IllegalStateException    if there are more keys than {@code maxKeys}, or another thread appends.
      */
     public void resync(final long sequence, final long[] keys, final java.util.List<S> states)
