@@ -139,7 +139,8 @@ public final class KeyedMirror<S> implements AutoCloseable
 
     /**
      * Appends the source's transition of {@code key} at {@code sequence}, waiting while a {@link Policy#BLOCK}
-     * subscription of the mirror is a whole ring behind.
+     * subscription of the mirror is a whole ring behind; before a loss of more than a ring, until every one has
+     * consumed everything (see {@link Mirror#append}).
      *
      * @param sequence       the source's sequence; after {@link #latestSequence()}.
      * @param key            the entity's key.
@@ -166,7 +167,7 @@ public final class KeyedMirror<S> implements AutoCloseable
      * @param from           its state before.
      * @param to             its state after.
      * @param timestampNanos the source's timestamp of the transition.
-     * @return true if appended; false if a {@code BLOCK} subscription of the mirror is a ring behind and nothing
+     * @return true if appended; false if a {@code BLOCK} subscription of the mirror holds it back and nothing
      *     was appended (a loss of more than a ring may already be recorded: {@link #latestSequence()} tells).
      */
     public boolean tryAppend(

@@ -58,7 +58,9 @@ public final class Mirror<S> implements AutoCloseable
 
     /**
      * Appends the source's transition at {@code sequence}, waiting while a {@link Policy#BLOCK} subscription of
-     * the mirror is a whole ring behind (as {@link StateBus#set} waits).
+     * the mirror is a whole ring behind (as {@link StateBus#set} waits). A loss of more than a ring before it waits
+     * longer: until every {@code BLOCK} subscription (a pending await of that policy too) has consumed everything,
+     * as the loss's mark may go in any slot, and then until they have skipped it.
      *
      * @param sequence       the source's sequence; after {@link #latestSequence()}.
      * @param from           the state before; when {@code sequence} is the next one, the mirror's current state.
@@ -84,9 +86,9 @@ public final class Mirror<S> implements AutoCloseable
      * @param from           the state before.
      * @param to             the state after.
      * @param timestampNanos the source's timestamp of the transition.
-     * @return true if appended; false if a {@code BLOCK} subscription of the mirror is a ring behind and nothing
-     *     was appended (when more than a ring was lost, that loss may already be recorded: {@link #latestSequence()}
-     *     tells, and the next attempt appends after it).
+     * @return true if appended; false if a {@code BLOCK} subscription of the mirror holds it back (see
+     *     {@link #append}) and nothing was appended (when more than a ring was lost, that loss may already be
+     *     recorded: {@link #latestSequence()} tells, and the next attempt appends after it).
      */
     public boolean tryAppend(final long sequence, final S from, final S to, final long timestampNanos)
     {
