@@ -3,12 +3,14 @@ package io.statebus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * A mirror's loss is one exact gap for every subscription whatever its size: also a jump as far as a slot's
@@ -143,6 +145,42 @@ final class MirrorLossOfAnySizeIsOneExactGapTest
             assertThat(keyedLate.poll((t, end) -> sequences.add(t.sequence()), 16)).isEqualTo(1);
             assertThat(sequences).containsExactly(51L);
             assertThat(keyedLate.missed()).isZero();
+        }
+    }
+
+    /**
+     * An await registered while the mirror's latest sequence is a lost one answers from the state the mirror knows
+     * (no transition it has led there): it neither spins on a replay of that sequence nor misses what follows.
+     */
+    @Test
+    void anAwaitRegisteredAtALostLatestSequenceAnswers() throws Exception
+    {
+        try (Mirror<Integer> mirror = StateBus.builder(0, STATES).capacity(4).buildMirror(0, 0, 0);
+             LongMirror values = StateBus.longBuilder(0).capacity(4).buildMirror(0, 0, 0))
+        {
+            final Subscription<Integer> block = mirror.bus().subscribe(Policy.BLOCK);
+            mirror.append(1, 0, 1, 10);
+            TestAwait.drain(block, new Recorder<>());
+            assertThat(mirror.tryAppend(100, 7, 8, 1_000)).as("the loss is recorded, 100 waits for block").isFalse();
+            final Awaited<Integer> already = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> mirror.bus().prepareAwait(1).await(Duration.ZERO));
+            assertThat(already.outcome()).isEqualTo(Awaited.Outcome.ALREADY);
+            assertThat(already.transition().to()).isEqualTo(1);
+            final PendingAwait<Integer> eight = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> mirror.bus().prepareAwait(8));
+            appendPolling(() -> mirror.tryAppend(100, 7, 8, 1_000), () -> block.poll(new Recorder<>(), 256), "#100");
+            final Awaited<Integer> matched = eight.await(Duration.ofSeconds(10));
+            assertThat(matched.outcome()).isEqualTo(Awaited.Outcome.MATCHED);
+            assertThat(matched.transition().sequence()).isEqualTo(100);
+
+            final LongSubscription held = values.bus().subscribe(Policy.BLOCK);
+            values.append(1, 0, 6, 10);
+            held.poll((t, end) -> { }, 16);
+            assertThat(values.tryAppend(100, 7, 8, 1_000)).isFalse();
+            assertThat(values.latestSequence()).isEqualTo(99);
+            final Awaited<Long> six = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> values.bus().prepareAwait(v -> v == 6).await(Duration.ZERO));
+            assertThat(six.outcome()).isEqualTo(Awaited.Outcome.ALREADY);
         }
     }
 
