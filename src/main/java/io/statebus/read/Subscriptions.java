@@ -147,7 +147,10 @@ public final class Subscriptions<S>
         {
             ring.removeGate(gate); // nothing subscribed: the gate must not outlive the refusal
         }
-        return new ReplayUnavailableException(fromSequence, oldestOffered(latest), latest);
+        // in the ring's range, yet refused: lost upstream (a mirror's), unless lapped meanwhile (then not lost-marked)
+        final boolean lost =
+            fromSequence >= oldestOffered(latest) && fromSequence <= latest && ring.isLost(fromSequence);
+        return new ReplayUnavailableException(fromSequence, oldestOffered(latest), latest, lost);
     }
 
     void removed(final Reader<S> reader)
