@@ -67,7 +67,8 @@ public final class KeyedMirror<S> implements AutoCloseable
      * @param state its state at the start sequence.
      * @throws IllegalStateException    after the first append, from another thread, or if {@code maxKeys} keys
      *                                  are open.
-     * @throws IllegalArgumentException if the key was seeded already, or the state is unknown.
+     * @throws IllegalArgumentException if the key was seeded already, or the state is unknown or final (one the
+     *                                  builder's {@code retireOn} names: the source holds no key there).
      */
     public void seed(final long key, final S state)
     {
@@ -80,10 +81,12 @@ public final class KeyedMirror<S> implements AutoCloseable
      * Publishes nothing: the mirror's subscriptions were told of the loss by a gap notice.
      *
      * @param sequence the sequence the snapshot describes, the mirror's {@link #latestSequence()}.
-     * @param keys     the keys open at the source then.
+     * @param keys     the keys open at the source then: the first {@code states.size()} of the array, which may be
+     *                 a longer buffer (the rest is not read).
      * @param states   their states, at the same indexes.
-     * @throws IllegalArgumentException if {@code sequence} is not the latest, the lists differ in size, or a state is
-     *                                  unknown; nothing changed.
+     * @throws IllegalArgumentException if {@code sequence} is not the latest, the array holds fewer keys than there
+     *                                  are states, a key is in it twice, or a state is unknown or final; nothing
+     *                                  changed.
      * @throws IllegalStateException    if there are more keys than {@code maxKeys}, or another thread appends.
      */
     public void resync(final long sequence, final long[] keys, final java.util.List<S> states)
@@ -139,7 +142,8 @@ public final class KeyedMirror<S> implements AutoCloseable
 
     /**
      * Appends the source's transition of {@code key} at {@code sequence}, waiting while a {@link Policy#BLOCK}
-     * subscription of the mirror is a whole ring behind.
+     * subscription of the mirror is a whole ring behind; before a loss of more than a ring, until every one has
+     * consumed everything (see {@link Mirror#append}).
      *
      * @param sequence       the source's sequence; after {@link #latestSequence()}.
      * @param key            the entity's key.
@@ -166,7 +170,7 @@ public final class KeyedMirror<S> implements AutoCloseable
      * @param from           its state before.
      * @param to             its state after.
      * @param timestampNanos the source's timestamp of the transition.
-     * @return true if appended; false if a {@code BLOCK} subscription of the mirror is a ring behind and nothing
+     * @return true if appended; false if a {@code BLOCK} subscription of the mirror holds it back and nothing
      *     was appended (a loss of more than a ring may already be recorded: {@link #latestSequence()} tells).
      */
     public boolean tryAppend(

@@ -27,6 +27,9 @@ import java.util.Objects;
  */
 public final class LongMirror implements AutoCloseable
 {
+    /** The first sequence a long mirror cannot take, 2^62, as {@link Mirror#SEQUENCE_LIMIT}. */
+    public static final long SEQUENCE_LIMIT = Mirror.SEQUENCE_LIMIT;
+
     private final LongStateBus bus;
     private final LongMirrorProducer producer;
 
@@ -46,15 +49,16 @@ public final class LongMirror implements AutoCloseable
 
     /**
      * Appends the source's transition at {@code sequence}, waiting while a {@link Policy#BLOCK} subscription of
-     * the mirror is a whole ring behind.
+     * the mirror is a whole ring behind; before a loss of more than a ring, until every one has consumed everything
+     * (see {@link Mirror#append}).
      *
      * @param sequence       the source's sequence; after {@link #latestSequence()}.
      * @param from           the value before; when {@code sequence} is the next one, the mirror's current value.
      * @param to             the value after.
      * @param timestampNanos the source's timestamp of the transition.
      * @return {@code sequence}.
-     * @throws IllegalArgumentException if {@code sequence} is not after the latest, or the chain would break;
-     *                                  nothing appended.
+     * @throws IllegalArgumentException if {@code sequence} is not after the latest or not below
+     *                                  {@link #SEQUENCE_LIMIT}, or the chain would break; nothing appended.
      * @throws IllegalStateException    if another thread appends to this mirror.
      * @throws StateBusClosedException  if the mirror is closed, also while waiting.
      */
@@ -70,7 +74,7 @@ public final class LongMirror implements AutoCloseable
      * @param from           the value before.
      * @param to             the value after.
      * @param timestampNanos the source's timestamp of the transition.
-     * @return true if appended; false if a {@code BLOCK} subscription of the mirror is a ring behind and nothing
+     * @return true if appended; false if a {@code BLOCK} subscription of the mirror holds it back and nothing
      *     was appended (a loss of more than a ring may already be recorded: {@link #latestSequence()} tells).
      */
     public boolean tryAppend(final long sequence, final long from, final long to, final long timestampNanos)

@@ -147,12 +147,13 @@ public final class LongStateBusBuilder
      * The builder's initial value is the source's value at {@code sequence}. The producer mode, clock and
      * {@code publishUnchanged} do not apply: the source decided those.
      *
-     * @param sequence       the source's sequence the mirror starts at (its latest when the mirror joined), at least 0.
+     * @param sequence       the source's sequence the mirror starts at (its latest when the mirror joined), at least 0
+     *                       and below {@link LongMirror#SEQUENCE_LIMIT}.
      * @param from           the {@code from} of the source's transition at {@code sequence} (the initial value at 0).
      * @param timestampNanos that transition's timestamp.
      * @return the mirror; {@link LongMirror#bus()} is its bus.
-     * @throws IllegalArgumentException if {@code sequence} is negative, or the ring would take more than half of
-     *                                  the maximum heap.
+     * @throws IllegalArgumentException if {@code sequence} is negative or not below the limit, or the ring would
+     *                                  take more than half of the maximum heap.
      */
     public LongMirror buildMirror(final long sequence, final long from, final long timestampNanos)
     {

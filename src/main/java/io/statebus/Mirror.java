@@ -31,6 +31,12 @@ import java.util.Objects;
  */
 public final class Mirror<S> implements AutoCloseable
 {
+    /**
+     * The first sequence a mirror cannot take, 2^62 (a {@link LongMirror}'s too): its readers add to sequences, which
+     * must not overflow. A source reaches it after a century at a billion transitions a second.
+     */
+    public static final long SEQUENCE_LIMIT = StateMirrorProducer.SEQUENCE_LIMIT;
+
     private final StateBus<S> bus;
     private final StateMirrorProducer<S> producer;
     private final StateIds<S> ids;
@@ -52,15 +58,18 @@ public final class Mirror<S> implements AutoCloseable
 
     /**
      * Appends the source's transition at {@code sequence}, waiting while a {@link Policy#BLOCK} subscription of
-     * the mirror is a whole ring behind (as {@link StateBus#set} waits).
+     * the mirror is a whole ring behind (as {@link StateBus#set} waits). A loss of more than a ring before it waits
+     * longer: until every {@code BLOCK} subscription (a pending await of that policy too) has consumed everything,
+     * as the loss's mark may go in any slot, and then until they have skipped it.
      *
      * @param sequence       the source's sequence; after {@link #latestSequence()}.
      * @param from           the state before; when {@code sequence} is the next one, the mirror's current state.
      * @param to             the state after.
      * @param timestampNanos the source's timestamp of the transition.
      * @return {@code sequence}.
-     * @throws IllegalArgumentException if {@code sequence} is not after the latest, the chain would break, or a
-     *                                  state is not one of the bus's; nothing appended.
+     * @throws IllegalArgumentException if {@code sequence} is not after the latest or not below
+     *                                  {@link #SEQUENCE_LIMIT}, the chain would break, or a state is not one of the
+     *                                  bus's; nothing appended.
      * @throws IllegalStateException    if another thread appends to this mirror.
      * @throws StateBusClosedException  if the mirror is closed, also while waiting.
      */
@@ -77,9 +86,9 @@ public final class Mirror<S> implements AutoCloseable
      * @param from           the state before.
      * @param to             the state after.
      * @param timestampNanos the source's timestamp of the transition.
-     * @return true if appended; false if a {@code BLOCK} subscription of the mirror is a ring behind and nothing
-     *     was appended (when more than a ring was lost, that loss may already be recorded: {@link #latestSequence()}
-     *     tells, and the next attempt appends after it).
+     * @return true if appended; false if a {@code BLOCK} subscription of the mirror holds it back (see
+     *     {@link #append}) and nothing was appended (when more than a ring was lost, that loss may already be
+     *     recorded: {@link #latestSequence()} tells, and the next attempt appends after it).
      */
     public boolean tryAppend(final long sequence, final S from, final S to, final long timestampNanos)
     {
@@ -102,6 +111,7 @@ public final class Mirror<S> implements AutoCloseable
      *     finds no room.
      * @throws IllegalStateException   if another thread appends to this mirror.
      * @throws StateBusClosedException if the mirror is closed.
+     * @throws RuntimeException        what {@code run} throws; the transitions appended before it stay appended.
      */
     public int tryAppendRun(final MirrorRun<S> run, final int first, final int count)
     {

@@ -260,7 +260,7 @@ public final class StateBusBuilder<S>
      * }</pre>
      *
      * @param sequence       the source's sequence the mirror starts at (its latest when the mirror joined), at
-     *                       least 0.
+     *                       least 0 and below {@link Mirror#SEQUENCE_LIMIT}.
      * @param from           the {@code from} of the source's transition at {@code sequence} (the initial state
      *                       itself at 0).
      * @param timestampNanos that transition's timestamp.

@@ -66,6 +66,49 @@ final class KeyedBadInputTest
     }
 
     /**
+     * A keyed mirror's snapshot ({@link KeyedMirror#resync}) that holds a key twice is refused and changes no key, as
+     * a seed of a key twice is, rather than taken with its later state.
+     */
+    @Test
+    void aMirrorsSnapshotWithAKeyTwiceIsRefusedAndChangesNoKey()
+    {
+        try (KeyedMirror<Connection> mirror = KeyedStateBus.builder(Connection.class).maxKeys(3).buildMirror(0, 0))
+        {
+            mirror.seed(1, Connection.CONNECTING);
+            mirror.seed(2, Connection.CONNECTED);
+            assertThatThrownBy(() -> mirror.resync(0, new long[] {1, 1}, List.of(Connection.CLOSING,
+                Connection.CONNECTED))).isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+            assertThatThrownBy(() -> mirror.resync(0, new long[] {2, 3, 2}, List.of(Connection.CLOSING,
+                Connection.CLOSING, Connection.CLOSED))).isExactlyInstanceOf(IllegalArgumentException.class);
+            assertThat(mirror.bus().get(1)).isEqualTo(Connection.CONNECTING);
+            assertThat(mirror.bus().get(2)).isEqualTo(Connection.CONNECTED);
+            assertThat(mirror.bus().openKeys()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * A keyed mirror's snapshot holds the source's open keys, and a source never holds a key in a final state (it
+     * retires it there): a seed or resync that would open one is refused and changes no key.
+     */
+    @Test
+    void aMirrorsSnapshotWithAKeyInAFinalStateIsRefusedAndChangesNoKey()
+    {
+        try (KeyedMirror<Connection> mirror = KeyedStateBus.builder(Connection.class).maxKeys(4)
+            .retireOn(Connection.CLOSED).buildMirror(0, 0))
+        {
+            mirror.seed(1, Connection.CONNECTING);
+            assertThatThrownBy(() -> mirror.seed(2, Connection.CLOSED))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("final");
+            assertThatThrownBy(() -> mirror.resync(0, new long[] {1, 3}, List.of(Connection.CONNECTED,
+                Connection.CLOSED))).isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("final");
+            assertThat(mirror.bus().isOpen(2)).isFalse();
+            assertThat(mirror.bus().isOpen(3)).isFalse();
+            assertThat(mirror.bus().get(1)).isEqualTo(Connection.CONNECTING);
+            assertThat(mirror.bus().openKeys()).isEqualTo(1);
+        }
+    }
+
+    /**
      * A refused first call on a single-producer keyed bus (an unknown key) changes nothing, not even who the
      * producer is: the intended producer may still take the bus afterwards, as on a {@link StateBus}.
      */

@@ -21,8 +21,11 @@ final class MirrorAppendsARunAsItsTransitionsTest
 {
     private static final List<Integer> STATES = TestStates.integers(16);
 
-    /** A run over arrays: sequences, and the source's state after each (its from: the one before), as indices. */
-    private record Run(long[] sequences, int[] from, int[] to) implements MirrorRun<Integer>
+    /**
+     * A run over arrays: sequences, and the source's state after each (its from: the one before), as indices; its
+     * timestamp at {@code failAt} throws, as a transport's read past its message would.
+     */
+    private record Run(long[] sequences, int[] from, int[] to, int failAt) implements MirrorRun<Integer>
     {
         static Run of(final long... sequences)
         {
@@ -33,7 +36,12 @@ final class MirrorAppendsARunAsItsTransitionsTest
                 from[i] = stateAt(sequences[i] - 1);
                 to[i] = stateAt(sequences[i]);
             }
-            return new Run(sequences, from, to);
+            return new Run(sequences, from, to, -1);
+        }
+
+        Run failingAt(final int index)
+        {
+            return new Run(sequences, from, to, index);
         }
 
         @Override
@@ -45,6 +53,10 @@ final class MirrorAppendsARunAsItsTransitionsTest
         @Override
         public long timestampNanos(final int index)
         {
+            if (index == failAt)
+            {
+                throw new IndexOutOfBoundsException("no entry " + index);
+            }
             return sequences[index] * 10;
         }
 
@@ -64,6 +76,15 @@ final class MirrorAppendsARunAsItsTransitionsTest
     private static int stateAt(final long n)
     {
         return (int)(n % 16);
+    }
+
+    /** Runs the executor's tasks until none is left (a drain task resubmits itself only while there is work). */
+    private static void runAll(final java.util.Queue<Runnable> tasks)
+    {
+        for (int i = 0; i < 100 && !tasks.isEmpty(); i++)
+        {
+            tasks.poll().run();
+        }
     }
 
     private static Mirror<Integer> mirrorAt(final long sequence, final int capacity)
@@ -208,6 +229,33 @@ final class MirrorAppendsARunAsItsTransitionsTest
             TestAwait.ended(waiter);
             assertThat(answer.get().outcome()).isEqualTo(Awaited.Outcome.MATCHED);
             assertThat(answer.get().transition().sequence()).isEqualTo(5);
+        }
+    }
+
+    /**
+     * A run whose source throws part-way (a transport's index past its message) leaves the mirror as if the run had
+     * been offered up to there: what was appended is told to the mirror's subscriptions, and no slot stays claimed
+     * but unpublished, after which every claim (a loss of more than a ring needs the whole ring free) would be short.
+     */
+    @Test
+    void aRunThatThrowsPartWayLeavesTheAppendedToldAndTheRingWhole()
+    {
+        try (Mirror<Integer> mirror = mirrorAt(0, 8))
+        {
+            mirror.append(1, 0, 1, 10); // this thread owns the mirror: the subscription below needs no second look
+            final java.util.Queue<Runnable> tasks = new java.util.ArrayDeque<>();
+            final Recorder<Integer> got = new Recorder<>();
+            final Subscription<Integer> sub = mirror.bus().subscribe(Policy.BLOCK, got, tasks::add);
+            runAll(tasks);
+            final Run run = Run.of(2, 3, 4);
+            assertThatThrownBy(() -> mirror.tryAppendRun(run.failingAt(1), 0, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThat(tasks).as("the executor subscription was told of what the run appended").isNotEmpty();
+            runAll(tasks);
+            assertThat(got.transitions).extracting(Transition::sequence).containsExactly(2L);
+            assertThat(mirror.tryAppendRun(run, 1, 2)).isEqualTo(2);
+            runAll(tasks);
+            mirror.tryAppend(100, 7, 8, 1_000); // false: the subscription has yet to skip the loss, now recorded
+            assertThat(mirror.latestSequence()).as("the whole ring was free: a loss was recorded").isEqualTo(99);
         }
     }
 

@@ -50,10 +50,12 @@ public final class AwaitJoin<S>
             {
                 continue; // the producer went a whole ring round during the join: join again
             }
-            if (reader.latestAtJoin() == 0)
+            if (reader.joinSequence() == reader.latestAtJoin())
             {
-                final S initial = reader.joinState(); // nothing published yet: the initial state, from == to
-                return new AwaitJoin<>(reader, Transition.of(0, initial, initial, 0));
+                // no replay: nothing published yet (the initial state), or a mirror's latest sequence is a lost one
+                // (the state it knows, which no transition it has led to); from == to
+                final S state = reader.joinState();
+                return new AwaitJoin<>(reader, Transition.of(reader.latestAtJoin(), state, state, 0));
             }
             final JoinTransition<S> led = new JoinTransition<>();
             reader.pollAvailable(led, 1);

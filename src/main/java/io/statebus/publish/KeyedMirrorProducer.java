@@ -64,7 +64,7 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
      * @param key     a key not open in the mirror.
      * @param stateId its state at the start sequence.
      * @throws IllegalStateException    after the first append, from another thread, or if the table is full.
-     * @throws IllegalArgumentException if the key is open already.
+     * @throws IllegalArgumentException if the key is open already, or the state is a final one.
      */
     public void seed(final long key, final int stateId)
     {
@@ -77,6 +77,7 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
         {
             throw new IllegalArgumentException("key " + key + " is in the snapshot twice");
         }
+        checkNotFinal(key, stateId);
         table.add(key, KeyEntry.entry(start, stateId));
     }
 
@@ -89,7 +90,8 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
      * @param keys     the open keys.
      * @param stateIds their states.
      * @param count    how many.
-     * @throws IllegalArgumentException if {@code sequence} is not the latest; nothing changed.
+     * @throws IllegalArgumentException if {@code sequence} is not the latest, or a key is in the snapshot twice or
+     *                                  in a final state; nothing changed.
      * @throws IllegalStateException    if {@code count} is over {@code maxKeys}, or from another thread; nothing
      *                                  changed.
      */
@@ -105,7 +107,11 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
         final org.agrona.collections.LongHashSet inSnapshot = new org.agrona.collections.LongHashSet(2 * count + 1);
         for (int i = 0; i < count; i++)
         {
-            inSnapshot.add(keys[i]);
+            if (!inSnapshot.add(keys[i]))
+            {
+                throw new IllegalArgumentException("key " + keys[i] + " is in the snapshot twice"); // as in seed
+            }
+            checkNotFinal(keys[i], stateIds[i]);
         }
         final long[] live = new long[table.maxKeys()];
         final int liveCount = table.copyLive(live, new long[live.length]); // the writer's own table: one pass
@@ -127,6 +133,16 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
             {
                 table.update(slot, KeyEntry.entry(sequence, stateIds[i]));
             }
+        }
+    }
+
+    /** A source retires a key in a final state at once: its snapshot never holds one there. */
+    private void checkNotFinal(final long key, final int stateId)
+    {
+        if (retireOn != null && retireOn[stateId])
+        {
+            throw new IllegalArgumentException("key " + key + " is in the snapshot in " + ids.stateOf(stateId) +
+                ", a final state: the source retires a key there, its snapshot never holds one");
         }
     }
 

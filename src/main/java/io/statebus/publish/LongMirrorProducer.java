@@ -14,6 +14,8 @@ public final class LongMirrorProducer extends MirrorProducer<Long>
 {
     private long stagedFrom;
     private long stagedTo;
+    /** The latest value appended (or the start's): read here, as a refresh may mark the cursor's slot lost. */
+    private long current;
 
     /**
      * @param ring a value ring, stamped, started at the source's sequence.
@@ -22,7 +24,8 @@ public final class LongMirrorProducer extends MirrorProducer<Long>
      */
     public LongMirrorProducer(final TransitionRing ring, final StateIds<Long> ids, final IdleStrategy idle)
     {
-        super(ring, ids, idle, Long.MAX_VALUE); // no limit of its own: a sequence is a long
+        super(ring, ids, idle, StateMirrorProducer.SEQUENCE_LIMIT); // as a state mirror's
+        this.current = LatestTransition.value(ring);
     }
 
     /**
@@ -48,7 +51,6 @@ public final class LongMirrorProducer extends MirrorProducer<Long>
     {
         if (follows)
         {
-            final long current = LatestTransition.value(ring); // the owner's own latest write: never retried
             if (stagedFrom != current)
             {
                 throw new IllegalArgumentException("chain broken at " + sequence + ": from " + stagedFrom +
@@ -61,12 +63,13 @@ public final class LongMirrorProducer extends MirrorProducer<Long>
     void writeStaged(final long sequence, final long timestamp)
     {
         ring.publishWithLongs(sequence, 0, 0, stagedFrom, stagedTo, timestamp);
+        current = stagedTo;
     }
 
     @Override
     void markLostUpTo(final long lastLostSequence)
     {
-        LostMarks.publishUpTo(ring, lastLostSequence, 0, LatestTransition.value(ring));
+        LostMarks.publishUpTo(ring, lastLostSequence, 0, current);
     }
 
     @Override

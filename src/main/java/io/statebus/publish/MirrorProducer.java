@@ -1,6 +1,7 @@
 package io.statebus.publish;
 
 import com.lmax.disruptor.InsufficientCapacityException;
+import io.statebus.ring.LostMarks;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
@@ -23,6 +24,8 @@ public abstract class MirrorProducer<S> extends Producer<S>
     private final LostCount lost = new LostCount();
     /** Owner only: the highest sequence recorded as lost, or -1. */
     private long lastLost = -1;
+    /** Owner only: where the ring's words were last refreshed ({@link LostMarks#refreshIfDue}), or the start. */
+    private long refreshedAt;
     /** The first sequence this kind of bus cannot hold (a keyed bus's key table keeps 50 bits of one). */
     private final long sequenceLimit;
 
@@ -32,6 +35,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
         super(ring, ids, new TransitionRules(ids, null, true), () -> 0, idle);
         this.sequenceLimit = sequenceLimit;
         checkBelowLimit(ring.cursor());
+        this.refreshedAt = ring.cursor();
     }
 
     /** A sequence this mirror is asked to start at, append or record as lost must fit the kind of bus it is. */
@@ -147,6 +151,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
         {
             lastLost = sequence - 1; // before the write: a keyed mirror's write reads it for the key's entry
         }
+        refreshedAt = LostMarks.refreshIfDue(ring, refreshedAt, claimFrom, sequence);
         writeStaged(sequence, timestamp);
         lost.add(slots - 1);
         return told(sequence);
@@ -209,6 +214,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
     /** Publishes every sequence after {@code latest} up to {@code last} as lost, with one write. */
     private void recordLost(final long last, final long latest)
     {
+        refreshedAt = LostMarks.refreshIfDue(ring, refreshedAt, latest, last);
         markLostUpTo(last);
         lastLost = last;
         lost.add(last - latest);
@@ -250,9 +256,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
         }
     }
 
-    /**
-     * @return how many of the source's sequences this mirror never received.
-     */
+    /** @return how many of the source's sequences this mirror never received. */
     public final long lost()
     {
         return lost.get();
@@ -264,11 +268,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
         return lastLost;
     }
 
-    /**
-     * Makes the calling thread the owner, the only thread that may append.
-     *
-     * @throws IllegalStateException if another thread appends to this mirror.
-     */
+    /** Makes the calling thread the owner, the only thread that may append: else {@link IllegalStateException}. */
     final void own()
     {
         owner.own();

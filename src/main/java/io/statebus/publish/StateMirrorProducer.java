@@ -16,6 +16,12 @@ import org.agrona.concurrent.IdleStrategy;
  */
 public final class StateMirrorProducer<S> extends MirrorProducer<S>
 {
+    /**
+     * The first sequence a mirror of a state or value bus cannot take: 2^62. A reader adds a batch's length to a
+     * sequence (up to 2^31), and the Disruptor a ring's: far below {@code Long.MAX_VALUE}, none may overflow.
+     */
+    public static final long SEQUENCE_LIMIT = 1L << 62;
+
     private int stagedFromId;
     private int stagedToId;
 
@@ -26,7 +32,7 @@ public final class StateMirrorProducer<S> extends MirrorProducer<S>
      */
     public StateMirrorProducer(final TransitionRing ring, final StateIds<S> ids, final IdleStrategy idle)
     {
-        super(ring, ids, idle, Long.MAX_VALUE); // no limit of its own: a sequence is a long
+        super(ring, ids, idle, SEQUENCE_LIMIT);
     }
 
     /**
@@ -56,6 +62,7 @@ public final class StateMirrorProducer<S> extends MirrorProducer<S>
      * @param first the index of the first to append.
      * @param count how many from {@code first} are offered.
      * @return how many were appended: 0 if none follows directly or the ring has no room.
+     * @throws RuntimeException what the run throws: those appended before it stay, told to the listeners.
      */
     public int appendRun(final MirrorRun<S> run, final int first, final int count)
     {
@@ -72,21 +79,29 @@ public final class StateMirrorProducer<S> extends MirrorProducer<S>
         int fromId = LatestTransition.stateId(ring); // the owner's own latest write
         final int states = ids.size();
         int appended = 0;
-        for (; appended < count; appended++)
+        try
         {
-            final int i = first + appended;
-            final int toId = run.toIndex(i);
-            if (run.sequence(i) != latest + 1 + appended || run.fromIndex(i) != fromId || toId < 0 ||
-                toId >= states || !claimedNext())
+            for (; appended < count; appended++)
             {
-                break; // the one-by-one append decides it: a jump, a repeat, a broken chain, no state, no room
+                // every read of the run before the claim: a run that throws leaves no slot claimed, unpublished
+                final int i = first + appended;
+                final int toId = run.toIndex(i);
+                final long timestamp = run.timestampNanos(i);
+                if (run.sequence(i) != latest + 1 + appended || run.fromIndex(i) != fromId || toId < 0 ||
+                    toId >= states || !claimedNext())
+                {
+                    break; // the one-by-one append decides it: a jump, a repeat, a broken chain, no state, no room
+                }
+                ring.publish(latest + 1 + appended, fromId, toId, timestamp); // readers may take it now
+                fromId = toId;
             }
-            ring.publish(latest + 1 + appended, fromId, toId, run.timestampNanos(i)); // readers may take it now
-            fromId = toId;
         }
-        if (appended > 0)
+        finally
         {
-            told(latest + appended); // once for the run: a listener reads the ring from where it was
+            if (appended > 0)
+            {
+                told(latest + appended); // once for the run, also one that threw: a listener reads from where it was
+            }
         }
         return appended;
     }

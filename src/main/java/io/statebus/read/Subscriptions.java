@@ -20,7 +20,11 @@ import java.util.Objects;
  */
 public final class Subscriptions<S>
 {
-    /** A {@code fromSequence} that replays the latest transition at the join, whatever its sequence (awaits). */
+    /**
+     * A {@code fromSequence} that replays the latest transition at the join, whatever its sequence (awaits); none if
+     * there is none to replay (nothing published, or a mirror's latest sequence is lost): the reader then joins after
+     * now, at the latest.
+     */
     public static final long REPLAY_LATEST = -2;
 
     final TransitionRing ring;
@@ -84,7 +88,9 @@ public final class Subscriptions<S>
         final JoinPoint now = JoinPoint.atLatest(ring);
         final long latest = now.latest;
         JoinPoint join = now;
-        final long from = fromSequence == REPLAY_LATEST ? (latest >= 1 ? latest : -1) : fromSequence;
+        // the latest replayed, unless there is none: nothing published yet, or a mirror's latest sequence is lost
+        final boolean replayable = latest >= 1 && !ring.isLost(latest);
+        final long from = fromSequence != REPLAY_LATEST ? fromSequence : replayable ? latest : -1;
         if (from > latest + 1 || (from >= 0 && from < oldestOffered(latest)))
         {
             throw refuseReplay(policy, gate, from, latest);
@@ -141,7 +147,10 @@ public final class Subscriptions<S>
         {
             ring.removeGate(gate); // nothing subscribed: the gate must not outlive the refusal
         }
-        return new ReplayUnavailableException(fromSequence, oldestOffered(latest), latest);
+        // in the ring's range, yet refused: lost upstream (a mirror's), unless lapped meanwhile (then not lost-marked)
+        final boolean lost =
+            fromSequence >= oldestOffered(latest) && fromSequence <= latest && ring.isLost(fromSequence);
+        return new ReplayUnavailableException(fromSequence, oldestOffered(latest), latest, lost);
     }
 
     void removed(final Reader<S> reader)

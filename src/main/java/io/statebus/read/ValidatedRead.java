@@ -42,8 +42,15 @@ final class ValidatedRead
         final int limit)
     {
         final RingArrays arrays = reader.ring.arrays();
-        final long end = Math.min(Math.min(firstAvailable, next + limit - 1), stopOf(reader));
-        return deliverRun(reader, handler, arrays.slots, arrays.times, arrays.values, arrays.references, next, end,
+        long first = next;
+        if (firstAvailable - next >= SlotWord.REACH >> 1)
+        {
+            // lapped so far that the slot's tag cannot tell (after a mirror's jump of 2^39 it may read as next's own):
+            // missed without a look, as the loop below would count it (every word is nearer the cursor than this)
+            first = missedFrom(reader, next, firstAvailable, firstAvailable);
+        }
+        final long end = Math.min(Math.min(firstAvailable, first + limit - 1), stopOf(reader));
+        return deliverRun(reader, handler, arrays.slots, arrays.times, arrays.values, arrays.references, first, end,
             limit);
     }
 
@@ -74,7 +81,7 @@ final class ValidatedRead
                 {
                     final long available = reader.ring.cursor();
                     laps += SlotWord.isLostAt(word, s) ? 0 : 1; // a mirror's lost sequence: never received, not a lap
-                    s = missedFrom(reader, s, word, available);
+                    s = missedFrom(reader, s, Math.max(available, SlotWord.sequence(word, s)), available);
                     end = laps > MAX_LAPS_PER_POLL ? s - 1 : endAfterLap(reader, available, s, limit - count);
                     continue;
                 }
@@ -132,12 +139,12 @@ final class ValidatedRead
     /**
      * Lapped (or a mirror's lost sequence) at {@code s}: counts what was missed, opens a notice if none is pending.
      *
+     * @param head the latest sequence the producer is known to have claimed: the cursor, or the word's if later.
      * @return where to resume: the oldest slot the ring may still hold (CONFLATE: the latest transition).
      */
-    private static long missedFrom(final Reader<?> reader, final long s, final long word, final long available)
+    private static long missedFrom(final Reader<?> reader, final long s, final long head, final long available)
     {
         // lapped: the producer has claimed at least a ring past s
-        final long head = Math.max(available, SlotWord.sequence(word, s));
         final long resume =
             Math.max(s + 1, reader.policy == Policy.CONFLATE ? available : head - reader.ring.capacity() + 1);
         final boolean newGap = reader.pendingGapFirst < 0;

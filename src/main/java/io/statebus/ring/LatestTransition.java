@@ -32,7 +32,8 @@ public final class LatestTransition
     /**
      * The latest published transition at one instant, as {@link #stateId} reads it: a word whose tag is
      * the sequence and whose {@code to} is the state (its {@code from} is only meaningful when the slot was not
-     * lapped meanwhile, which {@link SlotWord#isOf} on the slot tells).
+     * lapped meanwhile, which {@link SlotWord#isOf} on the slot tells). A mirror's cursor resting on a lost sequence
+     * gives that sequence, with the latest state known.
      *
      * @param ring the ring.
      * @return a slot word standing for the snapshot {@code (sequence, state)}.
@@ -44,6 +45,11 @@ public final class LatestTransition
         if (SlotWord.isOf(word, cursor))
         {
             return word;
+        }
+        if (SlotWord.isLostAt(word, cursor))
+        {
+            // a mirror's lost mark, of the cursor or of a loss being recorded over it: it holds the state at the cursor
+            return SlotWord.pack(cursor, 0, SlotWord.fromId(word));
         }
         // a later lap's claim: its predecessor is published and its from is the state after it
         final long claimed = SlotWord.sequence(word, cursor);

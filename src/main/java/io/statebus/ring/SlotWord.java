@@ -26,6 +26,12 @@ public final class SlotWord
     public static final int MAX_STATES = 1 << ID_BITS;
     /** Bits of the sequence tag. */
     public static final int TAG_BITS = 39;
+    /**
+     * How far apart a word's sequence and the one it is widened against may be ({@link #sequence}): 2^38. Farther,
+     * the tag no longer tells (a reader that far behind the cursor is lapped for sure; a mirror keeps every word in
+     * its ring well within it of the cursor, see {@link LostMarks}).
+     */
+    public static final long REACH = 1L << TAG_BITS - 1;
 
     private static final long ID_MASK = MAX_STATES - 1;
     private static final int LOST_SHIFT = 2 * ID_BITS;
