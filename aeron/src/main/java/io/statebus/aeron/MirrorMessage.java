@@ -1,5 +1,6 @@
 package io.statebus.aeron;
 
+import io.statebus.Mirror;
 import org.agrona.DirectBuffer;
 
 /**
@@ -69,7 +70,8 @@ final class MirrorMessage<S>
     MalformedReason decodeFirst(final DirectBuffer buffer, final int offset)
     {
         sequence = WireFields.sequence(buffer, offset);
-        if (sequence < 0 || (sequence == 0 && type == WireFormat.TRANSITION))
+        // at or past a mirror's limit: refused here, rather than fail inside the poll when the mirror is built
+        if (sequence < 0 || sequence >= Mirror.SEQUENCE_LIMIT || (sequence == 0 && type == WireFormat.TRANSITION))
         {
             return MalformedReason.SEQUENCE;
         }
@@ -86,7 +88,7 @@ final class MirrorMessage<S>
     MalformedReason decodeEntry(final DirectBuffer buffer, final int entryOffset)
     {
         sequence = WireFields.entrySequence(buffer, entryOffset);
-        if (sequence <= 0)
+        if (sequence <= 0 || sequence >= Mirror.SEQUENCE_LIMIT)
         {
             return MalformedReason.SEQUENCE;
         }

@@ -59,7 +59,8 @@ public final class MirroredLongBus extends MirroredEndpoint<LongStateBus>
             return refuse(MalformedReason.KIND);
         }
         sequence = WireFields.sequence(buffer, offset);
-        if (sequence < 0 || (sequence == 0 && type == WireFormat.LONG_TRANSITION))
+        if (sequence < 0 || sequence >= LongMirror.SEQUENCE_LIMIT || // past it, building or appending would throw
+            (sequence == 0 && type == WireFormat.LONG_TRANSITION))
         {
             return refuse(MalformedReason.SEQUENCE);
         }

@@ -2,6 +2,8 @@ package io.statebus.aeron;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
+import io.statebus.LongMirror;
+import io.statebus.Mirror;
 import io.statebus.Policy;
 import io.statebus.StateBus;
 import io.statebus.Subscription;
@@ -78,14 +80,17 @@ class MalformedMessagesAreRefusedTest
             offer(intruder, WireFormat.LENGTH);                                    // state id out of range
             message(WireFormat.TRANSITION, 7, 4, session, 0, 1, 2);
             offer(intruder, WireFormat.LENGTH);                                    // a transition at 0
+            message(WireFormat.TRANSITION, 7, 4, session, Mirror.SEQUENCE_LIMIT, 1, 2);
+            offer(intruder, WireFormat.LENGTH);                                    // past a mirror's (2^62)
             message(WireFormat.TRANSITION, 7, 4, session, 2, 3, 2);
             offer(intruder, WireFormat.LENGTH);                                    // chain broken: from CLOSED
-            Pump.until(() -> told.size() == 10, Duration.ofSeconds(10), "10 refusals", bridge, receiver);
+            Pump.until(() -> told.size() == 11, Duration.ofSeconds(10), "11 refusals", bridge, receiver);
 
             assertThat(told).containsExactly(MalformedReason.FOREIGN, MalformedReason.TOO_SHORT,
                 MalformedReason.VERSION, MalformedReason.TYPE, MalformedReason.LENGTH, MalformedReason.UNKNOWN_BUS,
-                MalformedReason.STATE_COUNT, MalformedReason.STATE_ID, MalformedReason.SEQUENCE, MalformedReason.CHAIN);
-            assertThat(receiver.malformed()).isEqualTo(10);
+                MalformedReason.STATE_COUNT, MalformedReason.STATE_ID, MalformedReason.SEQUENCE,
+                MalformedReason.SEQUENCE, MalformedReason.CHAIN);
+            assertThat(receiver.malformed()).isEqualTo(11);
             assertThat(mirrored.bus().get()).isEqualTo(Phase.OPEN);
             assertThat(mirrored.latestSequence()).isEqualTo(1);
             assertThat(mirrored.refusedStateCount()).isEqualTo(5);
@@ -101,10 +106,31 @@ class MalformedMessagesAreRefusedTest
             assertThat(mirrored.lost()).isEqualTo(1);
             try (StatebusStat stat = new StatebusStat(new java.io.File(driver.dir)))
             {
-                Pump.untilCounter(stat, "statebus receiver malformed: ", 10, receiver);
+                Pump.untilCounter(stat, "statebus receiver malformed: ", 11, receiver);
                 Pump.untilCounter(stat, "statebus mirror lost: bus=7", 1, receiver);
             }
             bridge.close();
+            receiver.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aLongSnapshotPastAMirrorsSequencesIsRefusedNotAFailure() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("long-limit"))
+        {
+            final List<MalformedReason> told = new ArrayList<>();
+            final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, 32);
+            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 32),
+                driver.aeron, MalformedTold.into(told), 64);
+            final MirroredLongBus mirrored = receiver.mirrorLong(3, b -> b);
+            WireFormat.write(buffer, 0, WireFormat.LONG_SNAPSHOT, (short)0, 3, 0, 0, 42, LongMirror.SEQUENCE_LIMIT,
+                99, 0, 0, 7, 8);
+            offer(intruder, WireFormat.lengthOf(WireFormat.LONGS));
+            Pump.until(() -> told.size() == 1, Duration.ofSeconds(10), "a refusal", receiver); // it threw before
+            assertThat(told).containsExactly(MalformedReason.SEQUENCE);
+            assertThat(mirrored.bus()).isNull();
             receiver.close();
         }
     }
