@@ -71,7 +71,7 @@ public final class KeyTable
         this.pairs = new long[2 * slots];
         this.mask = slots - 1;
         this.maxKeys = maxKeys;
-        this.retirements = new RetirementLog(maxKeys);
+        this.retirements = new RetirementLog(this, maxKeys);
     }
 
     // ---- the writer ----

@@ -37,28 +37,41 @@ public final class RetirementLog
         }
     }
 
+    private final KeyTable table;
     private final long[] entries;
     private final int mask;
     /** Entries written so far; each one's store released after its entry's. */
     @SuppressWarnings("unused")
     private long written;
 
-    /** @param maxKeys the table's most keys: a retirement of each fits, within {@link #FEWEST} and {@link #MOST}. */
-    RetirementLog(final int maxKeys)
+    /**
+     * @param table   the table whose retirements it logs.
+     * @param maxKeys the table's most keys: a retirement of each fits, within {@link #FEWEST} and {@link #MOST}.
+     */
+    RetirementLog(final KeyTable table, final int maxKeys)
     {
+        this.table = table;
         final int size = Math.min(MOST, Math.max(FEWEST, Integer.highestOneBit(Math.max(1, maxKeys - 1)) << 1));
         this.entries = new long[3 * size];
         this.mask = size - 1;
     }
 
     /**
-     * Records a retirement (the writer: the holder of the right to publish).
+     * Retires a live key of the table with no transition ({@code retire(key)}), and logs it (the writer: the holder
+     * of the right to publish).
      *
-     * @param key     the key retired.
-     * @param knownAt the sequence of its latest transition.
-     * @param after   the bus's latest sequence.
+     * @param slot  the key's slot in the table.
+     * @param key   the key.
+     * @param after the bus's latest sequence, every sequence claimed up to it published.
      */
-    public void append(final long key, final long knownAt, final long after)
+    public void retire(final int slot, final long key, final long after)
+    {
+        final long knownAt = KeyEntry.sequence(table.entryAt(slot));
+        table.remove(slot);
+        append(key, knownAt, after);
+    }
+
+    private void append(final long key, final long knownAt, final long after)
     {
         final long n = (long)WRITTEN.get(this); // plain: the only writer
         // the last count's store before this entry's: a reader that sees any of these sees that count (see read)

@@ -164,9 +164,7 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
         {
             return false;
         }
-        final long latest = KeyEntry.sequence(table.entryAt(slot));
-        table.remove(slot);
-        table.retirements().append(key, latest, ring.cursor()); // as the source's: for a bridge of this mirror
+        table.retirements().retire(slot, key, ring.cursor()); // logged as the source's: for a bridge of this mirror
         return true;
     }
 

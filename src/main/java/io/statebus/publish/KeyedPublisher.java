@@ -246,10 +246,8 @@ public final class KeyedPublisher<S> implements HeldOperation
         {
             throw KeyStates.unknown(key);
         }
-        final long knownAt = KeyEntry.sequence(table.entryAt(slot));
-        table.remove(slot);
         // under the right to publish every sequence claimed is published: the retirement follows the cursor's
-        table.retirements().append(key, knownAt, ring.cursor());
+        table.retirements().retire(slot, key, ring.cursor());
         return PublishResult.NOT_PUBLISHED; // nothing published: no listener is told
     }
 

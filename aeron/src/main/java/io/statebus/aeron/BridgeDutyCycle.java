@@ -130,8 +130,7 @@ final class BridgeDutyCycle<S> implements AutoCloseable
     {
         busyCycles = 0;
         int work = 0;
-        if (retirements != null && idle && !snapshots.isRunning() && now - nextSweepAt >= 0 &&
-            ((KeyedBridgeSource<?>)source).missedRetirements()) // else each retirement was sent in its place
+        if (retirements != null && idle && !snapshots.isRunning() && now - nextSweepAt >= 0)
         {
             nextSweepAt = now + RETIREMENT_SWEEP_NANOS;
             work = retirements.sweep(RETIREMENT_SWEEP_SLOTS);

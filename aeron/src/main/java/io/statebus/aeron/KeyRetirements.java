@@ -3,8 +3,8 @@ package io.statebus.aeron;
 /**
  * A keyed bridge's fallback for retirements it missed: {@link KeyedBridgeSource} sends each key the source retired
  * with {@code KeyedStateBus.retire(key)} in its place, read from the bus's log of them; a bridge the log lapped (more
- * than its size unread) missed some, and its copy may still hold them. For those (the duty cycle runs this only once
- * the bridge missed retirements; each snapshot run, always) this reconciles the {@link KeyShadow} with the source's
+ * than its size unread) missed some, and its copy may still hold them. Once it has (before, a pass does nothing:
+ * when idle, and before each snapshot run) this reconciles the {@link KeyShadow} with the source's
  * key table: a key the copy holds in a known state (so its latest transition, at or before the bridge's position,
  * was taken) that is no longer open at the source was retired that way. Each such key is sent as a
  * {@link WireFormat#KEYED_RETIRE} (its key, the sequence it is known at, the bridge's position) and leaves the copy
@@ -61,10 +61,14 @@ final class KeyRetirements
         return !refused;
     }
 
-    /** @return the retirements sent from slots {@code from .. to - 1}. */
+    /** @return the retirements sent from slots {@code from .. to - 1}; none unless the bridge missed some. */
     private int pass(final int from, final int to)
     {
         refused = false;
+        if (!source.missedRetirements())
+        {
+            return 0; // each retirement was sent in its place from the bus's log: the copy holds none
+        }
         final long position = source.position();
         if (!staging.isEmpty() || source.bus().latestSequence() != position)
         {

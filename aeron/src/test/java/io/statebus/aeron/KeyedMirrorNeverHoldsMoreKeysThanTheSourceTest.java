@@ -128,4 +128,45 @@ class KeyedMirrorNeverHoldsMoreKeysThanTheSourceTest
             receiver.close();
         }
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void retirementsABridgeMissedBeingTooFarBehindAreFoundInTheSourcesTable() throws Exception
+    {
+        final int keys = 5_000; // the log keeps 4096 retirements: more than that unread laps the bridge
+        try (TestDriver driver = TestDriver.start("keyed-log-lapped");
+            KeyedStateBus<Phase> source = KeyedStateBus.builder(Phase.class).maxKeys(keys).build())
+        {
+            final io.aeron.Subscription aeronSub = driver.aeron.addSubscription(TestDriver.IPC, 43);
+            final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 43);
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication)
+                .snapshotInterval(Duration.ofHours(1)).build();
+            final MirrorReceiver receiver = new MirrorReceiver(aeronSub);
+            final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES, b -> b.maxKeys(keys));
+            Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "the mirror", bridge, receiver);
+            for (long key = 0; key < keys; key++)
+            {
+                source.open(key, Phase.OPEN);
+                if (key % 256 == 255) // the bridge's BLOCK subscription would hold this thread back with the ring full
+                {
+                    final long opened = key + 1;
+                    Pump.until(() -> mirrored.latestSequence() == opened, Duration.ofSeconds(10), "the mirror at " +
+                        opened, bridge, receiver);
+                }
+            }
+            Pump.until(() -> mirrored.latestSequence() == keys, Duration.ofSeconds(10), "the mirror at " + keys,
+                bridge, receiver);
+            for (long key = 0; key < 4_200; key++)
+            {
+                source.retire(key); // none read by the bridge until all are made: it misses the oldest
+            }
+            Pump.until(() -> mirrored.bus().openKeys() == keys - 4_200, Duration.ofSeconds(20),
+                "the mirror without the 4,200 retired keys", bridge, receiver);
+            assertThat(table(mirrored.bus())).isEqualTo(table(source));
+            assertThat(mirrored.latestSequence()).isEqualTo(keys);
+            assertThat(receiver.malformed()).isZero();
+            bridge.close();
+            receiver.close();
+        }
+    }
 }
