@@ -136,9 +136,20 @@ public final class ValueStateBus<T> extends SubscriptionFrontEnd<T> implements S
         return await(Objects::nonNull, timeout);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws NullPointerException if {@code state} is null and the bus is not nullable: it can never hold null, so
+     *                              such an await could only time out; nothing is subscribed.
+     */
     @Override
     public PendingAwait<T> prepareAwait(final T state)
     {
+        if (state == null && !nullable)
+        {
+            throw new NullPointerException("this bus does not allow null values (build it with nullable(true)), " +
+                "so it never holds null: nothing to await");
+        }
         return core.awaitFor(value -> Objects.equals(value, state));
     }
 

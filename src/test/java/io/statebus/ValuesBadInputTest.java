@@ -35,6 +35,29 @@ class ValuesBadInputTest
     }
 
     @Test
+    void anAwaitForNullOnABusThatCannotHoldItIsRefusedAndLeavesNothingSubscribed()
+    {
+        try (ValueStateBus<String> bus = StateBus.valueBuilder("up").build())
+        {
+            // null can never be this bus's value: waiting for it would only ever time out
+            assertThatThrownBy(() -> bus.await((String)null, Duration.ofSeconds(1)))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("nullable(true)");
+            assertThatThrownBy(() -> bus.awaitAsync((String)null, Duration.ofSeconds(1)))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("nullable(true)");
+            assertThatThrownBy(() -> bus.prepareAwait((String)null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("nullable(true)");
+            assertThat(bus.subscriptionCount()).isZero();
+        }
+        try (ValueStateBus<String> bus = StateBus.<String>valueBuilder(null).nullable(true).build())
+        {
+            try (PendingAwait<String> none = bus.prepareAwait((String)null))
+            {
+                assertThat(bus.subscriptionCount()).isOne();
+            }
+        }
+    }
+
+    @Test
     void aNullableBusHoldsNullAsAnyOtherValue()
     {
         try (ValueStateBus<String> bus = StateBus.<String>valueBuilder(null).nullable(true).build())
