@@ -40,6 +40,10 @@ final class KeyAwaits<S>
     {
         Objects.requireNonNull(predicate, "predicate must not be null");
         final long deadline = Deadlines.of(timeout);
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException(); // before joining, as PendingAwait.await: even an ALREADY answer
+        }
         final KeyJoin<S> join = joinAtKey(key);
         final long entry = join.entry();
         final S registered = ids.stateOf(KeyEntry.stateId(entry));

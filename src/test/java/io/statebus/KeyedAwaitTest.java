@@ -66,6 +66,30 @@ final class KeyedAwaitTest
     }
 
     @Test
+    void anAwaitCalledWithTheInterruptFlagSetThrowsAsEveryOtherBussAwaitDoes() throws Exception
+    {
+        try (KeyedStateBus<Connection> keyed = KeyedStateBus.builder(Connection.class).build();
+            StateBus<Connection> plain = StateBus.builder(Connection.DISCONNECTED).build())
+        {
+            keyed.open(1, Connection.DISCONNECTED);
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> plain.await(Connection.DISCONNECTED, Duration.ofSeconds(1)))
+                .isInstanceOf(InterruptedException.class);
+            Thread.currentThread().interrupt();
+            // the key is in the state already: the answer would be at once, but the caller asked to be interrupted
+            assertThatThrownBy(() -> keyed.await(1, Connection.DISCONNECTED, Duration.ofSeconds(1)))
+                .isInstanceOf(InterruptedException.class);
+            assertThat(Thread.interrupted()).as("the flag is cleared, as InterruptedException says").isFalse();
+            assertThat(keyed.await(1, Connection.DISCONNECTED, Duration.ofSeconds(1)).outcome())
+                .isEqualTo(Awaited.Outcome.ALREADY);
+        }
+        finally
+        {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void anAwaitOnTheSmallestLongKeyIgnoresOtherKeys() throws Exception
     {
         try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).build())
