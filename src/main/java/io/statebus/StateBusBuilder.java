@@ -255,8 +255,8 @@ public final class StateBusBuilder<S>
      * <pre>{@code
      * Mirror<Session> mirror = StateBus.builder(snapshot.to()).buildMirror(snapshot.sequence(), snapshot.from(),
      *     snapshot.timestampNanos());
-     * mirror.bus().await(Session.OPEN);               // any consumer thread
-     * mirror.append(seq, from, to, timestamp);        // the thread receiving the source's transitions
+     * mirror.bus().await(Session.OPEN, Duration.ofSeconds(5));   // any consumer thread
+     * mirror.append(seq, from, to, timestamp);                  // the thread receiving the source's transitions
      * }</pre>
      *
      * @param sequence       the source's sequence the mirror starts at (its latest when the mirror joined), at
