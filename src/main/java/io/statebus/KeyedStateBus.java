@@ -202,9 +202,11 @@ public final class KeyedStateBus<S> extends KeyedSubscriptionFrontEnd<S> impleme
      * Allocates a copy of the table: not for a hot path.
      *
      * @param visitor told of each open key.
+     * @throws NullPointerException if {@code visitor} is null, whether or not any key is open.
      */
     public void forEachOpenKey(final OpenKeyVisitor<? super S> visitor)
     {
+        Objects.requireNonNull(visitor, "visitor must not be null");
         final int max = publisher.table().maxKeys();
         final long[] keys = new long[max];
         final long[] entries = new long[max];

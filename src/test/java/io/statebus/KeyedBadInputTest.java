@@ -144,6 +144,21 @@ final class KeyedBadInputTest
         }
     }
 
+    /** A null visitor is refused with a message naming it, also when no key is open (nothing would call it). */
+    @Test
+    void aNullVisitorOfTheOpenKeysIsRefusedClearly()
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).maxKeys(2).build())
+        {
+            assertThatThrownBy(() -> bus.forEachOpenKey(null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessageContaining("visitor");
+            bus.open(1, Connection.DISCONNECTED);
+            assertThatThrownBy(() -> bus.forEachOpenKey(null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessageContaining("visitor");
+            assertThat(bus.openKeys()).isEqualTo(1);
+        }
+    }
+
     /** A key table of more than 2^28 keys needs an array longer than Java allows: refused when asked, clearly. */
     @Test
     void maxKeysATableCannotHoldIsRefusedWhenAsked()
