@@ -78,7 +78,9 @@ public final class KeyedMirror<S> implements AutoCloseable
     /**
      * Repairs the key table after lost sequences, from a snapshot of the source's open keys at the mirror's latest
      * sequence: keys not in it are removed (the source retired them in a lost range), the others take its state.
-     * Publishes nothing: the mirror's subscriptions were told of the loss by a gap notice.
+     * Publishes nothing: the mirror's subscriptions were told of the loss by a gap notice. From then on, until the
+     * next loss, every key's chain is checked and a change of a key not open is refused, as before any loss (also
+     * when {@code sequence} was recorded as lost by {@link #lostUpTo}).
      *
      * @param sequence the sequence the snapshot describes, the mirror's {@link #latestSequence()}.
      * @param keys     the keys open at the source then: the first {@code states.size()} of the array, which may be
