@@ -1,5 +1,6 @@
 package io.statebus.publish;
 
+import io.statebus.StateBusClosedException;
 import io.statebus.keys.KeyEntry;
 import io.statebus.keys.KeyTable;
 import io.statebus.ring.LostMarks;
@@ -70,10 +71,12 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
      * @param stateId its state at the start sequence.
      * @throws IllegalStateException    after the first append, from another thread, or if the table is full.
      * @throws IllegalArgumentException if the key is open already, or the state is a final one.
+     * @throws StateBusClosedException if the bus is closed; nothing changed.
      */
     public void seed(final long key, final int stateId)
     {
         own();
+        checkNotClosed("seed key " + key);
         if (appended)
         {
             throw new IllegalStateException("a keyed mirror takes its snapshot's keys before its first append");
@@ -100,10 +103,12 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
      *                                  in a final state; nothing changed.
      * @throws IllegalStateException    if {@code count} is over {@code maxKeys}, or from another thread; nothing
      *                                  changed.
+     * @throws StateBusClosedException if the bus is closed; nothing changed.
      */
     public void resync(final long sequence, final long[] keys, final int[] stateIds, final int count)
     {
         own();
+        checkNotClosed("resync its keys");
         if (sequence != ring.cursor() || count > table.maxKeys())
         {
             throw sequence != ring.cursor() ? new IllegalArgumentException("a snapshot of " + sequence +
@@ -143,6 +148,15 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
         exactAt = sequence;
     }
 
+    /** A closed mirror's key table stays as at close, as a closed bus's does (its appends are refused alike). */
+    private void checkNotClosed(final String what)
+    {
+        if (isClosed())
+        {
+            throw new StateBusClosedException("bus is closed: cannot " + what);
+        }
+    }
+
     /** A source retires a key in a final state at once: its snapshot never holds one there. */
     private void checkNotFinal(final long key, final int stateId)
     {
@@ -162,10 +176,12 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
      * @param knownAt the source's sequence of the key's latest transition before it was retired.
      * @return true if the key was open here and is retired now.
      * @throws IllegalStateException from another thread.
+     * @throws StateBusClosedException if the bus is closed; nothing changed.
      */
     public boolean retire(final long key, final long knownAt)
     {
         own();
+        checkNotClosed("retire key " + key);
         final int slot = table.slotOf(key);
         if (slot < 0 || KeyEntry.sequence(table.entryAt(slot)) > knownAt)
         {

@@ -2,6 +2,7 @@ package io.statebus.aeron;
 
 import io.statebus.KeyedMirror;
 import io.statebus.KeyedStateBusBuilder;
+import io.statebus.StateBusClosedException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -123,6 +124,7 @@ final class KeyedRunCollector<S>
      * Repairs a live mirror's key table with the whole run, if the run describes the mirror's latest sequence.
      *
      * @return true if repaired.
+     * @throws StateBusClosedException if the live mirror is closed (nothing changed).
      */
     boolean repair(final KeyedMirror<S> live)
     {
@@ -134,6 +136,10 @@ final class KeyedRunCollector<S>
                 return true;
             }
             return false;
+        }
+        catch (final StateBusClosedException ex)
+        {
+            throw ex; // not a run that does not fit: the mirror stops
         }
         catch (final IllegalArgumentException | IllegalStateException ex)
         {
