@@ -69,6 +69,7 @@ public final class KeyedMirror<S> implements AutoCloseable
      *                                  are open.
      * @throws IllegalArgumentException if the key was seeded already, or the state is unknown or final (one the
      *                                  builder's {@code retireOn} names: the source holds no key there).
+     * @throws StateBusClosedException  if the mirror is closed; nothing changed.
      */
     public void seed(final long key, final S state)
     {
@@ -78,7 +79,9 @@ public final class KeyedMirror<S> implements AutoCloseable
     /**
      * Repairs the key table after lost sequences, from a snapshot of the source's open keys at the mirror's latest
      * sequence: keys not in it are removed (the source retired them in a lost range), the others take its state.
-     * Publishes nothing: the mirror's subscriptions were told of the loss by a gap notice.
+     * Publishes nothing: the mirror's subscriptions were told of the loss by a gap notice. From then on, until the
+     * next loss, every key's chain is checked and a change of a key not open is refused, as before any loss (also
+     * when {@code sequence} was recorded as lost by {@link #lostUpTo}).
      *
      * @param sequence the sequence the snapshot describes, the mirror's {@link #latestSequence()}.
      * @param keys     the keys open at the source then: the first {@code states.size()} of the array, which may be
@@ -88,6 +91,7 @@ public final class KeyedMirror<S> implements AutoCloseable
      *                                  are states, a key is in it twice, or a state is unknown or final; nothing
      *                                  changed.
      * @throws IllegalStateException    if there are more keys than {@code maxKeys}, or another thread appends.
+     * @throws StateBusClosedException  if the mirror is closed; nothing changed.
      */
     public void resync(final long sequence, final long[] keys, final java.util.List<S> states)
     {
@@ -116,6 +120,7 @@ public final class KeyedMirror<S> implements AutoCloseable
      *                or a later sequence before it was opened again.
      * @return true if the key was open and is retired now; false if it was not open, or is newer than {@code knownAt}.
      * @throws IllegalStateException if another thread appends to this mirror.
+     * @throws StateBusClosedException if the mirror is closed; nothing changed.
      */
     public boolean retire(final long key, final long knownAt)
     {
@@ -220,7 +225,14 @@ public final class KeyedMirror<S> implements AutoCloseable
         return producer.lost();
     }
 
-    /** Closes the mirror's bus (see {@link KeyedStateBus#close()}). */
+    /**
+     * Closes the mirror's bus (see {@link KeyedStateBus#close()}). From then on {@link #seed}, {@link #resync},
+     * {@link #retire}, the appends and {@link #lostUpTo} fail with {@link StateBusClosedException} and change nothing:
+     * the key table ({@code get}, {@code isOpen}, {@code forEachOpenKey}) stays as it was at close. As on a
+     * single-producer bus ({@link BusStatus#close()}), one of them running on the appending thread at the same moment
+     * as {@code close()} on another thread may still land once after {@code close()} returns; for an exact cut, close
+     * from the appending thread.
+     */
     @Override
     public void close()
     {

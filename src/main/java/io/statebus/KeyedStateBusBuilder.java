@@ -61,6 +61,15 @@ public final class KeyedStateBusBuilder<S>
     }
 
     /**
+     * @return the most keys open at once in a bus this builder builds ({@link #maxKeys(int)}; 65,536 unless set): what
+     *     a transport that gathers a snapshot of keys for {@link #buildMirror} may hold at most.
+     */
+    public int maxKeys()
+    {
+        return maxKeys;
+    }
+
+    /**
      * @param mode who may publish; see {@link ProducerMode}.
      * @return this builder.
      */

@@ -83,6 +83,27 @@ final class KeyedClosingTest
         assertThat(bus.openKeys()).isEqualTo(1);
     }
 
+    @Test
+    void everyCallThatWouldChangeAMirrorsKeyTableIsRefusedAfterClose()
+    {
+        final KeyedMirror<Connection> mirror = KeyedStateBus.builder(Connection.class).buildMirror(10, 0);
+        mirror.seed(1, Connection.CONNECTED);
+        mirror.close();
+        assertThatThrownBy(() -> mirror.seed(2, Connection.CONNECTED)).isInstanceOf(StateBusClosedException.class);
+        assertThatThrownBy(() -> mirror.retire(1, 10)).isInstanceOf(StateBusClosedException.class)
+            .hasMessageContaining("key 1");
+        assertThatThrownBy(() -> mirror.resync(10, new long[] {3}, List.of(Connection.CLOSING)))
+            .isInstanceOf(StateBusClosedException.class);
+        assertThatThrownBy(() -> mirror.append(11, 1, Connection.CONNECTED, Connection.CLOSING, 0))
+            .isInstanceOf(StateBusClosedException.class);
+        assertThatThrownBy(() -> mirror.lostUpTo(20)).isInstanceOf(StateBusClosedException.class);
+        final List<Long> open = new ArrayList<>();
+        mirror.bus().forEachOpenKey((key, state, sequence) -> open.add(key));
+        assertThat(open).containsExactly(1L);
+        assertThat(mirror.bus().get(1)).isEqualTo(Connection.CONNECTED);
+        assertThat(mirror.latestSequence()).isEqualTo(10);
+    }
+
     private static Object keepChanging(final KeyedStateBus<Connection> bus, final long key)
     {
         for (int i = 0; ; i++)

@@ -1,5 +1,6 @@
 package io.statebus.publish;
 
+import io.statebus.StateBusClosedException;
 import io.statebus.keys.KeyEntry;
 import io.statebus.keys.KeyTable;
 import io.statebus.ring.LostMarks;
@@ -20,6 +21,8 @@ import org.agrona.concurrent.IdleStrategy;
  *   the key's latest transition in the mirror is older than a lost range (it may have changed in it).</li>
  *   <li>A change of a key the mirror does not have is refused, unless sequences were lost since the mirror started
  *   (the key may have been opened in them): it is then opened in {@code b}.</li>
+ *   <li>After {@link #resync} the table is the source's again: until the next loss both checks above hold for every
+ *   key, as before any loss.</li>
  *   <li>Reaching a state the builder's {@code retireOn} names retires the key after its transition is published,
  *   as on the source (the mirror must be built with the source's final states).</li>
  * </ul>
@@ -36,6 +39,8 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
     private final KeyTable table;
     private final boolean[] retireOn;
     private final long start;
+    /** Owner only: the sequence as of which the table was last the source's, whole: the start, or the latest resync. */
+    private long exactAt;
     private boolean appended;
     private long stagedKey;
     private int stagedFromId;
@@ -56,6 +61,7 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
         this.table = table;
         this.retireOn = retireOn;
         this.start = ring.cursor();
+        this.exactAt = start;
     }
 
     /**
@@ -65,10 +71,12 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
      * @param stateId its state at the start sequence.
      * @throws IllegalStateException    after the first append, from another thread, or if the table is full.
      * @throws IllegalArgumentException if the key is open already, or the state is a final one.
+     * @throws StateBusClosedException if the bus is closed; nothing changed.
      */
     public void seed(final long key, final int stateId)
     {
         own();
+        checkNotClosed("seed key " + key);
         if (appended)
         {
             throw new IllegalStateException("a keyed mirror takes its snapshot's keys before its first append");
@@ -84,7 +92,8 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
     /**
      * Makes the table the source's at the mirror's latest sequence, from a snapshot of the source's open keys there:
      * keys it lacks are removed, the others take their snapshot state. Publishes nothing. After lost sequences the
-     * table may hold keys the source retired in them, or miss keys opened in them: this repairs it.
+     * table may hold keys the source retired in them, or miss keys opened in them: this repairs it. Until the next
+     * loss the mirror then checks every key as before any loss (the chain; a change of a key it lacks is refused).
      *
      * @param sequence the sequence the snapshot describes: the mirror's latest.
      * @param keys     the open keys.
@@ -94,10 +103,12 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
      *                                  in a final state; nothing changed.
      * @throws IllegalStateException    if {@code count} is over {@code maxKeys}, or from another thread; nothing
      *                                  changed.
+     * @throws StateBusClosedException if the bus is closed; nothing changed.
      */
     public void resync(final long sequence, final long[] keys, final int[] stateIds, final int count)
     {
         own();
+        checkNotClosed("resync its keys");
         if (sequence != ring.cursor() || count > table.maxKeys())
         {
             throw sequence != ring.cursor() ? new IllegalArgumentException("a snapshot of " + sequence +
@@ -134,6 +145,16 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
                 table.update(slot, KeyEntry.entry(sequence, stateIds[i]));
             }
         }
+        exactAt = sequence;
+    }
+
+    /** A closed mirror's key table stays as at close, as a closed bus's does (its appends are refused alike). */
+    private void checkNotClosed(final String what)
+    {
+        if (isClosed())
+        {
+            throw new StateBusClosedException("bus is closed: cannot " + what);
+        }
     }
 
     /** A source retires a key in a final state at once: its snapshot never holds one there. */
@@ -155,10 +176,12 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
      * @param knownAt the source's sequence of the key's latest transition before it was retired.
      * @return true if the key was open here and is retired now.
      * @throws IllegalStateException from another thread.
+     * @throws StateBusClosedException if the bus is closed; nothing changed.
      */
     public boolean retire(final long key, final long knownAt)
     {
         own();
+        checkNotClosed("retire key " + key);
         final int slot = table.slotOf(key);
         if (slot < 0 || KeyEntry.sequence(table.entryAt(slot)) > knownAt)
         {
@@ -192,8 +215,10 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
     @Override
     void checkStaged(final long sequence, final boolean follows)
     {
-        // a key whose latest transition here is at or before this sequence's lost range may have changed in it
-        final long lostBefore = follows ? lastLost() : sequence - 1;
+        // a key whose latest transition here is at or before this sequence's lost range may have changed in it; none
+        // did if a snapshot repaired the table after the last loss (also one at that lost sequence) and none since
+        final boolean exact = sequence == ring.cursor() + 1 && lastLost() <= exactAt;
+        final long lostBefore = exact ? -1 : follows ? lastLost() : sequence - 1;
         final int slot = table.slotOf(stagedKey);
         stagedSlot = slot;
         if (stagedFromId == stagedToId)

@@ -110,6 +110,10 @@ final class KeyedLiveMirror<S>
             mirror.retire(WireFields.firstLong(buffer, offset), WireFields.timestamp(buffer, offset));
             return Outcome.DONE;
         }
+        catch (final StateBusClosedException ex)
+        {
+            return Outcome.BUS_CLOSED; // the application closed the local bus: its key table stays as at close
+        }
         catch (final IllegalStateException ex)
         {
             return Outcome.CHAIN_BROKEN; // not this thread's mirror: never on the receiver's duty cycle
@@ -135,17 +139,17 @@ final class KeyedLiveMirror<S>
                 gaps++;
                 countedJump = sequence;
             }
+            if (runs.repair(mirror))
+            {
+                repairedLost = mirror.lost();
+            }
+            return Outcome.DONE;
         }
         catch (final StateBusClosedException ex)
         {
             runs.drop();
-            return Outcome.BUS_CLOSED;
+            return Outcome.BUS_CLOSED; // its key table stays as at close
         }
-        if (runs.repair(mirror))
-        {
-            repairedLost = mirror.lost();
-        }
-        return Outcome.DONE;
     }
 
     /**

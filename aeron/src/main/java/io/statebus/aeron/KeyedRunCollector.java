@@ -2,6 +2,7 @@ package io.statebus.aeron;
 
 import io.statebus.KeyedMirror;
 import io.statebus.KeyedStateBusBuilder;
+import io.statebus.StateBusClosedException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,8 +14,9 @@ import java.util.function.UnaryOperator;
  * marker with count {@code n}, all of one session and one sequence. Anything else (an entry missing or out of
  * order, another sequence or session, a transition inside the run) drops what was gathered, and the next run starts
  * again. A whole run builds a new keyed mirror at its sequence ({@link #build}) or repairs a live one after a loss
- * ({@link #repair}). The arrays grow while runs are gathered (once a run is as large as the source's open keys, no
- * more). Duty-cycle thread only.
+ * ({@link #repair}). A run is refused at its first entry past the mirror's {@code maxKeys} (no bus of it could hold
+ * the run), so what it holds is bounded by {@code maxKeys} whatever a sender announces; the arrays grow while runs
+ * are gathered, up to the largest run kept. Duty-cycle thread only.
  *
  * @param <S> the state type.
  */
@@ -22,12 +24,13 @@ final class KeyedRunCollector<S>
 {
     private final StateTable<S> states;
     private final UnaryOperator<KeyedStateBusBuilder<S>> configure;
-    private long[] keys = new long[256];
+    private long[] keys = new long[0];
+    private int maxKeys; // configure's maxKeys, learnt at the first entry (on the duty cycle, as build applies it)
     private final List<S> keyStates = new ArrayList<>();
     private boolean collecting;
     private long session;
     private long sequence;
-    private volatile String unfit; // why the last whole run built no mirror, for awaitBus's message; written rarely
+    private volatile String unfit; // why the last run that does not fit was refused, for awaitBus; written rarely
 
     KeyedRunCollector(final StateTable<S> states, final UnaryOperator<KeyedStateBusBuilder<S>> configure)
     {
@@ -56,9 +59,16 @@ final class KeyedRunCollector<S>
             return false;
         }
         final int i = keyStates.size();
+        if (i == maxKeys())
+        {
+            drop(); // one key more than a bus of this mirror holds: the run cannot fit, and is not kept
+            unfit = "a run of more than " + i + " keys (source sequence " + sequence + ") does not fit this " +
+                "mirror's maxKeys " + i;
+            return false;
+        }
         if (i == keys.length)
         {
-            keys = Arrays.copyOf(keys, 2 * i);
+            keys = Arrays.copyOf(keys, Math.min(Math.max(256, 2 * i), maxKeys));
         }
         keys[i] = key;
         keyStates.add(states.stateOf(stateId));
@@ -73,6 +83,11 @@ final class KeyedRunCollector<S>
      */
     boolean end(final long endSession, final long endSequence, final int count)
     {
+        if (count > maxKeys() || count < 0)
+        {
+            unfit = "a run of " + Integer.toUnsignedString(count) + " keys (source sequence " + endSequence +
+                ") does not fit this mirror's maxKeys " + maxKeys;
+        }
         if (count == 0 && !collecting)
         {
             session = endSession; // a source with no key open: a run of its end alone
@@ -123,6 +138,7 @@ final class KeyedRunCollector<S>
      * Repairs a live mirror's key table with the whole run, if the run describes the mirror's latest sequence.
      *
      * @return true if repaired.
+     * @throws StateBusClosedException if the live mirror is closed (nothing changed).
      */
     boolean repair(final KeyedMirror<S> live)
     {
@@ -135,6 +151,10 @@ final class KeyedRunCollector<S>
             }
             return false;
         }
+        catch (final StateBusClosedException ex)
+        {
+            throw ex; // not a run that does not fit: the mirror stops
+        }
         catch (final IllegalArgumentException | IllegalStateException ex)
         {
             return false;
@@ -145,7 +165,17 @@ final class KeyedRunCollector<S>
         }
     }
 
-    /** @return why the last whole run built no mirror (too many keys for its maxKeys), or null. */
+    /** @return the most keys a bus of this mirror holds: configure's {@code maxKeys}, learnt once. */
+    private int maxKeys()
+    {
+        if (maxKeys == 0)
+        {
+            maxKeys = configure.apply(states.keyedBuilder()).maxKeys();
+        }
+        return maxKeys;
+    }
+
+    /** @return why the last run that does not fit was refused (more keys than its maxKeys, or a key twice), or null. */
     String unfit()
     {
         return unfit;

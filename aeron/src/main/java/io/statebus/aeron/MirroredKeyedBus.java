@@ -55,6 +55,12 @@ import java.util.function.UnaryOperator;
  * <p>Threads: the receiver's duty-cycle thread appends; any thread may read {@link #bus()}, wait in
  * {@link #awaitBus}, and read the counters.
  *
+ * <p>Closing: once the local bus is closed (by the application, with this mirror, or when a restarted source's bus
+ * replaces it), no message changes it: transitions, retirements and runs that arrive later are not applied, and its
+ * key table ({@code get}, {@code forEachOpenKey}) stays as it was at close. As on any single-producer bus, a message
+ * the duty cycle is applying at the moment another thread closes it may still land once (see
+ * {@link KeyedMirror#close()}).
+ *
  * @param <S> the state type.
  */
 public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>>

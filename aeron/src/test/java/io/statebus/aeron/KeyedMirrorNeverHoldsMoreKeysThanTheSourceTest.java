@@ -4,6 +4,7 @@ import io.aeron.ExclusivePublication;
 import io.statebus.KeyedStateBus;
 import io.statebus.KeyedStateBusBuilder;
 import org.agrona.concurrent.Agent;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -164,6 +165,47 @@ class KeyedMirrorNeverHoldsMoreKeysThanTheSourceTest
                 "the mirror without the 4,200 retired keys", bridge, receiver);
             assertThat(table(mirrored.bus())).isEqualTo(table(source));
             assertThat(mirrored.latestSequence()).isEqualTo(keys);
+            assertThat(receiver.malformed()).isZero();
+            bridge.close();
+            receiver.close();
+        }
+    }
+
+    /**
+     * Known, not fixed (fails so: the bridge's doWork throws "keyed bridge: more keys than the source's maxKeys"):
+     * 136 retirements missed while the table was full again at once leave 136 stale keys in the bridge's copy
+     * beside the 64 open ones, past its 127. The fallback sweep is sound only with the bridge caught up with its
+     * bus, which it cannot be without taking the opens that overflow the copy.
+     */
+    @Disabled("known defect: a lapped retirement log with a full table churned overflows the bridge's copy")
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aBridgeLappedWhileItsSourceChurnsAFullTableKeepsItsCopyWithinBounds() throws Exception
+    {
+        final int keys = 64; // the log keeps 64 retirements
+        try (TestDriver driver = TestDriver.start("keyed-lapped-churn");
+            KeyedStateBus<Phase> source = KeyedStateBus.builder(Phase.class).capacity(1024).maxKeys(keys).build())
+        {
+            final io.aeron.Subscription aeronSub = driver.aeron.addSubscription(TestDriver.IPC, 49);
+            final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 49);
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication)
+                .snapshotInterval(Duration.ofHours(1)).build();
+            final MirrorReceiver receiver = new MirrorReceiver(aeronSub);
+            final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES, b -> b.maxKeys(4 * keys));
+            Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "the mirror", bridge, receiver);
+            for (long key = 0; key < keys; key++)
+            {
+                source.open(key, Phase.OPEN);
+            }
+            for (long key = 0; key < 200; key++)
+            {
+                source.retire(key); // none read by the bridge until all are made: it misses the oldest 136
+                source.open(keys + key, Phase.OPEN); // the table full again at once
+            }
+            final long last = source.latestSequence();
+            Pump.until(() -> mirrored.latestSequence() == last && mirrored.bus().openKeys() == keys,
+                Duration.ofSeconds(20), "the mirror at " + last + " with the source's keys", bridge, receiver);
+            assertThat(table(mirrored.bus())).isEqualTo(table(source));
             assertThat(receiver.malformed()).isZero();
             bridge.close();
             receiver.close();
