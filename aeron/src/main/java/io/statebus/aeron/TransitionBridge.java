@@ -176,7 +176,8 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
 
     /**
      * Closes the bridge's subscription (it stops holding the source back) and its counters; sends nothing more.
-     * Idempotent; from any thread. Does not close the publication.
+     * Idempotent; from any thread: a duty cycle running meanwhile ends quietly (not as a failure) and writes no
+     * counter after the close. Does not close the publication.
      */
     @Override
     public void close()
