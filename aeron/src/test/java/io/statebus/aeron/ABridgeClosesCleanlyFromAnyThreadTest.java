@@ -64,4 +64,57 @@ class ABridgeClosesCleanlyFromAnyThreadTest
             mirror.close();
         }
     }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aBridgeClosedDuringACycleNeverWritesTheCountersItFreed() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("close-mid-cycle-counters", c -> c.counterFreeToReuseTimeoutNs(0));
+            StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).capacity(64).build())
+        {
+            final List<TransitionBridge<Phase>> bridges = new ArrayList<>();
+            final List<Counter> own = new ArrayList<>();
+            final io.aeron.Subscription slow = driver.aeron.addSubscription(TestDriver.IPC, 62);
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES,
+                driver.aeron.addExclusivePublication(TestDriver.IPC, 62)).counters(driver.aeron)
+                .stallThreshold(Duration.ofMillis(20)).listener(new BridgeListener()
+                {
+                    @Override
+                    public void onStalled(final long sequence, final long stalledNanos)
+                    {
+                        bridges.get(0).close();
+                        for (int i = 0; i < 16; i++) // the application's own counters take the ids it freed
+                        {
+                            own.add(driver.aeron.addCounter(1_001, "the application's counter " + i));
+                            own.get(i).set(777);
+                        }
+                        // bounded: past the bridge's 1 ms between two refreshes of its counters, so one is due now
+                        final long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2);
+                        while (System.nanoTime() - due < 0)
+                        {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }).build();
+            bridges.add(bridge);
+            // a subscriber that does not poll: the terms fill, the bridge is back-pressured and stalls
+            Pump.until(() -> !own.isEmpty(), Duration.ofSeconds(15), "a stall", bridge, Pump.of("producer", () ->
+            {
+                try
+                {
+                    return source.trySet(source.get().next(), Duration.ZERO) ? 1 : 0;
+                }
+                catch (final InterruptedException ex)
+                {
+                    throw new AssertionError(ex);
+                }
+            }));
+            for (final Counter counter : own)
+            {
+                assertThat(counter.get()).as("%s", counter.label()).isEqualTo(777);
+            }
+            own.forEach(Counter::close);
+            slow.close();
+        }
+    }
 }
