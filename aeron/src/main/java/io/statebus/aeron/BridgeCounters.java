@@ -42,12 +42,24 @@ final class BridgeCounters implements AutoCloseable
         this.subscriptions = new SubscriptionCounters[] {new SubscriptionCounters(aeron, suffix + " bridge", own)};
     }
 
-    synchronized void expose(final String name, final Subscription<?> subscription)
+    /** @throws IllegalStateException if closed: the new counters are freed again, none is left behind. */
+    void expose(final String name, final Subscription<?> subscription)
     {
-        final SubscriptionCounters[] old = subscriptions;
-        final SubscriptionCounters[] grown = Arrays.copyOf(old, old.length + 1);
-        grown[old.length] = new SubscriptionCounters(aeron, suffix + " " + name, subscription);
-        subscriptions = grown; // copy on write: the duty cycle reads a whole array
+        // allocated outside the lock: a round trip to the driver, which a refresh must not wait for
+        final SubscriptionCounters added = new SubscriptionCounters(aeron, suffix + " " + name, subscription);
+        synchronized (this)
+        {
+            if (!closed)
+            {
+                final SubscriptionCounters[] old = subscriptions;
+                final SubscriptionCounters[] grown = Arrays.copyOf(old, old.length + 1);
+                grown[old.length] = added;
+                subscriptions = grown; // copy on write: the duty cycle reads a whole array
+                return;
+            }
+        }
+        added.close();
+        throw new IllegalStateException("the bridge is closed: it exposes no more counters");
     }
 
     /**

@@ -168,6 +168,8 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      *
      * @param name         a name for the counters' labels.
      * @param subscription a subscription of the bridged bus.
+     * @throws IllegalStateException    if the bridge has no counters, or is closed.
+     * @throws IllegalArgumentException if the subscription is of another bus.
      */
     public void exposeCounters(final String name, final Subscription<S> subscription)
     {

@@ -117,4 +117,30 @@ class ABridgeClosesCleanlyFromAnyThreadTest
             slow.close();
         }
     }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aClosedBridgeExposesNoMoreCounters() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("closed-expose");
+            StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).capacity(64).build())
+        {
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES,
+                driver.aeron.addExclusivePublication(TestDriver.IPC, 63)).counters(driver.aeron).build();
+            bridge.close();
+            // the driver frees closed counters as it gets to the client's commands: awaited
+            Pump.until(() -> statebusCounters(driver) == 0, Duration.ofSeconds(5), "the bridge's counters freed");
+            assertThatThrownBy(() -> bridge.exposeCounters("late", source.subscribe(Policy.GAP)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            Pump.until(() -> statebusCounters(driver) == 0, Duration.ofSeconds(5), "no statebus counter left");
+        }
+    }
+
+    private static int statebusCounters(final TestDriver driver)
+    {
+        final int[] count = new int[1];
+        driver.aeron.countersReader().forEach((id, typeId, key, label) ->
+            count[0] += typeId >= CounterTypes.FIRST && typeId < CounterTypes.END ? 1 : 0);
+        return count[0];
+    }
 }
