@@ -126,6 +126,62 @@ class PipelineStagesTest
             .hasMessage("bus is closed and every transition published before was delivered");
     }
 
+    /** A GAP stage lapped behind a BLOCK upstream resumes where the ring is, but never past its upstream. */
+    @Test
+    void aLappedGapStageDeliversNothingItsUpstreamHasNotConsumed()
+    {
+        try (StateBus<Integer> bus = StateBus.builder(0, TestStates.integers(STATES)).capacity(8).build())
+        {
+            final Subscription<Integer> upstream = bus.subscribe(Policy.BLOCK);
+            final Subscription<Integer> stage = bus.subscribeAfter(List.of(upstream), Policy.GAP);
+            publish(bus, 8);
+            assertThat(upstream.poll((t, end) -> { }, 4)).isEqualTo(4);
+            publish(bus, 4); // the ring now holds 5..12: the stage, at 1, is lapped
+            final Recorder<Integer> got = new Recorder<>();
+            stage.poll(got, 256);
+            assertThat(got.transitions).as("transitions the upstream stage (at 4) has not consumed").isEmpty();
+            assertThat(stage.position()).isLessThanOrEqualTo(upstream.position());
+            assertThat(upstream.poll((t, end) -> { }, 256)).isEqualTo(8);
+            TestAwait.drain(stage, got);
+            assertThat(got.gaps).containsExactly("1..4->" + got.transitions.get(0).from());
+            assertThat(got.transitions).extracting(Transition::sequence).containsExactly(5L, 6L, 7L, 8L, 9L, 10L,
+                11L, 12L);
+        }
+    }
+
+    /**
+     * On a mirror's bus, a GAP stage that meets a lost range (more than a ring) skips it only as far as its upstream
+     * has: it never delivers the transition after the loss before the upstream has consumed it.
+     */
+    @Test
+    void aGapStageSkipsAMirrorsLossOnlyAsFarAsItsUpstream()
+    {
+        try (Mirror<Integer> mirror = StateBus.builder(0, TestStates.integers(STATES)).capacity(8).buildMirror(0, 0, 0))
+        {
+            final Subscription<Integer> upstream = mirror.bus().subscribe(Policy.BLOCK);
+            final Subscription<Integer> stage = mirror.bus().subscribeAfter(List.of(upstream), Policy.GAP);
+            mirror.append(1, 0, 1, 1);
+            upstream.poll((t, end) -> { }, 256);
+            stage.poll((t, end) -> { }, 256);
+            assertThat(mirror.tryAppend(101, 2, 3, 101)).as("held back: the upstream has not skipped the loss")
+                .isFalse();
+            assertThat(mirror.latestSequence()).as("2..100 recorded lost").isEqualTo(100);
+            upstream.poll((t, end) -> { }, 1); // skips to 92, the oldest slot the ring may hold
+            upstream.poll((t, end) -> { }, 1); // skips 93: room for 101
+            assertThat(mirror.tryAppend(101, 2, 3, 101)).isTrue();
+            final Recorder<Integer> got = new Recorder<>();
+            stage.poll(got, 256);
+            assertThat(got.transitions).as("transitions the upstream stage (at %d) has not consumed",
+                upstream.position()).isEmpty();
+            assertThat(stage.position()).isLessThanOrEqualTo(upstream.position());
+            TestAwait.drain(upstream, new Recorder<>());
+            TestAwait.drain(stage, got);
+            assertThat(got.gaps).containsExactly("2..100->2");
+            assertThat(got.transitions).extracting(Transition::sequence).containsExactly(101L);
+            assertThat(stage.missed()).isEqualTo(99);
+        }
+    }
+
     @Test
     void badStagesAreRefusedAndNothingIsSubscribed()
     {

@@ -94,7 +94,8 @@ public final class Reader<S> extends ReaderPosition<S>
         return available(ring.cursor());
     }
 
-    private long available(final long cursor)
+    /** @return the latest sequence this reader may read when the cursor is {@code cursor} (see {@link #available}). */
+    long available(final long cursor)
     {
         final Sequence[] stages = upstream;
         return stages.length == 0 ? cursor : Math.min(cursor, com.lmax.disruptor.util.Util.getMinimumSequence(stages));

@@ -15,8 +15,9 @@ import io.statebus.ring.SlotWord;
  *  1. w = slot[s]                 one load: whole, never torn
  *  2. tag(w) == s ?               yes: deliver (with its timestamp and values, re-checked by re-reading w);
  *                                 no: lapped at s
- *  3. lapped: missed += resume - s; resume = max(s + 1, head - capacity + 1) (CONFLATE: the cursor); notice
- *     before the next delivery
+ *  3. lapped: missed += resume - s; resume = max(s + 1, head - capacity + 1) (CONFLATE: the cursor), but no
+ *     further than the reader may read (a pipeline stage: its upstream's position + 1); notice before the next
+ *     delivery
  * </pre>
  *
  * <p>On a mirror's bus a sequence its source published but it never received reads as an earlier tag or a
@@ -79,9 +80,10 @@ final class ValidatedRead
                 if (!SlotWord.isOf(word, s) ||
                     (multiWord && !SlotCopy.besideWord(slots, times, values, references, index, view, word)))
                 {
-                    final long available = reader.ring.cursor();
+                    final long cursor = reader.ring.cursor();
+                    final long available = reader.available(cursor); // a pipeline stage: no further than upstream
                     laps += SlotWord.isLostAt(word, s) ? 0 : 1; // a mirror's lost sequence: never received, not a lap
-                    s = missedFrom(reader, s, Math.max(available, SlotWord.sequence(word, s)), available);
+                    s = missedFrom(reader, s, Math.max(cursor, SlotWord.sequence(word, s)), available);
                     end = laps > MAX_LAPS_PER_POLL ? s - 1 : endAfterLap(reader, available, s, limit - count);
                     continue;
                 }
@@ -139,14 +141,18 @@ final class ValidatedRead
     /**
      * Lapped (or a mirror's lost sequence) at {@code s}: counts what was missed, opens a notice if none is pending.
      *
-     * @param head the latest sequence the producer is known to have claimed: the cursor, or the word's if later.
-     * @return where to resume: the oldest slot the ring may still hold (CONFLATE: the latest transition).
+     * @param head      the latest sequence the producer is known to have claimed: the cursor, or the word's if later.
+     * @param available the latest sequence this reader may read (a pipeline stage's upstream may hold it below the
+     *                  cursor), at or after {@code s}.
+     * @return where to resume: the oldest slot the ring may still hold (CONFLATE: the latest transition), but never
+     *     past {@code available + 1}: a stage skips no further than its upstream has consumed (the rest, if lapped
+     *     too, is found so when it reads there).
      */
     private static long missedFrom(final Reader<?> reader, final long s, final long head, final long available)
     {
         // lapped: the producer has claimed at least a ring past s
-        final long resume =
-            Math.max(s + 1, reader.policy == Policy.CONFLATE ? available : head - reader.ring.capacity() + 1);
+        final long oldest = reader.policy == Policy.CONFLATE ? available : head - reader.ring.capacity() + 1;
+        final long resume = Math.max(s + 1, Math.min(oldest, available + 1));
         final boolean newGap = reader.pendingGapFirst < 0;
         if (newGap)
         {

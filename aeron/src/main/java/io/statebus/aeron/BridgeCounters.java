@@ -21,6 +21,7 @@ final class BridgeCounters implements AutoCloseable
     private final Counter snapshots;
     private final Counter stalls;
     private volatile SubscriptionCounters[] subscriptions; // copy on write: replaced whole by expose, read by refresh
+    private boolean closed; // guarded by this: refresh writes no counter that close freed
 
     BridgeCounters(final Aeron aeron, final int busId, final long session, final BridgeSource bus)
     {
@@ -41,17 +42,38 @@ final class BridgeCounters implements AutoCloseable
         this.subscriptions = new SubscriptionCounters[] {new SubscriptionCounters(aeron, suffix + " bridge", own)};
     }
 
-    synchronized void expose(final String name, final Subscription<?> subscription)
+    /** @throws IllegalStateException if closed: the new counters are freed again, none is left behind. */
+    void expose(final String name, final Subscription<?> subscription)
     {
-        final SubscriptionCounters[] old = subscriptions;
-        final SubscriptionCounters[] grown = Arrays.copyOf(old, old.length + 1);
-        grown[old.length] = new SubscriptionCounters(aeron, suffix + " " + name, subscription);
-        subscriptions = grown; // copy on write: the duty cycle reads a whole array
+        // allocated outside the lock: a round trip to the driver, which a refresh must not wait for
+        final SubscriptionCounters added = new SubscriptionCounters(aeron, suffix + " " + name, subscription);
+        synchronized (this)
+        {
+            if (!closed)
+            {
+                final SubscriptionCounters[] old = subscriptions;
+                final SubscriptionCounters[] grown = Arrays.copyOf(old, old.length + 1);
+                grown[old.length] = added;
+                subscriptions = grown; // copy on write: the duty cycle reads a whole array
+                return;
+            }
+        }
+        added.close();
+        throw new IllegalStateException("the bridge is closed: it exposes no more counters");
     }
 
-    void refresh(final long sentValue, final long droppedValue, final long backPressuredValue,
+    /**
+     * Writes the counts, unless closed: under this object's lock, as {@link #close} frees the counters under it, so a
+     * duty cycle that a close from another thread overtakes never writes ids the driver may have handed to another
+     * counter already. Once a millisecond at most, uncontended but for a close.
+     */
+    synchronized void refresh(final long sentValue, final long droppedValue, final long backPressuredValue,
         final long snapshotsValue, final long stallsValue)
     {
+        if (closed)
+        {
+            return;
+        }
         // release stores: a reader in another process sees whole values; order between them does not matter
         published.setRelease(bus.bus().latestSequence());
         producerWaits.setRelease(bus.bus().producerWaits());
@@ -75,6 +97,7 @@ final class BridgeCounters implements AutoCloseable
     @Override
     public synchronized void close()
     {
+        closed = true;
         CloseHelper.closeAll(published, producerWaits, sent, dropped, backPressured, snapshots, stalls);
         CloseHelper.closeAll(subscriptions);
     }

@@ -88,6 +88,10 @@ final class BridgeDutyCycle<S> implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
+            if (closed)
+            {
+                return 0; // closed during this cycle (from any thread): its closed subscription threw, not a failure
+            }
             failed = true;
             subscription.close(); // stop holding the source back at once
             if (counters != null && !counters.isClosed()) // a failed client closed (and unmaps) its counters

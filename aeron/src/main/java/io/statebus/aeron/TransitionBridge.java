@@ -168,6 +168,8 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      *
      * @param name         a name for the counters' labels.
      * @param subscription a subscription of the bridged bus.
+     * @throws IllegalStateException    if the bridge has no counters, or is closed.
+     * @throws IllegalArgumentException if the subscription is of another bus.
      */
     public void exposeCounters(final String name, final Subscription<S> subscription)
     {
@@ -176,7 +178,8 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
 
     /**
      * Closes the bridge's subscription (it stops holding the source back) and its counters; sends nothing more.
-     * Idempotent; from any thread. Does not close the publication.
+     * Idempotent; from any thread: a duty cycle running meanwhile ends quietly (not as a failure) and writes no
+     * counter after the close. Does not close the publication.
      */
     @Override
     public void close()
