@@ -39,7 +39,8 @@ final class KeyedRunCollector<S>
     }
 
     /**
-     * One entry of a run.
+     * One entry of a run. An entry after the first of a run not being gathered (a mirror that joined in the middle of
+     * the run, or a run refused already) is ignored: the run is not whole, and one refusal is enough.
      *
      * @return false if it breaks the run (what was gathered is dropped).
      */
@@ -53,7 +54,11 @@ final class KeyedRunCollector<S>
             session = entrySession;
             sequence = entrySequence;
         }
-        else if (!collecting || entrySession != session || entrySequence != sequence || index != keyStates.size())
+        else if (!collecting)
+        {
+            return true; // the tail of a run not gathered (joined in its middle, or refused already): not malformed
+        }
+        else if (entrySession != session || entrySequence != sequence || index != keyStates.size())
         {
             drop();
             return false;

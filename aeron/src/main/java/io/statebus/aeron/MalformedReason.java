@@ -18,8 +18,9 @@ public enum MalformedReason
     LENGTH,
     /** A message of another kind of bus (states, long, keyed) than the one mirrored under its bus id. */
     KIND,
-    /** A keyed snapshot run that is not whole (an entry missing, out of order, or of another sequence): the mirror
-     *  waits for the next run. */
+    /** A keyed snapshot run that is not whole (an entry missing, out of order, or of another sequence) or does not
+     *  fit the mirror's {@code maxKeys}: counted once, where the run breaks; the mirror ignores the rest of it and
+     *  waits for the next run (the tail of a run a mirror joined in the middle of is ignored, not counted). */
     SNAPSHOT,
     /** A bus id no mirror is registered for on this receiver. */
     UNKNOWN_BUS,

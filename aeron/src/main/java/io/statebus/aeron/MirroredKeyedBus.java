@@ -41,7 +41,8 @@ import java.util.function.UnaryOperator;
  *   over once a whole run of its new session arrived.</li>
  *   <li><b>Bad messages</b> change nothing and are counted: other states ({@link MalformedReason#STATE_COUNT},
  *   {@link MalformedReason#STATE_NAMES}), another kind of bus ({@link MalformedReason#KIND}), a run that is not whole
- *   or does not fit this mirror's {@code maxKeys} ({@link MalformedReason#SNAPSHOT}; {@link #awaitBus} names it), a
+ *   or does not fit this mirror's {@code maxKeys} ({@link MalformedReason#SNAPSHOT}, once a run; {@link #awaitBus} names it; the rest of a run a mirror
+ *   joined in the middle of is ignored, not counted), a
  *   run of a source that retires keys on other states than this mirror's
  *   {@code retireOn} ({@link MalformedReason#RETIRES_ON}: the mirror never starts from it, see
  *   {@link RetiresOnCheck}), a transition that breaks its key's chain or cannot be applied
@@ -146,9 +147,12 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
             return kept ? Action.CONTINUE : refuse(MalformedReason.SNAPSHOT);
         }
         final long end = WireFields.firstLong(buffer, offset);
-        if (!runs.end(from, sequence, WireFields.runCount(end)))
+        final int count = WireFields.runCount(end);
+        final boolean gathered = count == 0 || runs.isCollecting();
+        if (!runs.end(from, sequence, count))
         {
-            return refuse(MalformedReason.SNAPSHOT);
+            // the end of a run not gathered (joined in its middle, or refused already): not malformed again
+            return gathered ? refuse(MalformedReason.SNAPSHOT) : Action.CONTINUE;
         }
         return isLive ? settle(live.repair(runs, sequence)) : startFrom(from, sequence, WireFields.runRetiresOn(end));
     }

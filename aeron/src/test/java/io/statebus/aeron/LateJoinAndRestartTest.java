@@ -1,14 +1,17 @@
 package io.statebus.aeron;
 
 import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
 import io.statebus.KeyedStateBus;
 import io.statebus.Policy;
 import io.statebus.StateBus;
 import io.statebus.StateBusClosedException;
 import io.statebus.Subscription;
 import org.junit.jupiter.api.Test;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,5 +213,61 @@ class LateJoinAndRestartTest
             newBridge.close();
             receiver.close();
         }
+    }
+
+    /**
+     * A keyed mirror whose first messages are the tail of a snapshot run (it joined while the run was being sent)
+     * ignores them, counting nothing as malformed, and starts from the next whole run.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aKeyedMirrorThatJoinsInTheMiddleOfARunIgnoresItsRestAndStartsFromTheNextRun() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("keyed-mid-run");
+            KeyedStateBus<Phase> likeTheSource = KeyedBusOverTheWireTest.keyed(KeyedStateBus.builder(Phase.class)).build())
+        {
+            final int retiresOn = RetiresOnCheck.fingerprint(likeTheSource, KeyedBusOverTheWireTest.PHASES);
+            final ExclusivePublication source = driver.aeron.addExclusivePublication(TestDriver.IPC, 29);
+            final List<MalformedReason> told = new ArrayList<>();
+            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 29), null,
+                new MirrorListener()
+                {
+                    @Override
+                    public void onMalformed(final int busId, final MalformedReason reason)
+                    {
+                        told.add(reason);
+                    }
+                }, 64);
+            final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, KeyedBusOverTheWireTest.PHASES,
+                KeyedBusOverTheWireTest::keyed);
+            Pump.until(source::isConnected, Duration.ofSeconds(5), "connected", receiver);
+            final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+            // the run at #8 had four entries; the mirror gets its entries 2 and 3 and its end
+            sendRun(source, buffer, WireFormat.KEYED_SNAPSHOT, 8, 2, Phase.OPEN, 12);
+            sendRun(source, buffer, WireFormat.KEYED_SNAPSHOT, 8, 3, Phase.HALTED, 13);
+            sendRun(source, buffer, WireFormat.KEYED_SNAPSHOT_END, 8, 80, Phase.OPEN, WireFields.runEnd(4, retiresOn));
+            sendRun(source, buffer, WireFormat.KEYED_SNAPSHOT, 9, 0, Phase.OPEN, 12);
+            sendRun(source, buffer, WireFormat.KEYED_SNAPSHOT, 9, 1, Phase.HALTED, 13);
+            sendRun(source, buffer, WireFormat.KEYED_SNAPSHOT_END, 9, 90, Phase.OPEN, WireFields.runEnd(2, retiresOn));
+            Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "the mirror from the run at #9", receiver);
+
+            assertThat(mirrored.latestSequence()).isEqualTo(9);
+            final Map<Long, Phase> keys = new TreeMap<>();
+            mirrored.bus().forEachOpenKey((key, state, sequence) -> keys.put(key, state));
+            assertThat(keys).isEqualTo(Map.of(12L, Phase.OPEN, 13L, Phase.HALTED));
+            assertThat(told).as("the tail of a run joined in its middle is not malformed").isEmpty();
+            assertThat(receiver.malformed()).isZero();
+            receiver.close();
+        }
+    }
+
+    /** Writes a keyed run message of session 5 as a bridge would, and sends it. */
+    private static void sendRun(final Publication publication, final UnsafeBuffer buffer, final byte type,
+        final long sequence, final long indexOrTime, final Phase state, final long keyOrEnd)
+    {
+        WireFormat.write(buffer, 0, type, (short)0, 0, KeyedBusOverTheWireTest.PHASES.size(),
+            KeyedBusOverTheWireTest.PHASES.fingerprint(), 5, sequence, indexOrTime, state.ordinal(), state.ordinal(),
+            keyOrEnd, 0);
+        Pump.inject(publication, buffer, WireFormat.lengthOf(WireFormat.KEYED));
     }
 }
