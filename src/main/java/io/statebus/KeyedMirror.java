@@ -77,9 +77,13 @@ public final class KeyedMirror<S> implements AutoCloseable
     }
 
     /**
-     * Repairs the key table after lost sequences, from a snapshot of the source's open keys at the mirror's latest
-     * sequence: keys not in it are removed (the source retired them in a lost range), the others take its state.
-     * Publishes nothing: the mirror's subscriptions were told of the loss by a gap notice. From then on, until the
+     * Repairs the key table after lost sequences (or retirements its transport missed), from a snapshot of the
+     * source's open keys at the mirror's latest
+     * sequence: keys not in it are removed (the source retired them in a lost range, or unseen by a transport that
+     * then rebuilt its view), each recorded in {@link KeyedStateBus#retirements()} at this sequence as an explicit
+     * retirement would be (so a bridge of this mirror's bus passes it on in place); the others take its state.
+     * Publishes nothing: a retirement is no transition, and the mirror's subscriptions were told of any loss by a gap
+     * notice. From then on, until the
      * next loss, every key's chain is checked and a change of a key not open is refused, as before any loss (also
      * when {@code sequence} was recorded as lost by {@link #lostUpTo}).
      *

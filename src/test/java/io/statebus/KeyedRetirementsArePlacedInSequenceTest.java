@@ -76,6 +76,28 @@ final class KeyedRetirementsArePlacedInSequenceTest
         }
     }
 
+    /** A resync that drops keys retires them as the source did: in the log, at the sequence it describes. */
+    @Test
+    void aMirrorsResyncRecordsTheKeysItRemoves()
+    {
+        final KeyedMirror<Connection> mirror = KeyedStateBus.builder(Connection.class).maxKeys(8).buildMirror(0, 0);
+        try (KeyedStateBus<Connection> bus = mirror.bus())
+        {
+            final RetiredKeys retired = bus.retirements();
+            mirror.append(1, 7, DISCONNECTED, DISCONNECTED, 0);
+            mirror.append(2, 8, DISCONNECTED, DISCONNECTED, 0);
+            mirror.append(3, 9, DISCONNECTED, DISCONNECTED, 0);
+            mirror.resync(3, new long[] {9, 8}, List.of(DISCONNECTED, DISCONNECTED));
+            assertThat(retired.nextAfter()).isEqualTo(3);
+            assertThat(retired.key()).isEqualTo(7);
+            assertThat(retired.knownAt()).isEqualTo(1);
+            retired.advance();
+            assertThat(retired.nextAfter()).as("only key 7 left the table").isEqualTo(RetiredKeys.NONE);
+            assertThat(bus.isOpen(7)).isFalse();
+            assertThat(bus.openKeys()).isEqualTo(2);
+        }
+    }
+
     @Test
     void aReaderFurtherBehindThanTheLogCountsWhatItMissed()
     {

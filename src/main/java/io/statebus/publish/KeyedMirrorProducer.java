@@ -130,7 +130,8 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
         {
             if (!inSnapshot.contains(live[i]))
             {
-                table.remove(table.slotOf(live[i]));
+                // logged as a retirement at this sequence: a bridge of this mirror tells its own mirrors in place
+                table.retirements().retire(table.slotOf(live[i]), live[i], sequence);
             }
         }
         for (int i = 0; i < count; i++)

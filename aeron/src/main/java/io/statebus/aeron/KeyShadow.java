@@ -171,6 +171,12 @@ final class KeyShadow
         return size;
     }
 
+    /** @return whether a new key would not fit: never on a source within its maxKeys, unless retirements were missed. */
+    boolean isFull()
+    {
+        return size == mask;
+    }
+
     private void put(final long key, final int stateId, final long sequence)
     {
         int i = Hashing.hash(key, mask);

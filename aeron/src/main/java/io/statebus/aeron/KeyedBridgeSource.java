@@ -18,7 +18,8 @@ import io.statebus.Subscription;
  * after it, so a mirror's key table is the source's at every sequence and never holds more than its keys); and the
  * bridge's {@link KeyShadow} of the source's open keys, for its snapshot runs. The shadow is seeded from the source's
  * table once the subscription has joined, kept from each transition and retirement taken, and seeded again after a
- * gap (a lapped {@code GAP} bridge missed transitions, so its copy may be stale). Duty-cycle thread only.
+ * gap (a lapped {@code GAP} bridge missed transitions, so its copy may be stale) or when retirements the log's lapping
+ * hid fill it (then the next run repairs live mirrors, {@link WireFormat#FLAG_REPAIR}). Duty-cycle thread only.
  *
  * @param <S> the state type.
  */
@@ -34,6 +35,7 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
     private final RetiredKeys retired;
     private BridgeStaging staging;
     private long position;
+    private boolean repairDue; // the copy was rebuilt after missed retirements: live mirrors may hold retired keys
 
     KeyedBridgeSource(final KeyedStateBus<S> bus, final StateTable<S> states, final Policy policy)
     {
@@ -150,9 +152,38 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
     public void onTransition(final KeyedTransition<S> t, final boolean endOfBatch)
     {
         final int toId = ids.toId(t);
+        if (shadow.isFull() && missedRetirements())
+        {
+            rebuild(); // one load and compare a transition; the rebuild itself only after missed retirements
+        }
         position = t.sequence();
         shadow.apply(t.key(), toId, retires[toId], position);
         staging.take(position, t.timestampNanos(), ids.fromId(t), toId, t.key(), 0);
+    }
+
+    /**
+     * The copy is full of keys the source retired with {@code retire(key)} while its log lapped the bridge (they are
+     * not known one by one, and the fallback sweep is sound only with the bridge caught up): seeded again from the
+     * source's table at the bridge's position, as after a gap. Live mirrors were told of none of those keys, so the
+     * next snapshot run is a repair ({@link WireFormat#FLAG_REPAIR}), sent as soon as the bridge is caught up.
+     * Allocates (as {@link #onGap}): not a hot path.
+     */
+    private void rebuild()
+    {
+        seed(position);
+        repairDue = true;
+    }
+
+    /** @return whether the next snapshot run must repair live mirrors' key tables ({@link #rebuild}). */
+    boolean isRepairDue()
+    {
+        return repairDue;
+    }
+
+    /** A whole run with {@link WireFormat#FLAG_REPAIR} was sent: live mirrors hold the copy's keys again. */
+    void repairSent()
+    {
+        repairDue = false;
     }
 
     /** Lapped: the shadow may be stale; seeded again at the gap's end (allocates: a lapped bridge, not a hot path). */

@@ -24,6 +24,7 @@ final class KeyedSnapshotRun
     private long timestamp;
     private int slot;
     private int index;
+    private short flags; // FLAG_REPAIR if the bridge's copy was rebuilt (KeyedBridgeSource.isRepairDue)
 
     KeyedSnapshotRun(final BridgeOutbox outbox, final BridgeStaging staging, final KeyedBridgeSource<?> source,
         final KeyRetirements retirements)
@@ -53,12 +54,19 @@ final class KeyedSnapshotRun
             return false; // the run would hold the key whose retirement was refused: a later cycle tries again
         }
         running = true;
+        flags = source.isRepairDue() ? WireFormat.FLAG_REPAIR : 0;
         sequence = at;
         timestamp = latestTimestamp;
         slot = 0;
         index = 0;
         proceed();
         return true;
+    }
+
+    /** @return whether the next run is a repair ({@link KeyedBridgeSource#isRepairDue}). */
+    boolean isRepairDue()
+    {
+        return source.isRepairDue();
     }
 
     /** @return true while a run is going: the bridge takes nothing from its bus. */
@@ -85,7 +93,7 @@ final class KeyedSnapshotRun
             if (shadow.isUsed(slot))
             {
                 final int state = shadow.stateAt(slot);
-                final long result = outbox.offer(WireFormat.KEYED_SNAPSHOT, (short)0, sequence, index, state, state,
+                final long result = outbox.offer(WireFormat.KEYED_SNAPSHOT, flags, sequence, index, state, state,
                     shadow.keyAt(slot), 0);
                 if (result <= 0)
                 {
@@ -95,13 +103,17 @@ final class KeyedSnapshotRun
                 sent++;
             }
         }
-        final long result = outbox.offer(WireFormat.KEYED_SNAPSHOT_END, (short)0, sequence, timestamp, 0, 0,
+        final long result = outbox.offer(WireFormat.KEYED_SNAPSHOT_END, flags, sequence, timestamp, 0, 0,
             WireFields.runEnd(index, source.retiresOn()), 0);
         if (result <= 0)
         {
             return refused(result, sent);
         }
         running = false;
+        if (flags != 0)
+        {
+            source.repairSent();
+        }
         return sent + 1;
     }
 

@@ -110,7 +110,7 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         {
             return isLive ? settle(live.retire(buffer, offset)) : outsideRun();
         }
-        return onRun(buffer, offset, type, from, isLive);
+        return onRun(buffer, offset, type, from, isLive, isRepair(head));
     }
 
     /** What became of a message applied to the live mirror, as the stream's action. */
@@ -131,12 +131,24 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         }
     }
 
-    /** A message of a snapshot run (an entry or its end marker), from the live session or a new one. */
-    private Action onRun(
-        final DirectBuffer buffer, final int offset, final byte type, final long from, final boolean isLive)
+    /**
+     * @return whether a run's message says the bridge rebuilt its copy ({@link WireFormat#FLAG_REPAIR}): a live
+     *     mirror then takes the run as after a loss.
+     */
+    private static boolean isRepair(final long head)
+    {
+        return (WireFields.flags(head) & WireFormat.FLAG_REPAIR) != 0;
+    }
+
+    /**
+     * A message of a snapshot run (an entry or its end marker), from the live session or a new one; a live session's
+     * run repairs the key table if the mirror lost sequences since its last repair, or if the run says so.
+     */
+    private Action onRun(final DirectBuffer buffer, final int offset, final byte type, final long from,
+        final boolean isLive, final boolean repair)
     {
         final long sequence = WireFields.sequence(buffer, offset);
-        if (isLive && live.isCurrentAt(sequence))
+        if (isLive && !repair && live.isCurrentAt(sequence))
         {
             return Action.CONTINUE; // a run of the session this bus mirrors, which lost nothing since: nothing new
         }

@@ -86,12 +86,18 @@ final class SnapshotSender
             intervalStarts = false;
             nextAt = now + intervalNanos;
         }
-        else if (wasConnected && now - nextAt >= 0 && outbox.isConnected() && send())
+        else if (wasConnected && (now - nextAt >= 0 || isRepairDue()) && outbox.isConnected() && send())
         {
             nextAt = now + intervalNanos;
             return 1;
         }
         return 0;
+    }
+
+    /** @return whether a keyed bridge's next run is a repair: sent as soon as it can start, not at the interval. */
+    private boolean isRepairDue()
+    {
+        return run != null && run.isRepairDue();
     }
 
     /** A keyed bridge: its snapshots are runs of its open keys. */

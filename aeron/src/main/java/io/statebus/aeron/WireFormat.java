@@ -139,6 +139,10 @@ public final class WireFormat
     public static final byte KEYED_RETIRE = 8;
     /** On a snapshot: the bridge's join point, {@code from} unknown (sent equal to {@code to}). */
     public static final short FLAG_FROM_UNKNOWN = 1;
+    /** On a keyed snapshot run's messages: the bridge rebuilt its copy of the source's keys (the source's log of
+     *  explicit retirements lapped it, so a live mirror may hold keys the source retired): a live mirror of the
+     *  session resyncs its key table from the run even if it lost nothing. */
+    public static final short FLAG_REPAIR = 2;
     /** Bytes of the fixed part; a bus of states's whole message when it carries one transition. */
     public static final int LENGTH = 48;
     /** Bytes of each further transition of a run ({@link #TRANSITION} with an extension): after the fixed part. */
