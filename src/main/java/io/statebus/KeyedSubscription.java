@@ -66,6 +66,22 @@ public final class KeyedSubscription<S> implements AutoCloseable
     }
 
     /**
+     * @return the sequence of the join snapshot: the first transition it receives is the one after it.
+     */
+    public long joinSequence()
+    {
+        return subscription.joinSequence();
+    }
+
+    /**
+     * @return the handler thread of a subscription made with a handler, else null.
+     */
+    public Thread handlerThread()
+    {
+        return subscription.handlerThread();
+    }
+
+    /**
      * @return the sequence consumed last.
      */
     public long position()

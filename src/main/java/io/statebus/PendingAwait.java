@@ -36,7 +36,8 @@ public final class PendingAwait<S> implements AutoCloseable
     private final AwaitJoin<S> joined;
     private final Predicate<? super S> predicate;
     private final boolean changeOnly;
-    private boolean used;
+    private boolean used; // guarded by this, as closed
+    private boolean closed; // closed by its user (not by the bus): never to be waited on
 
     PendingAwait(
         final Producer<S> producer,
@@ -57,7 +58,7 @@ public final class PendingAwait<S> implements AutoCloseable
      * @return how it ended, with the matching transition on a match.
      * @throws InterruptedException    if interrupted while waiting.
      * @throws StateBusClosedException if the bus closes before a match.
-     * @throws IllegalStateException   if this await was already waited on.
+     * @throws IllegalStateException   if this await was already waited on, or closed.
      */
     public Awaited<S> await(final Duration timeout) throws InterruptedException
     {
@@ -72,7 +73,7 @@ public final class PendingAwait<S> implements AutoCloseable
      * @return how it ended, with the matching transition on a match.
      * @throws InterruptedException    if interrupted while waiting.
      * @throws StateBusClosedException if the bus closes before a match.
-     * @throws IllegalStateException   if this await was already waited on.
+     * @throws IllegalStateException   if this await was already waited on, or closed.
      */
     public Awaited<S> await(final long timeout, final TimeUnit unit) throws InterruptedException
     {
@@ -99,7 +100,7 @@ public final class PendingAwait<S> implements AutoCloseable
      * @param timeout  how long at most; not negative.
      * @param executor runs the checks and completes the future.
      * @return the future of the first match.
-     * @throws IllegalStateException if this await was already waited on, or waits only for a change (use
+     * @throws IllegalStateException if this await was already waited on or closed, or waits only for a change (use
      *                               {@link #await}).
      */
     public CompletableFuture<Transition<S>> future(final Duration timeout, final Executor executor)
@@ -125,10 +126,17 @@ public final class PendingAwait<S> implements AutoCloseable
         return future(timeout, ForkJoinPool.commonPool());
     }
 
-    /** Gives the registration up without an answer; idempotent. Its subscription stops gating at once. */
+    /**
+     * Gives the registration up without an answer; idempotent. Its subscription stops gating at once; waiting on it
+     * afterwards is refused ({@link IllegalStateException}), unless it was waited on already.
+     */
     @Override
     public void close()
     {
+        synchronized (this)
+        {
+            closed = true;
+        }
         joined.close();
     }
 
@@ -137,6 +145,10 @@ public final class PendingAwait<S> implements AutoCloseable
         if (used)
         {
             throw new IllegalStateException("this await was already waited on: register a new one");
+        }
+        if (closed)
+        {
+            throw new IllegalStateException("this await was closed before it was waited on: register a new one");
         }
         used = true;
     }

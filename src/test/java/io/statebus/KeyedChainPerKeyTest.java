@@ -23,6 +23,35 @@ final class KeyedChainPerKeyTest
     private static final int KEYS = 100;
     private static final int CHANGES = 100_000;
 
+    /**
+     * A keyed subscription tells its join point (the first transition it receives is the one after it), a handler
+     * subscription its thread, and the bus how many subscriptions are open, as the other buses' do.
+     */
+    @org.junit.jupiter.api.Test
+    void aSubscriptionTellsItsJoinPointAndHandlerThreadAndTheBusCountsIt() throws Exception
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).capacity(64).maxKeys(4).build())
+        {
+            bus.open(1, Connection.DISCONNECTED);
+            bus.set(1, Connection.CONNECTING);
+            final KeyedSubscription<Connection> poller = bus.subscribe(Policy.BLOCK);
+            final List<Long> seen = new ArrayList<>();
+            final KeyedSubscription<Connection> onThread = bus.subscribe(Policy.BLOCK, (t, end) -> { });
+            assertThat(poller.joinSequence()).isEqualTo(2);
+            assertThat(poller.handlerThread()).isNull();
+            assertThat(onThread.handlerThread()).isNotNull();
+            assertThat(bus.subscriptionCount()).isEqualTo(2);
+            bus.set(1, Connection.CONNECTED);
+            poller.poll((t, end) -> seen.add(t.sequence()), 16);
+            assertThat(seen).containsExactly(poller.joinSequence() + 1);
+            onThread.close();
+            onThread.handlerThread().join(10_000);
+            assertThat(onThread.handlerThread().isAlive()).isFalse();
+            poller.close();
+            assertThat(bus.subscriptionCount()).isZero();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ProducerMode.class)
     void everyKeysChainIsCompleteForAPollerAHandlerThreadAndAFilteredSubscription(final ProducerMode mode)

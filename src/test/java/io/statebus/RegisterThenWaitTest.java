@@ -106,6 +106,12 @@ class RegisterThenWaitTest
             never.close();
             assertThat(bus.trySet(CLOSING, Duration.ofSeconds(5))).isTrue();
             assertThat(bus.subscriptionCount()).isZero();
+            // the bus is open: waiting on the closed registration is the caller's mistake, not a closed bus
+            assertThatThrownBy(() -> never.await(Duration.ofSeconds(1))).isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed before it was waited on");
+            assertThatThrownBy(() -> never.future(Duration.ofSeconds(1)))
+                .isExactlyInstanceOf(IllegalStateException.class).hasMessageContaining("closed before it was waited on");
+            assertThat(bus.subscriptionCount()).isZero();
         }
     }
 
