@@ -98,7 +98,9 @@ final class Plots
         {
             final String system = r.denominator().split("/")[0];
             final String kaseWait = r.kase() + ("-".equals(r.waitStrategy()) ? "" : " " + r.waitStrategy());
-            final boolean verified = verified(rows, r.kase(), r.denominator());
+            // hatched when either side of the ratio went unchecked
+            final boolean verified = Report.verified(rows, r.kase(), r.numerator()) &&
+                Report.verified(rows, r.kase(), r.denominator());
             if (system.startsWith("disruptor"))
             {
                 raw.add(new Bar(kaseWait + " vs " + system, system, r.median(), r.min(), r.max(), verified));
@@ -131,18 +133,6 @@ final class Plots
         final Set<String> cases = new LinkedHashSet<>();
         rows.forEach(r -> cases.add(r[0]));
         return cases;
-    }
-
-    private static boolean verified(final List<String[]> rows, final String kase, final String systemAndWait)
-    {
-        for (final String[] r : rows)
-        {
-            if (r[0].equals(kase) && (r[1] + "/" + r[2]).equals(systemAndWait))
-            {
-                return "yes".equals(r[9]);
-            }
-        }
-        return false;
     }
 
     /** The bars of one case: the TSV's median and the range of the per-round medians, divided by {@code unit}. */

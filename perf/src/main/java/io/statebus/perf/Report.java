@@ -212,13 +212,27 @@ public final class Report
             "| case | wait | statebus / | median | min–max | rounds |\n|---|---|---|--:|--:|--:|\n");
         for (final Rounds.Ratio r : ratios)
         {
-            final String[] peer = find(rows, r.kase(), r.denominator().split("/")[0], r.denominator().split("/")[1]);
-            final boolean verified = peer != null && "yes".equals(peer[9]);
             out.append(String.format("| %s | %s | %s%s | %.2f | %.2f–%.2f | %d |%n", r.kase(), r.waitStrategy(),
-                r.denominator().split("/")[0], verified ? "" : " (unverified)", r.median(), r.min(), r.max(),
+                r.denominator().split("/")[0], unverifiedLabel(rows, r), r.median(), r.min(), r.max(),
                 r.perRound().length));
         }
         return out.append('\n').toString();
+    }
+
+    /** Which side of a ratio was not checked: "", " (unverified)" (the peer), " (statebus unverified)" or both. */
+    static String unverifiedLabel(final List<String[]> rows, final Rounds.Ratio r)
+    {
+        final boolean statebus = verified(rows, r.kase(), r.numerator());
+        final boolean peer = verified(rows, r.kase(), r.denominator());
+        return statebus && peer ? "" : statebus ? " (unverified)" : peer ? " (statebus unverified)" :
+            " (both unverified)";
+    }
+
+    /** True if the row of {@code kase} and {@code "system/wait"} checked what it promises. */
+    static boolean verified(final List<String[]> rows, final String kase, final String systemAndWait)
+    {
+        final String[] row = find(rows, kase, systemAndWait.split("/")[0], systemAndWait.split("/")[1]);
+        return row != null && "yes".equals(row[9]);
     }
 
     private static String noiseSection(final Map<String, List<double[]>> rounds, final Path dir) throws IOException
