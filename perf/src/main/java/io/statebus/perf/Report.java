@@ -150,8 +150,24 @@ public final class Report
         final StringBuilder out, final String what, final double[] statebus, final double[] raw, final String bytes)
     {
         out.append("| ").append(what).append(" | ").append(ns(statebus)).append(" | ").append(ns(raw)).append(" | ")
-            .append(statebus == null || raw == null ? "–" : String.format("%.2f", statebus[0] / raw[0]))
-            .append(" | ").append(bytes).append(" |\n");
+            .append(ratio(statebus, raw)).append(" | ").append(bytes).append(" |\n");
+    }
+
+    /**
+     * statebus / raw, or "–" when either figure is missing or not above its error (a difference of two scores can
+     * be within its error of 0, or below it: the ratio of such figures means nothing).
+     */
+    static String ratio(final double[] statebus, final double[] raw)
+    {
+        if (statebus == null || raw == null)
+        {
+            return "–";
+        }
+        if (!(statebus[0] > statebus[1]) || !(raw[0] > raw[1]))
+        {
+            return "– (within error of 0)";
+        }
+        return String.format("%.2f", statebus[0] / raw[0]);
     }
 
     private static String ns(final double[] score)
