@@ -87,7 +87,7 @@ public final class Report
         return rows;
     }
 
-    /** Score and error of a benchmark ({@code param} "N/A" when it has none), or null. */
+    /** Score and error of a benchmark ({@code param} "N/A" when it has none; error NaN when JMH gave none), or null. */
     private double[] score(final String benchmark, final String param)
     {
         for (final String line : jmh)
@@ -95,7 +95,7 @@ public final class Report
             final Matcher m = JMH.matcher(line);
             if (m.matches() && m.group(1).endsWith(benchmark) && m.group(2).equals(param) && !m.group(3).startsWith("≈"))
             {
-                return new double[] {Double.parseDouble(m.group(3)), m.group(4) == null ? 0 : Double.parseDouble(m.group(4))};
+                return new double[] {Double.parseDouble(m.group(3)), m.group(4) == null ? Double.NaN : Double.parseDouble(m.group(4))};
             }
         }
         return null;
@@ -163,16 +163,18 @@ public final class Report
         {
             return "–";
         }
-        if (!(statebus[0] > statebus[1]) || !(raw[0] > raw[1]))
+        if (!(statebus[0] > 0 && raw[0] > 0) || statebus[0] <= statebus[1] || raw[0] <= raw[1])
         {
             return "– (within error of 0)";
         }
         return String.format("%.2f", statebus[0] / raw[0]);
     }
 
+    /** "5.0 ± 0.3", or "5.0 (no error)" where JMH printed none (too few iterations to give one). */
     private static String ns(final double[] score)
     {
-        return score == null ? "–" : String.format("%.1f ± %.1f", score[0], score[1]);
+        return score == null ? "–" : Double.isNaN(score[1]) ? String.format("%.1f (no error)", score[0]) :
+            String.format("%.1f ± %.1f", score[0], score[1]);
     }
 
     private static String[] find(final List<String[]> rows, final String kase, final String system, final String wait)
