@@ -123,11 +123,13 @@ public final class Report
             return out.append("No JMH in this run (`perf/run --jmh`).\n\n").toString();
         }
         out.append("| operation | statebus | raw Disruptor | ratio | statebus B/op |\n|---|--:|--:|--:|--:|\n");
-        line(out, "`set`, no subscriber (default blocking wait strategy)",
+        // statebus with the builder's default (blocking: a publish reads a count of handler threads, signals none
+        // here); the raw ring busy-spin, its cheapest (its blocking strategy would take a lock on every publish)
+        line(out, "`set`, no subscriber (statebus: default blocking wait strategy; raw: busy-spin)",
             score("PublishBenchmark.publishNoSubscription", "blocking"),
             score("DisruptorPublishBenchmark.publishNoConsumer", "N/A"),
             allocation("PublishBenchmark.publishNoSubscription", "blocking"));
-        line(out, "`set` + `poll`, one thread", score("PublishBenchmark.publishAndPollBlock", "blocking"),
+        line(out, "`set` + `poll`, one thread (wait strategies as above)", score("PublishBenchmark.publishAndPollBlock", "blocking"),
             score("DisruptorPublishBenchmark.publishAndConsume", "N/A"),
             allocation("PublishBenchmark.publishAndPollBlock", "blocking"));
         line(out, "publish in a batch of 64, per transition", score("DrainBenchmark.statebusPublish", DRAIN),

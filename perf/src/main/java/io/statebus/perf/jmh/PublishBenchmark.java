@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * Single-threaded cost of one publish and one poll, and their allocation with {@code -prof gc}
  * (gc.alloc.rate.norm, bytes/op). The buses are built once per trial, on the benchmark thread (a single-producer
  * bus belongs to the first thread that publishes). {@code waitStrategy}: the handler-thread wait strategy; with
- * {@code blocking} (the builder's default) each publish also signals it, even with no handler thread.
+ * {@code blocking} (the builder's default) each publish also reads how many handler threads wait on it, and
+ * signals it only if one does (here none does, so it never signals).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
