@@ -58,6 +58,9 @@ import static io.statebus.aeron.perf.Medians.min;
 public final class AeronRows
 {
     private static final int ROUNDS = 3;
+    /** What a keyed row's statebus side sends beyond the transitions, said wherever its ratio to raw Aeron is. */
+    static final String KEYED_SNAPSHOTS = ", but for the keyed bridge's snapshot run of its open keys every 100 ms " +
+        "(one message a key, no transition sent while it runs), which raw Aeron does not send";
 
     private final boolean quick;
     private final List<String> systems;
@@ -171,8 +174,8 @@ public final class AeronRows
         }
         results.forEach((system, rounds) -> tsv.append(row(row.name(), system, rounds)));
         final List<Round> statebus = results.getOrDefault("statebus", List.of());
-        ratios(row.name(), "aeron", statebus, results.getOrDefault("aeron", List.of()), results);
-        ratios(row.name(), "aeron-per-transition", statebus,
+        ratios(row, "aeron", statebus, results.getOrDefault("aeron", List.of()), results);
+        ratios(row, "aeron-per-transition", statebus,
             results.getOrDefault("aeron-per-transition", List.of()), results);
         return tsv.toString();
     }
@@ -235,9 +238,10 @@ public final class AeronRows
      * One line of aeron-notes.txt: statebus against {@code peer}, round by round (the same round's phases), the
      * median and min–max of the ratios; {@code aeron} (the same bytes) is the one judged against the targets.
      */
-    private void ratios(final String kase, final String peer, final List<Round> statebus, final List<Round> raw,
+    private void ratios(final Wire.Case row, final String peer, final List<Round> statebus, final List<Round> raw,
         final Map<String, List<Round>> all)
     {
+        final String kase = row.name();
         final int n = Math.min(statebus.size(), raw.size());
         if (n == 0)
         {
@@ -258,7 +262,8 @@ public final class AeronRows
             "p50 %.2f (min %.2f, max %.2f), per round: %s / %s / %s; %s%n", kase, peer, median(ops), min(ops),
             max(ops), judged ? "; target >= 0.9" : "", median(p99), min(p99), max(p99),
             judged ? "; target <= 1.2" : "", median(p50), min(p50), max(p50), fmt(ops), fmt(p99), fmt(p50),
-            judged ? "judged: raw Aeron sending the same bytes (" + runs(all) + ")" :
+            judged ? "judged: raw Aeron sending the same bytes" +
+            (row.kind() == Wire.Kind.KEYED ? KEYED_SNAPSHOTS : "") + " (" + runs(all) + ")" :
             "a second reference, not judged: raw Aeron sending one 48-byte message per transition"));
     }
 

@@ -102,7 +102,8 @@ final class OneThreadRows
         notes.append(String.format(Locale.ROOT, "%s on one thread (cost per transition, whole path, no core " +
             "hop%s): statebus %.1f ns, raw %s %.1f ns; statebus/%s %.2f (min %.2f, max %.2f), per round: %s%s%n",
             kase, what, median(statebusNs), peer, median(rawNs), peer, median(ratio), min(ratio), max(ratio),
-            fmt(ratio), peer.equals("aeron") ? "; raw Aeron sending the same bytes" :
+            fmt(ratio), peer.equals("aeron") ? "; raw Aeron sending the same bytes" +
+            (List.of(childArgs).contains(Wire.Kind.KEYED.name()) ? AeronRows.KEYED_SNAPSHOTS : "") :
             "; a second reference: one 48-byte message per transition"));
     }
 
