@@ -51,7 +51,7 @@ public final class Report
         final Path jmhRatios = dir.resolve("jmh-ratios.txt");
         if (Files.exists(jmhRatios))
         {
-            out.append("### The one-core targets (JMH `DrainBenchmark`, `jmh-ratios.txt`)\n\n```\n")
+            out.append("### The one-core targets (JMH, `jmh-ratios.txt`)\n\n```\n")
                 .append(Files.readString(jmhRatios)).append("```\n\n");
         }
         final Path tsv = dir.resolve("latest.tsv");
