@@ -57,6 +57,15 @@ public final class JmhRatios
         {"statebusValuePublishAndDrain", "rawTwoRefsPublishAndDrain", "-"},
     };
 
+    /** Where the two sides of some pairs do different work: printed under the table, next to their ratios. */
+    static final String[] NOTES = {
+        "rawKeyed and rawKeyedSetOnly keep each key's state in an int[] indexed by the key, which works only " +
+            "because the keys are 0..9,999; a bus of any long key must hash it, as rawKeyedHashed(SetOnly) does.",
+        "statebusValue* / rawTwoRefs*: the young-heap case. The raw ring's events stay young (nothing is collected) " +
+            "and skip G1's StoreLoad fence per reference stored; the bus's references array is born old and pays it " +
+            "(perf/FINDINGS.md section 11). ValueAgedBenchmark, run on its own, has both sides old.",
+    };
+
     private JmhRatios()
     {
     }
@@ -135,7 +144,7 @@ public final class JmhRatios
         }
     }
 
-    /** The jmh-ratios.txt table: a header, then one line per pair of {@link #PAIRS}. */
+    /** The jmh-ratios.txt table: a header, one line per pair of {@link #PAIRS}, then the {@link #NOTES}. */
     static String table(final Map<String, RunResult> byName, final int forks)
     {
         final StringBuilder out = new StringBuilder(String.format(
@@ -150,6 +159,11 @@ public final class JmhRatios
         for (final String[] pair : PAIRS)
         {
             out.append(pairLine(pair, byName.get(pair[0]), byName.get(pair[1])));
+        }
+        out.append(String.format("%n"));
+        for (final String note : NOTES)
+        {
+            out.append(String.format("note: %s%n", note));
         }
         return out.toString();
     }

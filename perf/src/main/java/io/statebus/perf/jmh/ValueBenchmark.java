@@ -36,7 +36,9 @@ import java.util.concurrent.TimeUnit;
  * carrying the same information, an event of two references {@code (from, to)} that the producer fills itself.
  * The producer cycles through 64 preallocated prices, so neither side allocates; {@code equals} decides the
  * statebus no-op (a price record's), as a value bus must. Single producer, no clock, busy-spin, batches of
- * {@value #BATCH}, as {@link LongValuesBenchmark}.
+ * {@value #BATCH}, as {@link LongValuesBenchmark}. Not the same barrier work on both sides: the raw ring's events
+ * stay young here and skip G1's fence per reference stored, which the bus's references array, born old, pays
+ * ({@link ValueAgedBenchmark} ages both).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
