@@ -8,7 +8,7 @@ import java.util.List;
 final class RowRounds
 {
     final String[] row;
-    /** Per round: the measured samples, and the slower of the two core-hop probes around it. */
+    /** Per round: the measured samples, and the core-hop probe taken before it. */
     final List<List<Double>> rates = new ArrayList<>();
     final List<List<double[]>> percentiles = new ArrayList<>();
     final List<Double> hops = new ArrayList<>();
