@@ -69,7 +69,8 @@ public final class MirrorChild
             }
             System.out.println("DONE join=" + sub.joinSequence() + " count=" + recorder.count + " last=" + recorder.lastSequence + " gaps=" +
                 recorder.gaps.size() + " missed=" + recorder.gaps.stream().mapToLong(Recorder.GapSeen::missed).sum() +
-                " problems=" + recorder.problems.size() + " state=" + bus.get());
+                " problems=" + recorder.problems.size() + " state=" + bus.get() +
+                (recorder.problems.isEmpty() ? "" : " first problem: " + recorder.problems.get(0)));
             Long published = null;
             final long readDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             try (StatebusStat stat = new StatebusStat(new File(dir)))

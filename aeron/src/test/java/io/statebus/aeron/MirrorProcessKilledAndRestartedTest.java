@@ -99,6 +99,7 @@ class MirrorProcessKilledAndRestartedTest
                     }));
                 producer.join(10_000);
                 assertThat(producerFailure.get()).isNull();
+                System.out.println("MirrorProcessKilledAndRestartedTest: the second mirror: " + done.get());
                 final Matcher m = DONE.matcher(String.valueOf(done.get()));
                 assertThat(m.matches()).as("the second mirror's report: %s", done.get()).isTrue();
                 final long join = Long.parseLong(m.group(1));
