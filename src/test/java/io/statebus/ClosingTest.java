@@ -71,6 +71,8 @@ class ClosingTest
             .isInstanceOf(StateBusClosedException.class);
         assertThatThrownBy(() -> bus.compareAndSet(CONNECTING, CONNECTED))
             .isInstanceOf(StateBusClosedException.class);
+        // one that would fail on an open bus too: still the closed error, not false (and not without the lock)
+        assertThatThrownBy(() -> bus.compareAndSet(CLOSED, CONNECTED)).isInstanceOf(StateBusClosedException.class);
         assertThat(bus.get()).isEqualTo(CONNECTING);
         assertThat(bus.latestSequence()).isEqualTo(1);
 

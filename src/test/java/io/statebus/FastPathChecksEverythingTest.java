@@ -202,6 +202,54 @@ class FastPathChecksEverythingTest
         assertThat(violations).isEmpty();
     }
 
+    @Test
+    void anUnchangedStateIsPublishedFromTheFastPathWhenTheBusIsBuiltToPublishIt()
+    {
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(64).noClock()
+            .producerMode(ProducerMode.SINGLE).publishUnchanged(true).build())
+        {
+            bus.set(Connection.CONNECTING);
+            bus.set(Connection.CONNECTED);
+            assertThat(fastPathOpen(bus)).as("fast path open").isTrue();
+            final Recorder<Connection> witness = new Recorder<>();
+            final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK);
+            assertThat(bus.set(Connection.CONNECTED)).isEqualTo(3);
+            assertThat(bus.compareAndSet(Connection.CONNECTED, Connection.CONNECTED)).isTrue();
+            assertThat(bus.latestSequence()).isEqualTo(4);
+            sub.poll(witness, 10);
+            assertThat(witness.transitions).map(Transition::toString).containsExactly(
+                "#3 CONNECTED -> CONNECTED", "#4 CONNECTED -> CONNECTED");
+        }
+    }
+
+    /**
+     * A timed set that gave up on a full ring (the full path) changed nothing, also for the owner's fast path after
+     * it: its next compare and its next transition's {@code from} are the ring's state, not the one it gave up on.
+     */
+    @Test
+    void aTimedSetThatGaveUpLeavesTheOwnersNextCallsAtTheRingsState() throws Exception
+    {
+        try (StateBus<Connection> bus = busOnItsFastPath())
+        {
+            final Subscription<Connection> behind = bus.subscribe(Policy.BLOCK);
+            for (long sequence = 3; sequence < 3 + 64; sequence++)
+            {
+                bus.set(TestStates.cycleAt(sequence));
+            }
+            assertThat(bus.get()).isEqualTo(Connection.CONNECTING);
+            assertThat(bus.trySet(Connection.CLOSED, 20, TimeUnit.MILLISECONDS)).as("a ring behind: times out")
+                .isFalse();
+            behind.close(); // holds the owner back no more
+            final Recorder<Connection> witness = new Recorder<>();
+            final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK);
+            assertThat(bus.compareAndSet(Connection.CLOSED, Connection.DISCONNECTED)).as("CLOSED never was the state")
+                .isFalse();
+            assertThat(bus.set(Connection.CLOSING)).isEqualTo(67);
+            sub.poll(witness, 10);
+            assertThat(witness.transitions).map(Transition::toString).containsExactly("#67 CONNECTING -> CLOSING");
+        }
+    }
+
     /** Whether the owner's next publish may take the fast path; a multi-producer bus has none. */
     private static boolean fastPathOpen(final StateBus<?> bus)
     {

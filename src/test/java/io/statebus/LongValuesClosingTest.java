@@ -34,6 +34,8 @@ class LongValuesClosingTest
         assertThatThrownBy(() -> bus.set(42)).isInstanceOf(StateBusClosedException.class)
             .hasMessageContaining("closed");
         assertThatThrownBy(() -> bus.compareAndSet(valueAt(3), 42)).isInstanceOf(StateBusClosedException.class);
+        // one that would fail on an open bus too: still the closed error, not false
+        assertThatThrownBy(() -> bus.compareAndSet(-1, 42)).isInstanceOf(StateBusClosedException.class);
         assertThatThrownBy(() -> bus.trySet(42, Duration.ZERO)).isInstanceOf(StateBusClosedException.class);
         assertThatThrownBy(() -> bus.subscribe(Policy.GAP)).isInstanceOf(StateBusClosedException.class);
         assertThat(bus.get()).isEqualTo(valueAt(3));

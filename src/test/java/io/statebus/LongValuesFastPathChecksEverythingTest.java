@@ -97,4 +97,48 @@ class LongValuesFastPathChecksEverythingTest
             assertThat(seen).containsExactly("2->3");
         }
     }
+
+    @Test
+    void anUnchangedValueIsPublishedFromTheFastPathWhenTheBusIsBuiltToPublishIt()
+    {
+        try (LongStateBus bus = StateBus.longBuilder(0).capacity(64).producerMode(ProducerMode.SINGLE)
+            .publishUnchanged(true).build())
+        {
+            bus.set(1);
+            bus.set(2);
+            assertThat(((SingleProducer<Long>)bus.producer()).fastPathOpen()).as("fast path open").isTrue();
+            final LongSubscription witness = bus.subscribe(Policy.BLOCK);
+            assertThat(bus.set(2)).isEqualTo(3);
+            assertThat(bus.compareAndSet(2, 2)).isTrue();
+            assertThat(bus.latestSequence()).isEqualTo(4);
+            final List<String> seen = new ArrayList<>();
+            witness.poll((t, end) -> seen.add(t.sequence() + ":" + t.from() + "->" + t.to()), 10);
+            assertThat(seen).containsExactly("3:2->2", "4:2->2");
+        }
+    }
+
+    /**
+     * A timed set that gave up on a full ring (the full path) changed nothing, also for the owner's fast path after
+     * it: its next compare and its next transition's {@code from} are the ring's value, not the one it gave up on.
+     */
+    @Test
+    void aTimedSetThatGaveUpLeavesTheOwnersNextCallsAtTheRingsValue() throws Exception
+    {
+        try (LongStateBus bus = busOnItsFastPath())
+        {
+            final LongSubscription behind = bus.subscribe(Policy.BLOCK);
+            for (long v = 3; v < 3 + 64; v++)
+            {
+                bus.set(v);
+            }
+            assertThat(bus.trySet(-1, Duration.ofMillis(20))).as("a ring behind: times out").isFalse();
+            behind.close(); // holds the owner back no more
+            final LongSubscription witness = bus.subscribe(Policy.BLOCK);
+            assertThat(bus.compareAndSet(-1, -2)).as("-1 never became the value").isFalse();
+            assertThat(bus.set(-3)).isEqualTo(67);
+            final List<String> seen = new ArrayList<>();
+            witness.poll((t, end) -> seen.add(t.sequence() + ":" + t.from() + "->" + t.to()), 10);
+            assertThat(seen).containsExactly("67:66->-3");
+        }
+    }
 }

@@ -2,6 +2,8 @@ package io.statebus;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -119,13 +121,16 @@ class ValuesBadInputTest
         }
     }
 
-    @Test
-    void aClosedBusRefusesEverySetAndSubscribe()
+    @ParameterizedTest
+    @EnumSource(ProducerMode.class)
+    void aClosedBusRefusesEverySetAndSubscribe(final ProducerMode mode)
     {
-        final ValueStateBus<String> bus = StateBus.valueBuilder("a").build();
+        final ValueStateBus<String> bus = StateBus.valueBuilder("a").producerMode(mode).build();
         bus.close();
         assertThatThrownBy(() -> bus.set("b")).isInstanceOf(StateBusClosedException.class);
         assertThatThrownBy(() -> bus.compareAndSet("a", "b")).isInstanceOf(StateBusClosedException.class);
+        // one that would fail on an open bus too: still the closed error, not false
+        assertThatThrownBy(() -> bus.compareAndSet("z", "b")).isInstanceOf(StateBusClosedException.class);
         assertThatThrownBy(() -> bus.subscribe(Policy.GAP)).isInstanceOf(StateBusClosedException.class);
         assertThat(bus.get()).isEqualTo("a");
         assertThat(bus.isClosed()).isTrue();

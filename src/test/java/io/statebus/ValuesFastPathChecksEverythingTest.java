@@ -188,4 +188,49 @@ class ValuesFastPathChecksEverythingTest
             }
         }
     }
+
+    @Test
+    void anEqualValueIsPublishedFromTheFastPathWhenTheBusIsBuiltToPublishIt()
+    {
+        try (ValueStateBus<Quote> bus = StateBus.valueBuilder(new Quote("a")).capacity(64)
+            .producerMode(ProducerMode.SINGLE).publishUnchanged(true).build())
+        {
+            bus.set(new Quote("b"));
+            bus.set(new Quote("c"));
+            assertThat(((SingleProducer<Quote>)bus.producer()).fastPathOpen()).as("fast path open").isTrue();
+            final Subscription<Quote> witness = bus.subscribe(Policy.BLOCK);
+            assertThat(bus.set(new Quote("c"))).as("an equal copy: published as c -> c").isEqualTo(3);
+            assertThat(bus.compareAndSet(new Quote("c"), new Quote("c"))).isTrue();
+            assertThat(bus.latestSequence()).isEqualTo(4);
+            final List<String> seen = new ArrayList<>();
+            witness.poll((t, end) -> seen.add(t.sequence() + ":" + t.from() + "->" + t.to()), 10);
+            assertThat(seen).containsExactly("3:c->c", "4:c->c");
+        }
+    }
+
+    /**
+     * A timed set that gave up on a full ring (the full path) changed nothing, also for the owner's fast path after
+     * it: its next compare and its next transition's {@code from} are the ring's value, not the one it gave up on.
+     */
+    @Test
+    void aTimedSetThatGaveUpLeavesTheOwnersNextCallsAtTheRingsValue() throws Exception
+    {
+        try (ValueStateBus<Quote> bus = busOnItsFastPath(false))
+        {
+            final Subscription<Quote> behind = bus.subscribe(Policy.BLOCK);
+            for (int i = 0; i < 64; i++)
+            {
+                bus.set(new Quote("v" + i));
+            }
+            assertThat(bus.trySet(new Quote("late"), Duration.ofMillis(20))).as("a ring behind: times out").isFalse();
+            behind.close(); // holds the owner back no more
+            final Subscription<Quote> witness = bus.subscribe(Policy.BLOCK);
+            assertThat(bus.compareAndSet(new Quote("late"), new Quote("x"))).as("late never became the value")
+                .isFalse();
+            assertThat(bus.set(new Quote("y"))).isEqualTo(67);
+            final List<String> seen = new ArrayList<>();
+            witness.poll((t, end) -> seen.add(t.sequence() + ":" + t.from() + "->" + t.to()), 10);
+            assertThat(seen).containsExactly("67:v63->y");
+        }
+    }
 }

@@ -181,14 +181,18 @@ public final class SingleProducer<S> extends OwnerFastPaths<S>
         return told(result);
     }
 
+    /**
+     * Makes {@code current} the owner, or fails as another thread owns it. A closed bus takes no owner and names
+     * none: the held path, where every call goes next, checks closed first and gives the closed error, whoever calls.
+     */
     private void own(final Thread current, final Thread existing)
     {
-        if (existing == null && OWNER.compareAndSet(this, null, current))
+        if (existing == null && !isClosed() && OWNER.compareAndSet(this, null, current))
         {
             return;
         }
         final Thread actual = (Thread)OWNER.getVolatile(this);
-        if (actual != current)
+        if (actual != current && !isClosed()) // null only when closed: no owner was ever taken
         {
             throw new IllegalStateException("single-producer bus: thread '" + current.getName() +
                 "' may not publish, thread '" + actual.getName() + "' owns it; build with ProducerMode.MULTI " +
