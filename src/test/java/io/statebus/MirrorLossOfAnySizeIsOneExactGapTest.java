@@ -112,8 +112,10 @@ final class MirrorLossOfAnySizeIsOneExactGapTest
 
     /**
      * A subscription that joins while the mirror's latest sequence is a lost one (a loss recorded, its next
-     * transition not yet appended) joins there, in the state the mirror knows: the loss came before it, so it is
-     * not told of it, as a subscription of the long mirror is not.
+     * transition not yet appended) joins there, in the source's state there (the held transition's from, so its
+     * first transition is chained to its join state; before, it joined in the state before the loss and then
+     * received #100 from another state with no gap notice): the loss came before it, so it is not told of it, as a
+     * subscription of the long mirror is not.
      */
     @Test
     void aSubscriptionJoiningAtALostLatestSequenceJoinsThere()
@@ -128,11 +130,14 @@ final class MirrorLossOfAnySizeIsOneExactGapTest
             assertThat(mirror.latestSequence()).isEqualTo(99);
             final Subscription<Integer> late = mirror.bus().subscribe(Policy.BLOCK);
             assertThat(late.joinSequence()).isEqualTo(99);
-            assertThat(late.joinState()).isEqualTo(1);
+            assertThat(late.joinState()).as("the source's state at 99: #100's from, not the state before the loss")
+                .isEqualTo(7);
+            assertThat(mirror.bus().get()).isEqualTo(7);
             appendPolling(() -> mirror.tryAppend(100, 7, 8, 1_000), () -> block.poll(new Recorder<>(), 256), "#100");
             final Recorder<Integer> got = new Recorder<>();
             TestAwait.drain(late, got);
             assertThat(got.transitions).extracting(Transition::sequence).containsExactly(100L);
+            assertThat(got.transitions.get(0).from()).as("chained to its join state").isEqualTo(late.joinState());
             assertThat(got.gaps).isEmpty();
             assertThat(late.missed()).isZero();
 
@@ -163,9 +168,9 @@ final class MirrorLossOfAnySizeIsOneExactGapTest
             TestAwait.drain(block, new Recorder<>());
             assertThat(mirror.tryAppend(100, 7, 8, 1_000)).as("the loss is recorded, 100 waits for block").isFalse();
             final Awaited<Integer> already = assertTimeoutPreemptively(Duration.ofSeconds(10),
-                () -> mirror.bus().prepareAwait(1).await(Duration.ZERO));
+                () -> mirror.bus().prepareAwait(7).await(Duration.ZERO)); // #100's from: the state at 99
             assertThat(already.outcome()).isEqualTo(Awaited.Outcome.ALREADY);
-            assertThat(already.transition().to()).isEqualTo(1);
+            assertThat(already.transition().to()).isEqualTo(7);
             final PendingAwait<Integer> eight = assertTimeoutPreemptively(Duration.ofSeconds(10),
                 () -> mirror.bus().prepareAwait(8));
             appendPolling(() -> mirror.tryAppend(100, 7, 8, 1_000), () -> block.poll(new Recorder<>(), 256), "#100");
@@ -178,9 +183,10 @@ final class MirrorLossOfAnySizeIsOneExactGapTest
             held.poll((t, end) -> { }, 16);
             assertThat(values.tryAppend(100, 7, 8, 1_000)).isFalse();
             assertThat(values.latestSequence()).isEqualTo(99);
-            final Awaited<Long> six = assertTimeoutPreemptively(Duration.ofSeconds(10),
-                () -> values.bus().prepareAwait(v -> v == 6).await(Duration.ZERO));
-            assertThat(six.outcome()).isEqualTo(Awaited.Outcome.ALREADY);
+            assertThat(values.bus().get()).as("#100's from: the value at 99").isEqualTo(7);
+            final Awaited<Long> seven = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> values.bus().prepareAwait(v -> v == 7).await(Duration.ZERO));
+            assertThat(seven.outcome()).isEqualTo(Awaited.Outcome.ALREADY);
         }
     }
 

@@ -269,7 +269,7 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
     }
 
     @Override
-    void markLostUpTo(final long lastLostSequence)
+    void markLostUpTo(final long lastLostSequence, final boolean beforeStaged)
     {
         appended = true;
         LostMarks.publishUpTo(ring, lastLostSequence, 0, 0);

@@ -67,9 +67,9 @@ public final class LongMirrorProducer extends MirrorProducer<Long>
     }
 
     @Override
-    void markLostUpTo(final long lastLostSequence)
+    void markLostUpTo(final long lastLostSequence, final boolean beforeStaged)
     {
-        LostMarks.publishUpTo(ring, lastLostSequence, 0, current);
+        LostMarks.publishUpTo(ring, lastLostSequence, 0, beforeStaged ? stagedFrom : current);
     }
 
     @Override

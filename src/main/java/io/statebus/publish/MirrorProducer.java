@@ -67,11 +67,13 @@ public abstract class MirrorProducer<S> extends Producer<S>
 
     /**
      * Marks every sequence up to {@code lastLostSequence} lost with one write (see
-     * {@link io.statebus.ring.LostMarks}), keeping the mirror's current state readable there.
+     * {@link io.statebus.ring.LostMarks}), keeping the mirror's state there readable.
      *
      * @param lastLostSequence the last lost sequence, more than a ring past the cursor.
+     * @param beforeStaged     whether the staged transition follows the mark: the state there is its {@code from}
+     *                         (the source's state at {@code lastLostSequence}), else the latest state known.
      */
-    abstract void markLostUpTo(long lastLostSequence);
+    abstract void markLostUpTo(long lastLostSequence, boolean beforeStaged);
 
     /** @return the staged transition's {@code to} id for the errors that name it, or {@link #VALUE}. */
     abstract int stagedToId();
@@ -186,7 +188,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
         {
             return false;
         }
-        recordLost(sequence, latest);
+        recordLost(sequence, latest, false);
         return true;
     }
 
@@ -207,15 +209,20 @@ public abstract class MirrorProducer<S> extends Producer<S>
         {
             return waited;
         }
-        recordLost(sequence - 1, latest);
+        recordLost(sequence - 1, latest, true);
         return sequence - 1;
     }
 
-    /** Publishes every sequence after {@code latest} up to {@code last} as lost, with one write. */
-    private void recordLost(final long last, final long latest)
+    /**
+     * Publishes every sequence after {@code latest} up to {@code last} as lost, with one write. The mark holds the
+     * state at {@code last}: the staged transition's {@code from} if it comes next ({@code beforeStaged}: the source
+     * said so, and a subscription or await that joins at the mark before it is appended must start from it), else
+     * the latest state known.
+     */
+    private void recordLost(final long last, final long latest, final boolean beforeStaged)
     {
         refreshedAt = LostMarks.refreshIfDue(ring, refreshedAt, latest, last);
-        markLostUpTo(last);
+        markLostUpTo(last, beforeStaged);
         lastLost = last;
         lost.add(last - latest);
         told(last);

@@ -138,9 +138,9 @@ public final class StateMirrorProducer<S> extends MirrorProducer<S>
     }
 
     @Override
-    void markLostUpTo(final long lastLostSequence)
+    void markLostUpTo(final long lastLostSequence, final boolean beforeStaged)
     {
-        LostMarks.publishUpTo(ring, lastLostSequence, LatestTransition.stateId(ring));
+        LostMarks.publishUpTo(ring, lastLostSequence, beforeStaged ? stagedFromId : LatestTransition.stateId(ring));
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class LatestTransition
      * The latest published transition at one instant, as {@link #stateId} reads it: a word whose tag is
      * the sequence and whose {@code to} is the state (its {@code from} is only meaningful when the slot was not
      * lapped meanwhile, which {@link SlotWord#isOf} on the slot tells). A mirror's cursor resting on a lost sequence
-     * gives that sequence, with the latest state known.
+     * gives that sequence, with the state its mark holds (the source's there, or the latest known).
      *
      * @param ring the ring.
      * @return a slot word standing for the snapshot {@code (sequence, state)}.
@@ -73,7 +73,7 @@ public final class LatestTransition
             final long word = ring.wordAcquire(cursor); // acquire: the longs' loads stay after
             final long value = ring.toValueAt(cursor);
             // enough: the cursor's to was current when the cursor was read, and the unchanged word proves the copy;
-            // a mirror's cursor may rest on a lost mark, whose longs hold the latest value known before the loss
+            // a mirror's cursor may rest on a lost mark, whose longs hold the value there (see LostMarks)
             if ((SlotWord.isOf(word, cursor) || SlotWord.isLostMarkOf(word, cursor)) && ring.isStill(cursor, word))
             {
                 return value;

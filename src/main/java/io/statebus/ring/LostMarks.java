@@ -67,7 +67,8 @@ public final class LostMarks
      *
      * @param ring     the mirror's ring.
      * @param lastLost the last lost sequence, more than a ring past the cursor.
-     * @param stateId  the latest state known before the loss.
+     * @param stateId  the state at {@code lastLost}: the source's, if the transition after it is known, else the
+     *                 latest known.
      */
     public static void publishUpTo(final TransitionRing ring, final long lastLost, final int stateId)
     {
@@ -79,12 +80,12 @@ public final class LostMarks
 
     /**
      * A ring with longs beside the word: the mark's longs are both {@code value}, so a read of a value bus's current
-     * value at {@code lastLost} gives the latest value known before the loss (see {@link LatestTransition#value}).
+     * value at {@code lastLost} gives the value the mark holds (see {@link LatestTransition#value}).
      *
      * @param ring     the mirror's ring.
      * @param lastLost the last lost sequence, more than a ring past the cursor.
      * @param stateId  the latest state id known before the loss (0 on a value or keyed bus).
-     * @param value    the latest value known before the loss (a value bus; 0 on a keyed bus).
+     * @param value    the value at {@code lastLost} (as {@code stateId}; a value bus; 0 on a keyed bus).
      */
     public static void publishUpTo(final TransitionRing ring, final long lastLost, final int stateId, final long value)
     {
