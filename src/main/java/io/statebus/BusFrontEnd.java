@@ -52,6 +52,14 @@ abstract class BusFrontEnd<S> implements BusStatus
         core.close();
     }
 
+    /**
+     * @return the number of open subscriptions.
+     */
+    public int subscriptionCount()
+    {
+        return core.subscriptionCount();
+    }
+
     /** The engine behind this bus, for {@link BusEngineAccess} and tests. */
     final BusCore<S> core()
     {

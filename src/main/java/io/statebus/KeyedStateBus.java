@@ -196,14 +196,6 @@ public final class KeyedStateBus<S> extends KeyedSubscriptionFrontEnd<S> impleme
     }
 
     /**
-     * @return the number of open subscriptions.
-     */
-    public int subscriptionCount()
-    {
-        return core.subscriptionCount();
-    }
-
-    /**
      * Visits every open key with its latest transition's state and sequence: each as of the moment its entry was
      * read, in one pass of the key table that no retirement overlapped. For a transport's snapshot: a key whose
      * sequence is at or before a reader's position was in that state there; a later one will reach the reader.

@@ -179,14 +179,6 @@ public final class LongStateBus extends BusFrontEnd<Long> implements LongAwaits,
         return core.awaitChange();
     }
 
-    /**
-     * @return the number of open subscriptions.
-     */
-    public int subscriptionCount()
-    {
-        return core.subscriptionCount();
-    }
-
     /** The producer, for tests of the publish path. */
     Producer<Long> producer()
     {

@@ -266,14 +266,6 @@ public final class StateBus<S> extends SubscriptionFrontEnd<S> implements Subscr
         return core.producerWaitNanos();
     }
 
-    /**
-     * @return the number of open subscriptions.
-     */
-    public int subscriptionCount()
-    {
-        return core.subscriptionCount();
-    }
-
     /** The producer, for tests of the publish path. */
     Producer<S> producer()
     {

@@ -173,14 +173,6 @@ public final class ValueStateBus<T> extends SubscriptionFrontEnd<T> implements S
         return nullable;
     }
 
-    /**
-     * @return the number of open subscriptions.
-     */
-    public int subscriptionCount()
-    {
-        return core.subscriptionCount();
-    }
-
     /** The producer, for tests of the publish path. */
     Producer<T> producer()
     {

@@ -70,8 +70,8 @@ public abstract class MirrorProducer<S> extends Producer<S>
      * {@link io.statebus.ring.LostMarks}), keeping the mirror's state there readable.
      *
      * @param lastLostSequence the last lost sequence, more than a ring past the cursor.
-     * @param beforeStaged     whether the staged transition follows the mark: the state there is its {@code from}
-     *                         (the source's state at {@code lastLostSequence}), else the latest state known.
+     * @param beforeStaged     whether the staged transition follows: the mark then holds its {@code from}, the source's
+     *                         state there, which a joiner at the mark starts from; else the latest state known.
      */
     abstract void markLostUpTo(long lastLostSequence, boolean beforeStaged);
 
@@ -81,7 +81,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
     @Override
     public final long publishValue(final boolean compare, final long expected, final long next, final long deadline)
     {
-        throw new IllegalStateException("this bus mirrors another bus: it takes its source's transitions only");
+        return publish(0, 0, deadline); // refused, as every local change of a mirror is
     }
 
     @Override
@@ -165,10 +165,8 @@ public abstract class MirrorProducer<S> extends Producer<S>
      * mirror's state stays the latest it knows; each subscription gets the gap notice before the next transition.
      *
      * @param sequence the source's sequence, after the latest.
-     * @return true if recorded; false if a {@code BLOCK} subscription has not consumed everything yet (nothing
-     *     recorded: the caller tries again later).
-     * @throws IllegalArgumentException if {@code sequence} is not after the latest, or not below the kind of bus's
-     *                                  limit (a keyed bus's 2^50).
+     * @return true if recorded; false (nothing recorded, to be tried again) while a BLOCK subscription lags.
+     * @throws IllegalArgumentException if {@code sequence} is not after the latest, or not below the bus's limit.
      * @throws io.statebus.StateBusClosedException if the bus is closed.
      */
     public final boolean lostUpTo(final long sequence)
@@ -213,12 +211,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
         return sequence - 1;
     }
 
-    /**
-     * Publishes every sequence after {@code latest} up to {@code last} as lost, with one write. The mark holds the
-     * state at {@code last}: the staged transition's {@code from} if it comes next ({@code beforeStaged}: the source
-     * said so, and a subscription or await that joins at the mark before it is appended must start from it), else
-     * the latest state known.
-     */
+    /** Publishes every sequence after {@code latest} up to {@code last} as lost, with one write (see markLostUpTo). */
     private void recordLost(final long last, final long latest, final boolean beforeStaged)
     {
         refreshedAt = LostMarks.refreshIfDue(ring, refreshedAt, latest, last);
