@@ -87,17 +87,15 @@ public final class StatebusStat implements AutoCloseable
         if (SemanticVersion.major(version) != SemanticVersion.major(CncFileDescriptor.CNC_VERSION))
         {
             throw new IllegalStateException(file + " has CnC version " + SemanticVersion.toString(version) +
-                ", this statebus-stat reads " + SemanticVersion.toString(CncFileDescriptor.CNC_VERSION) +
-                ": a driver of another Aeron version");
+                ", this statebus-stat reads " + SemanticVersion.toString(CncFileDescriptor.CNC_VERSION));
         }
         if (!CncFileDescriptor.isCncFileLengthSufficient(meta, cnc.capacity()))
         {
             throw new IllegalStateException(file + " is not a whole cnc.dat: " + cnc.capacity() +
                 " bytes, shorter than its header says");
         }
-        final UnsafeBuffer metadata = CncFileDescriptor.createCountersMetaDataBuffer(cnc, meta);
-        final UnsafeBuffer values = CncFileDescriptor.createCountersValuesBuffer(cnc, meta);
-        return new CountersReader(metadata, values, StandardCharsets.US_ASCII);
+        return new CountersReader(CncFileDescriptor.createCountersMetaDataBuffer(cnc, meta),
+            CncFileDescriptor.createCountersValuesBuffer(cnc, meta), StandardCharsets.US_ASCII);
     }
 
     /** One StateBus counter as read now. */
@@ -116,33 +114,25 @@ public final class StatebusStat implements AutoCloseable
             this.label = label;
         }
 
-        /**
-         * @return the counter id in this driver.
-         */
+        /** @return the counter id in this driver. */
         public int id()
         {
             return id;
         }
 
-        /**
-         * @return the type id, one of {@link CounterTypes}.
-         */
+        /** @return the type id, one of {@link CounterTypes}. */
         public int typeId()
         {
             return typeId;
         }
 
-        /**
-         * @return the value when read.
-         */
+        /** @return the value when read. */
         public long value()
         {
             return value;
         }
 
-        /**
-         * @return the label, {@code "statebus <what>: bus=<id> ..."}.
-         */
+        /** @return the label, {@code "statebus <what>: bus=<id> ..."}. */
         public String label()
         {
             return label;
@@ -155,9 +145,7 @@ public final class StatebusStat implements AutoCloseable
         }
     }
 
-    /**
-     * @return every allocated StateBus counter, in counter id order.
-     */
+    /** @return every allocated StateBus counter, in counter id order. */
     public List<Row> rows()
     {
         final List<Row> rows = new ArrayList<>();
