@@ -29,17 +29,25 @@ final class BridgeCounters implements AutoCloseable
         this.aeron = aeron;
         this.bus = bus;
         this.suffix = "bus=" + busId + " session=" + Long.toHexString(session);
-        this.published = aeron.addCounter(CounterTypes.SOURCE_PUBLISHED, "statebus source published: " + suffix);
-        this.producerWaits = aeron.addCounter(CounterTypes.SOURCE_PRODUCER_WAITS,
-            "statebus source producer waits: " + suffix);
-        this.sent = aeron.addCounter(CounterTypes.BRIDGE_SENT, "statebus bridge sent: " + suffix);
-        this.dropped = aeron.addCounter(CounterTypes.BRIDGE_NOT_CONNECTED_DROPS,
-            "statebus bridge dropped not connected: " + suffix);
-        this.backPressured = aeron.addCounter(CounterTypes.BRIDGE_BACK_PRESSURED,
-            "statebus bridge back-pressured: " + suffix);
-        this.snapshots = aeron.addCounter(CounterTypes.BRIDGE_SNAPSHOTS, "statebus bridge snapshots: " + suffix);
-        this.stalls = aeron.addCounter(CounterTypes.BRIDGE_STALLS, "statebus bridge stalls: " + suffix);
-        this.subscriptions = new SubscriptionCounters[] {new SubscriptionCounters(aeron, suffix + " bridge", own)};
+        final CounterGroup group = new CounterGroup(aeron);
+        try
+        {
+            this.published = group.add(CounterTypes.SOURCE_PUBLISHED, "statebus source published: " + suffix);
+            this.producerWaits = group.add(CounterTypes.SOURCE_PRODUCER_WAITS,
+                "statebus source producer waits: " + suffix);
+            this.sent = group.add(CounterTypes.BRIDGE_SENT, "statebus bridge sent: " + suffix);
+            this.dropped = group.add(CounterTypes.BRIDGE_NOT_CONNECTED_DROPS,
+                "statebus bridge dropped not connected: " + suffix);
+            this.backPressured = group.add(CounterTypes.BRIDGE_BACK_PRESSURED,
+                "statebus bridge back-pressured: " + suffix);
+            this.snapshots = group.add(CounterTypes.BRIDGE_SNAPSHOTS, "statebus bridge snapshots: " + suffix);
+            this.stalls = group.add(CounterTypes.BRIDGE_STALLS, "statebus bridge stalls: " + suffix);
+            this.subscriptions = new SubscriptionCounters[] {new SubscriptionCounters(aeron, suffix + " bridge", own)};
+        }
+        catch (final RuntimeException ex) // the driver refused one: free those it gave (the subscription's free theirs)
+        {
+            throw group.freeAll(ex);
+        }
     }
 
     /** @throws IllegalStateException if closed: the new counters are freed again, none is left behind. */

@@ -12,8 +12,8 @@ import java.util.Objects;
  * staged from the first refusal), the send loop; then, if the cycle did nothing or every 64th busy one, the clock:
  * the periodic snapshot and the counters, if due, and, when the cycle did nothing, a keyed bridge's look for keys its
  * source retired explicitly that it missed ({@link KeyRetirements}, at most every millisecond, once its log of them
- * lapped it). The parts: {@link BridgeStaging},
- * {@link SnapshotSender}, {@link TransitionSender}, {@link DroppedRange}, {@link BridgeCounters}. A failure closes the
+ * lapped it), and whether the publication closed (a driver timeout: an idle bridge fails too, not only at the
+ * source's next transition). The parts: {@link BridgeStaging}, {@link SnapshotSender}, {@link TransitionSender}, {@link DroppedRange}, {@link BridgeCounters}. A failure closes the
  * subscription at once (the source is no longer held back), is told to {@link BridgeListener#onFailed} and thrown
  * once; the cycle then does nothing. Duty-cycle thread only, but for the counts, {@link #expose} and {@link #close}.
  *
@@ -133,6 +133,10 @@ final class BridgeDutyCycle<S> implements AutoCloseable
     private int onClock(final long now, final boolean idle)
     {
         busyCycles = 0;
+        if (idle && outbox.isClosed()) // a closed offer tells a busy bridge; an idle one must look
+        {
+            throw TransitionSender.closedWhileIdle(outbox.busId());
+        }
         int work = 0;
         if (retirements != null && idle && !snapshots.isRunning() && now - nextSweepAt >= 0)
         {

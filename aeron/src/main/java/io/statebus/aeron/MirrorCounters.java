@@ -16,11 +16,19 @@ final class MirrorCounters implements AutoCloseable
     MirrorCounters(final Aeron aeron, final int busId, final String channel)
     {
         final String suffix = "bus=" + busId + " " + channel;
-        received = aeron.addCounter(CounterTypes.MIRROR_RECEIVED, "statebus mirror received: " + suffix);
-        latest = aeron.addCounter(CounterTypes.MIRROR_LATEST, "statebus mirror latest: " + suffix);
-        lost = aeron.addCounter(CounterTypes.MIRROR_LOST, "statebus mirror lost: " + suffix);
-        gaps = aeron.addCounter(CounterTypes.MIRROR_GAPS, "statebus mirror gaps: " + suffix);
-        sessions = aeron.addCounter(CounterTypes.MIRROR_SESSIONS, "statebus mirror sessions: " + suffix);
+        final CounterGroup group = new CounterGroup(aeron);
+        try
+        {
+            received = group.add(CounterTypes.MIRROR_RECEIVED, "statebus mirror received: " + suffix);
+            latest = group.add(CounterTypes.MIRROR_LATEST, "statebus mirror latest: " + suffix);
+            lost = group.add(CounterTypes.MIRROR_LOST, "statebus mirror lost: " + suffix);
+            gaps = group.add(CounterTypes.MIRROR_GAPS, "statebus mirror gaps: " + suffix);
+            sessions = group.add(CounterTypes.MIRROR_SESSIONS, "statebus mirror sessions: " + suffix);
+        }
+        catch (final RuntimeException ex) // the driver refused one: free those it gave
+        {
+            throw group.freeAll(ex);
+        }
         latest.setRelease(-1); // -1 until the first message: no sequence yet (0 is a source's initial state)
     }
 

@@ -33,10 +33,23 @@ final class ReceiverCounters implements AutoCloseable
     {
         this.dispatcher = dispatcher;
         final String suffix = subscription.channel() + " stream=" + subscription.streamId();
-        this.receivedCounter = aeron == null ? null :
-            aeron.addCounter(CounterTypes.RECEIVER_RECEIVED, "statebus receiver received: " + suffix);
-        this.malformedCounter = aeron == null ? null :
-            aeron.addCounter(CounterTypes.RECEIVER_MALFORMED, "statebus receiver malformed: " + suffix);
+        if (aeron == null)
+        {
+            this.receivedCounter = null;
+            this.malformedCounter = null;
+            return;
+        }
+        final CounterGroup group = new CounterGroup(aeron);
+        try
+        {
+            this.receivedCounter = group.add(CounterTypes.RECEIVER_RECEIVED, "statebus receiver received: " + suffix);
+            this.malformedCounter = group.add(CounterTypes.RECEIVER_MALFORMED,
+                "statebus receiver malformed: " + suffix);
+        }
+        catch (final RuntimeException ex) // the driver refused one: free those it gave
+        {
+            throw group.freeAll(ex);
+        }
     }
 
     /** After each poll that polled {@code work} messages: refreshes the counts if the clock says they are due. */

@@ -2,8 +2,8 @@ package io.statebus.aeron;
 
 import io.aeron.CncFileDescriptor;
 import io.aeron.CommonContext;
-import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
+import org.agrona.SemanticVersion;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
 
@@ -36,7 +36,8 @@ public final class StatebusStat implements AutoCloseable
      * Maps {@code <aeronDir>/cnc.dat} read-only.
      *
      * @param aeronDir the media driver's directory.
-     * @throws IllegalStateException if there is no {@code cnc.dat} or it has another version.
+     * @throws IllegalStateException if there is no {@code cnc.dat}, it cannot be read, it is not a whole one (shorter
+     *                               than its header says) or it has another version.
      */
     public StatebusStat(final File aeronDir)
     {
@@ -45,18 +46,56 @@ public final class StatebusStat implements AutoCloseable
         {
             throw new IllegalStateException("no " + file + ": is a media driver running with aeron.dir=" + aeronDir + "?");
         }
-        this.cnc = IoUtil.mapExistingFile(file, FileChannel.MapMode.READ_ONLY, "cnc");
-        final DirectBuffer meta = CncFileDescriptor.createMetaDataBuffer(cnc);
-        final int version = meta.getInt(CncFileDescriptor.cncVersionOffset(0));
+        this.cnc = map(file);
+        try
+        {
+            this.counters = countersOf(file, cnc);
+        }
+        catch (final RuntimeException ex)
+        {
+            IoUtil.unmap(cnc); // a file it cannot read stays mapped by no one
+            throw ex;
+        }
+    }
+
+    private static MappedByteBuffer map(final File file)
+    {
+        try
+        {
+            return IoUtil.mapExistingFile(file, FileChannel.MapMode.READ_ONLY, "cnc");
+        }
+        catch (final Exception ex) // Agrona rethrows the IOException unchecked
+        {
+            throw new IllegalStateException("cannot read " + file + ": " + ex, ex);
+        }
+    }
+
+    /** @return the counters of a {@code cnc.dat} of this version, whole; else an IllegalStateException says why not. */
+    private static CountersReader countersOf(final File file, final MappedByteBuffer cnc)
+    {
+        if (cnc.capacity() < CncFileDescriptor.END_OF_METADATA_OFFSET)
+        {
+            throw new IllegalStateException(file + " is not a media driver's cnc.dat: " + cnc.capacity() + " bytes");
+        }
+        final UnsafeBuffer meta = CncFileDescriptor.createMetaDataBuffer(cnc);
+        final int version = meta.getIntVolatile(CncFileDescriptor.cncVersionOffset(0));
         if (version == 0)
         {
-            IoUtil.unmap(cnc);
             throw new IllegalStateException(file + " is not ready yet (the driver is starting)");
         }
-        CncFileDescriptor.checkVersion(version);
-        final UnsafeBuffer metadata = CncFileDescriptor.createCountersMetaDataBuffer(cnc, meta);
-        final UnsafeBuffer values = CncFileDescriptor.createCountersValuesBuffer(cnc, meta);
-        this.counters = new CountersReader(metadata, values, StandardCharsets.US_ASCII);
+        // CncFileDescriptor.checkVersion throws an AeronException, which would end the command with a stack trace
+        if (SemanticVersion.major(version) != SemanticVersion.major(CncFileDescriptor.CNC_VERSION))
+        {
+            throw new IllegalStateException(file + " has CnC version " + SemanticVersion.toString(version) +
+                ", this statebus-stat reads " + SemanticVersion.toString(CncFileDescriptor.CNC_VERSION));
+        }
+        if (!CncFileDescriptor.isCncFileLengthSufficient(meta, cnc.capacity()))
+        {
+            throw new IllegalStateException(file + " is not a whole cnc.dat: " + cnc.capacity() +
+                " bytes, shorter than its header says");
+        }
+        return new CountersReader(CncFileDescriptor.createCountersMetaDataBuffer(cnc, meta),
+            CncFileDescriptor.createCountersValuesBuffer(cnc, meta), StandardCharsets.US_ASCII);
     }
 
     /** One StateBus counter as read now. */
@@ -75,33 +114,25 @@ public final class StatebusStat implements AutoCloseable
             this.label = label;
         }
 
-        /**
-         * @return the counter id in this driver.
-         */
+        /** @return the counter id in this driver. */
         public int id()
         {
             return id;
         }
 
-        /**
-         * @return the type id, one of {@link CounterTypes}.
-         */
+        /** @return the type id, one of {@link CounterTypes}. */
         public int typeId()
         {
             return typeId;
         }
 
-        /**
-         * @return the value when read.
-         */
+        /** @return the value when read. */
         public long value()
         {
             return value;
         }
 
-        /**
-         * @return the label, {@code "statebus <what>: bus=<id> ..."}.
-         */
+        /** @return the label, {@code "statebus <what>: bus=<id> ..."}. */
         public String label()
         {
             return label;
@@ -114,9 +145,7 @@ public final class StatebusStat implements AutoCloseable
         }
     }
 
-    /**
-     * @return every allocated StateBus counter, in counter id order.
-     */
+    /** @return every allocated StateBus counter, in counter id order. */
     public List<Row> rows()
     {
         final List<Row> rows = new ArrayList<>();

@@ -17,10 +17,18 @@ final class SubscriptionCounters implements AutoCloseable
     SubscriptionCounters(final Aeron aeron, final String suffix, final Subscription<?> subscription)
     {
         this.subscription = subscription;
-        this.delivered = aeron.addCounter(CounterTypes.SUBSCRIPTION_DELIVERED, "statebus delivered: " + suffix);
-        this.missed = aeron.addCounter(CounterTypes.SUBSCRIPTION_MISSED, "statebus missed: " + suffix);
-        this.gaps = aeron.addCounter(CounterTypes.SUBSCRIPTION_GAPS, "statebus gaps: " + suffix);
-        this.lag = aeron.addCounter(CounterTypes.SUBSCRIPTION_LAG, "statebus lag: " + suffix);
+        final CounterGroup group = new CounterGroup(aeron);
+        try
+        {
+            this.delivered = group.add(CounterTypes.SUBSCRIPTION_DELIVERED, "statebus delivered: " + suffix);
+            this.missed = group.add(CounterTypes.SUBSCRIPTION_MISSED, "statebus missed: " + suffix);
+            this.gaps = group.add(CounterTypes.SUBSCRIPTION_GAPS, "statebus gaps: " + suffix);
+            this.lag = group.add(CounterTypes.SUBSCRIPTION_LAG, "statebus lag: " + suffix);
+        }
+        catch (final RuntimeException ex) // the driver refused one: free those it gave
+        {
+            throw group.freeAll(ex);
+        }
     }
 
     void refresh()

@@ -18,6 +18,9 @@ import io.aeron.Publication;
  */
 final class TransitionSender
 {
+    private static final String CLOSED =
+        "is closed (by the application, or its Aeron client failed, for example after a driver timeout)";
+
     private final BridgeOutbox outbox;
     private final BridgeStaging staging;
     private final DroppedRange drops;
@@ -144,9 +147,15 @@ final class TransitionSender
             return false;
         }
         throw new IllegalStateException("bridge of bus " + outbox.busId() + ": the publication " +
-            (result == Publication.CLOSED ? "is closed (by the application, or its Aeron client failed, " +
-            "for example after a driver timeout)" : "reached its maximum position") +
+            (result == Publication.CLOSED ? CLOSED : "reached its maximum position") +
             " (Aeron result " + result + "); transition " + staging.sequence() + " and later are not sent");
+    }
+
+    /** @return the failure of a bridge whose publication closed while it had nothing to send. */
+    static IllegalStateException closedWhileIdle(final int busId)
+    {
+        return new IllegalStateException("bridge of bus " + busId + ": the publication " + CLOSED +
+            "; no transition is sent after it");
     }
 
     private void noteStall(final long now, final long sequence)

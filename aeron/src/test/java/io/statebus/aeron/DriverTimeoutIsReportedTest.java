@@ -102,4 +102,39 @@ class DriverTimeoutIsReportedTest
             }
         }
     }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void anIdleBridgeFailsClearlyTooNotOnlyAtTheSourcesNextTransition() throws Exception
+    {
+        final List<Throwable> clientErrors = new CopyOnWriteArrayList<>();
+        try (TestDriver driver = TestDriver.start("driver-timeout-idle");
+            StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).capacity(4).build())
+        {
+            final Aeron client = Aeron.connect(TestDriver.client(driver.dir).driverTimeoutMs(500)
+                .errorHandler(clientErrors::add));
+            try
+            {
+                final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, StateTable.forEnum(Phase.class),
+                    client.addExclusivePublication(TestDriver.IPC, 61)).build();
+                final io.aeron.Subscription mirrorSide = client.addSubscription(TestDriver.IPC, 61); // connects it
+                Pump.until(mirrorSide::isConnected, Duration.ofSeconds(10), "the publication to connect", bridge);
+                source.set(Phase.OPEN);
+                Pump.until(() -> bridge.sent() == 1, Duration.ofSeconds(10), "the bridge to send", bridge);
+
+                CloseHelper.close(driver.driver); // the driver stops; the source publishes nothing more
+                final List<Throwable> bridgeFailures = new CopyOnWriteArrayList<>();
+                Pump.until(() -> bridge.isFailed(), Duration.ofSeconds(15),
+                    "the idle bridge to fail", tolerant(bridge, bridgeFailures));
+                assertThat(clientErrors).anyMatch(DriverTimeoutException.class::isInstance);
+                assertThat(bridgeFailures).hasSize(1);
+                assertThat(bridgeFailures.get(0)).hasMessageContaining("the publication is closed");
+                assertThat(bridge.subscription().isClosed()).as("the failed bridge holds the source no more").isTrue();
+            }
+            finally
+            {
+                CloseHelper.quietClose(client);
+            }
+        }
+    }
 }

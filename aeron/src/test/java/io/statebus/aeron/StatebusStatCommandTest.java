@@ -3,7 +3,18 @@ package io.statebus.aeron;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.aeron.CncFileDescriptor;
+import org.agrona.SemanticVersion;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -12,7 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The {@code statebus-stat} command, in a JVM of its own as the script runs it: bad arguments say what is wrong. */
+/**
+ * The {@code statebus-stat} command, in a JVM of its own as the script runs it: bad arguments, and a {@code cnc.dat}
+ * it cannot read, say what is wrong.
+ */
 class StatebusStatCommandTest
 {
     /** @return the command's exit status and what it printed (stdout and stderr). */
@@ -55,5 +69,57 @@ class StatebusStatCommandTest
         assertThat(notANumber[0]).isEqualTo("2");
         assertThat(notANumber[1]).contains("statebus-stat: --watch needs a number of seconds, got abc")
             .doesNotContain("Exception");
+    }
+
+    /** @return the command's exit status and what it printed on stderr, run in this JVM on {@code dir}. */
+    private static String[] runHere(final Path dir) throws InterruptedException
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final int status = StatebusStat.run(new String[] {"--dir", dir.toString()},
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new String[] {Integer.toString(status), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    /**
+     * Writes a {@code cnc.dat} of {@code length} bytes whose header says {@code version} and a counters values buffer
+     * of {@code valuesLength} bytes (the other lengths 0).
+     */
+    private static void writeCnc(final Path dir, final int length, final int version, final int valuesLength)
+        throws IOException
+    {
+        final ByteBuffer bytes = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        if (length >= CncFileDescriptor.END_OF_METADATA_OFFSET)
+        {
+            bytes.putInt(CncFileDescriptor.cncVersionOffset(0), version);
+            bytes.putInt(CncFileDescriptor.countersValuesBufferLengthOffset(0), valuesLength);
+        }
+        Files.write(dir.resolve(CncFileDescriptor.CNC_FILE), bytes.array());
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aCncFileItCannotReadIsToldAsSuchNotAsAnException(@TempDir final Path dir) throws Exception
+    {
+        writeCnc(dir, 4096, SemanticVersion.compose(SemanticVersion.major(CncFileDescriptor.CNC_VERSION) + 1, 0, 0), 0);
+        final String[] otherVersion = runHere(dir);
+        assertThat(otherVersion[0]).as(otherVersion[1]).isEqualTo("1");
+        assertThat(otherVersion[1]).contains("statebus-stat: ", "version");
+
+        writeCnc(dir, 0, 0, 0);
+        final String[] empty = runHere(dir);
+        assertThat(empty[0]).as(empty[1]).isEqualTo("1");
+        assertThat(empty[1]).contains("statebus-stat: ", new File(dir.toFile(), CncFileDescriptor.CNC_FILE).getPath());
+
+        writeCnc(dir, 4096, CncFileDescriptor.CNC_VERSION, 1 << 20); // a header of a longer file (cut short)
+        final String[] tooShort = runHere(dir);
+        assertThat(tooShort[0]).as(tooShort[1]).isEqualTo("1");
+        assertThat(tooShort[1]).contains("statebus-stat: ", new File(dir.toFile(), CncFileDescriptor.CNC_FILE).getPath());
+
+        Files.delete(dir.resolve(CncFileDescriptor.CNC_FILE));
+        Files.createDirectory(dir.resolve(CncFileDescriptor.CNC_FILE)); // there, but no file to read
+        final String[] directory = runHere(dir);
+        assertThat(directory[0]).as(directory[1]).isEqualTo("1");
+        assertThat(directory[1]).contains("statebus-stat: cannot read ");
     }
 }
