@@ -13,8 +13,9 @@ import java.util.Objects;
  * the periodic snapshot and the counters, if due, and, when the cycle did nothing, a keyed bridge's look for keys its
  * source retired explicitly that it missed ({@link KeyRetirements}, at most every millisecond, once its log of them
  * lapped it), and whether the publication closed (a driver timeout: an idle bridge fails too, not only at the
- * source's next transition). The parts: {@link BridgeStaging}, {@link SnapshotSender}, {@link TransitionSender}, {@link DroppedRange}, {@link BridgeCounters}. A failure closes the
- * subscription at once (the source is no longer held back), is told to {@link BridgeListener#onFailed} and thrown
+ * source's next transition). The parts: {@link BridgeStaging}, {@link SnapshotSender}, {@link TransitionSender},
+ * {@link DroppedRange}, {@link BridgeCounters}. A failure closes the subscription at once (the source is no longer
+ * held back), is told to {@link BridgeListener#onFailed} and thrown
  * once; the cycle then does nothing. Duty-cycle thread only, but for the counts, {@link #expose} and {@link #close}.
  *
  * @param <S> the state type.

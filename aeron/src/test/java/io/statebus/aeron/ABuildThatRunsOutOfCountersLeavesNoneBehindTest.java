@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A bridge, a subscription it exposes, a receiver or a mirrored bus whose Aeron counters the driver cannot all allocate (its counters buffer is
- * full) fails to build with Aeron's exception and leaves none of its counters behind: no one could free them, and they
+ * A bridge, a subscription it exposes, a receiver or a mirrored bus whose Aeron counters the driver cannot all
+ * allocate (its counters buffer is full) fails to build with Aeron's exception and leaves none of its counters behind: no one could free them, and they
  * would show in {@code statebus-stat} as a bus that does not exist.
  */
 class ABuildThatRunsOutOfCountersLeavesNoneBehindTest
