@@ -197,8 +197,9 @@ public final class ExecutorDelivery<S> implements PublishListener
 
     private void end(final RuntimeException cause)
     {
-        ended = true; // before the fail below, whose release wakes this delivery once more
-        state = IDLE;
+        // before the fail below, whose release wakes this delivery once more; the state stays SCHEDULED, as after
+        // the last task, so no later wake-up (a demand, the registration recheck) submits the ended task again
+        ended = true;
         RuntimeException reported = cause;
         if (subscription.isOpen())
         {
