@@ -11,6 +11,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.statebus.Connection.CLOSING;
+import static io.statebus.Connection.CONNECTED;
 import static io.statebus.Connection.CONNECTING;
 import static io.statebus.Connection.DISCONNECTED;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +55,49 @@ class AnExecutorDeliveryEndsOnceTest
             assertThat(recheckRan.await(10, TimeUnit.SECONDS)).isTrue();
             bus.set(CONNECTING);
             assertThat(events).containsExactly("stop", "reported saturated");
+        }
+    }
+
+    /**
+     * A same-thread executor's handler that throws an Error inside the producer's set: the Error is the
+     * subscription's failure, reported once, and the handler is stopped once; the producer goes on. A
+     * single-producer bus whose producer subscribes: its sets alone run the deliveries (no recheck thread).
+     */
+    @Test
+    void aHandlerErrorOnASameThreadExecutorEndsTheSubscriptionOnce()
+    {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).producerMode(ProducerMode.SINGLE)
+            .errorHandler(ex -> events.add("reported " + ex.getMessage())).build())
+        {
+            bus.set(CONNECTING); // the test thread now owns the bus
+            final TransitionHandler<Connection> recording = recording(events);
+            final Subscription<Connection> failing = bus.subscribe(Policy.BLOCK, new TransitionHandler<>()
+            {
+                @Override
+                public void onTransition(final Transition<Connection> t, final boolean endOfBatch)
+                {
+                    recording.onTransition(t, endOfBatch);
+                    throw new AssertionError("error at " + t.sequence());
+                }
+
+                @Override
+                public void onStart(final Connection joinState, final long joinSequence)
+                {
+                    recording.onStart(joinState, joinSequence);
+                }
+
+                @Override
+                public void onStop()
+                {
+                    recording.onStop();
+                }
+            }, Runnable::run);
+            bus.set(CONNECTED);
+            bus.set(CLOSING);
+            assertThat(failing.failure()).isInstanceOf(AssertionError.class).hasMessage("error at 2");
+            assertThat(events).containsExactly("start", "transition 2", "stop", "reported error at 2");
+            assertThat(bus.latestSequence()).isEqualTo(3);
         }
     }
 
