@@ -19,8 +19,8 @@ public final class EngineAccess
 {
     /**
      * What {@link StateBus} hands out: a bus's way in and its joins (a {@link StateBus} or a
-     * {@code ValueStateBus}: the only {@link Subscribes} of this module), and whether a subscription's bus has
-     * closed.
+     * {@code ValueStateBus}: the only {@link Subscribes} of this module), whether a subscription's bus has
+     * closed, and failing a subscription (an agent's handler that threw in {@code onStart}).
      */
     public interface Access
     {
@@ -44,6 +44,14 @@ public final class EngineAccess
          * @return whether its bus has closed.
          */
         boolean isBusClosed(Subscription<?> subscription);
+
+        /**
+         * Fails a subscription as its handler's exception does: it stops gating and delivering at once.
+         *
+         * @param subscription a subscription of any kind of bus.
+         * @param cause        what its handler threw.
+         */
+        void fail(Subscription<?> subscription, Throwable cause);
     }
 
     /** Written once, by StateBus's class initializer (which {@link #get()} runs if no use of StateBus has). */
