@@ -30,4 +30,10 @@ final class BusEngineAccess implements EngineAccess.Access
     {
         return subscription.reader().isBusClosed();
     }
+
+    @Override
+    public void fail(final Subscription<?> subscription, final Throwable cause)
+    {
+        subscription.reader().fail(cause);
+    }
 }

@@ -260,6 +260,53 @@ class IsolationTest
         }
     }
 
+    /**
+     * An agent's handler whose onStart throws fails its subscription as a throwing onTransition does (the
+     * TransitionHandler contract): the failure is kept, reported once to the runner, and the other agents of a
+     * {@code CompositeAgent} go on.
+     */
+    @Test
+    void anAgentWhoseOnStartThrowsFailsOnlyItsSubscriptionAndTheOtherAgentsGoOn() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(Connection.DISCONNECTED).capacity(CAPACITY).build())
+        {
+            final Subscription<Connection> failing = bus.subscribe(Policy.BLOCK);
+            final Subscription<Connection> healthy = bus.subscribe(Policy.GAP); // never gates: only the failed one may
+            final IllegalStateException boom = new IllegalStateException("start boom");
+            final List<Throwable> errors = new CopyOnWriteArrayList<>();
+            final List<Long> delivered = new CopyOnWriteArrayList<>();
+            final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(), errors::add, null, new CompositeAgent(
+                new SubscriptionAgent<>("failing", failing, new TransitionHandler<Connection>()
+                {
+                    @Override
+                    public void onTransition(final Transition<Connection> t, final boolean endOfBatch)
+                    {
+                    }
+
+                    @Override
+                    public void onStart(final Connection joinState, final long joinSequence)
+                    {
+                        throw boom;
+                    }
+                }, 16),
+                new SubscriptionAgent<Connection>("healthy", healthy, (t, end) -> delivered.add(t.sequence()), 16)));
+            AgentRunner.startOnThread(runner);
+            try
+            {
+                bus.set(CONNECTING);
+                TestAwait.until(() -> delivered.size() == 1 || runner.isClosed(), "the healthy agent delivered #1");
+                assertThat(failing.failure()).isSameAs(boom);
+                assertThat(delivered).as("the runner saw %s", errors).containsExactly(1L);
+                publishThreeRingsWithoutWaiting(bus);
+            }
+            finally
+            {
+                runner.close();
+            }
+            assertThat(errors).containsExactly(boom);
+        }
+    }
+
     @Test
     void anAwaitAsyncWhosePredicateThrowsOnTheCurrentStateLeavesNothingSubscribed() throws InterruptedException
     {

@@ -1,17 +1,22 @@
 package io.statebus;
 
+import com.lmax.disruptor.Sequence;
 import io.statebus.agent.SubscriptionAgent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,6 +88,49 @@ final class KeyedFutureAndAgentTest
             }
             assertThat(seen).containsExactly("7:DISCONNECTED", "7:CONNECTING");
             assertThat(orders.delivered()).isEqualTo(4);
+        }
+    }
+    /**
+     * A program whose only bus is keyed never touches {@link StateBus} (whose class initializer connects the agent
+     * to the engine): its agent still delivers what was published, then stops its runner when the bus closes. Run
+     * in a class loader of its own, where no other test has initialized StateBus yet.
+     */
+    @Test
+    void anAgentOfAProgramWithOnlyAKeyedBusStopsItsRunnerWhenTheBusCloses() throws Exception
+    {
+        final URL[] path = Stream.of(StateBus.class, KeyedBusAlone.class, AgentRunner.class, Sequence.class)
+            .map(type -> type.getProtectionDomain().getCodeSource().getLocation()).distinct().toArray(URL[]::new);
+        try (URLClassLoader fresh = new URLClassLoader(path, ClassLoader.getPlatformClassLoader()))
+        {
+            final Object alone = fresh.loadClass(KeyedBusAlone.class.getName()).getConstructor().newInstance();
+            assertThat(alone).isNotInstanceOf(KeyedBusAlone.class); // its own copy of the library, StateBus untouched
+            assertThat(((Callable<?>)alone).call()).isEqualTo("delivered 1, then AgentTerminationException");
+        }
+    }
+
+    /** The keyed-only program, loaded by the test's own class loader: only the library and the JDK. */
+    public static final class KeyedBusAlone implements Callable<String>
+    {
+        @Override
+        public String call()
+        {
+            try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).build())
+            {
+                final SubscriptionAgent<Connection> agent = new SubscriptionAgent<>("alone",
+                    bus.subscribe(Policy.BLOCK).subscription(), KeyedTransitionHandler.adapt((t, end) -> { }), 64);
+                bus.open(1, Connection.DISCONNECTED);
+                bus.close();
+                final int delivered = agent.doWork();
+                try
+                {
+                    agent.doWork();
+                    return "delivered " + delivered + ", then no termination";
+                }
+                catch (final RuntimeException ex)
+                {
+                    return "delivered " + delivered + ", then " + ex.getClass().getSimpleName();
+                }
+            }
         }
     }
 }

@@ -1,5 +1,11 @@
 package io.statebus;
 
+import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.WaitStrategy;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.junit.jupiter.api.Test;
@@ -7,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -124,6 +131,63 @@ class PipelineStagesTest
         assertThat(count[0]).isEqualTo(10);
         assertThatThrownBy(() -> b.poll((t, end) -> { }, 100)).isInstanceOf(StateBusClosedException.class)
             .hasMessage("bus is closed and every transition published before was delivered");
+    }
+
+    /**
+     * A handler-thread stage whose upstream closed still waits with the bus's wait strategy (here a sleeping one)
+     * while nothing is published: the strategy is never told that a gone upstream is "infinitely ahead", which
+     * would return every wait at once and turn the idle thread into a hot loop around it.
+     */
+    @Test
+    void aHandlerThreadStageWhoseUpstreamClosedWaitsInsteadOfSpinning() throws Exception
+    {
+        final CountingWaits waits = new CountingWaits(2);
+        try (StateBus<Integer> bus =
+            StateBus.builder(0, TestStates.integers(STATES)).capacity(8).waitStrategy(waits).build())
+        {
+            final Subscription<Integer> a = bus.subscribe(Policy.BLOCK);
+            final Stage second = new Stage();
+            bus.subscribeAfter(List.of(a), Policy.BLOCK, second);
+            publish(bus, 1);
+            TestAwait.drain(a, (t, end) -> { });
+            TestAwait.until(() -> second.last.get() == 1, "the second stage has #1");
+            a.close(); // the stage now waits for #2, which nobody publishes yet
+            assertThat(waits.hundredWaits.await(1, TimeUnit.SECONDS)).as("a hundred waits for #2, none published")
+                .isFalse();
+            publish(bus, 1);
+            TestAwait.until(() -> second.last.get() == 2, "the second stage goes on without the first");
+        }
+    }
+
+    /** A sleeping wait strategy that counts the waits for one sequence. */
+    private static final class CountingWaits implements WaitStrategy
+    {
+        final CountDownLatch hundredWaits = new CountDownLatch(100);
+        private final WaitStrategy strategy = new SleepingWaitStrategy();
+        private final long watched;
+
+        CountingWaits(final long watched)
+        {
+            this.watched = watched;
+        }
+
+        @Override
+        public long waitFor(
+            final long sequence, final Sequence cursor, final Sequence dependentSequence, final SequenceBarrier barrier)
+            throws AlertException, InterruptedException, TimeoutException
+        {
+            if (sequence == watched)
+            {
+                hundredWaits.countDown();
+            }
+            return strategy.waitFor(sequence, cursor, dependentSequence, barrier);
+        }
+
+        @Override
+        public void signalAllWhenBlocking()
+        {
+            strategy.signalAllWhenBlocking();
+        }
     }
 
     /** A GAP stage lapped behind a BLOCK upstream resumes where the ring is, but never past its upstream. */

@@ -34,6 +34,8 @@ public final class SubscriptionAgent<S> implements Agent
     private final Subscription<S> subscription;
     private final TransitionHandler<S> handler;
     private final int limit;
+    /** What the handler's onStart threw, until the first duty cycle reports it; the runner's thread only. */
+    private Throwable failedAtStart;
 
     /**
      * @param roleName     the agent's name, for the runner's thread.
@@ -57,6 +59,10 @@ public final class SubscriptionAgent<S> implements Agent
     @Override
     public int doWork()
     {
+        if (failedAtStart != null)
+        {
+            reportStartFailure();
+        }
         try
         {
             return subscription.poll(handler, limit);
@@ -76,11 +82,35 @@ public final class SubscriptionAgent<S> implements Agent
         }
     }
 
-    /** Tells the handler where the subscription joined ({@link TransitionHandler#onStart}), on the runner's thread. */
+    /**
+     * Tells the handler where the subscription joined ({@link TransitionHandler#onStart}), on the runner's thread. If
+     * it throws, the subscription fails as if {@code onTransition} had thrown: the first duty cycle reports it to
+     * the runner, and the runner (and the other agents of a {@code CompositeAgent}) go on.
+     */
     @Override
     public void onStart()
     {
-        handler.onStart(subscription.joinState(), subscription.joinSequence());
+        try
+        {
+            handler.onStart(subscription.joinState(), subscription.joinSequence());
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            EngineAccess.get().fail(subscription, ex); // stops gating at once
+            failedAtStart = ex;
+        }
+    }
+
+    /** Throws what onStart threw, once, as a throwing onTransition's exception reaches the runner from doWork. */
+    private void reportStartFailure()
+    {
+        final Throwable failure = failedAtStart;
+        failedAtStart = null;
+        if (failure instanceof Error)
+        {
+            throw (Error)failure;
+        }
+        throw (RuntimeException)failure;
     }
 
     /** Closes the subscription, then tells the handler ({@link TransitionHandler#onStop}). */

@@ -6,6 +6,7 @@ import io.statebus.Subscription;
 import io.statebus.publish.Producer;
 import io.statebus.read.Subscriptions;
 
+import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 
 /**
@@ -18,8 +19,8 @@ public final class EngineAccess
 {
     /**
      * What {@link StateBus} hands out: a bus's way in and its joins (a {@link StateBus} or a
-     * {@code ValueStateBus}: the only {@link Subscribes} of this module), and whether a subscription's bus has
-     * closed.
+     * {@code ValueStateBus}: the only {@link Subscribes} of this module), whether a subscription's bus has
+     * closed, and failing a subscription (an agent's handler that threw in {@code onStart}).
      */
     public interface Access
     {
@@ -43,9 +44,17 @@ public final class EngineAccess
          * @return whether its bus has closed.
          */
         boolean isBusClosed(Subscription<?> subscription);
+
+        /**
+         * Fails a subscription as its handler's exception does: it stops gating and delivering at once.
+         *
+         * @param subscription a subscription of any kind of bus.
+         * @param cause        what its handler threw.
+         */
+        void fail(Subscription<?> subscription, Throwable cause);
     }
 
-    /** Written once, by StateBus's class initializer, which happens-before any use of a bus instance. */
+    /** Written once, by StateBus's class initializer (which {@link #get()} runs if no use of StateBus has). */
     private static volatile Access access;
 
     private EngineAccess()
@@ -72,14 +81,29 @@ public final class EngineAccess
     }
 
     /**
-     * @return the access; present once any {@link StateBus} exists (its class is then initialized).
+     * @return the access, installed by {@link StateBus}'s class initializer, which this runs if nothing has yet (a
+     *     program whose only bus is keyed: its builder is not reached through {@link StateBus}).
      */
     public static Access get()
     {
         final Access installed = access;
+        return installed != null ? installed : initializeStateBus();
+    }
+
+    private static Access initializeStateBus()
+    {
+        try
+        {
+            MethodHandles.lookup().ensureInitialized(StateBus.class);
+        }
+        catch (final IllegalAccessException ex)
+        {
+            throw new IllegalStateException("StateBus cannot be initialized", ex);
+        }
+        final Access installed = access;
         if (installed == null)
         {
-            throw new IllegalStateException("StateBus is not initialized");
+            throw new IllegalStateException("StateBus is not initialized"); // only while its initializer runs
         }
         return installed;
     }

@@ -40,12 +40,15 @@ public final class ExecutorDelivery<S> implements PublishListener
     private static final int IDLE = 0;
     private static final int SCHEDULED = 1;
     private static final VarHandle STATE;
+    private static final VarHandle FINISHED;
 
     static
     {
         try
         {
-            STATE = MethodHandles.lookup().findVarHandle(ExecutorDelivery.class, "state", int.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(ExecutorDelivery.class, "state", int.class);
+            FINISHED = lookup.findVarHandle(ExecutorDelivery.class, "finished", boolean.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -69,6 +72,9 @@ public final class ExecutorDelivery<S> implements PublishListener
     private final boolean notifiedCoversWindow;
     /** Set once the delivery has ended (its last task ran, or the executor refused one): nothing more to schedule. */
     private volatile boolean ended;
+    /** Set by the one call that finishes the delivery (detach, onStop, onEnd). */
+    @SuppressWarnings("unused")
+    private volatile boolean finished;
 
     /**
      * @param producer     the bus's producer, which tells this delivery of each publish.
@@ -197,8 +203,9 @@ public final class ExecutorDelivery<S> implements PublishListener
 
     private void end(final RuntimeException cause)
     {
-        ended = true; // before the fail below, whose release wakes this delivery once more
-        state = IDLE;
+        // before the fail below, whose release wakes this delivery once more; the state stays SCHEDULED, as after
+        // the last task, so no later wake-up (a demand, the registration recheck) submits the ended task again
+        ended = true;
         RuntimeException reported = cause;
         if (subscription.isOpen())
         {
@@ -221,6 +228,10 @@ public final class ExecutorDelivery<S> implements PublishListener
 
     private void finish(final Throwable reported)
     {
+        if (!FINISHED.compareAndSet(this, false, true))
+        {
+            return; // a same-thread executor's execute throws the Error with which its task already finished
+        }
         producer.removeListener(this);
         task.stopHandler();
         if (onEnd != null)

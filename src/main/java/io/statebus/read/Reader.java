@@ -112,7 +112,7 @@ public final class Reader<S> extends ReaderPosition<S>
      */
     public int deliver(final TransitionHandler<S> handler, final long next, final long availableNow, final int limit)
     {
-        // a barrier over closed upstream stages answers "infinitely ahead": never read past the cursor
+        // a pipeline stage: never past the cursor, whatever its barrier answered (a guard: upstream positions are not)
         final long available = upstream.length == 0 ? availableNow : Math.min(availableNow, ring.cursor());
         if (policy != Policy.BLOCK)
         {

@@ -4,8 +4,10 @@ import com.lmax.disruptor.Sequence;
 
 /**
  * An upstream stage's position as a downstream stage's barrier sees it: the upstream reader's own sequence while
- * it is open, and "infinitely ahead" once it has closed or failed, so a stage that is gone stops holding the
- * pipeline back (as a closed {@code BLOCK} subscription stops holding the producer). Read-only: the Disruptor's
+ * it is open, and the ring's cursor once it has closed or failed, so a stage that is gone stops holding the
+ * pipeline back (as a closed {@code BLOCK} subscription stops holding the producer). Never past the cursor: the
+ * Disruptor's spinning, yielding and sleeping strategies wait on the upstream positions alone, so one "infinitely
+ * ahead" would end every wait at once and turn an idle handler thread into a hot loop. Read-only: the Disruptor's
  * barrier only calls {@link #get()}.
  */
 final class UpstreamPosition extends Sequence
@@ -20,7 +22,7 @@ final class UpstreamPosition extends Sequence
     @Override
     public long get()
     {
-        return upstream.isEndedNow() ? Long.MAX_VALUE : upstream.sequence.get();
+        return upstream.isEndedNow() ? upstream.ring.cursor() : upstream.sequence.get();
     }
 
     @Override
