@@ -36,4 +36,10 @@ final class BusEngineAccess implements EngineAccess.Access
     {
         subscription.reader().fail(cause);
     }
+
+    @Override
+    public Object consumer(final Subscription<?> subscription)
+    {
+        return subscription.reader().consumedBy();
+    }
 }

@@ -629,6 +629,34 @@ class BadInputTest
     }
 
     @Test
+    void anAgentOfASubscriptionConsumedOtherwise() throws Exception
+    {
+        final ExecutorService executor = Executors.newSingleThreadExecutor();
+        try (StateBus<Connection> bus = busWithHistory(ProducerMode.MULTI))
+        {
+            final Subscription<Connection> threaded = bus.subscribe(Policy.BLOCK, IGNORE);
+            final Subscription<Connection> executed = bus.subscribe(Policy.GAP, IGNORE, executor);
+            for (final Subscription<Connection> sub : List.of(threaded, executed))
+            {
+                final SubSnapshot subBefore = SubSnapshot.of(sub);
+                assertThatThrownBy(() -> new io.statebus.agent.SubscriptionAgent<>("misused", sub, IGNORE, 16))
+                    .isExactlyInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("the subscription is consumed by its " +
+                        (sub == threaded ? "handler thread" : "executor") + "; an agent polls it");
+                assertThat(SubSnapshot.of(sub)).isEqualTo(subBefore);
+                assertThat(sub.isClosed()).isFalse();
+            }
+            assertThat(new io.statebus.agent.SubscriptionAgent<>("fine", bus.subscribe(Policy.GAP), IGNORE, 16))
+                .isNotNull(); // one made for polling is taken
+        }
+        finally
+        {
+            executor.shutdownNow();
+            assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void nullPollHandler() throws Exception
     {
         try (StateBus<Connection> bus = busWithHistory(ProducerMode.SINGLE))

@@ -42,6 +42,8 @@ public final class SubscriptionAgent<S> implements Agent
      * @param subscription the subscription to consume; this agent becomes its only consumer.
      * @param handler      receives the transitions on the runner's thread.
      * @param limit        the most transitions per duty cycle, at least 1.
+     * @throws IllegalArgumentException if {@code limit} is below 1, or the subscription is consumed otherwise (made
+     *                                  with a handler thread or an executor, or an await's).
      */
     public SubscriptionAgent(
         final String roleName, final Subscription<S> subscription, final TransitionHandler<S> handler, final int limit)
@@ -52,6 +54,12 @@ public final class SubscriptionAgent<S> implements Agent
         if (limit < 1)
         {
             throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+        }
+        final Object consumer = EngineAccess.get().consumer(subscription);
+        if (consumer != null)
+        {
+            throw new IllegalArgumentException("the subscription is consumed by " + consumer +
+                "; an agent polls it, so it needs one made for polling (subscribe(policy))");
         }
         this.limit = limit;
     }

@@ -20,7 +20,7 @@ public final class EngineAccess
     /**
      * What {@link StateBus} hands out: a bus's way in and its joins (a {@link StateBus} or a
      * {@code ValueStateBus}: the only {@link Subscribes} of this module), whether a subscription's bus has
-     * closed, and failing a subscription (an agent's handler that threw in {@code onStart}).
+     * closed, failing a subscription (an agent's handler that threw in {@code onStart}), and what consumes one.
      */
     public interface Access
     {
@@ -52,6 +52,12 @@ public final class EngineAccess
          * @param cause        what its handler threw.
          */
         void fail(Subscription<?> subscription, Throwable cause);
+
+        /**
+         * @param subscription a subscription of any kind of bus.
+         * @return what consumes it if not a poller (its handler thread, its executor, an await), else null.
+         */
+        Object consumer(Subscription<?> subscription);
     }
 
     /** Written once, by StateBus's class initializer (which {@link #get()} runs if no use of StateBus has). */
