@@ -12,7 +12,8 @@ public interface KeyedTransitionHandler<S>
 {
     /**
      * @param transition the transition, valid during this call only ({@link KeyedTransition#copy()} to keep it).
-     * @param endOfBatch whether it is the last of the batch available now.
+     * @param endOfBatch whether it is the last of the batch available now; with a key filter, the last of the batch
+     *                   that the filter admits (the batch may end on a transition it skips).
      */
     void onTransition(KeyedTransition<S> transition, boolean endOfBatch);
 

@@ -132,6 +132,37 @@ final class KeyedChainPerKeyTest
         }
     }
 
+    /**
+     * A key filter skips transitions, but not the end of a batch: the last admitted transition of a batch says it
+     * ends it, also when the batch ends on a skipped one (a handler that flushes at the end of a batch would
+     * otherwise hold its work until another key's traffic happened to end a batch on one of its keys).
+     */
+    @org.junit.jupiter.api.Test
+    void aFilteredSubscriptionsLastAdmittedTransitionEndsItsBatch() throws Exception
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).capacity(64).build())
+        {
+            final List<String> block = new ArrayList<>();
+            final List<String> gap = new ArrayList<>();
+            final List<String> onThread = new java.util.concurrent.CopyOnWriteArrayList<>();
+            final KeyedSubscription<Connection> blocking = bus.subscribe(Policy.BLOCK, key -> key == 1);
+            final KeyedSubscription<Connection> lapping = bus.subscribe(Policy.GAP, key -> key == 1);
+            final KeyedSubscription<Connection> handler = bus.subscribe(Policy.BLOCK, key -> key == 1,
+                (t, end) -> onThread.add(t.sequence() + ":" + end));
+            bus.open(1, Connection.DISCONNECTED);
+            bus.open(2, Connection.DISCONNECTED);
+            bus.set(1, Connection.CONNECTING);
+            bus.set(2, Connection.CONNECTING); // every batch below ends on key 2
+            blocking.poll((t, end) -> block.add(t.sequence() + ":" + end), 2);
+            blocking.poll((t, end) -> block.add(t.sequence() + ":" + end), 10);
+            lapping.poll((t, end) -> gap.add(t.sequence() + ":" + end), 10);
+            assertThat(block).containsExactly("1:true", "3:true");
+            assertThat(gap).containsExactly("1:false", "3:true");
+            TestAwait.until(() -> handler.position() == 4, "the handler thread consumed everything");
+            assertThat(onThread).as("its last batch ended on key 2").endsWith("3:true");
+        }
+    }
+
     /** Checks the global order and each key's chain against the cycle every key follows. */
     static final class ChainCheck implements KeyedTransitionHandler<Connection>
     {
