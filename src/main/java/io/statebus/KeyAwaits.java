@@ -34,8 +34,13 @@ final class KeyAwaits<S>
         this.core = core;
     }
 
-    /** See {@link KeyedStateBus#await(long, Predicate, Duration)}. */
-    Awaited<S> await(final long key, final Predicate<? super S> predicate, final Duration timeout)
+    /**
+     * See {@link KeyedStateBus#await(long, Predicate, Duration)} and {@link KeyedStateBus#awaitChange}.
+     *
+     * @param changeOnly whether only a transition of the key after the await registers counts, not its state then.
+     */
+    Awaited<S> await(
+        final long key, final Predicate<? super S> predicate, final boolean changeOnly, final Duration timeout)
         throws InterruptedException
     {
         Objects.requireNonNull(predicate, "predicate must not be null");
@@ -48,7 +53,8 @@ final class KeyAwaits<S>
         final long entry = join.entry();
         final S registered = ids.stateOf(KeyEntry.stateId(entry));
         return BlockingAwait.awaitKey(AwaitJoin.of(join.reader()), registered,
-            KeyedTransition.of(key, KeyEntry.sequence(entry), registered, registered, 0), predicate, key, deadline);
+            KeyedTransition.of(key, KeyEntry.sequence(entry), registered, registered, 0), predicate, changeOnly, key,
+            deadline);
     }
 
     /** See {@link KeyedStateBus#awaitAsync(long, Predicate, Duration, Executor)}. */

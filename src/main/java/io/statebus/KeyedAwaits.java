@@ -42,6 +42,18 @@ public interface KeyedAwaits<S>
         throws InterruptedException;
 
     /**
+     * Waits for the key's next transition after the await registers, whatever it is (one into the state it had,
+     * on a bus that publishes unchanged states; one that retires it): its current state never answers.
+     *
+     * @param key     an open key.
+     * @param timeout how long to wait at most; not negative.
+     * @return {@code MATCHED} with the transition, {@code TIMED_OUT}, or {@code LAPPED} (a {@code GAP} await policy).
+     * @throws InterruptedException     if interrupted.
+     * @throws IllegalArgumentException if the key is not open when the await registers.
+     */
+    Awaited<S> awaitChange(long key, Duration timeout) throws InterruptedException;
+
+    /**
      * As {@link #await(long, Predicate, Duration)}, without blocking: the future completes on {@code executor}
      * with the first matching transition of {@code key} after the await registered (before this method returns),
      * or at once if the key matches then; exceptionally with a {@code TimeoutException}, a

@@ -1,5 +1,7 @@
 package io.statebus;
 
+import io.statebus.read.KeysAhead;
+
 import java.util.Objects;
 import java.util.function.LongPredicate;
 
@@ -13,6 +15,11 @@ final class KeyedDelivery<S> implements TransitionHandler<S>
     private final LongPredicate keys;
     /** Set per poll by a poller (its own thread), or once by a handler thread or executor subscription. */
     KeyedTransitionHandler<S> handler;
+    /**
+     * The consuming thread's: the next admitted transition found ahead in the batch (after the last one delivered
+     * that did not end it), so each stretch of filtered-out transitions is looked through at most once; or -1.
+     */
+    private long nextAdmitted = -1;
 
     KeyedDelivery(final KeyedTransitionHandler<S> handler, final LongPredicate keys)
     {
@@ -30,10 +37,31 @@ final class KeyedDelivery<S> implements TransitionHandler<S>
     public void onTransition(final Transition<S> transition, final boolean endOfBatch)
     {
         final KeyedTransition<S> keyed = (KeyedTransition<S>)transition; // a keyed bus's reader hands out its view
-        if (keys == null || keys.test(keyed.key()))
+        if (keys == null)
         {
             handler.onTransition(keyed, endOfBatch);
         }
+        else if (keys.test(keyed.key()))
+        {
+            handler.onTransition(keyed, endOfBatch || lastAdmitted(keyed));
+        }
+    }
+
+    /**
+     * Whether no later transition of the batch is admitted: then this one ends the batch for the handler, which
+     * never sees the filtered-out transition the reader's batch ends on.
+     */
+    private boolean lastAdmitted(final KeyedTransition<S> keyed)
+    {
+        if (!(keyed instanceof KeysAhead))
+        {
+            return false; // not a reader's view (an adapter's caller): no batch to look into
+        }
+        if (nextAdmitted <= keyed.sequence()) // found for an earlier one, or in an earlier batch: look again
+        {
+            nextAdmitted = ((KeysAhead)keyed).nextAdmitted(keys);
+        }
+        return nextAdmitted < 0;
     }
 
     @Override

@@ -185,7 +185,13 @@ public final class KeyedStateBus<S> extends KeyedSubscriptionFrontEnd<S> impleme
     public Awaited<S> await(final long key, final Predicate<? super S> predicate, final Duration timeout)
         throws InterruptedException
     {
-        return awaits.await(key, predicate, timeout);
+        return awaits.await(key, predicate, false, timeout);
+    }
+
+    @Override
+    public Awaited<S> awaitChange(final long key, final Duration timeout) throws InterruptedException
+    {
+        return awaits.await(key, s -> true, true, timeout);
     }
 
     @Override

@@ -27,7 +27,8 @@ abstract class KeyedSubscriptionFrontEnd<S> extends BusFrontEnd<S>
 
     /**
      * @param policy what happens when the subscription is a whole ring behind.
-     * @param keys   which keys' transitions reach the handler (others are skipped at the cost of this test), or
+     * @param keys   which keys' transitions reach the handler (others are skipped at the cost of this test, made
+     *               once more for those after an admitted one in its batch, to tell whether it ends the batch), or
      *               null for all.
      * @return a subscription to poll.
      */
@@ -73,7 +74,8 @@ abstract class KeyedSubscriptionFrontEnd<S> extends BusFrontEnd<S>
 
     /**
      * @param policy   what happens when the subscription is a whole ring behind.
-     * @param keys     which keys reach the handler (others are consumed at the cost of this test), or null for all.
+     * @param keys     which keys reach the handler (others are consumed at the cost of this test, made once more
+     *                 for those after an admitted one in its batch, to tell whether it ends the batch), or null for all.
      * @param handler  receives the admitted transitions, in order, one task at a time.
      * @param executor runs the delivery tasks.
      * @return the subscription.

@@ -12,13 +12,19 @@ public interface KeyedTransitionHandler<S>
 {
     /**
      * @param transition the transition, valid during this call only ({@link KeyedTransition#copy()} to keep it).
-     * @param endOfBatch whether it is the last of the batch available now.
+     * @param endOfBatch whether it is the last of the batch available now; with a key filter, the last of the batch
+     *                   that the filter admits (the batch may end on a transition it skips).
      */
     void onTransition(KeyedTransition<S> transition, boolean endOfBatch);
 
     /**
      * The subscription was lapped (or its mirror lost sequences): {@code gap.firstMissed() .. gap.lastMissed()}
-     * never reach it, whatever their keys. Called once per incident, before the next transition.
+     * never reach it, whatever their keys (a key filter's subscription too: its counts and notices cover every
+     * key). Called once per incident, before the next transition read, which a key filter may skip. On a keyed bus
+     * {@code gap.resumeState()} is that transition's {@code from}, the state of its key, whatever key that is: not
+     * of the last missed transition's key, nor of the next transition this handler receives, if another key's; a
+     * key's first transition after a gap starts where that key was, not necessarily where its last one delivered
+     * ended.
      *
      * @param gap the missed range.
      */

@@ -105,6 +105,59 @@ final class KeyedAwaitTest
         }
     }
 
+    /**
+     * Guarantee 7's "any change" for one key, as {@code StateBus.awaitChange}: the key's next transition after the
+     * await registers, whatever it is (other keys' never answer it), even one that returns the key to the state it
+     * registered in or retires it; never the key's current state.
+     */
+    @Test
+    void anAwaitForAnyChangeOfAKeyAnswersWithItsNextTransitionOnly() throws Exception
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).retireOn(Connection.CLOSED)
+            .publishUnchanged(true).build())
+        {
+            bus.open(1, Connection.CONNECTED);
+            bus.open(2, Connection.CONNECTED);
+            assertThat(bus.awaitChange(1, Duration.ofMillis(20)).outcome()).as("the current state is no change")
+                .isEqualTo(Awaited.Outcome.TIMED_OUT);
+            final CompletableFuture<Awaited<Connection>> change = changeOnThread(bus, 1);
+            bus.set(2, Connection.CLOSING);
+            final long own = bus.set(1, Connection.CONNECTED); // unchanged, published: a change all the same
+            bus.set(1, Connection.CLOSING);
+            final Awaited<Connection> answer = change.get(20, TimeUnit.SECONDS);
+            assertThat(answer.outcome()).isEqualTo(Awaited.Outcome.MATCHED);
+            assertThat(answer.transition().sequence()).isEqualTo(own);
+            final CompletableFuture<Awaited<Connection>> last = changeOnThread(bus, 1);
+            final long closed = bus.set(1, Connection.CLOSED); // retires key 1
+            assertThat(last.get(20, TimeUnit.SECONDS).transition().sequence()).isEqualTo(closed);
+            assertThatThrownBy(() -> bus.awaitChange(1, Duration.ofMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key 1 is not open");
+            assertThatThrownBy(() -> bus.awaitChange(2, Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+        }
+    }
+
+    /** Starts {@code awaitChange(key)} on a thread of its own and returns once it is registered (waiting). */
+    private static CompletableFuture<Awaited<Connection>> changeOnThread(final KeyedStateBus<Connection> bus,
+        final long key)
+    {
+        final CompletableFuture<Awaited<Connection>> answer = new CompletableFuture<>();
+        final Thread waiter = new Thread(() ->
+        {
+            try
+            {
+                answer.complete(bus.awaitChange(key, Duration.ofSeconds(20)));
+            }
+            catch (final Throwable ex)
+            {
+                answer.completeExceptionally(ex);
+            }
+        }, "change-waiter");
+        waiter.start();
+        TestAwait.until(() -> waiterIsWaiting(waiter) || answer.isDone(), "the waiter is waiting");
+        return answer;
+    }
+
     private static boolean waiterIsWaiting(final Thread waiter)
     {
         final Thread.State state = waiter.getState();

@@ -132,6 +132,121 @@ final class KeyedChainPerKeyTest
         }
     }
 
+    /**
+     * A key filter skips transitions, but not the end of a batch: the last admitted transition of a batch says it
+     * ends it, also when the batch ends on a skipped one (a handler that flushes at the end of a batch would
+     * otherwise hold its work until another key's traffic happened to end a batch on one of its keys).
+     */
+    @org.junit.jupiter.api.Test
+    void aFilteredSubscriptionsLastAdmittedTransitionEndsItsBatch() throws Exception
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).capacity(64).build())
+        {
+            final List<String> block = new ArrayList<>();
+            final List<String> gap = new ArrayList<>();
+            final List<String> onThread = new java.util.concurrent.CopyOnWriteArrayList<>();
+            final KeyedSubscription<Connection> blocking = bus.subscribe(Policy.BLOCK, key -> key == 1);
+            final KeyedSubscription<Connection> lapping = bus.subscribe(Policy.GAP, key -> key == 1);
+            final KeyedSubscription<Connection> handler = bus.subscribe(Policy.BLOCK, key -> key == 1,
+                (t, end) -> onThread.add(t.sequence() + ":" + end));
+            bus.open(1, Connection.DISCONNECTED);
+            bus.open(2, Connection.DISCONNECTED);
+            bus.set(1, Connection.CONNECTING);
+            bus.set(2, Connection.CONNECTING); // every batch below ends on key 2
+            blocking.poll((t, end) -> block.add(t.sequence() + ":" + end), 2);
+            blocking.poll((t, end) -> block.add(t.sequence() + ":" + end), 10);
+            lapping.poll((t, end) -> gap.add(t.sequence() + ":" + end), 10);
+            assertThat(block).containsExactly("1:true", "3:true");
+            assertThat(gap).containsExactly("1:false", "3:true");
+            TestAwait.until(() -> handler.position() == 4, "the handler thread consumed everything");
+            assertThat(onThread).as("its last batch ended on key 2").endsWith("3:true");
+        }
+    }
+
+    /**
+     * Two producers race on the same four keys of a MULTI bus, each doing at random open, set, compareAndSet,
+     * retire and a final state (which retires), most refused (not open, open already, table full). Replayed with
+     * the explicit retirements ({@link KeyedStateBus#retirements()}) placed between the transitions, every
+     * transition is legal in one global order: an opening ({@code initial -> initial}) only of a key not open, a
+     * change only of an open key and from its state, no sequence skipped; and at the end the table agrees.
+     */
+    @org.junit.jupiter.api.Test
+    void twoProducersRacingOpenSetCompareAndRetireOnTheSameKeysKeepEveryChain() throws Exception
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).capacity(32).maxKeys(3)
+            .retireOn(Connection.CLOSED).build())
+        {
+            final KeyedSubscription<Connection> sub = bus.subscribe(Policy.BLOCK);
+            final RetiredKeys retired = bus.retirements(); // at most 32 + 3 ahead of the poller: its log keeps 64
+            final AtomicReference<Throwable> failed = new AtomicReference<>();
+            final Thread[] producers = {racer(bus, 1, failed), racer(bus, 2, failed)};
+            final Connection[] model = new Connection[4];
+            final List<String> wrong = new ArrayList<>();
+            final long[] last = {0};
+            final KeyedTransitionHandler<Connection> replay = (t, end) ->
+            {
+                for (; retired.nextAfter() < t.sequence(); retired.advance())
+                {
+                    model[(int)retired.key()] = null;
+                }
+                final int k = (int)t.key();
+                if (t.sequence() != last[0] + 1 || (t.from() == t.to()) != (model[k] == null) ||
+                    (model[k] != null && model[k] != t.from()))
+                {
+                    wrong.add(t + " after " + last[0] + ", key " + k + " was " + model[k]);
+                }
+                last[0] = t.sequence();
+                model[k] = t.to() == Connection.CLOSED ? null : t.to();
+            };
+            TestAwait.until(() -> sub.poll(replay, 256) == 0 && !producers[0].isAlive() && !producers[1].isAlive() &&
+                sub.position() == bus.latestSequence(), "the producers ended and everything was replayed");
+            for (; retired.nextAfter() != RetiredKeys.NONE; retired.advance())
+            {
+                model[(int)retired.key()] = null;
+            }
+            assertThat(failed.get()).isNull();
+            assertThat(wrong).isEmpty();
+            assertThat(retired.missed()).isZero();
+            for (int k = 0; k < 4; k++)
+            {
+                assertThat(bus.isOpen(k) ? bus.get(k) : null).as("key %d", k).isEqualTo(model[k]);
+            }
+        }
+    }
+
+    private static Thread racer(final KeyedStateBus<Connection> bus, final int seed, final AtomicReference<Throwable> failed)
+    {
+        final Thread racer = new Thread(() ->
+        {
+            final SplittableRandom random = new SplittableRandom(seed);
+            final Connection[] states = Connection.values();
+            for (int i = 0; i < 100_000 && failed.get() == null; i++)
+            {
+                final long k = random.nextInt(4);
+                try
+                {
+                    switch (random.nextInt(5))
+                    {
+                        case 0 -> bus.open(k, states[random.nextInt(4)]); // never opened in the final state
+                        case 1 -> bus.retire(k);
+                        case 2 -> bus.compareAndSet(k, states[random.nextInt(5)], states[random.nextInt(5)]);
+                        default -> bus.set(k, states[random.nextInt(5)]);
+                    }
+                }
+                catch (final IllegalArgumentException | IllegalStateException refused)
+                {
+                    // not open, open already, or the table full: refused, as the replay checks
+                }
+                catch (final Throwable ex)
+                {
+                    failed.set(ex);
+                }
+            }
+        }, "racer-" + seed);
+        racer.start();
+        return racer;
+    }
+
     /** Checks the global order and each key's chain against the cycle every key follows. */
     static final class ChainCheck implements KeyedTransitionHandler<Connection>
     {

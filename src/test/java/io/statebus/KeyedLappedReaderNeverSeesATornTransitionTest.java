@@ -36,6 +36,61 @@ final class KeyedLappedReaderNeverSeesATornTransitionTest
         return s <= KEYS ? 0 : (s - KEYS - 1) / KEYS + 1;
     }
 
+    /**
+     * A key filter does not change the accounting: a lapped filtered subscription's notice covers every key's
+     * missed transitions, its {@code delivered} counts the ones it skipped, so {@code delivered + missed} is still
+     * every sequence; and the notice's {@code resumeState} is the {@code from} of the first transition read after
+     * the gap, whatever its key (here one the filter skips), as {@link KeyedTransitionHandler#onGap} says.
+     */
+    @org.junit.jupiter.api.Test
+    void aKeyFilteredSubscriptionsNoticeAndCountsCoverEveryKey()
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).capacity(8).build())
+        {
+            final KeyedSubscription<Connection> all = bus.subscribe(Policy.GAP);
+            final KeyedSubscription<Connection> one = bus.subscribe(Policy.GAP, key -> key == 1);
+            bus.open(1, Connection.DISCONNECTED);
+            bus.open(2, Connection.DISCONNECTED);
+            for (int i = 1; i <= 30; i++)
+            {
+                bus.set(i % 3 == 0 ? 1 : 2, TestStates.cycleAt(i)); // #25, the first after the gap, is key 2's
+            }
+            final List<String> seenAll = new ArrayList<>();
+            final List<String> seenOne = new ArrayList<>();
+            while (all.poll(recorder(seenAll), 100) > 0 || one.poll(recorder(seenOne), 100) > 0)
+            {
+                assertThat(seenAll.size() + seenOne.size()).as("bounded").isLessThan(100);
+            }
+            assertThat(seenAll.get(0)).isEqualTo("gap 1..24 resuming from CONNECTED");
+            assertThat(seenAll.get(1)).isEqualTo("#25 key 2: CONNECTED -> CLOSING");
+            assertThat(seenOne).containsExactly("gap 1..24 resuming from CONNECTED",
+                "#26 key 1: CONNECTING -> CLOSED", "#29 key 1: CLOSED -> CONNECTED", "#32 key 1: CONNECTED -> DISCONNECTED");
+            for (final KeyedSubscription<Connection> sub : List.of(all, one))
+            {
+                assertThat(sub.delivered() + sub.missed()).isEqualTo(bus.latestSequence()).isEqualTo(32);
+                assertThat(sub.missed()).isEqualTo(24);
+            }
+        }
+    }
+
+    private static KeyedTransitionHandler<Connection> recorder(final List<String> seen)
+    {
+        return new KeyedTransitionHandler<>()
+        {
+            @Override
+            public void onTransition(final KeyedTransition<Connection> t, final boolean endOfBatch)
+            {
+                seen.add(t.toString());
+            }
+
+            @Override
+            public void onGap(final Gap<Connection> gap)
+            {
+                seen.add("gap " + gap.firstMissed() + ".." + gap.lastMissed() + " resuming from " + gap.resumeState());
+            }
+        };
+    }
+
     @ParameterizedTest(name = "capacity {0}, {1}, clock {2}")
     @CsvSource({"2, SINGLE, false", "4, MULTI, false", "2, MULTI, true", "4, SINGLE, true"})
     void everyDeliveredTransitionIsWholeAndEveryMissedOneCounted(

@@ -51,9 +51,10 @@ public final class BlockingAwait
      * A keyed bus's await: waits, then closes the await's reader, whatever ended it.
      *
      * @param joined     the joined await, at a sequence where {@code key} was in {@code registered}.
-     * @param registered the key's state at the join, tested first.
+     * @param registered the key's state at the join, tested first (unless {@code changeOnly}).
      * @param latest     the key's latest transition at the join, the answer if {@code registered} matches.
      * @param predicate  tested on {@code registered} and on each later {@code to} of {@code key}.
+     * @param changeOnly whether only a transition of {@code key} after the join counts.
      * @param key        the entity's key.
      * @param deadline   a {@code System.nanoTime()} deadline.
      * @param <S>        the state type.
@@ -66,13 +67,14 @@ public final class BlockingAwait
         final S registered,
         final Transition<S> latest,
         final Predicate<? super S> predicate,
+        final boolean changeOnly,
         final long key,
         final long deadline)
         throws InterruptedException
     {
         try
         {
-            if (predicate.test(registered))
+            if (!changeOnly && predicate.test(registered))
             {
                 return new Awaited<>(Awaited.Outcome.ALREADY, latest, 0);
             }

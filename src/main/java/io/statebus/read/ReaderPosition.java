@@ -42,7 +42,7 @@ abstract class ReaderPosition<S> extends ReaderLifecycle
             return existing;
         }
         return view = ring.valuesAreStates() ? new ValueTransitionView<>(ids) :
-            ring.isKeyed() ? new KeyedTransitionView<>(ids) :
+            ring.isKeyed() ? new KeyedTransitionView<>(ids, ring.arrays()) :
             ring.hasReferences() ? new ReferenceTransitionView<>(ids) : new TransitionView<>(ids);
     }
 

@@ -19,6 +19,8 @@ class TransitionView<S> implements Transition<S>, SlotValuesView
     /** A {@link SlotWord}. */
     long word;
     long timestampNanos;
+    /** The last sequence of the batch being delivered ({@code endOfBatch} there), set by the read loops. */
+    long batchEnd;
     /** A value bus's longs (see {@link ValueTransitionView}); unused otherwise. */
     long fromValue;
     long toValue;

@@ -68,6 +68,7 @@ final class ValidatedRead
         final int shift = reader.ring.arrays().shift;
         final boolean multiWord = reader.ring.isStamped() || values != null || references != null; // for life
         long end = firstEnd;
+        view.batchEnd = end;
         long s = next;
         int count = 0;
         int laps = 0;
@@ -85,6 +86,7 @@ final class ValidatedRead
                     laps += SlotWord.isLostAt(word, s) ? 0 : 1; // a mirror's lost sequence: never received, not a lap
                     s = missedFrom(reader, s, Math.max(cursor, SlotWord.sequence(word, s)), available);
                     end = laps > MAX_LAPS_PER_POLL ? s - 1 : endAfterLap(reader, available, s, limit - count);
+                    view.batchEnd = end;
                     continue;
                 }
                 if (reader.isEndedNow() || (reader.pendingGapFirst >= 0 && !noticeGiven(reader, handler, s, word)))

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Lincheck: a keyed bus's per-key operations ({@code set}, {@code compareAndSet}, {@code get} on two keys, many
- * producers) are linearizable against {@link Model}, a map of key to state plus the global sequence, under model
- * checking and stress. The bus has no subscription, so no operation blocks. It found that a first version's
+ * Lincheck: a keyed bus's per-key operations ({@code set}, {@code compareAndSet}, {@code get}, and {@code open} and
+ * {@code retire}, so a key goes and comes back: on two keys, many producers) are linearizable against {@link Model},
+ * a map of key to state (or not open) plus the global sequence, under model checking and stress. The bus has no subscription, so no operation blocks. It found that a first version's
  * {@code get(key)} (the table's entry alone, written before the ring's cursor) could run ahead of
  * {@code latestSequence()}; {@code get} now reads the entry, then the cursor.
  */
@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 class KeyedLinearizabilityTest
 {
     static final Connection[] STATES = TestStates.THREE.clone();
+    static final String NOT_OPEN = "not open";
+    static final String OPEN_ALREADY = "open already";
 
     /** The implementation: two keys, 1 and 2, opened in {@code DISCONNECTED} (sequences 1 and 2). */
     @Param(name = "k", gen = IntGen.class, conf = "1:2")
@@ -45,20 +47,68 @@ class KeyedLinearizabilityTest
         @Operation
         public String set(@Param(name = "k") final int key, @Param(name = "s") final int s)
         {
-            return Long.toString(bus.set(key, STATES[s]));
+            try
+            {
+                return Long.toString(bus.set(key, STATES[s]));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return NOT_OPEN;
+            }
         }
 
         @Operation
         public String compareAndSet(
             @Param(name = "k") final int key, @Param(name = "s") final int expected, @Param(name = "s") final int next)
         {
-            return Boolean.toString(bus.compareAndSet(key, STATES[expected], STATES[next]));
+            try
+            {
+                return Boolean.toString(bus.compareAndSet(key, STATES[expected], STATES[next]));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return NOT_OPEN;
+            }
         }
 
         @Operation
         public String get(@Param(name = "k") final int key)
         {
-            return bus.get(key).name();
+            try
+            {
+                return bus.get(key).name();
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return NOT_OPEN;
+            }
+        }
+
+        @Operation
+        public String open(@Param(name = "k") final int key, @Param(name = "s") final int s)
+        {
+            try
+            {
+                return Long.toString(bus.open(key, STATES[s]));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return OPEN_ALREADY;
+            }
+        }
+
+        @Operation
+        public String retire(@Param(name = "k") final int key)
+        {
+            try
+            {
+                bus.retire(key);
+                return "retired";
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return NOT_OPEN;
+            }
         }
 
         @Operation
@@ -76,6 +126,10 @@ class KeyedLinearizabilityTest
 
         public String set(final int key, final int s)
         {
+            if (state[key] == null)
+            {
+                return NOT_OPEN;
+            }
             if (state[key] == STATES[s])
             {
                 return Long.toString(KeyedStateBus.NOT_PUBLISHED);
@@ -86,6 +140,10 @@ class KeyedLinearizabilityTest
 
         public String compareAndSet(final int key, final int expected, final int next)
         {
+            if (state[key] == null)
+            {
+                return NOT_OPEN;
+            }
             if (state[key] != STATES[expected])
             {
                 return "false";
@@ -100,7 +158,27 @@ class KeyedLinearizabilityTest
 
         public String get(final int key)
         {
-            return state[key].name();
+            return state[key] == null ? NOT_OPEN : state[key].name();
+        }
+
+        public String open(final int key, final int s)
+        {
+            if (state[key] != null)
+            {
+                return OPEN_ALREADY;
+            }
+            state[key] = STATES[s];
+            return Long.toString(++latest);
+        }
+
+        public String retire(final int key)
+        {
+            if (state[key] == null)
+            {
+                return NOT_OPEN;
+            }
+            state[key] = null;
+            return "retired";
         }
 
         public String latestSequence()
@@ -155,6 +233,46 @@ class KeyedLinearizabilityTest
                     parallel.thread(thread ->
                     {
                         thread.actor(Scenarios.op(Keyed.class, "get", int.class), 1);
+                        thread.actor(Scenarios.op(Keyed.class, "latestSequence"));
+                        return Unit.INSTANCE;
+                    });
+                    return Unit.INSTANCE;
+                });
+                return Unit.INSTANCE;
+            })
+            .check(Keyed.class);
+    }
+
+    /**
+     * A {@code get} racing the re-opening of a retired key, every interleaving: until the opening is published the
+     * key is not open ({@code get} must not answer its new state ahead of the cursor, then an older
+     * {@code latestSequence}). Fails if {@code KeyStates} takes an unpublished opening's state (checked).
+     */
+    @Test
+    void aGetRacingAReopeningIsLinearizable()
+    {
+        new ModelCheckingOptions()
+            .iterations(0)
+            .invocationsPerIteration(1000)
+            .minimizeFailedScenario(false)
+            .sequentialSpecification(Model.class)
+            .addCustomScenario(builder ->
+            {
+                builder.initial(thread ->
+                {
+                    thread.actor(Scenarios.op(Keyed.class, "retire", int.class), 2);
+                    return Unit.INSTANCE;
+                });
+                builder.parallel(parallel ->
+                {
+                    parallel.thread(thread ->
+                    {
+                        thread.actor(Scenarios.op(Keyed.class, "open", int.class, int.class), 2, 1);
+                        return Unit.INSTANCE;
+                    });
+                    parallel.thread(thread ->
+                    {
+                        thread.actor(Scenarios.op(Keyed.class, "get", int.class), 2);
                         thread.actor(Scenarios.op(Keyed.class, "latestSequence"));
                         return Unit.INSTANCE;
                     });
