@@ -6,6 +6,11 @@ import io.statebus.read.SlotValuesView;
  * Adapts a {@link LongTransitionHandler} to the engine's {@link TransitionHandler}, so a value bus is consumed by
  * the same readers, handler threads and executor deliveries as a state bus. One per subscription, reused for every
  * delivery: nothing is boxed and nothing allocated per transition. Owned by the subscription's consuming thread.
+ *
+ * <p>Only a {@link LongStateBus}'s transitions and gap notices carry longs ({@link SlotValuesView},
+ * {@link LongGap}); another bus's {@code Subscription<Long>} (a {@link ValueStateBus} or {@link StateBus} of
+ * {@code Long}s), handed to {@link LongTransitionHandler#adapt}, is refused at its first callback rather than
+ * delivered as zeros.
  */
 final class LongDelivery implements TransitionHandler<Long>
 {
@@ -21,10 +26,9 @@ final class LongDelivery implements TransitionHandler<Long>
     @Override
     public void onTransition(final Transition<Long> transition, final boolean endOfBatch)
     {
-        final SlotValuesView slot = (SlotValuesView)transition; // a value bus's reader hands out its engine view
-        if (view.slot != slot) // the same view for life: a reference store per delivery would pay G1's two barriers
+        if (view.slot != transition) // a reader's one view for life: checked and stored once (G1's two barriers)
         {
-            view.slot = slot;
+            view.slot = longsOf(transition);
         }
         handler.onTransition(view, endOfBatch);
     }
@@ -32,7 +36,11 @@ final class LongDelivery implements TransitionHandler<Long>
     @Override
     public void onGap(final Gap<Long> gap)
     {
-        handler.onGap((LongGap)gap); // the engine's gap view is both
+        if (!(gap instanceof LongGap))
+        {
+            throw notALongBus();
+        }
+        handler.onGap((LongGap)gap);
     }
 
     @Override
@@ -45,5 +53,21 @@ final class LongDelivery implements TransitionHandler<Long>
     public void onStop()
     {
         handler.onStop();
+    }
+
+    private static SlotValuesView longsOf(final Transition<Long> transition)
+    {
+        if (!(transition instanceof SlotValuesView))
+        {
+            throw notALongBus();
+        }
+        return (SlotValuesView)transition;
+    }
+
+    private static IllegalArgumentException notALongBus()
+    {
+        return new IllegalArgumentException("LongTransitionHandler.adapt delivers a LongStateBus's transitions " +
+            "only; this Subscription<Long> is of another bus (a StateBus or ValueStateBus of Longs), whose " +
+            "transitions carry no longs: consume it with a TransitionHandler<Long>");
     }
 }

@@ -54,6 +54,9 @@ public interface LongTransitionHandler
     /**
      * This handler as the engine's {@link TransitionHandler}, for what consumes a {@link Subscription}: an Agrona
      * {@code SubscriptionAgent} over {@link LongSubscription#subscription()}. Allocates once; delivers without boxing.
+     * Only a {@link LongStateBus}'s subscription carries longs: on another {@code Subscription<Long>} (a
+     * {@link StateBus} or {@link ValueStateBus} of {@code Long}s) its first callback throws
+     * {@link IllegalArgumentException}, failing that subscription, rather than deliver made-up longs.
      *
      * <pre>{@code
      * new SubscriptionAgent<>("quotes", bid.subscribe(Policy.GAP).subscription(), LongTransitionHandler.adapt(h), 256)

@@ -7,6 +7,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -15,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Long-valued bus, the Agrona way to consume: an agent over a {@link LongSubscription} delivers every transition,
- * stops its runner once the bus closed and all was delivered, and goes quiet when its subscription is closed.
+ * stops its runner once the bus closed and all was delivered, and goes quiet when its subscription is closed; the
+ * adapter refuses, with a clear error, a {@code Subscription<Long>} of a bus whose values are not a long bus's.
  */
 @Timeout(30)
 final class LongValuesAgentTest
@@ -65,6 +67,47 @@ final class LongValuesAgentTest
             quotes.close();
             assertThat(agent.doWork()).isZero();
             assertThat(agent.doWork()).isZero();
+        }
+    }
+
+    @Test
+    void anAdaptedHandlerRefusesASubscriptionOfAnotherBusOfLongsRatherThanDeliverZeros()
+    {
+        // a ValueStateBus<Long> and a StateBus of listed Longs hand out Subscription<Long> too, which adapt accepts
+        try (ValueStateBus<Long> values = StateBus.valueBuilder(5L).capacity(2).build();
+            ValueStateBus<Long> ahead = StateBus.valueBuilder(5L).capacity(2).build();
+            StateBus<Long> states = StateBus.builder(5L, List.of(5L, 7L)).build())
+        {
+            final Subscription<Long> block = values.subscribe(Policy.BLOCK);
+            final Subscription<Long> lapped = ahead.subscribe(Policy.GAP);
+            final Subscription<Long> listed = states.subscribe(Policy.BLOCK);
+            values.set(6L);
+            for (long v = 6; v <= 9; v++)
+            {
+                ahead.set(v); // laps the GAP subscription: its poll starts with a gap notice
+            }
+            states.set(7L);
+            final List<String> seen = new ArrayList<>();
+            final LongTransitionHandler handler = new LongTransitionHandler()
+            {
+                @Override
+                public void onTransition(final LongTransition t, final boolean endOfBatch)
+                {
+                    seen.add(t.from() + "->" + t.to());
+                }
+
+                @Override
+                public void onGap(final LongGap gap)
+                {
+                    seen.add("gap resuming from " + gap.resumeValue());
+                }
+            };
+            for (final Subscription<Long> sub : List.of(block, lapped, listed))
+            {
+                assertThatThrownBy(() -> sub.poll(LongTransitionHandler.adapt(handler), 8))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LongStateBus");
+            }
+            assertThat(seen).as("nothing delivered as made-up longs").isEmpty();
         }
     }
 }

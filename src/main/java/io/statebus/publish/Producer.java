@@ -86,6 +86,13 @@ public abstract class Producer<S> extends HeldPublish<S>
      * serialised) claims at most the slot after the cursor; a replay is offered only from the slot after that, and
      * reads every slot validated, so a publish that raced it shows as a gap, never as a wrong transition.
      *
+     * <p>The store is volatile (a full fence after it): the caller then reads the cursor to check the replay is
+     * still offered, and that read must not pass the store. With a release store alone the caller could read the
+     * cursor while the producer still saw the gate at the cursor it was added at, and went on claiming up to a ring
+     * past that, over the replayed slots, after the check. A many-producer bus is exact with it (each producer
+     * takes the lock, a full fence, before it reads the gates again). A single producer's fast path has no fence:
+     * claims it made before it saw its path shut may reach the ring unseen by that check, and show as a gap.
+     *
      * @param gate the subscription's gate, already added at the cursor.
      * @param to   the last sequence it has consumed.
      */
@@ -93,7 +100,7 @@ public abstract class Producer<S> extends HeldPublish<S>
     {
         backPressure.checkEveryGateUntil(ring.cursor());
         listenersSeen(); // shuts the single producer's fast path, which never asks every gate
-        gate.set(to);
+        gate.setVolatile(to); // StoreLoad: seen by every producer before the caller reads the cursor (see above)
     }
 
     /**

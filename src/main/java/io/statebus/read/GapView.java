@@ -1,11 +1,13 @@
 package io.statebus.read;
 
 import io.statebus.Gap;
-import io.statebus.LongGap;
 import io.statebus.ring.StateIds;
 
-/** The reusable gap notice of one reader, owned by its consuming thread. */
-final class GapView<S> implements Gap<S>, LongGap
+/**
+ * The reusable gap notice of one reader, owned by its consuming thread. Not final only for {@link LongGapView}, a
+ * long bus's, the one that is a {@code LongGap} too.
+ */
+class GapView<S> implements Gap<S>
 {
     private final StateIds<S> ids;
     /** Whether the bus's states are longs beside the word (a value bus), not ids. */
@@ -54,7 +56,7 @@ final class GapView<S> implements Gap<S>, LongGap
         return valued ? (S)Long.valueOf(resumeValue) : ids.stateOf(resumeStateId); // a value bus's S is Long
     }
 
-    @Override
+    /** @return a long bus's resume value ({@link LongGapView}); 0 on any other bus. */
     public long resumeValue()
     {
         return resumeValue;

@@ -54,7 +54,8 @@ abstract class ReaderPosition<S> extends ReaderLifecycle
     {
         if (gapView == null)
         {
-            gapView = new GapView<>(ids, ring.valuesAreStates(), ring.hasReferences());
+            gapView = ring.valuesAreStates() ?
+                new LongGapView<>(ids) : new GapView<>(ids, false, ring.hasReferences());
         }
         gapView.resumeValue = view().fromValue;
         gapView.resumeReference = view().fromReference;

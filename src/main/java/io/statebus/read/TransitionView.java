@@ -11,7 +11,7 @@ import io.statebus.ring.StateIds;
  * ({@link ValueStatesView}: {@link ValueTransitionView}, longs; {@link ReferenceTransitionView}, references) and
  * for {@link KeyedTransitionView}.
  */
-class TransitionView<S> implements Transition<S>, SlotValuesView
+class TransitionView<S> implements Transition<S>
 {
     /** The states by id, held directly: one load less per from() and to(). */
     private final Object[] byId;
@@ -31,18 +31,6 @@ class TransitionView<S> implements Transition<S>, SlotValuesView
     TransitionView(final StateIds<S> ids)
     {
         this.byId = ids.statesById();
-    }
-
-    @Override
-    public final long fromValue()
-    {
-        return fromValue;
-    }
-
-    @Override
-    public final long toValue()
-    {
-        return toValue;
     }
 
     @Override
