@@ -1,6 +1,7 @@
 package io.statebus;
 
 import io.statebus.keys.KeyEntry;
+import io.statebus.keys.LiveKeys;
 import io.statebus.publish.KeyedPublisher;
 import io.statebus.publish.PublishResult;
 import io.statebus.ring.StateIds;
@@ -202,10 +203,12 @@ public final class KeyedStateBus<S> extends KeyedSubscriptionFrontEnd<S> impleme
     }
 
     /**
-     * Visits every open key with its latest transition's state and sequence: each as of the moment its entry was
-     * read, in one pass of the key table that no retirement overlapped. For a transport's snapshot: a key whose
-     * sequence is at or before a reader's position was in that state there; a later one will reach the reader.
-     * Allocates a copy of the table: not for a hot path.
+     * Visits every open key with its latest transition's state and sequence, each as of the moment its entry was
+     * read, in one pass of the key table that never holds the producer back and ends however fast keys are retired:
+     * a key open during the whole call is visited once; one opened or retired meanwhile may or may not be (a key
+     * visited so was open when read; its retirement is a later transition, or in {@link #retirements()}). For a
+     * transport's snapshot: a key whose sequence is at or before a reader's position was in that state there; a
+     * later one will reach the reader. Allocates a copy of the open keys: not for a hot path.
      *
      * @param visitor told of each open key.
      * @throws NullPointerException if {@code visitor} is null, whether or not any key is open.
@@ -213,13 +216,11 @@ public final class KeyedStateBus<S> extends KeyedSubscriptionFrontEnd<S> impleme
     public void forEachOpenKey(final OpenKeyVisitor<? super S> visitor)
     {
         Objects.requireNonNull(visitor, "visitor must not be null");
-        final int max = publisher.table().maxKeys();
-        final long[] keys = new long[max];
-        final long[] entries = new long[max];
-        final int n = publisher.table().copyLive(keys, entries);
-        for (int i = 0; i < n; i++)
+        final LiveKeys live = LiveKeys.of(publisher.table());
+        for (int i = 0; i < live.size(); i++)
         {
-            visitor.visit(keys[i], ids.stateOf(KeyEntry.stateId(entries[i])), KeyEntry.sequence(entries[i]));
+            final long entry = live.entry(i);
+            visitor.visit(live.key(i), ids.stateOf(KeyEntry.stateId(entry)), KeyEntry.sequence(entry));
         }
     }
 

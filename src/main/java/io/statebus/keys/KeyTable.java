@@ -22,7 +22,7 @@ import java.lang.invoke.VarHandle;
  * writes its key before its entry (release), so a reader that sees the entry sees the key. Retiring a key moves
  * later keys of its probe chain back (backward-shift deletion, so a day of short-lived keys leaves no tombstones
  * behind); a reader racing that could miss a key that is moving, so retiring is framed by a version counter and
- * a reader retries when the version changed under it (a seqlock).
+ * a reader retries when the version changed under it (a seqlock; {@link LiveKeys} for a pass over every slot).
  */
 public final class KeyTable
 {
@@ -30,10 +30,13 @@ public final class KeyTable
     public static final long ABSENT = KeyEntry.ABSENT;
     /** The most keys a table holds: 2^28 take 2^30 longs; one more doubles that past the longest array Java allows. */
     public static final int MOST_KEYS = 1 << 28;
+    /** How many retirements' slots are kept for a reader: as many as may come between two of its looks. */
+    static final int REMOVALS_KEPT = 1024;
 
     private static final VarHandle ENTRY = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle VERSION;
     private static final VarHandle IN_FLIGHT;
+    private static final VarHandle REMOVAL = MethodHandles.arrayElementVarHandle(long[].class);
 
     static
     {
@@ -59,6 +62,8 @@ public final class KeyTable
     @SuppressWarnings("unused") private long version;
     /** The latest change claimed: its sequence and the key's state before it ({@link KeyEntry#inFlight}). */
     @SuppressWarnings("unused") private long inFlight;
+    /** The slots each of the latest retirements touched, at its closing version / 2 ({@link #removal}). */
+    private final long[] removals = new long[REMOVALS_KEPT];
 
     /** @param maxKeys the most keys live at once, 1 to {@link #MOST_KEYS}; 32 bytes per key, rounded up. */
     public KeyTable(final int maxKeys)
@@ -185,6 +190,8 @@ public final class KeyTable
         }
         pairs[2 * hole + 1] = ABSENT;
         size--;
+        final int kept = (int)((v + 2) >>> 1) & REMOVALS_KEPT - 1;
+        REMOVAL.setOpaque(removals, kept, (long)slot << 32 | hole); // the version's release below publishes it
         VERSION.setRelease(this, v + 2); // release: every move above is visible to a reader that sees it even
     }
 
@@ -208,12 +215,6 @@ public final class KeyTable
     public int size()
     {
         return size;
-    }
-
-    /** @return the table's slots: twice the most keys live at once, rounded up to a power of two. */
-    int slots()
-    {
-        return pairs.length / 2;
     }
 
     /** @return the most keys live at once. */
@@ -248,36 +249,36 @@ public final class KeyTable
         }
     }
 
-    /**
-     * Copies every live key and its entry, as of one pass that no retirement overlapped (the pass is repeated if
-     * one did: a key moving back could be missed). Each entry is the key's latest at the moment it was read.
-     *
-     * @param keysOut    receives the keys; at least {@link #maxKeys()} long.
-     * @param entriesOut receives their entries, at the same indexes.
-     * @return how many were copied.
-     */
-    public int copyLive(final long[] keysOut, final long[] entriesOut)
+    /** @return the version once even (no retirement under way), read with acquire. */
+    long settledVersion()
     {
-        while (true)
+        long v;
+        while (((v = (long)VERSION.getAcquire(this)) & 1) != 0)
         {
-            final long before = (long)VERSION.getAcquire(this);
-            int n = 0;
-            for (int i = 0; i <= mask && (before & 1) == 0 && n < keysOut.length; i++)
-            {
-                final long entry = (long)ENTRY.getAcquire(pairs, 2 * i + 1); // acquire: the key written before it
-                if (entry != ABSENT)
-                {
-                    keysOut[n] = pairs[2 * i];
-                    entriesOut[n++] = entry;
-                }
-            }
-            VarHandle.loadLoadFence(); // the pass's loads before the version's re-read
-            if ((before & 1) == 0 && (long)VERSION.getOpaque(this) == before)
-            {
-                return n;
-            }
             Thread.onSpinWait();
         }
+        return v;
+    }
+
+    /** @return the version, read opaque (after a load-load fence, to check a read). */
+    long versionNow()
+    {
+        return (long)VERSION.getOpaque(this);
+    }
+
+    /**
+     * @param version the even version a retirement closed with, one of the last {@link #REMOVALS_KEPT}.
+     * @return the slots it touched: the first (the key's) in the high 32 bits, the last (left empty) in the low.
+     */
+    long removal(final long version)
+    {
+        return (long)REMOVAL.getOpaque(removals, (int)(version >>> 1) & REMOVALS_KEPT - 1);
+    }
+
+    /** @return the slots' keys and entries (slot i: key at 2i, entry at 2i + 1; a power of two slots). */
+    long[] pairs()
+    {
+        return pairs;
     }
 
     private long probe(final long key)

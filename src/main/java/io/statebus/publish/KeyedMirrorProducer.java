@@ -3,6 +3,7 @@ package io.statebus.publish;
 import io.statebus.StateBusClosedException;
 import io.statebus.keys.KeyEntry;
 import io.statebus.keys.KeyTable;
+import io.statebus.keys.LiveKeys;
 import io.statebus.ring.LostMarks;
 import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
@@ -124,14 +125,13 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
             }
             checkNotFinal(keys[i], stateIds[i]);
         }
-        final long[] live = new long[table.maxKeys()];
-        final int liveCount = table.copyLive(live, new long[live.length]); // the writer's own table: one pass
-        for (int i = 0; i < liveCount; i++)
+        final LiveKeys live = LiveKeys.of(table); // the writer's own table: one pass
+        for (int i = 0; i < live.size(); i++)
         {
-            if (!inSnapshot.contains(live[i]))
+            if (!inSnapshot.contains(live.key(i)))
             {
                 // logged as a retirement at this sequence: a bridge of this mirror tells its own mirrors in place
-                table.retirements().retire(table.slotOf(live[i]), live[i], sequence);
+                table.retirements().retire(table.slotOf(live.key(i)), live.key(i), sequence);
             }
         }
         for (int i = 0; i < count; i++)

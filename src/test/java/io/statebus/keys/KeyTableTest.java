@@ -22,6 +22,39 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(60)
 final class KeyTableTest
 {
+    /**
+     * A pass over the live keys ({@link LiveKeys}) that retirements overlapped while it copied a chunk copies again
+     * from the first slot a moved key may have crossed: none for retirements wholly behind or ahead of what it read,
+     * the first slot of any that reached into the chunk or across a point it would keep, following one retirement's
+     * moves into another's, and it starts again if the moves wrap past its first slot.
+     */
+    @Test
+    void aPassCopiesAgainFromTheFirstSlotAMovedKeyMayHaveCrossed()
+    {
+        final int mask = 255;
+        assertThat(LiveKeys.copyAgainFrom(ranges(2, 5), 0, mask, 32, 48)).as("wholly behind").isEqualTo(48);
+        assertThat(LiveKeys.copyAgainFrom(ranges(100, 103), 0, mask, 32, 48)).as("wholly ahead").isEqualTo(48);
+        assertThat(LiveKeys.copyAgainFrom(ranges(40, 44), 0, mask, 32, 48)).as("inside the chunk").isEqualTo(40);
+        assertThat(LiveKeys.copyAgainFrom(ranges(45, 50), 0, mask, 32, 48)).as("across its end").isEqualTo(45);
+        assertThat(LiveKeys.copyAgainFrom(ranges(28, 34), 0, mask, 32, 48)).as("across its start").isEqualTo(28);
+        assertThat(LiveKeys.copyAgainFrom(ranges(10, 31, 30, 50), 0, mask, 32, 48))
+            .as("a key moved into copied slots, then further back by a retirement wholly behind the chunk").isEqualTo(10);
+        assertThat(LiveKeys.copyAgainFrom(ranges(110, 120), 100, mask, 0, 16)).as("offsets from the first slot")
+            .isEqualTo(10);
+        assertThat(LiveKeys.copyAgainFrom(ranges(190, 210), 200, mask, 64, 80)).as("wrapping past the first slot")
+            .isEqualTo(-1);
+    }
+
+    private static long[] ranges(final int... firstAndLast)
+    {
+        final long[] ranges = new long[firstAndLast.length / 2];
+        for (int i = 0; i < ranges.length; i++)
+        {
+            ranges[i] = (long)firstAndLast[2 * i] << 32 | firstAndLast[2 * i + 1];
+        }
+        return ranges;
+    }
+
     @Test
     void itAgreesWithAMapUnderRandomAddsUpdatesAndRetires()
     {
@@ -96,8 +129,8 @@ final class KeyTableTest
         }
         assertThat(table.entryOf(999_999L * 7919)).isEqualTo(KeyEntry.entry(999_999, 1));
         // two long arrays of 2^21 slots: 32 MiB (the bound for a million keys is 64 MiB with the ring)
-        assertThat(table.slots()).isEqualTo(1 << 21);
-        assertThat(2L * table.slots() * Long.BYTES).isEqualTo(32L << 20);
+        assertThat((table.pairs().length / 2)).isEqualTo(1 << 21);
+        assertThat(2L * (table.pairs().length / 2) * Long.BYTES).isEqualTo(32L << 20);
     }
 
     /**
