@@ -28,7 +28,8 @@ public final class KeyedSubscription<S> implements AutoCloseable
      * @param limit   the most transitions to consume in this call (filtered-out ones included), at least 1.
      * @return how many transitions were consumed.
      * @throws StateBusClosedException if closed or failed, or the bus closed and everything was delivered.
-     * @throws IllegalStateException   if another thread consumes this subscription.
+     * @throws IllegalStateException   if another thread consumes this subscription, or the call comes from inside
+     *                                 this subscription's own handler (see {@link Subscription#poll}).
      */
     public int poll(final KeyedTransitionHandler<S> handler, final int limit)
     {

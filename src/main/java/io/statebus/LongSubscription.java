@@ -45,7 +45,8 @@ public final class LongSubscription implements AutoCloseable
      * @param limit   the most transitions to deliver, at least 1.
      * @return how many were delivered: 0 when nothing is new.
      * @throws StateBusClosedException once closed, failed, or drained after the bus closed.
-     * @throws IllegalStateException   from a second thread, or if the bus consumes this subscription itself.
+     * @throws IllegalStateException   from a second thread, from inside this subscription's own handler (see
+     *                                 {@link Subscription#poll}), or if the bus consumes this subscription itself.
      */
     public int poll(final LongTransitionHandler handler, final int limit)
     {

@@ -47,6 +47,8 @@ public final class Subscription<S> implements AutoCloseable
     /** The polling thread, set once by the first valid poll. */
     @SuppressWarnings("unused")
     private volatile Thread consumer;
+    /** Consumer-thread only: true while a poll is delivering, so a poll from inside its handler is refused. */
+    private boolean polling;
 
     Subscription(final StateBus<S> bus, final Reader<S> reader)
     {
@@ -64,13 +66,23 @@ public final class Subscription<S> implements AutoCloseable
      * @return how many transitions were delivered (0 if none was available).
      * @throws StateBusClosedException if this subscription is closed or failed, or the bus is closed and every
      *                                 transition published before has been delivered.
-     * @throws IllegalStateException   if another thread consumes this subscription, or it has a handler thread.
+     * @throws IllegalStateException   if another thread consumes this subscription, or it has a handler thread,
+     *                                 or the call comes from inside a handler of this subscription's own poll (the
+     *                                 batch being delivered is not consumed yet: it would be delivered twice).
      * @throws RuntimeException        whatever the handler threw; the subscription has then failed.
      */
     public int poll(final TransitionHandler<S> handler, final int limit)
     {
         checkPoll(handler, limit);
-        return reader.pollAvailable(handler, limit);
+        polling = true;
+        try
+        {
+            return reader.pollAvailable(handler, limit);
+        }
+        finally
+        {
+            polling = false;
+        }
     }
 
     /**
@@ -91,6 +103,11 @@ public final class Subscription<S> implements AutoCloseable
         if ((Thread)CONSUMER.getOpaque(this) != Thread.currentThread())
         {
             claimConsumer(); // only a valid poll makes the calling thread the consumer
+        }
+        if (polling) // read on the consumer thread only, the one that writes it
+        {
+            throw new IllegalStateException("poll called from inside this subscription's own handler: the batch " +
+                "being delivered is not consumed yet; return from the handler and poll again");
         }
     }
 
