@@ -195,7 +195,9 @@ public final class Subscription<S> implements AutoCloseable
     }
 
     /**
-     * @return how many times this subscription was lapped (one gap notice each).
+     * @return how many times this subscription was lapped (one gap notice each). Counted, as {@link #missed()} is,
+     *     when the lap is found: a poll that ends on a lap (after {@code limit} transitions, or its 16th lap) counts
+     *     it, and the next poll gives its notice first.
      */
     public long gaps()
     {
