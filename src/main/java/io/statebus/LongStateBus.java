@@ -120,8 +120,9 @@ public final class LongStateBus extends BusFrontEnd<Long> implements LongAwaits,
 
     /**
      * Joins with a replay: the first transition received is {@code fromSequence}, which must still be in the ring;
-     * as {@link Subscribes#subscribe(Policy, long)}, replayed slots are read validated, so a transition a racing
-     * producer overwrote meanwhile shows as a gap notice, never as wrong longs.
+     * as {@link Subscribes#subscribe(Policy, long)}, a {@link Policy#BLOCK} replay misses none, and replayed slots
+     * are read validated, so a transition a racing producer overwrote meanwhile (a {@link Policy#GAP} replay) shows
+     * as a gap notice, never as wrong longs.
      *
      * @param policy       what happens when this subscription is a whole ring behind.
      * @param fromSequence the first sequence to receive, at least 1.

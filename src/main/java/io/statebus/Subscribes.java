@@ -23,9 +23,9 @@ public interface Subscribes<S>
     /**
      * Joins the bus with a replay: the first transition received is {@code fromSequence}, which must still be in
      * the ring; the subscription joins at {@code fromSequence - 1} and its state. A {@link Policy#BLOCK}
-     * subscription holds the producer back from the replayed slots too, so it never misses one; replayed slots are
-     * read validated, so a transition a racing producer overwrote while the subscription joined shows as a gap
-     * notice, never as a wrong transition.
+     * subscription holds the producer back from the replayed slots too, so it never misses one, also while a
+     * producer races the join; replayed slots are read validated, so a transition a racing producer overwrote
+     * while a {@link Policy#GAP} subscription joined shows as a gap notice, never as a wrong transition.
      *
      * @param policy       what happens when this subscription is a whole ring behind.
      * @param fromSequence the first sequence to receive, at least 1.

@@ -18,6 +18,7 @@ public final class BackPressure
 {
     private static final VarHandle WAITS;
     private static final VarHandle WAIT_NANOS;
+    private static final VarHandle JOINS_ASKED;
 
     static
     {
@@ -26,6 +27,7 @@ public final class BackPressure
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             WAITS = lookup.findVarHandle(BackPressure.class, "waits", long.class);
             WAIT_NANOS = lookup.findVarHandle(BackPressure.class, "waitNanos", long.class);
+            JOINS_ASKED = lookup.findVarHandle(BackPressure.class, "joinsAsked", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -37,6 +39,15 @@ public final class BackPressure
     private final IdleStrategy idle;
     /** Claims up to this cursor ask every gate; raised by a replaying join, never lowered. */
     private volatile long everyGateUntil = -1;
+    /**
+     * Replaying joins that asked a single producer's owner to see their moved-back gate, and how many it has seen
+     * ({@link #seeJoins}); see {@code OwnerGate#awaitProducersSeeGate} for the protocol.
+     */
+    @SuppressWarnings("unused")
+    private volatile long joinsAsked;
+    private volatile long joinsSeen;
+    /** Whether the holder of the right to publish is in {@link #awaitCapacity} (read for a single producer only). */
+    private volatile boolean waiting;
     /** Single writer (the thread holding the right to publish); release stores, acquire loads by anyone. */
     @SuppressWarnings("unused")
     private long waits;
@@ -60,6 +71,50 @@ public final class BackPressure
     boolean hasCapacity()
     {
         return ring.hasCapacity(!mayTrustCache());
+    }
+
+    /**
+     * A replaying join asks the owner to see its gate: a volatile read-modify-write, after the gate's store.
+     *
+     * @return the number to await in {@link #joinSeen}.
+     */
+    long askOwner()
+    {
+        return (long)JOINS_ASKED.getAndAdd(this, 1L) + 1;
+    }
+
+    /**
+     * @param asked what {@link #askOwner} returned.
+     * @return whether the owner has seen that join: every claim it decides from now on reads the moved-back gate.
+     */
+    boolean joinSeen(final long asked)
+    {
+        return joinsSeen >= asked;
+    }
+
+    /**
+     * The holder of the right to publish, before it decides a claim on its full path or while it waits: it has now
+     * seen every join that asked (the volatile read orders the join's gate, its {@link #checkEveryGateUntil} and its
+     * shutting of the fast path before what follows), and says so after every publish it made before (the volatile
+     * store orders them before it).
+     */
+    void seeJoins()
+    {
+        final long asked = joinsAsked;
+        if (asked != joinsSeen)
+        {
+            joinsSeen = asked;
+        }
+    }
+
+    /**
+     * @return whether the holder of the right to publish waits for capacity now. Read after {@link #askOwner}: if
+     *     true, every publish it made is ordered before (the volatile store on entry), and it reads the asks again
+     *     before its next claim (its store of false on leaving follows this read).
+     */
+    boolean ownerWaiting()
+    {
+        return waiting;
     }
 
     /** A gate moved back at the current cursor: the next ring's worth of claims ask every gate. */
@@ -101,10 +156,12 @@ public final class BackPressure
         final long start = System.nanoTime();
         boolean interrupted = false;
         idle.reset();
+        waiting = true;
         try
         {
             while (true)
             {
+                seeJoins();
                 if (producer.isClosed())
                 {
                     throw producer.closedWhileWaiting(toId);
@@ -130,6 +187,7 @@ public final class BackPressure
         }
         finally
         {
+            waiting = false;
             if (interrupted)
             {
                 Thread.currentThread().interrupt();

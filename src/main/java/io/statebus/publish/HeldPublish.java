@@ -141,6 +141,7 @@ abstract class HeldPublish<S>
         long now = stamped ? clock.nanoTime() : 0;
         while (true)
         {
+            backPressure.seeJoins(); // before the decision below: see BackPressure#seeJoins
             if (stamped && closed)
             {
                 throw closedFor(toId); // the clock may have closed the bus: claim nothing after close() returned

@@ -80,18 +80,16 @@ public abstract class Producer<S> extends HeldPublish<S>
     public abstract long publishReference(boolean compare, Object expected, Object next, long deadline);
 
     /**
-     * Moves a replaying {@code BLOCK} subscription's gate back to {@code to}. The producer honours it from its next
-     * claim on: for a ring's worth of claims it asks every gate rather than the sequencer's cache (see
-     * {@link BackPressure}). A publish already past that check when the gate moves (at most one: producers are
-     * serialised) claims at most the slot after the cursor; a replay is offered only from the slot after that, and
-     * reads every slot validated, so a publish that raced it shows as a gap, never as a wrong transition.
+     * Moves a replaying {@code BLOCK} subscription's gate back to {@code to}, and returns once every claim the
+     * producers decide from then on honours it: the caller then reads the cursor, and each claim that did not
+     * honour it is either seen there or is the one publish still in flight (it claims the slot after the cursor; a
+     * replay is offered only from the slot after that's). For a ring's worth of claims the producers ask every
+     * gate rather than the sequencer's cache (see {@link BackPressure}).
      *
-     * <p>The store is volatile (a full fence after it): the caller then reads the cursor to check the replay is
-     * still offered, and that read must not pass the store. With a release store alone the caller could read the
-     * cursor while the producer still saw the gate at the cursor it was added at, and went on claiming up to a ring
-     * past that, over the replayed slots, after the check. A many-producer bus is exact with it (each producer
-     * takes the lock, a full fence, before it reads the gates again). A single producer's fast path has no fence:
-     * claims it made before it saw its path shut may reach the ring unseen by that check, and show as a gap.
+     * <p>The store is volatile (a full fence after it): the cursor read that follows must not pass it. A
+     * many-producer bus needs nothing more: each producer takes the lock, a full fence, before it reads the gates
+     * again. A single producer has no fence on its fast path, so its owner is asked to see the gate
+     * ({@link #awaitProducersSeeGate}).
      *
      * @param gate the subscription's gate, already added at the cursor.
      * @param to   the last sequence it has consumed.
@@ -101,6 +99,12 @@ public abstract class Producer<S> extends HeldPublish<S>
         backPressure.checkEveryGateUntil(ring.cursor());
         listenersSeen(); // shuts the single producer's fast path, which never asks every gate
         gate.setVolatile(to); // StoreLoad: seen by every producer before the caller reads the cursor (see above)
+        awaitProducersSeeGate();
+    }
+
+    /** After {@link #moveGateBack} stored the gate: returns once the producers honour it (see there). */
+    void awaitProducersSeeGate()
+    {
     }
 
     /**

@@ -9,7 +9,9 @@ package io.statebus.publish;
  * is not yet visible to the new listener's first look at the ring, and tell nobody. A store becomes visible to
  * other cores within far less than {@link #NANOS} on every machine the JVM runs on (store buffers drain in
  * nanoseconds), so each new listener, handler thread or replaying subscription looks at the ring once more at least
- * that long after it registered; from then on every publish sees it, and the Dekker fences do the rest.
+ * that long after it registered; from then on every publish sees it, and the Dekker fences do the rest. A
+ * replaying {@code BLOCK} join on a single-producer bus whose owner does not answer within the window relies on the
+ * same assumption ({@code OwnerGate#awaitProducersSeeGate}).
  */
 public final class RegistrationWindow
 {
