@@ -2,6 +2,7 @@ package io.statebus;
 
 import io.statebus.consume.EngineAccess;
 import io.statebus.publish.Producer;
+import io.statebus.read.ConsumedBy;
 import io.statebus.read.Subscriptions;
 
 /** What {@link StateBus} installs in {@link EngineAccess}: a bus's engine, for this module's other packages. */
@@ -38,7 +39,7 @@ final class BusEngineAccess implements EngineAccess.Access
     }
 
     @Override
-    public Object consumer(final Subscription<?> subscription)
+    public ConsumedBy consumer(final Subscription<?> subscription)
     {
         return subscription.reader().consumedBy();
     }

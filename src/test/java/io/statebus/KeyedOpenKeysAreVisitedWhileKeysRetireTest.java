@@ -28,31 +28,15 @@ final class KeyedOpenKeysAreVisitedWhileKeysRetireTest
     @Test
     void everyKeyOpenThroughoutIsVisitedOnceAndTheVisitEnds() throws Exception
     {
-        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).maxKeys(1 << 20)
-            .capacity(1024).producerMode(ProducerMode.SINGLE).build())
+        whileChurning(1 << 20, STABLE, (bus, retired) ->
         {
-            final AtomicBoolean stop = new AtomicBoolean();
-            final AtomicLong retired = new AtomicLong();
-            final CountDownLatch stableOpen = new CountDownLatch(1);
-            final Thread producer = new Thread(() -> churn(bus, STABLE, stop, retired, stableOpen), "churn");
-            producer.start();
-            try
+            for (int visit = 0; visit < 4; visit++)
             {
-                assertThat(stableOpen.await(60, TimeUnit.SECONDS)).isTrue();
-                for (int visit = 0; visit < 4; visit++)
-                {
-                    final long retiredBefore = retired.get();
-                    visitWithin(bus, STABLE, 20, 1);
-                    assertThat(retired.get()).as("keys retired during visit %d", visit).isGreaterThan(retiredBefore);
-                }
+                final long retiredBefore = retired.get();
+                visitWithin(bus, STABLE, 20, 1);
+                assertThat(retired.get()).as("keys retired during visit %d", visit).isGreaterThan(retiredBefore);
             }
-            finally
-            {
-                stop.set(true);
-                producer.join(TimeUnit.SECONDS.toMillis(30));
-            }
-            assertThat(producer.isAlive()).isFalse();
-        }
+        });
     }
 
     /**
@@ -63,7 +47,29 @@ final class KeyedOpenKeysAreVisitedWhileKeysRetireTest
     void aKeyMovedByRetirementsWhileThePassGoesByIsVisitedOnce() throws Exception
     {
         final int stable = 40;
-        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).maxKeys(120)
+        whileChurning(120, stable, (bus, retired) ->
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            int visits = 0;
+            while (System.nanoTime() - deadline < 0 || visits < 100_000)
+            {
+                visitWithin(bus, stable, 20, 1000); // back to back: passes overlap as many retirements as can be
+                visits += 1000;
+            }
+            assertThat(retired.get()).as("keys retired meanwhile").isGreaterThan(visits);
+        });
+    }
+
+    /** What a test does on its own thread while {@link #churn} runs. */
+    private interface WhileChurning
+    {
+        void run(KeyedStateBus<Connection> bus, AtomicLong retired) throws Exception;
+    }
+
+    /** Opens {@code stable} keys and churns others on a producer thread, runs {@code test}, then stops it. */
+    private static void whileChurning(final int maxKeys, final int stable, final WhileChurning test) throws Exception
+    {
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).maxKeys(maxKeys)
             .capacity(1024).producerMode(ProducerMode.SINGLE).build())
         {
             final AtomicBoolean stop = new AtomicBoolean();
@@ -74,14 +80,7 @@ final class KeyedOpenKeysAreVisitedWhileKeysRetireTest
             try
             {
                 assertThat(stableOpen.await(60, TimeUnit.SECONDS)).isTrue();
-                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-                int visits = 0;
-                while (System.nanoTime() - deadline < 0 || visits < 100_000)
-                {
-                    visitWithin(bus, stable, 20, 1000); // back to back: passes overlap as many retirements as can be
-                    visits += 1000;
-                }
-                assertThat(retired.get()).as("keys retired meanwhile").isGreaterThan(visits);
+                test.run(bus, retired);
             }
             finally
             {

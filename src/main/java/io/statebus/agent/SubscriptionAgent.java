@@ -4,6 +4,7 @@ import io.statebus.StateBusClosedException;
 import io.statebus.Subscription;
 import io.statebus.TransitionHandler;
 import io.statebus.consume.EngineAccess;
+import io.statebus.read.ConsumedBy;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
@@ -55,7 +56,7 @@ public final class SubscriptionAgent<S> implements Agent
         {
             throw new IllegalArgumentException("limit must be >= 1, got " + limit);
         }
-        final Object consumer = EngineAccess.get().consumer(subscription);
+        final ConsumedBy consumer = EngineAccess.get().consumer(subscription);
         if (consumer != null)
         {
             throw new IllegalArgumentException("the subscription is consumed by " + consumer +

@@ -4,6 +4,7 @@ import io.statebus.StateBus;
 import io.statebus.Subscribes;
 import io.statebus.Subscription;
 import io.statebus.publish.Producer;
+import io.statebus.read.ConsumedBy;
 import io.statebus.read.Subscriptions;
 
 import java.lang.invoke.MethodHandles;
@@ -57,7 +58,7 @@ public final class EngineAccess
          * @param subscription a subscription of any kind of bus.
          * @return what consumes it if not a poller (its handler thread, its executor, an await), else null.
          */
-        Object consumer(Subscription<?> subscription);
+        ConsumedBy consumer(Subscription<?> subscription);
     }
 
     /** Written once, by StateBus's class initializer (which {@link #get()} runs if no use of StateBus has). */

@@ -40,7 +40,7 @@ public final class ExecutorDelivery<S> implements PublishListener
     private static final int IDLE = 0;
     private static final int SCHEDULED = 1;
     private static final VarHandle STATE;
-    private static final VarHandle FINISHED;
+    private static final VarHandle ENDED;
 
     static
     {
@@ -48,7 +48,7 @@ public final class ExecutorDelivery<S> implements PublishListener
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(ExecutorDelivery.class, "state", int.class);
-            FINISHED = lookup.findVarHandle(ExecutorDelivery.class, "finished", boolean.class);
+            ENDED = lookup.findVarHandle(ExecutorDelivery.class, "ended", boolean.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -70,11 +70,11 @@ public final class ExecutorDelivery<S> implements PublishListener
     private volatile boolean notified;
     /** Whether such a notification proves no publish hid in the registration window: single-producer buses. */
     private final boolean notifiedCoversWindow;
-    /** Set once the delivery has ended (its last task ran, or the executor refused one): nothing more to schedule. */
+    /**
+     * Set, by compare-and-set, by the one call that ends the delivery (its last task ran, or the executor refused
+     * one): nothing more to schedule, and the ending (detach, onStop, onEnd) happens once.
+     */
     private volatile boolean ended;
-    /** Set by the one call that finishes the delivery (detach, onStop, onEnd). */
-    @SuppressWarnings("unused")
-    private volatile boolean finished;
 
     /**
      * @param producer     the bus's producer, which tells this delivery of each publish.
@@ -205,7 +205,10 @@ public final class ExecutorDelivery<S> implements PublishListener
     {
         // before the fail below, whose release wakes this delivery once more; the state stays SCHEDULED, as after
         // the last task, so no later wake-up (a demand, the registration recheck) submits the ended task again
-        ended = true;
+        if (!ENDED.compareAndSet(this, false, true))
+        {
+            return; // a same-thread executor's execute throws the Error with which its task already ended it
+        }
         RuntimeException reported = cause;
         if (subscription.isOpen())
         {
@@ -222,16 +225,14 @@ public final class ExecutorDelivery<S> implements PublishListener
     /** The task's ending: a throwing handler failed the subscription; closed means drained: either way, stop. */
     void taskEnded(final Throwable ex)
     {
-        ended = true;
-        finish(ex); // an await's future ends with it, not at its timeout
+        if (ENDED.compareAndSet(this, false, true))
+        {
+            finish(ex); // an await's future ends with it, not at its timeout
+        }
     }
 
     private void finish(final Throwable reported)
     {
-        if (!FINISHED.compareAndSet(this, false, true))
-        {
-            return; // a same-thread executor's execute throws the Error with which its task already finished
-        }
         producer.removeListener(this);
         task.stopHandler();
         if (onEnd != null)

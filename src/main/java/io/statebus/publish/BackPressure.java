@@ -19,6 +19,7 @@ public final class BackPressure
     private static final VarHandle WAITS;
     private static final VarHandle WAIT_NANOS;
     private static final VarHandle JOINS_ASKED;
+    private static final VarHandle JOINS_SEEN;
 
     static
     {
@@ -28,6 +29,7 @@ public final class BackPressure
             WAITS = lookup.findVarHandle(BackPressure.class, "waits", long.class);
             WAIT_NANOS = lookup.findVarHandle(BackPressure.class, "waitNanos", long.class);
             JOINS_ASKED = lookup.findVarHandle(BackPressure.class, "joinsAsked", long.class);
+            JOINS_SEEN = lookup.findVarHandle(BackPressure.class, "joinsSeen", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -101,7 +103,7 @@ public final class BackPressure
     void seeJoins()
     {
         final long asked = joinsAsked;
-        if (asked != joinsSeen)
+        if (asked != (long)JOINS_SEEN.get(this)) // plain: only the holder of the right to publish writes it
         {
             joinsSeen = asked;
         }

@@ -76,7 +76,6 @@ final class GatedRead
         final long[] slots = reader.ring.arrays().slots; // a state bus's slot is its word alone: index is the slot
         final int mask = slots.length - 1;
         long s = next;
-        view.batchEnd = end;
         try
         {
             while (s <= end)
@@ -124,7 +123,7 @@ final class GatedRead
         final Object[] references = arrays.references;
         final int shift = arrays.shift;
         long s = next;
-        view.batchEnd = end;
+        view.batchEnd = end; // a key filter's look-ahead stops there (a keyed ring's slots carry keys: never a wordRun)
         try
         {
             while (s <= end)

@@ -102,18 +102,17 @@ public final class Reader<S> extends ReaderPosition<S>
     }
 
     /**
-     * Delivers {@code next..availableNow} (at most {@code limit}) with this reader's policy.
+     * Delivers {@code next..available} (at most {@code limit}) with this reader's policy.
      *
      * @param handler      the handler.
      * @param next         the first sequence not consumed.
-     * @param availableNow the latest sequence this reader may read, as its barrier answered.
+     * @param available    the latest sequence this reader may read, as its barrier answered (a pipeline stage's
+     *                     too is never past the cursor: {@link UpstreamPosition}).
      * @param limit        the most transitions to deliver.
      * @return how many were delivered.
      */
-    public int deliver(final TransitionHandler<S> handler, final long next, final long availableNow, final int limit)
+    public int deliver(final TransitionHandler<S> handler, final long next, final long available, final int limit)
     {
-        // a pipeline stage: never past the cursor, whatever its barrier answered (a guard: upstream positions are not)
-        final long available = upstream.length == 0 ? availableNow : Math.min(availableNow, ring.cursor());
         if (policy != Policy.BLOCK)
         {
             return ValidatedRead.deliver(this, handler, next, available, limit);
