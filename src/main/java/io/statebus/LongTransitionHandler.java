@@ -17,7 +17,8 @@ public interface LongTransitionHandler
      * Called once per transition, in sequence order.
      *
      * @param transition a view valid during this call only; {@link LongTransition#copy()} to keep it.
-     * @param endOfBatch true for the last transition currently available: a good moment to flush.
+     * @param endOfBatch true for the last transition currently available: a good moment to flush (a lapped
+     *                   {@code GAP} subscription may end a batch without it, as {@link TransitionHandler} says).
      */
     void onTransition(LongTransition transition, boolean endOfBatch);
 

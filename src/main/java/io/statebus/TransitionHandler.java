@@ -25,7 +25,9 @@ public interface TransitionHandler<S>
      * Called once per transition, in sequence order.
      *
      * @param transition a view valid during this call only; {@link Transition#copy()} to keep it.
-     * @param endOfBatch true for the last transition currently available: a good moment to flush.
+     * @param endOfBatch true for the last transition currently available: a good moment to flush. A {@link Policy#GAP}
+     *                   subscription lapped right after a transition may end its batch there without it: the lap
+     *                   shows only when the next slot is read, and its next batch begins with {@link #onGap}.
      */
     void onTransition(Transition<S> transition, boolean endOfBatch);
 

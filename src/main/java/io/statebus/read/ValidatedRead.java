@@ -50,25 +50,28 @@ final class ValidatedRead
             // missed without a look, as the loop below would count it (every word is nearer the cursor than this)
             first = missedFrom(reader, next, firstAvailable, firstAvailable);
         }
-        final long end = Math.min(Math.min(firstAvailable, first + limit - 1), stopOf(reader));
-        return deliverRun(reader, handler, arrays.slots, arrays.times, arrays.values, arrays.references, first, end,
+        final long last = Math.min(firstAvailable, first + limit - 1);
+        return deliverRun(reader, handler, arrays.slots, arrays.times, arrays.values, arrays.references, first, last,
             limit);
     }
 
     /**
      * The loop: each slot validated by its tag, delivered, or, lapped, skipped as missed. The ring's arrays come in
      * unpacked, so that they live in locals: each slot's load-load fence then reloads only the slot, not the ring's
-     * fields.
+     * fields. The batch ends at {@code last}; a {@code BLOCK} replay's loop stops at its join point before that,
+     * and {@link GatedRead} delivers the rest of the same batch.
      */
     private static <S> int deliverRun(
         final Reader<S> reader, final TransitionHandler<S> handler, final long[] slots, final long[] times,
-        final long[] values, final Object[] references, final long next, final long firstEnd, final int limit)
+        final long[] values, final Object[] references, final long next, final long firstLast, final int limit)
     {
         final TransitionView<S> view = reader.view();
         final int shift = reader.ring.arrays().shift;
         final boolean multiWord = reader.ring.isStamped() || values != null || references != null; // for life
-        long end = firstEnd;
-        view.batchEnd = end;
+        final long stop = stopOf(reader);
+        long last = firstLast;
+        long end = Math.min(last, stop);
+        view.batchEnd = last;
         long s = next;
         int count = 0;
         int laps = 0;
@@ -85,8 +88,9 @@ final class ValidatedRead
                     final long available = reader.available(cursor); // a pipeline stage: no further than upstream
                     laps += SlotWord.isLostAt(word, s) ? 0 : 1; // a mirror's lost sequence: never received, not a lap
                     s = missedFrom(reader, s, Math.max(cursor, SlotWord.sequence(word, s)), available);
-                    end = laps > MAX_LAPS_PER_POLL ? s - 1 : endAfterLap(reader, available, s, limit - count);
-                    view.batchEnd = end;
+                    last = laps > MAX_LAPS_PER_POLL ? s - 1 : Math.min(available, s + (limit - count) - 1);
+                    end = Math.min(last, stop);
+                    view.batchEnd = last;
                     continue;
                 }
                 if (reader.isEndedNow() || (reader.pendingGapFirst >= 0 && !noticeGiven(reader, handler, s, word)))
@@ -95,7 +99,7 @@ final class ValidatedRead
                 }
                 view.sequence = s;
                 view.word = word;
-                handler.onTransition(view, s == end);
+                handler.onTransition(view, s == last);
                 count++;
                 s++;
             }
@@ -113,18 +117,6 @@ final class ValidatedRead
     private static long stopOf(final Reader<?> reader)
     {
         return reader.policy == Policy.BLOCK ? reader.validateUpTo : Long.MAX_VALUE;
-    }
-
-    /**
-     * After a lap, where this batch ends: at the cursor read when lapped, at its limit, or at its stop. Lapped more
-     * than {@link #MAX_LAPS_PER_POLL} times, the caller ends the batch instead, giving the thread back rather than
-     * chasing the producer.
-     *
-     * @param remaining how many more transitions the batch may deliver.
-     */
-    private static long endAfterLap(final Reader<?> reader, final long available, final long s, final int remaining)
-    {
-        return Math.min(Math.min(available, s + remaining - 1), stopOf(reader));
     }
 
     /**
