@@ -112,8 +112,9 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
         {
             over = terminal.test(reader.joinState());
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
+            // an Error too, as the delivery ends on one: else it escapes subscribe (rule 1.9) and the reader stays open
             subscriber = null;
             reader.close();
             SubscriberSignals.error(s, ex, errorHandler);
