@@ -24,7 +24,7 @@ import java.util.function.Predicate;
  * recursion, rule 3.3).
  *
  * <p>Who writes what: the {@link Demand} is raised by {@code request} (any thread) and lowered by one per
- * {@code onNext} by the delivery; {@code pendingError} is set once (CAS) by a bad request or a lap;
+ * {@code onNext} by the delivery; {@code pendingError} is set once (CAS) by a bad request or a gap;
  * {@code subscriber} is cleared when the stream ends or is cancelled, so the bus keeps no reference to it
  * (rule 3.13).
  */
@@ -112,8 +112,9 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
         {
             over = terminal.test(reader.joinState());
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
+            // an Error too, as the delivery ends on one: else it escapes subscribe (rule 1.9) and the reader stays open
             subscriber = null;
             reader.close();
             SubscriberSignals.error(s, ex, errorHandler);
@@ -198,7 +199,7 @@ final class FlowSubscription<S> implements Flow.Subscription, TransitionHandler<
     @Override
     public void onGap(final Gap<S> gap)
     {
-        // lapped: report exactly what was missed and end; the transition after the gap is not delivered
+        // lapped, or lost upstream of a mirror: report exactly what was missed and end; the one after is not delivered
         if (PENDING.compareAndSet(this, null, new TransitionsMissedException(gap.firstMissed(), gap.lastMissed())))
         {
             reader.close();

@@ -36,14 +36,16 @@ import java.util.function.Predicate;
  * transition before the gap and then {@code onError(}{@link TransitionsMissedException}{@code )}, which names
  * exactly the sequences it missed. The lap is found when it next reads, so a subscriber without demand learns of
  * it once it requests again. Ending the stream is the one report a plain {@code Flow.Subscriber} cannot
- * ignore by accident, and it keeps the stream's promise: what was delivered is complete and chained.
+ * ignore by accident, and it keeps the stream's promise: what was delivered is complete and chained. On a
+ * {@link io.statebus.Mirror}'s bus, transitions the mirror never received end every subscriber's stream ({@code BLOCK}
+ * ones too) in the same way.
  *
  * <p>The stream completes after the last transition published before the bus closed, as demand allows, or at
  * once after the first transition into a state {@link #completeWhen} names. It ends with {@code onError} if the
  * bus is closed (or a replay is unavailable) when a subscriber subscribes (after {@code onSubscribe}, rule 1.9),
- * for non-positive demand ({@link IllegalArgumentException}, rule 3.9), on a lap (above), or if the executor
- * rejects a task. {@code cancel()} closes the bus subscription at once: a {@code BLOCK} subscriber stops holding
- * the producer back. A subscriber whose {@code onNext} (or any signal) throws has broken rule 2.13: it is
+ * for non-positive demand ({@link IllegalArgumentException}, rule 3.9), on missed transitions (above), or if the
+ * executor rejects a task. {@code cancel()} closes the bus subscription at once: a {@code BLOCK} subscriber stops
+ * holding the producer back. A subscriber whose {@code onNext} (or any signal) throws has broken rule 2.13: it is
  * cancelled, never called again, and the exception goes to the {@linkplain #errorHandler error handler}; it never
  * reaches the producer.
  *

@@ -1,10 +1,11 @@
 package io.statebus.flow;
 
 /**
- * What a {@link io.statebus.Policy#GAP} subscriber of a {@link TransitionPublisher} receives in {@code onError}
- * when the producer lapped it: exactly which transitions it missed. It ends the stream; the subscriber received
- * every transition before {@link #firstMissed()}, in order, and none after. To go on, subscribe again (a new join
- * snapshot).
+ * What a subscriber of a {@link TransitionPublisher} receives in {@code onError} when transitions are missing from
+ * its stream: a {@link io.statebus.Policy#GAP} subscriber that the producer lapped, or any subscriber ({@code BLOCK}
+ * too) of a {@link io.statebus.Mirror}'s bus that never received them. It names exactly which transitions were
+ * missed and ends the stream; the subscriber received every transition before {@link #firstMissed()}, in order, and
+ * none after. To go on, subscribe again (a new join snapshot).
  */
 public final class TransitionsMissedException extends IllegalStateException
 {
@@ -12,7 +13,7 @@ public final class TransitionsMissedException extends IllegalStateException
 
     /** The sequence of the first transition missed. */
     private final long firstMissed;
-    /** The sequence of the last transition missed, as far as the lap was seen when it was found. */
+    /** The sequence of the last transition missed, as far as the gap was seen when it was found. */
     private final long lastMissed;
 
     /**
@@ -21,8 +22,10 @@ public final class TransitionsMissedException extends IllegalStateException
      */
     public TransitionsMissedException(final long firstMissed, final long lastMissed)
     {
-        super("subscriber was lapped: transitions #" + firstMissed + "..#" + lastMissed + " (" +
-            (lastMissed - firstMissed + 1) + ") were overwritten before it requested them; the stream ends here");
+        // neutral: the same notice reports a lap and a mirror's loss, which the subscriber cannot tell apart here
+        super("subscriber missed transitions #" + firstMissed + "..#" + lastMissed + " (" +
+            (lastMissed - firstMissed + 1) + "): overwritten before it read them (GAP), or never received by a " +
+            "mirror's bus; the stream ends here");
         this.firstMissed = firstMissed;
         this.lastMissed = lastMissed;
     }

@@ -5,6 +5,8 @@ import io.statebus.StateBus;
 import io.statebus.StateBusClosedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.concurrent.TimeUnit;
 
@@ -12,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * "The bus closing -> onComplete after everything published before was delivered (as demand allows)", and the
- * other ways a stream ends: a terminal state, and subscribing to a closed bus (onSubscribe, then onError).
+ * other ways a stream ends: a terminal state, a terminal predicate that throws, and subscribing to a closed bus
+ * (onSubscribe, then onError).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FlowCloseCompletesAfterTheLastTest
@@ -90,5 +93,31 @@ class FlowCloseCompletesAfterTheLastTest
         assertThat(late.completes()).isEqualTo(1);
         assertThat(late.received()).isZero();
         bus.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aTerminalPredicateThatThrowsAtTheJoinEndsTheStreamWithOnErrorAndHoldsNothing(final boolean anError)
+    {
+        final int capacity = 4;
+        final StateBus<Phase> bus = Phase.bus(capacity);
+        final Throwable thrown = anError ? new AssertionError("predicate") : new IllegalStateException("predicate");
+        final RecordingSubscriber<Phase> subscriber = new RecordingSubscriber<>();
+        new TransitionPublisher<>(bus, Policy.BLOCK).completeWhen(s ->
+        {
+            if (thrown instanceof Error)
+            {
+                throw (Error)thrown;
+            }
+            throw (RuntimeException)thrown;
+        }).subscribe(subscriber); // returns normally (rule 1.9), whatever the predicate threw
+
+        assertThat(subscriber.error()).isSameAs(thrown);
+        assertThat(bus.subscriptionCount()).isZero();
+        Phase.publish(bus, 4 * capacity); // nothing left to hold the producer back
+        bus.close();
+        assertThat(subscriber.errors()).isEqualTo(1);
+        assertThat(subscriber.received()).isZero();
+        assertThat(subscriber.violations()).isEmpty();
     }
 }

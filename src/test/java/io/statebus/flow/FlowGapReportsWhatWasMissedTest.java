@@ -1,5 +1,6 @@
 package io.statebus.flow;
 
+import io.statebus.Mirror;
 import io.statebus.Policy;
 import io.statebus.ProducerMode;
 import io.statebus.StateBus;
@@ -15,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * "Under GAP, a subscriber that falls a ring behind learns what it missed": the producer never waits for it; once
  * lapped it receives every transition before the gap, then {@code onError(TransitionsMissedException)} naming
- * exactly the sequences it missed, and nothing after.
+ * exactly the sequences it missed, and nothing after. A mirror's lost transitions end a stream the same way, even a
+ * {@code BLOCK} one, and are not blamed on a lap.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FlowGapReportsWhatWasMissedTest
@@ -102,5 +104,28 @@ class FlowGapReportsWhatWasMissedTest
         assertThat(slow.violations()).isEmpty();
         Phase.assertCompleteAndChained(slow.items(), 1, 1);
         bus.close();
+    }
+
+    @Test
+    void aBlockSubscriberOfAMirrorLearnsExactlyWhichTransitionsNeverArrived() throws Exception
+    {
+        final Mirror<Phase> mirror = StateBus.builder(Phase.P0).capacity(8).buildMirror(0, Phase.P0, 0);
+        final RecordingSubscriber<Phase> subscriber = new RecordingSubscriber<>();
+        new TransitionPublisher<>(mirror.bus(), Policy.BLOCK, Runnable::run).subscribe(subscriber);
+        subscriber.request(10);
+        mirror.append(1, Phase.P0, Phase.P1, 1);
+        mirror.append(4, Phase.P3, Phase.P4, 4); // #2 and #3 never arrived
+
+        subscriber.awaitEnd();
+        assertThat(subscriber.error()).isInstanceOfSatisfying(TransitionsMissedException.class, missed ->
+        {
+            assertThat(missed.firstMissed()).isEqualTo(2);
+            assertThat(missed.lastMissed()).isEqualTo(3);
+            // the subscriber had demand and its policy holds the producer back: nothing lapped it
+            assertThat(missed).hasMessageNotContaining("lapped").hasMessageContaining("#2..#3 (2)");
+        });
+        assertThat(subscriber.violations()).isEmpty();
+        Phase.assertCompleteAndChained(subscriber.items(), 1, 1);
+        mirror.close();
     }
 }
