@@ -1,8 +1,9 @@
 package io.statebus;
 
 /**
- * A notice that a {@link Policy#GAP} subscription was lapped: the producer overwrote transitions before it read
- * them. One notice per incident, delivered just before the first transition after the gap, whose
+ * A notice that a subscription missed transitions: a {@link Policy#GAP} subscription was lapped (the producer
+ * overwrote them before it read them), or, on a {@link Mirror}'s bus, the mirror never received them (any policy,
+ * {@code BLOCK} too). One notice per incident, delivered just before the first transition after the gap, whose
  * {@code from()} equals {@link #resumeState()}.
  *
  * <p>A read-only view, reused: valid only during the callback.

@@ -1,8 +1,9 @@
 package io.statebus;
 
 /**
- * A notice that a {@link Policy#GAP} subscription of a {@link LongStateBus} was lapped: the producer overwrote
- * transitions before it read them. One notice per incident, delivered just before the first transition after the
+ * A notice that a subscription of a {@link LongStateBus} missed transitions: a {@link Policy#GAP} subscription was
+ * lapped (the producer overwrote them before it read them), or, on a {@link LongMirror}'s bus, the mirror never
+ * received them (any policy). One notice per incident, delivered just before the first transition after the
  * gap, whose {@code from()} equals {@link #resumeValue()}.
  *
  * <p>A read-only view, reused: valid only during the callback.

@@ -32,7 +32,8 @@ public interface TransitionHandler<S>
     void onTransition(Transition<S> transition, boolean endOfBatch);
 
     /**
-     * Called when a {@link Policy#GAP} subscription was lapped, before the first transition after the gap. The
+     * Called when transitions were missed ({@link Gap}: a {@link Policy#GAP} subscription lapped, or a mirror's
+     * loss), before the first transition after the gap. The
      * subscription's counters record every gap whether or not this is overridden; the default does nothing.
      *
      * @param gap a view valid during this call only.
