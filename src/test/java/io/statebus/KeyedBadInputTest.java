@@ -205,6 +205,33 @@ final class KeyedBadInputTest
         }
     }
 
+    /**
+     * {@link KeyedTransitionHandler#adapt} on another bus's subscription (a state or value bus's, whose transitions
+     * carry no key) is refused at its first transition with an IllegalArgumentException that says so, as
+     * {@link LongTransitionHandler#adapt} refuses a bus without longs, not a ClassCastException naming internal views.
+     */
+    @Test
+    void anAdaptedHandlerRefusesASubscriptionOfAnotherBusClearly()
+    {
+        try (StateBus<Connection> states = StateBus.builder(Connection.DISCONNECTED).build();
+            ValueStateBus<Connection> values = StateBus.valueBuilder(Connection.DISCONNECTED).build())
+        {
+            final List<Subscription<Connection>> others =
+                List.of(states.subscribe(Policy.BLOCK), values.subscribe(Policy.GAP));
+            final List<String> seen = new java.util.ArrayList<>();
+            final TransitionHandler<Connection> adapted = KeyedTransitionHandler.adapt((t, end) -> seen.add(t.key() + ""));
+            states.set(Connection.CONNECTING);
+            values.set(Connection.CONNECTING);
+            for (final Subscription<Connection> sub : others)
+            {
+                assertThatThrownBy(() -> sub.poll(adapted, 8)).isExactlyInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("KeyedTransitionHandler.adapt delivers a KeyedStateBus's transitions only");
+                assertThat(sub.failure()).isInstanceOf(IllegalArgumentException.class);
+            }
+            assertThat(seen).as("no transition delivered without a key").isEmpty();
+        }
+    }
+
     @Test
     void unchangedAndFailedComparesPublishNothing() throws Exception
     {
