@@ -90,17 +90,31 @@ final class BusSettings
     }
 
     /**
-     * @param bytesPerSlot what one slot costs on the heap, its timestamp included if stamped.
-     * @throws IllegalArgumentException if the ring would take more than half of the maximum heap.
+     * Refuses, before anything is allocated, a ring this JVM cannot hold: one whose array would be longer than Java
+     * allows (a long or keyed bus's slot is 4 longs of one array, a value bus's 2 references of one: the builders'
+     * 2^30 is a state bus's), or that takes, with {@code otherBytes}, more than half of the maximum heap.
+     *
+     * @param bytesPerSlot    what one slot costs on the heap, its timestamp included if stamped.
+     * @param elementsPerSlot how many elements of its longest array one slot takes.
+     * @param maxKeys         a keyed bus's key table's keys, for the message, or 0.
+     * @param otherBytes      what else the bus allocates when built (a keyed bus's key table), or 0.
+     * @throws IllegalArgumentException if the ring cannot be held.
      */
-    void checkHeap(final long bytesPerSlot)
+    void checkHeap(final long bytesPerSlot, final int elementsPerSlot, final int maxKeys, final long otherBytes)
     {
-        final long bytes = bytesPerSlot * capacity;
+        final int most = Integer.highestOneBit((Integer.MAX_VALUE - 8) / elementsPerSlot); // the VM's longest array
+        if (capacity > most)
+        {
+            throw new IllegalArgumentException("capacity " + capacity + " is more than this kind of bus holds, " +
+                most + ": a slot takes " + elementsPerSlot + " elements of one array, and an array holds fewer than 2^31");
+        }
+        final long bytes = bytesPerSlot * capacity + otherBytes;
         final long maxHeap = Runtime.getRuntime().maxMemory();
         if (bytes > maxHeap / 2)
         {
-            throw new IllegalArgumentException("capacity " + capacity + " needs about " + (bytes >> 20) +
-                " MiB for its slots, more than half of this JVM's maximum heap (" + (maxHeap >> 20) + " MiB)");
+            throw new IllegalArgumentException("capacity " + capacity + (maxKeys > 0 ? " with maxKeys " + maxKeys : "") +
+                " needs about " + (bytes >> 20) + " MiB for its slots" + (maxKeys > 0 ? " and key table" : "") +
+                ", more than half of this JVM's maximum heap (" + (maxHeap >> 20) + " MiB)");
         }
     }
 

@@ -36,6 +36,10 @@ final class KeyedDelivery<S> implements TransitionHandler<S>
     @Override
     public void onTransition(final Transition<S> transition, final boolean endOfBatch)
     {
+        if (!(transition instanceof KeyedTransition))
+        {
+            throw notAKeyedBus(); // another bus's subscription, handed to adapt: its transitions carry no key
+        }
         final KeyedTransition<S> keyed = (KeyedTransition<S>)transition; // a keyed bus's reader hands out its view
         if (keys == null)
         {
@@ -80,5 +84,12 @@ final class KeyedDelivery<S> implements TransitionHandler<S>
     public void onStop()
     {
         handler.onStop();
+    }
+
+    private static IllegalArgumentException notAKeyedBus()
+    {
+        return new IllegalArgumentException("KeyedTransitionHandler.adapt delivers a KeyedStateBus's transitions " +
+            "only; this Subscription is of another bus (a StateBus or ValueStateBus), whose transitions carry no " +
+            "key: consume it with a TransitionHandler");
     }
 }

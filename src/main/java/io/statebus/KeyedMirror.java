@@ -33,7 +33,8 @@ import java.util.Objects;
  * orders.append(snapshotSequence + 1, 42, Order.NEW, Order.FILLED, t);   // then retired, as on the source
  * }</pre>
  *
- * <p>One thread seeds and appends: the first thread that does owns the mirror. Its bus refuses {@code open},
+ * <p>One thread seeds and appends: the first thread that does owns the mirror (a call refused before it changed
+ * anything, for bad input or as the mirror is closed, makes no thread the owner). Its bus refuses {@code open},
  * {@code set}, {@code trySet}, {@code compareAndSet} and {@code retire} with {@link IllegalStateException}.
  *
  * @param <S> the state type.

@@ -87,7 +87,8 @@ public final class KeyedStateBus<S> extends KeyedSubscriptionFrontEnd<S> impleme
      * @param initial its first state.
      * @return the sequence of that transition.
      * @throws IllegalArgumentException if the key is open, or the state unknown; nothing changed.
-     * @throws IllegalStateException    if {@code maxKeys} keys are open; nothing changed.
+     * @throws IllegalStateException    if {@code maxKeys} keys are open, or as for {@link #set}; nothing changed.
+     * @throws StateBusClosedException  if the bus is closed; nothing changed.
      */
     public long open(final long key, final S initial)
     {
@@ -103,6 +104,9 @@ public final class KeyedStateBus<S> extends KeyedSubscriptionFrontEnd<S> impleme
      * @return the sequence, or {@link #NOT_PUBLISHED} if the key was in that state.
      * @throws IllegalArgumentException     if the key is not open or the state unknown; nothing changed.
      * @throws ForbiddenTransitionException if the builder's allowed transitions forbid it; nothing changed.
+     * @throws StateBusClosedException      if the bus is closed, also while waiting; nothing changed.
+     * @throws IllegalStateException        on a single-producer bus, from a second thread, or on a mirror's bus;
+     *                                      nothing changed.
      */
     public long set(final long key, final S next)
     {
@@ -114,9 +118,11 @@ public final class KeyedStateBus<S> extends KeyedSubscriptionFrontEnd<S> impleme
      *
      * @param key     an open key.
      * @param next    its new state.
-     * @param timeout how long to wait at most.
+     * @param timeout how long to wait at most; not negative.
      * @return false if the wait timed out and nothing was published.
-     * @throws InterruptedException if interrupted while waiting; nothing published.
+     * @throws InterruptedException     if interrupted while waiting; nothing published.
+     * @throws IllegalArgumentException if {@code timeout} is negative; nothing changed. Else refused as
+     *                                  {@link #set} is.
      */
     public boolean trySet(final long key, final S next, final Duration timeout) throws InterruptedException
     {
@@ -135,6 +141,8 @@ public final class KeyedStateBus<S> extends KeyedSubscriptionFrontEnd<S> impleme
      * @param expected the state it must be in.
      * @param next     its new state.
      * @return whether the key was in {@code expected} (and {@code next} was published, unless equal).
+     * @throws IllegalArgumentException if the key is not open or a state unknown; nothing changed. Else refused as
+     *                                  {@link #set} is (a forbidden move, a closed bus, a second thread).
      */
     public boolean compareAndSet(final long key, final S expected, final S next)
     {
@@ -169,6 +177,7 @@ public final class KeyedStateBus<S> extends KeyedSubscriptionFrontEnd<S> impleme
      * @param key an open key.
      * @throws IllegalArgumentException if the key is not open.
      * @throws StateBusClosedException  if the bus is closed; nothing changed.
+     * @throws IllegalStateException    as for {@link #set}; nothing changed.
      */
     public void retire(final long key)
     {

@@ -36,7 +36,8 @@ public final class KeyedStateBusBuilder<S>
     }
 
     /**
-     * @param capacity the ring's slots, shared by every key: a power of two from 2 to 2^30.
+     * @param capacity the ring's slots, shared by every key: a power of two from 2 to 2^30, and at build at most 2^28
+     *                 (a slot is 4 longs of one array) and, with the key table, half of the maximum heap.
      * @return this builder.
      */
     public KeyedStateBusBuilder<S> capacity(final int capacity)
@@ -202,9 +203,12 @@ public final class KeyedStateBusBuilder<S>
      * Allocates the ring and the key table.
      *
      * @return the bus, with no key open.
+     * @throws IllegalArgumentException if the capacity is over 2^28, or the ring and key table would take more than
+     *                                  half of the maximum heap.
      */
     public KeyedStateBus<S> build()
     {
+        checkHeap(settings.stamped());
         final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(settings.waitStrategy);
         final TransitionRing ring = TransitionRing.forKeys(settings.capacity, 0, settings.stamped(), waits.forRing());
         final TransitionRules rules = new TransitionRules(table, allowed, settings.publishUnchanged);
@@ -224,6 +228,8 @@ public final class KeyedStateBusBuilder<S>
      * @param sequence       the source's sequence the mirror starts at, at least 0.
      * @param timestampNanos the timestamp of the source's transition at {@code sequence}.
      * @return the mirror, with no key open until seeded; {@link KeyedMirror#bus()} is its bus.
+     * @throws IllegalArgumentException if {@code sequence} is negative or not below
+     *                                  {@link KeyedStateBus#SEQUENCE_LIMIT}, or as {@link #build()}.
      */
     public KeyedMirror<S> buildMirror(final long sequence, final long timestampNanos)
     {
@@ -231,6 +237,7 @@ public final class KeyedStateBusBuilder<S>
         {
             throw new IllegalArgumentException("sequence must be at least 0, got " + sequence);
         }
+        checkHeap(true);
         final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(settings.waitStrategy);
         final TransitionRing ring = TransitionRing.forKeysFrom(settings.capacity, sequence, timestampNanos,
             waits.forRing());
@@ -240,5 +247,15 @@ public final class KeyedStateBusBuilder<S>
             new TransitionRules(table, null, true), retireOn);
         return new KeyedMirror<>(
             new KeyedStateBus<>(table, publisher, settings.mirrorCore(table, ring, producer, waits)), producer, table);
+    }
+
+    /**
+     * A slot is 4 longs (the word, the key, 2 spare) and a timestamp if stamped; the key table's slots, a power of two
+     * at least twice {@code maxKeys}, a key and an entry each (its log of retirements is at most 4,096 of them).
+     */
+    private void checkHeap(final boolean stamped)
+    {
+        final long tableSlots = Long.highestOneBit(2L * maxKeys - 1) << 1;
+        settings.checkHeap(stamped ? 40L : 32L, 4, maxKeys, 16L * tableSlots + 100_000L);
     }
 }

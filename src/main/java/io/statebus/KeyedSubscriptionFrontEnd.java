@@ -19,6 +19,7 @@ abstract class KeyedSubscriptionFrontEnd<S> extends BusFrontEnd<S>
     /**
      * @param policy what happens when the subscription is a whole ring behind.
      * @return a subscription to every key, to poll.
+     * @throws StateBusClosedException if the bus is closed.
      */
     public KeyedSubscription<S> subscribe(final Policy policy)
     {
@@ -31,6 +32,7 @@ abstract class KeyedSubscriptionFrontEnd<S> extends BusFrontEnd<S>
      *               once more for those after an admitted one in its batch, to tell whether it ends the batch), or
      *               null for all.
      * @return a subscription to poll.
+     * @throws StateBusClosedException if the bus is closed.
      */
     public KeyedSubscription<S> subscribe(final Policy policy, final LongPredicate keys)
     {
@@ -41,6 +43,7 @@ abstract class KeyedSubscriptionFrontEnd<S> extends BusFrontEnd<S>
      * @param policy  what happens when the subscription is a whole ring behind.
      * @param handler receives every transition on a thread of its own.
      * @return the subscription (closing it ends the thread).
+     * @throws StateBusClosedException if the bus is closed.
      */
     public KeyedSubscription<S> subscribe(final Policy policy, final KeyedTransitionHandler<S> handler)
     {
@@ -52,6 +55,7 @@ abstract class KeyedSubscriptionFrontEnd<S> extends BusFrontEnd<S>
      * @param keys    which keys reach the handler, or null for all.
      * @param handler receives the admitted transitions on a thread of its own.
      * @return the subscription (closing it ends the thread).
+     * @throws StateBusClosedException if the bus is closed.
      */
     public KeyedSubscription<S> subscribe(
         final Policy policy, final LongPredicate keys, final KeyedTransitionHandler<S> handler)
@@ -65,6 +69,7 @@ abstract class KeyedSubscriptionFrontEnd<S> extends BusFrontEnd<S>
      * @param handler  receives every transition, in order, one task at a time.
      * @param executor runs the delivery tasks.
      * @return the subscription.
+     * @throws StateBusClosedException if the bus is closed.
      */
     public KeyedSubscription<S> subscribe(
         final Policy policy, final KeyedTransitionHandler<S> handler, final Executor executor)
@@ -79,6 +84,7 @@ abstract class KeyedSubscriptionFrontEnd<S> extends BusFrontEnd<S>
      * @param handler  receives the admitted transitions, in order, one task at a time.
      * @param executor runs the delivery tasks.
      * @return the subscription.
+     * @throws StateBusClosedException if the bus is closed.
      */
     public KeyedSubscription<S> subscribe(
         final Policy policy, final LongPredicate keys, final KeyedTransitionHandler<S> handler, final Executor executor)

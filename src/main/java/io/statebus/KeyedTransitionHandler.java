@@ -45,7 +45,9 @@ public interface KeyedTransitionHandler<S>
 
     /**
      * This handler as a plain {@link TransitionHandler}, for what consumes a {@link Subscription}: an Agrona
-     * {@code SubscriptionAgent} over {@link KeyedSubscription#subscription()}, for example. Allocates once.
+     * {@code SubscriptionAgent} over {@link KeyedSubscription#subscription()}, for example. Allocates once. Only a
+     * {@link KeyedStateBus}'s subscription carries keys: on another bus's its first transition throws
+     * {@link IllegalArgumentException}, failing that subscription.
      *
      * <pre>{@code
      * new SubscriptionAgent<>("risk", orders.subscription(), KeyedTransitionHandler.adapt(risk), 256)
@@ -62,7 +64,8 @@ public interface KeyedTransitionHandler<S>
 
     /**
      * {@link #adapt(KeyedTransitionHandler)} with a key filter: only the transitions of the keys it admits reach
-     * {@code handler}; the others are consumed at the cost of the test, as a filtered subscription's are.
+     * {@code handler}; the others are consumed at the cost of the test, as a filtered subscription's are. Another
+     * bus's subscription is refused as there.
      *
      * <pre>{@code
      * new SubscriptionAgent<>("risk-desk-7", orders.subscription(), KeyedTransitionHandler.adapt(risk, desk7::owns), 256)

@@ -22,8 +22,9 @@ import java.util.Objects;
  * position.append(11, 90, 95, t11);    // 9..10 never arrived: one gap notice, 9..10, resuming from 90
  * }</pre>
  *
- * <p>One thread appends: the first thread that does owns the mirror. Its bus refuses {@code set},
- * {@code trySet} and {@code compareAndSet} with {@link IllegalStateException}.
+ * <p>One thread appends: the first thread that does owns the mirror (a call refused before it changed anything, for
+ * bad input or as the mirror is closed, makes no thread the owner). Its bus refuses {@code set}, {@code trySet} and
+ * {@code compareAndSet} with {@link IllegalStateException}.
  */
 public final class LongMirror implements AutoCloseable
 {

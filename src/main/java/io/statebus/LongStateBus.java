@@ -65,7 +65,8 @@ public final class LongStateBus extends BusFrontEnd<Long> implements LongAwaits,
      * @return the sequence of the published transition, or {@link #NOT_PUBLISHED} if the value already was
      *     {@code next} (and the bus does not publish unchanged values).
      * @throws StateBusClosedException if the bus is closed, also while waiting; nothing changed.
-     * @throws IllegalStateException   on a single-producer bus, from a second thread; nothing changed.
+     * @throws IllegalStateException   on a single-producer bus, from a second thread, or on a mirror's bus;
+     *                                 nothing changed.
      */
     public long set(final long next)
     {
@@ -79,8 +80,10 @@ public final class LongStateBus extends BusFrontEnd<Long> implements LongAwaits,
      * @param next    the new value.
      * @param timeout how long to wait at most; not negative.
      * @return true if the value is now {@code next} (published, or already so); false if it timed out.
-     * @throws InterruptedException    if interrupted while waiting; nothing changed.
-     * @throws StateBusClosedException if the bus is closed, also while waiting; nothing changed.
+     * @throws InterruptedException     if interrupted while waiting; nothing changed.
+     * @throws IllegalArgumentException if {@code timeout} is negative; nothing changed.
+     * @throws StateBusClosedException  if the bus is closed, also while waiting; nothing changed.
+     * @throws IllegalStateException    as for {@link #set}; nothing changed.
      */
     public boolean trySet(final long next, final Duration timeout) throws InterruptedException
     {
@@ -99,6 +102,7 @@ public final class LongStateBus extends BusFrontEnd<Long> implements LongAwaits,
      * @param next     the new value.
      * @return true if the value was {@code expected} and is now {@code next}.
      * @throws StateBusClosedException if the bus is closed; nothing changed.
+     * @throws IllegalStateException   as for {@link #set}; nothing changed.
      */
     public boolean compareAndSet(final long expected, final long next)
     {

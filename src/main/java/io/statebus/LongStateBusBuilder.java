@@ -33,7 +33,8 @@ public final class LongStateBusBuilder
     }
 
     /**
-     * @param capacity the ring's slots: a power of two from 2 to 2^30. Allocated at build, fixed for life.
+     * @param capacity the ring's slots: a power of two from 2 to 2^30, and at build at most 2^28 (a slot is 4 longs of
+     *                 one array) and half of the maximum heap. Allocated at build, fixed for life.
      * @return this builder.
      */
     public LongStateBusBuilder capacity(final int capacity)
@@ -127,12 +128,13 @@ public final class LongStateBusBuilder
      * Allocates the ring and publishes sequence 0, the initial value.
      *
      * @return a new bus.
-     * @throws IllegalArgumentException if the ring would take more than half of the maximum heap.
+     * @throws IllegalArgumentException if the capacity is over 2^28, or the ring would take more than half of the
+     *                                  maximum heap.
      */
     public LongStateBus build()
     {
         final boolean stamped = settings.stamped();
-        settings.checkHeap(stamped ? 32L : 24L); // the word, two longs, and a timestamp if stamped
+        settings.checkHeap(stamped ? 40L : 32L, 4, 0, 0); // the word, two longs, a spare, and a timestamp if stamped
         final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(settings.waitStrategy);
         final TransitionRing ring = TransitionRing.forValues(settings.capacity, initial, stamped, waits.forRing());
         // a value bus's words carry no state id: one placeholder state, id 0; the values travel beside the word
@@ -152,8 +154,8 @@ public final class LongStateBusBuilder
      * @param from           the {@code from} of the source's transition at {@code sequence} (the initial value at 0).
      * @param timestampNanos that transition's timestamp.
      * @return the mirror; {@link LongMirror#bus()} is its bus.
-     * @throws IllegalArgumentException if {@code sequence} is negative or not below the limit, or the ring would
-     *                                  take more than half of the maximum heap.
+     * @throws IllegalArgumentException if {@code sequence} is negative or not below the limit, the capacity is over
+     *                                  2^28, or the ring would take more than half of the maximum heap.
      */
     public LongMirror buildMirror(final long sequence, final long from, final long timestampNanos)
     {
@@ -161,7 +163,7 @@ public final class LongStateBusBuilder
         {
             throw new IllegalArgumentException("sequence must be at least 0, got " + sequence);
         }
-        settings.checkHeap(32L); // the word, two longs and a timestamp
+        settings.checkHeap(40L, 4, 0, 0); // the word, two longs, a spare and a timestamp
         final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(settings.waitStrategy);
         final TransitionRing ring =
             TransitionRing.forValuesFrom(settings.capacity, sequence, from, initial, timestampNanos, waits.forRing());

@@ -24,7 +24,8 @@ import java.util.Objects;
  * mirror.append(4, Session.HALTED, Session.OPEN, t4);    // 2..3 never arrived: one gap notice, 2..3
  * }</pre>
  *
- * <p>One thread appends: the first thread that does owns the mirror. Its bus refuses {@code set},
+ * <p>One thread appends: the first thread that does owns the mirror (a call refused before it changed anything, for
+ * bad input or as the mirror is closed, makes no thread the owner). Its bus refuses {@code set},
  * {@code trySet} and {@code compareAndSet} with {@link IllegalStateException}.
  *
  * @param <S> the state type.
@@ -109,9 +110,11 @@ public final class Mirror<S> implements AutoCloseable
      * @param count how many from {@code first} the caller offers, at least 0.
      * @return how many were appended, in order from {@code first}: 0 if the first does not follow directly or
      *     finds no room.
-     * @throws IllegalStateException   if another thread appends to this mirror.
-     * @throws StateBusClosedException if the mirror is closed.
-     * @throws RuntimeException        what {@code run} throws; the transitions appended before it stay appended.
+     * @throws NullPointerException     if {@code run} is null.
+     * @throws IllegalArgumentException if {@code count} is negative.
+     * @throws IllegalStateException    if another thread appends to this mirror.
+     * @throws StateBusClosedException  if the mirror is closed.
+     * @throws RuntimeException         what {@code run} throws; the transitions appended before it stay appended.
      */
     public int tryAppendRun(final MirrorRun<S> run, final int first, final int count)
     {

@@ -131,7 +131,8 @@ public final class StateBus<S> extends SubscriptionFrontEnd<S> implements Subscr
      *     {@code next} (and the bus does not publish unchanged values).
      * @throws ForbiddenTransitionException if the transition table forbids it; nothing changed.
      * @throws StateBusClosedException      if the bus is closed, also while waiting; nothing changed.
-     * @throws IllegalStateException        on a single-producer bus, from a second thread; nothing changed.
+     * @throws IllegalStateException        on a single-producer bus, from a second thread, or on a mirror's bus;
+     *                                      nothing changed.
      */
     public long set(final S next)
     {
@@ -147,8 +148,10 @@ public final class StateBus<S> extends SubscriptionFrontEnd<S> implements Subscr
      * @param unit    the unit of {@code timeout}.
      * @return true if the state is now {@code next} (published, or already so); false if it timed out.
      * @throws InterruptedException         if interrupted while waiting; nothing changed.
+     * @throws IllegalArgumentException     if {@code timeout} is negative; nothing changed.
      * @throws ForbiddenTransitionException if the transition table forbids it; nothing changed.
      * @throws StateBusClosedException      if the bus is closed, also while waiting; nothing changed.
+     * @throws IllegalStateException        as for {@link #set}; nothing changed.
      */
     public boolean trySet(final S next, final long timeout, final TimeUnit unit) throws InterruptedException
     {
@@ -172,8 +175,10 @@ public final class StateBus<S> extends SubscriptionFrontEnd<S> implements Subscr
      * @param timeout how long to wait at most; not negative.
      * @return true if the state is now {@code next} (published, or already so); false if it timed out.
      * @throws InterruptedException         if interrupted while waiting; nothing changed.
+     * @throws IllegalArgumentException     if {@code timeout} is negative; nothing changed.
      * @throws ForbiddenTransitionException if the transition table forbids it; nothing changed.
      * @throws StateBusClosedException      if the bus is closed, also while waiting; nothing changed.
+     * @throws IllegalStateException        as for {@link #set}; nothing changed.
      */
     public boolean trySet(final S next, final Duration timeout) throws InterruptedException
     {
@@ -189,6 +194,7 @@ public final class StateBus<S> extends SubscriptionFrontEnd<S> implements Subscr
      * @return true if the state was {@code expected} and is now {@code next}.
      * @throws ForbiddenTransitionException if the state was {@code expected} but the table forbids the move.
      * @throws StateBusClosedException      if the bus is closed; nothing changed.
+     * @throws IllegalStateException        as for {@link #set}; nothing changed.
      */
     public boolean compareAndSet(final S expected, final S next)
     {

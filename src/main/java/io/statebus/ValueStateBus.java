@@ -93,9 +93,11 @@ public final class ValueStateBus<T> extends SubscriptionFrontEnd<T> implements S
      * @param next    the new value.
      * @param timeout how long to wait at most; not negative.
      * @return true if the value now equals {@code next} (published, or already so); false if it timed out.
-     * @throws InterruptedException    if interrupted while waiting; nothing changed.
-     * @throws NullPointerException    if {@code next} is null and the bus is not nullable; nothing changed.
-     * @throws StateBusClosedException if the bus is closed, also while waiting; nothing changed.
+     * @throws InterruptedException     if interrupted while waiting; nothing changed.
+     * @throws NullPointerException     if {@code next} is null and the bus is not nullable; nothing changed.
+     * @throws IllegalArgumentException if {@code timeout} is negative; nothing changed.
+     * @throws StateBusClosedException  if the bus is closed, also while waiting; nothing changed.
+     * @throws IllegalStateException    on a single-producer bus, from a second thread; nothing changed.
      */
     public boolean trySet(final T next, final Duration timeout) throws InterruptedException
     {
@@ -116,6 +118,7 @@ public final class ValueStateBus<T> extends SubscriptionFrontEnd<T> implements S
      * @return true if the value equalled {@code expected} and is now {@code next}.
      * @throws NullPointerException    if {@code next} is null and the bus is not nullable; nothing changed.
      * @throws StateBusClosedException if the bus is closed; nothing changed.
+     * @throws IllegalStateException   on a single-producer bus, from a second thread; nothing changed.
      */
     public boolean compareAndSet(final T expected, final T next)
     {

@@ -47,7 +47,8 @@ public final class ValueStateBusBuilder<T>
     }
 
     /**
-     * @param capacity the ring's slots: a power of two from 2 to 2^30. Allocated at build, fixed for life.
+     * @param capacity the ring's slots: a power of two from 2 to 2^30, and at build at most 2^29 (a slot is 2
+     *                 references of one array) and half of the maximum heap. Allocated at build, fixed for life.
      * @return this builder.
      */
     public ValueStateBusBuilder<T> capacity(final int capacity)
@@ -142,8 +143,9 @@ public final class ValueStateBusBuilder<T>
      * Allocates the ring and publishes sequence 0, the initial value.
      *
      * @return a new bus.
-     * @throws IllegalArgumentException if the initial value is null and the bus is not {@link #nullable}, or the
-     *                                  ring would take more than half of the maximum heap.
+     * @throws IllegalArgumentException if the initial value is null and the bus is not {@link #nullable}, the
+     *                                  capacity is over 2^29, or the ring would take more than half of the maximum
+     *                                  heap.
      */
     public ValueStateBus<T> build()
     {
@@ -154,7 +156,7 @@ public final class ValueStateBusBuilder<T>
         }
         final boolean stamped = settings.stamped();
         // the word, two references (at most 8 bytes each), and a timestamp if stamped
-        settings.checkHeap(stamped ? 32L : 24L);
+        settings.checkHeap(stamped ? 32L : 24L, 2, 0, 0);
         final HandlerThreadWaitStrategy waits = new HandlerThreadWaitStrategy(settings.waitStrategy);
         final TransitionRing ring = TransitionRing.forReferences(settings.capacity, initial, stamped, waits.forRing());
         // the words carry no state id: one placeholder state, id 0; the values travel beside the word

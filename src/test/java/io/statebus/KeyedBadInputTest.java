@@ -171,6 +171,67 @@ final class KeyedBadInputTest
         }
     }
 
+    /**
+     * A ring or key table this JVM cannot hold is refused at build with an IllegalArgumentException naming the
+     * capacity (or maxKeys), as a state bus's is, not an ArrayIndexOutOfBounds, NegativeArraySize or OutOfMemory
+     * error: a keyed slot is 4 longs of one array, so 2^29 and 2^30 slots overflow it on any heap; 2^26 slots or
+     * 2^26 keys need 2 GiB or more, over half of this test JVM's heap.
+     */
+    @Test
+    void aRingOrKeyTableTooLargeForThisJvmIsRefusedWhenBuilt()
+    {
+        for (final int capacity : new int[] {1 << 30, 1 << 29})
+        {
+            final KeyedStateBusBuilder<Connection> builder = KeyedStateBus.builder(Connection.class).capacity(capacity);
+            for (final Runnable build : List.<Runnable>of(() -> builder.build(), () -> builder.buildMirror(0, 0)))
+            {
+                assertThatThrownBy(build::run).as("capacity %d", capacity)
+                    .isExactlyInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("capacity " + capacity + " is more than this kind of bus holds, 268435456: a slot " +
+                        "takes 4 elements of one array, and an array holds fewer than 2^31");
+            }
+        }
+        assertThatThrownBy(() -> KeyedStateBus.builder(Connection.class).capacity(1 << 26).build())
+            .isExactlyInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith("capacity 67108864 with maxKeys 65536 needs about 2050 MiB");
+        assertThatThrownBy(() -> KeyedStateBus.builder(Connection.class).capacity(1 << 26).buildMirror(0, 0))
+            .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than half");
+        assertThatThrownBy(() -> KeyedStateBus.builder(Connection.class).maxKeys(1 << 26).build())
+            .isExactlyInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith("capacity 1024 with maxKeys 67108864 needs about 2048 MiB");
+        try (KeyedStateBus<Connection> bus = KeyedStateBus.builder(Connection.class).capacity(1 << 16).build())
+        {
+            assertThat(bus.open(1, Connection.DISCONNECTED)).isEqualTo(1); // one it can hold is built
+        }
+    }
+
+    /**
+     * {@link KeyedTransitionHandler#adapt} on another bus's subscription (a state or value bus's, whose transitions
+     * carry no key) is refused at its first transition with an IllegalArgumentException that says so, as
+     * {@link LongTransitionHandler#adapt} refuses a bus without longs, not a ClassCastException naming internal views.
+     */
+    @Test
+    void anAdaptedHandlerRefusesASubscriptionOfAnotherBusClearly()
+    {
+        try (StateBus<Connection> states = StateBus.builder(Connection.DISCONNECTED).build();
+            ValueStateBus<Connection> values = StateBus.valueBuilder(Connection.DISCONNECTED).build())
+        {
+            final List<Subscription<Connection>> others =
+                List.of(states.subscribe(Policy.BLOCK), values.subscribe(Policy.GAP));
+            final List<String> seen = new java.util.ArrayList<>();
+            final TransitionHandler<Connection> adapted = KeyedTransitionHandler.adapt((t, end) -> seen.add(t.key() + ""));
+            states.set(Connection.CONNECTING);
+            values.set(Connection.CONNECTING);
+            for (final Subscription<Connection> sub : others)
+            {
+                assertThatThrownBy(() -> sub.poll(adapted, 8)).isExactlyInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("KeyedTransitionHandler.adapt delivers a KeyedStateBus's transitions only");
+                assertThat(sub.failure()).isInstanceOf(IllegalArgumentException.class);
+            }
+            assertThat(seen).as("no transition delivered without a key").isEmpty();
+        }
+    }
+
     @Test
     void unchangedAndFailedComparesPublishNothing() throws Exception
     {

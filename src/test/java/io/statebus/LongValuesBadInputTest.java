@@ -31,6 +31,30 @@ class LongValuesBadInputTest
             .hasMessageContaining("clock");
     }
 
+    /**
+     * A long bus's slot is 4 longs of one array, so 2^29 and 2^30 slots would overflow it whatever the heap
+     * (NegativeArraySizeException, or an empty array and ArrayIndexOutOfBounds): refused at build, clearly.
+     */
+    @Test
+    void aCapacityTheRingsArrayCannotHoldIsRefusedWhenBuilt()
+    {
+        for (final int capacity : new int[] {1 << 30, 1 << 29})
+        {
+            final LongStateBusBuilder builder = StateBus.longBuilder(0).capacity(capacity);
+            for (final Runnable build : java.util.List.<Runnable>of(builder::build, () -> builder.buildMirror(0, 0, 0)))
+            {
+                assertThatThrownBy(build::run).as("capacity %d", capacity)
+                    .isExactlyInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("capacity " + capacity + " is more than this kind of bus holds, 268435456: a slot " +
+                        "takes 4 elements of one array, and an array holds fewer than 2^31");
+            }
+        }
+        assertThatThrownBy(() -> StateBus.valueBuilder("a").capacity(1 << 30).build())
+            .isExactlyInstanceOf(IllegalArgumentException.class)
+            .hasMessage("capacity 1073741824 is more than this kind of bus holds, 536870912: a slot takes 2 " +
+                "elements of one array, and an array holds fewer than 2^31");
+    }
+
     @Test
     void nullsNegativeTimeoutsAndLimitsAreRefusedAndChangeNothing()
     {

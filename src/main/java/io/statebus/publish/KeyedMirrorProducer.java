@@ -76,7 +76,7 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
      */
     public void seed(final long key, final int stateId)
     {
-        own();
+        owner.checkMayOwn(); // owned once checked: a refused first call takes no owner
         checkNotClosed("seed key " + key);
         if (appended)
         {
@@ -87,6 +87,7 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
             throw new IllegalArgumentException("key " + key + " is in the snapshot twice");
         }
         checkNotFinal(key, stateId);
+        owner.own(); // a first call finds the table empty: the add below has room
         table.add(key, KeyEntry.entry(start, stateId));
     }
 
@@ -108,7 +109,7 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
      */
     public void resync(final long sequence, final long[] keys, final int[] stateIds, final int count)
     {
-        own();
+        owner.checkMayOwn(); // owned once checked, as in seed
         checkNotClosed("resync its keys");
         if (sequence != ring.cursor() || count > table.maxKeys())
         {
@@ -125,6 +126,7 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
             }
             checkNotFinal(keys[i], stateIds[i]);
         }
+        owner.own();
         final LiveKeys live = LiveKeys.of(table); // the writer's own table: one pass
         for (int i = 0; i < live.size(); i++)
         {
@@ -181,8 +183,9 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
      */
     public boolean retire(final long key, final long knownAt)
     {
-        own();
+        owner.checkMayOwn(); // owned once checked, as in seed
         checkNotClosed("retire key " + key);
+        owner.own();
         final int slot = table.slotOf(key);
         if (slot < 0 || KeyEntry.sequence(table.entryAt(slot)) > knownAt)
         {
@@ -206,11 +209,19 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
     public long append(final long sequence, final long key, final int fromId, final int toId, final long timestamp,
         final long deadline)
     {
-        own();
-        stagedKey = key;
-        stagedFromId = fromId;
-        stagedToId = toId;
-        return appendStaged(sequence, timestamp, deadline);
+        final boolean first = owner.own(); // first: the fields below are the owner's, so it owns before it stages
+        try
+        {
+            stagedKey = key;
+            stagedFromId = fromId;
+            stagedToId = toId;
+            return appendStaged(sequence, timestamp, deadline);
+        }
+        catch (final RuntimeException ex)
+        {
+            owner.refused(first, ring.cursor()); // refused having changed nothing: no owner, as before
+            throw ex;
+        }
     }
 
     @Override

@@ -20,7 +20,8 @@ import org.agrona.concurrent.IdleStrategy;
  */
 public abstract class MirrorProducer<S> extends Producer<S>
 {
-    private final AppendingThread owner = new AppendingThread();
+    /** Who appends: the subclasses' calls take it ({@link AppendingThread}). */
+    final AppendingThread owner;
     private final LostCount lost = new LostCount();
     /** Owner only: the highest sequence recorded as lost, or -1. */
     private long lastLost = -1;
@@ -36,6 +37,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
         this.sequenceLimit = sequenceLimit;
         checkBelowLimit(ring.cursor());
         this.refreshedAt = ring.cursor();
+        this.owner = new AppendingThread(ring.cursor());
     }
 
     /** A sequence this mirror is asked to start at, append or record as lost must fit the kind of bus it is. */
@@ -171,7 +173,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
      */
     public final boolean lostUpTo(final long sequence)
     {
-        own();
+        owner.checkMayOwn(); // owned once checked: a refused first call takes no owner
         if (isClosed())
         {
             throw closedFor(VALUE);
@@ -186,6 +188,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
         {
             return false;
         }
+        owner.own();
         recordLost(sequence, latest, false);
         return true;
     }
@@ -266,12 +269,6 @@ public abstract class MirrorProducer<S> extends Producer<S>
     final long lastLost()
     {
         return lastLost;
-    }
-
-    /** Makes the calling thread the owner, the only thread that may append: else {@link IllegalStateException}. */
-    final void own()
-    {
-        owner.own();
     }
 
     @Override

@@ -8,6 +8,8 @@ import io.statebus.ring.StateIds;
 import io.statebus.ring.TransitionRing;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.util.Objects;
+
 /**
  * A {@link MirrorProducer} for a bus of states ({@code Mirror}): a transition is two state ids in the slot's word.
  * Owner-thread only, but for what {@link MirrorProducer} lets any thread read.
@@ -47,10 +49,18 @@ public final class StateMirrorProducer<S> extends MirrorProducer<S>
      */
     public long append(final long sequence, final int fromId, final int toId, final long timestamp, final long deadline)
     {
-        own();
-        stagedFromId = fromId;
-        stagedToId = toId;
-        return appendStaged(sequence, timestamp, deadline);
+        final boolean first = owner.own(); // first: the fields below are the owner's, so it owns before it stages
+        try
+        {
+            stagedFromId = fromId;
+            stagedToId = toId;
+            return appendStaged(sequence, timestamp, deadline);
+        }
+        catch (final RuntimeException ex)
+        {
+            owner.refused(first, ring.cursor()); // refused having changed nothing: no owner, as before
+            throw ex;
+        }
     }
 
     /**
@@ -62,15 +72,23 @@ public final class StateMirrorProducer<S> extends MirrorProducer<S>
      * @param first the index of the first to append.
      * @param count how many from {@code first} are offered.
      * @return how many were appended: 0 if none follows directly or the ring has no room.
+     * @throws NullPointerException     if {@code run} is null.
+     * @throws IllegalArgumentException if {@code count} is negative.
      * @throws RuntimeException what the run throws: those appended before it stay, told to the listeners.
      */
     public int appendRun(final MirrorRun<S> run, final int first, final int count)
     {
-        own();
+        Objects.requireNonNull(run, "run must not be null");
+        if (count < 0)
+        {
+            throw new IllegalArgumentException("count must be >= 0, got " + count);
+        }
+        owner.checkMayOwn(); // owned once checked: a refused first call takes no owner
         if (isClosed())
         {
             throw closedFor(VALUE);
         }
+        owner.own();
         final long latest = ring.cursor(); // the owner wrote it: no other thread moves it
         if (ring.isLost(latest) || !backPressure.mayTrustCache())
         {
