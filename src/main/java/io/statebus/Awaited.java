@@ -22,7 +22,8 @@ public final class Awaited<S>
         /** The timeout passed with no match. */
         TIMED_OUT,
         /**
-         * The await was lapped ({@link Policy#GAP} awaits only): {@link #missed()} transitions went by unseen, so
+         * The await was lapped (a {@link Policy#GAP} await), or transitions it would have seen were lost before
+         * they reached the bus (a mirror's, whatever the policy): {@link #missed()} transitions went by unseen, so
          * it cannot tell whether one of them matched. Never a silent wrong answer.
          */
         LAPPED

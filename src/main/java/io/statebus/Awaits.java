@@ -154,9 +154,9 @@ public interface Awaits<S>
      * predicate runs on {@code executor}, and the future completes with the matching transition (for a current
      * state that already matches, the transition that led to it). It completes exceptionally with
      * {@link java.util.concurrent.TimeoutException} after the timeout, {@link StateBusClosedException} if the bus
-     * closes first, or {@link LappedException} (a {@link Policy#GAP} await). Cancelling it, or any completion,
-     * closes its subscription at once. If the predicate throws on the current state, that exception is thrown here
-     * and nothing is left subscribed.
+     * closes first, or {@link LappedException} (a {@link Policy#GAP} await lapped, or a mirror's lost transitions).
+     * Cancelling it, or any completion, closes its subscription at once. If the predicate throws on the current
+     * state, that exception is thrown here and nothing is left subscribed.
      *
      * @param predicate tested on the current state and each later {@code to}.
      * @param timeout   how long to wait at most; not negative.

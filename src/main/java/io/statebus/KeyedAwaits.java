@@ -34,7 +34,7 @@ public interface KeyedAwaits<S>
      * @param predicate tested on the key's state when registering, then on each of its later states.
      * @param timeout   how long to wait at most.
      * @return how it ended: {@code MATCHED}, {@code ALREADY}, {@code TIMED_OUT}, or {@code LAPPED} (a {@code GAP}
-     *     await policy).
+     *     await policy, or a mirror's lost transitions).
      * @throws InterruptedException     if interrupted.
      * @throws IllegalArgumentException if the key is not open when the await registers.
      */
@@ -47,7 +47,8 @@ public interface KeyedAwaits<S>
      *
      * @param key     an open key.
      * @param timeout how long to wait at most; not negative.
-     * @return {@code MATCHED} with the transition, {@code TIMED_OUT}, or {@code LAPPED} (a {@code GAP} await policy).
+     * @return {@code MATCHED} with the transition, {@code TIMED_OUT}, or {@code LAPPED} (a {@code GAP} await policy,
+     *     or a mirror's lost transitions).
      * @throws InterruptedException     if interrupted.
      * @throws IllegalArgumentException if the key is not open when the await registers.
      */
@@ -57,7 +58,8 @@ public interface KeyedAwaits<S>
      * As {@link #await(long, Predicate, Duration)}, without blocking: the future completes on {@code executor}
      * with the first matching transition of {@code key} after the await registered (before this method returns),
      * or at once if the key matches then; exceptionally with a {@code TimeoutException}, a
-     * {@link LappedException} (a {@code GAP} await policy) or a {@link StateBusClosedException}.
+     * {@link LappedException} (a {@code GAP} await policy, or a mirror's lost transitions) or a
+     * {@link StateBusClosedException}.
      *
      * @param key       an open key.
      * @param predicate tested on the key's state when registering, then on each of its later states.

@@ -1,8 +1,9 @@
 package io.statebus;
 
 /**
- * An asynchronous await was lapped (a {@link Policy#GAP} await): transitions went by unseen, so it cannot tell
- * whether one of them matched.
+ * An asynchronous await was lapped (a {@link Policy#GAP} await), or transitions it would have seen were lost before
+ * they reached its bus (a mirror's, whatever the policy): they went by unseen, so it cannot tell whether one of them
+ * matched.
  */
 public final class LappedException extends IllegalStateException
 {

@@ -57,7 +57,7 @@ public final class PendingAwait<S> implements AutoCloseable
      * @param timeout how long to wait at most; not negative.
      * @return how it ended, with the matching transition on a match.
      * @throws InterruptedException    if interrupted while waiting.
-     * @throws StateBusClosedException if the bus closes before a match.
+     * @throws StateBusClosedException if the bus closes, or another thread closes this await, before a match.
      * @throws IllegalStateException   if this await was already waited on, or closed.
      */
     public Awaited<S> await(final Duration timeout) throws InterruptedException
@@ -127,8 +127,9 @@ public final class PendingAwait<S> implements AutoCloseable
     }
 
     /**
-     * Gives the registration up without an answer; idempotent. Its subscription stops gating at once; waiting on it
-     * afterwards is refused ({@link IllegalStateException}), unless it was waited on already.
+     * Gives the registration up without an answer; idempotent. Its subscription stops gating at once, and a thread
+     * waiting on it meanwhile ends at once with {@link StateBusClosedException}; waiting on it afterwards is refused
+     * ({@link IllegalStateException}), unless it was waited on already.
      */
     @Override
     public void close()

@@ -6,7 +6,12 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.statebus.Connection.CLOSED;
 import static io.statebus.Connection.CLOSING;
@@ -111,6 +116,101 @@ class RegisterThenWaitTest
                 .hasMessageContaining("closed before it was waited on");
             assertThatThrownBy(() -> never.future(Duration.ofSeconds(1)))
                 .isExactlyInstanceOf(IllegalStateException.class).hasMessageContaining("closed before it was waited on");
+            assertThat(bus.subscriptionCount()).isZero();
+        }
+    }
+
+    /** A registration closed by another thread while one waits on it ends that wait at once, not at its deadline. */
+    @Test
+    void aRegistrationClosedWhileAThreadWaitsOnItReleasesTheWaiterAtOnce() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).build())
+        {
+            final PendingAwait<Connection> closed = bus.prepareAwait(CLOSED);
+            final AtomicReference<Throwable> thrown = new AtomicReference<>();
+            final CountDownLatch ended = new CountDownLatch(1);
+            final Thread waiter = new Thread(() ->
+            {
+                try
+                {
+                    thrown.set(new AssertionError("answered " + closed.await(Duration.ofSeconds(25))));
+                }
+                catch (final Throwable ex)
+                {
+                    thrown.set(ex);
+                }
+                ended.countDown();
+            });
+            final long started = System.nanoTime();
+            waiter.start();
+            // parked for its deadline: past the short parks of its registration window (RegistrationWindow.NANOS)
+            TestAwait.until(() -> waiter.getState() == Thread.State.TIMED_WAITING &&
+                System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(100), "the waiter parked");
+            closed.close();
+            assertThat(ended.await(10, TimeUnit.SECONDS)).as("the waiter ended well before its deadline").isTrue();
+            assertThat(thrown.get()).isInstanceOf(StateBusClosedException.class).hasMessageContaining("closed");
+            assertThat(bus.producer().listenerCount()).isZero();
+        }
+    }
+
+    /** As for a blocking wait: closing the registration ends its future at once, not at its timeout. */
+    @Test
+    void aRegistrationClosedAfterItsFutureStartedEndsTheFutureAtOnce() throws Exception
+    {
+        final ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).build())
+        {
+            final AtomicInteger ran = new AtomicInteger();
+            final Executor counting = task -> pool.execute(() ->
+            {
+                task.run();
+                ran.incrementAndGet();
+            });
+            final PendingAwait<Connection> closed = bus.prepareAwait(CLOSED);
+            final CompletableFuture<Transition<Connection>> future = closed.future(Duration.ofSeconds(25), counting);
+            // its first drain and its registration window's re-check have run: only a wake-up can start another
+            TestAwait.until(() -> ran.get() == 2, "the delivery's first two tasks ran");
+            bus.set(CONNECTING);
+            TestAwait.until(() -> ran.get() == 3, "the delivery saw CONNECTING");
+            closed.close();
+            assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).as("ended well before its timeout")
+                .hasCauseInstanceOf(StateBusClosedException.class);
+            assertThat(bus.producer().listenerCount()).isZero();
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A close that lands while the waiter is still registering its wake-up leaves no listener on the producer. */
+    @Test
+    void aRegistrationClosedAsAThreadStartsWaitingLeavesNoListenerBehind() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(8).build())
+        {
+            for (int round = 0; round < 2_000; round++)
+            {
+                final PendingAwait<Connection> closed = bus.prepareAwait(CLOSED);
+                final CountDownLatch started = new CountDownLatch(1);
+                final Thread waiter = new Thread(() ->
+                {
+                    started.countDown();
+                    try
+                    {
+                        closed.await(Duration.ofMillis(500));
+                    }
+                    catch (final InterruptedException | RuntimeException ex)
+                    {
+                        // closed before or while it waited: either is this test's race
+                    }
+                });
+                waiter.start();
+                started.await();
+                closed.close(); // races the waiter's use of the registration
+                TestAwait.ended(waiter);
+            }
+            assertThat(bus.producer().listenerCount()).as("listeners left on the producer").isZero();
             assertThat(bus.subscriptionCount()).isZero();
         }
     }

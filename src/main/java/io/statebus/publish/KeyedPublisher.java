@@ -94,12 +94,13 @@ public final class KeyedPublisher<S> implements HeldOperation
     public long change(final long key, final int expectedId, final int toId, final long deadline)
     {
         final OwnerGate<S> owner = this.owner;
-        if (owner != null && owner.isFastFor(Thread.currentThread()))
+        final Thread current = Thread.currentThread();
+        if (owner != null && owner.isFastFor(current))
         {
             final long fast = changeFast(owner, key, expectedId, toId);
             if (fast != PublishResult.FAST_MISS)
             {
-                return fast;
+                return owner.toldIfShut(current, fast);
             }
         }
         return producer.runHeld(this, CHANGE, key, expectedId, toId, deadline);

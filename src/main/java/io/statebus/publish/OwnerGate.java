@@ -63,11 +63,27 @@ abstract class OwnerGate<S> extends Producer<S>
      * @param current the calling thread.
      * @return whether {@code current} owns the bus and its fast path is open. Opaque: a listener registered a
      *     moment ago may not be seen by this publish; the RegistrationWindow covers it (a new listener looks at the
-     *     ring once more after the window).
+     *     ring once more after the window); a publish that read the gate open before it shut tells the listeners
+     *     once it lands ({@link #toldIfShut}), however long the owner paused inside it.
      */
     public final boolean isFastFor(final Thread current)
     {
         return GATE.getOpaque(this) == current;
+    }
+
+    /**
+     * After a publish on the fast path: tells the listeners if the gate was shut while it ran. The publish decided
+     * on the open gate, so a listener that registered since (shutting it) was not told, and if the owner paused
+     * between that read and its cursor store longer than the listener's {@link RegistrationWindow}, nothing else
+     * wakes it. Read after the cursor store, so this assumes only that store's visibility, as every listener does.
+     *
+     * @param current   the owner.
+     * @param published what the fast path returned.
+     * @return {@code published}.
+     */
+    final long toldIfShut(final Thread current, final long published)
+    {
+        return GATE.getAcquire(this) == current ? published : told(published);
     }
 
     /**

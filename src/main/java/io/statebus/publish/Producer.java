@@ -169,6 +169,14 @@ public abstract class Producer<S> extends HeldPublish<S>
         listeners.remove(listener);
     }
 
+    /**
+     * @return how many awaits and executor subscriptions this producer tells after each publish now.
+     */
+    public int listenerCount()
+    {
+        return listeners.current().length;
+    }
+
     /** Tells every listener once: the bus closed. */
     public void tellClosed()
     {

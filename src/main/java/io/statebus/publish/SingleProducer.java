@@ -42,7 +42,7 @@ public final class SingleProducer<S> extends OwnerFastPaths<S>
             final long fast = publishFast(expectedId, toId);
             if (fast != PublishResult.FAST_MISS)
             {
-                return fast;
+                return toldIfShut(current, fast);
             }
         }
         final long verdict = ownUnlessRefused(current, expectedId, toId);
@@ -76,7 +76,7 @@ public final class SingleProducer<S> extends OwnerFastPaths<S>
             final long fast = publishValueFast(compare, expected, next);
             if (fast != PublishResult.FAST_MISS)
             {
-                return fast;
+                return toldIfShut(current, fast);
             }
         }
         if (owner != current) // plain: the owner sees its own write; any other thread goes on to the CAS
@@ -157,7 +157,7 @@ public final class SingleProducer<S> extends OwnerFastPaths<S>
             final long fast = publishReferenceFast(compare, expected, next);
             if (fast != PublishResult.FAST_MISS)
             {
-                return fast;
+                return toldIfShut(current, fast);
             }
         }
         if (owner != current) // plain: the owner sees its own write; any other thread goes on to the CAS

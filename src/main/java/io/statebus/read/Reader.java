@@ -146,6 +146,12 @@ public final class Reader<S> extends ReaderPosition<S>
         {
             listener = wakeUp;
             registry.producer.addListener(wakeUp);
+            if (isEnded())
+            {
+                // closed meanwhile, by another thread: its release may have read no listener (it sets the status,
+                // then reads the listener; this writes the listener, then reads the status), so it is not removed
+                registry.producer.removeListener(wakeUp);
+            }
         }
     }
 
@@ -156,10 +162,9 @@ public final class Reader<S> extends ReaderPosition<S>
         if (attached != null)
         {
             registry.producer.removeListener(attached);
-            if (consumedBy == ConsumedBy.EXECUTOR)
-            {
-                attached.onPublish(); // one more task, which finds this reader closed and ends the delivery
-            }
+            // wake its consumer, which no publish tells any more: an executor's one more task, or an await parked
+            // until its deadline (closed by another thread), finds this reader closed and ends
+            attached.onPublish();
         }
         registry.removed(this);
         barrier.alert();
