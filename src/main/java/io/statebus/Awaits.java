@@ -153,7 +153,9 @@ public interface Awaits<S>
      * Like {@link #await(Predicate, Duration)}, without blocking: the await joins before this returns, the
      * predicate runs on {@code executor}, and the future completes with the matching transition (for a current
      * state that already matches, the transition that led to it). It completes exceptionally with
-     * {@link java.util.concurrent.TimeoutException} after the timeout, {@link StateBusClosedException} if the bus
+     * {@link java.util.concurrent.TimeoutException} after the timeout, once every transition published before it
+     * was checked without a match (the checks run on {@code executor}: one that runs late delays the timeout with
+     * them, so a match published in time is never answered as a timeout), {@link StateBusClosedException} if the bus
      * closes first, or {@link LappedException} (a {@link Policy#GAP} await lapped, or a mirror's lost transitions).
      * Cancelling it, or any completion, closes its subscription at once. If the predicate throws on the current
      * state, that exception is thrown here and nothing is left subscribed.

@@ -57,7 +57,8 @@ public interface KeyedAwaits<S>
     /**
      * As {@link #await(long, Predicate, Duration)}, without blocking: the future completes on {@code executor}
      * with the first matching transition of {@code key} after the await registered (before this method returns),
-     * or at once if the key matches then; exceptionally with a {@code TimeoutException}, a
+     * or at once if the key matches then; exceptionally with a {@code TimeoutException} (once every transition
+     * published before the deadline was checked on {@code executor} without a match), a
      * {@link LappedException} (a {@code GAP} await policy, or a mirror's lost transitions) or a
      * {@link StateBusClosedException}.
      *

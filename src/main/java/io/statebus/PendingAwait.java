@@ -94,7 +94,9 @@ public final class PendingAwait<S> implements AutoCloseable
     /**
      * The answer as a future, completed on {@code executor}: the matching transition (for a state that already
      * matched at registration, the transition that led to it), or exceptionally with
-     * {@link java.util.concurrent.TimeoutException}, {@link StateBusClosedException} or {@link LappedException}.
+     * {@link java.util.concurrent.TimeoutException}, {@link StateBusClosedException} or {@link LappedException}. A
+     * timeout comes once every transition published before it was checked on {@code executor} without a match (an
+     * executor that runs late delays it), so a match published in time, even with a zero timeout, is the answer.
      * Cancelling it, or any completion, closes its subscription at once.
      *
      * @param timeout  how long at most; not negative.

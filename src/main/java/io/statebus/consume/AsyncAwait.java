@@ -114,9 +114,13 @@ public final class AsyncAwait
                     future.completeExceptionally(new LappedException(matcher.missed));
                 }
             };
-            future.orTimeout(timeout, unit); // its TimeoutException closes the reader too (ClosingFuture)
-            new ExecutorDelivery<>(producer, joined.reader, completer, executor, future::deliveryEnded, null, null)
-                .start(ConsumedBy.AWAIT);
+            final ExecutorDelivery<S> delivery =
+                new ExecutorDelivery<>(producer, joined.reader, completer, executor, future::deliveryEnded, null, null);
+            future.deadline().deliveredBy(delivery);
+            delivery.afterEachBatch(future::timeOutIfDue);
+            // its TimeoutException waits for the delivery to check what came before it, then closes the reader
+            future.orTimeout(timeout, unit);
+            delivery.start(ConsumedBy.AWAIT);
             return future;
         }
         catch (final RuntimeException | Error ex)

@@ -15,12 +15,30 @@ import java.util.concurrent.TimeoutException;
 final class ClosingFuture<T> extends CompletableFuture<T>
 {
     private final Reader<?> reader;
+    /** Decides when its timeout may end it: once what came before the deadline was checked. */
+    private final AwaitDeadline deadline;
     /** Set before this future closes its reader: the delivery's "closed" that follows is not news. */
     private volatile boolean ending;
 
     ClosingFuture(final Reader<?> reader)
     {
         this.reader = reader;
+        this.deadline = new AwaitDeadline(reader);
+    }
+
+    /** @return the deadline that holds back its timeout until the delivery has checked up to it. */
+    AwaitDeadline deadline()
+    {
+        return deadline;
+    }
+
+    /** The delivery's thread, after each batch: the timeout that fired earlier, now that it may end this future. */
+    void timeOutIfDue()
+    {
+        if (!isDone() && deadline.dueAfterBatch())
+        {
+            completeExceptionally(new TimeoutException());
+        }
     }
 
     @Override
@@ -33,6 +51,10 @@ final class ClosingFuture<T> extends CompletableFuture<T>
     @Override
     public boolean completeExceptionally(final Throwable ex)
     {
+        if (ex instanceof TimeoutException && !deadline.passed())
+        {
+            return false; // transitions published before the deadline are still to be checked: the delivery ends it
+        }
         end();
         return super.completeExceptionally(lappedIfMissed(ex));
     }

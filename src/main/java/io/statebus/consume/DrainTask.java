@@ -49,6 +49,8 @@ final class DrainTask<S> implements Runnable
     private Thread ranInlineOn;
     /** Whether the handler's onStart ran; read and written only by the task running (tasks never overlap). */
     private boolean started;
+    /** Run after each batch, or null; set before the first task (its submission publishes it). */
+    private Runnable afterBatch;
 
     DrainTask(
         final ExecutorDelivery<S> delivery,
@@ -92,7 +94,12 @@ final class DrainTask<S> implements Runnable
                 started = true;
                 startHandler();
             }
-            return subscription.pollAvailable(handler, limit());
+            final int delivered = subscription.pollAvailable(handler, limit());
+            if (afterBatch != null)
+            {
+                afterBatch.run();
+            }
+            return delivered;
         }
         catch (final RuntimeException | Error ex)
         {
@@ -130,6 +137,12 @@ final class DrainTask<S> implements Runnable
         }
         runner = current;
         return true;
+    }
+
+    /** @param check run on the delivery's thread after each batch (an await's deadline: {@link AwaitDeadline}). */
+    void afterEachBatch(final Runnable check)
+    {
+        afterBatch = check;
     }
 
     private int limit()

@@ -139,6 +139,16 @@ public final class ExecutorDelivery<S> implements PublishListener
             });
     }
 
+    /**
+     * Before {@link #start}: {@code check} runs on the delivery's thread after each batch it delivers.
+     *
+     * @param check what to run (it must not throw).
+     */
+    void afterEachBatch(final Runnable check)
+    {
+        task.afterEachBatch(check);
+    }
+
     /** Producer thread, after its publish and a full fence. */
     @Override
     public void onPublish()
