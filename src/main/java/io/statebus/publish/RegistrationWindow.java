@@ -12,6 +12,11 @@ package io.statebus.publish;
  * that long after it registered; from then on every publish sees it, and the Dekker fences do the rest. A
  * replaying {@code BLOCK} join on a single-producer bus whose owner does not answer within the window relies on the
  * same assumption ({@code OwnerGate#awaitProducersSeeGate}).
+ *
+ * <p>The window bounds a store's visibility only, never how long a thread may pause: every publish reads "is anyone
+ * listening?" again after its cursor store (the full path reads the listeners there; the owner's fast path, which
+ * decided on the gate before, reads the gate again: {@code OwnerGate#toldIfShut}), so an owner descheduled inside a
+ * publish for longer than the window still tells a listener that registered meanwhile.
  */
 public final class RegistrationWindow
 {
