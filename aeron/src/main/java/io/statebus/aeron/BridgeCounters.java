@@ -7,7 +7,10 @@ import org.agrona.CloseHelper;
 
 import java.util.Arrays;
 
-/** The source bus's and a bridge's counters as Aeron counters; refreshed by the bridge's duty cycle. */
+/**
+ * The source bus's and a bridge's counters as Aeron counters; refreshed by the bridge's duty cycle. An exposed
+ * subscription's counters are freed by the first refresh after it closed (the bridge's own, with the bridge).
+ */
 final class BridgeCounters implements AutoCloseable
 {
     private final Aeron aeron;
@@ -90,9 +93,37 @@ final class BridgeCounters implements AutoCloseable
         backPressured.setRelease(backPressuredValue);
         snapshots.setRelease(snapshotsValue);
         stalls.setRelease(stallsValue);
-        for (final SubscriptionCounters counters : subscriptions)
+        refreshSubscriptions();
+    }
+
+    /** Under this lock: refreshes each subscription's counters, and frees those of exposed ones that have closed. */
+    private void refreshSubscriptions()
+    {
+        final SubscriptionCounters[] now = subscriptions;
+        SubscriptionCounters[] kept = null; // allocated only when an exposed subscription has closed
+        int keptCount = 0;
+        for (int i = 0; i < now.length; i++)
         {
+            final SubscriptionCounters counters = now[i];
+            if (i > 0 && counters.subscription().isClosed()) // an exposed one ended: its counters are freed
+            {
+                if (kept == null)
+                {
+                    kept = Arrays.copyOf(now, now.length);
+                    keptCount = i;
+                }
+                counters.close();
+                continue;
+            }
             counters.refresh();
+            if (kept != null)
+            {
+                kept[keptCount++] = counters;
+            }
+        }
+        if (kept != null)
+        {
+            subscriptions = Arrays.copyOf(kept, keptCount); // under this lock, as expose replaces it
         }
     }
 
