@@ -85,7 +85,10 @@ final class BridgeCounters implements AutoCloseable
         {
             return;
         }
-        // release stores: a reader in another process sees whole values; order between them does not matter
+        // the subscriptions' counts first, the source's latest sequence after them: as one refresh wrote them,
+        // delivered + missed (+ the join point) never exceeds published, though both move while they are read
+        refreshSubscriptions();
+        // release stores: a reader in another process sees whole values
         published.setRelease(bus.bus().latestSequence());
         producerWaits.setRelease(bus.bus().producerWaits());
         sent.setRelease(sentValue);
@@ -93,7 +96,6 @@ final class BridgeCounters implements AutoCloseable
         backPressured.setRelease(backPressuredValue);
         snapshots.setRelease(snapshotsValue);
         stalls.setRelease(stallsValue);
-        refreshSubscriptions();
     }
 
     /** Under this lock: refreshes each subscription's counters, and frees those of exposed ones that have closed. */
