@@ -200,15 +200,17 @@ public abstract class MirrorProducer<S> extends Producer<S>
      */
     private long skipMoreThanARing(final long sequence, final long latest, final long deadline)
     {
-        if (deadline == PublishResult.NO_WAIT && !ring.hasCapacity(ring.capacity()))
+        if (!ring.hasCapacity(ring.capacity())) // else nothing to wait for: no wait counted (producerWaits)
         {
-            return PublishResult.TIMED_OUT;
-        }
-        final long waited = deadline == PublishResult.NO_WAIT ? 0 :
-            backPressure.awaitCapacity(deadline, this, stagedToId(), ring.capacity());
-        if (waited != 0)
-        {
-            return waited;
+            if (deadline == PublishResult.NO_WAIT)
+            {
+                return PublishResult.TIMED_OUT;
+            }
+            final long waited = backPressure.awaitCapacity(deadline, this, stagedToId(), ring.capacity());
+            if (waited != 0)
+            {
+                return waited;
+            }
         }
         recordLost(sequence - 1, latest, true);
         return sequence - 1;

@@ -7,7 +7,10 @@ import org.agrona.CloseHelper;
 
 import java.util.Arrays;
 
-/** The source bus's and a bridge's counters as Aeron counters; refreshed by the bridge's duty cycle. */
+/**
+ * The source bus's and a bridge's counters as Aeron counters; refreshed by the bridge's duty cycle. An exposed
+ * subscription's counters are freed by the first refresh after it closed (the bridge's own, with the bridge).
+ */
 final class BridgeCounters implements AutoCloseable
 {
     private final Aeron aeron;
@@ -82,7 +85,10 @@ final class BridgeCounters implements AutoCloseable
         {
             return;
         }
-        // release stores: a reader in another process sees whole values; order between them does not matter
+        // the subscriptions' counts first, the source's latest sequence after them: as one refresh wrote them,
+        // delivered + missed (+ the join point) never exceeds published, though both move while they are read
+        refreshSubscriptions();
+        // release stores: a reader in another process sees whole values
         published.setRelease(bus.bus().latestSequence());
         producerWaits.setRelease(bus.bus().producerWaits());
         sent.setRelease(sentValue);
@@ -90,9 +96,36 @@ final class BridgeCounters implements AutoCloseable
         backPressured.setRelease(backPressuredValue);
         snapshots.setRelease(snapshotsValue);
         stalls.setRelease(stallsValue);
-        for (final SubscriptionCounters counters : subscriptions)
+    }
+
+    /** Under this lock: refreshes each subscription's counters, and frees those of exposed ones that have closed. */
+    private void refreshSubscriptions()
+    {
+        final SubscriptionCounters[] now = subscriptions;
+        SubscriptionCounters[] kept = null; // allocated only when an exposed subscription has closed
+        int keptCount = 0;
+        for (int i = 0; i < now.length; i++)
         {
+            final SubscriptionCounters counters = now[i];
+            if (i > 0 && counters.subscription().isClosed()) // an exposed one ended: its counters are freed
+            {
+                if (kept == null)
+                {
+                    kept = Arrays.copyOf(now, now.length);
+                    keptCount = i;
+                }
+                counters.close();
+                continue;
+            }
             counters.refresh();
+            if (kept != null)
+            {
+                kept[keptCount++] = counters;
+            }
+        }
+        if (kept != null)
+        {
+            subscriptions = Arrays.copyOf(kept, keptCount); // under this lock, as expose replaces it
         }
     }
 

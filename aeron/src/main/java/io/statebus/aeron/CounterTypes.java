@@ -6,7 +6,9 @@ package io.statebus.aeron;
  * {@code "statebus <what>: bus=<id> session=<hex>[ <subscription name>]"}.
  *
  * <p>Refreshed by the duty cycle of the bridge or the receiver that owns them, at most every millisecond: a reader
- * in another process sees values at most a duty cycle (plus a millisecond) old.
+ * in another process sees values at most a duty cycle (plus a millisecond) old. A bridge writes its subscriptions'
+ * counts before the source's {@link #SOURCE_PUBLISHED}: as one refresh left them, a subscription's delivered plus
+ * missed (plus its join point) never exceeds published.
  */
 public final class CounterTypes
 {

@@ -164,7 +164,9 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
 
     /**
      * Exposes another subscription of the source bus as Aeron counters (delivered, missed, gaps, lag), refreshed by
-     * this bridge's duty cycle until the bridge closes. Needs {@link TransitionBridgeBuilder#counters}.
+     * this bridge's duty cycle until the subscription or the bridge closes: the first duty cycle that refreshes the
+     * counters after the subscription closed (or failed, or the source bus closed) frees them, so subscriptions that
+     * come and go hold no counters once gone. Needs {@link TransitionBridgeBuilder#counters}.
      *
      * @param name         a name for the counters' labels.
      * @param subscription a subscription of the bridged bus.
