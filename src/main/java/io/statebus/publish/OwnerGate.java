@@ -83,7 +83,10 @@ abstract class OwnerGate<S> extends Producer<S>
      */
     final long toldIfShut(final Thread current, final long published)
     {
-        return GATE.getAcquire(this) == current ? published : told(published);
+        // opaque: the JIT keeps it after the cursor store (no reordering across a VarHandle access that is not plain),
+        // and the CPU may run it earlier only by the store's drain, which the window covers; an acquire read cost a
+        // long set 0.3-0.5 ns more, measured side by side (perf/FINDINGS.md section 19)
+        return GATE.getOpaque(this) == current ? published : told(published);
     }
 
     /**
