@@ -29,6 +29,12 @@ abstract class BusFrontEnd<S> implements BusStatus
     }
 
     @Override
+    public long producerWaitNanos()
+    {
+        return core.producerWaitNanos();
+    }
+
+    @Override
     public int capacity()
     {
         return core.capacity();

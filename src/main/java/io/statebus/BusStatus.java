@@ -19,6 +19,12 @@ public interface BusStatus extends AutoCloseable
     long producerWaits();
 
     /**
+     * @return the total time producers spent waiting for ring capacity, in nanoseconds (a mirror's bus: its appending
+     *     thread).
+     */
+    long producerWaitNanos();
+
+    /**
      * @return the ring's number of slots.
      */
     int capacity();

@@ -264,14 +264,6 @@ public final class StateBus<S> extends SubscriptionFrontEnd<S> implements Subscr
         return core.awaitChange();
     }
 
-    /**
-     * @return the total time producers spent waiting for ring capacity, in nanoseconds.
-     */
-    public long producerWaitNanos()
-    {
-        return core.producerWaitNanos();
-    }
-
     /** The producer, for tests of the publish path. */
     Producer<S> producer()
     {

@@ -38,6 +38,7 @@ class LongValuesBackPressureWithoutLossTest
             assertThat(bus.get()).isEqualTo(valueAt(CAPACITY));
             assertThat(bus.latestSequence()).isEqualTo(CAPACITY);
             assertThat(bus.producerWaits()).isEqualTo(2);
+            assertThat(bus.producerWaitNanos()).as("the time it waited, on a long bus too").isPositive();
             assertThat(bus.trySet(valueAt(CAPACITY), Duration.ZERO)).as("the current value: nothing to publish")
                 .isTrue();
             assertThat(bus.compareAndSet(valueAt(CAPACITY + 1), 5)).as("a failed compare answers at once").isFalse();

@@ -44,11 +44,13 @@ final class ReaderCounters
     /** A lap found: {@code count} more missed, and a new gap if {@code newGap}. */
     void addMissed(final long count, final boolean newGap)
     {
+        MISSED.setRelease(this, (long)MISSED.get(this) + count);
         if (newGap)
         {
+            // after the missed count: a reader that reads gaps, then missed (both acquire) never sees more gaps
+            // than transitions missed
             GAPS.setRelease(this, (long)GAPS.get(this) + 1);
         }
-        MISSED.setRelease(this, (long)MISSED.get(this) + count);
     }
 
     long delivered()
