@@ -5,15 +5,12 @@ import io.aeron.Counter;
 import io.statebus.Subscription;
 import org.agrona.CloseHelper;
 
-import java.util.Arrays;
-
 /**
  * The source bus's and a bridge's counters as Aeron counters; refreshed by the bridge's duty cycle. An exposed
  * subscription's counters are freed by the first refresh after it closed (the bridge's own, with the bridge).
  */
 final class BridgeCounters implements AutoCloseable
 {
-    private final Aeron aeron;
     private final String suffix;
     private final BridgeSource bus;
     private final Counter published;
@@ -23,14 +20,15 @@ final class BridgeCounters implements AutoCloseable
     private final Counter backPressured;
     private final Counter snapshots;
     private final Counter stalls;
-    private volatile SubscriptionCounters[] subscriptions; // copy on write: replaced whole by expose, read by refresh
+    private final SubscriptionCounters own; // the bridge's own subscription's, closed with the bridge
+    private final ExposedSubscriptions exposed;
     private boolean closed; // guarded by this: refresh writes no counter that close freed
 
     BridgeCounters(final Aeron aeron, final int busId, final long session, final BridgeSource bus)
     {
-        final Subscription<?> own = bus.subscription();
-        this.aeron = aeron;
+        final Subscription<?> bridged = bus.subscription(); // the bridge's own
         this.bus = bus;
+        this.exposed = new ExposedSubscriptions(aeron);
         this.suffix = "bus=" + busId + " session=" + Long.toHexString(session);
         final CounterGroup group = new CounterGroup(aeron);
         try
@@ -45,7 +43,7 @@ final class BridgeCounters implements AutoCloseable
                 "statebus bridge back-pressured: " + suffix);
             this.snapshots = group.add(CounterTypes.BRIDGE_SNAPSHOTS, "statebus bridge snapshots: " + suffix);
             this.stalls = group.add(CounterTypes.BRIDGE_STALLS, "statebus bridge stalls: " + suffix);
-            this.subscriptions = new SubscriptionCounters[] {new SubscriptionCounters(aeron, suffix + " bridge", own)};
+            this.own = new SubscriptionCounters(aeron, suffix + " bridge", bridged);
         }
         catch (final RuntimeException ex) // the driver refused one: free those it gave (the subscription's free theirs)
         {
@@ -56,21 +54,7 @@ final class BridgeCounters implements AutoCloseable
     /** @throws IllegalStateException if closed: the new counters are freed again, none is left behind. */
     void expose(final String name, final Subscription<?> subscription)
     {
-        // allocated outside the lock: a round trip to the driver, which a refresh must not wait for
-        final SubscriptionCounters added = new SubscriptionCounters(aeron, suffix + " " + name, subscription);
-        synchronized (this)
-        {
-            if (!closed)
-            {
-                final SubscriptionCounters[] old = subscriptions;
-                final SubscriptionCounters[] grown = Arrays.copyOf(old, old.length + 1);
-                grown[old.length] = added;
-                subscriptions = grown; // copy on write: the duty cycle reads a whole array
-                return;
-            }
-        }
-        added.close();
-        throw new IllegalStateException("the bridge is closed: it exposes no more counters");
+        exposed.expose(suffix + " " + name, subscription, "the bridge is closed: it exposes no more counters");
     }
 
     /**
@@ -87,7 +71,8 @@ final class BridgeCounters implements AutoCloseable
         }
         // the subscriptions' counts first, the source's latest sequence after them: as one refresh wrote them,
         // delivered + missed (+ the join point) never exceeds published, though both move while they are read
-        refreshSubscriptions();
+        own.refresh();
+        exposed.refresh(); // and frees those of exposed subscriptions that have closed
         // release stores: a reader in another process sees whole values
         published.setRelease(bus.bus().latestSequence());
         producerWaits.setRelease(bus.bus().producerWaits());
@@ -96,37 +81,6 @@ final class BridgeCounters implements AutoCloseable
         backPressured.setRelease(backPressuredValue);
         snapshots.setRelease(snapshotsValue);
         stalls.setRelease(stallsValue);
-    }
-
-    /** Under this lock: refreshes each subscription's counters, and frees those of exposed ones that have closed. */
-    private void refreshSubscriptions()
-    {
-        final SubscriptionCounters[] now = subscriptions;
-        SubscriptionCounters[] kept = null; // allocated only when an exposed subscription has closed
-        int keptCount = 0;
-        for (int i = 0; i < now.length; i++)
-        {
-            final SubscriptionCounters counters = now[i];
-            if (i > 0 && counters.subscription().isClosed()) // an exposed one ended: its counters are freed
-            {
-                if (kept == null)
-                {
-                    kept = Arrays.copyOf(now, now.length);
-                    keptCount = i;
-                }
-                counters.close();
-                continue;
-            }
-            counters.refresh();
-            if (kept != null)
-            {
-                kept[keptCount++] = counters;
-            }
-        }
-        if (kept != null)
-        {
-            subscriptions = Arrays.copyOf(kept, keptCount); // under this lock, as expose replaces it
-        }
     }
 
     /** @return true once closed, by {@link #close()} or by the client (closed, or failed: a driver timeout). */
@@ -140,6 +94,6 @@ final class BridgeCounters implements AutoCloseable
     {
         closed = true;
         CloseHelper.closeAll(published, producerWaits, sent, dropped, backPressured, snapshots, stalls);
-        CloseHelper.closeAll(subscriptions);
+        CloseHelper.closeAll(own, exposed);
     }
 }

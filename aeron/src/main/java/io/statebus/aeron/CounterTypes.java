@@ -3,7 +3,8 @@ package io.statebus.aeron;
 /**
  * The Aeron counter type ids of StateBus's counters. Another process finds them in the driver's {@code cnc.dat}
  * by type id and label (Aeron's {@code AeronStat} prints them; so does {@link StatebusStat}). Labels read
- * {@code "statebus <what>: bus=<id> session=<hex>[ <subscription name>]"}.
+ * {@code "statebus <what>: bus=<id> session=<hex>[ <subscription name>]"} on the source's side, and
+ * {@code "statebus <what>: bus=<id> stream=<id>[ <subscription name>]"} on a mirror's.
  *
  * <p>Refreshed by the duty cycle of the bridge or the receiver that owns them, at most every millisecond: a reader
  * in another process sees values at most a duty cycle (plus a millisecond) old. A bridge writes its subscriptions'
@@ -22,7 +23,10 @@ public final class CounterTypes
     /** Source bus: how many times a producer found the ring full and waited. */
     public static final int SOURCE_PRODUCER_WAITS = 17_002;
 
-    /** A subscription (the bridge's own, or one exposed): transitions delivered to its handler. */
+    /**
+     * A subscription (the bridge's own, or one exposed by a bridge or by a mirrored bus): transitions delivered to its
+     * handler.
+     */
     public static final int SUBSCRIPTION_DELIVERED = 17_010;
     /** A subscription: transitions it missed because it was lapped. */
     public static final int SUBSCRIPTION_MISSED = 17_011;

@@ -148,7 +148,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
         return register(mirrored);
     }
 
-    private <M extends MirroredEndpoint<?>> M register(final M mirrored)
+    private <M extends MirroredEndpoint<?, ?>> M register(final M mirrored)
     {
         if (aeron != null)
         {

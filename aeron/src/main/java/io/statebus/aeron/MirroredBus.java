@@ -5,6 +5,7 @@ import io.statebus.Mirror;
 import io.statebus.StateBus;
 import io.statebus.StateBusClosedException;
 import io.statebus.StateBusBuilder;
+import io.statebus.Subscription;
 import org.agrona.DirectBuffer;
 
 import java.time.Duration;
@@ -50,7 +51,7 @@ import java.util.function.UnaryOperator;
  *
  * @param <S> the state type.
  */
-public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
+public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>, S>
 {
     private final StateTable<S> states;
     private final UnaryOperator<StateBusBuilder<S>> configure;
@@ -259,6 +260,12 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>>
     public long latestSequence()
     {
         return local.latest();
+    }
+
+    @Override
+    boolean mayOwn(final Subscription<S> subscription)
+    {
+        return subscription.isClosed() || (subscription.bus() != null && subscription.bus() == bus());
     }
 
     /** @return the count of states the source sends, if its messages were refused for it; else -1. */

@@ -2,9 +2,11 @@ package io.statebus.aeron;
 
 import io.aeron.Aeron;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
+import io.statebus.Subscription;
 import org.agrona.CloseHelper;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,13 +15,16 @@ import java.util.concurrent.TimeUnit;
  * counts are volatile for readers on other threads.
  *
  * @param <B> the local bus's type.
+ * @param <S> the type of its states, as its subscriptions have it ({@code Long} for a long bus).
  */
-abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoint
+abstract class MirroredEndpoint<B extends AutoCloseable, S> implements MirrorEndpoint
 {
     private final int busId;
     final MirrorListener listener;
     private final MirroredBus.MalformedSink malformed;
     private MirrorCounters counters; // set before the receiver's volatile array store publishes this mirror
+    private ExposedSubscriptions exposed; // with counters: the local buses' subscriptions the application exposed
+    private String counterSuffix; // "bus=<id> stream=<id>", with counters
     private volatile B bus; // written under this monitor (awaitStarted waits on it); volatile for readers
     private String ended; // why no local bus will come (the receiver closed or failed): under this monitor
     volatile boolean closed; // set by close from any thread, or by the duty cycle; read by the duty cycle
@@ -36,6 +41,62 @@ abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoi
     void counters(final Aeron aeron, final String channel)
     {
         counters = new MirrorCounters(aeron, busId, channel);
+        exposed = new ExposedSubscriptions(aeron);
+        counterSuffix = "bus=" + busId + " " + channel;
+    }
+
+    /**
+     * Exposes a subscription of the local bus as Aeron counters (delivered, missed, gaps, lag; the type ids
+     * {@link CounterTypes#SUBSCRIPTION_DELIVERED} and on, labelled {@code "statebus <what>: bus=<id> stream=<id>
+     * <name>"}), refreshed by the receiver's duty cycle until the subscription or this mirror closes: the first duty
+     * cycle that refreshes the counters after the subscription closed (or failed, or its local bus closed, at a source
+     * restart say) frees them, so remote consumers that come and go hold no counters once gone; closing this mirror
+     * or its receiver frees them all. After the receiver failed no duty cycle refreshes them: they keep their last
+     * values until the receiver is closed. For a long or keyed bus, pass {@code subscription()} of its
+     * {@code LongSubscription} or {@code KeyedSubscription}.
+     *
+     * @param name         a name for the counters' labels.
+     * @param subscription a subscription of the local bus ({@code bus()}).
+     * @throws IllegalStateException    if the receiver has no Aeron client for counters, or this mirror (or its
+     *                                  receiver) is closed or failed.
+     * @throws IllegalArgumentException if the subscription is open and of another bus: checked for a bus of states
+     *                                  only; a long or keyed bus's subscriptions do not name their bus, so for those
+     *                                  the caller must pass one of the local bus (the counters are labelled with its
+     *                                  id).
+     */
+    public final void exposeCounters(final String name, final Subscription<S> subscription)
+    {
+        Objects.requireNonNull(name, "name must not be null");
+        Objects.requireNonNull(subscription, "subscription must not be null");
+        if (exposed == null)
+        {
+            throw new IllegalStateException("mirror of bus " + busId + " has no counters: its receiver " +
+                "has no Aeron client for them (create it with MirrorReceiver(subscription, aeron, listener, limit))");
+        }
+        final String whyNot = "mirror of bus " + busId + " exposes no more counters: ";
+        synchronized (this)
+        {
+            if (ended != null)
+            {
+                throw new IllegalStateException(whyNot + ended);
+            }
+        }
+        if (!mayOwn(subscription))
+        {
+            throw new IllegalArgumentException("the subscription is not of the local bus of the mirror of bus " +
+                busId + (current() == null ? " (it has none yet)" : ""));
+        }
+        exposed.expose(counterSuffix + " " + name, subscription, whyNot + "the mirror is closed");
+    }
+
+    /**
+     * @return whether {@code subscription} may be of the current local bus: checked where the bus can tell (a bus of
+     *     states), else true; a closed one is accepted (of a bus a source restart closed, say), and its counters
+     *     freed by the next refresh.
+     */
+    boolean mayOwn(final Subscription<S> subscription)
+    {
+        return true; // a long or keyed bus's subscriptions do not name their bus
     }
 
     /** Counts and tells a refused message; it changes nothing. */
@@ -176,8 +237,10 @@ abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoi
         {
             synchronized (this)
             {
-                if (!counters.isClosed())
+                if (!counters.isClosed()) // closed by close(), or by a closed or failed client: all of them are
                 {
+                    // the subscriptions' first, as a bridge does; frees those of exposed ones that have closed
+                    exposed.refresh();
                     counters.refresh(receivedCount, latestSequence(), lost(), gaps(), sessions());
                 }
             }
@@ -191,8 +254,9 @@ abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoi
     }
 
     /**
-     * Closes the local bus and this mirror's counters; later messages for it are ignored. Those waiting for the local
-     * bus that had not started get an {@code IllegalStateException} at once.
+     * Closes the local bus and this mirror's counters, those of the subscriptions exposed included; later messages for
+     * it are ignored. Those waiting for the local bus that had not started get an {@code IllegalStateException} at
+     * once.
      */
     @Override
     public final void close()
@@ -201,7 +265,7 @@ abstract class MirroredEndpoint<B extends AutoCloseable> implements MirrorEndpoi
         end("the mirror is closed");
         synchronized (this) // not while the duty cycle refreshes them
         {
-            CloseHelper.close(counters);
+            CloseHelper.closeAll(counters, exposed);
         }
     }
 

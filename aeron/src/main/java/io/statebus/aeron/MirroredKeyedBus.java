@@ -64,7 +64,7 @@ import java.util.function.UnaryOperator;
  *
  * @param <S> the state type.
  */
-public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>>
+public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>, S>
 {
     private final StateTable<S> states;
     private final KeyedRunCollector<S> runs;

@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
  * <p>Threads: the receiver's duty-cycle thread appends; any thread may read {@link #bus()}, wait in
  * {@link #awaitBus}, and read the counters.
  */
-public final class MirroredLongBus extends MirroredEndpoint<LongStateBus>
+public final class MirroredLongBus extends MirroredEndpoint<LongStateBus, Long>
 {
     private final UnaryOperator<LongStateBusBuilder> configure;
     private final SessionMirror local = new SessionMirror();
