@@ -25,6 +25,7 @@ class NothingAllocatedPerTransitionTest
 {
     private static final int WARM_UP = 100_000;
     private static final int MEASURED = 200_000;
+    private static final int WINDOWS = 3;
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -50,11 +51,19 @@ class NothingAllocatedPerTransitionTest
             final TransitionHandler<Phase> handler = (Transition<Phase> t, boolean end) -> received[0]++;
 
             run(source, bridge, receiver, sub, handler, received, WARM_UP);
-            final long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-            run(source, bridge, receiver, sub, handler, received, MEASURED);
-            final long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            // up to three windows, the least kept: a deoptimisation under load (a rare branch taken, then run
+            // interpreted) allocates a few KiB once; one byte per transition would show in every window
+            long allocated = Long.MAX_VALUE;
+            int windows = 0;
+            for (; windows < WINDOWS && allocated >= MEASURED / 100; windows++)
+            {
+                final long id = Thread.currentThread().getId();
+                final long before = threads.getThreadAllocatedBytes(id);
+                run(source, bridge, receiver, sub, handler, received, MEASURED);
+                allocated = Math.min(allocated, threads.getThreadAllocatedBytes(id) - before);
+            }
 
-            assertThat(received[0]).isEqualTo(WARM_UP + MEASURED);
+            assertThat(received[0]).isEqualTo(WARM_UP + (long)MEASURED * windows);
             // nothing per transition: a few hundred bytes of slack for the JIT's and the runtime's own
             assertThat(allocated).as("bytes allocated over %d transitions", MEASURED).isLessThan(MEASURED / 100);
             bridge.close();
