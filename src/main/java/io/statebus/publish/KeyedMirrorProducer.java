@@ -210,18 +210,10 @@ public final class KeyedMirrorProducer<S> extends MirrorProducer<S>
         final long deadline)
     {
         final boolean first = owner.own(); // first: the fields below are the owner's, so it owns before it stages
-        try
-        {
-            stagedKey = key;
-            stagedFromId = fromId;
-            stagedToId = toId;
-            return appendStaged(sequence, timestamp, deadline);
-        }
-        catch (final RuntimeException ex)
-        {
-            owner.refused(first, ring.cursor()); // refused having changed nothing: no owner, as before
-            throw ex;
-        }
+        stagedKey = key;
+        stagedFromId = fromId;
+        stagedToId = toId;
+        return appendStaged(first, sequence, timestamp, deadline);
     }
 
     @Override

@@ -41,17 +41,9 @@ public final class LongMirrorProducer extends MirrorProducer<Long>
     public long append(final long sequence, final long from, final long to, final long timestamp, final long deadline)
     {
         final boolean first = owner.own(); // first: the fields below are the owner's, so it owns before it stages
-        try
-        {
-            stagedFrom = from;
-            stagedTo = to;
-            return appendStaged(sequence, timestamp, deadline);
-        }
-        catch (final RuntimeException ex)
-        {
-            owner.refused(first, ring.cursor()); // refused having changed nothing: no owner, as before
-            throw ex;
-        }
+        stagedFrom = from;
+        stagedTo = to;
+        return appendStaged(first, sequence, timestamp, deadline);
     }
 
     @Override

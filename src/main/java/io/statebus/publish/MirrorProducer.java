@@ -40,6 +40,23 @@ public abstract class MirrorProducer<S> extends Producer<S>
         this.owner = new AppendingThread(ring.cursor());
     }
 
+    /** @return the latest sequence, if open and before {@code sequence} ({@code toId} names a closed refusal's). */
+    private long latestBefore(final long sequence, final int toId)
+    {
+        if (isClosed())
+        {
+            throw closedFor(toId);
+        }
+        final long latest = ring.cursor(); // the owner wrote it: no other thread moves it
+        if (sequence <= latest)
+        {
+            throw new IllegalArgumentException("sequence " + sequence + " is not after the latest, " + latest +
+                ": a mirror appends each of its source's transitions once, in order");
+        }
+        checkBelowLimit(sequence);
+        return latest;
+    }
+
     /** A sequence this mirror is asked to start at, append or record as lost must fit the kind of bus it is. */
     private void checkBelowLimit(final long sequence)
     {
@@ -68,8 +85,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
     abstract void writeStaged(long sequence, long timestamp);
 
     /**
-     * Marks every sequence up to {@code lastLostSequence} lost with one write (see
-     * {@link io.statebus.ring.LostMarks}), keeping the mirror's state there readable.
+     * Marks every sequence up to {@code lastLostSequence} lost with one write ({@link LostMarks}), state readable.
      *
      * @param lastLostSequence the last lost sequence, more than a ring past the cursor.
      * @param beforeStaged     whether the staged transition follows: the mark then holds its {@code from}, the source's
@@ -109,8 +125,9 @@ public abstract class MirrorProducer<S> extends Producer<S>
 
     /**
      * Appends the staged transition at {@code sequence}; the sequences between the latest and it are lost. The
-     * caller, the owner, staged it just before.
+     * caller owned the mirror ({@link AppendingThread#own}, before staging in the owner's fields) and staged it.
      *
+     * @param first     what {@code own()} answered: a refused first call gives the ownership back.
      * @param sequence  the source's sequence, after the latest appended.
      * @param timestamp the source's timestamp.
      * @param deadline  a {@code System.nanoTime()} deadline, {@link PublishResult#NO_DEADLINE}, or
@@ -120,19 +137,22 @@ public abstract class MirrorProducer<S> extends Producer<S>
      * @throws IllegalArgumentException if {@code sequence} is not after the latest, or the chain would break.
      * @throws io.statebus.StateBusClosedException if the bus is closed.
      */
-    final long appendStaged(final long sequence, final long timestamp, final long deadline)
+    final long appendStaged(final boolean first, final long sequence, final long timestamp, final long deadline)
     {
-        if (isClosed())
+        try
         {
-            throw closedFor(stagedToId());
+            return appendChecked(sequence, timestamp, deadline);
         }
-        final long latest = ring.cursor(); // the owner wrote it: no other thread moves it
-        if (sequence <= latest)
+        catch (final RuntimeException ex)
         {
-            throw new IllegalArgumentException("sequence " + sequence + " is not after the latest, " + latest +
-                ": a mirror appends each of its source's transitions once, in order");
+            owner.refused(first, ring.cursor()); // refused having changed nothing: no owner, as before
+            throw ex;
         }
-        checkBelowLimit(sequence);
+    }
+
+    private long appendChecked(final long sequence, final long timestamp, final long deadline)
+    {
+        final long latest = latestBefore(sequence, stagedToId());
         // after more than a ring lost (an append that then timed out) the latest is a lost sequence: no chain
         checkStaged(sequence, sequence == latest + 1 && !ring.isLost(latest));
         long claimFrom = latest;
@@ -174,16 +194,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
     public final boolean lostUpTo(final long sequence)
     {
         owner.checkMayOwn(); // owned once checked: a refused first call takes no owner
-        if (isClosed())
-        {
-            throw closedFor(VALUE);
-        }
-        final long latest = ring.cursor(); // the owner wrote it: no other thread moves it
-        if (sequence <= latest)
-        {
-            throw new IllegalArgumentException("sequence " + sequence + " is not after the latest, " + latest);
-        }
-        checkBelowLimit(sequence);
+        final long latest = latestBefore(sequence, VALUE);
         if (!ring.hasCapacity(ring.capacity())) // every gate at the cursor: the mark may go in any slot
         {
             return false;
@@ -193,11 +204,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
         return true;
     }
 
-    /**
-     * More than a ring lost: waits until every gate has consumed everything, then skips it with one write.
-     *
-     * @return the last lost sequence, now published as lost; or a negative {@link PublishResult} code.
-     */
+    /** More than a ring lost: skips it with one write once every gate is at the cursor; the last lost, or a code. */
     private long skipMoreThanARing(final long sequence, final long latest, final long deadline)
     {
         if (!ring.hasCapacity(ring.capacity())) // else nothing to wait for: no wait counted (producerWaits)
@@ -226,12 +233,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
         told(last);
     }
 
-    /**
-     * Claims {@code slots} at once (lost ones and the transition after them), waiting while a BLOCK subscription
-     * is behind.
-     *
-     * @return 0 once claimed, else {@link PublishResult#TIMED_OUT} or {@link PublishResult#INTERRUPTED}.
-     */
+    /** Claims {@code slots} at once (lost ones and the transition), waiting while a gate is behind: 0, or a code. */
     private long claim(final int slots, final long deadline)
     {
         while (true)

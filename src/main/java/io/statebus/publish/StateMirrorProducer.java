@@ -50,17 +50,9 @@ public final class StateMirrorProducer<S> extends MirrorProducer<S>
     public long append(final long sequence, final int fromId, final int toId, final long timestamp, final long deadline)
     {
         final boolean first = owner.own(); // first: the fields below are the owner's, so it owns before it stages
-        try
-        {
-            stagedFromId = fromId;
-            stagedToId = toId;
-            return appendStaged(sequence, timestamp, deadline);
-        }
-        catch (final RuntimeException ex)
-        {
-            owner.refused(first, ring.cursor()); // refused having changed nothing: no owner, as before
-            throw ex;
-        }
+        stagedFromId = fromId;
+        stagedToId = toId;
+        return appendStaged(first, sequence, timestamp, deadline);
     }
 
     /**
