@@ -26,6 +26,7 @@ final class BridgeOutbox
     private final long stateNames; // the state names, where the third word of states has them (bits 32-63)
     private final long session;
     private final int maxRun;
+    private final int maxPage;
 
     /**
      * @param kind   the kind of bus ({@link WireFormat#STATES}, {@link WireFormat#LONGS}, {@link WireFormat#KEYED}).
@@ -45,6 +46,7 @@ final class BridgeOutbox
         this.session = newSession();
         final int fits = (publication.maxPayloadLength() - WireFormat.LENGTH) / WireFormat.ENTRY_LENGTH + 1;
         this.maxRun = kind != WireFormat.STATES ? 1 : Math.max(1, Math.min(WireFormat.MAX_RUN, fits));
+        this.maxPage = KeyedSnapshotPage.fits(publication.maxPayloadLength());
     }
 
     private static long newSession()
@@ -111,6 +113,56 @@ final class BridgeOutbox
             claim.commit(); // as in offer: the release store that publishes the whole run
         }
         return result;
+    }
+
+    /**
+     * Claims, writes and commits one page of a keyed snapshot run ({@link KeyedSnapshotPage}): the first
+     * {@code count} keys of {@code shadow} in slot order from {@code fromSlot}.
+     *
+     * @param index the run's index of the page's first entry.
+     * @param count from 1 to {@link #maxPage()}, at most the keys the shadow holds from {@code fromSlot} on.
+     * @return Aeron's result, as {@link #offer}'s.
+     */
+    long offerPage(final short flags, final long sequence, final int index, final KeyShadow shadow,
+        final int fromSlot, final int count)
+    {
+        final long result = publication.tryClaim(WireFormat.LENGTH + KeyedSnapshotPage.extensionOf(count), claim);
+        if (result > 0)
+        {
+            final MutableDirectBuffer buffer = claim.buffer();
+            final int offset = claim.offset();
+            int slot = fromSlot;
+            while (!shadow.isUsed(slot))
+            {
+                slot++;
+            }
+            writePageHead(buffer, offset, flags, sequence, index, count, shadow.keyAt(slot), shadow.stateAt(slot));
+            for (int i = 1; i < count; )
+            {
+                if (shadow.isUsed(++slot))
+                {
+                    KeyedSnapshotPage.putEntry(buffer, offset, i++, shadow.keyAt(slot), shadow.stateAt(slot));
+                }
+            }
+            claim.commit(); // as in offer: the release store that publishes the whole page
+        }
+        return result;
+    }
+
+    /** The fixed part of a page, which carries its first entry (index at the timestamp's place, key at 48). */
+    private void writePageHead(final MutableDirectBuffer buffer, final int offset, final short flags,
+        final long sequence, final int index, final int count, final long key, final int state)
+    {
+        final long pageIds = (ids & 0x0000_FFFF_FFFF_FFFFL) | (long)KeyedSnapshotPage.extensionOf(count) << 48;
+        WireWords.writeFixed(buffer, offset, WireWords.head(WireFormat.KEYED_SNAPSHOT, flags), pageIds, session,
+            sequence, index, stateNames | WireWords.states(state, state, 0));
+        buffer.putLong(offset + WireFormat.FIRST_LONG_OFFSET, key, WireFormat.ORDER);
+    }
+
+    /** @return the most keys one page of a keyed snapshot run carries in this publication. */
+    int maxPage()
+    {
+        return maxPage;
     }
 
     /**

@@ -37,12 +37,14 @@ final class KeyedMessageCheck
         {
             return MalformedReason.STATE_NAMES;
         }
-        if (WireFields.fromId(stateWord) >= states.size() || WireFields.toId(stateWord) >= states.size())
+        final byte type = WireFields.type(head);
+        if (WireFields.fromId(stateWord) >= states.size() || WireFields.toId(stateWord) >= states.size() ||
+            (type == WireFormat.KEYED_SNAPSHOT && !KeyedSnapshotPage.idsWithin(buffer, offset,
+                KeyedSnapshotPage.count(WireFields.extensionLength(ids)), states.size())))
         {
             return MalformedReason.STATE_ID;
         }
         final long sequence = WireFields.sequence(buffer, offset);
-        final byte type = WireFields.type(head);
         if (type == WireFormat.KEYED_RETIRE && (WireFields.fromId(stateWord) != WireFields.toId(stateWord) ||
             WireFields.timestamp(buffer, offset) < sequence))
         {

@@ -3,6 +3,7 @@ package io.statebus.aeron;
 import io.statebus.KeyedMirror;
 import io.statebus.KeyedStateBusBuilder;
 import io.statebus.StateBusClosedException;
+import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Gathers a source's keyed snapshot run (see {@link WireFormat}): entries {@code 0 .. n - 1} in order, then the end
- * marker with count {@code n}, all of one session and one sequence. Anything else (an entry missing or out of
+ * Gathers a source's keyed snapshot run (see {@link WireFormat}): entries {@code 0 .. n - 1} in order (in pages),
+ * then the end marker with count {@code n}, all of one session and one sequence. Anything else (an entry missing or out of
  * order, another sequence or session, a transition inside the run) drops what was gathered, and the next run starts
  * again. A whole run builds a new keyed mirror at its sequence ({@link #build}) or repairs a live one after a loss
  * ({@link #repair}). A run is refused at its first entry past the mirror's {@code maxKeys} (no bus of it could hold
@@ -36,6 +37,26 @@ final class KeyedRunCollector<S>
     {
         this.states = states;
         this.configure = configure;
+    }
+
+    /**
+     * A page of a run ({@link KeyedSnapshotPage}): its entries in a row, as {@link #entry} takes each.
+     *
+     * @return false if an entry breaks the run (what was gathered is dropped; the page's other entries are ignored).
+     */
+    boolean page(final DirectBuffer buffer, final int offset, final long pageSession, final long pageSequence)
+    {
+        final long first = WireFields.timestamp(buffer, offset); // the page's first index, at the timestamp's place
+        final int count = KeyedSnapshotPage.count(WireFields.extensionLength(WireFields.ids(buffer, offset)));
+        for (int i = 0; i < count; i++)
+        {
+            if (!entry(pageSession, pageSequence, first + i, KeyedSnapshotPage.key(buffer, offset, i),
+                KeyedSnapshotPage.stateId(buffer, offset, i)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -3,8 +3,9 @@ package io.statebus.aeron;
 import io.aeron.Publication;
 
 /**
- * A keyed bridge's snapshot: a run of {@link WireFormat#KEYED_SNAPSHOT} messages, one per open key of its
- * {@link KeyShadow}, each tagged with the sequence the run describes and its index, then a
+ * A keyed bridge's snapshot: a run of {@link WireFormat#KEYED_SNAPSHOT} messages, pages of the open keys of its
+ * {@link KeyShadow} ({@link KeyedSnapshotPage}: as many as one message of the publication holds), each tagged with the
+ * sequence the run describes and the index of its first key, then a
  * {@link WireFormat#KEYED_SNAPSHOT_END} with the count and the fingerprint of the source's {@code retireOn} states
  * ({@link RetiresOnCheck}). A run starts only when nothing is staged and the shadow is exact at the bridge's position,
  * and after the keys found retired explicitly at that position have left the shadow ({@link KeyRetirements#sweepAll},
@@ -88,20 +89,25 @@ final class KeyedSnapshotRun
         }
         final KeyShadow shadow = source.shadow();
         int sent = 0;
-        for (; slot < shadow.slots(); slot++)
+        while (slot < shadow.slots())
         {
-            if (shadow.isUsed(slot))
+            int count = 0;
+            int end = slot;
+            for (; end < shadow.slots() && count < outbox.maxPage(); end++)
             {
-                final int state = shadow.stateAt(slot);
-                final long result = outbox.offer(WireFormat.KEYED_SNAPSHOT, flags, sequence, index, state, state,
-                    shadow.keyAt(slot), 0);
+                count += shadow.isUsed(end) ? 1 : 0;
+            }
+            if (count > 0)
+            {
+                final long result = outbox.offerPage(flags, sequence, index, shadow, slot, count);
                 if (result <= 0)
                 {
                     return refused(result, sent);
                 }
-                index++;
+                index += count;
                 sent++;
             }
+            slot = end; // the shadow does not change while the run goes: the next page starts here
         }
         final long result = outbox.offer(WireFormat.KEYED_SNAPSHOT_END, flags, sequence, timestamp, 0, 0,
             WireFields.runEnd(index, source.retiresOn()), 0);

@@ -154,9 +154,7 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         }
         if (type == WireFormat.KEYED_SNAPSHOT)
         {
-            final boolean kept = runs.entry(from, sequence, WireFields.timestamp(buffer, offset),
-                WireFields.firstLong(buffer, offset), WireFields.toId(buffer, offset));
-            return kept ? Action.CONTINUE : refuse(MalformedReason.SNAPSHOT);
+            return runs.page(buffer, offset, from, sequence) ? Action.CONTINUE : refuse(MalformedReason.SNAPSHOT);
         }
         final long end = WireFields.firstLong(buffer, offset);
         final int count = WireFields.runCount(end);

@@ -73,6 +73,11 @@ final class WireFields
         return (int)(ids >>> 32) & 0xFFFF;
     }
 
+    static int extensionLength(final long ids)
+    {
+        return (int)(ids >>> 48) & 0xFFFF;
+    }
+
     static int fromId(final long states)
     {
         return (int)states & 0xFFFF;

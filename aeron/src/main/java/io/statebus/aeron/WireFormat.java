@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
 /**
  * The messages a bridge sends and a mirror reads: one Aeron message each, little-endian: a fixed part of 48 bytes,
  * then the extension of the bus's kind ({@code extension length} bytes: 0 for a bus of states, 16 for a long bus, 8
- * for a keyed bus), or of a run of transitions (below).
+ * for a keyed bus), or of a run of transitions (below), or of a page of a keyed snapshot run ({@link KeyedSnapshotPage}).
  *
  * <pre>
  *   0                   1                   2                   3
@@ -65,9 +65,10 @@ import java.nio.ByteOrder;
  *   <tr><td>{@link #LONG_TRANSITION} 3</td><td>long</td><td>64</td><td>as 1, the values at 48 and 56</td></tr>
  *   <tr><td>{@link #LONG_SNAPSHOT} 4</td><td>long</td><td>64</td><td>as 2, the values at 48 and 56</td></tr>
  *   <tr><td>{@link #KEYED_TRANSITION} 5</td><td>keyed</td><td>56</td><td>as 1, the key at 48</td></tr>
- *   <tr><td>{@link #KEYED_SNAPSHOT} 6</td><td>keyed</td><td>56</td><td>one open key of a snapshot run: the key at
- *   48, its state in {@code to id} ({@code from id} equal), its index in the run (0, 1, ...) at 32, and the source's
- *   sequence the run describes</td></tr>
+ *   <tr><td>{@link #KEYED_SNAPSHOT} 6</td><td>keyed</td><td>56 + 16 (n - 1)</td><td>a page of a snapshot run:
+ *   {@code n} open keys ({@link KeyedSnapshotPage}); the first's key at 48, its state in {@code to id} ({@code from
+ *   id} equal), its index in the run (0, 1, ...) at 32, the others as entries of 16 bytes after the key; and the
+ *   source's sequence the run describes</td></tr>
  *   <tr><td>{@link #KEYED_SNAPSHOT_END} 7</td><td>keyed</td><td>56</td><td>ends a snapshot run: the same sequence,
  *   its timestamp at 32, the count of entries sent at 48 (4 bytes), and at 52 (4 bytes) the fingerprint of the
  *   states on reaching which the source retires a key ({@code retireOn}): CRC-32C over their ids in id order, each
@@ -94,8 +95,8 @@ import java.nio.ByteOrder;
  *
  * <p>A keyed snapshot run describes the source's open keys as of one sequence: the bridge sends it with nothing
  * between its messages (it takes no transition from its bus until the run ends), so a mirror that receives entries
- * {@code 0 .. n - 1} and the end marker with count {@code n}, all for sequence {@code P}, holds the whole table at
- * {@code P}, and the transitions after the marker follow {@code P}. A mirror starts only from such a complete run,
+ * {@code 0 .. n - 1} (in pages) and the end marker with count {@code n}, all for sequence {@code P}, holds the whole
+ * table at {@code P}, and the transitions after the marker follow {@code P}. A mirror starts only from such a complete run,
  * and only if the marker's {@code retireOn} fingerprint is its own local bus's: a mirror built with another
  * {@code retireOn} would keep or drop keys otherwise than the source, so it refuses the run
  * ({@link MalformedReason#RETIRES_ON}) and never starts. Checking the marker is enough: a mirror applies a session's
@@ -110,16 +111,20 @@ import java.nio.ByteOrder;
  * ({@link MalformedReason#STATE_COUNT}, {@link MalformedReason#STATE_NAMES}): two sides that number their states
  * differently never exchange a wrong state. A message of another kind of bus than the mirror registered for its bus
  * id is refused ({@link MalformedReason#KIND}); so is another magic, version or type, or a length (or extension
- * length) other than its type's ({@link MalformedReason#TOO_SHORT}, {@link MalformedReason#LENGTH}). Version 4 added
- * runs of transitions; version 3 the long and keyed types; version 2 had only types 1 and 2 with the same layout.
+ * length) other than its type's ({@link MalformedReason#TOO_SHORT}, {@link MalformedReason#LENGTH}). Version 5 put
+ * a keyed snapshot run's keys in pages (a message a key before); version 4 added runs of transitions; version 3 the
+ * long and keyed types; version 2 had only types 1 and 2 with the same layout.
  * A mirror of one version refuses the other's messages ({@link MalformedReason#VERSION}).
  */
 public final class WireFormat
 {
     /** "SBUS" as a little-endian int. */
     public static final int MAGIC = 0x53425553;
-    /** The version this code writes and reads: 4, the first with runs of transitions (3 added long and keyed buses). */
-    public static final byte VERSION = 4;
+    /**
+     * The version this code writes and reads: 5, the first with a keyed snapshot run's keys in pages (4 added runs
+     * of transitions, 3 long and keyed buses).
+     */
+    public static final byte VERSION = 5;
     /** A transition of a bus of states. */
     public static final byte TRANSITION = 1;
     /** A snapshot of a bus of states: its latest transition. */
@@ -261,16 +266,17 @@ public final class WireFormat
             return MalformedReason.TYPE;
         }
         final int extension = (int)(ids >>> 48);
-        final boolean run = WireFields.type(head) == TRANSITION; // a bus of states's transitions: 1 or a run
-        final int expected = run ? LENGTH + extension : lengthOf(kind);
+        final byte type = WireFields.type(head);
+        // a bus of states's transitions: 1 or a run; a keyed snapshot run's keys: a page of 1 or more
+        final boolean run = type == TRANSITION;
+        final boolean page = type == KEYED_SNAPSHOT;
+        final int expected = run || page ? LENGTH + extension : lengthOf(kind);
         if (length < expected)
         {
             return MalformedReason.TOO_SHORT;
         }
-        if (length != expected || (run ? extension % ENTRY_LENGTH != 0 : extension != expected - LENGTH))
-        {
-            return MalformedReason.LENGTH;
-        }
-        return null;
+        final boolean extensionFits = run ? extension % ENTRY_LENGTH == 0 :
+            page ? KeyedSnapshotPage.isPage(extension) : extension == expected - LENGTH;
+        return length != expected || !extensionFits ? MalformedReason.LENGTH : null;
     }
 }

@@ -86,6 +86,56 @@ class KeyedSnapshotRunIsExactTest
         }
     }
 
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aRunOfMoreKeysThanAPageHoldsTravelsInFullPagesAndArrivesWhole() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("keyed-run-pages");
+            KeyedStateBus<Phase> source = KeyedBusOverTheWireTest.keyed(KeyedStateBus.builder(Phase.class)).build())
+        {
+            for (long key = 1; key <= 1_000; key++)
+            {
+                source.open(key * 7, Phase.values()[(int)(key % 3)]);
+            }
+            final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 40);
+            final io.aeron.Subscription spy = driver.aeron.addSubscription(TestDriver.IPC, 40);
+            final io.aeron.Subscription toMirror = driver.aeron.addSubscription(TestDriver.IPC, 40);
+            Pump.until(() -> spy.isConnected() && toMirror.isConnected(), Duration.ofSeconds(10), "both connected");
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication)
+                .snapshotInterval(Duration.ofHours(1)).build();
+            final MirrorReceiver receiver = new MirrorReceiver(toMirror);
+            final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES, KeyedBusOverTheWireTest::keyed);
+            Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "a whole run", bridge, receiver);
+            assertThat(table(mirrored.bus())).hasSize(1_000).isEqualTo(table(source));
+
+            final List<long[]> pages = new ArrayList<>(); // each page's first index and count
+            final io.aeron.logbuffer.FragmentHandler pageSeen = (buffer, offset, length, header) ->
+            {
+                if (WireFields.type(WireFields.head(buffer, offset)) == WireFormat.KEYED_SNAPSHOT)
+                {
+                    pages.add(new long[] {WireFields.timestamp(buffer, offset),
+                        KeyedSnapshotPage.count(WireFields.extensionLength(WireFields.ids(buffer, offset)))});
+                }
+            };
+            Pump.until(() ->
+            {
+                spy.poll(pageSeen, 64);
+                return pages.stream().mapToLong(p -> p[1]).sum() >= 1_000;
+            }, Duration.ofSeconds(10), "the run's pages on the spy");
+            final int perPage = KeyedSnapshotPage.fits(publication.maxPayloadLength());
+            assertThat(perPage).isGreaterThan(1);
+            assertThat(pages).hasSize((1_000 + perPage - 1) / perPage);
+            for (int i = 0; i < pages.size(); i++)
+            {
+                assertThat(pages.get(i)[0]).as("page %d's first index", i).isEqualTo((long)i * perPage);
+                assertThat(pages.get(i)[1]).as("page %d's keys", i)
+                    .isEqualTo(i < pages.size() - 1 ? perPage : 1_000 - (long)i * perPage);
+            }
+            bridge.close();
+            receiver.close();
+        }
+    }
+
     /** Laps a bridge on a ring of 16: opens, changes, final states, explicit retirements, a retire and reopen. */
     private static void lap(final KeyedStateBus<Phase> source)
     {
@@ -108,9 +158,9 @@ class KeyedSnapshotRunIsExactTest
             KeyedStateBus<Phase> source = KeyedStateBus.builder(Phase.class).capacity(16).maxKeys(4_096)
                 .retireOn(Phase.CLOSED).build())
         {
-            for (long key = 1; key <= 2_000; key++)
+            for (long key = 1; key <= 4_000; key++)
             {
-                source.open(key, Phase.OPEN); // a run of 2,000 keys: about three windows of the publication
+                source.open(key, Phase.OPEN); // a run of 4,000 keys: 49 pages, about two windows of the publication
             }
             final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 39);
             final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication)
@@ -126,7 +176,7 @@ class KeyedSnapshotRunIsExactTest
             }
             lap(source); // while it waits
             final Map<Long, Phase> expected = table(source);
-            assertThat(expected).hasSize(2_000 - 80 + 40);
+            assertThat(expected).hasSize(4_000 - 80 + 40);
             Pump.until(() -> mirrored.bus() != null && mirrored.latestSequence() == source.latestSequence() &&
                 table(mirrored.bus()).equals(expected), Duration.ofSeconds(10), "the mirror repaired", bridge,
                 receiver);
@@ -140,9 +190,9 @@ class KeyedSnapshotRunIsExactTest
                 receiver, late);
             assertThat(watch.atStart).isEqualTo(expected);
             // a key neither mirror saw a transition of since the run it took it from is retired explicitly
-            source.retire(2_000);
-            Pump.until(() -> !mirrored.bus().isOpen(2_000) && !watch.holder.get(0).bus().isOpen(2_000),
-                Duration.ofSeconds(5), "key 2,000 retired on both mirrors", bridge, receiver, late);
+            source.retire(4_000);
+            Pump.until(() -> !mirrored.bus().isOpen(4_000) && !watch.holder.get(0).bus().isOpen(4_000),
+                Duration.ofSeconds(5), "key 4,000 retired on both mirrors", bridge, receiver, late);
             bridge.close();
             receiver.close();
             late.close();

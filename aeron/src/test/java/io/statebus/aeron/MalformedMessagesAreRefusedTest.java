@@ -114,6 +114,57 @@ class MalformedMessagesAreRefusedTest
         }
     }
 
+    /** Writes a page of a keyed snapshot run: entries {@code first ..} of {@code keys} with {@code states}' ids. */
+    private void page(final long session, final long first, final long[] keys, final int[] stateIds)
+    {
+        WireFormat.write(buffer, 0, WireFormat.KEYED_SNAPSHOT, (short)0, 5, PHASES.size(), PHASES.fingerprint(),
+            session, 40, first, stateIds[0], stateIds[0], keys[0], 0);
+        buffer.putShort(WireFormat.EXTENSION_LENGTH_OFFSET, (short)KeyedSnapshotPage.extensionOf(keys.length),
+            WireFormat.ORDER);
+        for (int i = 1; i < keys.length; i++)
+        {
+            KeyedSnapshotPage.putEntry(buffer, 0, i, keys[i], stateIds[i]);
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aKeyedSnapshotPageWithABadLengthOrStateIdIsRefusedWholeAndAGoodOneIsReadAsItsEntries() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("keyed-page"))
+        {
+            final List<MalformedReason> told = new ArrayList<>();
+            final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, 33);
+            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 33),
+                driver.aeron, MalformedTold.into(told), 64);
+            final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(5, PHASES, b -> b.maxKeys(16));
+            final long[] keys = {11, 12, 13};
+            final int pageLength = WireFormat.LENGTH + KeyedSnapshotPage.extensionOf(3);
+            page(42, 0, keys, new int[] {0, 1, PHASES.size()});
+            offer(intruder, pageLength);                                           // the third key's id out of range
+            page(42, 0, keys, new int[] {0, 1, 2});
+            buffer.putShort(WireFormat.EXTENSION_LENGTH_OFFSET, (short)(KeyedSnapshotPage.extensionOf(3) - 8),
+                WireFormat.ORDER);
+            offer(intruder, pageLength - 8);                                       // not 8 + 16 k bytes of keys
+            Pump.until(() -> told.size() == 2, Duration.ofSeconds(10), "2 refusals", receiver);
+            assertThat(told).containsExactly(MalformedReason.STATE_ID, MalformedReason.LENGTH);
+
+            page(42, 0, keys, new int[] {0, 1, 2});
+            offer(intruder, pageLength);
+            WireFormat.write(buffer, 0, WireFormat.KEYED_SNAPSHOT_END, (short)0, 5, PHASES.size(),
+                PHASES.fingerprint(), 42, 40, 99, 0, 0, WireFields.runEnd(3, 0), 0);
+            offer(intruder, WireFormat.lengthOf(WireFormat.KEYED));
+            Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "a mirror of the good page", receiver);
+            assertThat(told).hasSize(2);
+            assertThat(mirrored.bus().openKeys()).isEqualTo(3);
+            assertThat(mirrored.bus().get(11)).isEqualTo(Phase.PRE_OPEN);
+            assertThat(mirrored.bus().get(12)).isEqualTo(Phase.OPEN);
+            assertThat(mirrored.bus().get(13)).isEqualTo(Phase.HALTED);
+            assertThat(mirrored.latestSequence()).isEqualTo(40);
+            receiver.close();
+        }
+    }
+
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aLongSnapshotPastAMirrorsSequencesIsRefusedNotAFailure() throws Exception
