@@ -5,8 +5,8 @@ package io.statebus.aeron;
  * {@link WireFormat#LONG_SNAPSHOT}) at once when the publication becomes connected (a mirror just joined) and every
  * {@code snapshotInterval} after, so that a mirror that joins late or lost messages finds the source's sequence and
  * state. Before the first transition it carries the bridge's join point. A keyed bridge sends a
- * {@link KeyedSnapshotRun} of its open keys instead, as of that same latest transition. Duty-cycle thread only, but
- * for the count.
+ * {@link KeyedSnapshotRun} of its open keys instead, as of that same latest transition, paced by
+ * {@link KeyedRunPacing}. Duty-cycle thread only, but for the count.
  */
 final class SnapshotSender
 {
@@ -23,6 +23,7 @@ final class SnapshotSender
     private long second;
     private short flags;
     private KeyedSnapshotRun run; // a keyed bridge's; null otherwise
+    private final KeyedRunPacing pacing = new KeyedRunPacing();
 
     private boolean wasConnected;
     private boolean intervalStarts; // a snapshot went to a mirror that just connected: the next clock reading times it
@@ -86,7 +87,8 @@ final class SnapshotSender
             intervalStarts = false;
             nextAt = now + intervalNanos;
         }
-        else if (wasConnected && (now - nextAt >= 0 || isRepairDue()) && outbox.isConnected() && send())
+        else if (wasConnected && ((now - nextAt >= 0 && pacing.allows(now)) || isRepairDue()) &&
+            outbox.isConnected() && send())
         {
             nextAt = now + intervalNanos;
             return 1;
@@ -115,12 +117,21 @@ final class SnapshotSender
     /** @return the messages of a keyed run sent now, if one is going. */
     int proceed()
     {
-        return run == null ? 0 : run.proceed();
+        if (run == null)
+        {
+            return 0;
+        }
+        final int sent = run.proceed();
+        if (!run.isRunning())
+        {
+            pacing.ended();
+        }
+        return sent;
     }
 
     private boolean send()
     {
-        final boolean sent = run != null ? run.start(sequence, timestamp) :
+        final boolean sent = run != null ? startRun() :
             outbox.offer(true, flags, sequence, timestamp, fromId, toId, first, second) > 0;
         if (sent)
         {
@@ -129,6 +140,17 @@ final class SnapshotSender
             return true;
         }
         return false;
+    }
+
+    private boolean startRun()
+    {
+        final long at = pacing.beforeStart();
+        if (!run.start(sequence, timestamp))
+        {
+            return false;
+        }
+        pacing.started(at, run.isRunning());
+        return true;
     }
 
     /** A transition was sent or dropped: the next snapshot carries it. */

@@ -75,8 +75,10 @@ public final class TransitionBridgeBuilder<S>
      * How often the bridge sends a snapshot (besides one at once when a mirror connects), so that a mirror that joins
      * late or lost messages finds the source's sequence and state. A bus of states or a long bus sends one message; a
      * keyed bus sends a run of every open key (16 bytes a key, in pages of up to 83 keys on a 1408-byte MTU), during
-     * which the bridge takes no transition from its bus: with hundreds of thousands of keys, a longer interval keeps
-     * the runs a small share of the bridge's time and of the link.
+     * which the bridge takes no transition from its bus; so after a run the next periodic one also waits nine times
+     * as long as that run took (runs take at most a tenth of the bridge's time, however many
+     * keys or however slow the link). With hundreds of thousands of keys, a longer interval keeps the runs a smaller
+     * share of the link as well.
      *
      * @param interval how often a snapshot is sent; positive.
      * @return this builder.
