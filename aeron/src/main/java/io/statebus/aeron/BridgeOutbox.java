@@ -27,6 +27,7 @@ final class BridgeOutbox
     private final long session;
     private final int maxRun;
     private final int maxPage;
+    private int pageEnd; // the slot after the last page's last key
 
     /**
      * @param kind   the kind of bus ({@link WireFormat#STATES}, {@link WireFormat#LONGS}, {@link WireFormat#KEYED}).
@@ -121,6 +122,7 @@ final class BridgeOutbox
      *
      * @param index the run's index of the page's first entry.
      * @param count from 1 to {@link #maxPage()}, at most the keys the shadow holds from {@code fromSlot} on.
+     *              {@link #pageEnd()} then says where the page's keys ended.
      * @return Aeron's result, as {@link #offer}'s.
      */
     long offerPage(final short flags, final long sequence, final int index, final KeyShadow shadow,
@@ -144,6 +146,7 @@ final class BridgeOutbox
                     KeyedSnapshotPage.putEntry(buffer, offset, i++, shadow.keyAt(slot), shadow.stateAt(slot));
                 }
             }
+            pageEnd = slot + 1;
             claim.commit(); // as in offer: the release store that publishes the whole page
         }
         return result;
@@ -157,6 +160,12 @@ final class BridgeOutbox
         WireWords.writeFixed(buffer, offset, WireWords.head(WireFormat.KEYED_SNAPSHOT, flags), pageIds, session,
             sequence, index, stateNames | WireWords.states(state, state, 0));
         buffer.putLong(offset + WireFormat.FIRST_LONG_OFFSET, key, WireFormat.ORDER);
+    }
+
+    /** @return the slot after the last key of the page {@link #offerPage} last sent. */
+    int pageEnd()
+    {
+        return pageEnd;
     }
 
     /** @return the most keys one page of a keyed snapshot run carries in this publication. */

@@ -89,25 +89,17 @@ final class KeyedSnapshotRun
         }
         final KeyShadow shadow = source.shadow();
         int sent = 0;
-        while (slot < shadow.slots())
+        while (index < shadow.size()) // the shadow does not change while the run goes: its size is the run's
         {
-            int count = 0;
-            int end = slot;
-            for (; end < shadow.slots() && count < outbox.maxPage(); end++)
+            final int count = Math.min(outbox.maxPage(), shadow.size() - index);
+            final long result = outbox.offerPage(flags, sequence, index, shadow, slot, count);
+            if (result <= 0)
             {
-                count += shadow.isUsed(end) ? 1 : 0;
+                return refused(result, sent);
             }
-            if (count > 0)
-            {
-                final long result = outbox.offerPage(flags, sequence, index, shadow, slot, count);
-                if (result <= 0)
-                {
-                    return refused(result, sent);
-                }
-                index += count;
-                sent++;
-            }
-            slot = end; // the shadow does not change while the run goes: the next page starts here
+            slot = outbox.pageEnd(); // the next page starts after this one's last key
+            index += count;
+            sent++;
         }
         final long result = outbox.offer(WireFormat.KEYED_SNAPSHOT_END, flags, sequence, timestamp, 0, 0,
             WireFields.runEnd(index, source.retiresOn()), 0);
