@@ -88,7 +88,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
         {
             this.cycle = new BridgeDutyCycle<>(builder, source);
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex) // an OutOfMemoryError too
         {
             subscription.close(); // a half-built bridge must not hold the source back
             throw ex;

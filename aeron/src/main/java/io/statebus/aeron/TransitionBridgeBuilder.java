@@ -15,6 +15,9 @@ import java.util.Objects;
  */
 public final class TransitionBridgeBuilder<S>
 {
+    /** The largest {@link #batchLimit}: 65,536 transitions, a staging area of 2.5 MiB. */
+    public static final int MAX_BATCH_LIMIT = 1 << 16;
+
     final BridgeSource.Factory source;
     final StateTable<S> states; // null for a long bus
     final Publication publication;
@@ -58,14 +61,17 @@ public final class TransitionBridgeBuilder<S>
     }
 
     /**
-     * @param batchLimit the most transitions taken from the bus per duty cycle (the staging area's size), 1 or more.
+     * @param batchLimit the most transitions taken from the bus per duty cycle (the staging area's size, allocated
+     *                   by {@link #build()}: 40 bytes a transition), from 1 to {@link #MAX_BATCH_LIMIT}.
      * @return this builder.
+     * @throws IllegalArgumentException if it is out of that range.
      */
     public TransitionBridgeBuilder<S> batchLimit(final int batchLimit)
     {
-        if (batchLimit < 1)
+        if (batchLimit < 1 || batchLimit > MAX_BATCH_LIMIT)
         {
-            throw new IllegalArgumentException("batchLimit must be >= 1, got " + batchLimit);
+            throw new IllegalArgumentException("batchLimit must be from 1 to " + MAX_BATCH_LIMIT + ", got " +
+                batchLimit);
         }
         this.batchLimit = batchLimit;
         return this;
