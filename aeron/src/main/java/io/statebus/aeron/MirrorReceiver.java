@@ -56,6 +56,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      * A receiver with a do-nothing listener and no counters.
      *
      * @param subscription the Aeron subscription to poll.
+     * @throws IllegalArgumentException if the subscription is closed.
      */
     public MirrorReceiver(final Subscription subscription)
     {
@@ -69,11 +70,17 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      * @param aeron         the client that allocates the counters (see {@link CounterTypes}), or null for none.
      * @param listener      told of starts, restarts, refused messages and failure.
      * @param fragmentLimit the most messages per duty cycle, at least 1.
+     * @throws IllegalArgumentException if the subscription is closed, or {@code fragmentLimit} is less than 1.
      */
     public MirrorReceiver(final Subscription subscription, final Aeron aeron, final MirrorListener listener,
         final int fragmentLimit)
     {
         this.subscription = Objects.requireNonNull(subscription, "subscription must not be null");
+        if (subscription.isClosed())
+        {
+            throw new IllegalArgumentException("the subscription " + subscription.channel() + " stream " +
+                subscription.streamId() + " is closed: a receiver needs an open one");
+        }
         this.listener = Objects.requireNonNull(listener, "listener must not be null");
         if (fragmentLimit < 1)
         {

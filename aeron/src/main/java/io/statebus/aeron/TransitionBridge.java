@@ -111,7 +111,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
         Objects.requireNonNull(bus, "bus must not be null");
         Objects.requireNonNull(states, "states must not be null");
         return new TransitionBridgeBuilder<>(
-            policy -> new StateBridgeSource<>(bus, states, policy), states, publication);
+            policy -> new StateBridgeSource<>(bus, states, policy), states, WireFormat.STATES, publication);
     }
 
     /**
@@ -124,7 +124,8 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     public static TransitionBridgeBuilder<Long> builder(final LongStateBus bus, final Publication publication)
     {
         Objects.requireNonNull(bus, "bus must not be null");
-        return new TransitionBridgeBuilder<>(policy -> new LongBridgeSource(bus, policy), null, publication);
+        return new TransitionBridgeBuilder<>(policy -> new LongBridgeSource(bus, policy), null, WireFormat.LONGS,
+            publication);
     }
 
     /**
@@ -143,7 +144,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
         Objects.requireNonNull(bus, "bus must not be null");
         Objects.requireNonNull(states, "states must not be null");
         return new TransitionBridgeBuilder<>(
-            policy -> new KeyedBridgeSource<>(bus, states, policy), states, publication);
+            policy -> new KeyedBridgeSource<>(bus, states, policy), states, WireFormat.KEYED, publication);
     }
 
     /**

@@ -2,7 +2,10 @@ package io.statebus.aeron;
 
 import io.aeron.Aeron;
 import io.aeron.Publication;
+import io.aeron.logbuffer.FrameDescriptor;
+import io.aeron.protocol.DataHeaderFlyweight;
 import io.statebus.Policy;
+import org.agrona.BitUtil;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -20,6 +23,7 @@ public final class TransitionBridgeBuilder<S>
 
     final BridgeSource.Factory source;
     final StateTable<S> states; // null for a long bus
+    final int kind; // WireFormat.STATES, LONGS or KEYED: the length of the bridge's messages
     final Publication publication;
     int busId;
     Policy policy = Policy.BLOCK;
@@ -31,11 +35,12 @@ public final class TransitionBridgeBuilder<S>
     {
     };
 
-    TransitionBridgeBuilder(
-        final BridgeSource.Factory source, final StateTable<S> states, final Publication publication)
+    TransitionBridgeBuilder(final BridgeSource.Factory source, final StateTable<S> states, final int kind,
+        final Publication publication)
     {
         this.source = source;
         this.states = states;
+        this.kind = kind;
         this.publication = Objects.requireNonNull(publication, "publication must not be null");
     }
 
@@ -131,9 +136,30 @@ public final class TransitionBridgeBuilder<S>
      * Subscribes to the bus (the join point is the first snapshot) and allocates everything.
      *
      * @return the bridge; run its {@link TransitionBridge#doWork()}.
+     * @throws IllegalArgumentException if the publication is closed, or its messages cannot hold one of the bridge's
+     *                                  (48 bytes for a bus of states, 64 for a long bus, 56 for a keyed bus: a channel
+     *                                  needs an {@code mtu} of 96 or more); nothing is subscribed then.
      */
     public TransitionBridge<S> build()
     {
+        checkPublication();
         return new TransitionBridge<>(this);
+    }
+
+    /** A publication the bridge could never send a message to is refused here, not by the first duty cycle. */
+    private void checkPublication()
+    {
+        final String which = "the publication " + publication.channel() + " stream " + publication.streamId();
+        if (publication.isClosed())
+        {
+            throw new IllegalArgumentException(which + " is closed: a bridge needs an open one");
+        }
+        final int needed = WireFormat.lengthOf(kind);
+        if (publication.maxPayloadLength() < needed)
+        {
+            throw new IllegalArgumentException(which + " takes messages of at most " + publication.maxPayloadLength() +
+                " bytes, less than this bridge's " + needed + "-byte messages: give its channel an mtu of at least " +
+                BitUtil.align(needed + DataHeaderFlyweight.HEADER_LENGTH, FrameDescriptor.FRAME_ALIGNMENT));
+        }
     }
 }

@@ -1,6 +1,8 @@
 package io.statebus.aeron;
 
 import io.aeron.ExclusivePublication;
+import io.statebus.KeyedStateBus;
+import io.statebus.LongStateBus;
 import io.statebus.StateBus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class BadArgumentsAreRefusedWhereTheyAreGivenTest
 {
     private static final StateTable<Phase> PHASES = StateTable.forEnum(Phase.class);
+    /** Aeron's smallest MTU: 32 bytes of payload, less than any of the bridge's messages. */
+    private static final String TINY_MTU = "aeron:ipc?mtu=64|term-length=64k";
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -39,6 +43,40 @@ class BadArgumentsAreRefusedWhereTheyAreGivenTest
             {
                 assertThat(bridge.isFailed()).isFalse();
             }
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aPublicationThatIsClosedOrWhoseMessagesCannotHoldOneIsRefusedAtBuild() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("bad-publication");
+            StateBus<Phase> states = StateBus.builder(Phase.PRE_OPEN).capacity(4).build();
+            LongStateBus longs = StateBus.longBuilder(0).capacity(4).build();
+            KeyedStateBus<Phase> keyed = KeyedStateBus.builder(Phase.class).capacity(4).maxKeys(4).build())
+        {
+            final ExclusivePublication tiny = driver.aeron.addExclusivePublication(TINY_MTU, 81);
+            assertThatThrownBy(() -> TransitionBridge.builder(states, PHASES, tiny).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("messages of at most 32 bytes").hasMessageContaining("48-byte")
+                .hasMessageContaining("an mtu of at least 96");
+            assertThatThrownBy(() -> TransitionBridge.builder(longs, tiny).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64-byte");
+            assertThatThrownBy(() -> TransitionBridge.builder(keyed, PHASES, tiny).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("56-byte");
+
+            final ExclusivePublication closed = driver.aeron.addExclusivePublication(TestDriver.IPC, 82);
+            closed.close();
+            assertThatThrownBy(() -> TransitionBridge.builder(states, PHASES, closed).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stream 82 is closed");
+            assertThat(states.subscriptionCount()).isZero();
+            assertThat(longs.subscriptionCount()).isZero();
+            assertThat(keyed.subscriptionCount()).isZero();
+
+            final io.aeron.Subscription closedSubscription = driver.aeron.addSubscription(TestDriver.IPC, 83);
+            closedSubscription.close();
+            assertThatThrownBy(() -> new MirrorReceiver(closedSubscription))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stream 83 is closed");
         }
     }
 }
