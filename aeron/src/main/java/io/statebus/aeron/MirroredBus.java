@@ -216,9 +216,12 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>, S>
      *
      * @param timeout how long to wait at most.
      * @return the local bus.
-     * @throws InterruptedException  if interrupted while waiting.
-     * @throws IllegalStateException if no bus came within the timeout; the message says whether the source's
-     *                               messages were refused for another count of states or other state names.
+     * @throws InterruptedException     if interrupted while waiting.
+     * @throws NullPointerException     if {@code timeout} is null.
+     * @throws IllegalArgumentException if {@code timeout} is negative.
+     * @throws IllegalStateException    if no bus came within the timeout; the message says whether the source's
+     *                                  messages were refused for another count of states or other state names;
+     *                                  at once if the mirror is closed or its receiver failed (none will come).
      */
     public StateBus<S> awaitBus(final Duration timeout) throws InterruptedException
     {

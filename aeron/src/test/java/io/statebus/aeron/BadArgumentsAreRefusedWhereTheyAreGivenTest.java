@@ -79,4 +79,44 @@ class BadArgumentsAreRefusedWhereTheyAreGivenTest
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stream 83 is closed");
         }
     }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void awaitBusRefusesANullOrNegativeTimeoutAndTakesAnyLongOne() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("await-bus");
+            StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).build();
+            TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES,
+                driver.aeron.addExclusivePublication(TestDriver.IPC, 84)).build();
+            MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 84)))
+        {
+            final MirroredBus<Phase> mirrored = receiver.mirror(0, PHASES, b -> b);
+            final MirroredLongBus longs = receiver.mirrorLong(1, b -> b);
+            final MirroredKeyedBus<Phase> keyed = receiver.mirrorKeyed(2, PHASES, b -> b);
+            for (final MirroredEndpoint<?, ?> mirror : new MirroredEndpoint<?, ?>[] {mirrored, longs, keyed})
+            {
+                final Duration negative = Duration.ofMillis(-1);
+                assertThatThrownBy(() -> awaitBus(mirror, negative)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("timeout must not be negative, got PT-0.001S");
+                assertThatThrownBy(() -> awaitBus(mirror, null)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("timeout must not be null");
+            }
+            Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "the local bus", bridge, receiver);
+            // "forever": no overflow, no deadline in the past; the bus is there, so it returns at once
+            assertThat(mirrored.awaitBus(Duration.ofSeconds(Long.MAX_VALUE))).isSameAs(mirrored.bus());
+            assertThatThrownBy(() -> mirrored.awaitBus(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    private static Object awaitBus(final MirroredEndpoint<?, ?> mirror, final Duration timeout)
+        throws InterruptedException
+    {
+        if (mirror instanceof MirroredBus<?> states)
+        {
+            return states.awaitBus(timeout);
+        }
+        return mirror instanceof MirroredLongBus longs ? longs.awaitBus(timeout) :
+            ((MirroredKeyedBus<?>)mirror).awaitBus(timeout);
+    }
 }
