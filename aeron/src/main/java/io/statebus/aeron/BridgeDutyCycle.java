@@ -165,6 +165,7 @@ final class BridgeDutyCycle<S> implements AutoCloseable
     void expose(final String name, final Subscription<S> subscription)
     {
         Objects.requireNonNull(name, "name must not be null");
+        Objects.requireNonNull(subscription, "subscription must not be null"); // a long or keyed source cannot tell
         if (!source.mayOwn(subscription))
         {
             throw new IllegalArgumentException("the subscription belongs to another bus");
