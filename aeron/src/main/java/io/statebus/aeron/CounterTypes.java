@@ -3,8 +3,9 @@ package io.statebus.aeron;
 /**
  * The Aeron counter type ids of StateBus's counters. Another process finds them in the driver's {@code cnc.dat}
  * by type id and label (Aeron's {@code AeronStat} prints them; so does {@link StatebusStat}). Labels read
- * {@code "statebus <what>: bus=<id> session=<hex>[ <subscription name>]"} on the source's side, and
- * {@code "statebus <what>: bus=<id> stream=<id>[ <subscription name>]"} on a mirror's.
+ * {@code "statebus <what>: bus=<id> session=<hex>[ <subscription name>]"} on the source's side (the bridge's own
+ * subscription's name is {@code bridge}), {@code "statebus <what>: bus=<id> stream=<id>[ <subscription name>]"} on a
+ * mirror's, and {@code "statebus receiver <what>: <channel> stream=<id>"} for a receiver's own two.
  *
  * <p>Refreshed by the duty cycle of the bridge or the receiver that owns them, at most every millisecond: a reader
  * in another process sees values at most a duty cycle (plus a millisecond) old. A bridge writes its subscriptions'

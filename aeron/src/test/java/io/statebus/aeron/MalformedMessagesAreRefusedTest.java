@@ -109,7 +109,8 @@ class MalformedMessagesAreRefusedTest
             assertThat(mirrored.lost()).isEqualTo(1);
             try (StatebusStat stat = new StatebusStat(new java.io.File(driver.dir)))
             {
-                Pump.untilCounter(stat, "statebus receiver malformed: ", 11, receiver);
+                // labelled as CounterTypes says: a receiver's own counters name its channel and stream
+                Pump.untilCounter(stat, "statebus receiver malformed: " + TestDriver.IPC + " stream=30", 11, receiver);
                 Pump.untilCounter(stat, "statebus mirror lost: bus=7", 1, receiver);
             }
             bridge.close();
