@@ -53,7 +53,7 @@ final class BridgeDutyCycle<S> implements AutoCloseable
         this.listener = settings.listener;
         this.outbox = new BridgeOutbox(settings.publication, settings.busId, source.kind(), settings.states);
         this.drops = new DroppedRange(settings.listener);
-        this.snapshots = new SnapshotSender(outbox, drops, settings.snapshotInterval.toNanos(),
+        this.snapshots = new SnapshotSender(outbox, drops, TransitionBridgeBuilder.nanos(settings.snapshotInterval),
             subscription.joinSequence(), source.joinStateId(), source.joinValue());
         this.staging = new BridgeStaging(source, outbox, settings.batchLimit);
         if (source instanceof KeyedBridgeSource)
@@ -67,7 +67,7 @@ final class BridgeDutyCycle<S> implements AutoCloseable
             this.retirements = null;
         }
         this.sender = new TransitionSender(outbox, staging, drops, snapshots, settings.listener,
-            settings.stallThreshold.toNanos());
+            TransitionBridgeBuilder.nanos(settings.stallThreshold));
         this.counters = settings.aeron == null ? null :
             new BridgeCounters(settings.aeron, settings.busId, outbox.session(), source);
     }

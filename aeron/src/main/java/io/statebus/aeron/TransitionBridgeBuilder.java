@@ -83,11 +83,13 @@ public final class TransitionBridgeBuilder<S>
     }
 
     /**
-     * @param interval how often a snapshot is sent; positive.
+     * @param interval how often a snapshot is sent; positive (one of 292 years or more, as long as "never").
      * @return this builder.
+     * @throws IllegalArgumentException if it is zero or negative.
      */
     public TransitionBridgeBuilder<S> snapshotInterval(final Duration interval)
     {
+        Objects.requireNonNull(interval, "snapshotInterval must not be null");
         if (interval.isNegative() || interval.isZero())
         {
             throw new IllegalArgumentException("snapshotInterval must be positive, got " + interval);
@@ -97,17 +99,26 @@ public final class TransitionBridgeBuilder<S>
     }
 
     /**
-     * @param threshold how long back-pressure lasts before it counts as a stall and is reported; not negative.
+     * @param threshold how long back-pressure lasts before it counts as a stall and is reported; not negative (one of
+     *                  292 years or more, as long as "never").
      * @return this builder.
+     * @throws IllegalArgumentException if it is negative.
      */
     public TransitionBridgeBuilder<S> stallThreshold(final Duration threshold)
     {
+        Objects.requireNonNull(threshold, "stallThreshold must not be null");
         if (threshold.isNegative())
         {
             throw new IllegalArgumentException("stallThreshold must not be negative, got " + threshold);
         }
         this.stallThreshold = threshold;
         return this;
+    }
+
+    /** @return {@code duration} in nanoseconds, {@code Long.MAX_VALUE} for one too long to count in a long. */
+    static long nanos(final Duration duration)
+    {
+        return duration.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : duration.toNanos();
     }
 
     /**

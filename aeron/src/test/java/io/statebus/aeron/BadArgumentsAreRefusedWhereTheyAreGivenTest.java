@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A bridge's or a mirror's argument that could never work (a batch too large to allocate, a publication closed or
- * whose messages cannot hold one of the bridge's, a closed subscription, a null or negative timeout) is a clear
- * exception where it is given, and changes nothing: no subscription of the source is left holding it back, and no
- * failure comes later on a duty cycle.
+ * whose messages cannot hold one of the bridge's, a closed subscription, a null duration, a null or negative timeout)
+ * is a clear exception where it is given, and changes nothing: no subscription of the source is left holding it back,
+ * and no failure comes later on a duty cycle. A duration too long to count in nanoseconds means "never", no error.
  */
 class BadArgumentsAreRefusedWhereTheyAreGivenTest
 {
@@ -42,6 +42,34 @@ class BadArgumentsAreRefusedWhereTheyAreGivenTest
                 .batchLimit(TransitionBridgeBuilder.MAX_BATCH_LIMIT).build())
             {
                 assertThat(bridge.isFailed()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aNullDurationIsRefusedByTheBuilderAndAnyLongOneIsTaken() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("durations");
+            StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).capacity(4).build())
+        {
+            final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 85);
+            final TransitionBridgeBuilder<Phase> builder = TransitionBridge.builder(source, PHASES, publication);
+            assertThatThrownBy(() -> builder.snapshotInterval(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("snapshotInterval must not be null");
+            assertThatThrownBy(() -> builder.stallThreshold(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("stallThreshold must not be null");
+            // "never", as a user may write it: past Duration.toNanos's 292 years, build() threw an ArithmeticException
+            final Duration never = Duration.ofSeconds(Long.MAX_VALUE);
+            try (TransitionBridge<Phase> bridge = builder.snapshotInterval(never).stallThreshold(never).build())
+            {
+                final io.aeron.Subscription subscriber = driver.aeron.addSubscription(TestDriver.IPC, 85);
+                Pump.until(publication::isConnected, Duration.ofSeconds(5), "connected", bridge,
+                    Pump.of("subscriber", () -> subscriber.poll((buffer, offset, length, header) -> { }, 16)));
+                source.set(Phase.OPEN);
+                Pump.until(() -> bridge.sent() == 1, Duration.ofSeconds(5), "sent", bridge);
+                Pump.forDuration(Duration.ofMillis(20), bridge);
+                assertThat(bridge.snapshots()).as("only the one at connection").isEqualTo(1);
             }
         }
     }
