@@ -35,8 +35,8 @@ public interface BridgeListener
 
     /**
      * The bridge failed for good (the publication closed, or the Aeron client failed, for example after a driver
-     * timeout): it stopped holding the source back and sends nothing more. The same exception is thrown from
-     * {@link TransitionBridge#doWork()} once.
+     * timeout; or the source took a state the bridge's {@link StateTable} does not hold): it stopped holding the
+     * source back and sends nothing more. The same exception is thrown from {@link TransitionBridge#doWork()} once.
      *
      * @param cause what happened.
      */

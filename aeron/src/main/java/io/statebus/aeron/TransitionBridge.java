@@ -99,7 +99,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      * Starts a bridge of {@code bus}'s transitions to {@code publication}.
      *
      * @param bus         the source bus.
-     * @param states      how states travel; the mirrors use the same table.
+     * @param states      how states travel: every state the bus may take; the mirrors use the same table.
      * @param publication where the messages go (exclusive or concurrent; many bridges may share one with distinct
      *                    bus ids).
      * @param <S>         the state type.
@@ -133,7 +133,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      * of its open keys for mirrors that join late.
      *
      * @param bus         the source bus.
-     * @param states      how states travel; the mirrors use the same table.
+     * @param states      how states travel: every state the bus may take; the mirrors use the same table.
      * @param publication where the messages go.
      * @param <S>         the state type.
      * @return a builder.
@@ -156,6 +156,9 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      *                                   an {@code AgentRunner} then stops.
      * @throws IllegalStateException     once, if the publication closed; the bridge has then failed (see
      *                                   {@link BridgeListener#onFailed}) and does nothing more.
+     * @throws IllegalArgumentException  once, if the source took a state its {@link StateTable} does not hold (a
+     *                                   table of listed states that lacks one of the bus's); the bridge has then
+     *                                   failed, as above.
      */
     @Override
     public int doWork()
