@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,6 +106,28 @@ class BadArgumentsAreRefusedWhereTheyAreGivenTest
             closedSubscription.close();
             assertThatThrownBy(() -> new MirrorReceiver(closedSubscription))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stream 83 is closed");
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aKeyedBridgeWhoseTableLacksAnOpenKeysStateIsRefusedAndLeavesNoSubscription() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("keyed-table");
+            KeyedStateBus<String> source = KeyedStateBus.builder(List.of("A", "B", "C")).capacity(4).maxKeys(4)
+                .build())
+        {
+            source.open(1, "C");
+            final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 86);
+            // the bridge seeds its copy of the open keys at build: key 1's state is not in the table
+            assertThatThrownBy(() -> TransitionBridge.builder(source, StateTable.of(List.of("A", "B")), publication)
+                .build()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("C is not one of this table's states");
+            assertThat(source.subscriptionCount()).as("no BLOCK subscription left holding the source").isZero();
+            for (int i = 0; i < 20; i++) // a ring of 4
+            {
+                assertThat(source.trySet(1, i % 2 == 0 ? "A" : "C", Duration.ofSeconds(1))).isTrue();
+            }
         }
     }
 
