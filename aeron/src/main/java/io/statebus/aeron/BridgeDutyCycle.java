@@ -174,6 +174,10 @@ final class BridgeDutyCycle<S> implements AutoCloseable
         {
             throw new IllegalStateException("this bridge has no counters: build it with counters(aeron)");
         }
+        if (failed) // no duty cycle refreshes them any more: they would read 0 for good
+        {
+            throw new IllegalStateException("the bridge failed: it exposes no more counters");
+        }
         counters.expose(name, subscription);
     }
 

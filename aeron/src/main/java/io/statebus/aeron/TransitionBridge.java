@@ -175,7 +175,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      * @param name         a name for the counters' labels.
      * @param subscription a subscription of the bridged bus.
      * @throws NullPointerException     if {@code name} or {@code subscription} is null.
-     * @throws IllegalStateException    if the bridge has no counters, or is closed.
+     * @throws IllegalStateException    if the bridge has no counters, or is closed or failed.
      * @throws IllegalArgumentException if the subscription is of another bus: checked for a bus of states only; a
      *                                  long or keyed bus's subscriptions do not name their bus, so for those the
      *                                  caller must pass one of the bridged bus (the counters are labelled with its id).

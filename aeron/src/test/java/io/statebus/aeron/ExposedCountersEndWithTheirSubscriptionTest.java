@@ -200,6 +200,28 @@ class ExposedCountersEndWithTheirSubscriptionTest
         }
     }
 
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void exposingOnAFailedBridgeIsRefusedAsOnAFailedMirror() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("bridge-expose-failed");
+            StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).build())
+        {
+            final io.aeron.ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 76);
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication)
+                .counters(driver.aeron).build();
+            publication.close();
+            source.set(Phase.OPEN);
+            assertThatThrownBy(bridge::doWork).hasMessageContaining("the publication is closed");
+            // no duty cycle would ever refresh them: they would read 0 whatever the subscription delivers
+            final Subscription<Phase> sub = source.subscribe(Policy.GAP);
+            assertThatThrownBy(() -> bridge.exposeCounters("late", sub)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("failed");
+            assertThat(statebusCounters(driver)).isEqualTo(BRIDGE_COUNTERS);
+            bridge.close();
+        }
+    }
+
     private static MirrorReceiver receiver(final Aeron aeron, final int streamId)
     {
         return new MirrorReceiver(aeron.addSubscription(TestDriver.IPC, streamId), aeron, new MirrorListener()
