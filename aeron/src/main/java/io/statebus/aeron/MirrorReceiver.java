@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  * buses over one connection.
  *
  * <pre>{@code
- * MirrorReceiver receiver = new MirrorReceiver(aeron.addSubscription(channel, streamId), aeron, listener);
+ * MirrorReceiver receiver = new MirrorReceiver(aeron.addSubscription(channel, streamId), aeron, listener, 256);
  * MirroredBus<Session> sessions = receiver.mirror(1, StateTable.forEnum(Session.class), b -> b.capacity(1024));
  * AgentRunner.startOnThread(new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace, null, receiver));
  * }</pre>
@@ -53,7 +53,7 @@ public final class MirrorReceiver implements Agent, AutoCloseable
     private volatile boolean closed; // set by close from any thread, read by the duty cycle: it then stops
 
     /**
-     * A receiver with a do-nothing listener and no counters.
+     * A receiver with a do-nothing listener, no counters, and a fragment limit of 256 messages per duty cycle.
      *
      * @param subscription the Aeron subscription to poll.
      * @throws IllegalArgumentException if the subscription is closed.
