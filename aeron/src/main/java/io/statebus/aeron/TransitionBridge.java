@@ -152,8 +152,9 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      * publication (those the publication refuses with back-pressure stay staged for the next cycle).
      *
      * @return the transitions and snapshots sent or dropped: the work done, for an idle strategy.
-     * @throws AgentTerminationException once the source bus is closed and every transition it published was sent:
-     *                                   an {@code AgentRunner} then stops.
+     * @throws AgentTerminationException once the source bus is closed and every transition it published was sent
+     *                                   (or dropped, the publication not connected): an {@code AgentRunner} then
+     *                                   stops; not a failure ({@link BridgeListener#onFailed} is not told).
      * @throws IllegalStateException     once, if the publication closed; the bridge has then failed (see
      *                                   {@link BridgeListener#onFailed}) and does nothing more.
      * @throws IllegalArgumentException  once, if the source took a state its {@link StateTable} does not hold (a
