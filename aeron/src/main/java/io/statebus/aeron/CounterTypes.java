@@ -8,7 +8,8 @@ package io.statebus.aeron;
  * mirror's, and {@code "statebus receiver <what>: <channel> stream=<id>"} for a receiver's own two.
  *
  * <p>Refreshed by the duty cycle of the bridge or the receiver that owns them, at most every millisecond: a reader
- * in another process sees values at most a duty cycle (plus a millisecond) old. A bridge writes its subscriptions'
+ * in another process sees values at most a millisecond plus 64 busy duty cycles old (a busy duty cycle reads the
+ * clock only every 64th time; an idle one, each time). A bridge writes its subscriptions'
  * counts before the source's {@link #SOURCE_PUBLISHED}: as one refresh left them, a subscription's delivered plus
  * missed (plus its join point) never exceeds published.
  */
