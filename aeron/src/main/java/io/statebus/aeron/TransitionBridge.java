@@ -171,9 +171,11 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      * Exposes another subscription of the source bus as Aeron counters (delivered, missed, gaps, lag), refreshed by
      * this bridge's duty cycle until the subscription or the bridge closes: the first duty cycle that refreshes the
      * counters after the subscription closed (or failed, or the source bus closed) frees them, so subscriptions that
-     * come and go hold no counters once gone. Needs {@link TransitionBridgeBuilder#counters}.
+     * come and go hold no counters once gone. Needs {@link TransitionBridgeBuilder#counters}. For a long or keyed
+     * bus, pass {@code subscription()} of its {@code LongSubscription} or {@code KeyedSubscription}.
      *
-     * @param name         a name for the counters' labels.
+     * @param name         a name for the counters' labels (each reads {@code "statebus <what>: bus=<id>
+     *                     session=<hex> <name>"}).
      * @param subscription a subscription of the bridged bus.
      * @throws NullPointerException     if {@code name} or {@code subscription} is null.
      * @throws IllegalStateException    if the bridge has no counters, or is closed or failed.
