@@ -72,6 +72,7 @@ import java.util.Objects;
 public final class TransitionBridge<S> implements Agent, AutoCloseable
 {
     private final Subscription<S> subscription;
+    private final Publication publication;
     private final int busId;
     private final String roleName;
     private final BridgeDutyCycle<S> cycle;
@@ -80,19 +81,27 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     {
         this.busId = builder.busId;
         this.roleName = "statebus-bridge-" + busId;
-        final BridgeSource source = builder.source.subscribe(builder.policy);
-        @SuppressWarnings("unchecked") // the source's subscription is of the bus the builder was given, of type S
-        final Subscription<S> own = (Subscription<S>)source.subscription();
-        this.subscription = own;
+        this.publication = builder.publication;
+        BridgedBusIds.claim(publication, busId, this); // first: a refused build has subscribed to nothing
+        Subscription<S> own = null;
         try
         {
+            final BridgeSource source = builder.source.subscribe(builder.policy);
+            @SuppressWarnings("unchecked") // the source's subscription is of the bus the builder was given, of type S
+            final Subscription<S> taken = (Subscription<S>)source.subscription();
+            own = taken;
             this.cycle = new BridgeDutyCycle<>(builder, source);
         }
         catch (final RuntimeException | Error ex) // an OutOfMemoryError too
         {
-            subscription.close(); // a half-built bridge must not hold the source back
+            if (own != null)
+            {
+                own.close(); // a half-built bridge must not hold the source back
+            }
+            BridgedBusIds.release(publication, busId, this);
             throw ex;
         }
+        this.subscription = own;
     }
 
     /**
@@ -189,7 +198,8 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     }
 
     /**
-     * Closes the bridge's subscription (it stops holding the source back) and its counters; sends nothing more.
+     * Closes the bridge's subscription (it stops holding the source back) and its counters, and frees its bus id on
+     * the publication for another bridge; sends nothing more.
      * Idempotent; from any thread: a duty cycle running meanwhile ends quietly (not as a failure) and writes no
      * counter after the close. Does not close the publication.
      */
@@ -197,6 +207,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     public void close()
     {
         cycle.close();
+        BridgedBusIds.release(publication, busId, this); // another bridge may now send this bus id on it
     }
 
     /** Closes the bridge: {@link #close()}, when its {@code AgentRunner} stops. */

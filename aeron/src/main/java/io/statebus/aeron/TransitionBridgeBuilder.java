@@ -45,7 +45,8 @@ public final class TransitionBridgeBuilder<S>
     }
 
     /**
-     * @param busId the id that tells this bus's messages apart from other buses' on the same stream.
+     * @param busId the id that tells this bus's messages apart from other buses' on the same stream: one per bus on
+     *              a publication ({@link #build()} refuses one that an open bridge of this process sends on it).
      * @return this builder.
      */
     public TransitionBridgeBuilder<S> busId(final int busId)
@@ -149,7 +150,10 @@ public final class TransitionBridgeBuilder<S>
      * @return the bridge; run its {@link TransitionBridge#doWork()}.
      * @throws IllegalArgumentException if the publication is closed, or its messages cannot hold one of the bridge's
      *                                  (48 bytes for a bus of states, 64 for a long bus, 56 for a keyed bus: a channel
-     *                                  needs an {@code mtu} of 96 or more); nothing is subscribed then.
+     *                                  needs an {@code mtu} of 96 or more), or another bridge of this process, not
+     *                                  closed yet, sends the same bus id on the same publication (every mirror would
+     *                                  take the two for one source restarting at each message); nothing is
+     *                                  subscribed then.
      */
     public TransitionBridge<S> build()
     {

@@ -111,6 +111,37 @@ class BadArgumentsAreRefusedWhereTheyAreGivenTest
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aSecondBridgeOfOneBusIdOnOnePublicationIsRefusedUntilTheFirstCloses() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("same-bus-id");
+            StateBus<Phase> one = StateBus.builder(Phase.PRE_OPEN).build();
+            StateBus<Phase> two = StateBus.builder(Phase.PRE_OPEN).build())
+        {
+            final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 87);
+            final TransitionBridge<Phase> first = TransitionBridge.builder(one, PHASES, publication).build();
+            // both bus id 0 (the default): every mirror would take them for one source restarting over and over
+            assertThatThrownBy(() -> TransitionBridge.builder(two, PHASES, publication).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bus id 0 is already bridged on the publication");
+            assertThat(two.subscriptionCount()).isZero();
+            try (TransitionBridge<Phase> other = TransitionBridge.builder(two, PHASES, publication).busId(1).build())
+            {
+                assertThat(other.busId()).isEqualTo(1);
+            }
+            first.close();
+            first.close(); // idempotent: frees nothing of the next bridge of bus id 0
+            try (TransitionBridge<Phase> next = TransitionBridge.builder(two, PHASES, publication).build())
+            {
+                first.close();
+                assertThatThrownBy(() -> TransitionBridge.builder(one, PHASES, publication).build())
+                    .hasMessageContaining("bus id 0 is already bridged");
+                assertThat(next.isFailed()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aKeyedBridgeWhoseTableLacksAnOpenKeysStateIsRefusedAndLeavesNoSubscription() throws Exception
     {
         try (TestDriver driver = TestDriver.start("keyed-table");
