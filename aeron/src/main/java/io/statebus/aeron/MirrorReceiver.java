@@ -105,7 +105,9 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      *                  in the stream for the next duty cycle.
      * @param <S>       the state type.
      * @return the mirrored bus.
-     * @throws IllegalStateException if bus {@code busId} is already mirrored here, or the receiver is closed or failed.
+     * @throws IllegalStateException if bus {@code busId} is already mirrored here (by a mirror of any kind, closed
+     *                               or not: a mirror keeps its bus id until the receiver closes), or the receiver is
+     *                               closed or failed.
      */
     public synchronized <S> MirroredBus<S> mirror(
         final int busId, final StateTable<S> states, final UnaryOperator<StateBusBuilder<S>> configure)
@@ -123,7 +125,9 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      * @param configure sets up the local bus's builder (capacity, wait strategy, ...); it receives a builder whose
      *                  initial value is the source's, and must return a builder.
      * @return the mirrored bus.
-     * @throws IllegalStateException if bus {@code busId} is already mirrored here, or the receiver is closed or failed.
+     * @throws IllegalStateException if bus {@code busId} is already mirrored here (by a mirror of any kind, closed
+     *                               or not: a mirror keeps its bus id until the receiver closes), or the receiver is
+     *                               closed or failed.
      */
     public synchronized MirroredLongBus mirrorLong(final int busId, final UnaryOperator<LongStateBusBuilder> configure)
     {
@@ -143,7 +147,9 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      *                  states ({@code retireOn}); capacity, wait strategy, ...; it must return a builder.
      * @param <S>       the state type.
      * @return the mirrored bus.
-     * @throws IllegalStateException if bus {@code busId} is already mirrored here, or the receiver is closed or failed.
+     * @throws IllegalStateException if bus {@code busId} is already mirrored here (by a mirror of any kind, closed
+     *                               or not: a mirror keeps its bus id until the receiver closes), or the receiver is
+     *                               closed or failed.
      */
     public synchronized <S> MirroredKeyedBus<S> mirrorKeyed(
         final int busId, final StateTable<S> states, final UnaryOperator<KeyedStateBusBuilder<S>> configure)
@@ -174,7 +180,8 @@ public final class MirrorReceiver implements Agent, AutoCloseable
         }
         if (dispatcher.has(busId))
         {
-            throw new IllegalStateException("bus " + busId + " is already mirrored by this receiver");
+            throw new IllegalStateException("bus " + busId + " is already mirrored by this receiver (a mirror keeps " +
+                "its bus id after it is closed, until the receiver closes)");
         }
     }
 

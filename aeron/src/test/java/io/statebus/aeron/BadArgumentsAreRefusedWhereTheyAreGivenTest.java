@@ -164,6 +164,25 @@ class BadArgumentsAreRefusedWhereTheyAreGivenTest
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aBusIdMirroredTwiceOnOneReceiverIsRefusedEvenOnceItsMirrorClosed() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("mirrored-twice");
+            MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 88)))
+        {
+            final MirroredBus<Phase> mirrored = receiver.mirror(1, PHASES, b -> b);
+            assertThatThrownBy(() -> receiver.mirror(1, PHASES, b -> b)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("bus 1 is already mirrored by this receiver");
+            assertThatThrownBy(() -> receiver.mirrorLong(1, b -> b)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> receiver.mirrorKeyed(1, PHASES, b -> b)).isInstanceOf(IllegalStateException.class);
+            mirrored.close();
+            assertThatThrownBy(() -> receiver.mirror(1, PHASES, b -> b)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("keeps its bus id after it is closed");
+            assertThat(receiver.mirrorLong(2, b -> b).busId()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void awaitBusRefusesANullOrNegativeTimeoutAndTakesAnyLongOne() throws Exception
     {
         try (TestDriver driver = TestDriver.start("await-bus");
