@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.statebus.KeyedStateBusBuilder;
 import io.statebus.LongStateBusBuilder;
+import io.statebus.StateBus;
 import io.statebus.StateBusBuilder;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
@@ -102,17 +103,20 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      * @param configure sets up the local bus's builder (capacity, wait strategy, await policy, ...); it receives a
      *                  builder whose initial state is the source's state, and must return a builder. Its producer
      *                  idle strategy is replaced: the receiver never waits inside an append, it leaves the message
-     *                  in the stream for the next duty cycle.
+     *                  in the stream for the next duty cycle. Tried here too, on a builder then dropped.
      * @param <S>       the state type.
      * @return the mirrored bus.
-     * @throws IllegalStateException if bus {@code busId} is already mirrored here (by a mirror of any kind, closed
-     *                               or not: a mirror keeps its bus id until the receiver closes), or the receiver is
-     *                               closed or failed.
+     * @throws IllegalArgumentException if {@code configure} sets what the builder refuses (nothing is registered).
+     * @throws IllegalStateException    if bus {@code busId} is already mirrored here (by a mirror of any kind,
+     *                                  closed or not: a mirror keeps its bus id until the receiver closes), or the
+     *                                  receiver is closed or failed.
      */
     public synchronized <S> MirroredBus<S> mirror(
         final int busId, final StateTable<S> states, final UnaryOperator<StateBusBuilder<S>> configure)
     {
         checkFree(busId);
+        Objects.requireNonNull(states, "states must not be null");
+        ConfigureCheck.tried(configure, states.builder(states.stateOf(0)));
         final MirroredBus<S> mirrored = new MirroredBus<>(busId, states, configure, listener, dispatcher);
         return register(mirrored);
     }
@@ -123,17 +127,16 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      *
      * @param busId     the bus id the source's bridge sends.
      * @param configure sets up the local bus's builder (capacity, wait strategy, ...); it receives a builder whose
-     *                  initial value is the source's, and must return a builder.
+     *                  initial value is the source's, and must return a builder; tried here too.
      * @return the mirrored bus.
-     * @throws IllegalStateException if bus {@code busId} is already mirrored here (by a mirror of any kind, closed
-     *                               or not: a mirror keeps its bus id until the receiver closes), or the receiver is
-     *                               closed or failed.
+     * @throws IllegalArgumentException as {@link #mirror} does.
+     * @throws IllegalStateException    as {@link #mirror} does.
      */
     public synchronized MirroredLongBus mirrorLong(final int busId, final UnaryOperator<LongStateBusBuilder> configure)
     {
         checkFree(busId);
-        final MirroredLongBus mirrored = new MirroredLongBus(busId,
-            Objects.requireNonNull(configure, "configure must not be null"), listener, dispatcher);
+        final MirroredLongBus mirrored =
+            new MirroredLongBus(busId, ConfigureCheck.tried(configure, StateBus.longBuilder(0)), listener, dispatcher);
         return register(mirrored);
     }
 
@@ -144,20 +147,20 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      * @param busId     the bus id the source's bridge sends.
      * @param states    the same table as the source's.
      * @param configure sets up the local bus's builder: {@code maxKeys} at least the source's, and the source's final
-     *                  states ({@code retireOn}); capacity, wait strategy, ...; it must return a builder.
+     *                  states ({@code retireOn}); capacity, wait strategy, ...; it must return a builder; tried
+     *                  here too.
      * @param <S>       the state type.
      * @return the mirrored bus.
-     * @throws IllegalStateException if bus {@code busId} is already mirrored here (by a mirror of any kind, closed
-     *                               or not: a mirror keeps its bus id until the receiver closes), or the receiver is
-     *                               closed or failed.
+     * @throws IllegalArgumentException as {@link #mirror} does.
+     * @throws IllegalStateException    as {@link #mirror} does.
      */
     public synchronized <S> MirroredKeyedBus<S> mirrorKeyed(
         final int busId, final StateTable<S> states, final UnaryOperator<KeyedStateBusBuilder<S>> configure)
     {
         checkFree(busId);
-        final MirroredKeyedBus<S> mirrored = new MirroredKeyedBus<>(busId,
-            Objects.requireNonNull(states, "states must not be null"),
-            Objects.requireNonNull(configure, "configure must not be null"), listener, dispatcher);
+        Objects.requireNonNull(states, "states must not be null");
+        final MirroredKeyedBus<S> mirrored = new MirroredKeyedBus<>(busId, states,
+            ConfigureCheck.tried(configure, states.keyedBuilder()), listener, dispatcher);
         return register(mirrored);
     }
 

@@ -183,6 +183,34 @@ class BadArgumentsAreRefusedWhereTheyAreGivenTest
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aMirrorSettingItsBuilderRefusesIsRefusedByMirrorNotByTheFirstMessage() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("mirror-settings");
+            StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).build();
+            TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES,
+                driver.aeron.addExclusivePublication(TestDriver.IPC, 89)).build();
+            MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 89)))
+        {
+            final MirroredBus<Phase> mirrored = receiver.mirror(0, PHASES, b -> b);
+            // applied only when the source's first message came, these failed the receiver and every mirror on it
+            assertThatThrownBy(() -> receiver.mirror(1, PHASES, b -> b.capacity(1000)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity must be a power of two");
+            assertThatThrownBy(() -> receiver.mirrorLong(2, b -> b.capacity(0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
+            assertThatThrownBy(() -> receiver.mirrorKeyed(3, PHASES, b -> b.maxKeys(0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxKeys must be from 1");
+            assertThatThrownBy(() -> receiver.mirror(4, PHASES, b -> null))
+                .isInstanceOf(NullPointerException.class).hasMessage("configure must return a builder");
+            assertThat(receiver.mirror(1, PHASES, b -> b.capacity(1024)).busId()).as("nothing registered").isOne();
+
+            source.set(Phase.OPEN);
+            Pump.until(() -> mirrored.latestSequence() == 1, Duration.ofSeconds(10), "1", bridge, receiver);
+            assertThat(receiver.isFailed()).isFalse();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void awaitBusRefusesANullOrNegativeTimeoutAndTakesAnyLongOne() throws Exception
     {
         try (TestDriver driver = TestDriver.start("await-bus");
