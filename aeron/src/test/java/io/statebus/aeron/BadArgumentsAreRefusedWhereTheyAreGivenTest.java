@@ -16,9 +16,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A bridge's or a mirror's argument that could never work (a batch too large to allocate, a publication closed or
- * whose messages cannot hold one of the bridge's, a closed subscription, a null duration, a null or negative timeout)
- * is a clear exception where it is given, and changes nothing: no subscription of the source is left holding it back,
- * and no failure comes later on a duty cycle. A duration too long to count in nanoseconds means "never", no error.
+ * whose messages cannot hold one of the bridge's, a bus id already bridged on the publication or mirrored on the
+ * receiver, a table that lacks an open key's state, a mirror setting its builder refuses, a closed subscription, a
+ * null duration, a null or negative timeout) is a clear exception where it is given, and changes nothing: no
+ * subscription of the source is left holding it back, and no failure comes later on a duty cycle. A duration too long
+ * to count in nanoseconds means "never", no error.
  */
 class BadArgumentsAreRefusedWhereTheyAreGivenTest
 {
