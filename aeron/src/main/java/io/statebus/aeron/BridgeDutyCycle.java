@@ -53,7 +53,7 @@ final class BridgeDutyCycle<S> implements AutoCloseable
         this.listener = settings.listener;
         this.outbox = new BridgeOutbox(settings.publication, settings.busId, source.kind(), settings.states);
         this.drops = new DroppedRange(settings.listener);
-        this.snapshots = new SnapshotSender(outbox, drops, settings.snapshotInterval.toNanos(),
+        this.snapshots = new SnapshotSender(outbox, drops, TransitionBridgeBuilder.nanos(settings.snapshotInterval),
             subscription.joinSequence(), source.joinStateId(), source.joinValue());
         this.staging = new BridgeStaging(source, outbox, settings.batchLimit);
         if (source instanceof KeyedBridgeSource)
@@ -67,7 +67,7 @@ final class BridgeDutyCycle<S> implements AutoCloseable
             this.retirements = null;
         }
         this.sender = new TransitionSender(outbox, staging, drops, snapshots, settings.listener,
-            settings.stallThreshold.toNanos());
+            TransitionBridgeBuilder.nanos(settings.stallThreshold));
         this.counters = settings.aeron == null ? null :
             new BridgeCounters(settings.aeron, settings.busId, outbox.session(), source);
     }
@@ -165,6 +165,7 @@ final class BridgeDutyCycle<S> implements AutoCloseable
     void expose(final String name, final Subscription<S> subscription)
     {
         Objects.requireNonNull(name, "name must not be null");
+        Objects.requireNonNull(subscription, "subscription must not be null"); // a long or keyed source cannot tell
         if (!source.mayOwn(subscription))
         {
             throw new IllegalArgumentException("the subscription belongs to another bus");
@@ -172,6 +173,10 @@ final class BridgeDutyCycle<S> implements AutoCloseable
         if (counters == null)
         {
             throw new IllegalStateException("this bridge has no counters: build it with counters(aeron)");
+        }
+        if (failed) // no duty cycle refreshes them any more: they would read 0 for good
+        {
+            throw new IllegalStateException("the bridge failed: it exposes no more counters");
         }
         counters.expose(name, subscription);
     }

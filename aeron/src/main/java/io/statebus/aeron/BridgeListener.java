@@ -8,8 +8,11 @@ public interface BridgeListener
 {
     /**
      * The publication was not connected (no mirror, or the mirror's image timed out) while transitions came: they
-     * were dropped, and a mirror that connects later reports them in a gap notice. Called when the publication is
-     * connected again (or the bridge closes), once per incident.
+     * were dropped, and a mirror that connects later reports them in a gap notice. Called once per incident, when
+     * the bridge next reaches the publication (the snapshot it sends as soon as the publication is connected again,
+     * or a transition). A range after which nothing reaches the publication (the bridge is closed, fails, or ends
+     * with its source bus first) is not told: {@link TransitionBridge#droppedNotConnected()} and its counter count
+     * every dropped transition either way.
      *
      * @param firstDropped the first source sequence dropped.
      * @param lastDropped  the last source sequence dropped.
@@ -32,8 +35,8 @@ public interface BridgeListener
 
     /**
      * The bridge failed for good (the publication closed, or the Aeron client failed, for example after a driver
-     * timeout): it stopped holding the source back and sends nothing more. The same exception is thrown from
-     * {@link TransitionBridge#doWork()} once.
+     * timeout; or the source took a state the bridge's {@link StateTable} does not hold): it stopped holding the
+     * source back and sends nothing more. The same exception is thrown from {@link TransitionBridge#doWork()} once.
      *
      * @param cause what happened.
      */

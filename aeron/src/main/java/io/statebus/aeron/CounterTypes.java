@@ -3,11 +3,13 @@ package io.statebus.aeron;
 /**
  * The Aeron counter type ids of StateBus's counters. Another process finds them in the driver's {@code cnc.dat}
  * by type id and label (Aeron's {@code AeronStat} prints them; so does {@link StatebusStat}). Labels read
- * {@code "statebus <what>: bus=<id> session=<hex>[ <subscription name>]"} on the source's side, and
- * {@code "statebus <what>: bus=<id> stream=<id>[ <subscription name>]"} on a mirror's.
+ * {@code "statebus <what>: bus=<id> session=<hex>[ <subscription name>]"} on the source's side (the bridge's own
+ * subscription's name is {@code bridge}), {@code "statebus <what>: bus=<id> stream=<id>[ <subscription name>]"} on a
+ * mirror's, and {@code "statebus receiver <what>: <channel> stream=<id>"} for a receiver's own two.
  *
  * <p>Refreshed by the duty cycle of the bridge or the receiver that owns them, at most every millisecond: a reader
- * in another process sees values at most a duty cycle (plus a millisecond) old. A bridge writes its subscriptions'
+ * in another process sees values at most a millisecond plus 64 busy duty cycles old (a busy duty cycle reads the
+ * clock only every 64th time; an idle one, each time). A bridge writes its subscriptions'
  * counts before the source's {@link #SOURCE_PUBLISHED}: as one refresh left them, a subscription's delivered plus
  * missed (plus its join point) never exceeds published.
  */

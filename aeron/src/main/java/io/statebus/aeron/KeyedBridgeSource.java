@@ -52,7 +52,16 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
         this.retired = bus.retirements(); // before the join: a retirement after it is in the log, or in the seed
         this.subscription = bus.subscribe(policy);
         this.position = subscription.subscription().joinSequence();
-        seed(position); // after the join: every key open at the join point is in the table now, or left by a transition
+        try
+        {
+            // after the join: every key open at the join point is in the table now, or left by a transition
+            seed(position);
+        }
+        catch (final RuntimeException | Error ex) // an open key's state the table lacks: the bridge is not built
+        {
+            subscription.close(); // so it must not hold the source back
+            throw ex;
+        }
     }
 
     private void seed(final long at)

@@ -40,7 +40,9 @@ public interface MirrorListener
     /**
      * A message was refused; nothing changed.
      *
-     * @param busId  the bus id the message carried (meaningless for {@code TOO_SHORT} and {@code FOREIGN}).
+     * @param busId  the bus id the message carried; -1 for a message refused before its bus id is read, as no
+     *               field of it can be trusted ({@code TOO_SHORT}, {@code FOREIGN}, {@code VERSION}, {@code TYPE},
+     *               {@code LENGTH}).
      * @param reason why.
      */
     default void onMalformed(final int busId, final MalformedReason reason)

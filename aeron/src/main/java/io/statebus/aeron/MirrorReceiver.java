@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.statebus.KeyedStateBusBuilder;
 import io.statebus.LongStateBusBuilder;
+import io.statebus.StateBus;
 import io.statebus.StateBusBuilder;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
@@ -16,7 +17,7 @@ import java.util.function.UnaryOperator;
  * buses over one connection.
  *
  * <pre>{@code
- * MirrorReceiver receiver = new MirrorReceiver(aeron.addSubscription(channel, streamId), aeron, listener);
+ * MirrorReceiver receiver = new MirrorReceiver(aeron.addSubscription(channel, streamId), aeron, listener, 256);
  * MirroredBus<Session> sessions = receiver.mirror(1, StateTable.forEnum(Session.class), b -> b.capacity(1024));
  * AgentRunner.startOnThread(new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace, null, receiver));
  * }</pre>
@@ -53,9 +54,10 @@ public final class MirrorReceiver implements Agent, AutoCloseable
     private volatile boolean closed; // set by close from any thread, read by the duty cycle: it then stops
 
     /**
-     * A receiver with a do-nothing listener and no counters.
+     * A receiver with a do-nothing listener, no counters, and a fragment limit of 256 messages per duty cycle.
      *
      * @param subscription the Aeron subscription to poll.
+     * @throws IllegalArgumentException if the subscription is closed.
      */
     public MirrorReceiver(final Subscription subscription)
     {
@@ -69,11 +71,17 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      * @param aeron         the client that allocates the counters (see {@link CounterTypes}), or null for none.
      * @param listener      told of starts, restarts, refused messages and failure.
      * @param fragmentLimit the most messages per duty cycle, at least 1.
+     * @throws IllegalArgumentException if the subscription is closed, or {@code fragmentLimit} is less than 1.
      */
     public MirrorReceiver(final Subscription subscription, final Aeron aeron, final MirrorListener listener,
         final int fragmentLimit)
     {
         this.subscription = Objects.requireNonNull(subscription, "subscription must not be null");
+        if (subscription.isClosed())
+        {
+            throw new IllegalArgumentException("the subscription " + subscription.channel() + " stream " +
+                subscription.streamId() + " is closed: a receiver needs an open one");
+        }
         this.listener = Objects.requireNonNull(listener, "listener must not be null");
         if (fragmentLimit < 1)
         {
@@ -95,15 +103,20 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      * @param configure sets up the local bus's builder (capacity, wait strategy, await policy, ...); it receives a
      *                  builder whose initial state is the source's state, and must return a builder. Its producer
      *                  idle strategy is replaced: the receiver never waits inside an append, it leaves the message
-     *                  in the stream for the next duty cycle.
+     *                  in the stream for the next duty cycle. Tried here too, on a builder then dropped.
      * @param <S>       the state type.
      * @return the mirrored bus.
-     * @throws IllegalStateException if bus {@code busId} is already mirrored here, or the receiver is closed or failed.
+     * @throws IllegalArgumentException if {@code configure} sets what the builder refuses (nothing is registered).
+     * @throws IllegalStateException    if bus {@code busId} is already mirrored here (by a mirror of any kind,
+     *                                  closed or not: a mirror keeps its bus id until the receiver closes), or the
+     *                                  receiver is closed or failed.
      */
     public synchronized <S> MirroredBus<S> mirror(
         final int busId, final StateTable<S> states, final UnaryOperator<StateBusBuilder<S>> configure)
     {
         checkFree(busId);
+        Objects.requireNonNull(states, "states must not be null");
+        ConfigureCheck.tried(configure, states.builder(states.stateOf(0)));
         final MirroredBus<S> mirrored = new MirroredBus<>(busId, states, configure, listener, dispatcher);
         return register(mirrored);
     }
@@ -114,15 +127,16 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      *
      * @param busId     the bus id the source's bridge sends.
      * @param configure sets up the local bus's builder (capacity, wait strategy, ...); it receives a builder whose
-     *                  initial value is the source's, and must return a builder.
+     *                  initial value is the source's, and must return a builder; tried here too.
      * @return the mirrored bus.
-     * @throws IllegalStateException if bus {@code busId} is already mirrored here, or the receiver is closed or failed.
+     * @throws IllegalArgumentException as {@link #mirror} does.
+     * @throws IllegalStateException    as {@link #mirror} does.
      */
     public synchronized MirroredLongBus mirrorLong(final int busId, final UnaryOperator<LongStateBusBuilder> configure)
     {
         checkFree(busId);
-        final MirroredLongBus mirrored = new MirroredLongBus(busId,
-            Objects.requireNonNull(configure, "configure must not be null"), listener, dispatcher);
+        final MirroredLongBus mirrored =
+            new MirroredLongBus(busId, ConfigureCheck.tried(configure, StateBus.longBuilder(0)), listener, dispatcher);
         return register(mirrored);
     }
 
@@ -133,18 +147,20 @@ public final class MirrorReceiver implements Agent, AutoCloseable
      * @param busId     the bus id the source's bridge sends.
      * @param states    the same table as the source's.
      * @param configure sets up the local bus's builder: {@code maxKeys} at least the source's, and the source's final
-     *                  states ({@code retireOn}); capacity, wait strategy, ...; it must return a builder.
+     *                  states ({@code retireOn}); capacity, wait strategy, ...; it must return a builder; tried
+     *                  here too.
      * @param <S>       the state type.
      * @return the mirrored bus.
-     * @throws IllegalStateException if bus {@code busId} is already mirrored here, or the receiver is closed or failed.
+     * @throws IllegalArgumentException as {@link #mirror} does.
+     * @throws IllegalStateException    as {@link #mirror} does.
      */
     public synchronized <S> MirroredKeyedBus<S> mirrorKeyed(
         final int busId, final StateTable<S> states, final UnaryOperator<KeyedStateBusBuilder<S>> configure)
     {
         checkFree(busId);
-        final MirroredKeyedBus<S> mirrored = new MirroredKeyedBus<>(busId,
-            Objects.requireNonNull(states, "states must not be null"),
-            Objects.requireNonNull(configure, "configure must not be null"), listener, dispatcher);
+        Objects.requireNonNull(states, "states must not be null");
+        final MirroredKeyedBus<S> mirrored = new MirroredKeyedBus<>(busId, states,
+            ConfigureCheck.tried(configure, states.keyedBuilder()), listener, dispatcher);
         return register(mirrored);
     }
 
@@ -167,7 +183,8 @@ public final class MirrorReceiver implements Agent, AutoCloseable
         }
         if (dispatcher.has(busId))
         {
-            throw new IllegalStateException("bus " + busId + " is already mirrored by this receiver");
+            throw new IllegalStateException("bus " + busId + " is already mirrored by this receiver (a mirror keeps " +
+                "its bus id after it is closed, until the receiver closes)");
         }
     }
 

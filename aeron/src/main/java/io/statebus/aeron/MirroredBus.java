@@ -33,8 +33,9 @@ import java.util.function.UnaryOperator;
  *   notice with exactly that range of source sequences, resuming from the next transition's {@code from}. A snapshot
  *   ahead of the local bus (the source went on while nothing arrived) does the same.</li>
  *   <li><b>Back-pressure.</b> While a {@code BLOCK} subscription of the local bus is a ring behind, the receiver
- *   stops polling this stream (the message is offered again next duty cycle), so Aeron back-pressures the bridge,
- *   which with {@code BLOCK} holds the source: end to end, nothing is lost. Its {@code GAP} subscriptions are lapped
+ *   stops polling this stream (the message is offered again next duty cycle; the messages behind it wait too, those
+ *   of the stream's other buses included), so Aeron back-pressures the bridge, which with {@code BLOCK} holds the
+ *   source: end to end, nothing is lost. Its {@code GAP} subscriptions are lapped
  *   as on any bus, with exact gap notices.</li>
  *   <li><b>Source restart.</b> A message with another session id is a restarted source: the old local bus is closed
  *   (its consumers receive what it had, then {@code StateBusClosedException}), a new one is built from that message,
@@ -216,9 +217,12 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>, S>
      *
      * @param timeout how long to wait at most.
      * @return the local bus.
-     * @throws InterruptedException  if interrupted while waiting.
-     * @throws IllegalStateException if no bus came within the timeout; the message says whether the source's
-     *                               messages were refused for another count of states or other state names.
+     * @throws InterruptedException     if interrupted while waiting.
+     * @throws NullPointerException     if {@code timeout} is null.
+     * @throws IllegalArgumentException if {@code timeout} is negative.
+     * @throws IllegalStateException    if no bus came within the timeout; the message says whether the source's
+     *                                  messages were refused for another count of states or other state names;
+     *                                  at once if the mirror is closed or its receiver failed (none will come).
      */
     public StateBus<S> awaitBus(final Duration timeout) throws InterruptedException
     {

@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class MirroredEndpoint<B extends AutoCloseable, S> implements MirrorEndpoint
 {
+    /** The longest wait awaitBus takes a timeout for; longer ones wait as long (73 years), never overflow. */
+    private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 4);
+
     private final int busId;
     final MirrorListener listener;
     private final MirroredBus.MalformedSink malformed;
@@ -171,13 +174,22 @@ abstract class MirroredEndpoint<B extends AutoCloseable, S> implements MirrorEnd
      * Waits until the local bus exists.
      *
      * @param why what to add to the exception's message: why no bus came, if known.
-     * @throws IllegalStateException if no bus came within the timeout, or at once when the mirror is closed or its
-     *                               receiver failed before one came (none ever will).
+     * @throws NullPointerException     if {@code timeout} is null.
+     * @throws IllegalArgumentException if {@code timeout} is negative (as the buses' own timed calls say).
+     * @throws IllegalStateException    if no bus came within the timeout, or at once when the mirror is closed or
+     *                                  its receiver failed before one came (none ever will).
      */
     final B awaitStarted(final Duration timeout, final String what, final java.util.function.Supplier<String> why)
         throws InterruptedException
     {
-        final long deadline = System.nanoTime() + timeout.toNanos();
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        if (timeout.isNegative())
+        {
+            throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+        }
+        // saturated: a timeout of centuries (Duration.toNanos would overflow) waits as long as Long.MAX_VALUE / 4 ns
+        final long nanos = timeout.compareTo(LONGEST) >= 0 ? LONGEST.toNanos() : timeout.toNanos();
+        final long deadline = System.nanoTime() + nanos;
         synchronized (this)
         {
             while (bus == null)

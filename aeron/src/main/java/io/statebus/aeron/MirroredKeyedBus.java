@@ -226,10 +226,13 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
      *
      * @param timeout how long to wait at most.
      * @return the local bus.
-     * @throws InterruptedException  if interrupted while waiting.
-     * @throws IllegalStateException if no bus came within the timeout; its message says if the source's runs were
-     *                               refused because it retires keys on other states than this mirror, or because
-     *                               a run holds more keys than this mirror's {@code maxKeys}.
+     * @throws InterruptedException     if interrupted while waiting.
+     * @throws NullPointerException     if {@code timeout} is null.
+     * @throws IllegalArgumentException if {@code timeout} is negative.
+     * @throws IllegalStateException    if no bus came within the timeout; its message says if the source's runs were
+     *                                  refused because it retires keys on other states than this mirror, or because
+     *                                  a run holds more keys than this mirror's {@code maxKeys}; at once if the
+     *                                  mirror is closed or its receiver failed (none will come).
      */
     public KeyedStateBus<S> awaitBus(final Duration timeout) throws InterruptedException
     {

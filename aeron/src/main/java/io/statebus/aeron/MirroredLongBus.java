@@ -137,8 +137,11 @@ public final class MirroredLongBus extends MirroredEndpoint<LongStateBus, Long>
      *
      * @param timeout how long to wait at most.
      * @return the local bus.
-     * @throws InterruptedException  if interrupted while waiting.
-     * @throws IllegalStateException if no bus came within the timeout.
+     * @throws InterruptedException     if interrupted while waiting.
+     * @throws NullPointerException     if {@code timeout} is null.
+     * @throws IllegalArgumentException if {@code timeout} is negative.
+     * @throws IllegalStateException    if no bus came within the timeout; at once if the mirror is closed or its
+     *                                  receiver failed (none will come).
      */
     public LongStateBus awaitBus(final Duration timeout) throws InterruptedException
     {

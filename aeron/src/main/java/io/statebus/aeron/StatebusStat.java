@@ -132,7 +132,7 @@ public final class StatebusStat implements AutoCloseable
             return value;
         }
 
-        /** @return the label, {@code "statebus <what>: bus=<id> ..."}. */
+        /** @return the label, {@code "statebus <what>: bus=<id> ..."} (a receiver's: {@code "...: <channel> ..."}). */
         public String label()
         {
             return label;

@@ -72,6 +72,7 @@ import java.util.Objects;
 public final class TransitionBridge<S> implements Agent, AutoCloseable
 {
     private final Subscription<S> subscription;
+    private final Publication publication;
     private final int busId;
     private final String roleName;
     private final BridgeDutyCycle<S> cycle;
@@ -80,26 +81,34 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     {
         this.busId = builder.busId;
         this.roleName = "statebus-bridge-" + busId;
-        final BridgeSource source = builder.source.subscribe(builder.policy);
-        @SuppressWarnings("unchecked") // the source's subscription is of the bus the builder was given, of type S
-        final Subscription<S> own = (Subscription<S>)source.subscription();
-        this.subscription = own;
+        this.publication = builder.publication;
+        BridgedBusIds.claim(publication, busId, this); // first: a refused build has subscribed to nothing
+        Subscription<S> own = null;
         try
         {
+            final BridgeSource source = builder.source.subscribe(builder.policy);
+            @SuppressWarnings("unchecked") // the source's subscription is of the bus the builder was given, of type S
+            final Subscription<S> taken = (Subscription<S>)source.subscription();
+            own = taken;
             this.cycle = new BridgeDutyCycle<>(builder, source);
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex) // an OutOfMemoryError too
         {
-            subscription.close(); // a half-built bridge must not hold the source back
+            if (own != null)
+            {
+                own.close(); // a half-built bridge must not hold the source back
+            }
+            BridgedBusIds.release(publication, busId, this);
             throw ex;
         }
+        this.subscription = own;
     }
 
     /**
      * Starts a bridge of {@code bus}'s transitions to {@code publication}.
      *
      * @param bus         the source bus.
-     * @param states      how states travel; the mirrors use the same table.
+     * @param states      how states travel: every state the bus may take; the mirrors use the same table.
      * @param publication where the messages go (exclusive or concurrent; many bridges may share one with distinct
      *                    bus ids).
      * @param <S>         the state type.
@@ -111,7 +120,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
         Objects.requireNonNull(bus, "bus must not be null");
         Objects.requireNonNull(states, "states must not be null");
         return new TransitionBridgeBuilder<>(
-            policy -> new StateBridgeSource<>(bus, states, policy), states, publication);
+            policy -> new StateBridgeSource<>(bus, states, policy), states, WireFormat.STATES, publication);
     }
 
     /**
@@ -124,7 +133,8 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     public static TransitionBridgeBuilder<Long> builder(final LongStateBus bus, final Publication publication)
     {
         Objects.requireNonNull(bus, "bus must not be null");
-        return new TransitionBridgeBuilder<>(policy -> new LongBridgeSource(bus, policy), null, publication);
+        return new TransitionBridgeBuilder<>(policy -> new LongBridgeSource(bus, policy), null, WireFormat.LONGS,
+            publication);
     }
 
     /**
@@ -132,7 +142,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      * of its open keys for mirrors that join late.
      *
      * @param bus         the source bus.
-     * @param states      how states travel; the mirrors use the same table.
+     * @param states      how states travel: every state the bus may take; the mirrors use the same table.
      * @param publication where the messages go.
      * @param <S>         the state type.
      * @return a builder.
@@ -143,7 +153,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
         Objects.requireNonNull(bus, "bus must not be null");
         Objects.requireNonNull(states, "states must not be null");
         return new TransitionBridgeBuilder<>(
-            policy -> new KeyedBridgeSource<>(bus, states, policy), states, publication);
+            policy -> new KeyedBridgeSource<>(bus, states, policy), states, WireFormat.KEYED, publication);
     }
 
     /**
@@ -151,10 +161,14 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      * publication (those the publication refuses with back-pressure stay staged for the next cycle).
      *
      * @return the transitions and snapshots sent or dropped: the work done, for an idle strategy.
-     * @throws AgentTerminationException once the source bus is closed and every transition it published was sent:
-     *                                   an {@code AgentRunner} then stops.
+     * @throws AgentTerminationException once the source bus is closed and every transition it published was sent
+     *                                   (or dropped, the publication not connected): an {@code AgentRunner} then
+     *                                   stops; not a failure ({@link BridgeListener#onFailed} is not told).
      * @throws IllegalStateException     once, if the publication closed; the bridge has then failed (see
      *                                   {@link BridgeListener#onFailed}) and does nothing more.
+     * @throws IllegalArgumentException  once, if the source took a state its {@link StateTable} does not hold (a
+     *                                   table of listed states that lacks one of the bus's); the bridge has then
+     *                                   failed, as above.
      */
     @Override
     public int doWork()
@@ -166,11 +180,14 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
      * Exposes another subscription of the source bus as Aeron counters (delivered, missed, gaps, lag), refreshed by
      * this bridge's duty cycle until the subscription or the bridge closes: the first duty cycle that refreshes the
      * counters after the subscription closed (or failed, or the source bus closed) frees them, so subscriptions that
-     * come and go hold no counters once gone. Needs {@link TransitionBridgeBuilder#counters}.
+     * come and go hold no counters once gone. Needs {@link TransitionBridgeBuilder#counters}. For a long or keyed
+     * bus, pass {@code subscription()} of its {@code LongSubscription} or {@code KeyedSubscription}.
      *
-     * @param name         a name for the counters' labels.
+     * @param name         a name for the counters' labels (each reads {@code "statebus <what>: bus=<id>
+     *                     session=<hex> <name>"}).
      * @param subscription a subscription of the bridged bus.
-     * @throws IllegalStateException    if the bridge has no counters, or is closed.
+     * @throws NullPointerException     if {@code name} or {@code subscription} is null.
+     * @throws IllegalStateException    if the bridge has no counters, or is closed or failed.
      * @throws IllegalArgumentException if the subscription is of another bus: checked for a bus of states only; a
      *                                  long or keyed bus's subscriptions do not name their bus, so for those the
      *                                  caller must pass one of the bridged bus (the counters are labelled with its id).
@@ -181,7 +198,8 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     }
 
     /**
-     * Closes the bridge's subscription (it stops holding the source back) and its counters; sends nothing more.
+     * Closes the bridge's subscription (it stops holding the source back) and its counters, and frees its bus id on
+     * the publication for another bridge; sends nothing more.
      * Idempotent; from any thread: a duty cycle running meanwhile ends quietly (not as a failure) and writes no
      * counter after the close. Does not close the publication.
      */
@@ -189,6 +207,7 @@ public final class TransitionBridge<S> implements Agent, AutoCloseable
     public void close()
     {
         cycle.close();
+        BridgedBusIds.release(publication, busId, this); // another bridge may now send this bus id on it
     }
 
     /** Closes the bridge: {@link #close()}, when its {@code AgentRunner} stops. */

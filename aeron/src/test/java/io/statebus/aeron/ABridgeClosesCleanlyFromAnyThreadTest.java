@@ -4,6 +4,7 @@ import io.aeron.Counter;
 import io.aeron.ExclusivePublication;
 import io.statebus.Policy;
 import io.statebus.StateBus;
+import org.agrona.concurrent.AgentTerminationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -142,5 +143,43 @@ class ABridgeClosesCleanlyFromAnyThreadTest
         driver.aeron.countersReader().forEach((id, typeId, key, label) ->
             count[0] += typeId >= CounterTypes.FIRST && typeId < CounterTypes.END ? 1 : 0);
         return count[0];
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aClosedSourceEndsTheBridgeOnceEverythingItPublishedWasSentOrDropped() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("source-closed"))
+        {
+            final io.aeron.Subscription raw = driver.aeron.addSubscription(TestDriver.IPC, 64);
+            final long[] received = {0};
+            final StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).build();
+            final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 64);
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication).build();
+            Pump.until(publication::isConnected, Duration.ofSeconds(5), "connected", bridge);
+            final StateBus<Phase> unheard = StateBus.builder(Phase.PRE_OPEN).build();
+            final TransitionBridge<Phase> alone = TransitionBridge.builder(unheard, PHASES,
+                driver.aeron.addExclusivePublication(TestDriver.IPC, 65)).build(); // no subscriber: not connected
+            for (int i = 0; i < 3; i++)
+            {
+                source.set(source.get().next());
+                unheard.set(unheard.get().next());
+            }
+            source.close();
+            unheard.close();
+            // as doWork's Javadoc says: an AgentTerminationException, after what the bus published went out
+            assertThatThrownBy(() -> Pump.until(() -> false, Duration.ofSeconds(5), "the end", bridge))
+                .hasRootCauseInstanceOf(AgentTerminationException.class);
+            assertThat(bridge.sent()).isEqualTo(3);
+            assertThat(bridge.isFailed()).isFalse();
+            Pump.until(() -> received[0] == 1 + 3, Duration.ofSeconds(5), "the snapshot and 1..3",
+                Pump.of("raw", () -> raw.poll((buffer, offset, length, header) ->
+                    received[0] += 1 + (length - WireFormat.LENGTH) / WireFormat.ENTRY_LENGTH, 16)));
+            assertThatThrownBy(() -> Pump.until(() -> false, Duration.ofSeconds(5), "the end", alone))
+                .hasRootCauseInstanceOf(AgentTerminationException.class);
+            assertThat(alone.droppedNotConnected()).isEqualTo(3);
+            bridge.close();
+            alone.close();
+        }
     }
 }

@@ -135,6 +135,36 @@ class BridgeOnTheWireTest
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aStateItsTableLacksFailsTheBridgeOnceClearlyAndReleasesTheSource() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("unknown-state");
+            StateBus<String> source = StateBus.builder("A", List.of("A", "B", "C")).capacity(4).build())
+        {
+            final List<Throwable> failures = new ArrayList<>();
+            final TransitionBridge<String> bridge = TransitionBridge.builder(source, StateTable.of(List.of("A", "B")),
+                driver.aeron.addExclusivePublication(TestDriver.IPC, 55)).listener(new BridgeListener()
+                {
+                    @Override
+                    public void onFailed(final Throwable cause)
+                    {
+                        failures.add(cause);
+                    }
+                }).build();
+            source.set("C"); // a state the bus may take, which the bridge's table does not hold
+            assertThatThrownBy(bridge::doWork).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("C is not one of this table's states");
+            assertThat(failures).hasSize(1);
+            assertThat(bridge.isFailed()).isTrue();
+            assertThat(bridge.doWork()).isZero();
+            for (int i = 0; i < 20; i++) // a ring of 4: the failed bridge no longer holds the producer
+            {
+                assertThat(source.trySet(i % 2 == 0 ? "A" : "B", Duration.ofSeconds(1))).isTrue();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aStallIsReportedOnceTheSourceWaitsAndNothingIsLostWhenTheMirrorResumes() throws Exception
     {
         try (TestDriver driver = TestDriver.start("stall");

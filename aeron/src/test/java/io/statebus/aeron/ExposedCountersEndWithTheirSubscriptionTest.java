@@ -1,5 +1,6 @@
 package io.statebus.aeron;
 
+import io.statebus.LongStateBus;
 import io.statebus.Policy;
 import io.statebus.StateBus;
 import io.statebus.Subscription;
@@ -23,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * process (delivered, missed, gaps, lag, lapped on a small ring), and its counters are freed once it closes: a bridge
  * or a mirror that lives long while subscriptions come and go holds counters for the open ones only, not one set per
  * subscription it ever exposed (1,000 subscribe, expose, close cycles leave its own counters alone); closing a
- * receiver frees those still open. Exposing where no counters can be is a clear exception.
+ * receiver frees those still open. Exposing where no counters can be, or no subscription, is a clear exception.
  */
 class ExposedCountersEndWithTheirSubscriptionTest
 {
@@ -176,6 +177,47 @@ class ExposedCountersEndWithTheirSubscriptionTest
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
             Pump.until(() -> statebusCounters(driver) == 0, Duration.ofSeconds(5), "no statebus counter left");
             plain.close();
+            bridge.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void exposingNothingOnABridgeIsRefusedAtOnceAndTheBridgeGoesOn() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("bridge-expose-null");
+            LongStateBus source = StateBus.longBuilder(0).build())
+        {
+            final TransitionBridge<Long> bridge = TransitionBridge.builder(source,
+                driver.aeron.addExclusivePublication(TestDriver.IPC, 75)).counters(driver.aeron).build();
+            // a long bus's subscriptions do not name their bus: a null was taken, and failed the next refresh
+            assertThatThrownBy(() -> bridge.exposeCounters("x", null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("subscription must not be null");
+            Pump.forDuration(Duration.ofMillis(20), bridge); // counters refreshed: nothing fails
+            assertThat(bridge.isFailed()).isFalse();
+            assertThat(statebusCounters(driver)).isEqualTo(BRIDGE_COUNTERS);
+            bridge.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void exposingOnAFailedBridgeIsRefusedAsOnAFailedMirror() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("bridge-expose-failed");
+            StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).build())
+        {
+            final io.aeron.ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 76);
+            final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication)
+                .counters(driver.aeron).build();
+            publication.close();
+            source.set(Phase.OPEN);
+            assertThatThrownBy(bridge::doWork).hasMessageContaining("the publication is closed");
+            // no duty cycle would ever refresh them: they would read 0 whatever the subscription delivers
+            final Subscription<Phase> sub = source.subscribe(Policy.GAP);
+            assertThatThrownBy(() -> bridge.exposeCounters("late", sub)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("failed");
+            assertThat(statebusCounters(driver)).isEqualTo(BRIDGE_COUNTERS);
             bridge.close();
         }
     }

@@ -50,11 +50,12 @@ class MalformedMessagesAreRefusedTest
             StateBus<Phase> source = StateBus.builder(Phase.PRE_OPEN).build())
         {
             final List<MalformedReason> told = new ArrayList<>();
+            final List<Integer> busIds = new ArrayList<>();
             final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 30);
             final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, 30);
             final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication).busId(7).build();
             final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 30),
-                driver.aeron, MalformedTold.into(told), 64);
+                driver.aeron, MalformedTold.into(told, busIds), 64);
             final MirroredBus<Phase> mirrored = receiver.mirror(7, PHASES, b -> b);
             source.set(Phase.OPEN);
             Pump.until(() -> mirrored.latestSequence() == 1, Duration.ofSeconds(10), "1", bridge, receiver);
@@ -90,6 +91,8 @@ class MalformedMessagesAreRefusedTest
                 MalformedReason.VERSION, MalformedReason.TYPE, MalformedReason.LENGTH, MalformedReason.UNKNOWN_BUS,
                 MalformedReason.STATE_COUNT, MalformedReason.STATE_ID, MalformedReason.SEQUENCE,
                 MalformedReason.SEQUENCE, MalformedReason.CHAIN);
+            // as MirrorListener.onMalformed says: -1 until the bus id can be trusted, then the one carried
+            assertThat(busIds).containsExactly(-1, -1, -1, -1, -1, 8, 7, 7, 7, 7, 7);
             assertThat(receiver.malformed()).isEqualTo(11);
             assertThat(mirrored.bus().get()).isEqualTo(Phase.OPEN);
             assertThat(mirrored.latestSequence()).isEqualTo(1);
@@ -106,7 +109,8 @@ class MalformedMessagesAreRefusedTest
             assertThat(mirrored.lost()).isEqualTo(1);
             try (StatebusStat stat = new StatebusStat(new java.io.File(driver.dir)))
             {
-                Pump.untilCounter(stat, "statebus receiver malformed: ", 11, receiver);
+                // labelled as CounterTypes says: a receiver's own counters name its channel and stream
+                Pump.untilCounter(stat, "statebus receiver malformed: " + TestDriver.IPC + " stream=30", 11, receiver);
                 Pump.untilCounter(stat, "statebus mirror lost: bus=7", 1, receiver);
             }
             bridge.close();

@@ -69,4 +69,45 @@ class ManyBusesOverOneStreamTest
             receiver.close();
         }
     }
+
+    /**
+     * The flip side of sharing a stream: a {@code BLOCK} subscriber of one mirrored bus a ring behind leaves its
+     * message in the stream, and every message behind it waits too, whatever its bus (the README says so).
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aBlockSubscriberARingBehindHoldsEveryBusOnItsStream() throws Exception
+    {
+        final StateTable<Phase> phases = StateTable.forEnum(Phase.class);
+        try (TestDriver driver = TestDriver.start("many-held");
+            StateBus<Phase> slowBus = StateBus.builder(Phase.PRE_OPEN).build();
+            StateBus<Phase> otherBus = StateBus.builder(Phase.PRE_OPEN).build())
+        {
+            final io.aeron.Subscription aeronSub = driver.aeron.addSubscription(TestDriver.IPC, 71);
+            final ConcurrentPublication shared = driver.aeron.addPublication(TestDriver.IPC, 71);
+            final TransitionBridge<Phase> slowBridge = TransitionBridge.builder(slowBus, phases, shared).busId(1).build();
+            final TransitionBridge<Phase> otherBridge = TransitionBridge.builder(otherBus, phases, shared).busId(2).build();
+            final MirrorReceiver receiver = new MirrorReceiver(aeronSub);
+            final MirroredBus<Phase> slowMirror = receiver.mirror(1, phases, b -> b.capacity(4));
+            final MirroredBus<Phase> otherMirror = receiver.mirror(2, phases, b -> b);
+            Pump.until(() -> slowMirror.bus() != null && otherMirror.bus() != null, Duration.ofSeconds(10),
+                "both mirrors", slowBridge, otherBridge, receiver);
+            final Subscription<Phase> slow = slowMirror.bus().subscribe(Policy.BLOCK); // never polled until the end
+            for (int i = 0; i < 5; i++) // a ring of 4: the fifth is held back
+            {
+                slowBus.set(slowBus.get().next());
+            }
+            Pump.until(() -> slowMirror.latestSequence() == 4, Duration.ofSeconds(10), "1..4", slowBridge, receiver);
+            otherBus.set(Phase.OPEN); // behind the held message in the stream
+            Pump.forDuration(Duration.ofMillis(200), slowBridge, otherBridge, receiver);
+            assertThat(otherMirror.latestSequence()).as("the other bus waits too").isZero();
+
+            Pump.until(() -> otherMirror.latestSequence() == 1, Duration.ofSeconds(10), "released", slowBridge,
+                otherBridge, receiver, Pump.of("slow", () -> slow.poll((t, end) -> { }, 16)));
+            assertThat(slowMirror.latestSequence()).isEqualTo(5);
+            slowBridge.close();
+            otherBridge.close();
+            receiver.close();
+        }
+    }
 }
