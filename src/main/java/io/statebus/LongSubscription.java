@@ -156,6 +156,6 @@ public final class LongSubscription implements AutoCloseable
     @Override
     public String toString()
     {
-        return subscription.describe("LongSubscription", joinValue());
+        return subscription.describe("LongSubscription", " " + joinValue());
     }
 }
