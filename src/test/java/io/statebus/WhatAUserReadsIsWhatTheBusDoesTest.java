@@ -5,6 +5,9 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static io.statebus.Connection.CLOSED;
 import static io.statebus.Connection.CLOSING;
@@ -44,6 +47,68 @@ final class WhatAUserReadsIsWhatTheBusDoesTest
             sub.close();
             assertThat(sub).hasToString(
                 "KeyedSubscription{BLOCK, joined at #4, position=5, delivered=1, missed=0, gaps=0, closed}");
+        }
+    }
+
+    /**
+     * Closing a handler thread's subscription ends the thread after the callback in progress, without delivering the
+     * rest of what was published (its slots are no longer held, as {@link Subscription#close()} says); it is closing
+     * the bus that delivers everything first. {@code subscribe(policy, handler)}'s Javadoc said both did.
+     */
+    @Test
+    void closingAHandlerThreadsSubscriptionEndsItAfterTheCallbackInProgress() throws Exception
+    {
+        try (StateBus<Integer> bus = StateBus.builder(0, TestStates.integers(100)).capacity(128).build())
+        {
+            final CountDownLatch inFirst = new CountDownLatch(1);
+            final CountDownLatch closed = new CountDownLatch(1);
+            final CountDownLatch stopped = new CountDownLatch(1);
+            final List<Long> delivered = new CopyOnWriteArrayList<>();
+            final Subscription<Integer> sub = bus.subscribe(Policy.BLOCK, new TransitionHandler<>()
+            {
+                @Override
+                public void onTransition(final Transition<Integer> t, final boolean endOfBatch)
+                {
+                    delivered.add(t.sequence());
+                    inFirst.countDown();
+                    awaitQuietly(closed);
+                }
+
+                @Override
+                public void onStop()
+                {
+                    stopped.countDown();
+                }
+            });
+            for (int i = 1; i < 100; i++)
+            {
+                bus.set(i);
+            }
+            assertThat(inFirst.await(10, TimeUnit.SECONDS)).isTrue();
+            sub.close();
+            closed.countDown();
+            assertThat(stopped.await(10, TimeUnit.SECONDS)).describedAs("onStop after the close").isTrue();
+            sub.handlerThread().join(10_000);
+
+            assertThat(sub.handlerThread().isAlive()).isFalse();
+            assertThat(delivered).containsExactly(1L);
+            assertThat(sub.isClosed()).isTrue();
+            assertThat(sub.failure()).isNull();
+        }
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            if (!latch.await(10, TimeUnit.SECONDS))
+            {
+                throw new AssertionError("the test did not close the subscription");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 }
