@@ -50,7 +50,8 @@ public interface KeyedTransitionHandler<S>
      * {@link IllegalArgumentException}, failing that subscription.
      *
      * <pre>{@code
-     * new SubscriptionAgent<>("risk", orders.subscription(), KeyedTransitionHandler.adapt(risk), 256)
+     * new SubscriptionAgent<>("risk", orders.subscribe(Policy.BLOCK).subscription(),
+     *     KeyedTransitionHandler.adapt(risk), 256)
      * }</pre>
      *
      * @param handler a keyed handler.
@@ -68,7 +69,8 @@ public interface KeyedTransitionHandler<S>
      * bus's subscription is refused as there.
      *
      * <pre>{@code
-     * new SubscriptionAgent<>("risk-desk-7", orders.subscription(), KeyedTransitionHandler.adapt(risk, desk7::owns), 256)
+     * new SubscriptionAgent<>("risk-desk-7", orders.subscribe(Policy.BLOCK).subscription(),
+     *     KeyedTransitionHandler.adapt(risk, desk7::owns), 256)
      * }</pre>
      *
      * @param handler a keyed handler.
