@@ -3,6 +3,7 @@ package io.statebus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -94,6 +95,35 @@ final class WhatAUserReadsIsWhatTheBusDoesTest
             assertThat(delivered).containsExactly(1L);
             assertThat(sub.isClosed()).isTrue();
             assertThat(sub.failure()).isNull();
+        }
+    }
+
+    /**
+     * An await's answer is a value: it equals the answer a user expects (built with its public constructor and
+     * {@link Transition#of}), as the transitions it carries do, and differs from any other.
+     */
+    @Test
+    void anAwaitsAnswerEqualsTheAnswerAUserExpects() throws Exception
+    {
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).build())
+        {
+            final PendingAwait<Connection> closing = bus.prepareAwait(CLOSING);
+            bus.set(CONNECTED);
+            bus.set(CLOSING);
+            final Awaited<Connection> matched = closing.await(Duration.ofSeconds(5));
+            final Awaited<Connection> already = bus.await(CLOSING, Duration.ZERO);
+            final Awaited<Connection> timedOut = bus.await(CLOSED, Duration.ZERO);
+
+            final Awaited<Connection> expected =
+                new Awaited<>(Awaited.Outcome.MATCHED, Transition.of(2, CONNECTED, CLOSING, 0), 0);
+            assertThat(matched).isEqualTo(expected).hasSameHashCodeAs(expected);
+            assertThat(already)
+                .isEqualTo(new Awaited<>(Awaited.Outcome.ALREADY, Transition.of(2, CONNECTED, CLOSING, 0), 0))
+                .isNotEqualTo(matched);
+            assertThat(timedOut).isEqualTo(new Awaited<>(Awaited.Outcome.TIMED_OUT, null, 0))
+                .isNotEqualTo(new Awaited<>(Awaited.Outcome.LAPPED, null, 3));
+            assertThat(matched)
+                .isNotEqualTo(new Awaited<>(Awaited.Outcome.MATCHED, Transition.of(1, DISCONNECTED, CONNECTED, 0), 0));
         }
     }
 
