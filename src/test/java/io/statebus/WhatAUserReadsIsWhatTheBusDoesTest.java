@@ -127,6 +127,32 @@ final class WhatAUserReadsIsWhatTheBusDoesTest
         }
     }
 
+    /**
+     * {@code retireOn} adds final states, as {@code allow} adds transitions: {@code .retireOn(CLOSED).retireOn(
+     * DISCONNECTED)} retires keys that reach either (the second call used to drop CLOSED, and keys that closed then
+     * filled the table), and a bus built before a later call keeps the final states it was built with.
+     */
+    @Test
+    void retireOnCalledTwiceRetiresKeysOnTheStatesOfBothCalls()
+    {
+        final KeyedStateBusBuilder<Connection> builder = KeyedStateBus.builder(Connection.class).maxKeys(2);
+        try (KeyedStateBus<Connection> first = builder.retireOn(CLOSED).build();
+             KeyedStateBus<Connection> both = builder.retireOn(DISCONNECTED).build())
+        {
+            for (long key = 0; key < 10; key++) // five times the table: each key must leave it
+            {
+                both.open(key, CONNECTED);
+                both.set(key, key % 2 == 0 ? CLOSED : DISCONNECTED);
+            }
+            assertThat(both.openKeys()).isZero();
+            assertThat(both.retiresOn(CLOSED)).isTrue();
+            assertThat(both.retiresOn(DISCONNECTED)).isTrue();
+            assertThat(both.retiresOn(CONNECTED)).isFalse();
+            assertThat(first.retiresOn(CLOSED)).isTrue();
+            assertThat(first.retiresOn(DISCONNECTED)).describedAs("built before the second call").isFalse();
+        }
+    }
+
     private static void awaitQuietly(final CountDownLatch latch)
     {
         try
