@@ -132,7 +132,8 @@ public final class KeyedSubscription<S> implements AutoCloseable
     }
 
     /**
-     * @return what its handler threw, if that ended it, else null.
+     * @return what failed this subscription, else null: what its handler threw, or what its executor threw when
+     *     handed a delivery task (a refusal).
      */
     public Throwable failure()
     {

@@ -212,8 +212,9 @@ public final class StateBusBuilder<S>
 
     /**
      * Where a handler's failure goes when a handler thread or an executor runs it (a poller receives the exception
-     * itself): Agrona's {@link ErrorHandler} shape, called on the consuming thread after the subscription has
-     * failed, which it does alone (the producer and other subscriptions go on). Default: logged at ERROR through
+     * itself), and an executor's refusal of a delivery task: Agrona's {@link ErrorHandler} shape, called on the
+     * consuming thread (a refusal: the thread that handed the task over) after the subscription has failed, which
+     * it does alone (the producer and other subscriptions go on). Default: logged at ERROR through
      * {@link System.Logger} {@code "io.statebus"}. What it throws is logged instead.
      *
      * @param errorHandler told of each failed subscription's cause.

@@ -221,7 +221,8 @@ public final class Subscription<S> implements AutoCloseable
     }
 
     /**
-     * @return what the handler threw if it failed this subscription, else null.
+     * @return what failed this subscription, else null: what its handler threw, or what its executor threw when
+     *     handed a delivery task (a refusal).
      */
     public Throwable failure()
     {

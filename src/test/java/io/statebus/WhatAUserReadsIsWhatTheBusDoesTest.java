@@ -8,7 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static io.statebus.Connection.CLOSED;
 import static io.statebus.Connection.CLOSING;
@@ -150,6 +155,58 @@ final class WhatAUserReadsIsWhatTheBusDoesTest
             assertThat(both.retiresOn(CONNECTED)).isFalse();
             assertThat(first.retiresOn(CLOSED)).isTrue();
             assertThat(first.retiresOn(DISCONNECTED)).describedAs("built before the second call").isFalse();
+        }
+    }
+
+    /**
+     * An executor that refuses the delivery task fails the subscription (its {@code failure()} is the refusal), and
+     * the default error handler's log says that the handler or the executor threw: it said "its handler threw",
+     * sending the user to a handler that never ran.
+     */
+    @Test
+    void aRefusingExecutorIsLoggedAsAHandlerOrExecutorFailure()
+    {
+        final Logger logger = Logger.getLogger("io.statebus"); // System.Logger's backend in the tests
+        final Level before = logger.getLevel();
+        final List<LogRecord> records = new CopyOnWriteArrayList<>();
+        final Handler capture = new Handler()
+        {
+            @Override
+            public void publish(final LogRecord record)
+            {
+                records.add(record);
+            }
+
+            @Override
+            public void flush()
+            {
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        logger.setLevel(Level.ALL);
+        logger.setUseParentHandlers(false);
+        logger.addHandler(capture);
+        final RejectedExecutionException refused = new RejectedExecutionException("pool shut down");
+        try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).build())
+        {
+            final Subscription<Connection> sub = bus.subscribe(Policy.BLOCK, (t, end) -> { }, task ->
+            {
+                throw refused;
+            });
+            assertThat(sub.failure()).isSameAs(refused);
+            assertThat(records).filteredOn(r -> r.getThrown() == refused).singleElement()
+                .extracting(LogRecord::getMessage)
+                .isEqualTo("a StateBus subscription failed: its handler or its executor threw");
+        }
+        finally
+        {
+            logger.removeHandler(capture);
+            logger.setUseParentHandlers(true);
+            logger.setLevel(before);
         }
     }
 
