@@ -155,6 +155,25 @@ final class KeyedZeroAllocationAndMemoryTest
         }
     }
 
+    /**
+     * The README's order book, {@code maxKeys(100_000)}, takes a 4 MiB table: 32 bytes a key in a table whose slots
+     * are rounded up to a power of two, 2^18 slots of two longs (the comment said 3.2 MB, the unrounded figure).
+     */
+    @Test
+    void theOrderBooksTableOfAHundredThousandKeysTakesFourMiB()
+    {
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        try (KeyedStateBus<Connection> keyed = KeyedStateBus.builder(Connection.class).maxKeys(100_000).build())
+        {
+            final long built = threads.getCurrentThreadAllocatedBytes() - before;
+            System.out.printf("KeyedZeroAllocationAndMemoryTest: a bus of maxKeys 100,000 allocates %d KiB%n",
+                built >> 10);
+            // the table, and beside it the default ring (32 KiB) and the retirement log (96 KiB)
+            assertThat(built).isBetween(4L << 20, (4L << 20) + (512L << 10));
+            assertThat(keyed.maxKeys()).isEqualTo(100_000);
+        }
+    }
+
     private static long heapAfterGc()
     {
         final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
