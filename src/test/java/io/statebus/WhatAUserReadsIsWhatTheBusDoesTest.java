@@ -168,25 +168,8 @@ final class WhatAUserReadsIsWhatTheBusDoesTest
     {
         final Logger logger = Logger.getLogger("io.statebus"); // System.Logger's backend in the tests
         final Level before = logger.getLevel();
-        final List<LogRecord> records = new CopyOnWriteArrayList<>();
-        final Handler capture = new Handler()
-        {
-            @Override
-            public void publish(final LogRecord record)
-            {
-                records.add(record);
-            }
-
-            @Override
-            public void flush()
-            {
-            }
-
-            @Override
-            public void close()
-            {
-            }
-        };
+        final Capture capture = new Capture();
+        final List<LogRecord> records = capture.records;
         logger.setLevel(Level.ALL);
         logger.setUseParentHandlers(false);
         logger.addHandler(capture);
@@ -207,6 +190,28 @@ final class WhatAUserReadsIsWhatTheBusDoesTest
             logger.removeHandler(capture);
             logger.setUseParentHandlers(true);
             logger.setLevel(before);
+        }
+    }
+
+    /** Keeps what is logged. */
+    private static final class Capture extends Handler
+    {
+        final List<LogRecord> records = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void publish(final LogRecord record)
+        {
+            records.add(record);
+        }
+
+        @Override
+        public void flush()
+        {
+        }
+
+        @Override
+        public void close()
+        {
         }
     }
 
