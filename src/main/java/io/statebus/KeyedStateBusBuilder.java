@@ -101,6 +101,10 @@ public final class KeyedStateBusBuilder<S>
     }
 
     /**
+     * The threads of handler subscriptions. Default: daemon threads named {@code statebus-handler-N}, so they never
+     * keep a JVM alive; a JVM that exits before its bus is closed and its handler threads joined may end them
+     * before they delivered everything.
+     *
      * @param threadFactory makes the threads of {@link KeyedStateBus#subscribe(Policy, KeyedTransitionHandler)}.
      * @return this builder.
      */

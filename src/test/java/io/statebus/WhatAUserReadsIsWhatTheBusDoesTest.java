@@ -104,6 +104,35 @@ final class WhatAUserReadsIsWhatTheBusDoesTest
     }
 
     /**
+     * The builders' default handler threads are what their Javadoc says: daemon threads (they never keep a JVM alive)
+     * named {@code statebus-handler-N}, on every kind of bus, and each ends once its bus is closed.
+     */
+    @Test
+    void defaultHandlerThreadsAreNamedDaemonsThatEndWithTheirBus() throws Exception
+    {
+        final StateBus<Connection> states = StateBus.builder(DISCONNECTED).build();
+        final LongStateBus longs = StateBus.longBuilder(0).build();
+        final ValueStateBus<String> values = StateBus.valueBuilder("a").build();
+        final KeyedStateBus<Connection> keyed = KeyedStateBus.builder(Connection.class).build();
+        final List<Thread> threads = List.of(
+            states.subscribe(Policy.BLOCK, (t, end) -> { }).handlerThread(),
+            longs.subscribe(Policy.BLOCK, (t, end) -> { }).handlerThread(),
+            values.subscribe(Policy.BLOCK, (t, end) -> { }).handlerThread(),
+            keyed.subscribe(Policy.BLOCK, (t, end) -> { }).handlerThread());
+        for (final Thread thread : threads)
+        {
+            assertThat(thread.isDaemon()).describedAs(thread.getName()).isTrue();
+            assertThat(thread.getName()).matches("statebus-handler-\\d+");
+        }
+        List.<BusStatus>of(states, longs, values, keyed).forEach(BusStatus::close);
+        for (final Thread thread : threads)
+        {
+            thread.join(10_000);
+            assertThat(thread.isAlive()).describedAs(thread.getName()).isFalse();
+        }
+    }
+
+    /**
      * An await's answer is a value: it equals the answer a user expects (built with its public constructor and
      * {@link Transition#of}), as the transitions it carries do, and differs from any other.
      */
