@@ -1,5 +1,7 @@
 package io.statebus;
 
+import java.util.Objects;
+
 /**
  * The answer of an await: how it ended and, on a match, the matching transition.
  *
@@ -76,6 +78,26 @@ public final class Awaited<S>
     public long missed()
     {
         return missed;
+    }
+
+    /**
+     * Two answers are equal when they ended the same way, with equal transitions ({@link Transition#of} copies compare
+     * by value) and the same count missed: an expected answer can be compared with the one an await gave.
+     *
+     * @param other another object.
+     * @return whether {@code other} is an equal answer.
+     */
+    @Override
+    public boolean equals(final Object other)
+    {
+        return other instanceof Awaited<?> that && outcome == that.outcome && missed == that.missed &&
+            Objects.equals(transition, that.transition);
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return Objects.hash(outcome, transition, missed);
     }
 
     @Override

@@ -59,7 +59,8 @@ abstract class BusFrontEnd<S> implements BusStatus
     }
 
     /**
-     * @return the number of open subscriptions.
+     * @return the number of open subscriptions: the user's, and the private one of each await registered and not yet
+     *     answered or closed (a {@link PendingAwait}, a future not yet completed).
      */
     public int subscriptionCount()
     {

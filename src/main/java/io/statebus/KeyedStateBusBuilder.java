@@ -101,6 +101,10 @@ public final class KeyedStateBusBuilder<S>
     }
 
     /**
+     * The threads of handler subscriptions. Default: daemon threads named {@code statebus-handler-N}, so they never
+     * keep a JVM alive; a JVM that exits before its bus is closed and its handler threads joined may end them
+     * before they delivered everything.
+     *
      * @param threadFactory makes the threads of {@link KeyedStateBus#subscribe(Policy, KeyedTransitionHandler)}.
      * @return this builder.
      */
@@ -161,7 +165,8 @@ public final class KeyedStateBusBuilder<S>
 
     /**
      * Final states: a key that reaches one is retired as its transition is published (its table slot is free
-     * again, and it is unknown from then on). What keeps a day of orders within a table of the live ones.
+     * again, and it is unknown from then on). What keeps a day of orders within a table of the live ones. Each call
+     * adds to the final states of the calls before it, as {@link #allow} adds transitions.
      *
      * @param terminal the final states.
      * @return this builder.
@@ -170,7 +175,8 @@ public final class KeyedStateBusBuilder<S>
     public final KeyedStateBusBuilder<S> retireOn(final S... terminal)
     {
         Objects.requireNonNull(terminal, "terminal states must not be null");
-        final boolean[] retiring = new boolean[table.size()];
+        // a copy: a bus already built keeps its own, and a call refused for a bad state changes nothing
+        final boolean[] retiring = retireOn == null ? new boolean[table.size()] : retireOn.clone();
         for (final S state : terminal)
         {
             retiring[table.idOf(state)] = true;

@@ -44,7 +44,8 @@ public final class KeyedSubscription<S> implements AutoCloseable
     /**
      * @return the subscription underneath, for adapters that consume a {@link Subscription} (an Agrona agent, with
      *     {@link KeyedTransitionHandler#adapt}): every transition it delivers is a {@link KeyedTransition}; its
-     *     key filter does not apply there.
+     *     key filter does not apply there. Its {@link Subscription#joinState()} is no key's state: the {@code to} of
+     *     the transition at the join sequence, of whichever key that was (at sequence 0, the first state).
      */
     public Subscription<S> subscription()
     {
@@ -131,7 +132,8 @@ public final class KeyedSubscription<S> implements AutoCloseable
     }
 
     /**
-     * @return what its handler threw, if that ended it, else null.
+     * @return what failed this subscription, else null: what its handler threw, or what its executor threw when
+     *     handed a delivery task (a refusal).
      */
     public Throwable failure()
     {
@@ -141,6 +143,8 @@ public final class KeyedSubscription<S> implements AutoCloseable
     @Override
     public String toString()
     {
-        return "Keyed" + subscription;
+        // no state after the sequence: the ring's latest transition there was of one key, whichever it was, and a
+        // state named here would contradict the next transition this subscription receives, of another key
+        return subscription.describe("KeyedSubscription", "");
     }
 }

@@ -12,9 +12,10 @@ public interface KeyedTransitionHandler<S>
 {
     /**
      * @param transition the transition, valid during this call only ({@link KeyedTransition#copy()} to keep it).
-     * @param endOfBatch whether it is the last of the batch available now; with a key filter, the last of the batch
-     *                   that the filter admits (the batch may end on a transition it skips); a lapped {@code GAP}
-     *                   subscription may end a batch without it, as {@link TransitionHandler} says.
+     * @param endOfBatch whether it is the last of the batch (the last available now, or the poll's {@code limit}-th);
+     *                   with a key filter, the last of the batch that the filter admits (the batch may end on a
+     *                   transition it skips); a lapped {@code GAP} subscription may end a batch without it, as
+     *                   {@link TransitionHandler} says.
      */
     void onTransition(KeyedTransition<S> transition, boolean endOfBatch);
 
@@ -50,7 +51,8 @@ public interface KeyedTransitionHandler<S>
      * {@link IllegalArgumentException}, failing that subscription.
      *
      * <pre>{@code
-     * new SubscriptionAgent<>("risk", orders.subscription(), KeyedTransitionHandler.adapt(risk), 256)
+     * new SubscriptionAgent<>("risk", orders.subscribe(Policy.BLOCK).subscription(),
+     *     KeyedTransitionHandler.adapt(risk), 256)
      * }</pre>
      *
      * @param handler a keyed handler.
@@ -68,7 +70,8 @@ public interface KeyedTransitionHandler<S>
      * bus's subscription is refused as there.
      *
      * <pre>{@code
-     * new SubscriptionAgent<>("risk-desk-7", orders.subscription(), KeyedTransitionHandler.adapt(risk, desk7::owns), 256)
+     * new SubscriptionAgent<>("risk-desk-7", orders.subscribe(Policy.BLOCK).subscription(),
+     *     KeyedTransitionHandler.adapt(risk, desk7::owns), 256)
      * }</pre>
      *
      * @param handler a keyed handler.

@@ -95,6 +95,10 @@ public final class LongStateBusBuilder
     }
 
     /**
+     * The threads of handler subscriptions. Default: daemon threads named {@code statebus-handler-N}, so they never
+     * keep a JVM alive; a JVM that exits before its bus is closed and its handler threads joined may end them
+     * before they delivered everything.
+     *
      * @param threadFactory makes the threads of {@link LongStateBus#subscribe(Policy, LongTransitionHandler)}.
      * @return this builder.
      */

@@ -138,7 +138,8 @@ public final class LongSubscription implements AutoCloseable
     }
 
     /**
-     * @return what the handler threw if it failed this subscription, else null.
+     * @return what failed this subscription, else null: what its handler threw, or what its executor threw when
+     *     handed a delivery task (a refusal).
      */
     public Throwable failure()
     {
@@ -156,6 +157,6 @@ public final class LongSubscription implements AutoCloseable
     @Override
     public String toString()
     {
-        return subscription.describe("LongSubscription", joinValue());
+        return subscription.describe("LongSubscription", " " + joinValue());
     }
 }

@@ -17,8 +17,9 @@ public interface LongTransitionHandler
      * Called once per transition, in sequence order.
      *
      * @param transition a view valid during this call only; {@link LongTransition#copy()} to keep it.
-     * @param endOfBatch true for the last transition currently available: a good moment to flush (a lapped
-     *                   {@code GAP} subscription may end a batch without it, as {@link TransitionHandler} says).
+     * @param endOfBatch true for the last transition of this batch: the last one available now, or the poll's
+     *                   {@code limit}-th; a good moment to flush (a lapped {@code GAP} subscription may end a batch
+     *                   without it, as {@link TransitionHandler} says).
      */
     void onTransition(LongTransition transition, boolean endOfBatch);
 

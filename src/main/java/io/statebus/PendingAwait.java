@@ -72,7 +72,7 @@ public final class PendingAwait<S> implements AutoCloseable
      * @param unit    the unit of {@code timeout}.
      * @return how it ended, with the matching transition on a match.
      * @throws InterruptedException    if interrupted while waiting.
-     * @throws StateBusClosedException if the bus closes before a match.
+     * @throws StateBusClosedException if the bus closes, or another thread closes this await, before a match.
      * @throws IllegalStateException   if this await was already waited on, or closed.
      */
     public Awaited<S> await(final long timeout, final TimeUnit unit) throws InterruptedException

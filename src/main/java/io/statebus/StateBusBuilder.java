@@ -189,6 +189,10 @@ public final class StateBusBuilder<S>
     }
 
     /**
+     * The threads of handler subscriptions. Default: daemon threads named {@code statebus-handler-N}, so they never
+     * keep a JVM alive; a JVM that exits before its bus is closed and its handler threads joined may end them
+     * before they delivered everything.
+     *
      * @param threadFactory makes the threads of {@link Subscribes#subscribe(Policy, TransitionHandler)}.
      * @return this builder.
      */
@@ -212,8 +216,9 @@ public final class StateBusBuilder<S>
 
     /**
      * Where a handler's failure goes when a handler thread or an executor runs it (a poller receives the exception
-     * itself): Agrona's {@link ErrorHandler} shape, called on the consuming thread after the subscription has
-     * failed, which it does alone (the producer and other subscriptions go on). Default: logged at ERROR through
+     * itself), and an executor's refusal of a delivery task: Agrona's {@link ErrorHandler} shape, called on the
+     * consuming thread (a refusal: the thread that handed the task over) after the subscription has failed, which
+     * it does alone (the producer and other subscriptions go on). Default: logged at ERROR through
      * {@link System.Logger} {@code "io.statebus"}. What it throws is logged instead.
      *
      * @param errorHandler told of each failed subscription's cause.

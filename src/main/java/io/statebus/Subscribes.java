@@ -38,8 +38,9 @@ public interface Subscribes<S>
     /**
      * Joins the bus and starts a dedicated thread (from the builder's thread factory) that waits with the bus's
      * wait strategy and delivers every transition to {@code handler}, telling it where each batch ends. The
-     * thread ends when the subscription or the bus is closed (after delivering what was published before), or
-     * when the handler throws, which fails the subscription and goes to the builder's error handler. The handler's
+     * thread ends when the bus is closed (after delivering what was published before), when the subscription is
+     * closed (after the callback in progress, delivering nothing more: its slots are no longer held), or when the
+     * handler throws, which fails the subscription and goes to the builder's error handler. The handler's
      * {@link TransitionHandler#onStart} runs on the thread first, its {@link TransitionHandler#onStop} last.
      *
      * @param policy  what happens when this subscription is a whole ring behind.

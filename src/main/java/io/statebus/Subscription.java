@@ -221,7 +221,8 @@ public final class Subscription<S> implements AutoCloseable
     }
 
     /**
-     * @return what the handler threw if it failed this subscription, else null.
+     * @return what failed this subscription, else null: what its handler threw, or what its executor threw when
+     *     handed a delivery task (a refusal).
      */
     public Throwable failure()
     {
@@ -253,13 +254,19 @@ public final class Subscription<S> implements AutoCloseable
     @Override
     public String toString()
     {
-        return describe("Subscription", joinState());
+        return describe("Subscription", " " + joinState());
     }
 
-    /** The one format of a subscription's {@code toString}, for the wrappers too, with what it joined at. */
-    String describe(final String name, final Object joinedAt)
+    /**
+     * The one format of a subscription's {@code toString}, for the wrappers too.
+     *
+     * @param name     the type's name.
+     * @param joinedAt what follows the join sequence: a space and the join state or value, or nothing (a keyed
+     *                 subscription's join has no one state).
+     */
+    String describe(final String name, final String joinedAt)
     {
-        return name + "{" + policy() + ", joined at #" + joinSequence() + " " + joinedAt + ", position=" +
+        return name + "{" + policy() + ", joined at #" + joinSequence() + joinedAt + ", position=" +
             position() + ", delivered=" + delivered() + ", missed=" + missed() + ", gaps=" + gaps() +
             (isClosed() ? ", closed" : "") + '}';
     }

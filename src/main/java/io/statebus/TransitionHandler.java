@@ -25,7 +25,9 @@ public interface TransitionHandler<S>
      * Called once per transition, in sequence order.
      *
      * @param transition a view valid during this call only; {@link Transition#copy()} to keep it.
-     * @param endOfBatch true for the last transition currently available: a good moment to flush. A {@link Policy#GAP}
+     * @param endOfBatch true for the last transition of this batch, a good moment to flush: the last one available
+     *                   now, or the poll's {@code limit}-th even if more are available (a handler thread's batch
+     *                   ends at what is available, an executor task's also after a few hundred). A {@link Policy#GAP}
      *                   subscription lapped right after a transition may end its batch there without it: the lap
      *                   shows only when the next slot is read, and its next batch begins with {@link #onGap}.
      */

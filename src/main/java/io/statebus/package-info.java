@@ -2,23 +2,26 @@
  * StateBus: every change of a component's state, to every consumer, through one preallocated LMAX Disruptor ring.
  *
  * <pre>
- * producer - set / compareAndSet / trySet -&gt; StateBus.publish - claim, write state word, write slot, publish cursor
- * ring     -&gt; Subscription (BLOCK: gated read | GAP: read, then check the state word) -&gt;
- *             poll | handler thread | executor | await / future | SubscriptionAgent
+ * producer - set / compareAndSet / trySet -&gt; publish: claim, write the slot's word (sequence tag, from, to),
+ *            publish the cursor
+ * ring     -&gt; subscription (BLOCK: gated read | GAP, CONFLATE: read, then check the slot's tag) -&gt;
+ *             poll | handler thread | executor | await / future | SubscriptionAgent | TransitionPublisher
  * </pre>
  *
- * <p>The public face is {@link io.statebus.StateBus} and its builder, {@link io.statebus.Subscription},
- * {@link io.statebus.Transition}, {@link io.statebus.Gap}, {@link io.statebus.TransitionHandler},
- * {@link io.statebus.Policy}, {@link io.statebus.ProducerMode}, {@link io.statebus.Awaited} and the exceptions.
- * Everything else in this package is package-private: the slot and its layout ({@code Slot}), the state word
- * ({@code StateWord}), the id table ({@code StateTable}), and the consumers built on a subscription
- * ({@code ExecutorDelivery}, {@code ParkedWaiter}, {@code AwaitMatcher}).
+ * <p>This package is the public face: the buses ({@link io.statebus.StateBus}, {@link io.statebus.ValueStateBus},
+ * {@link io.statebus.LongStateBus}, {@link io.statebus.KeyedStateBus}) and their builders, their subscriptions,
+ * {@link io.statebus.Transition} and its long and keyed forms, {@link io.statebus.Gap}, the handlers,
+ * {@link io.statebus.Policy}, {@link io.statebus.ProducerMode}, {@link io.statebus.Awaited},
+ * {@link io.statebus.PendingAwait}, the mirrors and the exceptions; what else it holds is package-private. The
+ * engine is in packages the module does not export: {@code ring} (the slots, {@code SlotWord}'s layout drawn in its
+ * Javadoc), {@code keys}, {@code publish}, {@code read} and {@code consume}.
  *
  * <p><b>The lapping check, step by step.</b> The producer of sequence {@code q} (1) claims {@code q} from the
- * Disruptor sequencer, (2) stores the state word {@code (q, from, to)} with release and a store-store fence,
- * (3) writes the slot's packed ids (and the timestamp, with a clock), (4) publishes the cursor with release. A
- * {@code GAP} reader of {@code s} (1) acquires the cursor ({@code >= s}), (2) copies the slot, (3) fences loads,
- * (4) reads the state word's sequence {@code h}. The copy is whole if {@code h - capacity < s}: a value written
- * for a later lap ({@code s + capacity} or beyond) comes with a state word of that lap or later.
+ * Disruptor sequencer, (2) writes the slot's one {@code long} word, {@code q}'s tag with {@code from} and {@code to}
+ * as state ids, with a release store (a value, key or timestamp beside the word after it, behind a store-store
+ * fence), (3) publishes the cursor with release. A {@code GAP} reader of {@code s} (1) acquires the cursor
+ * ({@code >= s}), (2) loads the slot's word (and, where something is beside it, copies that, fences loads and
+ * re-reads the word), (3) keeps the copy only if the word's tag is {@code s}'s: any other tag means the producer
+ * lapped it there, which starts an exact gap.
  */
 package io.statebus;

@@ -155,6 +155,35 @@ final class KeyedZeroAllocationAndMemoryTest
         }
     }
 
+    /**
+     * The README's figures of a keyed bus's heap, as allocated: the order book's {@code maxKeys(100_000)} takes a 4 MiB
+     * table (32 bytes a key, its slots rounded up to a power of two: 2^18 slots of two longs; the README said 3.2 MB,
+     * the unrounded figure), and 10,000 open keys take about 650 KiB (a 512 KiB table, a 32 KiB ring, a 96 KiB log of
+     * retirements; the README said 537 KiB, less than the table and ring alone). Opening keys allocates nothing.
+     */
+    @Test
+    void aKeyedBusTakesTheHeapTheReadmeSays()
+    {
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        try (KeyedStateBus<Connection> book = KeyedStateBus.builder(Connection.class).maxKeys(100_000).build())
+        {
+            final long built = threads.getCurrentThreadAllocatedBytes() - before;
+            assertThat(built).as("maxKeys 100,000").isBetween(4L << 20, (4L << 20) + (512L << 10));
+        }
+        final long start = threads.getCurrentThreadAllocatedBytes();
+        try (KeyedStateBus<Connection> keyed = KeyedStateBus.builder(Connection.class).maxKeys(10_000).build())
+        {
+            for (int k = 0; k < 10_000; k++)
+            {
+                keyed.open(k, Connection.DISCONNECTED);
+            }
+            final long taken = threads.getCurrentThreadAllocatedBytes() - start;
+            System.out.printf("KeyedZeroAllocationAndMemoryTest: 10,000 open keys of a keyed bus allocate %d KiB%n",
+                taken >> 10);
+            assertThat(taken).as("10,000 open keys").isBetween(640L << 10, 704L << 10);
+        }
+    }
+
     private static long heapAfterGc()
     {
         final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();

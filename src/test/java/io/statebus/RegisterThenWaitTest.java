@@ -104,6 +104,7 @@ class RegisterThenWaitTest
         try (StateBus<Connection> bus = StateBus.builder(DISCONNECTED).capacity(2).build())
         {
             final PendingAwait<Connection> never = bus.prepareAwait(CLOSED);
+            assertThat(bus.subscriptionCount()).as("the await's own subscription is counted").isOne();
             bus.set(CONNECTING);
             bus.set(CONNECTED);
             assertThat(bus.trySet(CLOSING, Duration.ofMillis(1))).as("a BLOCK await a ring behind holds the producer")

@@ -9,7 +9,7 @@ public class OrderBook {
 
     public static void main(String[] args) {
         try (KeyedStateBus<Order> orders = KeyedStateBus.builder(Order.class)
-                .maxKeys(100_000)                                      // open orders at once: 3.2 MB of table
+                .maxKeys(100_000)                                      // open orders at once: a 4 MiB table
                 .retireOn(Order.FILLED, Order.CANCELED, Order.REJECTED) // final: the key leaves the table
                 .build()) {
             KeyedSubscription<Order> risk = orders.subscribe(Policy.BLOCK);          // every order, one order

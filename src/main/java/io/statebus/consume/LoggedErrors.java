@@ -2,7 +2,10 @@ package io.statebus.consume;
 
 import org.agrona.ErrorHandler;
 
-/** The default error handler: a handler's failure, logged at ERROR through {@link System.Logger} "io.statebus". */
+/**
+ * The default error handler: a subscription's failure (its handler threw, or its executor refused a task), logged at
+ * ERROR through {@link System.Logger} "io.statebus".
+ */
 public final class LoggedErrors implements ErrorHandler
 {
     /** The one instance. */
@@ -17,7 +20,7 @@ public final class LoggedErrors implements ErrorHandler
     @Override
     public void onError(final Throwable failure)
     {
-        LOGGER.log(System.Logger.Level.ERROR, "a StateBus subscription failed: its handler threw", failure);
+        LOGGER.log(System.Logger.Level.ERROR, "a StateBus subscription failed: its handler or its executor threw", failure);
     }
 
     /**

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The README's code is compiled and run: every {@code java} block in README.md is, word for word, one of the
- * examples in {@code src/examples/java} (which the build compiles with the tests), less its package line; and the
- * quick start, run as written in a JVM of its own, prints its story and exits by itself.
+ * examples in {@code src/examples/java} (which the build compiles with the tests), less its package line; and each
+ * example, run as written in a JVM of its own, prints what the README says it prints and exits by itself.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ReadmeExamplesTest
@@ -67,14 +67,50 @@ class ReadmeExamplesTest
     @Test
     void theQuickStartRunAsWrittenPrintsItsStoryAndExits() throws Exception
     {
+        final List<String> lines = run(QuickStart.class);
+        // the agent logs every transition, in order, on its thread; the handler thread drains once, on CLOSING;
+        // the two threads' lines interleave as they run, so each thread's own lines are checked in order
+        assertThat(lines.stream().filter(l -> l.startsWith("log ")).toList()).containsExactly(
+            "log #1 DISCONNECTED -> CONNECTING",
+            "log #2 CONNECTING -> CONNECTED",
+            "log #3 CONNECTED -> CLOSING",
+            "log #4 CLOSING -> CLOSED");
+        assertThat(lines.stream().filter(l -> !l.startsWith("log ")).toList()).containsExactly(
+            "drain pending requests",
+            "awaitAsync: #4 CLOSING -> CLOSED; await: ALREADY #4 CLOSING -> CLOSED; now CLOSED");
+        assertThat(lines).last().asString().startsWith("awaitAsync: ");
+    }
+
+    /** The other examples print what the README (or their own comments) say they print, and exit. */
+    @Test
+    void everyOtherExampleRunAsWrittenPrintsWhatTheReadmeSays() throws Exception
+    {
+        assertThat(run(RegisterThenWait.class)).containsExactly("MATCHED #1 CONNECTED -> CLOSING");
+        assertThat(run(SessionId.class)).containsExactly("#1 null -> s-1", "#2 s-1 -> null", "#3 null -> s-2", "s-2");
+        assertThat(run(PriceInTicks.class))
+            .containsExactly("#1 10000 -> 10005", "#2 10005 -> 10010", "ALREADY, now 10010");
+        // "the five transitions to risk, order 2002's two to desk, and open orders: 0"
+        assertThat(run(OrderBook.class)).containsExactly(
+            "risk #1 order 1001: NEW -> NEW",
+            "risk #2 order 2002: NEW -> NEW",
+            "risk #3 order 1001: NEW -> PARTIALLY_FILLED",
+            "risk #4 order 2002: NEW -> CANCELED",
+            "risk #5 order 1001: PARTIALLY_FILLED -> FILLED",
+            "desk order 2002 is NEW",
+            "desk order 2002 is CANCELED",
+            "open orders: 0");
+    }
+
+    /** Runs an example's main in a JVM of its own, as a user would; checks it exits with 0; returns its lines. */
+    private static List<String> run(final Class<?> example) throws Exception
+    {
         // everything this JVM can see, on the class path: also right once the library is a named module that the
         // tests run on the module path
         final String classPath = Stream.of(System.getProperty("java.class.path"), System.getProperty("jdk.module.path"))
             .filter(p -> p != null && !p.isEmpty())
             .collect(Collectors.joining(File.pathSeparator));
         final Process process = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", classPath, QuickStart.class.getName())
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath, example.getName())
             .redirectErrorStream(true)
             .start();
         process.getOutputStream().close();
@@ -90,20 +126,8 @@ class ReadmeExamplesTest
                 process.destroyForcibly();
             }
         }
-        assertThat(process.exitValue()).describedAs("exit status; output:%n%s", output).isZero();
-
-        final List<String> lines = output.lines().toList();
-        // the agent logs every transition, in order, on its thread; the handler thread drains once, on CLOSING;
-        // the two threads' lines interleave as they run, so each thread's own lines are checked in order
-        assertThat(lines.stream().filter(l -> l.startsWith("log ")).toList()).containsExactly(
-            "log #1 DISCONNECTED -> CONNECTING",
-            "log #2 CONNECTING -> CONNECTED",
-            "log #3 CONNECTED -> CLOSING",
-            "log #4 CLOSING -> CLOSED");
-        assertThat(lines.stream().filter(l -> !l.startsWith("log ")).toList()).containsExactly(
-            "drain pending requests",
-            "awaitAsync: #4 CLOSING -> CLOSED; await: ALREADY #4 CLOSING -> CLOSED; now CLOSED");
-        assertThat(lines).last().asString().startsWith("awaitAsync: ");
+        assertThat(process.exitValue()).describedAs("%s's exit status; output:%n%s", example, output).isZero();
+        return output.lines().toList();
     }
 
     /** The contents of each {@code ```java} fenced block, in order. */
