@@ -192,6 +192,10 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>, S>
         mirror = started;
         local.replace(newSession, new MirrorSession<>(started, message), sequence);
         final StateBus<S> old = started(started.bus());
+        if (!isCurrent(started.bus()))
+        {
+            return; // the mirror closed while the bus was built: it closed that bus, never handed out
+        }
         if (old != null)
         {
             listener.onSourceRestarted(busId(), oldSession, newSession, old);

@@ -164,6 +164,12 @@ abstract class MirroredEndpoint<B extends AutoCloseable, S> implements MirrorEnd
         return old;
     }
 
+    /** @return whether {@code started} is the local bus (false: the mirror closed while it was built). */
+    final boolean isCurrent(final B started)
+    {
+        return bus == started;
+    }
+
     /** @return the local bus, or null before it started. */
     final B current()
     {

@@ -187,6 +187,10 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         }
         final long oldSession = live.replace(from, started);
         started(started.bus());
+        if (!isCurrent(started.bus()))
+        {
+            return Action.CONTINUE; // the mirror closed while the bus was built: it closed that bus, never handed out
+        }
         if (oldSession != 0)
         {
             listener.onSourceRestarted(busId(), oldSession, from, null);

@@ -113,7 +113,12 @@ public final class MirroredLongBus extends MirroredEndpoint<LongStateBus, Long>
                 started.close();
             }
         }, sequence);
-        if (started(started.bus()) != null)
+        final boolean restarted = started(started.bus()) != null;
+        if (!isCurrent(started.bus()))
+        {
+            return; // the mirror closed while the bus was built: it closed that bus, never handed out
+        }
+        if (restarted)
         {
             listener.onSourceRestarted(busId(), oldSession, session, null);
         }

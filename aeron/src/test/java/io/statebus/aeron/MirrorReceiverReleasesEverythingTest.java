@@ -2,6 +2,7 @@ package io.statebus.aeron;
 
 import io.aeron.Counter;
 import io.statebus.KeyedStateBus;
+import io.statebus.StateBus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -122,7 +123,16 @@ class MirrorReceiverReleasesEverythingTest
         {
             final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES,
                 driver.aeron.addExclusivePublication(TestDriver.IPC, 43)).snapshotInterval(Duration.ofMillis(5)).build();
-            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 43));
+            final List<Long> started = new ArrayList<>();
+            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 43),
+                driver.aeron, new MirrorListener()
+                {
+                    @Override
+                    public void onStarted(final int busId, final long session, final StateBus<?> bus, final long seq)
+                    {
+                        started.add(seq);
+                    }
+                }, 256);
             final List<MirroredKeyedBus<Phase>> holder = new ArrayList<>();
             // the close comes while the duty cycle builds the local bus, as a close from another thread may
             holder.add(receiver.mirrorKeyed(0, PHASES, b ->
@@ -135,9 +145,10 @@ class MirrorReceiverReleasesEverythingTest
             }));
             final MirroredKeyedBus<Phase> mirrored = holder.get(0);
             final int[] cycles = new int[1];
-            Pump.until(() -> ++cycles[0] > 200 || mirrored.bus() != null, Duration.ofSeconds(5), "a run", bridge,
+            Pump.until(() -> mirrored.received() > 0 && ++cycles[0] > 50, Duration.ofSeconds(5), "a run", bridge,
                 receiver);
             assertThat(mirrored.bus() == null || mirrored.bus().isClosed()).as("bus %s", mirrored.bus()).isTrue();
+            assertThat(started).as("onStarted of a bus never handed out").isEmpty();
             assertThatThrownBy(() -> mirrored.awaitBus(Duration.ofMillis(1))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
             bridge.close();
