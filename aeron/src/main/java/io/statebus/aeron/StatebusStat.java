@@ -14,6 +14,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code statebus-stat}: prints the StateBus counters of every process attached to an Aeron media driver, from the
@@ -36,12 +37,14 @@ public final class StatebusStat implements AutoCloseable
      * Maps {@code <aeronDir>/cnc.dat} read-only.
      *
      * @param aeronDir the media driver's directory.
+     * @throws NullPointerException  if {@code aeronDir} is null (not the working directory).
      * @throws IllegalStateException if there is no {@code cnc.dat}, it cannot be read, it is not a whole one (shorter
      *                               than its header says) or it has another version.
      */
     public StatebusStat(final File aeronDir)
     {
-        final File file = new File(aeronDir, CncFileDescriptor.CNC_FILE);
+        final File file = new File(Objects.requireNonNull(aeronDir, "aeronDir must not be null"),
+            CncFileDescriptor.CNC_FILE);
         if (!file.exists())
         {
             throw new IllegalStateException("no " + file + ": is a media driver running with aeron.dir=" + aeronDir + "?");

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The {@code statebus-stat} command, in a JVM of its own as the script runs it: bad arguments, and a {@code cnc.dat}
@@ -121,5 +122,8 @@ class StatebusStatCommandTest
         final String[] directory = runHere(dir);
         assertThat(directory[0]).as(directory[1]).isEqualTo("1");
         assertThat(directory[1]).contains("statebus-stat: cannot read ");
+        // a null directory is refused, not read as the working directory's cnc.dat
+        assertThatThrownBy(() -> new StatebusStat(null)).isInstanceOf(NullPointerException.class)
+            .hasMessage("aeronDir must not be null");
     }
 }
