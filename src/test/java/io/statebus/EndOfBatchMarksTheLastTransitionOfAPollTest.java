@@ -1,8 +1,10 @@
 package io.statebus;
 
+import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +61,31 @@ class EndOfBatchMarksTheLastTransitionOfAPollTest
             assertThat(second.poll(limited, 3)).isEqualTo(3);
             assertThat(second.poll(limited, 100)).isEqualTo(1);
             assertThat(limited.marks).containsExactly("12", "13", "14!", "15!");
+        }
+    }
+
+    /**
+     * A batch longer than the reader's inner run (it looks at its lifecycle every 64 transitions) is still one
+     * batch: a stamped ring's slots are copied beside their word, an unstamped one's are the word alone; both ways
+     * mark only the last transition of the poll.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aBatchLongerThanOneInnerRunEndsOnlyAtItsLast(final boolean stamped)
+    {
+        final StateBusBuilder<Integer> builder = StateBus.builder(0, TestStates.integers(5)).capacity(256);
+        try (StateBus<Integer> bus = (stamped ? builder.clock(SystemNanoClock.INSTANCE) : builder.noClock()).build())
+        {
+            final Subscription<Integer> block = bus.subscribe(Policy.BLOCK);
+            final Subscription<Integer> gap = bus.subscribe(Policy.GAP);
+            publish(bus, 200);
+            for (final Subscription<Integer> subscription : List.of(block, gap))
+            {
+                final Batches batches = new Batches();
+                assertThat(subscription.poll(batches, 1000)).isEqualTo(200);
+                assertThat(batches.marks.stream().filter(m -> m.endsWith("!")))
+                    .as(subscription.policy() + " batch ends").containsExactly("200!");
+            }
         }
     }
 

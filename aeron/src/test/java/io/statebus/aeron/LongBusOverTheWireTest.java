@@ -175,13 +175,18 @@ class LongBusOverTheWireTest
         {
             final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 23);
             final TransitionBridge<Long> bridge = TransitionBridge.builder(source, publication)
-                .snapshotInterval(Duration.ofMillis(20)).build();
+                .snapshotInterval(Duration.ofMillis(20)).counters(driver.aeron).build();
             for (long n = 1; n <= 40; n++)
             {
                 source.set(valueAt(n));
                 bridge.doWork(); // no mirror yet: dropped as not connected
             }
             assertThat(bridge.droppedNotConnected()).isEqualTo(40);
+            try (StatebusStat stat = new StatebusStat(new java.io.File(driver.dir))) // as another process reads it
+            {
+                Pump.untilCounter(stat, "statebus bridge dropped not connected: ", 40, bridge);
+                Pump.untilCounter(stat, "statebus bridge back-pressured: ", 0, bridge);
+            }
             final io.aeron.Subscription aeronSub = driver.aeron.addSubscription(TestDriver.IPC, 23);
             final MirrorReceiver receiver = new MirrorReceiver(aeronSub);
             final MirroredLongBus mirrored = receiver.mirrorLong(0, b -> b);

@@ -3,6 +3,7 @@ package io.statebus.aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
 import io.aeron.Subscription;
+import io.statebus.KeyedStateBus;
 import io.statebus.StateBus;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -126,6 +127,34 @@ class MirrorRefusesAStreamOfOtherStatesTest
             Pump.until(() -> mirrored.latestSequence() == 2, Duration.ofSeconds(10), "2 applied", receiver);
             assertThat(mirrored.bus().get()).isEqualTo(Source.C);
             assertThat(told).containsExactly(MalformedReason.STATE_NAMES);
+            receiver.close();
+        }
+    }
+
+    /** A keyed bus's stream is checked the same way: a keyed mirror of other names takes no key and no state. */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aKeyedMirrorOfOtherNamesRefusesTheStreamAndBuildsNothing() throws Exception
+    {
+        try (TestDriver driver = TestDriver.start("keyed-renamed");
+            KeyedStateBus<Source> source = KeyedStateBus.builder(Source.class).maxKeys(8).build())
+        {
+            final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 44);
+            final TransitionBridge<Source> bridge = TransitionBridge.builder(source, SOURCE, publication).build();
+            final List<MalformedReason> told = new ArrayList<>();
+            final Subscription subscription = driver.aeron.addSubscription(TestDriver.IPC, 44);
+            final MirrorReceiver receiver = new MirrorReceiver(subscription, null, MalformedTold.into(told), 64);
+            final MirroredKeyedBus<Renamed> mirrored =
+                receiver.mirrorKeyed(0, StateTable.forEnum(Renamed.class), b -> b.maxKeys(8));
+            Pump.until(publication::isConnected, Duration.ofSeconds(10), "connected", bridge, receiver);
+            source.open(1, Source.A);
+            source.set(1, Source.B);
+            Pump.until(() -> bridge.sent() == 2 && consumedAll(subscription, publication), Duration.ofSeconds(10),
+                "both transitions sent and polled", bridge, receiver);
+
+            assertThat(mirrored.bus()).as("a keyed mirror built from a stream of other state names").isNull();
+            assertThat(told).isNotEmpty().containsOnly(MalformedReason.STATE_NAMES);
+            bridge.close();
             receiver.close();
         }
     }

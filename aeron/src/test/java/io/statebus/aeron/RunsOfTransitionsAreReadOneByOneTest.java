@@ -140,6 +140,14 @@ class RunsOfTransitionsAreReadOneByOneTest
             assertThat(recorder.count).isEqualTo(4); // 6, 8, 11, 12
             assertThat(mirrored.bus().get()).isEqualTo(Phase.HALTED);
             assertThat(mirrored.lost()).isEqualTo(3);
+
+            // a further entry at sequence 0 (a snapshot's only) is refused, as a message at 0 is; 13 before it applies
+            offer(intruder, run(111, new long[] {13, 0}, new int[] {2, 3, 3, 0}));
+            Pump.until(() -> recorder.lastSequence == 13 && told.size() == 4, Duration.ofSeconds(10),
+                "13 and a refusal", receiver, new PollingAgent<>(sub, recorder));
+            assertThat(told).endsWith(MalformedReason.SEQUENCE);
+            assertThat(mirrored.latestSequence()).isEqualTo(13);
+            assertThat(mirrored.bus().get()).isEqualTo(Phase.CLOSED);
             receiver.close();
         }
     }
