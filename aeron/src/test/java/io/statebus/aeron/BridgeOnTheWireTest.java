@@ -174,7 +174,7 @@ class BridgeOnTheWireTest
             final io.aeron.Subscription slow = driver.aeron.addSubscription(TestDriver.IPC, 52);
             final ExclusivePublication publication = driver.aeron.addExclusivePublication(TestDriver.IPC, 52);
             final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES, publication)
-                .stallThreshold(Duration.ofMillis(50)).listener(new BridgeListener()
+                .counters(driver.aeron).stallThreshold(Duration.ofMillis(50)).listener(new BridgeListener()
                 {
                     @Override
                     public void onStalled(final long sequence, final long stalledNanos)
@@ -200,6 +200,13 @@ class BridgeOnTheWireTest
                 }));
             assertThat(bridge.stalls()).isEqualTo(1);
             assertThat(bridge.backPressured()).isPositive();
+            try (StatebusStat stat = new StatebusStat(new java.io.File(driver.dir))) // as another process reads them
+            {
+                Pump.untilCounter(stat, "statebus bridge stalls: ", 1, bridge);
+                Pump.until(() -> stat.value("statebus bridge back-pressured: ") > 0 &&
+                    stat.value("statebus bridge snapshots: ") == bridge.snapshots(), Duration.ofSeconds(10),
+                    "back-pressured and snapshots counters", bridge);
+            }
             final long published = source.latestSequence();
             final List<Message> messages = new ArrayList<>();
             final FragmentHandler handler = into(messages);

@@ -103,8 +103,8 @@ class LateJoinAndRestartTest
         try (TestDriver driver = TestDriver.start("source-restart"))
         {
             final List<String> events = new ArrayList<>();
-            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 22), null,
-                new MirrorListener()
+            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 22),
+                driver.aeron, new MirrorListener()
                 {
                     @Override
                     public void onSourceRestarted(final int busId, final long oldSession, final long newSession,
@@ -145,6 +145,10 @@ class LateJoinAndRestartTest
             {
                 assertThat(bridge.session()).isNotEqualTo(oldSession);
                 Pump.until(() -> mirrored.sessions() == 2, Duration.ofSeconds(10), "the new session", bridge, receiver);
+                try (StatebusStat stat = new StatebusStat(new java.io.File(driver.dir))) // as another process reads it
+                {
+                    Pump.untilCounter(stat, "statebus mirror sessions: bus=0", 2, receiver);
+                }
                 final StateBus<Phase> newLocal = mirrored.bus();
                 assertThat(newLocal).isNotSameAs(oldLocal);
                 assertThat(oldLocal.isClosed()).isTrue();
