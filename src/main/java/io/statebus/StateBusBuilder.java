@@ -25,13 +25,12 @@ import java.util.concurrent.ThreadFactory;
 /**
  * Builds a {@link StateBus}. Defaults: capacity 1024, {@link ProducerMode#MULTI} (any thread may publish, as in the
  * Disruptor's DSL; {@link ProducerMode#SINGLE} is the choice for one hot producer thread), no timestamps
- * ({@link #clock} turns them on), {@link BlockingWaitStrategy} for handler threads (no CPU while idle, and an interrupted handler thread ends;
- * but while a handler thread runs, the producer takes its lock on every publish: pick
- * {@code YieldingWaitStrategy} or {@code BusySpinWaitStrategy} for the lowest latency,
- * {@code SleepingWaitStrategy} for the cheapest publish with little idle CPU; a bus without handler threads
- * never signals its wait strategy), a {@link BackoffIdleStrategy} that spins, yields,
- * then parks at most 50 us for producers waiting on back-pressure, and setting the current value again
- * publishes nothing.
+ * ({@link #clock} turns them on), {@link BlockingWaitStrategy} for handler threads (no CPU while idle, and an
+ * interrupted handler thread ends; but while a handler thread runs, the producer takes its lock on every publish: pick
+ * {@code YieldingWaitStrategy} or {@code BusySpinWaitStrategy} for the lowest latency, {@code SleepingWaitStrategy} for
+ * the cheapest publish with little idle CPU; a bus without handler threads never signals its wait strategy), a
+ * {@link BackoffIdleStrategy} that spins, yields, then parks at most 50 us for producers waiting on back-pressure, and
+ * setting the current value again publishes nothing.
  *
  * @param <S> the state type.
  */
@@ -44,8 +43,7 @@ public final class StateBusBuilder<S>
     private int capacity = 1024;
     private ProducerMode mode = ProducerMode.MULTI;
     private WaitStrategy waitStrategy = new BlockingWaitStrategy();
-    /** Null: each bus gets its own default (see build), never a shared one. */
-    private IdleStrategy producerIdle;
+    private IdleStrategy producerIdle; // null: each bus gets its own default (see build), never a shared one
     private NanoClock clock = NoClock.INSTANCE;
     private boolean publishUnchanged;
     private boolean[] allowed;
@@ -189,9 +187,8 @@ public final class StateBusBuilder<S>
     }
 
     /**
-     * The threads of handler subscriptions. Default: daemon threads named {@code statebus-handler-N}, so they never
-     * keep a JVM alive; a JVM that exits before its bus is closed and its handler threads joined may end them
-     * before they delivered everything.
+     * The threads of handler subscriptions. Default: daemon threads named {@code statebus-handler-N} (they never keep
+     * a JVM alive: one that exits before the bus closed and they ended may end them before they delivered all).
      *
      * @param threadFactory makes the threads of {@link Subscribes#subscribe(Policy, TransitionHandler)}.
      * @return this builder.

@@ -23,8 +23,7 @@ public abstract class MirrorProducer<S> extends Producer<S>
     /** Who appends: the subclasses' calls take it ({@link AppendingThread}). */
     final AppendingThread owner;
     private final LostCount lost = new LostCount();
-    /** Owner only: the highest sequence recorded as lost, or -1. */
-    private long lastLost = -1;
+    private long lastLost = -1; // owner only: the highest sequence recorded as lost, or -1
     /** Owner only: where the ring's words were last refreshed ({@link LostMarks#refreshIfDue}), or the start. */
     private long refreshedAt;
     /** The first sequence this kind of bus cannot hold (a keyed bus's key table keeps 50 bits of one). */

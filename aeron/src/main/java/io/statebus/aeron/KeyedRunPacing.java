@@ -18,13 +18,8 @@ final class KeyedRunPacing
     private boolean paced;
     private long notBefore;
 
-    /** @return the clock before a run is tried: pass it to {@link #started} if the run starts. */
-    long beforeStart()
-    {
-        return System.nanoTime();
-    }
-
-    /** A run started at {@code at} ({@link #beforeStart}); {@code running} false if it ended at once. */
+    /** A run started at {@code at} ({@code System.nanoTime()} before it was tried); {@code running} false if it ended
+     *  at once. */
     void started(final long at, final boolean running)
     {
         timing = true;

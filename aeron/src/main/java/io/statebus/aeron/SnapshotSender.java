@@ -144,7 +144,7 @@ final class SnapshotSender
 
     private boolean startRun()
     {
-        final long at = pacing.beforeStart();
+        final long at = System.nanoTime(); // once a run is tried: a rare event, not the duty cycle's hot path
         if (!run.start(sequence, timestamp))
         {
             return false;

@@ -17,20 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KeyedSnapshotRunsTakeATenthOfTheBridgesTimeTest
 {
-    /** Pumps the agents for at least {@code millis}, by the clock. */
-    private static void pumpFor(final long millis, final org.agrona.concurrent.Agent... agents) throws Exception
-    {
-        final long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (System.nanoTime() - end < 0)
-        {
-            for (final org.agrona.concurrent.Agent agent : agents)
-            {
-                agent.doWork();
-            }
-            Thread.yield();
-        }
-    }
-
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aRunHeldUpByBackPressureDelaysTheNextOneByNineTimesItsLength() throws Exception
@@ -43,14 +29,17 @@ class KeyedSnapshotRunsTakeATenthOfTheBridgesTimeTest
                 source.open(key, Phase.OPEN); // a run of 25 pages, 35 KB: more than the publication's 32 KB window
             }
             final TransitionBridge<Phase> bridge = TransitionBridge.builder(source, PHASES,
-                driver.aeron.addExclusivePublication(TestDriver.IPC, 41)).snapshotInterval(Duration.ofMillis(1)).build();
+                driver.aeron.addExclusivePublication(TestDriver.IPC, 41))
+                .snapshotInterval(Duration.ofMillis(1)).build();
             final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 41));
             final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES, KeyedBusOverTheWireTest::keyed);
             Pump.until(() -> bridge.snapshots() == 1, Duration.ofSeconds(5), "the run for the new mirror", bridge);
-            pumpFor(300, bridge); // the run waits at the window's end for 300 ms: the mirror reads nothing
+            // the run waits at the window's end for 300 ms: the mirror reads nothing
+            Pump.forDuration(Duration.ofMillis(300), bridge);
             Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(5), "the run's end", bridge, receiver);
 
-            pumpFor(1_000, bridge, receiver); // a run every 1 ms before; now none for at least 9 x 300 ms
+            // a run every 1 ms before; now none for at least 9 x 300 ms
+            Pump.forDuration(Duration.ofSeconds(1), bridge, receiver);
             assertThat(bridge.snapshots()).as("runs in the second after a run of 300 ms").isEqualTo(1);
             Pump.until(() -> bridge.snapshots() == 2, Duration.ofSeconds(15), "the next run", bridge, receiver);
             bridge.close();
