@@ -46,7 +46,8 @@ final class BridgeOutbox
         this.stateNames = WireWords.states(0, 0, states == null ? 0 : states.fingerprint());
         this.session = newSession();
         final int fits = (publication.maxPayloadLength() - WireFormat.LENGTH) / WireFormat.ENTRY_LENGTH + 1;
-        this.maxRun = kind != WireFormat.STATES ? 1 : Math.max(1, Math.min(WireFormat.MAX_RUN, fits));
+        this.maxRun = ExtendedRun.isExtended(kind) ? ExtendedRun.fits(kind, publication.maxPayloadLength()) :
+            Math.max(1, Math.min(WireFormat.MAX_RUN, fits));
         this.maxPage = KeyedSnapshotPage.fits(publication.maxPayloadLength());
     }
 
@@ -93,14 +94,18 @@ final class BridgeOutbox
     }
 
     /**
-     * Claims, writes and commits one message of the next {@code count} staged transitions of a bus of states: the
-     * first in the fixed part, the others as entries (see {@link WireFormat}).
+     * Claims, writes and commits one message of the next {@code count} staged transitions: the first in the fixed
+     * part, the others as entries (see {@link WireFormat}, {@link ExtendedRun}).
      *
      * @param count from 1 to {@link #maxRun()}, at most what is staged.
      * @return Aeron's result, as {@link #offer}'s.
      */
     long offerRun(final BridgeStaging staging, final int count)
     {
+        if (kind != WireFormat.STATES)
+        {
+            return offerExtendedRun(staging, count);
+        }
         final int extension = (count - 1) * WireFormat.ENTRY_LENGTH;
         final long result = publication.tryClaim(WireFormat.LENGTH + extension, claim);
         if (result > 0)
@@ -109,8 +114,30 @@ final class BridgeOutbox
             final int offset = claim.offset();
             // the fixed part ends with the first transition laid out as an entry: the run's entries are one copy
             WireWords.writeHead(buffer, offset, transitionHead, ids | (long)extension << 48, session);
-            staging.copyEntries(buffer, offset + WireFormat.SEQUENCE_OFFSET, count);
+            staging.copyEntries(buffer, offset + WireFormat.SEQUENCE_OFFSET, 0, count);
             buffer.putLong(offset + WireFormat.FROM_OFFSET, stateNames | staging.statesWord(0), WireFormat.ORDER);
+            claim.commit(); // as in offer: the release store that publishes the whole run
+        }
+        return result;
+    }
+
+    /**
+     * As {@link #offerRun}, a long or keyed bus's: the first transition and its extension (values, key) in the fixed
+     * part, the rest one copy.
+     */
+    private long offerExtendedRun(final BridgeStaging staging, final int count)
+    {
+        final int extension = ExtendedRun.extensionOf(kind, count);
+        final long result = publication.tryClaim(WireFormat.LENGTH + extension, claim);
+        if (result > 0)
+        {
+            final MutableDirectBuffer buffer = claim.buffer();
+            final int offset = claim.offset();
+            final long runIds = (ids & 0x0000_FFFF_FFFF_FFFFL) | (long)extension << 48;
+            WireWords.writeFixed(buffer, offset, transitionHead, runIds, session, staging.sequence(0),
+                staging.timestamp(0), stateNames | staging.statesWord(0)); // a long bus's: 0
+            WireWords.writeExtension(buffer, offset, kind, staging.first(0), staging.second(0));
+            staging.copyEntries(buffer, ExtendedRun.entryOffset(kind, offset, 1), 1, count - 1);
             claim.commit(); // as in offer: the release store that publishes the whole run
         }
         return result;
@@ -176,7 +203,7 @@ final class BridgeOutbox
 
     /**
      * @return the most transitions one message carries: a run as long as one claim of the publication holds (and
-     *     its 16-bit extension length) for a bus of states; 1 for a long or keyed bus.
+     *     its 16-bit extension length).
      */
     int maxRun()
     {

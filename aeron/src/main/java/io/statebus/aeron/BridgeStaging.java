@@ -12,46 +12,34 @@ import static io.statebus.aeron.WireFormat.ORDER;
 
 /**
  * A bridge's way from the source bus to the publication: each duty cycle polls at most {@code batchLimit} transitions
- * from the bridge's {@link BridgeSource}, each as two state ids and two longs (a long bus's values, a keyed bus's
- * key). A bus of states's batch is staged as a run's entries are laid out on the wire (sequence, timestamp, ids:
- * {@link WireFormat#ENTRY_LENGTH} bytes each), so the {@link TransitionSender} sends it in runs, several transitions
- * per message (smart batching: see {@link WireFormat}), each run one copy of the staged bytes. A long or keyed
- * bus's transitions, one per message, are written straight into their claimed messages as they are polled while the
- * publication is connected and nothing is staged (one copy, not two); from the first one the publication refuses,
- * the rest of the batch is staged. The sender sends what is staged in order, settling a refusal (back-pressure, not
- * connected, closed); it stays staged until sent or dropped. Duty-cycle thread only.
+ * from the bridge's {@link BridgeSource} and stages them as a run's entries lie on the wire, so the
+ * {@link TransitionSender} sends them in runs, several transitions per message (smart batching: see
+ * {@link WireFormat}), each run one copy of the staged bytes: a bus of states's as {@link WireFormat#ENTRY_LENGTH}
+ * bytes each (sequence, timestamp, ids), a long or keyed bus's as {@link ExtendedRun#ENTRY_LENGTH} (sequence,
+ * timestamp, then the values, or the ids and the key). The sender sends what is staged in order, settling a refusal
+ * (back-pressure, not connected, closed); it stays staged until sent or dropped. Duty-cycle thread only.
  */
 final class BridgeStaging
 {
     private final BridgeSource source;
     private final BridgeOutbox outbox;
     private final int batchLimit;
-    // each staged transition's sequence, timestamp and ids, as a run's entry on the wire: a run is one copy from here
+    private final int kind;
+    // each staged transition as its run's entry on the wire: a run is one copy from here
     private final UnsafeBuffer entries;
-    private final long[] first;
-    private final long[] second;
+    private final int entryLength;
     private int head;
     private int count;
     private boolean busEnded;
-    // this cycle's poll sends straight to the publication (connected, nothing staged) until the first refusal
-    private boolean direct;
-    private int sentDirect;
-    // the last transition sent straight: what the next snapshot carries if nothing staged is sent after it
-    private long lastSequence;
-    private long lastTimestamp;
-    private int lastFromId;
-    private int lastToId;
-    private long lastFirst;
-    private long lastSecond;
 
     BridgeStaging(final BridgeSource source, final BridgeOutbox outbox, final int batchLimit)
     {
         this.source = source;
         this.outbox = outbox;
         this.batchLimit = batchLimit;
-        this.entries = new UnsafeBuffer(new byte[batchLimit * ENTRY_LENGTH]);
-        this.first = new long[batchLimit];
-        this.second = new long[batchLimit];
+        this.kind = outbox.kind();
+        this.entryLength = ExtendedRun.isExtended(kind) ? ExtendedRun.ENTRY_LENGTH : ENTRY_LENGTH;
+        this.entries = new UnsafeBuffer(new byte[batchLimit * entryLength]);
     }
 
     /**
@@ -66,9 +54,6 @@ final class BridgeStaging
         {
             return 0;
         }
-        // a claim within the window succeeds even with no subscriber: send straight only to a connected publication,
-        // so that the send loop counts and tells drops
-        direct = outbox.maxRun() == 1 && outbox.isConnected(); // runs are written from the staging area
         try
         {
             return source.poll(this, batchLimit);
@@ -84,53 +69,26 @@ final class BridgeStaging
         }
     }
 
-    /** Sends one polled transition straight to the publication, or (after a refusal in this batch) stages it. */
-    void take(final long seq, final long time, final int from, final int to, final long a, final long b)
-    {
-        if (direct)
-        {
-            if (outbox.offer(false, (short)0, seq, time, from, to, a, b) > 0)
-            {
-                sentDirect++;
-                lastSequence = seq;
-                lastTimestamp = time;
-                lastFromId = from;
-                lastToId = to;
-                lastFirst = a;
-                lastSecond = b;
-                return;
-            }
-            direct = false; // refused: this one and the rest of the batch are staged, in order
-        }
-        final int i = count++;
-        stage(i, seq, time, from, to);
-        first[i] = a;
-        second[i] = b;
-    }
-
-    /**
-     * Stages one polled transition of a bus of states: its runs are written from here (see
-     * {@link BridgeOutbox#offerRun}), so nothing goes straight, and its extension longs stay 0.
-     */
+    /** Stages one polled transition of a bus of states: sequence, timestamp and the word of its ids. */
     void takeStates(final long seq, final long time, final int from, final int to)
     {
-        stage(count++, seq, time, from, to);
-    }
-
-    private void stage(final int i, final long seq, final long time, final int from, final int to)
-    {
-        final int entry = i * ENTRY_LENGTH;
+        final int entry = count++ * ENTRY_LENGTH;
         entries.putLong(entry + ENTRY_SEQUENCE_OFFSET, seq, ORDER);
         entries.putLong(entry + ENTRY_TIMESTAMP_OFFSET, time, ORDER);
         entries.putLong(entry + ENTRY_STATES_OFFSET, WireWords.states(from, to, 0), ORDER);
     }
 
-    /** @return the transitions this cycle's poll sent straight to the publication; counts them once. */
-    int takeSentDirect()
+    /**
+     * Stages one polled transition of a long or keyed bus ({@link ExtendedRun}): sequence, timestamp, then a long
+     * bus's from and to values, or a keyed bus's word of ids ({@link WireWords#states}) and key.
+     */
+    void takeExtended(final long seq, final long time, final long third, final long fourth)
     {
-        final int sent = sentDirect;
-        sentDirect = 0;
-        return sent;
+        final int entry = count++ * ExtendedRun.ENTRY_LENGTH;
+        entries.putLong(entry + ENTRY_SEQUENCE_OFFSET, seq, ORDER);
+        entries.putLong(entry + ENTRY_TIMESTAMP_OFFSET, time, ORDER);
+        entries.putLong(entry + ExtendedRun.THIRD_OFFSET, third, ORDER);
+        entries.putLong(entry + ExtendedRun.FOURTH_OFFSET, fourth, ORDER);
     }
 
     /** @return true if a staged transition waits to be sent. */
@@ -150,36 +108,21 @@ final class BridgeStaging
         return sequence(0);
     }
 
-    long timestamp()
-    {
-        return timestamp(0);
-    }
-
-    int fromId()
-    {
-        return fromId(0);
-    }
-
-    int toId()
-    {
-        return toId(0);
-    }
-
     /** @return the sequence of the {@code i}-th staged transition from the head (a run's). */
     long sequence(final int i)
     {
-        return entries.getLong((head + i) * ENTRY_LENGTH + ENTRY_SEQUENCE_OFFSET, ORDER);
+        return entries.getLong((head + i) * entryLength + ENTRY_SEQUENCE_OFFSET, ORDER);
     }
 
     long timestamp(final int i)
     {
-        return entries.getLong((head + i) * ENTRY_LENGTH + ENTRY_TIMESTAMP_OFFSET, ORDER);
+        return entries.getLong((head + i) * entryLength + ENTRY_TIMESTAMP_OFFSET, ORDER);
     }
 
-    /** @return the word of from and to ids of the {@code i}-th staged transition from the head, as an entry has it. */
+    /** @return the word of from and to ids of the {@code i}-th staged transition from the head (a long bus's: 0). */
     long statesWord(final int i)
     {
-        return entries.getLong((head + i) * ENTRY_LENGTH + ENTRY_STATES_OFFSET, ORDER);
+        return kind == WireFormat.LONGS ? 0 : entries.getLong((head + i) * entryLength + ENTRY_STATES_OFFSET, ORDER);
     }
 
     int fromId(final int i)
@@ -192,35 +135,33 @@ final class BridgeStaging
         return (int)(statesWord(i) >>> 16) & 0xFFFF;
     }
 
-    /** Copies the {@code count} staged transitions from the head, as a run's entries, to {@code buffer}. */
-    void copyEntries(final MutableDirectBuffer buffer, final int offset, final int count)
+    /** @return the extension's first long of the {@code i}-th staged: a long bus's from value, a keyed bus's key. */
+    long first(final int i)
     {
-        buffer.putBytes(offset, entries, head * ENTRY_LENGTH, count * ENTRY_LENGTH);
+        final int at = (head + i) * entryLength;
+        return kind == WireFormat.LONGS ? entries.getLong(at + ExtendedRun.THIRD_OFFSET, ORDER) :
+            kind == WireFormat.KEYED ? entries.getLong(at + ExtendedRun.FOURTH_OFFSET, ORDER) : 0;
     }
 
-    long first()
+    /** @return the extension's second long of the {@code i}-th staged: a long bus's to value. */
+    long second(final int i)
     {
-        return first[head];
+        return kind == WireFormat.LONGS ?
+            entries.getLong((head + i) * entryLength + ExtendedRun.FOURTH_OFFSET, ORDER) : 0;
     }
 
-    long second()
+    /** Copies {@code count} staged transitions from the {@code from}-th after the head, as a run's entries. */
+    void copyEntries(final MutableDirectBuffer buffer, final int offset, final int from, final int count)
     {
-        return second[head];
+        buffer.putBytes(offset, entries, (head + from) * entryLength, count * entryLength);
     }
 
-    /**
-     * Tells {@code snapshots} the last transition sent or dropped: the one before the head if a staged one was, else
-     * the last one sent straight (those are always older than the staged ones).
-     */
+    /** Tells {@code snapshots} the last transition sent or dropped: the one before the head (one was, if head > 0). */
     void tellLatest(final SnapshotSender snapshots)
     {
         if (head > 0)
         {
-            snapshots.latest(sequence(-1), timestamp(-1), fromId(-1), toId(-1), first[head - 1], second[head - 1]);
-        }
-        else
-        {
-            snapshots.latest(lastSequence, lastTimestamp, lastFromId, lastToId, lastFirst, lastSecond);
+            snapshots.latest(sequence(-1), timestamp(-1), fromId(-1), toId(-1), first(-1), second(-1));
         }
     }
 

@@ -167,7 +167,7 @@ final class KeyedBridgeSource<S> implements BridgeSource, KeyedTransitionHandler
         }
         position = t.sequence();
         shadow.apply(t.key(), toId, retires[toId], position);
-        staging.take(position, t.timestampNanos(), ids.fromId(t), toId, t.key(), 0);
+        staging.takeExtended(position, t.timestampNanos(), WireWords.states(ids.fromId(t), toId, 0), t.key());
     }
 
     /**

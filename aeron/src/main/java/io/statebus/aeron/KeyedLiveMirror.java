@@ -39,6 +39,12 @@ final class KeyedLiveMirror<S>
     private volatile long gaps;
     private volatile long latest = -1;
     private volatile long lost;
+    // the transition read last ({@link #read}), which appendRead appends: duty-cycle thread only
+    private long readSequence;
+    private long readTimestamp;
+    private long readKey;
+    private int readFromId;
+    private int readToId;
 
     KeyedLiveMirror(final StateTable<S> states)
     {
@@ -66,10 +72,33 @@ final class KeyedLiveMirror<S>
         return mirror.lost() == repairedLost && sequence <= mirror.latestSequence();
     }
 
-    /** A transition of the live session (its sequence, key, states and timestamp from the message). */
-    Outcome append(final DirectBuffer buffer, final int offset)
+    /**
+     * Reads transition {@code i} of a {@link WireFormat#KEYED_TRANSITION} message at {@code offset} (0: the fixed
+     * part's; then the run's entries, {@link ExtendedRun}) and checks it ({@link KeyedMessageCheck#checkTransition}).
+     *
+     * @return why it may not be applied, or null: then {@link #appendRead} appends it.
+     */
+    MalformedReason read(final DirectBuffer buffer, final int offset, final int i)
     {
-        final long sequence = WireFields.sequence(buffer, offset);
+        final boolean fixed = i == 0;
+        final int at = fixed ? offset : ExtendedRun.entryOffset(WireFormat.KEYED, offset, i);
+        readSequence = fixed ? WireFields.sequence(buffer, at) : ExtendedRun.sequence(buffer, at);
+        readTimestamp = fixed ? WireFields.timestamp(buffer, at) : ExtendedRun.timestamp(buffer, at);
+        final long ids = fixed ? WireFields.states(buffer, at) : ExtendedRun.third(buffer, at);
+        readKey = fixed ? WireFields.firstLong(buffer, at) : ExtendedRun.fourth(buffer, at);
+        readFromId = WireFields.fromId(ids);
+        readToId = WireFields.toId(ids);
+        return KeyedMessageCheck.checkTransition(states, readSequence, readFromId, readToId);
+    }
+
+    /** Appends the transition {@link #read} read last (and found fit). */
+    Outcome appendRead()
+    {
+        return append(readSequence, readKey, readFromId, readToId, readTimestamp);
+    }
+
+    private Outcome append(final long sequence, final long key, final int fromId, final int toId, final long timestamp)
+    {
         final long latestSequence = mirror.latestSequence();
         if (sequence <= latestSequence)
         {
@@ -82,9 +111,8 @@ final class KeyedLiveMirror<S>
         }
         try
         {
-            return mirror.tryAppend(sequence, WireFields.firstLong(buffer, offset),
-                states.stateOf(WireFields.fromId(buffer, offset)), states.stateOf(WireFields.toId(buffer, offset)),
-                WireFields.timestamp(buffer, offset)) ? Outcome.DONE : Outcome.HELD_BACK;
+            return mirror.tryAppend(sequence, key, states.stateOf(fromId), states.stateOf(toId), timestamp) ?
+                Outcome.DONE : Outcome.HELD_BACK;
         }
         catch (final StateBusClosedException ex)
         {

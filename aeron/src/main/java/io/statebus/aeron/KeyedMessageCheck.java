@@ -5,7 +5,7 @@ import org.agrona.DirectBuffer;
 
 /**
  * What a keyed mirror checks of every message before it applies one: the kind, the states' count and names, the
- * ids, the sequence, and a retirement's own fields.
+ * ids, the sequence, and a retirement's own fields; a transition's ids and sequence as each of a run is applied.
  */
 final class KeyedMessageCheck
 {
@@ -38,6 +38,10 @@ final class KeyedMessageCheck
             return MalformedReason.STATE_NAMES;
         }
         final byte type = WireFields.type(head);
+        if (type == WireFormat.KEYED_TRANSITION)
+        {
+            return null; // a transition, or each of a run, is checked as it is applied: checkTransition
+        }
         if (WireFields.fromId(stateWord) >= states.size() || WireFields.toId(stateWord) >= states.size() ||
             (type == WireFormat.KEYED_SNAPSHOT && !KeyedSnapshotPage.idsWithin(buffer, offset,
                 KeyedSnapshotPage.count(WireFields.extensionLength(ids)), states.size())))
@@ -52,8 +56,22 @@ final class KeyedMessageCheck
                 MalformedReason.SEQUENCE; // retired as of a position before the key's own transition
         }
         // at or past the keyed bus's limit: refused here, rather than fail inside the poll when the mirror is built
-        return sequence < 0 || sequence >= KeyedStateBus.SEQUENCE_LIMIT ||
-            (sequence == 0 && type == WireFormat.KEYED_TRANSITION) ?
-            MalformedReason.SEQUENCE : null;
+        return sequence < 0 || sequence >= KeyedStateBus.SEQUENCE_LIMIT ? MalformedReason.SEQUENCE : null;
+    }
+
+    /**
+     * What a keyed mirror checks of each transition of a {@link WireFormat#KEYED_TRANSITION} message (one, or each of
+     * a run) before it appends it: its ids within the table, its sequence above 0 and below the bus's limit.
+     *
+     * @return why the transition may not be applied, or null if it may.
+     */
+    static MalformedReason checkTransition(final StateTable<?> states, final long sequence, final int fromId,
+        final int toId)
+    {
+        if (fromId >= states.size() || toId >= states.size())
+        {
+            return MalformedReason.STATE_ID;
+        }
+        return sequence <= 0 || sequence >= KeyedStateBus.SEQUENCE_LIMIT ? MalformedReason.SEQUENCE : null;
     }
 }

@@ -132,7 +132,7 @@ final class KeyedRunCollector<S>
 
     /**
      * @return a new mirror of the whole run: its keys at its sequence; null if they do not fit (closed), and
-     *     {@link #unfit()} says why.
+     *     {@link #whyNoBus} says why.
      */
     KeyedMirror<S> build()
     {
@@ -201,10 +201,19 @@ final class KeyedRunCollector<S>
         return maxKeys;
     }
 
-    /** @return why the last run that does not fit was refused (more keys than its maxKeys, or a key twice), or null. */
-    String unfit()
+    /**
+     * @param retiresOnRefused whether a run was refused for its {@code retireOn} ({@link RetiresOnCheck}).
+     * @return why a keyed mirror has no local bus yet, for {@code awaitBus}'s exception.
+     */
+    String whyNoBus(final boolean retiresOnRefused)
     {
-        return unfit;
+        if (retiresOnRefused)
+        {
+            return ": the source's snapshot runs were refused: the source retires keys on other states than this " +
+                "mirror's retireOn (" + MalformedReason.RETIRES_ON + ")";
+        }
+        return unfit == null ? ": no whole snapshot run of its open keys arrived" :
+            ": the source's snapshot runs were refused: " + unfit + " (" + MalformedReason.SNAPSHOT + ")";
     }
 
     /** @return the session of the run gathered last. */

@@ -10,7 +10,8 @@ import io.statebus.Policy;
 import io.statebus.Subscription;
 
 /**
- * A {@link LongStateBus} as a bridge's source: each transition as its two values, unboxed. Duty-cycle thread only.
+ * A {@link LongStateBus} as a bridge's source: each transition as its two values, unboxed, staged for a run
+ * ({@link ExtendedRun}). Duty-cycle thread only.
  */
 final class LongBridgeSource implements BridgeSource, LongTransitionHandler
 {
@@ -40,7 +41,7 @@ final class LongBridgeSource implements BridgeSource, LongTransitionHandler
     @Override
     public void onTransition(final LongTransition t, final boolean endOfBatch)
     {
-        staging.take(t.sequence(), t.timestampNanos(), 0, 0, t.from(), t.to());
+        staging.takeExtended(t.sequence(), t.timestampNanos(), t.from(), t.to());
     }
 
     /** A gap needs nothing: the subscription counts it, and the next sequence sent shows the jump. */

@@ -60,10 +60,7 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>, S>
     private final SessionMirror local = new SessionMirror();
     private final RunView<S> view; // the message being applied, as the core's MirrorRun
     private Mirror<S> mirror; // the current session's: the duty-cycle thread's, as the local bus
-    // a run a BLOCK subscription held back: its first sequence and session, and the transition it stopped at
-    private long heldRun = -1;
-    private long heldSession;
-    private int heldAt;
+    private final HeldRun held = new HeldRun();
 
     MirroredBus(final int busId, final StateTable<S> states, final UnaryOperator<StateBusBuilder<S>> configure,
         final MirrorListener listener, final MalformedSink malformed)
@@ -124,8 +121,7 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>, S>
     private Action applyRun(final DirectBuffer buffer, final int offset, final int from, final int entries)
     {
         final long run = WireFields.sequence(buffer, offset); // with the session, which run was held back
-        int i = heldRun == run && heldSession == message.session() ? heldAt : from;
-        heldRun = -1;
+        int i = held.resume(run, message.session(), from);
         view.wrap(buffer, offset);
         final boolean transitions = message.type() == WireFormat.TRANSITION; // a snapshot goes one by one
         while (i <= entries && !closed)
@@ -137,9 +133,7 @@ public final class MirroredBus<S> extends MirroredEndpoint<StateBus<S>, S>
             }
             else if (applyOne(buffer, offset, i) == Action.ABORT)
             {
-                heldRun = run;
-                heldSession = message.session();
-                heldAt = i;
+                held.hold(run, message.session(), i);
                 return Action.ABORT;
             }
             else

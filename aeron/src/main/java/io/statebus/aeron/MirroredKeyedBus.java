@@ -70,6 +70,7 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
     private final KeyedRunCollector<S> runs;
     private final RetiresOnCheck<S> retiresOn;
     private final KeyedLiveMirror<S> live;
+    private final HeldRun held = new HeldRun();
 
     MirroredKeyedBus(final int busId, final StateTable<S> states,
         final UnaryOperator<KeyedStateBusBuilder<S>> configure, final MirrorListener listener,
@@ -104,13 +105,34 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
         final boolean isLive = live.isLive(from);
         if (type == WireFormat.KEYED_TRANSITION)
         {
-            return isLive ? settle(live.append(buffer, offset)) : outsideRun();
+            return isLive ? appendRun(buffer, offset, from, WireFields.extensionLength(ids)) : outsideRun();
         }
         if (type == WireFormat.KEYED_RETIRE)
         {
             return isLive ? settle(live.retire(buffer, offset)) : outsideRun();
         }
-        return onRun(buffer, offset, type, from, isLive, isRepair(head));
+        // FLAG_REPAIR: the bridge rebuilt its copy, a live mirror takes the run as after a loss
+        return onRun(buffer, offset, type, from, isLive, (WireFields.flags(head) & WireFormat.FLAG_REPAIR) != 0);
+    }
+
+    /**
+     * A transition or a run of them ({@link ExtendedRun}) of the live session, each checked and appended as a message
+     * of its own would be; a run a {@code BLOCK} subscription held back goes on where it stopped.
+     */
+    private Action appendRun(final DirectBuffer buffer, final int offset, final long session, final int extension)
+    {
+        final long run = WireFields.sequence(buffer, offset);
+        final int entries = ExtendedRun.entries(WireFormat.KEYED, extension);
+        for (int i = held.resume(run, session, 0); i <= entries && !closed; i++)
+        {
+            final MalformedReason reason = live.read(buffer, offset, i);
+            if ((reason != null ? refuse(reason) : settle(live.appendRead())) == Action.ABORT)
+            {
+                held.hold(run, session, i);
+                return Action.ABORT;
+            }
+        }
+        return Action.CONTINUE;
     }
 
     /** What became of a message applied to the live mirror, as the stream's action. */
@@ -129,15 +151,6 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
             default:
                 return Action.CONTINUE;
         }
-    }
-
-    /**
-     * @return whether a run's message says the bridge rebuilt its copy ({@link WireFormat#FLAG_REPAIR}): a live
-     *     mirror then takes the run as after a loss.
-     */
-    private static boolean isRepair(final long head)
-    {
-        return (WireFields.flags(head) & WireFormat.FLAG_REPAIR) != 0;
     }
 
     /**
@@ -240,19 +253,7 @@ public final class MirroredKeyedBus<S> extends MirroredEndpoint<KeyedStateBus<S>
      */
     public KeyedStateBus<S> awaitBus(final Duration timeout) throws InterruptedException
     {
-        return awaitStarted(timeout, "keyed bus", this::whyNoBus);
-    }
-
-    private String whyNoBus()
-    {
-        final String unfit = runs.unfit();
-        if (retiresOn.refusedFingerprint() >= 0)
-        {
-            return ": the source's snapshot runs were refused: the source retires keys on other states than this " +
-                "mirror's retireOn (" + MalformedReason.RETIRES_ON + ")";
-        }
-        return unfit == null ? ": no whole snapshot run of its open keys arrived" :
-            ": the source's snapshot runs were refused: " + unfit + " (" + MalformedReason.SNAPSHOT + ")";
+        return awaitStarted(timeout, "keyed bus", () -> runs.whyNoBus(retiresOn.refusedFingerprint() >= 0));
     }
 
     /**

@@ -31,12 +31,13 @@ public final class MirroredLongBus extends MirroredEndpoint<LongStateBus, Long>
     private final UnaryOperator<LongStateBusBuilder> configure;
     private final SessionMirror local = new SessionMirror();
 
-    // the message being applied: duty-cycle thread only
+    // the transition being applied: duty-cycle thread only
     private long session;
     private long sequence;
     private long timestamp;
     private long from;
     private long to;
+    private final HeldRun held = new HeldRun();
 
     MirroredLongBus(final int busId, final UnaryOperator<LongStateBusBuilder> configure, final MirrorListener listener,
         final MirroredBus.MalformedSink malformed)
@@ -45,6 +46,11 @@ public final class MirroredLongBus extends MirroredEndpoint<LongStateBus, Long>
         this.configure = configure;
     }
 
+    /**
+     * One message for this bus ({@code head} and {@code ids}: its first two words, read by the receiver): a snapshot,
+     * a transition or a run of them ({@link ExtendedRun}); ABORT when a BLOCK subscription of the local bus holds an append
+     * back.
+     */
     @Override
     public Action onMessage(final DirectBuffer buffer, final int offset, final long head, final long ids)
     {
@@ -58,28 +64,82 @@ public final class MirroredLongBus extends MirroredEndpoint<LongStateBus, Long>
         {
             return refuse(MalformedReason.KIND);
         }
-        sequence = WireFields.sequence(buffer, offset);
-        if (sequence < 0 || sequence >= LongMirror.SEQUENCE_LIMIT || // past it, building or appending would throw
-            (sequence == 0 && type == WireFormat.LONG_TRANSITION))
-        {
-            return refuse(MalformedReason.SEQUENCE);
-        }
+        final boolean snapshot = type == WireFormat.LONG_SNAPSHOT;
+        // WireFormat.check: a transition's extension is a run's, a snapshot's its two values
+        final int entries = snapshot ? 0 : ExtendedRun.entries(WireFormat.LONGS, WireFields.extensionLength(ids));
         session = WireFields.session(buffer, offset);
-        timestamp = WireFields.timestamp(buffer, offset);
-        to = WireFields.secondLong(buffer, offset);
-        final boolean fromUnknown = type == WireFormat.LONG_SNAPSHOT &&
-            (WireFields.flags(head) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
-        from = fromUnknown ? to : WireFields.firstLong(buffer, offset);
+        final boolean fromUnknown = snapshot && (WireFields.flags(head) & WireFormat.FLAG_FROM_UNKNOWN) != 0;
         if (!local.isCurrent(session))
         {
+            final MalformedReason first = decode(buffer, offset, 0, snapshot, fromUnknown);
+            if (first != null)
+            {
+                return refuse(first);
+            }
             if (local.isRetired(session))
             {
                 return refuse(MalformedReason.STALE_SESSION);
             }
-            start();
-            return Action.CONTINUE;
+            start(); // from the first transition; a run's others follow it
+            return entries == 0 ? Action.CONTINUE : applyRun(buffer, offset, 1, entries, fromUnknown);
         }
-        return append(local, sequence, fromUnknown);
+        return applyRun(buffer, offset, 0, entries, fromUnknown);
+    }
+
+    /**
+     * Applies a message's transitions from the {@code from}-th (0: the fixed part's; then the run's entries), each as
+     * a message of its own would be: a refused one changes nothing and the others go on. A run that a BLOCK
+     * subscription holds back is offered again whole; it then goes on where it stopped, so nothing is refused or
+     * counted twice.
+     */
+    private Action applyRun(final DirectBuffer buffer, final int offset, final int from, final int entries,
+        final boolean fromUnknown)
+    {
+        final long run = WireFields.sequence(buffer, offset); // with the session, which run was held back
+        final boolean snapshot = WireFields.type(buffer, offset) == WireFormat.LONG_SNAPSHOT;
+        for (int i = held.resume(run, session, from); i <= entries && !closed; i++)
+        {
+            final MalformedReason reason = decode(buffer, offset, i, snapshot, fromUnknown);
+            if (reason != null)
+            {
+                refuse(reason);
+            }
+            else if (append(local, sequence, fromUnknown) == Action.ABORT)
+            {
+                held.hold(run, session, i);
+                return Action.ABORT;
+            }
+        }
+        return Action.CONTINUE;
+    }
+
+    /**
+     * Reads transition {@code i} of the message (0: the fixed part's) into the fields {@link #start} and the local bus
+     * append from.
+     *
+     * @return null, or {@link MalformedReason#SEQUENCE} for a sequence the local bus cannot take.
+     */
+    private MalformedReason decode(final DirectBuffer buffer, final int offset, final int i, final boolean snapshot,
+        final boolean fromUnknown)
+    {
+        if (i == 0)
+        {
+            sequence = WireFields.sequence(buffer, offset);
+            timestamp = WireFields.timestamp(buffer, offset);
+            to = WireFields.secondLong(buffer, offset);
+            from = fromUnknown ? to : WireFields.firstLong(buffer, offset);
+        }
+        else
+        {
+            final int entry = ExtendedRun.entryOffset(WireFormat.LONGS, offset, i);
+            sequence = ExtendedRun.sequence(buffer, entry);
+            timestamp = ExtendedRun.timestamp(buffer, entry);
+            from = ExtendedRun.third(buffer, entry);
+            to = ExtendedRun.fourth(buffer, entry);
+        }
+        // past the limit, building or appending would throw; only a snapshot may be at 0
+        final boolean bad = sequence < 0 || sequence >= LongMirror.SEQUENCE_LIMIT || (sequence == 0 && !snapshot);
+        return bad ? MalformedReason.SEQUENCE : null;
     }
 
     /** The first message of a source session: a new local bus at its sequence and value; a restart closes the old. */

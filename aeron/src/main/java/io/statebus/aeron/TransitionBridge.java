@@ -29,9 +29,9 @@ import java.util.Objects;
  * {@link #doWork()} from your own duty cycle (for example the producer's, between publishes; with {@code BLOCK}, never
  * publish more than the ring's capacity between two calls from the same thread, or {@code set} waits for itself).
  * Each duty cycle takes at most {@code batchLimit} transitions from its bus subscription and writes them into the
- * publication with {@code tryClaim}: a bus of states's as runs, as many transitions per message as one message holds
- * (smart batching: nothing waits, a transition alone goes alone; see {@link WireFormat}); a long or keyed bus's one
- * per message as it is taken. Those refused wait in a preallocated area: nothing allocated.
+ * publication with {@code tryClaim} as runs, as many transitions per message as one message holds (smart batching:
+ * nothing waits, a transition alone goes alone; see {@link WireFormat}). Those refused wait in a preallocated area:
+ * nothing allocated.
  *
  * <p>What reaches a mirror, by policy:
  * <ul>

@@ -3,9 +3,9 @@ package io.statebus.aeron;
 import io.aeron.Publication;
 
 /**
- * A bridge's send loop: counts what {@link BridgeStaging} sent straight while polling, writes the staged transitions
- * into the publication in order (a bus of states's in runs of up to {@link BridgeOutbox#maxRun()} per message, each
- * run as long as what is staged allows: nothing waits for more), and handles what Aeron answers.
+ * A bridge's send loop: writes the transitions {@link BridgeStaging} holds into the publication in order, in runs of
+ * up to {@link BridgeOutbox#maxRun()} per message, each run as long as what is staged allows (nothing waits for
+ * more), and handles what Aeron answers.
  * <ul>
  *   <li>sent: counted; a range dropped before it is told;</li>
  *   <li>not connected: dropped and counted (see {@link DroppedRange}); the source is never held for a missing
@@ -57,8 +57,7 @@ final class TransitionSender
      */
     int flush()
     {
-        final boolean sentDirect = countSentDirect();
-        boolean sentSinceDrop = sentDirect; // a dropped range is told at the first message sent after it
+        boolean sentSinceDrop = false; // a dropped range is told at the first message sent after it
         int done = 0;
         // a claim within the window succeeds even with no subscriber: ask first, so drops are counted and told
         final boolean connected = staging.hasNext() && outbox.isConnected();
@@ -67,7 +66,7 @@ final class TransitionSender
         while (staging.hasNext())
         {
             final int run = connected ? Math.min(staging.remaining(), maxRun) : 1;
-            final long result = connected ? offerNext(run, maxRun == 1) : refusal;
+            final long result = connected ? outbox.offerRun(staging, run) : refusal;
             if (result > 0)
             {
                 if (!sentSinceDrop)
@@ -90,26 +89,7 @@ final class TransitionSender
                 break;
             }
         }
-        return settled(done, sentDirect);
-    }
-
-    /** Counts what the poll sent straight (a long or keyed bus's). @return whether it sent any. */
-    private boolean countSentDirect()
-    {
-        final int sentDirect = staging.takeSentDirect();
-        if (sentDirect > 0)
-        {
-            sentCount += sentDirect;
-            reachedMirror();
-        }
-        return sentDirect > 0;
-    }
-
-    /** Offers the next {@code run} staged transitions: one message of its kind, or a run. */
-    private long offerNext(final int run, final boolean single)
-    {
-        return single ? outbox.offer(false, (short)0, staging.sequence(), staging.timestamp(), staging.fromId(),
-            staging.toId(), staging.first(), staging.second()) : outbox.offerRun(staging, run);
+        return settled(done);
     }
 
     /** A message reached the publication: the stall is over, and a range dropped before it is told. */
@@ -120,9 +100,9 @@ final class TransitionSender
     }
 
     /** Once per flush: the latest for snapshots and the sent count; an area sent or dropped to the end is reset. */
-    private int settled(final int done, final boolean sentDirect)
+    private int settled(final int done)
     {
-        if (done > 0 || sentDirect)
+        if (done > 0)
         {
             staging.tellLatest(snapshots); // the last one sent or dropped: what the next snapshot carries
             sent = sentCount; // one volatile store per batch, not per transition

@@ -33,7 +33,7 @@ import java.nio.ByteOrder;
  *  +-------------------------------+-------------------------------+
  *  |  state names: fingerprint of the table's names (0: long bus)  | 44
  *  +---------------------------------------------------------------+
- *  |  long bus: from value (8)  to value (8)                       | 48
+ *  |  long bus: from value (8)  to value (8); a run: entries 2 .. n  | 48
  *  |  keyed bus: key (8); a snapshot end: the count of entries (4) |
  *  |             and the fingerprint of the retireOn states (4)    |
  *  |  a run of transitions of a bus of states: entries 2 .. n      |
@@ -62,9 +62,11 @@ import java.nio.ByteOrder;
  *   has sent or dropped, repeated so that a mirror that joins late, or lost messages, finds the source's sequence
  *   and state; with {@link #FLAG_FROM_UNKNOWN} the bridge's join point, whose {@code from} it never saw
  *   ({@code from == to})</td></tr>
- *   <tr><td>{@link #LONG_TRANSITION} 3</td><td>long</td><td>64</td><td>as 1, the values at 48 and 56</td></tr>
+ *   <tr><td>{@link #LONG_TRANSITION} 3</td><td>long</td><td>64 + 32 (n - 1)</td><td>as 1, the values at 48 and 56;
+ *   with a longer extension, a run of {@code n} transitions ({@link ExtendedRun})</td></tr>
  *   <tr><td>{@link #LONG_SNAPSHOT} 4</td><td>long</td><td>64</td><td>as 2, the values at 48 and 56</td></tr>
- *   <tr><td>{@link #KEYED_TRANSITION} 5</td><td>keyed</td><td>56</td><td>as 1, the key at 48</td></tr>
+ *   <tr><td>{@link #KEYED_TRANSITION} 5</td><td>keyed</td><td>56 + 32 (n - 1)</td><td>as 1, the key at 48; with a
+ *   longer extension, a run of {@code n} transitions ({@link ExtendedRun})</td></tr>
  *   <tr><td>{@link #KEYED_SNAPSHOT} 6</td><td>keyed</td><td>56 + 16 (n - 1)</td><td>a page of a snapshot run:
  *   {@code n} open keys ({@link KeyedSnapshotPage}); the first's key at 48, its state in {@code to id} ({@code from
  *   id} equal), its index in the run (0, 1, ...) at 32, the others as entries of 16 bytes after the key; and the
@@ -90,8 +92,9 @@ import java.nio.ByteOrder;
  * as before). A mirror reads a run as its {@code n} transitions in a row: each entry is checked (state ids inside the
  * table, a sequence above 0) and applied as a message of its own would be, a refused one changes nothing, and the
  * run's other transitions are applied. The entry's sequences are the source's, so a jump between two entries is an
- * exact gap. A run whose extension is not a multiple of 24 is refused whole ({@link MalformedReason#LENGTH}). Only
- * a bus of states's transitions travel in runs; long and keyed buses send one transition per message.
+ * exact gap. A run whose extension is not a multiple of 24 is refused whole ({@link MalformedReason#LENGTH}). A long
+ * or keyed bus's transitions travel in runs too since version 6 ({@link ExtendedRun}: 32 bytes a further
+ * transition).
  *
  * <p>A keyed snapshot run describes the source's open keys as of one sequence: the bridge sends it with nothing
  * between its messages (it takes no transition from its bus until the run ends), so a mirror that receives entries
@@ -111,7 +114,8 @@ import java.nio.ByteOrder;
  * ({@link MalformedReason#STATE_COUNT}, {@link MalformedReason#STATE_NAMES}): two sides that number their states
  * differently never exchange a wrong state. A message of another kind of bus than the mirror registered for its bus
  * id is refused ({@link MalformedReason#KIND}); so is another magic, version or type, or a length (or extension
- * length) other than its type's ({@link MalformedReason#TOO_SHORT}, {@link MalformedReason#LENGTH}). Version 5 put
+ * length) other than its type's ({@link MalformedReason#TOO_SHORT}, {@link MalformedReason#LENGTH}). Version 6 put a long bus's transitions in
+ * runs; version 5 put
  * a keyed snapshot run's keys in pages (a message a key before); version 4 added runs of transitions; version 3 the
  * long and keyed types; version 2 had only types 1 and 2 with the same layout.
  * A mirror of one version refuses the other's messages ({@link MalformedReason#VERSION}).
@@ -121,10 +125,10 @@ public final class WireFormat
     /** "SBUS" as a little-endian int. */
     public static final int MAGIC = 0x53425553;
     /**
-     * The version this code writes and reads: 5, the first with a keyed snapshot run's keys in pages (4 added runs
-     * of transitions, 3 long and keyed buses).
+     * The version this code writes and reads: 6, the first with a long bus's transitions in runs (5 put a keyed
+     * snapshot run's keys in pages, 4 added runs of transitions, 3 long and keyed buses).
      */
-    public static final byte VERSION = 5;
+    public static final byte VERSION = 6;
     /** A transition of a bus of states. */
     public static final byte TRANSITION = 1;
     /** A snapshot of a bus of states: its latest transition. */
@@ -267,15 +271,17 @@ public final class WireFormat
         }
         final int extension = (int)(ids >>> 48);
         final byte type = WireFields.type(head);
-        // a bus of states's transitions: 1 or a run; a keyed snapshot run's keys: a page of 1 or more
+        // transitions of any kind: 1 or a run; a keyed snapshot run's keys: a page of 1 or more
         final boolean run = type == TRANSITION;
+        final boolean extendedRun = type == LONG_TRANSITION || type == KEYED_TRANSITION;
         final boolean page = type == KEYED_SNAPSHOT;
-        final int expected = run || page ? LENGTH + extension : lengthOf(kind);
+        final int expected = run || extendedRun || page ? LENGTH + extension : lengthOf(kind);
         if (length < expected)
         {
             return MalformedReason.TOO_SHORT;
         }
         final boolean extensionFits = run ? extension % ENTRY_LENGTH == 0 :
+            extendedRun ? ExtendedRun.isRun(kind, extension) :
             page ? KeyedSnapshotPage.isPage(extension) : extension == expected - LENGTH;
         return length != expected || !extensionFits ? MalformedReason.LENGTH : null;
     }

@@ -31,8 +31,9 @@ import static io.statebus.aeron.perf.Medians.min;
  * {@code aeron} is the one judged against issue 17's targets.
  *
  * <p>The same for the other kinds of bus ({@link Wire.Kind}), as cases {@code aeron-<transport>-long} (a
- * {@code LongStateBus} set to 1, 2, 3, ...: 64 bytes a message) and {@code aeron-<transport>-keyed} (a
- * {@code KeyedStateBus} of 10,000 keys set round-robin, enum states: 56 bytes; its bridge also sends a snapshot run
+ * {@code LongStateBus} set to 1, 2, 3, ...) and {@code aeron-<transport>-keyed} (a {@code KeyedStateBus} of 10,000
+ * keys set round-robin, enum states; both in runs since wire version 6, 64 or 56 + 32 (n - 1) bytes a message, and
+ * their {@code aeron} peer sends runs of that layout, {@link RawRunSender}; its bridge also sends a snapshot run
  * of its open keys every 100 ms, the default interval, which the raw row has no counterpart of); {@code perf/run}
  * runs {@code aeron-ipc-long} and {@code aeron-ipc-keyed}.
  *
@@ -126,7 +127,7 @@ public final class AeronRows
 
     /**
      * The rounds of one case, the systems' order reversed every other round; @return its rows for latest.tsv. The
-     * same-bytes peer ({@code aeron}) of a bus of states sends runs as long as the bridge's latest phase of the same
+     * same-bytes peer ({@code aeron}) sends runs as long as the bridge's latest phase of the same
      * mode: this round's if statebus went first, else the previous round's.
      */
     private String runCase(final String kase) throws Exception
@@ -186,19 +187,10 @@ public final class AeronRows
     {
     }
 
-    /**
-     * The systems this case runs, as asked: a long or keyed bridge sends one transition per message, so its
-     * same-bytes peer already is the per-transition one: {@code aeron-per-transition} runs for a bus of states
-     * only.
-     */
+    /** The systems this case runs, as asked (every kind's bridge sends runs since wire version 6). */
     private List<String> systemsOf(final Wire.Case row)
     {
-        final List<String> order = new ArrayList<>(systems);
-        if (row.kind() != Wire.Kind.STATES)
-        {
-            order.remove("aeron-per-transition");
-        }
-        return order;
+        return new ArrayList<>(systems);
     }
 
     /** No statebus phase measured yet (the peer ran alone): runs of 1. */

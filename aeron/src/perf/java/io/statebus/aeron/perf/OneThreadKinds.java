@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * The cost of one transition over Aeron IPC on one thread, as {@link OneThreadCost} measures it for a bus of states,
  * for a long or a keyed bus ({@code perIteration iterations kind}): statebus ({@link SourceBus} of the kind, its BLOCK
- * bridge, the {@link MirrorSide} of the kind) against raw Aeron sending the same bytes ({@link RawSender},
+ * bridge, the {@link MirrorSide} of the kind) against raw Aeron sending the same bytes (in runs, {@link RawRunSender};
  * {@link RawSide}), both through the same {@link OneThreadPath} loop, systems alternating. A SHARED driver (backing
  * off) moves the publication limit. Prints {@code RESULT iteration=.. statebus_ns=.. aeron_ns=.. statebus_cpu_ns=..
  * aeron_cpu_ns=.. verified=..} per iteration, as {@link OneThreadCost} does, for {@link OneThreadRows}.
@@ -82,7 +82,11 @@ public final class OneThreadKinds
     {
         final Subscription subscription = aeron.addSubscription(CHANNEL, 2);
         final ExclusivePublication publication = aeron.addExclusivePublication(CHANNEL, 2);
-        final OneThreadPath path = new OneThreadPath(new RawSender(publication, kind),
+        // the bridge sends each batch of 256 in runs as long as a message holds (42, ..., 42, 4 on IPC's default MTU):
+        // so does its peer, its last run shortened when the batch ends (pump), its claim not
+        final Sender sender = kind == Wire.Kind.STATES ? new RawSender(publication, kind) :
+            new RawRunSender(publication, kind, RunWords.maxExtendedRun(kind, publication.maxPayloadLength()));
+        final OneThreadPath path = new OneThreadPath(sender,
             sink -> new RawSide(subscription, sink)::doWork);
         final long deadline = System.nanoTime() + 10_000_000_000L;
         while (!publication.isConnected())

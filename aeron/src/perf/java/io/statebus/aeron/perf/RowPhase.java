@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
  * One phase of a perf row (throughput or latency, one system, one case: a transport and a kind of bus) in a fresh
  * driver and a fresh receiving JVM ({@link RowReceiver}): this JVM sends, the receiver verifies and measures, and
  * prints one {@code RESULT} line. The systems: {@code statebus} ({@link StateBusSender}); {@code aeron}, raw Aeron
- * sending the same bytes as the bridge (a bus of states: {@link RawRunSender}, runs as long as the bridge's were;
- * the other kinds, whose bridge sends one transition a message: {@link RawSender}); {@code aeron-per-transition},
- * raw Aeron sending one message per transition ({@link RawSender}), a second reference for a bus of states.
+ * sending the same bytes as the bridge ({@link RawRunSender}: runs as long as the bridge's were);
+ * {@code aeron-per-transition}, raw Aeron sending one message per transition ({@link RawSender}), a second
+ * reference.
  */
 final class RowPhase
 {
@@ -108,8 +108,7 @@ final class RowPhase
         return switch (system)
         {
             case "statebus" -> new StateBusSender(publication, kind, latency);
-            case "aeron" -> kind == Wire.Kind.STATES ? new RawRunSender(publication, meanRun) :
-                new RawSender(publication, kind);
+            case "aeron" -> new RawRunSender(publication, kind, meanRun);
             case "aeron-per-transition" -> new RawSender(publication, kind);
             default -> throw new IllegalArgumentException("no such system: " + system);
         };

@@ -46,7 +46,7 @@ public final class SenderCost
                 false);
             final Subscription rawSub = aeron.addSubscription(CHANNEL, 2);
             final ExclusivePublication rawPublication = aeron.addExclusivePublication(CHANNEL, 2);
-            final Sender raw = new RawRunSender(rawPublication, meanRun);
+            final Sender raw = new RawRunSender(rawPublication, Wire.Kind.STATES, meanRun);
             awaitConnected(sbSub, rawSub);
             final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             for (int i = 0; i < iterations; i++)
