@@ -48,8 +48,8 @@ public final class MirroredLongBus extends MirroredEndpoint<LongStateBus, Long>
 
     /**
      * One message for this bus ({@code head} and {@code ids}: its first two words, read by the receiver): a snapshot,
-     * a transition or a run of them ({@link ExtendedRun}); ABORT when a BLOCK subscription of the local bus holds an append
-     * back.
+     * a transition or a run of them ({@link ExtendedRun}); ABORT when a BLOCK subscription of the local bus holds an
+     * append back.
      */
     @Override
     public Action onMessage(final DirectBuffer buffer, final int offset, final long head, final long ids)

@@ -5,9 +5,9 @@ import io.aeron.logbuffer.BufferClaim;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
- * Raw Aeron sending the same bytes as a bridge of the row's kind of bus: runs of transitions in the wire's
- * layout of the kind ({@link RunWords}), each run as long as {@link RunPlan} says (the bridge's mean in the same kind of phase). A run
- * is claimed with {@code tryClaim} when its first transition is sent (never more than the publication's maximum
+ * Raw Aeron sending the same bytes as a bridge of the row's kind of bus: runs of transitions in the wire's layout of
+ * the kind ({@link RunWords}), each run as long as {@link RunPlan} says (the bridge's mean in the same kind of phase).
+ * A run is claimed with {@code tryClaim} when its first transition is sent (never more than the publication's maximum
  * payload, which caps the bridge's runs too, so no run needs a prepared buffer), each transition is written in place
  * as it is sent, and the claim is committed with the run's last transition (or, shortened, when the sender pauses
  * inside a run: {@link #pump}). The sending thread only.

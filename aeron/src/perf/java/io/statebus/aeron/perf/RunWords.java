@@ -119,7 +119,7 @@ final class RunWords
         }
     }
 
-    /** Writes a long or keyed bus's transition {@code seq} as entry {@code index} (1 .. n - 1) of the run at {@code o}. */
+    /** Writes a long or keyed bus's transition {@code seq} as entry {@code index} (1 .. n - 1) of the run at o. */
     static void writeExtendedEntry(final Wire.Kind kind, final MutableDirectBuffer b, final int o, final int index,
         final long seq)
     {
@@ -137,7 +137,7 @@ final class RunWords
         b.putShort(o + 14, (short)(first(kind) + (run - 1) * EXTENDED_ENTRY), LE);
     }
 
-    /** @return a keyed transition {@code seq}'s ids: its key's round 0 opens it (0 -> 0), each later one moves it on. */
+    /** @return a keyed transition {@code seq}'s ids: its key's round 0 opens it (0 -> 0), each later moves it on. */
     private static long keyedIds(final long seq)
     {
         final long round = (seq - 1) / Wire.KEYS;
