@@ -83,6 +83,26 @@ class KeyedRunsOfTransitionsAreReadOneByOneTest
         Pump.inject(publication, buffer, WireFormat.lengthOf(WireFormat.KEYED));
     }
 
+    /** A receiver with a keyed mirror of bus 0 (a ring of {@code capacity}) that an intruder started, no keys. */
+    private record Rig(List<MalformedReason> told, ExclusivePublication intruder, MirrorReceiver receiver,
+        MirroredKeyedBus<Phase> mirrored, KeyedSubscription<Phase> sub)
+    {
+    }
+
+    private Rig rig(final TestDriver driver, final int stream, final int capacity, final long session,
+        final long sequence)
+    {
+        final List<MalformedReason> told = new ArrayList<>();
+        final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, stream);
+        final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, stream), null,
+            MalformedTold.into(told), 64);
+        final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES, b -> b.capacity(capacity).maxKeys(64));
+        Pump.until(intruder::isConnected, Duration.ofSeconds(5), "connected", receiver);
+        emptyRun(intruder, session, sequence);
+        Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "the mirror", receiver);
+        return new Rig(told, intruder, receiver, mirrored, mirrored.bus().subscribe(Policy.BLOCK));
+    }
+
     private void offer(final Publication publication, final int length)
     {
         Pump.inject(publication, buffer, length);
@@ -164,19 +184,17 @@ class KeyedRunsOfTransitionsAreReadOneByOneTest
     {
         try (TestDriver driver = TestDriver.start("keyed-run-checks"))
         {
-            final List<MalformedReason> told = new ArrayList<>();
-            final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, 67);
-            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 67), null,
-                MalformedTold.into(told), 64);
-            final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES, b -> b.capacity(64).maxKeys(64));
-            Pump.until(intruder::isConnected, Duration.ofSeconds(5), "connected", receiver);
-            emptyRun(intruder, 111, 5);                                              // session 111 at 5, no keys
-            Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "the mirror", receiver);
-            final KeyedSubscription<Phase> sub = mirrored.bus().subscribe(Policy.BLOCK);
+            final Rig rig = rig(driver, 67, 64, 111, 5);                             // session 111 at 5, no keys
+            final List<MalformedReason> told = rig.told();
+            final ExclusivePublication intruder = rig.intruder();
+            final MirrorReceiver receiver = rig.receiver();
+            final MirroredKeyedBus<Phase> mirrored = rig.mirrored();
+            final KeyedSubscription<Phase> sub = rig.sub();
             final Seen seen = new Seen();
 
             // 6 opens key 1; 7 with a state id out of range (refused); 8 key 1 on; 11 opens key 2 after a jump
-            offer(intruder, run(111, new long[] {6, 7, 8, 11}, new long[] {1, 1, 1, 2}, new int[] {0, 0, 0, 9, 0, 1, 0, 0}));
+            offer(intruder, run(111, new long[] {6, 7, 8, 11}, new long[] {1, 1, 1, 2},
+                new int[] {0, 0, 0, 9, 0, 1, 0, 0}));
             buffer.putShort(WireFormat.EXTENSION_LENGTH_OFFSET, (short)(8 + 30), WireFormat.ORDER);
             offer(intruder, WireFormat.LENGTH + 8 + 30);                             // not whole entries
             run(111, new long[] {12, 13, 14}, new long[] {1, 1, 1}, new int[] {1, 2, 2, 3, 3, 0});
@@ -209,15 +227,12 @@ class KeyedRunsOfTransitionsAreReadOneByOneTest
     {
         try (TestDriver driver = TestDriver.start("keyed-run-held"))
         {
-            final List<MalformedReason> told = new ArrayList<>();
-            final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, 68);
-            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 68), null,
-                MalformedTold.into(told), 64);
-            final MirroredKeyedBus<Phase> mirrored = receiver.mirrorKeyed(0, PHASES, b -> b.capacity(8).maxKeys(64));
-            Pump.until(intruder::isConnected, Duration.ofSeconds(5), "connected", receiver);
-            emptyRun(intruder, 222, 0);                                              // session 222 at 0, no keys
-            Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "the mirror", receiver);
-            final KeyedSubscription<Phase> sub = mirrored.bus().subscribe(Policy.BLOCK);
+            final Rig rig = rig(driver, 68, 8, 222, 0);                              // session 222 at 0, no keys
+            final List<MalformedReason> told = rig.told();
+            final ExclusivePublication intruder = rig.intruder();
+            final MirrorReceiver receiver = rig.receiver();
+            final MirroredKeyedBus<Phase> mirrored = rig.mirrored();
+            final KeyedSubscription<Phase> sub = rig.sub();
             final Seen seen = new Seen();
 
             // 1 opens key 7, 2..13 move it one state on each (mod 4); 3's to id out of range: refused, 4 after a gap
@@ -250,7 +265,7 @@ class KeyedRunsOfTransitionsAreReadOneByOneTest
             assertThat(seen.seen.get(0)).isEqualTo("#1 7:PRE_OPEN->PRE_OPEN");
             assertThat(seen.seen.get(12)).isEqualTo("#13 7:CLOSED->PRE_OPEN");
             assertThat(mirrored.bus().get(7)).isEqualTo(Phase.PRE_OPEN); // 13: 12 % 4
-            mirrored.refreshCounters(); // as the duty cycle does, at most every millisecond; this thread is the duty cycle
+            mirrored.refreshCounters(); // as the duty cycle does every millisecond: this thread is the duty cycle
             assertThat(mirrored.received()).isEqualTo(2); // the run of no keys and the run of transitions, counted once
             receiver.close();
         }

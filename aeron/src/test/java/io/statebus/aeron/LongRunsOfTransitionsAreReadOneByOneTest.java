@@ -28,7 +28,7 @@ class LongRunsOfTransitionsAreReadOneByOneTest
 {
     private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
 
-    /** Writes a run at 0: {@code sequences[i]} from {@code values[2i]} to {@code values[2i+1]}, timestamps 1000 + seq. */
+    /** Writes a run at 0: {@code sequences[i]} from {@code values[2i]} to {@code values[2i+1]}, stamped 1000 + seq. */
     private int run(final long session, final long[] sequences, final long[] values)
     {
         WireFormat.write(buffer, 0, WireFormat.LONG_TRANSITION, (short)0, 0, 0, 0, session, sequences[0],
@@ -52,6 +52,26 @@ class LongRunsOfTransitionsAreReadOneByOneTest
         WireFormat.write(buffer, 0, WireFormat.LONG_SNAPSHOT, (short)0, 0, 0, 0, session, sequence, 1000 + sequence, 0,
             0, value, value);
         Pump.inject(publication, buffer, WireFormat.lengthOf(WireFormat.LONGS));
+    }
+
+    /** A receiver with a long mirror of bus 0 (a ring of {@code capacity}) that an intruder started at a snapshot. */
+    private record Rig(List<MalformedReason> told, ExclusivePublication intruder, MirrorReceiver receiver,
+        MirroredLongBus mirrored, LongSubscription sub)
+    {
+    }
+
+    private Rig rig(final TestDriver driver, final int stream, final int capacity, final long session,
+        final long sequence, final long value)
+    {
+        final List<MalformedReason> told = new ArrayList<>();
+        final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, stream);
+        final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, stream), null,
+            MalformedTold.into(told), 64);
+        final MirroredLongBus mirrored = receiver.mirrorLong(0, b -> b.capacity(capacity));
+        Pump.until(intruder::isConnected, Duration.ofSeconds(5), "connected", receiver);
+        snapshot(intruder, session, sequence, value);
+        Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "the mirror", receiver);
+        return new Rig(told, intruder, receiver, mirrored, mirrored.bus().subscribe(Policy.BLOCK));
     }
 
     private void offer(final Publication publication, final int length)
@@ -125,15 +145,12 @@ class LongRunsOfTransitionsAreReadOneByOneTest
     {
         try (TestDriver driver = TestDriver.start("long-run-checks"))
         {
-            final List<MalformedReason> told = new ArrayList<>();
-            final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, 64);
-            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 64), null,
-                MalformedTold.into(told), 64);
-            final MirroredLongBus mirrored = receiver.mirrorLong(0, b -> b.capacity(64));
-            Pump.until(intruder::isConnected, Duration.ofSeconds(5), "connected", receiver);
-            snapshot(intruder, 111, 5, 50);                                          // session 111 at 5, value 50
-            Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "the mirror", receiver);
-            final LongSubscription sub = mirrored.bus().subscribe(Policy.BLOCK);
+            final Rig rig = rig(driver, 64, 64, 111, 5, 50);                         // session 111 at 5, value 50
+            final List<MalformedReason> told = rig.told();
+            final ExclusivePublication intruder = rig.intruder();
+            final MirrorReceiver receiver = rig.receiver();
+            final MirroredLongBus mirrored = rig.mirrored();
+            final LongSubscription sub = rig.sub();
             final LongBusOverTheWireTest.LongRecorder recorder = new LongBusOverTheWireTest.LongRecorder(sub);
 
             // 6 50->60; 7 from 99 breaks the chain (refused); 8 70->80; 11 after a jump
@@ -172,15 +189,12 @@ class LongRunsOfTransitionsAreReadOneByOneTest
     {
         try (TestDriver driver = TestDriver.start("long-run-held"))
         {
-            final List<MalformedReason> told = new ArrayList<>();
-            final ExclusivePublication intruder = driver.aeron.addExclusivePublication(TestDriver.IPC, 65);
-            final MirrorReceiver receiver = new MirrorReceiver(driver.aeron.addSubscription(TestDriver.IPC, 65), null,
-                MalformedTold.into(told), 64);
-            final MirroredLongBus mirrored = receiver.mirrorLong(0, b -> b.capacity(8));
-            Pump.until(intruder::isConnected, Duration.ofSeconds(5), "connected", receiver);
-            snapshot(intruder, 222, 0, 0);                                           // session 222 at 0, value 0
-            Pump.until(() -> mirrored.bus() != null, Duration.ofSeconds(10), "the mirror", receiver);
-            final LongSubscription sub = mirrored.bus().subscribe(Policy.BLOCK);
+            final Rig rig = rig(driver, 65, 8, 222, 0, 0);                           // session 222 at 0, value 0
+            final List<MalformedReason> told = rig.told();
+            final ExclusivePublication intruder = rig.intruder();
+            final MirrorReceiver receiver = rig.receiver();
+            final MirroredLongBus mirrored = rig.mirrored();
+            final LongSubscription sub = rig.sub();
             final LongBusOverTheWireTest.LongRecorder recorder = new LongBusOverTheWireTest.LongRecorder(sub);
 
             // 1..13, each i - 1 -> i tens; the third at sequence 0 (a snapshot's only): refused, then 4 follows a gap
@@ -211,7 +225,7 @@ class LongRunsOfTransitionsAreReadOneByOneTest
             assertThat(recorder.gaps).containsExactly("3..3");
             assertThat(recorder.transitions).hasSize(12);
             assertThat(mirrored.bus().get()).isEqualTo(130);
-            mirrored.refreshCounters(); // as the duty cycle does, at most every millisecond; this thread is the duty cycle
+            mirrored.refreshCounters(); // as the duty cycle does every millisecond: this thread is the duty cycle
             assertThat(mirrored.received()).isEqualTo(2); // the snapshot and the run, counted once
             receiver.close();
         }
