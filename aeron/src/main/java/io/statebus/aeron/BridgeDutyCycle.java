@@ -8,11 +8,11 @@ import java.util.Objects;
 
 /**
  * A {@link TransitionBridge}'s duty cycle and lifecycle. Each cycle, in order: the snapshot for a mirror that just
- * connected (first, so it gets it before transitions), the next batch from the bus (each sent as it is taken, the rest
- * staged from the first refusal), the send loop; then, if the cycle did nothing or every 64th busy one, the clock:
- * the periodic snapshot and the counters, if due, and, when the cycle did nothing, a keyed bridge's look for keys its
- * source retired explicitly that it missed ({@link KeyRetirements}, at most every millisecond, once its log of them
- * lapped it), and whether the publication closed (a driver timeout: an idle bridge fails too, not only at the
+ * connected (first, so it gets it before transitions), the next batch from the bus (staged as its runs lie on the
+ * wire), the send loop (what is staged, in runs, in order); then, if the cycle did nothing or every 64th busy one, the
+ * clock: the periodic snapshot and the counters, if due, and, when the cycle did nothing, a keyed bridge's look for
+ * keys its source retired explicitly that it missed ({@link KeyRetirements}, at most every millisecond, once its log
+ * of them lapped it), and whether the publication closed (a driver timeout: an idle bridge fails too, not only at the
  * source's next transition). The parts: {@link BridgeStaging}, {@link SnapshotSender}, {@link TransitionSender},
  * {@link DroppedRange}, {@link BridgeCounters}. A failure closes the subscription at once (the source is no longer
  * held back), is told to {@link BridgeListener#onFailed} and thrown

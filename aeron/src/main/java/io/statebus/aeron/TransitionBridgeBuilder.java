@@ -18,7 +18,7 @@ import java.util.Objects;
  */
 public final class TransitionBridgeBuilder<S>
 {
-    /** The largest {@link #batchLimit}: 65,536 transitions, a staging area of 2.5 MiB. */
+    /** The largest {@link #batchLimit}: 65,536 transitions, a staging area of 1.5 MiB (a long or keyed bus's: 2). */
     public static final int MAX_BATCH_LIMIT = 1 << 16;
 
     final BridgeSource.Factory source;
@@ -68,7 +68,8 @@ public final class TransitionBridgeBuilder<S>
 
     /**
      * @param batchLimit the most transitions taken from the bus per duty cycle (the staging area's size, allocated
-     *                   by {@link #build()}: 40 bytes a transition), from 1 to {@link #MAX_BATCH_LIMIT}.
+     *                   by {@link #build()}: 24 bytes a transition, 32 for a long or keyed bus), from 1 to
+     *                   {@link #MAX_BATCH_LIMIT}.
      * @return this builder.
      * @throws IllegalArgumentException if it is out of that range.
      */

@@ -33,10 +33,12 @@ import java.nio.ByteOrder;
  *  +-------------------------------+-------------------------------+
  *  |  state names: fingerprint of the table's names (0: long bus)  | 44
  *  +---------------------------------------------------------------+
- *  |  long bus: from value (8)  to value (8); a run: entries 2 .. n  | 48
+ *  |  long bus: from value (8)  to value (8)                       | 48
  *  |  keyed bus: key (8); a snapshot end: the count of entries (4) |
  *  |             and the fingerprint of the retireOn states (4)    |
  *  |  a run of transitions of a bus of states: entries 2 .. n      |
+ *  |  (a long or keyed bus's: after the values or key, 32 bytes    |
+ *  |  each, {@link ExtendedRun})                                   |
  *  +---------------------------------------------------------------+
  *
  *  a run's entry ({@link #ENTRY_LENGTH} = 24 bytes), at 24 + 24 * i for its transition i (0 .. n - 1: the first,
@@ -114,10 +116,10 @@ import java.nio.ByteOrder;
  * ({@link MalformedReason#STATE_COUNT}, {@link MalformedReason#STATE_NAMES}): two sides that number their states
  * differently never exchange a wrong state. A message of another kind of bus than the mirror registered for its bus
  * id is refused ({@link MalformedReason#KIND}); so is another magic, version or type, or a length (or extension
- * length) other than its type's ({@link MalformedReason#TOO_SHORT}, {@link MalformedReason#LENGTH}). Version 6 put a long bus's transitions in
- * runs; version 5 put
- * a keyed snapshot run's keys in pages (a message a key before); version 4 added runs of transitions; version 3 the
- * long and keyed types; version 2 had only types 1 and 2 with the same layout.
+ * length) other than its type's ({@link MalformedReason#TOO_SHORT}, {@link MalformedReason#LENGTH}). Version 6 put
+ * a long or keyed bus's transitions in runs; version 5 put a keyed snapshot run's keys in pages (a message a key
+ * before); version 4 added runs of transitions; version 3 the long and keyed types; version 2 had only types 1 and 2
+ * with the same layout.
  * A mirror of one version refuses the other's messages ({@link MalformedReason#VERSION}).
  */
 public final class WireFormat
@@ -125,8 +127,8 @@ public final class WireFormat
     /** "SBUS" as a little-endian int. */
     public static final int MAGIC = 0x53425553;
     /**
-     * The version this code writes and reads: 6, the first with a long bus's transitions in runs (5 put a keyed
-     * snapshot run's keys in pages, 4 added runs of transitions, 3 long and keyed buses).
+     * The version this code writes and reads: 6, the first with a long or keyed bus's transitions in runs (5 put a
+     * keyed snapshot run's keys in pages, 4 added runs of transitions, 3 long and keyed buses).
      */
     public static final byte VERSION = 6;
     /** A transition of a bus of states. */
