@@ -113,7 +113,7 @@ final class BridgeOutbox
             final MutableDirectBuffer buffer = claim.buffer();
             final int offset = claim.offset();
             // the fixed part ends with the first transition laid out as an entry: the run's entries are one copy
-            WireWords.writeHead(buffer, offset, transitionHead, ids | (long)extension << 48, session);
+            WireWords.writeHead(buffer, offset, transitionHead, idsWith(extension), session);
             staging.copyEntries(buffer, offset + WireFormat.SEQUENCE_OFFSET, 0, count);
             buffer.putLong(offset + WireFormat.FROM_OFFSET, stateNames | staging.statesWord(0), WireFormat.ORDER);
             claim.commit(); // as in offer: the release store that publishes the whole run
@@ -133,8 +133,7 @@ final class BridgeOutbox
         {
             final MutableDirectBuffer buffer = claim.buffer();
             final int offset = claim.offset();
-            final long runIds = (ids & 0x0000_FFFF_FFFF_FFFFL) | (long)extension << 48;
-            WireWords.writeFixed(buffer, offset, transitionHead, runIds, session, staging.sequence(0),
+            WireWords.writeFixed(buffer, offset, transitionHead, idsWith(extension), session, staging.sequence(0),
                 staging.timestamp(0), stateNames | staging.statesWord(0)); // a long bus's: 0
             WireWords.writeExtension(buffer, offset, kind, staging.first(0), staging.second(0));
             staging.copyEntries(buffer, ExtendedRun.entryOffset(kind, offset, 1), 1, count - 1);
@@ -183,10 +182,16 @@ final class BridgeOutbox
     private void writePageHead(final MutableDirectBuffer buffer, final int offset, final short flags,
         final long sequence, final int index, final int count, final long key, final int state)
     {
-        final long pageIds = (ids & 0x0000_FFFF_FFFF_FFFFL) | (long)KeyedSnapshotPage.extensionOf(count) << 48;
-        WireWords.writeFixed(buffer, offset, WireWords.head(WireFormat.KEYED_SNAPSHOT, flags), pageIds, session,
-            sequence, index, stateNames | WireWords.states(state, state, 0));
+        WireWords.writeFixed(buffer, offset, WireWords.head(WireFormat.KEYED_SNAPSHOT, flags),
+            idsWith(KeyedSnapshotPage.extensionOf(count)), session, sequence, index,
+            stateNames | WireWords.states(state, state, 0));
         buffer.putLong(offset + WireFormat.FIRST_LONG_OFFSET, key, WireFormat.ORDER);
+    }
+
+    /** @return this bridge's second word (bus id, state count) with another extension length than its kind's. */
+    private long idsWith(final int extension)
+    {
+        return (ids & 0x0000_FFFF_FFFF_FFFFL) | (long)extension << 48;
     }
 
     /** @return the slot after the last key of the page {@link #offerPage} last sent. */

@@ -80,12 +80,22 @@ final class KeyedLiveMirror<S>
      */
     MalformedReason read(final DirectBuffer buffer, final int offset, final int i)
     {
-        final boolean fixed = i == 0;
-        final int at = fixed ? offset : ExtendedRun.entryOffset(WireFormat.KEYED, offset, i);
-        readSequence = fixed ? WireFields.sequence(buffer, at) : ExtendedRun.sequence(buffer, at);
-        readTimestamp = fixed ? WireFields.timestamp(buffer, at) : ExtendedRun.timestamp(buffer, at);
-        final long ids = fixed ? WireFields.states(buffer, at) : ExtendedRun.third(buffer, at);
-        readKey = fixed ? WireFields.firstLong(buffer, at) : ExtendedRun.fourth(buffer, at);
+        final long ids;
+        if (i == 0)
+        {
+            readSequence = WireFields.sequence(buffer, offset);
+            readTimestamp = WireFields.timestamp(buffer, offset);
+            ids = WireFields.states(buffer, offset);
+            readKey = WireFields.firstLong(buffer, offset);
+        }
+        else
+        {
+            final int entry = ExtendedRun.entryOffset(WireFormat.KEYED, offset, i);
+            readSequence = ExtendedRun.sequence(buffer, entry);
+            readTimestamp = ExtendedRun.timestamp(buffer, entry);
+            ids = ExtendedRun.third(buffer, entry);
+            readKey = ExtendedRun.fourth(buffer, entry);
+        }
         readFromId = WireFields.fromId(ids);
         readToId = WireFields.toId(ids);
         return KeyedMessageCheck.checkTransition(states, readSequence, readFromId, readToId);

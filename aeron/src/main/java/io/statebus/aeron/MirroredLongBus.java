@@ -81,23 +81,22 @@ public final class MirroredLongBus extends MirroredEndpoint<LongStateBus, Long>
                 return refuse(MalformedReason.STALE_SESSION);
             }
             start(); // from the first transition; a run's others follow it
-            return entries == 0 ? Action.CONTINUE : applyRun(buffer, offset, 1, entries, fromUnknown);
+            return entries == 0 ? Action.CONTINUE : applyRun(buffer, offset, 1, entries, snapshot, fromUnknown);
         }
-        return applyRun(buffer, offset, 0, entries, fromUnknown);
+        return applyRun(buffer, offset, 0, entries, snapshot, fromUnknown);
     }
 
     /**
-     * Applies a message's transitions from the {@code from}-th (0: the fixed part's; then the run's entries), each as
+     * Applies a message's transitions from the {@code first}-th (0: the fixed part's; then the run's entries), each as
      * a message of its own would be: a refused one changes nothing and the others go on. A run that a BLOCK
      * subscription holds back is offered again whole; it then goes on where it stopped, so nothing is refused or
      * counted twice.
      */
-    private Action applyRun(final DirectBuffer buffer, final int offset, final int from, final int entries,
-        final boolean fromUnknown)
+    private Action applyRun(final DirectBuffer buffer, final int offset, final int first, final int entries,
+        final boolean snapshot, final boolean fromUnknown)
     {
         final long run = WireFields.sequence(buffer, offset); // with the session, which run was held back
-        final boolean snapshot = WireFields.type(buffer, offset) == WireFormat.LONG_SNAPSHOT;
-        for (int i = held.resume(run, session, from); i <= entries && !closed; i++)
+        for (int i = held.resume(run, session, first); i <= entries && !closed; i++)
         {
             final MalformedReason reason = decode(buffer, offset, i, snapshot, fromUnknown);
             if (reason != null)
